@@ -1,0 +1,58 @@
+# The documented commands: `make run` serves the archive, `make test` checks it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+SIZE ?= 10000
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run setup test lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP) $@
+
+## setup: install, migrate, ingest the seeds, bring the index up to date, collect static files
+setup: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(BIN)/python manage.py ingest seeds/
+	$(BIN)/python manage.py sync_index
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+## run: set up, then serve the site with gunicorn on HOST:PORT
+run: setup
+	@echo "Serving Talks Archive on http://$(HOST):$(PORT)/"
+	$(BIN)/gunicorn archive.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--threads 4 --access-logfile - --forwarded-allow-ips 127.0.0.1
+
+## test: ruff, then the whole test suite
+test: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(TEST_STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## bench: benchmark kit at SIZE articles
+bench: $(TEST_STAMP)
+	$(BIN)/python benchmarks/run.py --size $(SIZE)
+
+clean:
+	rm -rf var/ staticfiles/ .pytest_cache/ .ruff_cache/

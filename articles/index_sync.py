@@ -1,0 +1,152 @@
+"""Moves committed article changes into the search index.
+
+The database is the source of truth: everything here can be redone from it at any time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from haystack import connections
+from haystack.exceptions import SearchBackendError
+from haystack.query import SearchQuerySet
+
+from articles.models import Article
+from articles.search_indexes import naive_utc
+from articles.whoosh_backend import ArchiveWhooshBackend
+
+logger = logging.getLogger(__name__)
+BATCH_SIZE = 500
+
+
+def _article_index():
+    return connections["default"].get_unified_index().get_index(Article)
+
+
+def update_articles(pks: Iterable[int]) -> int:
+    """Index (or re-index) the given articles in batches; returns how many were sent."""
+    index = _article_index()
+    backend = connections["default"].get_backend()
+    pks = list(pks)
+    sent = 0
+    for start in range(0, len(pks), BATCH_SIZE):
+        batch = list(index.index_queryset().filter(pk__in=pks[start : start + BATCH_SIZE]))
+        if batch:
+            backend.update(index, batch)
+            sent += len(batch)
+    return sent
+
+
+def remove_articles(pks: Iterable[int]) -> None:
+    backend = connections["default"].get_backend()
+    for pk in pks:
+        try:
+            backend.remove(f"articles.article.{pk}")
+        except SearchBackendError:
+            logger.exception("Could not remove article %s from the index", pk)
+
+
+@dataclass
+class IndexDrift:
+    """How the index differs from the database, by article id."""
+
+    missing: set[int] = field(default_factory=set)
+    stale: set[int] = field(default_factory=set)
+    orphaned: set[int] = field(default_factory=set)
+    unreadable: str = ""
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing or self.stale or self.orphaned or self.unreadable)
+
+    def summary(self) -> str:
+        if self.unreadable:
+            return f"The index cannot be read ({self.unreadable}): it needs a rebuild."
+        return (
+            f"{len(self.missing)} missing, {len(self.stale)} stale, "
+            f"{len(self.orphaned)} orphaned documents in the index."
+        )
+
+
+def indexed_versions() -> dict[int, datetime | None]:
+    """Article id -> the `updated` time stored with its document in the index."""
+    backend = connections["default"].get_backend()
+    if isinstance(backend, ArchiveWhooshBackend):
+        backend.setup()
+        with backend.index.refresh().searcher() as searcher:
+            return {
+                int(fields["django_id"]): fields.get("updated")
+                for fields in searcher.all_stored_fields()
+                if fields.get("django_ct") == "articles.article"
+            }
+    results = SearchQuerySet().models(Article).values_list("django_id", "updated")
+    return {int(pk): updated for pk, updated in results}
+
+
+def compare_index() -> IndexDrift:
+    """Missing, stale and orphaned documents, comparing stored `updated` times."""
+    try:
+        indexed = indexed_versions()
+    except Exception as error:  # a corrupt or half-written index must still be reported
+        logger.exception("Could not read the search index")
+        return IndexDrift(unreadable=f"{type(error).__name__}: {error}")
+    in_db = dict(Article.objects.values_list("pk", "updated_at"))
+    drift = IndexDrift(
+        missing=set(in_db) - set(indexed),
+        orphaned=set(indexed) - set(in_db),
+    )
+    drift.stale = {pk for pk in set(in_db) & set(indexed) if naive_utc(in_db[pk]) != indexed[pk]}
+    return drift
+
+
+def repair_index(drift: IndexDrift | None = None, *, rebuild: bool = False) -> int:
+    """Bring the index in line with the database; a rebuild (or an unreadable index) is done
+    in a fresh folder and swapped in, so searchers never see an empty index."""
+    drift = drift or (None if rebuild else compare_index())
+    if rebuild or drift.unreadable:
+        return rebuild_index()
+    remove_articles(drift.orphaned)
+    return update_articles(drift.missing | drift.stale) + len(drift.orphaned)
+
+
+def rebuild_index() -> int:
+    """Index every article into a new folder, then point the index path at it atomically."""
+    backend = connections["default"].get_backend()
+    if not isinstance(backend, ArchiveWhooshBackend):
+        backend.clear()
+        return update_articles(Article.objects.values_list("pk", flat=True))
+    live = Path(backend.path)
+    fresh = live.parent / f"{live.name}.{time.strftime('%Y%m%d%H%M%S')}.{os.getpid()}"
+    builder = ArchiveWhooshBackend("default", PATH=str(fresh))
+    index = _article_index()
+    count = 0
+    queryset = index.index_queryset()
+    pks = list(queryset.values_list("pk", flat=True))
+    for start in range(0, len(pks), BATCH_SIZE):
+        batch = list(queryset.filter(pk__in=pks[start : start + BATCH_SIZE]))
+        builder.update(index, batch)
+        count += len(batch)
+    swap_in(fresh, live)
+    return count
+
+
+def swap_in(fresh: Path, live: Path) -> None:
+    """Make `live` a symlink to `fresh` in one rename, then remove the folder it replaced."""
+    previous = live.resolve() if live.is_symlink() else None
+    if live.exists() and not live.is_symlink():
+        # First rebuild: the live index is a plain folder; move it aside for the link.
+        previous = live.parent / f"{live.name}.replaced.{os.getpid()}"
+        live.rename(previous)
+    link = live.parent / f".{live.name}.link.{os.getpid()}"
+    link.unlink(missing_ok=True)
+    link.symlink_to(fresh.name)
+    os.replace(link, live)
+    if previous and previous.exists() and previous != fresh:
+        shutil.rmtree(previous, ignore_errors=True)

@@ -1,0 +1,477 @@
+"""What we know about sources, page clutter and date formats, kept as data.
+
+Adding an outlet, a clutter line or a date format means adding a row here, not code.
+Every regex below is matched against ONE whole, whitespace-collapsed line (fullmatch),
+which is what keeps a name mentioned inside a paragraph from counting as a credit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+REVIEW_REASONS: dict[str, str] = {
+    "title_derived": "Title derived from the lead",
+    "date_unknown": "Publication date unknown",
+    "date_ambiguous": "Publication date ambiguous (day and month could be swapped)",
+    "date_implausible": "Publication date implausible (in the future or before 1900)",
+    "source_unknown": "Credited source unknown",
+    "encoding_fallback": "Not UTF-8: decoded as Windows-1252 (or UTF-16 with a BOM)",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A news outlet. `aliases` are the names it is printed under in credits and mastheads."""
+
+    name: str
+    slug: str
+    kind: str  # agency, broadcaster, newspaper, aggregator, blog, website
+    homepage: str
+    aliases: tuple[str, ...]
+    hosts: tuple[str, ...] = ()  # web hosts, for HTML captures and "captured from"
+    dayfirst: bool | None = None  # how it writes numeric dates, when it has a house style
+    tz: str | None = None  # zone its bare clock times are given in
+
+
+SOURCES: tuple[Source, ...] = (
+    Source(
+        "RIA Novosti",
+        "ria-novosti",
+        "agency",
+        "https://ria.ru/",
+        ("RIA Novosti", "RIA-Novosti", "RIA", "Novosti", "RIA Novosti news agency"),
+        ("ria.ru", "en.rian.ru", "rian.ru", "sputniknews.com"),
+        dayfirst=True,
+        tz="Europe/Moscow",
+    ),
+    Source(
+        "BBC News",
+        "bbc-news",
+        "broadcaster",
+        "https://www.bbc.co.uk/news",
+        ("BBC News", "BBC", "BBC News Online", "BBC World Service"),
+        ("bbc.co.uk", "news.bbc.co.uk", "bbc.com"),
+        dayfirst=True,
+        tz="Europe/London",
+    ),
+    Source(
+        "GlobalSecurity.org",
+        "globalsecurity-org",
+        "website",
+        "https://www.globalsecurity.org/",
+        ("GlobalSecurity.org", "GlobalSecurity", "Global Security"),
+        ("globalsecurity.org",),
+    ),
+    Source(
+        "Reuters",
+        "reuters",
+        "agency",
+        "https://www.reuters.com/",
+        ("Reuters", "Thomson Reuters"),
+        ("reuters.com",),
+    ),
+    Source(
+        "Associated Press",
+        "associated-press",
+        "agency",
+        "https://apnews.com/",
+        ("Associated Press", "The Associated Press", "AP"),
+        ("apnews.com", "ap.org"),
+        dayfirst=False,
+        tz="America/New_York",
+    ),
+    Source(
+        "Agence France-Presse",
+        "afp",
+        "agency",
+        "https://www.afp.com/",
+        ("AFP", "Agence France-Presse", "Agence France Presse"),
+        ("afp.com",),
+        dayfirst=True,
+    ),
+    Source(
+        "Interfax",
+        "interfax",
+        "agency",
+        "https://www.interfax.ru/",
+        ("Interfax", "Interfax news agency"),
+        ("interfax.ru", "interfax.com"),
+        dayfirst=True,
+        tz="Europe/Moscow",
+    ),
+    Source(
+        "ITAR-TASS",
+        "itar-tass",
+        "agency",
+        "https://tass.com/",
+        ("ITAR-TASS", "ITAR TASS", "TASS"),
+        ("itar-tass.com", "tass.com", "tass.ru"),
+        dayfirst=True,
+        tz="Europe/Moscow",
+    ),
+    Source(
+        "RT",
+        "rt",
+        "broadcaster",
+        "https://www.rt.com/",
+        ("RT", "Russia Today"),
+        ("rt.com", "russiatoday.com", "russiatoday.ru"),
+        dayfirst=True,
+        tz="Europe/Moscow",
+    ),
+    Source(
+        "The Guardian",
+        "the-guardian",
+        "newspaper",
+        "https://www.theguardian.com/",
+        ("The Guardian", "Guardian", "guardian.co.uk"),
+        ("theguardian.com", "guardian.co.uk"),
+        dayfirst=True,
+        tz="Europe/London",
+    ),
+    Source(
+        "The New York Times",
+        "the-new-york-times",
+        "newspaper",
+        "https://www.nytimes.com/",
+        ("The New York Times", "New York Times", "NYT"),
+        ("nytimes.com",),
+        dayfirst=False,
+        tz="America/New_York",
+    ),
+    Source(
+        "The Washington Post",
+        "the-washington-post",
+        "newspaper",
+        "https://www.washingtonpost.com/",
+        ("The Washington Post", "Washington Post"),
+        ("washingtonpost.com",),
+        dayfirst=False,
+        tz="America/New_York",
+    ),
+    Source(
+        "Voice of America",
+        "voice-of-america",
+        "broadcaster",
+        "https://www.voanews.com/",
+        ("Voice of America", "VOA", "VOA News"),
+        ("voanews.com",),
+        dayfirst=False,
+    ),
+    Source(
+        "Radio Free Europe/Radio Liberty",
+        "rferl",
+        "broadcaster",
+        "https://www.rferl.org/",
+        ("Radio Free Europe/Radio Liberty", "RFE/RL", "Radio Free Europe", "Radio Liberty"),
+        ("rferl.org",),
+    ),
+    Source(
+        "Deutsche Welle",
+        "deutsche-welle",
+        "broadcaster",
+        "https://www.dw.com/",
+        ("Deutsche Welle", "DW", "DW News"),
+        ("dw.com", "dw-world.de"),
+        dayfirst=True,
+    ),
+    Source(
+        "CNN",
+        "cnn",
+        "broadcaster",
+        "https://www.cnn.com/",
+        ("CNN", "CNN.com"),
+        ("cnn.com", "edition.cnn.com"),
+        dayfirst=False,
+    ),
+    Source(
+        "Al Jazeera",
+        "al-jazeera",
+        "broadcaster",
+        "https://www.aljazeera.com/",
+        ("Al Jazeera", "Al Jazeera English", "Aljazeera"),
+        ("aljazeera.com", "aljazeera.net", "english.aljazeera.net"),
+    ),
+    Source(
+        "Xinhua",
+        "xinhua",
+        "agency",
+        "http://www.xinhuanet.com/english/",
+        ("Xinhua", "Xinhua News Agency"),
+        ("xinhuanet.com", "news.cn"),
+    ),
+    Source(
+        "The Moscow Times",
+        "the-moscow-times",
+        "newspaper",
+        "https://www.themoscowtimes.com/",
+        ("The Moscow Times", "Moscow Times"),
+        ("themoscowtimes.com",),
+        dayfirst=True,
+        tz="Europe/Moscow",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class SourcePattern:
+    """A whole line that tells us about a source.
+
+    role: "credit" (the article is credited to it), "site" (the capture was taken from its
+    site), or "masthead" (both). `footer` lines end the article: what follows is page chrome.
+    """
+
+    slug: str
+    role: str
+    pattern: str
+    footer: bool = False
+
+
+SOURCE_PATTERNS: tuple[SourcePattern, ...] = (
+    SourcePattern(
+        "bbc-news",
+        "site",
+        r"The BBC is not responsible for the content of external "
+        r"(?:internet )?sites\.?",
+        footer=True,
+    ),
+    SourcePattern("bbc-news", "site", r"(?:watch )?One-Minute World News"),
+    SourcePattern("bbc-news", "masthead", r"BBC NEWS \| .{2,60}"),
+    SourcePattern(
+        "globalsecurity-org", "site", r"Join the GlobalSecurity\.org mailing list", footer=True
+    ),
+    SourcePattern(
+        "globalsecurity-org",
+        "site",
+        r"Copyright ©? ?\d{4}(?:-\d{4})?,? GlobalSecurity\.org.*",
+        footer=True,
+    ),
+    SourcePattern(
+        "reuters",
+        "credit",
+        r"\((?:Reporting|Additional reporting|Writing) by [^)]{2,200}"
+        r"\)",
+    ),
+    SourcePattern(
+        "associated-press",
+        "credit",
+        r"Associated Press writers? .{2,120} contributed(?: to this report)?\.?",
+    ),
+    SourcePattern("rt", "site", r"RT \(Russia Today\)"),
+)
+
+
+@dataclass(frozen=True)
+class ClutterPattern:
+    """A whole line that is page furniture, never article text.
+
+    `footer`: the article is over once this line appears. `hint_kind`: the line tells
+    what kind of site the capture came from (e.g. Blogger's "No comments:").
+    """
+
+    pattern: str
+    footer: bool = False
+    hint_kind: str | None = None
+
+
+CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
+    ClutterPattern(r"UNITED24 - Make a charitable donation in support of Ukraine!?"),
+    ClutterPattern(r"(?:Make|Please make) a (?:charitable )?donation.{0,80}"),
+    ClutterPattern(r"(?:Support|Donate to) (?:us|our journalism).{0,60}"),
+    ClutterPattern(
+        r"To (?:watch|see|view|read) the full .{3,150}(?:follow|click|see) (?:the )?link\.?"
+    ),
+    ClutterPattern(r"(?:Click|Tap) here to .{3,100}"),
+    ClutterPattern(r"(?:Read|See|Watch) (?:more|also|the video)\b.{0,80}"),
+    ClutterPattern(
+        r"(?:Print|E-?mail|Share)(?: (?:this|to a friend|page|story|article))?"
+        r"(?: ?[|/] ?(?:Print|E-?mail|Share|Facebook|Twitter)(?: this)?)*"
+    ),
+    ClutterPattern(r"(?:Share|Follow us) on (?:Facebook|Twitter|X).{0,60}"),
+    ClutterPattern(r"Advertisement|ADVERTISEMENT|Sponsored(?: content)?"),
+    ClutterPattern(r"(?:Sign up|Subscribe) (?:for|to) (?:our|the) .{3,80}"),
+    ClutterPattern(r"Join (?:our|the) .{2,60} mailing list"),
+    ClutterPattern(r"All rights reserved\.?"),
+    ClutterPattern(r"Article history|Comments \(\d+\)|Most (?:read|viewed|popular)"),
+    ClutterPattern(
+        r"(?:Related|Top|More) (?:stories|links|articles|internet links|coverage|content|news)"
+        r"(?: from the BBC| on this story)?:?",
+        footer=True,
+    ),
+    ClutterPattern(r"(?:No|\d+) comments?:", footer=True, hint_kind="blog"),
+    ClutterPattern(r"Post a Comment", footer=True, hint_kind="blog"),
+    ClutterPattern(r"Subscribe to: Post Comments \(Atom\)", footer=True, hint_kind="blog"),
+    ClutterPattern(r"Labels?: .{1,200}", hint_kind="blog"),
+    ClutterPattern(
+        r"Posted by .{1,60} at \d{1,2}:\d{2}(?: ?[AP]M)?", footer=True, hint_kind="blog"
+    ),
+    ClutterPattern(r"(?:Newer|Older) Posts?(?: (?:Home|Older Posts?))*", hint_kind="blog"),
+    ClutterPattern(r"Leave a (?:comment|reply)", footer=True, hint_kind="blog"),
+)
+
+# A line made only of these words is a section menu ("Americas Africa Europe Middle East").
+_NAV_WORDS_TEXT = (
+    "Home News World UK US England Scotland Wales Ireland Northern Americas America Africa "
+    "Europe Middle East South Asia Asia-Pacific Pacific Business Politics Sport Sports "
+    "Technology Tech Science Health Education Entertainment Arts Culture Video Videos Audio "
+    "Radio TV Weather Opinion Comment Features Analysis Magazine Travel Money Markets "
+    "Lifestyle Photos Pictures In Depth Latest Live More Menu Search Sections Contact About "
+    "Archive Login Register Subscribe Russia Ukraine China India International Local National"
+)
+NAV_WORDS: frozenset[str] = frozenset(word.casefold() for word in _NAV_WORDS_TEXT.split())
+
+# Separators that make a line a breadcrumb or menu ("Home > World > Europe").
+NAV_SEPARATORS: tuple[str, ...] = (" > ", " » ", " | ", " · ", " • ")
+
+
+@dataclass(frozen=True)
+class LabelPattern:
+    """A short line that labels a picture, graphic or video rather than saying anything."""
+
+    pattern: str
+
+
+LABEL_PATTERNS: tuple[LabelPattern, ...] = (
+    LabelPattern(r".{2,80} (?:graphic|map|chart|infographic|factfile|timeline|video|audio)"),
+    LabelPattern(r"(?:Photo|Picture|Image|Graphic|Video|Map|Caption)s?\s*[:|].{0,150}"),
+    LabelPattern(
+        r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3} (?:meets|meets with|greets|"
+        r"shakes hands with|talks with|talks to|speaks with|speaks to) "
+        r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4}"
+    ),
+    LabelPattern(r".{2,200}\((?:left|right|centre|center|pictured|file photo|file)\).{0,200}"),
+    LabelPattern(
+        r".{10,200} \(\d{1,2} (?:January|February|March|April|May|June|July|August|"
+        r"September|October|November|December) \d{4}\)"
+    ),
+    LabelPattern(
+        r".{0,120}(?:AFP|Reuters|AP|EPA|Getty Images?|RIA Novosti)(?: Photo)?\s*/\s*.{1,60}"
+    ),
+)
+
+# "By Reuters staff", "By BBC News Online staff": an agency name plus these is a credit.
+_STAFF_TEXT = (
+    "staff writer writers reporter reporters correspondent correspondents desk wire wires "
+    "service services agencies team online"
+)
+STAFF_WORDS: frozenset[str] = frozenset(_STAFF_TEXT.split())
+
+# Words that open a sentence but never a dateline place ("The US - and Russia ...").
+_NOT_PLACE_TEXT = (
+    "The A An This That These Those It He She We They I You In On At For From With By As But "
+    "And Or If When While After Before Today Yesterday Tomorrow Meanwhile However Mr Mrs Ms "
+    "Dr President Minister Secretary"
+)
+NOT_PLACE_WORDS: frozenset[str] = frozenset(_NOT_PLACE_TEXT.split())
+
+# Abbreviations whose final period does not end a sentence.
+_ABBREVIATIONS_TEXT = (
+    "U.S. U.K. U.N. E.U. U.S.S.R. Mr. Mrs. Ms. Dr. St. Gen. Col. Lt. Maj. Capt. Sgt. Adm. "
+    "Cmdr. Rep. Sen. Gov. Pres. Prof. Rev. Hon. Jr. Sr. Inc. Corp. Ltd. Co. No. vs. etc. e.g. "
+    "i.e. Jan. Feb. Mar. Apr. Jun. Jul. Aug. Sep. Sept. Oct. Nov. Dec. a.m. p.m. approx. "
+    "Dept. Gov't."
+)
+ABBREVIATIONS: frozenset[str] = frozenset(_ABBREVIATIONS_TEXT.split())
+
+# -- Dates ---------------------------------------------------------------------------------
+
+MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+WEEKDAY = r"(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|nesday|sday|urday)?\.?,?\s+)?"
+TIME = r"(?P<time>\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?)"
+ZONE = r"(?P<zone>[A-Z]{2,5}|Z|Moscow time|London time|Washington time)"
+# "Last Updated:", "Published:", "Posted on" ... printed before a header date.
+DATE_LABEL = (
+    r"(?:(?:Last\s+)?Updated|Published|Posted(?:\s+on)?|Date|Dated|Page last updated at)"
+    r"\s*:?\s*"
+)
+TIME_TAIL = rf"(?:,?\s+(?:at\s+)?{TIME}(?:\s*\(?{ZONE}\)?)?)?"
+
+
+@dataclass(frozen=True)
+class DateFormat:
+    """A date as printed in a header line. `numeric`: day and month are both digits and
+    need resolving (d/m or m/d) from context."""
+
+    name: str
+    pattern: str  # has a (?P<date>...) group; may have (?P<time>) and (?P<zone>)
+    numeric: bool = False
+
+
+DATE_FORMATS: tuple[DateFormat, ...] = (
+    DateFormat(
+        "weekday month day year",
+        rf"(?P<date>{WEEKDAY}{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}){TIME_TAIL}",
+    ),
+    DateFormat(
+        "day month year",
+        rf"(?P<date>{WEEKDAY}\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH},?\s+\d{{4}}){TIME_TAIL}",
+    ),
+    DateFormat(
+        "iso",
+        r"(?P<date>\d{4}-\d{2}-\d{2})(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)"
+        r"(?P<zone>Z|[+-]\d{2}:?\d{2}|\s*[A-Z]{2,5})?)?",
+    ),
+    DateFormat(
+        "numeric",
+        rf"(?P<date>\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}}){TIME_TAIL}",
+        numeric=True,
+    ),
+)
+
+# Zone abbreviations printed after times, to IANA zones (never fixed offsets: the tz
+# database knows when each place was on summer time).
+ZONE_NAMES: dict[str, str] = {
+    "GMT": "UTC",
+    "UTC": "UTC",
+    "UT": "UTC",
+    "Z": "UTC",
+    "BST": "Europe/London",
+    "MSK": "Europe/Moscow",
+    "MSD": "Europe/Moscow",
+    "Moscow time": "Europe/Moscow",
+    "London time": "Europe/London",
+    "Washington time": "America/New_York",
+    "EST": "America/New_York",
+    "EDT": "America/New_York",
+    "ET": "America/New_York",
+    "CST": "America/Chicago",
+    "CDT": "America/Chicago",
+    "MST": "America/Denver",
+    "MDT": "America/Denver",
+    "PST": "America/Los_Angeles",
+    "PDT": "America/Los_Angeles",
+    "CET": "Europe/Paris",
+    "CEST": "Europe/Paris",
+    "EET": "Europe/Kyiv",
+    "EEST": "Europe/Kyiv",
+    "JST": "Asia/Tokyo",
+    "HKT": "Asia/Hong_Kong",
+    "SGT": "Asia/Singapore",
+    "AEST": "Australia/Sydney",
+    "AEDT": "Australia/Sydney",
+}
+
+MONTH_NUMBERS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}

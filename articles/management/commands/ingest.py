@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.store import ingest_paths
+
+
+class Command(BaseCommand):
+    help = "Load news captures (plain text or saved HTML pages) into the archive."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "paths", nargs="+", help="Capture files, or folders to search for them."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Parse and check everything, write nothing."
+        )
+
+    def handle(self, *args, paths, dry_run, verbosity, **options):
+        report = ingest_paths(paths, dry_run=dry_run)
+        for outcome in report.outcomes:
+            if outcome.status == "failed":
+                self.stderr.write(f"{outcome.path}: skipped: {outcome.message}")
+            elif verbosity >= 2 or (outcome.kept and verbosity >= 1):
+                kept = (
+                    f" (kept staff corrections: {', '.join(outcome.kept)})" if outcome.kept else ""
+                )
+                self.stdout.write(f"{outcome.path}: {outcome.status}{kept}")
+        prefix = "Dry run, nothing written: " if dry_run else ""
+        self.stdout.write(prefix + report.summary())
+        if report.failed:
+            raise CommandError(f"{report.failed} file(s) could not be loaded.")

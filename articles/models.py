@@ -1,0 +1,329 @@
+"""Sources, articles and the corrections staff make to them."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Coalesce, TruncMonth
+from django.urls import reverse
+from django.utils.text import slugify
+
+from articles.ingest.signatures import REVIEW_REASONS
+
+
+class SourceQuerySet(models.QuerySet):
+    def with_coverage(self) -> SourceQuerySet:
+        """Each source with its article counts and the dates its coverage spans.
+
+        Subqueries rather than joins: joining both relations would multiply the rows.
+        The span covers articles credited to it and those captured from its site.
+        """
+        credited = Article.objects.filter(source=models.OuterRef("pk"))
+        captured = Article.objects.filter(captured_from=models.OuterRef("pk"))
+        related = Article.objects.filter(
+            models.Q(source=models.OuterRef("pk")) | models.Q(captured_from=models.OuterRef("pk")),
+            published_date__isnull=False,
+        ).values("published_date")
+        return self.annotate(
+            article_count=_count_of(credited, "source"),
+            capture_count=_count_of(
+                captured.exclude(source=models.F("captured_from")), "captured_from"
+            ),
+            first_date=models.Subquery(related.order_by("published_date")[:1]),
+            last_date=models.Subquery(related.order_by("-published_date")[:1]),
+        )
+
+    def in_use(self) -> SourceQuerySet:
+        """Sources some article is credited to or captured from."""
+        return self.filter(
+            models.Exists(Article.objects.filter(source=models.OuterRef("pk")))
+            | models.Exists(Article.objects.filter(captured_from=models.OuterRef("pk")))
+        )
+
+
+def _count_of(rows: models.QuerySet, group: str) -> models.Expression:
+    counted = rows.order_by().values(group).annotate(n=models.Count("id")).values("n")
+    return Coalesce(models.Subquery(counted, output_field=models.IntegerField()), 0)
+
+
+UNKNOWN_SOURCE = "Unknown source"
+
+
+class Source(models.Model):
+    """A news organisation or website that articles are credited to or captured from."""
+
+    class Kind(models.TextChoices):
+        AGENCY = "agency", "News agency"
+        BROADCASTER = "broadcaster", "Broadcaster"
+        NEWSPAPER = "newspaper", "Newspaper"
+        AGGREGATOR = "aggregator", "Aggregator"
+        BLOG = "blog", "Blog"
+        WEBSITE = "website", "Website"
+        UNKNOWN = "unknown", "Unknown"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.UNKNOWN)
+    homepage = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:source", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> ArticleQuerySet:
+        """What the public sees, with the related rows every listing shows."""
+        return self.select_related("source", "captured_from")
+
+    def needs_review(self) -> ArticleQuerySet:
+        return self.filter(needs_review=True)
+
+    def chronological(self) -> ArticleQuerySet:
+        return self.order_by(
+            models.F("published_date").asc(nulls_last=True),
+            models.F("published_at").asc(nulls_last=True),
+            "id",
+        )
+
+    def newest_first(self) -> ArticleQuerySet:
+        return self.order_by(
+            models.F("published_date").desc(nulls_last=True),
+            models.F("published_at").desc(nulls_last=True),
+            "-id",
+        )
+
+    # -- Browsing ------------------------------------------------------------------------
+
+    def undated(self) -> ArticleQuerySet:
+        return self.filter(published_date__isnull=True)
+
+    def from_source(self, source: Source) -> ArticleQuerySet:
+        """Articles credited to a source or captured from its site."""
+        return self.filter(models.Q(source=source) | models.Q(captured_from=source))
+
+    def around(self, day: date, days: int = 3) -> ArticleQuerySet:
+        """Articles published within `days` either side of a day."""
+        return self.filter(
+            published_date__range=(day - timedelta(days=days), day + timedelta(days=days))
+        )
+
+    def after(self, article: Article) -> ArticleQuerySet:
+        """Articles that come after this one in date order (the order of chronological())."""
+        if article.published_date is None:
+            return self.none()
+        same_day = models.Q(published_date=article.published_date)
+        if article.published_at is None:
+            same_day &= models.Q(published_at__isnull=True, id__gt=article.pk)
+        else:
+            same_day &= (
+                models.Q(published_at__gt=article.published_at)
+                | models.Q(published_at=article.published_at, id__gt=article.pk)
+                | models.Q(published_at__isnull=True)
+            )
+        return self.filter(
+            models.Q(published_date__gt=article.published_date) | same_day
+        ).chronological()
+
+    def before(self, article: Article) -> ArticleQuerySet:
+        """Articles that come before this one in date order, nearest first."""
+        if article.published_date is None:
+            return self.none()
+        same_day = models.Q(published_date=article.published_date)
+        if article.published_at is None:
+            same_day &= models.Q(published_at__isnull=False) | models.Q(
+                published_at__isnull=True, id__lt=article.pk
+            )
+        else:
+            same_day &= models.Q(published_at__lt=article.published_at) | models.Q(
+                published_at=article.published_at, id__lt=article.pk
+            )
+        return self.filter(
+            models.Q(published_date__lt=article.published_date) | same_day
+        ).newest_first()
+
+    def coverage(self) -> dict:
+        """How many articles, how many undated, and the first and last publication dates."""
+        return self.aggregate(
+            count=models.Count("id"),
+            undated=models.Count("id", filter=models.Q(published_date__isnull=True)),
+            first_date=models.Min("published_date"),
+            last_date=models.Max("published_date"),
+        )
+
+    def monthly_counts(self) -> list[tuple[date, int]]:
+        """Articles per month from the first dated month to the last, empty months included."""
+        rows = (
+            self.filter(published_date__isnull=False)
+            .annotate(month=TruncMonth("published_date"))
+            .order_by()
+            .values("month")
+            .annotate(count=models.Count("id"))
+        )
+        counts = {row["month"]: row["count"] for row in rows}
+        if not counts:
+            return []
+        month, last = min(counts), max(counts)
+        series = []
+        while month <= last:
+            series.append((month, counts.get(month, 0)))
+            month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        return series
+
+
+class Article(models.Model):
+    """One captured news article: its clean text, its metadata and the raw capture as read."""
+
+    # Fields staff may correct; a correction is never overwritten by a later ingest.
+    CORRECTABLE_FIELDS = (
+        "title",
+        "source",
+        "captured_from",
+        "published_date",
+        "published_at",
+        "byline",
+        "dateline",
+    )
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100, blank=True)
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        help_text="The outlet the article is credited to.",
+    )
+    captured_from = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="captures",
+        help_text="The site the capture was taken from, when it differs or is known.",
+    )
+    captured_from_kind = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="What kind of site it came from, when only that is known.",
+    )
+    published_date = models.DateField(null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="Publication time in UTC, where the capture gives one."
+    )
+    published_tz = models.CharField(
+        max_length=64, blank=True, help_text="Time zone the capture gave the time in."
+    )
+    byline = models.CharField(max_length=300, blank=True)
+    dateline = models.CharField(max_length=200, blank=True)
+    body = models.TextField(help_text="Clean text, blocks separated by blank lines.")
+    body_html = models.TextField(help_text="Sanitised HTML of the clean text.")
+    raw = models.TextField(help_text="The capture exactly as read.")
+    raw_encoding = models.CharField(max_length=20, default="utf-8")
+    capture_kind = models.CharField(max_length=10, default="text")
+    origin = models.CharField(max_length=255, unique=True, help_text="File name it came from.")
+    sha256 = models.CharField(max_length=64, unique=True)
+    needs_review = models.BooleanField(default=False, db_index=True)
+    review_reasons = models.JSONField(default=list, blank=True)
+    ingested_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_date", "-id"]
+        indexes = [models.Index(fields=["source", "published_date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.slug = slugify(self.title)[:100] or "article"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", args=[self.pk, self.slug or "article"])
+
+    @property
+    def review_labels(self) -> list[str]:
+        return [REVIEW_REASONS.get(code, code) for code in self.review_reasons]
+
+    @property
+    def sort_datetime(self) -> datetime | None:
+        """The moment used to order articles: the time where known, else the day's start."""
+        if self.published_at:
+            return self.published_at
+        if self.published_date:
+            return datetime.combine(self.published_date, time.min, tzinfo=UTC)
+        return None
+
+    @property
+    def credited_name(self) -> str:
+        return self.source.name if self.source else UNKNOWN_SOURCE
+
+    @property
+    def published_local(self) -> datetime | None:
+        """The publication time in the zone the capture gave it in (UTC when unknown)."""
+        if self.published_at is None:
+            return None
+        try:
+            zone = ZoneInfo(self.published_tz) if self.published_tz else UTC
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = UTC
+        return self.published_at.astimezone(zone)
+
+    @property
+    def published_in_utc(self) -> bool:
+        local = self.published_local
+        return local is not None and local.utcoffset().total_seconds() == 0
+
+    @property
+    def captured_via(self) -> str:
+        """Where the capture came from, for "RIA Novosti, via GlobalSecurity.org"; or ""."""
+        if self.captured_from_id:
+            return self.captured_from.name if self.captured_from_id != self.source_id else ""
+        if self.captured_from_kind:
+            label = dict(Source.Kind.choices).get(self.captured_from_kind, self.captured_from_kind)
+            label = label.lower()
+            return f"{'an' if label[:1] in 'aeiou' else 'a'} {label}"
+        return ""
+
+
+class Correction(models.Model):
+    """A change a person made to one field of an article: who, when, from what, to what."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    field = models.CharField(max_length=50)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    corrected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-corrected_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.field} of article {self.article_id}"
+
+    @property
+    def field_label(self) -> str:
+        """The corrected field as a reader would name it ("published date")."""
+        try:
+            return str(Article._meta.get_field(self.field).verbose_name)
+        except models.FieldDoesNotExist:
+            return self.field.replace("_", " ")

@@ -1,0 +1,54 @@
+"""Spelling pairs the archive treats as one word, as data.
+
+Sources spell the same thing two ways (RIA Novosti's "defense", the BBC's "defence"); a
+researcher searching one expects the other. The index folds each variant to one form.
+"""
+
+# American (or variant) spelling -> the form the index stores.
+SPELLING_VARIANTS: dict[str, str] = {
+    "defense": "defence",
+    "defenses": "defences",
+    "offense": "offence",
+    "offenses": "offences",
+    "center": "centre",
+    "centers": "centres",
+    "program": "programme",
+    "programs": "programmes",
+    "organization": "organisation",
+    "organizations": "organisations",
+    "favor": "favour",
+    "favorable": "favourable",
+    "labor": "labour",
+    "dialog": "dialogue",
+    "recognize": "recognise",
+    "recognized": "recognised",
+    "realize": "realise",
+    "realized": "realised",
+    "minimize": "minimise",
+    "minimizing": "minimising",
+    "emphasize": "emphasise",
+    "emphasized": "emphasised",
+    "criticize": "criticise",
+    "criticized": "criticised",
+    "modernization": "modernisation",
+    "stabilization": "stabilisation",
+    "normalization": "normalisation",
+    "neighbor": "neighbour",
+    "neighbors": "neighbours",
+    "honor": "honour",
+    "kilometer": "kilometre",
+    "kilometers": "kilometres",
+    "sergey": "sergei",
+    "dmitri": "dmitry",
+    "dmitriy": "dmitry",
+    "anatoliy": "anatoly",
+}
+
+
+def spelling_alternatives(word: str) -> list[str]:
+    """Other spellings of `word` that a search for it also finds."""
+    lowered = word.lower()
+    canonical = SPELLING_VARIANTS.get(lowered, lowered)
+    forms = {canonical} | {k for k, v in SPELLING_VARIANTS.items() if v == canonical}
+    forms.discard(lowered)
+    return sorted(forms)

@@ -1,0 +1,74 @@
+"""Shared test helpers: a temporary search index per test and small article factories."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from pathlib import Path
+
+import pytest
+from haystack import connections
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+_counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def search_index(tmp_path_factory):
+    """Point the Whoosh index at a fresh folder for every test."""
+    info = connections.connections_info["default"]
+    original = info["PATH"]
+    info["PATH"] = str(tmp_path_factory.mktemp("whoosh"))
+    connections.reload("default")
+    yield Path(info["PATH"])
+    info["PATH"] = original
+    connections.reload("default")
+
+
+def make_source(name: str = "Test Wire", **overrides):
+    from django.utils.text import slugify
+
+    from articles.models import Source
+
+    values = {"slug": slugify(name), "kind": "agency"} | overrides
+    return Source.objects.get_or_create(name=name, defaults=values)[0]
+
+
+def make_article(**overrides):
+    """An article with plausible values; pass `source="Name"` to credit a source by name."""
+    from articles.models import Article
+    from articles.sanitize import render_blocks
+
+    n = next(_counter)
+    source = overrides.pop("source", "Test Wire")
+    body = overrides.pop("body", f"Negotiators met again in Geneva for round {n} of the talks.")
+    values = {
+        "title": f"Talks resume, round {n}",
+        "source": make_source(source) if isinstance(source, str) else source,
+        "published_date": date(2008, 3, 18),
+        "byline": "",
+        "dateline": "Geneva",
+        "body": body,
+        "body_html": render_blocks(("p", para) for para in body.split("\n\n")),
+        "raw": body,
+        "origin": f"test-{n}.txt",
+        "sha256": f"{n:064x}",
+    } | overrides
+    return Article.objects.create(**values)
+
+
+@pytest.fixture
+def seeded(db, django_capture_on_commit_callbacks):
+    """The five seed captures ingested and indexed, as `make run` does."""
+    from articles.store import ingest_paths
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = ingest_paths([SEEDS])
+    assert report.failed == 0, report.outcomes
+    return report
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run on-commit callbacks (index updates) as the wrapped block's transaction commits."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -1,0 +1,138 @@
+"""Saved HTML pages: metadata from trafilatura, plain-text blocks, nothing executable."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from articles.ingest import IngestError, ParsedArticle, parse_capture
+
+PARAGRAPHS = (
+    "<p>MOSCOW (Reuters) - Russian Foreign Minister Sergei Lavrov has said no agreement has "
+    "been reached with the US over its plan to base parts of a missile defence system.</p>"
+    "<h2>Useful proposals</h2>"
+    "<p>He said Russia continued to oppose the use of facilities in Poland and the Czech "
+    "Republic after talks in Moscow, officials said on Tuesday evening.</p>"
+    "<blockquote>We agreed to continue consultations to study the proposals received today "
+    "in Moscow, the minister told reporters.</blockquote>"
+    "<p>Both sides said they would meet again in Washington next month to continue the "
+    "discussions on missile defence and arms control.</p>"
+)
+
+
+def page(body: str = PARAGRAPHS, head: str = "", title: str = "Talks stall - BBC News") -> bytes:
+    return (
+        f"<!DOCTYPE html><html><head><title>{title}</title>{head}</head>"
+        f"<body><nav>Home | World | Europe | Americas</nav><article><h1>Talks stall</h1>"
+        f"{body}</article><footer>© BBC</footer></body></html>"
+    ).encode()
+
+
+BBC_HEAD = (
+    '<meta property="og:site_name" content="BBC News">'
+    '<meta name="author" content="Jonathan Marcus">'
+    '<meta property="article:published_time" content="2008-03-18T14:50:00+00:00">'
+)
+
+
+def everything(article: ParsedArticle) -> str:
+    return " ".join([article.title, article.byline, article.dateline, article.body])
+
+
+def test_title_without_the_site_name():
+    assert parse_capture(page(head=BBC_HEAD), "a.html").title == "Talks stall"
+
+
+def test_site_name_gives_where_it_was_captured_and_byline_from_author():
+    article = parse_capture(page(head=BBC_HEAD), "a.html")
+    assert article.captured_from == "BBC News"
+    assert article.byline == "Jonathan Marcus"
+    assert article.kind == "html"
+
+
+def test_dateline_credit_beats_the_site_as_source():
+    article = parse_capture(page(head=BBC_HEAD), "a.html")
+    assert article.source == "Reuters"
+    assert article.dateline == "MOSCOW"
+    assert article.blocks[0].text.startswith("Russian Foreign Minister Sergei Lavrov")
+
+
+def test_own_reporting_on_a_broadcaster_site_is_credited_to_it():
+    body = PARAGRAPHS.replace("MOSCOW (Reuters) - ", "")
+    article = parse_capture(page(body=body, head=BBC_HEAD), "a.html")
+    assert article.source == "BBC News"
+
+
+def test_published_time_meta_gives_an_aware_utc_time():
+    article = parse_capture(page(head=BBC_HEAD), "a.html")
+    assert article.published_date == date(2008, 3, 18)
+    assert article.published_at == datetime(2008, 3, 18, 14, 50, tzinfo=UTC)
+    assert article.published_tz == "UTC"
+
+
+def test_headings_and_quotations_keep_their_kind():
+    kinds = [(block.kind, block.text[:16]) for block in parse_capture(page(), "a.html").blocks]
+    assert ("h", "Useful proposals") in kinds
+    assert ("q", "We agreed to con") in kinds
+
+
+def test_agency_author_is_a_credit_not_a_byline():
+    head = '<meta name="author" content="RIA Novosti">'
+    body = PARAGRAPHS.replace("MOSCOW (Reuters) - ", "")
+    article = parse_capture(page(body=body, head=head, title="Talks stall"), "a.html")
+    assert article.byline == ""
+    assert article.source == "RIA Novosti"
+
+
+def test_page_without_metadata_is_flagged():
+    body = PARAGRAPHS.replace("MOSCOW (Reuters) - ", "")
+    html = f"<html><body><article>{body}</article></body></html>".encode()
+    article = parse_capture(html, "a.html")
+    assert article.title_derived
+    assert {"title_derived", "date_unknown", "source_unknown"} <= set(article.review_reasons)
+
+
+HOSTILE = (
+    "<script>alert(1)</script><style>p { color: red }</style>"
+    '<p>Diplomats met in Geneva on Tuesday <img src=x onerror="alert(2)"> to talk about '
+    'the treaty <a href="javascript:alert(3)">and its future</a>, officials said.</p>'
+    '<iframe src="https://evil.example/"></iframe>'
+    '<p onclick="alert(4)">The talks will resume next week in Vienna, the diplomats said '
+    "after the meeting ended late in the evening.</p>"
+    "<svg><script>alert(5)</script></svg><object data=x></object>"
+)
+
+
+@pytest.mark.parametrize(
+    "forbidden",
+    ["<", ">", "alert", "script", "javascript", "onerror", "onclick", "iframe", "evil"],
+)
+def test_hostile_markup_leaves_no_trace(forbidden):
+    title = '<script>alert("t")</script>Geneva talks'
+    article = parse_capture(page(body=HOSTILE, title=title), "hostile.html")
+    assert forbidden not in everything(article)
+
+
+def test_hostile_page_keeps_its_words():
+    article = parse_capture(page(body=HOSTILE), "hostile.html")
+    assert "Diplomats met in Geneva on Tuesday" in article.body
+    assert "and its future" in article.body
+
+
+def test_windows_1252_html_is_decoded_and_flagged():
+    html = b"<html><body><article><p>The \x93caf\xe9\x94 talks in Geneva ended on Tuesday"
+    html += b" with no agreement, officials said.</p></article></body></html>"
+    article = parse_capture(html, "a.htm")
+    assert "“café”" in article.body
+    assert "encoding_fallback" in article.review_reasons
+
+
+def test_page_with_no_article_text_is_refused():
+    with pytest.raises(IngestError, match="HTML"):
+        parse_capture(b"<html><head><script>x()</script></head><body></body></html>", "a.html")
+
+
+def test_xml_declaration_does_not_break_parsing():
+    html = '<?xml version="1.0" encoding="utf-8"?>' + page().decode()
+    assert parse_capture(html.encode(), "a.xhtml").title == "Talks stall"

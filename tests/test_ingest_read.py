@@ -1,0 +1,104 @@
+"""Decoding captures and refusing what cannot be an article, with clear reasons."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from articles.ingest import IngestError, parse_capture, read_capture
+
+
+def test_utf8_is_read_as_utf8():
+    assert read_capture("Café “quoted”".encode()) == ("Café “quoted”", "utf-8")
+
+
+def test_utf8_byte_order_mark_is_dropped():
+    text, encoding = read_capture(codecs.BOM_UTF8 + b"Talks resume")
+    assert (text, encoding) == ("Talks resume", "utf-8")
+
+
+def test_windows_1252_falls_back_without_mangling_quotes():
+    assert read_capture(b"Caf\xe9 \x93quoted\x94") == ("Café “quoted”", "cp1252")
+
+
+def test_utf16_with_a_byte_order_mark_is_read():
+    text, encoding = read_capture("Talks resume".encode("utf-16"))
+    assert (text, encoding) == ("Talks resume", "utf-16")
+
+
+def test_empty_file_is_refused():
+    with pytest.raises(IngestError, match="empty"):
+        read_capture(b"")
+
+
+def test_whitespace_only_file_is_refused():
+    with pytest.raises(IngestError, match="only whitespace"):
+        read_capture(b" \n\t\r\n ")
+
+
+def test_too_large_file_message_gives_size_and_limit():
+    with pytest.raises(IngestError) as raised:
+        read_capture(b"a" * 52_428_800)
+    assert str(raised.value) == "The file is 52,428,800 bytes, over the 5,000,000-byte limit."
+
+
+def test_limit_can_be_changed():
+    with pytest.raises(IngestError, match="over the 10-byte limit"):
+        read_capture(b"Talks resume today", max_bytes=10)
+
+
+def test_nul_byte_means_binary():
+    with pytest.raises(IngestError, match="NUL"):
+        read_capture(b"Talks\x00resume")
+
+
+def test_control_characters_mean_binary():
+    with pytest.raises(IngestError, match="binary"):
+        read_capture(bytes(range(1, 9)) * 50 + b"text")
+
+
+def test_bytes_that_are_neither_utf8_nor_windows_1252_are_refused():
+    # 0x81 is undefined in Windows-1252 and invalid on its own in UTF-8.
+    with pytest.raises(IngestError, match="cannot be decoded"):
+        read_capture(b"Talks \x81 resume")
+
+
+def test_text_without_letters_is_refused():
+    with pytest.raises(IngestError, match="no letters"):
+        read_capture(b"12345 --- 678 !!!")
+
+
+def test_messages_are_sentences():
+    for data in (b"", b"   ", b"a\x00b", b"123"):
+        with pytest.raises(IngestError) as raised:
+            read_capture(data)
+        message = str(raised.value)
+        assert message[0].isupper() and message.endswith(".")
+
+
+def test_parse_capture_reports_read_errors_as_ingest_errors():
+    with pytest.raises(IngestError, match="empty"):
+        parse_capture(b"", "empty.txt")
+
+
+def test_ingest_error_is_a_value_error():
+    assert issubclass(IngestError, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "kind"),
+    [
+        (b"<p>Talks resume after a long pause in Geneva today.</p>", "page.html", "html"),
+        (b"<p>Talks resume after a long pause in Geneva today.</p>", "page.HTM", "html"),
+        (
+            b"<!DOCTYPE html><html><body><p>Talks resume in Geneva today, officials said.</p>"
+            b"</body></html>",
+            "capture.txt",
+            "html",
+        ),
+        (b"Talks resume\n\nDiplomats said the talks would resume in Geneva.", "a.txt", "text"),
+    ],
+)
+def test_html_is_chosen_by_extension_or_by_sniffing(data, filename, kind):
+    assert parse_capture(data, filename).kind == kind
