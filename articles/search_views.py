@@ -1,0 +1,174 @@
+"""Search pages: the results page, its exports and its feed. Thin: forms validate, `search`
+does the work."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from django.contrib.syndication.views import Feed
+from django.core.paginator import EmptyPage, Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+
+from articles.export import EXPORT_FIELDS, article_record, csv_row
+from articles.forms import SearchForm
+from articles.search import (
+    Criteria,
+    IndexUnavailable,
+    QueryError,
+    matching_articles,
+    month_label,
+    run_search,
+)
+
+PER_PAGE = 20
+EXPORT_LIMIT = 100_000
+FEED_ITEMS = 50
+
+
+def _criteria(request) -> tuple[SearchForm, Criteria | None]:
+    form = SearchForm(request.GET or None)
+    if request.GET and form.is_valid():
+        return form, Criteria.from_form(form.cleaned_data)
+    return form, None
+
+
+def _page_number(request) -> int:
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise Http404("There is no such page of results.")
+    return int(raw)
+
+
+FILTER_LABELS = {"from": "From {}", "to": "To {}", "year": "Year: {}", "month": "Month: {}"}
+
+
+def active_filters(request) -> list[tuple[str, str]]:
+    """Each filter in the URL as (label, URL without it), so every choice is removable."""
+    filters = []
+    for key, values in request.GET.lists():
+        for value in values:
+            if key == "source":
+                label = f"Source: {value}"
+            elif key in FILTER_LABELS:
+                label = FILTER_LABELS[key].format(month_label(value) if key == "month" else value)
+            else:
+                continue
+            remaining = request.GET.copy()
+            remaining.setlist(key, [v for v in values if v != value])
+            remaining.pop("page", None)
+            filters.append((label, f"?{remaining.urlencode()}"))
+    return filters
+
+
+def search(request):
+    form, criteria = _criteria(request)
+    context = {"form": form, "query_string": request.GET.urlencode()}
+    if criteria is None:
+        status = 400 if request.GET else 200
+        return render(request, "search/search.html", context, status=status)
+    page_number = _page_number(request)
+    try:
+        outcome = run_search(criteria, page=page_number, per_page=PER_PAGE)
+    except QueryError as error:
+        context["query_error"] = str(error)
+        return render(request, "search/search.html", context, status=400)
+    except IndexUnavailable:
+        response = render(request, "search/index_building.html", context, status=503)
+        response["Retry-After"] = "30"
+        return response
+    paginator = Paginator(range(outcome.hits), PER_PAGE, allow_empty_first_page=True)
+    try:
+        page = paginator.page(page_number)
+    except EmptyPage as error:
+        raise Http404("There is no such page of results.") from error
+    context.update(
+        outcome=outcome, page=page, criteria=criteria, active_filters=active_filters(request)
+    )
+    return render(request, "search/search.html", context)
+
+
+def _export_articles(request):
+    form, criteria = _criteria(request)
+    if criteria is None:
+        raise Http404("Exports need a valid search.")
+    try:
+        return matching_articles(criteria, limit=EXPORT_LIMIT)
+    except (QueryError, IndexUnavailable) as error:
+        raise Http404(str(error)) from error
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def export_csv(request):
+    articles = _export_articles(request)
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(EXPORT_FIELDS)
+        for article in articles:
+            yield writer.writerow(csv_row(article_record(article)))
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="search-results.csv"'
+    return response
+
+
+def export_json(request):
+    records = [article_record(article) for article in _export_articles(request)]
+    body = json.dumps(
+        {"query": request.GET.dict(), "count": len(records), "articles": records},
+        ensure_ascii=False,
+        indent=1,
+    )
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="search-results.json"'
+    return response
+
+
+class SearchFeed(Feed):
+    """An Atom feed of a search, newest first: an alert without an account."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, *args, **kwargs):
+        form, criteria = _criteria(request)
+        if criteria is None:
+            raise Http404("A feed needs a valid search.")
+        self.query_string = request.GET.urlencode()
+        return Criteria(**{**criteria.__dict__, "sort": "newest"})
+
+    def title(self, criteria: Criteria) -> str:
+        return f"Talks Archive search: {criteria.q or 'all articles'}"
+
+    def link(self, criteria: Criteria) -> str:
+        return f"{reverse('articles:search')}?{self.query_string}"
+
+    def subtitle(self, criteria: Criteria) -> str:
+        return "New articles matching this search."
+
+    def items(self, criteria: Criteria):
+        try:
+            return list(matching_articles(criteria, limit=FEED_ITEMS))
+        except (QueryError, IndexUnavailable) as error:
+            raise Http404(str(error)) from error
+
+    def item_title(self, article) -> str:
+        return article.title
+
+    def item_description(self, article) -> str:
+        # Atom summaries are HTML: escape the text so it is shown, never run.
+        return escape(article.body[:500])
+
+    def item_pubdate(self, article):
+        return article.sort_datetime
+
+    def item_author_name(self, article) -> str:
+        return article.byline or article.credited_name

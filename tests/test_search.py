@@ -1,0 +1,340 @@
+"""Full-text search as a researcher uses it: ranking, syntax, facets, filters, exports."""
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+from django.db import transaction
+
+from articles.models import Article
+from articles.search import (
+    Criteria,
+    clean_query,
+    highlight,
+    matcher_for,
+    parse_user_query,
+    run_search,
+)
+from tests.conftest import make_article, make_source
+
+pytestmark = pytest.mark.django_db
+
+
+def search(client, **params):
+    return client.get("/search/", params)
+
+
+def result_titles(outcome):
+    return [row.article.title for row in outcome.rows]
+
+
+@pytest.fixture
+def corpus(on_commit):
+    with on_commit():
+        make_article(
+            title="Radar offer discussed",
+            source="RIA Novosti",
+            body="Lavrov said the radar in Azerbaijan could be used jointly. Talks continue.",
+            published_date=date(2007, 10, 12),
+        )
+        make_article(
+            title="Ministers meet in Moscow",
+            source="BBC News",
+            body="The ministers spoke about the radar and the missile defence plans for hours.",
+            published_date=date(2008, 3, 18),
+        )
+        make_article(
+            title="Missile defense talks stall",
+            source="RIA Novosti",
+            body="Negotiations on missile defense stalled in Washington on Thursday.",
+            published_date=date(2008, 3, 27),
+        )
+        make_article(
+            title="Kosovo dominates agenda",
+            source="Voice of America",
+            body="Kosovo and the CFE treaty were discussed; no mention of other matters.",
+            published_date=None,
+        )
+
+
+def test_a_title_match_ranks_first(corpus):
+    outcome = run_search(Criteria(q="radar"))
+    assert result_titles(outcome)[0] == "Radar offer discussed"
+    assert outcome.hits == 2
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("radar AND Moscow", {"Ministers meet in Moscow"}),
+        (
+            "Kosovo OR radar",
+            {"Radar offer discussed", "Ministers meet in Moscow", "Kosovo dominates agenda"},
+        ),
+        ("radar NOT Lavrov", {"Ministers meet in Moscow"}),
+        ('"missile defence plans"', {"Ministers meet in Moscow"}),
+        ("negotiat*", {"Missile defense talks stall"}),
+        ("title:moscow", {"Ministers meet in Moscow"}),
+        ('source:"Voice of America"', {"Kosovo dominates agenda"}),
+        ("stalls", {"Missile defense talks stall"}),
+    ],
+)
+def test_query_syntax_forms_find_the_right_articles(corpus, query, expected):
+    assert set(result_titles(run_search(Criteria(q=query)))) == expected
+
+
+def test_british_and_american_spellings_find_each_other_and_the_page_says_so(corpus, client):
+    outcome = run_search(Criteria(q="defence"))
+    assert set(result_titles(outcome)) == {
+        "Ministers meet in Moscow",
+        "Missile defense talks stall",
+    }
+    page = search(client, q="defense").content.decode()
+    assert "Also searched: <q>defence</q>" in page
+
+
+def test_facet_counts_are_exact_for_multi_word_sources(corpus):
+    outcome = run_search(Criteria(q="radar OR Kosovo OR missile"))
+    counts = {facet.value: facet.count for facet in outcome.source_facets}
+    assert counts == {"RIA Novosti": 2, "BBC News": 1, "Voice of America": 1}
+
+
+def test_year_and_month_facets_drill_down(corpus):
+    outcome = run_search(Criteria(q="radar OR Kosovo OR missile"))
+    assert [(f.value, f.count) for f in outcome.year_facets] == [
+        ("2008", 2),
+        ("2007", 1),
+        ("unknown", 1),
+    ]
+    outcome = run_search(Criteria(q="radar OR Kosovo OR missile", year="2008"))
+    assert [(f.label, f.count) for f in outcome.month_facets] == [("March 2008", 2)]
+
+
+def test_source_filter_date_range_and_sort_combine(corpus):
+    outcome = run_search(
+        Criteria(
+            q="missile OR radar",
+            sources=("RIA Novosti", "BBC News"),
+            date_from=date(2008, 1, 1),
+            date_to=date(2008, 12, 31),
+            sort="oldest",
+        )
+    )
+    assert result_titles(outcome) == ["Ministers meet in Moscow", "Missile defense talks stall"]
+    newest = run_search(Criteria(q="missile OR radar OR Kosovo", sort="newest"))
+    assert result_titles(newest)[0] == "Missile defense talks stall"
+    assert result_titles(newest)[-1] == "Kosovo dominates agenda"  # undated last
+
+
+def test_coverage_strip_shows_each_sources_count_and_span(corpus, client):
+    page = search(client, q="missile OR radar").content.decode()
+    assert "Who reported it" in page
+    outcome = run_search(Criteria(q="missile OR radar"))
+    ria = next(row for row in outcome.coverage if row.name == "RIA Novosti")
+    assert (ria.count, ria.span) == (2, "Oct 2007 – Mar 2008")
+
+
+def test_did_you_mean_offers_a_spelling_that_finds_something(corpus, client):
+    page = search(client, q="Lavrof").content.decode()
+    assert "Did you mean" in page
+    assert ">lavrov</a>" in page
+
+
+def test_exports_contain_every_matching_article(corpus, client, on_commit):
+    with on_commit():
+        for n in range(30):
+            make_article(title=f"Radar bulletin {n}", body="radar radar")
+    response = client.get("/search/export.csv", {"q": "radar"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 32
+    data = json.loads(client.get("/search/export.json", {"q": "radar"}).content)
+    assert data["count"] == 32 and len(data["articles"]) == 32
+    assert {"title", "source", "published", "url", "sha256"} <= set(data["articles"][0])
+
+
+def test_csv_export_neutralises_spreadsheet_formulas(client, on_commit):
+    with on_commit():
+        make_article(title='=HYPERLINK("http://evil")', body="formula test", byline="+cmd")
+    response = client.get("/search/export.csv", {"q": "formula"})
+    row = next(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert row["title"].startswith("'=") and row["byline"] == "'+cmd"
+
+
+def test_search_feed_is_atom_with_escaped_text(client, on_commit):
+    with on_commit():
+        make_article(
+            title="<script>alert(1)</script> talks", body="<img src=x onerror=alert(1)> feed"
+        )
+    response = client.get("/search/feed/", {"q": "feed"})
+    body = response.content.decode()
+    assert response["Content-Type"].startswith("application/atom+xml")
+    assert "<script>" not in body and "<img" not in body
+    assert "&amp;lt;img" in body  # HTML-escaped inside the XML-escaped summary
+
+
+def test_snippets_escape_hostile_article_text_and_queries(client, on_commit):
+    with on_commit():
+        make_article(
+            title="<script>alert('t')</script> summit",
+            body="Before <img src=x onerror=alert(1)> the summit <script>alert(2)</script> ended.",
+        )
+    page = search(client, q="summit <script>alert(3)</script>").content.decode()
+    assert "<script>alert" not in page
+    assert "<img src=x" not in page
+    page = search(client, q="summit").content.decode()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<mark>summit</mark>" in page
+    assert "<script>alert" not in page
+
+
+def test_highlight_marks_stems_and_prefixes_not_negated_words():
+    matcher = matcher_for(parse_user_query('talk* "missile defense" NOT Kosovo'))
+    html = highlight("Talks on missile defence; Kosovo <b>too</b>", matcher)
+    assert html == (
+        "<mark>Talks</mark> on <mark>missile</mark> <mark>defence</mark>; Kosovo "
+        "&lt;b&gt;too&lt;/b&gt;"
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"unbalanced',
+        "AND OR NOT",
+        "title:",
+        "*",
+        "((((",
+        "x" * 10_000,
+        "a\x00b\x07c",
+        "))",
+        "source:",
+        "-",
+        "~",
+        "the",
+        "[to]",
+        "{",
+        "pub_date:[2008 to",
+        "NOT",
+    ],
+)
+def test_malformed_queries_get_a_helpful_page_never_a_500(corpus, client, query):
+    response = search(client, q=query)
+    assert response.status_code in (200, 400)
+    assert b"Search the archive" in response.content
+
+
+def test_an_empty_query_explains_itself(corpus, client):
+    response = search(client, q="AND OR NOT")
+    assert response.status_code == 400
+    assert "no words to search for" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "99999"])
+def test_bad_page_numbers_are_not_found(corpus, client, page):
+    assert search(client, q="radar", page=page).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"from": "2008-13-01"},
+        {"to": "yesterday"},
+        {"source": "Pravda"},
+        {"sort": "random"},
+        {"month": "2008-3"},
+        {"from": "2008-05-01", "to": "2008-01-01"},
+    ],
+)
+def test_bad_filters_get_a_400_with_a_message(corpus, client, params):
+    response = search(client, q="radar", **params)
+    assert response.status_code == 400
+    assert b"could not be run" in response.content
+
+
+def test_pagination_keeps_the_query_in_the_url(client, on_commit):
+    with on_commit():
+        for n in range(25):
+            make_article(title=f"Bulletin {n}", body="summit bulletin")
+    page = search(client, q="bulletin").content.decode()
+    assert "Page 1 of 2" in page and "?q=bulletin&amp;page=2" in page
+    assert "Page 2 of 2" in search(client, q="bulletin", page="2").content.decode()
+
+
+def test_a_facet_link_narrows_and_can_be_removed(corpus, client):
+    page = search(client, q="radar").content.decode()
+    assert "?q=radar&amp;source=RIA+Novosti" in page
+    narrowed = search(client, q="radar", source="RIA Novosti").content.decode()
+    assert "Source: RIA Novosti" in narrowed and 'href="?q=radar"' in narrowed
+    assert "Ministers meet in Moscow" not in narrowed
+
+
+def test_an_edit_is_searchable_once_committed_and_a_delete_disappears(corpus, on_commit):
+    article = Article.objects.get(title="Kosovo dominates agenda")
+    with on_commit():
+        article.title = "Pristina dominates agenda"
+        article.save()
+    assert result_titles(run_search(Criteria(q="Pristina"))) == ["Pristina dominates agenda"]
+    with on_commit():
+        article.delete()
+    assert run_search(Criteria(q="Pristina")).hits == 0
+
+
+def test_a_rolled_back_edit_never_reaches_the_index(corpus, on_commit):
+    article = Article.objects.get(title="Kosovo dominates agenda")
+    with on_commit(), pytest.raises(RuntimeError), transaction.atomic():
+        article.title = "Belgrade dominates agenda"
+        article.save()
+        raise RuntimeError("roll back")
+    assert run_search(Criteria(q="Belgrade")).hits == 0
+
+
+def test_a_missing_index_shows_a_friendly_page(client, search_index):
+    make_article(title="Not yet indexed")  # no on_commit: never reaches the index
+    response = search(client, q="indexed")
+    assert response.status_code == 503
+    assert b"being built" in response.content
+
+
+def test_clean_query_reports_what_it_changed():
+    cleaned = clean_query('"missile (defence')
+    assert cleaned.text == "missile defence"
+    assert len(cleaned.notes) == 2
+
+
+def test_on_the_seeds_medvedev_finds_two_and_lavrov_all_five(seeded):
+    medvedev = run_search(Criteria(q="Medvedev"))
+    assert medvedev.hits == 2
+    assert {row.article.origin for row in medvedev.rows} == {
+        "001_cf4a24119513014b.txt",
+        "004_6635417ac052c5bc.txt",
+    }
+    lavrov = run_search(Criteria(q="Lavrov"))
+    assert lavrov.hits == 5
+    assert all("<mark>Lavrov</mark>" in "".join(row.snippets) for row in lavrov.rows)
+
+
+def test_more_like_this_lists_other_sources_first(seeded):
+    from articles.search import more_like_this
+
+    bbc = Article.objects.get(origin="004_6635417ac052c5bc.txt")
+    related = more_like_this(bbc, limit=4)
+    assert related and bbc not in related
+    assert all(article.source_id != bbc.source_id for article in related)
+
+
+def test_unknown_source_articles_can_be_filtered(corpus, on_commit):
+    with on_commit():
+        make_article(title="Anonymous radar piece", source=None, body="radar")
+    outcome = run_search(Criteria(q="radar", sources=("Unknown source",)))
+    assert result_titles(outcome) == ["Anonymous radar piece"]
+
+
+def test_sources_with_the_same_word_are_counted_apart(on_commit):
+    with on_commit():
+        make_article(source=make_source("Novosti Daily"), body="summit")
+        make_article(source="RIA Novosti", body="summit")
+        make_article(source="RIA Novosti", body="summit")
+    counts = {f.value: f.count for f in run_search(Criteria(q="summit")).source_facets}
+    assert counts == {"RIA Novosti": 2, "Novosti Daily": 1}
