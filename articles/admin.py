@@ -1,0 +1,328 @@
+"""The staff side: a review queue, corrections that are remembered, source merges."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from articles.corrections import assign_source, mark_reviewed, merge_sources, record_corrections
+from articles.ingest.signatures import REVIEW_REASONS
+from articles.models import Article, Correction, Source
+
+EARLIEST_DATE = date(1900, 1, 1)
+
+
+class ReviewStateFilter(admin.SimpleListFilter):
+    """Opens on what needs review; "All" is a choice of its own, not the default."""
+
+    title = "review state"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("needs", "Needs review"), ("done", "Reviewed"), ("all", "All")]
+
+    def value(self):
+        return super().value() or "needs"
+
+    def queryset(self, request, queryset):
+        if self.value() == "needs":
+            return queryset.filter(needs_review=True)
+        if self.value() == "done":
+            return queryset.filter(needs_review=False)
+        return queryset
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+class ReviewReasonFilter(admin.SimpleListFilter):
+    title = "review reason"
+    parameter_name = "reason"
+
+    def lookups(self, request, model_admin):
+        return list(REVIEW_REASONS.items())
+
+    def queryset(self, request, queryset):
+        if self.value() in REVIEW_REASONS:
+            return queryset.filter(review_reasons__icontains=f'"{self.value()}"')
+        return queryset
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = Article.objects.dates("published_date", "year", order="DESC")
+        return [(str(d.year), str(d.year)) for d in years] + [("none", "Date unknown")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(published_date__isnull=True)
+        if self.value() and self.value().isdigit():
+            return queryset.filter(published_date__year=int(self.value()))
+        return queryset
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = (
+            "title",
+            "source",
+            "captured_from",
+            "captured_from_kind",
+            "published_date",
+            "published_at",
+            "published_tz",
+            "byline",
+            "dateline",
+            "needs_review",
+        )
+
+    def clean_title(self) -> str:
+        title = " ".join(self.cleaned_data["title"].split())
+        if not title:
+            raise forms.ValidationError("A title cannot be blank.")
+        return title
+
+    def clean_published_date(self):
+        value = self.cleaned_data.get("published_date")
+        if value and value > timezone.now().date():
+            raise forms.ValidationError("The publication date cannot be in the future.")
+        if value and value < EARLIEST_DATE:
+            raise forms.ValidationError("The publication date cannot be before 1900.")
+        return value
+
+    def clean_published_at(self):
+        value = self.cleaned_data.get("published_at")
+        if value and value > timezone.now():
+            raise forms.ValidationError("The publication time cannot be in the future.")
+        if value and value.date() < EARLIEST_DATE:
+            raise forms.ValidationError("The publication time cannot be before 1900.")
+        return value
+
+
+class AssignSourceForm(forms.Form):
+    source = forms.ModelChoiceField(queryset=Source.objects.all(), label="Credit to")
+
+
+class MergeSourcesForm(forms.Form):
+    target = forms.ModelChoiceField(queryset=Source.objects.none(), label="Keep")
+
+    def __init__(self, *args, sources=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = sources
+
+
+def _intermediate(modeladmin, request, queryset, form, template, title):
+    """Render an action's confirmation page, carrying the selected rows through."""
+    return render(
+        request,
+        template,
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "queryset": queryset,
+            "action": request.POST.get("action"),
+            "opts": modeladmin.model._meta,
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+        },
+    )
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    list_display = ("title", "source", "published_date", "reasons", "needs_review")
+    list_filter = (ReviewStateFilter, ReviewReasonFilter, "source", YearFilter)
+    search_fields = ("title", "byline", "body")
+    date_hierarchy = "published_date"
+    list_select_related = ("source",)
+    list_per_page = 50
+    actions = ("mark_reviewed_action", "assign_source_action")
+    readonly_fields = (
+        "raw_capture",
+        "public_link",
+        "origin",
+        "sha256",
+        "raw_encoding",
+        "capture_kind",
+        "review_list",
+        "correction_history",
+        "ingested_at",
+        "updated_at",
+        "reviewed_at",
+    )
+    fieldsets = (
+        (
+            "Metadata",
+            {
+                "fields": (
+                    "title",
+                    "source",
+                    "captured_from",
+                    "captured_from_kind",
+                    "published_date",
+                    "published_at",
+                    "published_tz",
+                    "byline",
+                    "dateline",
+                ),
+            },
+        ),
+        ("Review", {"fields": ("review_list", "needs_review", "correction_history")}),
+        (
+            "Capture",
+            {
+                "fields": (
+                    "raw_capture",
+                    "public_link",
+                    "origin",
+                    "sha256",
+                    "raw_encoding",
+                    "capture_kind",
+                    "ingested_at",
+                    "updated_at",
+                    "reviewed_at",
+                ),
+            },
+        ),
+    )
+
+    @admin.display(description="Review reasons")
+    def reasons(self, article: Article) -> str:
+        return ", ".join(article.review_labels) or "—"
+
+    @admin.display(description="Needs review because")
+    def review_list(self, article: Article) -> str:
+        return ", ".join(article.review_labels) or "Nothing: reviewed or never flagged."
+
+    @admin.display(description="Raw capture, exactly as ingested")
+    def raw_capture(self, article: Article):
+        return format_html('<pre class="raw-capture">{}</pre>', article.raw)
+
+    @admin.display(description="Public page")
+    def public_link(self, article: Article):
+        if not article.pk:
+            return "—"
+        return format_html('<a href="{}">{}</a>', article.get_absolute_url(), "View on the site")
+
+    @admin.display(description="Corrections")
+    def correction_history(self, article: Article):
+        rows = article.corrections.select_related("user") if article.pk else []
+        if not rows:
+            return "No corrections yet."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{}: {} → {} ({}, {})</li>",
+                (
+                    (
+                        c.field,
+                        c.old_value or "—",
+                        c.new_value or "—",
+                        c.user or "ingest",
+                        c.corrected_at.strftime("%Y-%m-%d %H:%M"),
+                    )
+                    for c in rows
+                ),
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            old = Article.objects.get(pk=obj.pk)
+            before = {name: getattr(old, name) for name in form.changed_data}
+            super().save_model(request, obj, form, change)
+            if record_corrections(obj, before, user=request.user):
+                obj.save(update_fields=["review_reasons", "needs_review"])
+        else:
+            super().save_model(request, obj, form, change)
+
+    @admin.action(description="Mark selected articles as reviewed")
+    def mark_reviewed_action(self, request, queryset):
+        count = mark_reviewed(queryset)
+        self.message_user(request, f"{count} article(s) marked as reviewed.", messages.SUCCESS)
+
+    @admin.action(description="Credit selected articles to a source…")
+    def assign_source_action(self, request, queryset):
+        form = AssignSourceForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            count = assign_source(queryset, form.cleaned_data["source"], user=request.user)
+            self.message_user(
+                request,
+                f"{count} article(s) credited to {form.cleaned_data['source']}.",
+                messages.SUCCESS,
+            )
+            return None
+        return _intermediate(
+            self,
+            request,
+            queryset,
+            form,
+            "admin/articles/assign_source.html",
+            "Credit articles to a source",
+        )
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "homepage", "article_count")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    actions = ("merge_action",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    @admin.display(description="Articles", ordering="article_count")
+    def article_count(self, source: Source) -> int:
+        return source.article_count
+
+    @admin.action(description="Merge selected sources…")
+    def merge_action(self, request, queryset):
+        if queryset.count() < 2:
+            self.message_user(request, "Select at least two sources to merge.", messages.ERROR)
+            return None
+        form = MergeSourcesForm(request.POST if "apply" in request.POST else None, sources=queryset)
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            duplicates = list(queryset.exclude(pk=target.pk))
+            moved = merge_sources(target, duplicates, user=request.user)
+            self.message_user(
+                request,
+                f"Merged {len(duplicates)} source(s) into {target}; {moved} article(s) moved.",
+                messages.SUCCESS,
+            )
+            return None
+        return _intermediate(
+            self, request, queryset, form, "admin/articles/merge_sources.html", "Merge sources"
+        )
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    list_display = ("article", "field", "old_value", "new_value", "user", "corrected_at")
+    list_filter = ("field",)
+    list_select_related = ("article", "user")
+    readonly_fields = ("article", "field", "old_value", "new_value", "user", "corrected_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False
