@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -79,8 +80,7 @@ def indexed_versions() -> dict[int, datetime | None]:
     """Article id -> the `updated` time stored with its document in the index."""
     backend = connections["default"].get_backend()
     if isinstance(backend, ArchiveWhooshBackend):
-        backend.setup()
-        with backend.index.refresh().searcher() as searcher:
+        with backend.current_index().searcher() as searcher:
             return {
                 int(fields["django_id"]): fields.get("updated")
                 for fields in searcher.all_stored_fields()
@@ -123,7 +123,9 @@ def rebuild_index() -> int:
         backend.clear()
         return update_articles(Article.objects.values_list("pk", flat=True))
     live = Path(backend.path)
-    fresh = live.parent / f"{live.name}.{time.strftime('%Y%m%d%H%M%S')}.{os.getpid()}"
+    live.parent.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d%H%M%S")
+    fresh = Path(tempfile.mkdtemp(prefix=f"{live.name}.{stamp}.", dir=live.parent))
     builder = ArchiveWhooshBackend("default", PATH=str(fresh))
     index = _article_index()
     count = 0

@@ -328,8 +328,7 @@ def ensure_index_ready() -> None:
     if not isinstance(backend, ArchiveWhooshBackend):
         return
     try:
-        backend.setup()
-        empty = backend.index.refresh().doc_count() == 0
+        empty = backend.current_index().doc_count() == 0
     except Exception as error:
         logger.exception("The search index cannot be opened")
         raise IndexUnavailable(str(error)) from error
@@ -446,8 +445,7 @@ def _respell(text: str) -> str:
     backend = connections["default"].get_backend()
     if not isinstance(backend, ArchiveWhooshBackend):
         return SearchQuerySet().models(Article).spelling_suggestion(text) or ""
-    backend.setup()
-    with backend.index.refresh().reader() as reader:
+    with backend.current_index().reader() as reader:
         corrector = reader.corrector("text")
         known = set()
 
@@ -509,8 +507,7 @@ def _similar_pks(article: Article, count: int) -> list[int]:
     backend = connections["default"].get_backend()
     if not isinstance(backend, ArchiveWhooshBackend):
         return [int(r.pk) for r in SearchQuerySet().more_like_this(article)[:count]]
-    backend.setup()
-    with backend.index.refresh().searcher() as searcher:
+    with backend.current_index().searcher() as searcher:
         docnum = searcher.document_number(id=f"articles.article.{article.pk}")
         if docnum is None:
             return []

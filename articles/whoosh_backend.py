@@ -123,6 +123,13 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         super().setup()
         self.parser = ArchiveQueryParser(self.schema, (self.content_field_name, "title"))
 
+    def current_index(self):
+        """The index as last committed, opened once per backend and refreshed per call."""
+        if not self.setup_complete:
+            self.setup()
+        self.index = self.index.refresh()
+        return self.index
+
     @contextmanager
     def write_lock(self) -> Iterator[None]:
         """One writer at a time: a thread lock, then a file lock other processes share."""
