@@ -126,6 +126,8 @@ if HAYSTACK_CONNECTIONS["default"]["ENGINE"] == "haystack.backends.whoosh_backen
     HAYSTACK_CONNECTIONS["default"]["ENGINE"] = "articles.whoosh_backend.ArchiveWhooshEngine"
 HAYSTACK_SIGNAL_PROCESSOR = "articles.signals.OnCommitSignalProcessor"
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
+# One model is indexed: restricting every query to it would only cost a second search.
+HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 
 # Ingest refuses captures over this size, with a clear message.
 ARCHIVE_MAX_CAPTURE_BYTES = env.int("ARCHIVE_MAX_CAPTURE_BYTES", default=5_000_000)

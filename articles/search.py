@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -129,6 +130,7 @@ class Matcher:
         return bool(self.terms or self.prefixes)
 
 
+@lru_cache(maxsize=100_000)
 def _analyse(word: str) -> str | None:
     tokens = [token.text for token in ANALYZER(word)]
     return tokens[0] if tokens else None
@@ -172,14 +174,10 @@ def highlight(text: str, matcher: Matcher) -> SafeString:
 def snippets(
     text: str, matcher: Matcher, *, fragments: int = SNIPPET_FRAGMENTS
 ) -> list[SafeString]:
-    """Up to `fragments` escaped passages around the matches, best-spread first."""
-    hits = [m for m in WORD_RE.finditer(text) if matcher.matches(m.group())] if matcher else []
-    if not hits:
-        lead = text[:FRAGMENT_CHARS].rsplit(" ", 1)[0] if len(text) > FRAGMENT_CHARS else text
-        return [mark_safe(escape(lead) + ("…" if len(lead) < len(text) else ""))]  # noqa: S308
+    """Up to `fragments` escaped passages around the first matches, in text order."""
     chosen, covered_until = [], -1
-    for hit in hits:
-        if hit.start() <= covered_until:
+    for hit in WORD_RE.finditer(text) if matcher else ():
+        if hit.start() <= covered_until or not matcher.matches(hit.group()):
             continue
         start = max(0, hit.start() - FRAGMENT_CHARS // 3)
         end = min(len(text), start + FRAGMENT_CHARS)
@@ -189,6 +187,9 @@ def snippets(
         covered_until = end
         if len(chosen) == fragments:
             break
+    if not chosen:
+        lead = text[:FRAGMENT_CHARS].rsplit(" ", 1)[0] if len(text) > FRAGMENT_CHARS else text
+        return [mark_safe(escape(lead) + ("…" if len(lead) < len(text) else ""))]  # noqa: S308
     return [
         mark_safe(  # noqa: S308 - highlight() escapes
             ("…" if start > 0 else "")
@@ -299,7 +300,7 @@ class SearchOutcome:
 
 def build_queryset(criteria: Criteria, cleaned: CleanQuery) -> tuple[SearchQuerySet, Matcher]:
     """The SearchQuerySet for criteria, and what to highlight in its results."""
-    sqs = SearchQuerySet().models(Article)
+    sqs = SearchQuerySet()
     matcher = Matcher()
     if cleaned.text:
         matcher = matcher_for(parse_user_query(cleaned.text))
@@ -444,26 +445,26 @@ def _respell(text: str) -> str:
     """Replace each word the index does not know by its closest known word."""
     backend = connections["default"].get_backend()
     if not isinstance(backend, ArchiveWhooshBackend):
-        return SearchQuerySet().models(Article).spelling_suggestion(text) or ""
-    with backend.current_index().reader() as reader:
-        corrector = reader.corrector("text")
-        known = set()
+        return SearchQuerySet().spelling_suggestion(text) or ""
+    reader = backend.searcher().reader()
+    corrector = reader.corrector("text")
+    changed = []
 
-        def respell(match: re.Match) -> str:
-            word = match.group()
-            if word in OPERATORS or not word.isalpha() or len(word) < 3:
-                return word
-            if (stem := _analyse(word)) is None or reader.doc_frequency("text", stem):
-                return word
-            candidates = corrector.suggest(word.lower(), limit=8, maxdist=2)
-            if not candidates:
-                return word
-            best = min(candidates, key=lambda c: (edit_distance(word.lower(), c), -len(c)))
-            known.add(best)
-            return best
+    def respell(match: re.Match) -> str:
+        word = match.group()
+        if word in OPERATORS or not word.isalpha() or len(word) < 3:
+            return word
+        if (stem := _analyse(word)) is None or reader.doc_frequency("text", stem):
+            return word
+        candidates = corrector.suggest(word.lower(), limit=8, maxdist=2)
+        if not candidates:
+            return word
+        best = min(candidates, key=lambda c: (edit_distance(word.lower(), c), -len(c)))
+        changed.append(best)
+        return best
 
-        respelled = re.sub(r"(?<![:\w])\w+", respell, text)
-    return respelled if known else ""
+    respelled = re.sub(r"(?<![:\w])\w+", respell, text)
+    return respelled if changed else ""
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -507,9 +508,9 @@ def _similar_pks(article: Article, count: int) -> list[int]:
     backend = connections["default"].get_backend()
     if not isinstance(backend, ArchiveWhooshBackend):
         return [int(r.pk) for r in SearchQuerySet().more_like_this(article)[:count]]
-    with backend.current_index().searcher() as searcher:
-        docnum = searcher.document_number(id=f"articles.article.{article.pk}")
-        if docnum is None:
-            return []
-        hits = searcher.more_like(docnum, "text", text=article.body, top=count + 1)
-        return [int(hit["django_id"]) for hit in hits]
+    searcher = backend.searcher()
+    docnum = searcher.document_number(id=f"articles.article.{article.pk}")
+    if docnum is None:
+        return []
+    hits = searcher.more_like(docnum, "text", text=article.body, top=count + 1)
+    return [int(hit["django_id"]) for hit in hits]
