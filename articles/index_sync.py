@@ -10,7 +10,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -35,14 +35,21 @@ def update_articles(pks: Iterable[int]) -> int:
     """Index (or re-index) the given articles in batches; returns how many were sent."""
     index = _article_index()
     backend = connections["default"].get_backend()
-    pks = list(pks)
     sent = 0
-    for start in range(0, len(pks), BATCH_SIZE):
-        batch = list(index.index_queryset().filter(pk__in=pks[start : start + BATCH_SIZE]))
+    for batch in article_batches(list(pks)):
         if batch:
             backend.update(index, batch)
             sent += len(batch)
     return sent
+
+
+def article_batches(pks: list[int] | None = None) -> Iterator[list[Article]]:
+    """Articles ready for indexing, a batch at a time, so memory stays flat."""
+    queryset = _article_index().index_queryset()
+    if pks is None:
+        pks = list(queryset.values_list("pk", flat=True))
+    for start in range(0, len(pks), BATCH_SIZE):
+        yield list(queryset.filter(pk__in=pks[start : start + BATCH_SIZE]))
 
 
 def remove_articles(pks: Iterable[int]) -> None:
@@ -127,14 +134,7 @@ def rebuild_index() -> int:
     stamp = time.strftime("%Y%m%d%H%M%S")
     fresh = Path(tempfile.mkdtemp(prefix=f"{live.name}.{stamp}.", dir=live.parent))
     builder = ArchiveWhooshBackend("default", PATH=str(fresh))
-    index = _article_index()
-    count = 0
-    queryset = index.index_queryset()
-    pks = list(queryset.values_list("pk", flat=True))
-    for start in range(0, len(pks), BATCH_SIZE):
-        batch = list(queryset.filter(pk__in=pks[start : start + BATCH_SIZE]))
-        builder.update(index, batch)
-        count += len(batch)
+    count = builder.add_all(_article_index(), article_batches())
     swap_in(fresh, live)
     return count
 
