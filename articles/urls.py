@@ -1,4 +1,4 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import path, re_path
 
 from articles import feeds, search_views, views
@@ -40,7 +40,19 @@ urlpatterns = [
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source"),
     path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed-latest"),
     path("feeds/sources/<slug:slug>/", feeds.SourceArticlesFeed(), name="feed-source"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index of sections, so a large archive is not cut off at one sitemap's 5,000 links.
+    path(
+        "sitemap.xml",
+        sitemaps.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("robots.txt", views.robots_txt, name="robots"),
     path("opensearch.xml", views.opensearch_xml, name="opensearch"),
     # Search

@@ -1,0 +1,376 @@
+"""Browsing pages: the home page, article lists and date archives, articles, sources.
+
+Views stay thin: collection rules live on the querysets, citation formats in
+articles.citation, related-article search in articles.search.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django import forms
+from django.db.models import F, Max, Min
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.generic import (
+    DetailView,
+    ListView,
+    MonthArchiveView,
+    TemplateView,
+    View,
+    YearArchiveView,
+)
+from django.views.generic.detail import SingleObjectMixin
+
+from articles import citation
+from articles.models import Article, Source
+from articles.search import more_like_this
+
+ARTICLES_PER_PAGE = 20
+# "Other coverage of the same days": how far either side of the publication date to look.
+SAME_DAYS_WINDOW = 3
+SAME_DAYS_LIMIT = 10
+LATEST_ADDITIONS = 8
+# Height of the tallest bar in the home page timeline, in SVG user units.
+TIMELINE_HEIGHT = 120
+MONTH_CHOICES = [
+    (str(n), name)
+    for n, name in enumerate(
+        ["January", "February", "March", "April", "May", "June", "July", "August",
+         "September", "October", "November", "December"],
+        start=1,
+    )
+]  # fmt: skip
+MONTH_NAMES = {int(number): name for number, name in MONTH_CHOICES}
+# Chronological order with undated articles last; the date archives read oldest first.
+CHRONOLOGICAL = (
+    F("published_date").asc(nulls_last=True),
+    F("published_at").asc(nulls_last=True),
+    "id",
+)
+
+
+# -- Home -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthBar:
+    """One month of the coverage timeline, sized for an SVG bar."""
+
+    month: date
+    count: int
+    height: int
+
+    @property
+    def y(self) -> int:
+        return TIMELINE_HEIGHT - self.height
+
+
+def month_bars(series: list[tuple[date, int]]) -> list[MonthBar]:
+    """Bars scaled to the busiest month; a month with any article shows at least a sliver."""
+    busiest = max((count for _, count in series), default=0)
+    return [
+        MonthBar(month, count, max(2, round(TIMELINE_HEIGHT * count / busiest)) if count else 0)
+        for month, count in series
+    ]
+
+
+class HomeView(TemplateView):
+    template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        articles = Article.objects.published()
+        sources = Source.objects.in_use().with_coverage().order_by("-article_count", "name")
+        return super().get_context_data(
+            coverage=articles.coverage(),
+            sources=sources,
+            timeline=month_bars(articles.monthly_counts()),
+            timeline_height=TIMELINE_HEIGHT,
+            latest=articles.order_by("-ingested_at", "-id")[:LATEST_ADDITIONS],
+            **kwargs,
+        )
+
+
+home = HomeView.as_view()
+
+
+# -- Lists and date archives ------------------------------------------------------------
+
+
+class ArticleFilterForm(forms.Form):
+    """The list page's query string; an invalid value is reported and left out."""
+
+    source = forms.ModelChoiceField(
+        queryset=Source.objects.in_use(),
+        to_field_name="slug",
+        required=False,
+        empty_label="All sources",
+    )
+    year = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    month = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, choices=[("", "Any month"), *MONTH_CHOICES]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = list(Article.objects.dates("published_date", "year", order="DESC"))
+        self.fields["year"].choices = [("", "Any year")] + [
+            (str(d.year), d.year) for d in self.years
+        ]
+        self.fields["source"].error_messages["invalid_choice"] = "There is no such source."
+        self.fields["year"].error_messages["invalid_choice"] = "No articles from that year."
+        self.fields["month"].error_messages["invalid_choice"] = "Months are numbered 1 to 12."
+
+    def describe(self) -> str:
+        """The filters in words, for the line above the list: "from Reuters in March 2008"."""
+        self.is_valid()
+        data, words = self.cleaned_data, []
+        if data.get("source"):
+            words.append(f"from {data['source'].name}")
+        month = MONTH_NAMES.get(data.get("month"), "")
+        when = " ".join(str(part) for part in (month, data.get("year")) if part)
+        if when:
+            words.append(f"in {when}" if data.get("year") else f"in {month} of any year")
+        return " ".join(words)
+
+    def filter(self, queryset):
+        """The queryset narrowed by every field that validated."""
+        self.is_valid()
+        data = self.cleaned_data
+        if data.get("source"):
+            queryset = queryset.from_source(data["source"])
+        if data.get("year"):
+            queryset = queryset.filter(published_date__year=data["year"])
+        if data.get("month"):
+            queryset = queryset.filter(published_date__month=data["month"])
+        return queryset
+
+
+class ArticleListView(ListView):
+    """All articles, newest first, narrowed by source, year and month."""
+
+    paginate_by = ARTICLES_PER_PAGE
+    template_name = "articles/article_list.html"
+    heading = "Articles"
+
+    def get_queryset(self):
+        self.form = ArticleFilterForm(self.request.GET)
+        return self.form.filter(self.base_queryset())
+
+    def base_queryset(self):
+        return Article.objects.published().newest_first()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            form=self.form,
+            heading=self.heading,
+            years=self.form.years,
+            undated_count=Article.objects.undated().count(),
+            **kwargs,
+        )
+
+
+class UndatedArticleListView(ArticleListView):
+    """Articles whose publication date is unknown, so no date archive holds them."""
+
+    heading = "Undated articles"
+
+    def base_queryset(self):
+        return Article.objects.published().undated().order_by("title", "id")
+
+
+class DateArchiveMixin:
+    """What the year and month archives share: chronological, paginated, empty allowed."""
+
+    queryset = Article.objects.published()
+    date_field = "published_date"
+    make_object_list = True
+    allow_empty = True
+    # Dates in the future can only be mistakes awaiting review; still show them.
+    allow_future = True
+    paginate_by = ARTICLES_PER_PAGE
+    ordering = CHRONOLOGICAL
+
+    def neighbours(self, start: date, end: date) -> tuple[date | None, date | None]:
+        """The nearest publication dates before `start` and from `end` on.
+
+        Django's own previous/next links don't skip empty periods when allow_empty is set.
+        """
+        before = Article.objects.filter(published_date__lt=start)
+        after = Article.objects.filter(published_date__gte=end)
+        return (
+            before.aggregate(day=Max("published_date"))["day"],
+            after.aggregate(day=Min("published_date"))["day"],
+        )
+
+
+class ArticleYearArchiveView(DateArchiveMixin, YearArchiveView):
+    template_name = "articles/article_archive_year.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        start = context["year"]
+        previous, following = self.neighbours(start, date(start.year + 1, 1, 1))
+        context.update(previous_year=previous, next_year=following)
+        return context
+
+
+class ArticleMonthArchiveView(DateArchiveMixin, MonthArchiveView):
+    month_format = "%m"
+    template_name = "articles/article_archive_month.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        start = context["month"]
+        previous, following = self.neighbours(start, self._get_next_month(start))
+        context.update(previous_month=previous, next_month=following)
+        return context
+
+
+# -- One article ------------------------------------------------------------------------
+
+
+class CanonicalArticleMixin(SingleObjectMixin):
+    """Looks an article up by id; a stale or missing slug redirects to the current URL."""
+
+    queryset = Article.objects.published()
+
+    def canonical_url(self, article: Article) -> str:
+        return article.get_absolute_url()
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.object = self.get_object()
+        if kwargs.get("slug") != (self.object.slug or "article"):
+            query = request.GET.urlencode()
+            url = self.canonical_url(self.object) + (f"?{query}" if query else "")
+            return redirect(url, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+
+class ArticleDetailView(CanonicalArticleMixin, DetailView):
+    template_name = "articles/article_detail.html"
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        permalink = self.request.build_absolute_uri(article.get_absolute_url())
+        reference = citation.reference_for(article, permalink, timezone.localdate())
+        published = Article.objects.published()
+        return super().get_context_data(
+            permalink=permalink,
+            reference=reference,
+            citation=citation.chicago(reference),
+            corrections=list(article.corrections.all()),
+            similar=more_like_this(article, limit=5),
+            same_days=same_days(article),
+            previous=published.before(article).first(),
+            next=published.after(article).first(),
+            **kwargs,
+        )
+
+
+def same_days(article: Article) -> list[Article]:
+    """Other sources' articles within a few days of this one, in date order."""
+    if article.published_date is None:
+        return []
+    nearby = Article.objects.published().around(article.published_date, SAME_DAYS_WINDOW)
+    if article.source_id:
+        nearby = nearby.exclude(source_id=article.source_id)
+    return list(nearby.exclude(pk=article.pk).chronological()[:SAME_DAYS_LIMIT])
+
+
+class ArticleOriginalView(CanonicalArticleMixin, DetailView):
+    """The capture exactly as ingested, to read or to download as plain text."""
+
+    template_name = "articles/article_original.html"
+
+    def canonical_url(self, article: Article) -> str:
+        return article.get_absolute_url() + "original/"
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.request.GET.get("download"):
+            return text_attachment(self.object.raw, download_name(self.object.origin, ".txt"))
+        return super().render_to_response(context, **response_kwargs)
+
+
+def download_name(origin: str, suffix: str) -> str:
+    stem = origin.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "capture"
+    return stem + suffix
+
+
+def text_attachment(text: str, filename: str, content_type: str = "text/plain") -> HttpResponse:
+    return HttpResponse(
+        text,
+        content_type=f"{content_type}; charset=utf-8",
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
+
+
+class ArticleCitationView(SingleObjectMixin, View):
+    """A citation file to import into a reference manager (BibTeX or RIS)."""
+
+    queryset = Article.objects.published()
+    formats = {
+        "bib": (citation.bibtex, "application/x-bibtex"),
+        "ris": (citation.ris, "application/x-research-info-systems"),
+    }
+    format = "bib"
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        article = self.get_object()
+        permalink = request.build_absolute_uri(article.get_absolute_url())
+        reference = citation.reference_for(article, permalink, timezone.localdate())
+        render_format, content_type = self.formats[self.format]
+        return text_attachment(
+            render_format(reference), f"{reference.key}.{self.format}", content_type
+        )
+
+
+# -- Sources ----------------------------------------------------------------------------
+
+
+class SourceListView(ListView):
+    template_name = "articles/source_list.html"
+    context_object_name = "sources"
+
+    def get_queryset(self):
+        return Source.objects.in_use().with_coverage().order_by("name")
+
+
+class SourceDetailView(SingleObjectMixin, ListView):
+    """A source and the articles credited to it or captured from its site."""
+
+    template_name = "articles/source_detail.html"
+    paginate_by = ARTICLES_PER_PAGE
+    slug_url_kwarg = "slug"
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.object = self.get_object(queryset=Source.objects.with_coverage())
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Article.objects.published().from_source(self.object).newest_first()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(source=self.object, **kwargs)
+
+
+# -- Site files and errors --------------------------------------------------------------
+
+
+robots_txt = TemplateView.as_view(template_name="robots.txt", content_type="text/plain")
+opensearch_xml = TemplateView.as_view(
+    template_name="opensearch.xml", content_type="application/opensearchdescription+xml"
+)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Rendered without a request or context processors: the fault may lie in either."""
+    return HttpResponseServerError(loader.get_template("500.html").render())
