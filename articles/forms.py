@@ -17,6 +17,9 @@ class SearchForm(forms.Form):
     date_to = forms.DateField(required=False, label="To", input_formats=["%Y-%m-%d"])
     year = forms.RegexField(required=False, regex=r"^(\d{4}|unknown)$")
     month = forms.RegexField(required=False, regex=r"^(\d{4}-(0[1-9]|1[0-2])|unknown)$")
+    person = forms.SlugField(required=False)
+    topic = forms.SlugField(required=False)
+    round = forms.SlugField(required=False)
     sort = forms.ChoiceField(required=False, choices=SORTS)
 
     # The URL says from/to; Python cannot name a field "from".

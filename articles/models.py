@@ -149,9 +149,12 @@ class ArticleQuerySet(models.QuerySet):
             same_day &= models.Q(published_at__lt=article.published_at) | models.Q(
                 published_at=article.published_at, id__lt=article.pk
             )
-        return self.filter(
-            models.Q(published_date__lt=article.published_date) | same_day
-        ).newest_first()
+        # The exact reverse of chronological(): untimed articles end a day, so they come first.
+        return self.filter(models.Q(published_date__lt=article.published_date) | same_day).order_by(
+            models.F("published_date").desc(),
+            models.F("published_at").desc(nulls_first=True),
+            "-id",
+        )
 
     def coverage(self) -> dict:
         """How many articles, how many undated, and the first and last publication dates."""
@@ -240,6 +243,12 @@ class Article(models.Model):
     ingested_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # SimHash of the text and its four 16-bit bands, to find republished copies quickly.
+    fingerprint = models.BigIntegerField(null=True, blank=True)
+    fp_band0 = models.IntegerField(null=True, blank=True, db_index=True)
+    fp_band1 = models.IntegerField(null=True, blank=True, db_index=True)
+    fp_band2 = models.IntegerField(null=True, blank=True, db_index=True)
+    fp_band3 = models.IntegerField(null=True, blank=True, db_index=True)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -327,3 +336,135 @@ class Correction(models.Model):
             return str(Article._meta.get_field(self.field).verbose_name)
         except models.FieldDoesNotExist:
             return self.field.replace("_", " ")
+
+
+class Person(models.Model):
+    """Someone named in the coverage, recognised by name variants staff can extend."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True)
+    surname = models.CharField(max_length=100, help_text="Matched alone where unambiguous.")
+    variants = models.TextField(
+        blank=True, help_text="Other spellings of the full name, one per line (Cyrillic too)."
+    )
+    role_words = models.TextField(
+        blank=True, help_text="Phrases that refer to this person in context, one per line."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:person", args=[self.slug])
+
+
+class Topic(models.Model):
+    """A subject of the talks, recognised by curated keyword patterns."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    patterns = models.TextField(
+        help_text="Regular expressions, one per line, matched case-insensitively."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:topic", args=[self.slug])
+
+
+class TalksRound(models.Model):
+    """A meeting of negotiators that articles report."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=300)
+    start = models.DateField()
+    end = models.DateField()
+    place = models.CharField(max_length=200)
+    place_variants = models.TextField(blank=True, help_text="One per line.")
+    parties = models.CharField(max_length=300, blank=True, help_text="Comma-separated.")
+    keywords = models.TextField(blank=True, help_text="One per line, e.g. two-plus-two.")
+    description = models.TextField(blank=True)
+    participants = models.ManyToManyField(Person, blank=True, related_name="rounds")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="rounds")
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = "talks round"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:round", args=[self.slug])
+
+
+class ArticlePerson(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentions")
+    count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        unique_together = [("article", "person")]
+
+    def __str__(self) -> str:
+        return f"{self.person} in article {self.article_id}"
+
+
+class Quotation(models.Model):
+    """Words an article attributes to a person, with the sentence that carries them."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotations")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="quotations")
+    quote = models.TextField()
+    sentence = models.TextField()
+    paragraph = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["article", "paragraph", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.quote[:60]}"
+
+
+class ArticleTopic(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="topic_links")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="article_links")
+
+    class Meta:
+        unique_together = [("article", "topic")]
+
+    def __str__(self) -> str:
+        return f"{self.topic} in article {self.article_id}"
+
+
+class ArticleRound(models.Model):
+    """An article reporting a talks round: suggested from the text, confirmed by staff."""
+
+    class State(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="round_links")
+    round = models.ForeignKey(TalksRound, on_delete=models.CASCADE, related_name="article_links")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SUGGESTED)
+    score = models.FloatField(default=0)
+    reasons = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        unique_together = [("article", "round")]
+        verbose_name = "article in a talks round"
+
+    def __str__(self) -> str:
+        return f"{self.round} ({self.state}) in article {self.article_id}"

@@ -26,7 +26,7 @@ from whoosh import query as wq
 from whoosh.fields import ID, TEXT, Schema
 
 from articles.forms import MAX_QUERY_LENGTH
-from articles.models import Article
+from articles.models import Article, Person, TalksRound, Topic
 from articles.vocabulary import spelling_alternatives
 from articles.whoosh_backend import ANALYZER, ArchiveQueryParser, ArchiveWhooshBackend
 
@@ -220,6 +220,9 @@ class Criteria:
     date_to: date | None = None
     year: str = ""
     month: str = ""
+    person: str = ""
+    topic: str = ""
+    round: str = ""
     sort: str = "relevance"
 
     @classmethod
@@ -231,6 +234,9 @@ class Criteria:
             date_to=data.get("date_to"),
             year=data.get("year") or "",
             month=data.get("month") or "",
+            person=data.get("person") or "",
+            topic=data.get("topic") or "",
+            round=data.get("round") or "",
             sort=data.get("sort") or "relevance",
         )
 
@@ -292,6 +298,9 @@ class SearchOutcome:
     source_facets: list[FacetValue] = field(default_factory=list)
     year_facets: list[FacetValue] = field(default_factory=list)
     month_facets: list[FacetValue] = field(default_factory=list)
+    people_facets: list[FacetValue] = field(default_factory=list)
+    topic_facets: list[FacetValue] = field(default_factory=list)
+    round_facets: list[FacetValue] = field(default_factory=list)
     coverage: list[SourceCoverage] = field(default_factory=list)
     suggestion: str = ""
     also_searched: list[str] = field(default_factory=list)
@@ -316,6 +325,9 @@ def build_queryset(criteria: Criteria, cleaned: CleanQuery) -> tuple[SearchQuery
         sqs = sqs.filter(year__exact=criteria.year)
     if criteria.month:
         sqs = sqs.filter(month__exact=criteria.month)
+    for field_name in ("person", "topic", "round"):
+        if value := getattr(criteria, field_name):
+            sqs = sqs.filter(**{f"{field_name}s__exact": value})
     if criteria.sort == "newest":
         sqs = sqs.order_by("-sort_newest")
     elif criteria.sort == "oldest":
@@ -346,6 +358,8 @@ def run_search(criteria: Criteria, *, page: int = 1, per_page: int = 20) -> Sear
     sqs, matcher = build_queryset(criteria, cleaned)
     faceted = sqs.facet("source_exact", limit=-1).facet("year", limit=-1).facet("month", limit=-1)
     faceted = faceted.facet("source_month", limit=-1)
+    for name in ("people", "topics", "rounds"):
+        faceted = faceted.facet(name, limit=-1)
     start = (page - 1) * per_page
     page_results = list(faceted[start : start + per_page])
     outcome.hits = faceted.count()
@@ -358,6 +372,10 @@ def run_search(criteria: Criteria, *, page: int = 1, per_page: int = 20) -> Sear
         months = [(m, n) for m, n in months if m.startswith(criteria.year)]
     outcome.month_facets = _facet_values(sorted(months), month_label)
     outcome.coverage = coverage_from_facet(_clean_facet(facets.get("source_month")))
+    outcome.people_facets, outcome.topic_facets, outcome.round_facets = (
+        _named_facets(_clean_facet(facets.get(name)), model)
+        for name, model in (("people", Person), ("topics", Topic), ("rounds", TalksRound))
+    )
     outcome.rows = _rows(page_results, matcher)
     if cleaned.text:
         outcome.also_searched = also_searched(cleaned.text)
@@ -365,6 +383,12 @@ def run_search(criteria: Criteria, *, page: int = 1, per_page: int = 20) -> Sear
             outcome.suggestion = spelling_suggestion(cleaned.text, criteria)
     outcome.elapsed_ms = (time.perf_counter() - started) * 1000
     return outcome
+
+
+def _named_facets(pairs: list[tuple[str, int]], model) -> list[FacetValue]:
+    """Slug facets labelled with the current names (staff may have renamed them)."""
+    names = dict(model.objects.filter(slug__in=[v for v, _ in pairs]).values_list("slug", "name"))
+    return [FacetValue(slug, names[slug], count) for slug, count in pairs if slug in names]
 
 
 def _newest_year_first(pair: tuple[str, int]) -> tuple[bool, int]:

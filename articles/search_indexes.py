@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from haystack import indexes
+from haystack.fields import FacetMultiValueField
 
 from articles.models import Article
 
@@ -34,12 +35,31 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     month = indexes.FacetCharField()
     # "Source|YYYY-MM": one facet gives each source's count and date span for a query.
     source_month = indexes.FacetCharField()
+    # Slugs of the people named, the topics and the talks rounds (several per article).
+    people = FacetMultiValueField()
+    topics = FacetMultiValueField()
+    rounds = FacetMultiValueField()
 
     def get_model(self):
         return Article
 
     def index_queryset(self, using=None):
-        return Article.objects.published().order_by("pk")
+        return (
+            Article.objects.published()
+            .prefetch_related("mentions__person", "topic_links__topic", "round_links__round")
+            .order_by("pk")
+        )
+
+    def prepare_people(self, obj: Article) -> list[str]:
+        return sorted(m.person.slug for m in obj.mentions.all())
+
+    def prepare_topics(self, obj: Article) -> list[str]:
+        return sorted(link.topic.slug for link in obj.topic_links.all())
+
+    def prepare_rounds(self, obj: Article) -> list[str]:
+        return sorted(
+            link.round.slug for link in obj.round_links.all() if link.state != "rejected"
+        )
 
     def prepare_text(self, obj: Article) -> str:
         return "\n".join((obj.title, obj.byline, obj.dateline, obj.body))

@@ -44,7 +44,34 @@ def _page_number(request) -> int:
     return int(raw)
 
 
-FILTER_LABELS = {"from": "From {}", "to": "To {}", "year": "Year: {}", "month": "Month: {}"}
+FILTER_LABELS = {
+    "from": "From {}",
+    "to": "To {}",
+    "year": "Year: {}",
+    "month": "Month: {}",
+    "person": "Person: {}",
+    "topic": "Topic: {}",
+    "round": "Talks round: {}",
+}
+FACET_GROUPS = (
+    ("People named", "person", "people_facets"),
+    ("Topics", "topic", "topic_facets"),
+    ("Talks rounds", "round", "round_facets"),
+)
+
+
+def facet_groups(request, outcome) -> list[tuple[str, list]]:
+    """(heading, [(facet, URL selecting it, selected?)]) for the slug facets."""
+    groups = []
+    for heading, key, attribute in FACET_GROUPS:
+        links = []
+        for facet in getattr(outcome, attribute):
+            query = request.GET.copy()
+            query[key] = facet.value
+            query.pop("page", None)
+            links.append((facet, f"?{query.urlencode()}", request.GET.get(key) == facet.value))
+        groups.append((heading, links))
+    return groups
 
 
 def active_filters(request) -> list[tuple[str, str]]:
@@ -87,7 +114,11 @@ def search(request):
     except EmptyPage as error:
         raise Http404("There is no such page of results.") from error
     context.update(
-        outcome=outcome, page=page, criteria=criteria, active_filters=active_filters(request)
+        outcome=outcome,
+        page=page,
+        criteria=criteria,
+        active_filters=active_filters(request),
+        facet_groups=facet_groups(request, outcome),
     )
     return render(request, "search/search.html", context)
 

@@ -20,7 +20,7 @@ from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.fields import FacetField
 from whoosh import query as wq
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.fields import ID, NUMERIC, TEXT
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT
 from whoosh.index import LockError
 from whoosh.qparser import FuzzyTermPlugin, MultifieldPlugin, QueryParser
 from whoosh.sorting import Count, FieldFacet
@@ -100,7 +100,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         content_field_name, schema = super().build_schema(fields)
         for field in fields.values():
             name = field.index_fieldname
-            if isinstance(field, FacetField):
+            if isinstance(field, FacetField) and field.is_multivalued:
+                schema.remove(name)
+                schema.add(name, KEYWORD(stored=True, commas=True, lowercase=False))
+            elif isinstance(field, FacetField):
                 schema.remove(name)
                 schema.add(name, ID(stored=True, sortable=True))
             elif name in SORT_FIELDS:
