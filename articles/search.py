@@ -311,6 +311,8 @@ def build_queryset(criteria: Criteria, cleaned: CleanQuery) -> tuple[SearchQuery
     """The SearchQuerySet for criteria, and what to highlight in its results."""
     sqs = SearchQuerySet()
     matcher = Matcher()
+    if criteria.q.strip() and not cleaned.text:
+        raise QueryError("That query has no words to search for. Try plain words.")
     if cleaned.text:
         matcher = matcher_for(parse_user_query(cleaned.text))
         sqs = sqs.filter(content=Raw(f"({cleaned.text})"))

@@ -225,8 +225,9 @@ def test_malformed_queries_get_a_helpful_page_never_a_500(corpus, client, query)
     assert b"Search the archive" in response.content
 
 
-def test_an_empty_query_explains_itself(corpus, client):
-    response = search(client, q="AND OR NOT")
+@pytest.mark.parametrize("query", ["AND OR NOT", "((((", "the", ")"])
+def test_a_query_with_no_words_explains_itself(corpus, client, query):
+    response = search(client, q=query)
     assert response.status_code == 400
     assert "no words to search for" in response.content.decode()
 
