@@ -57,9 +57,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return sorted(link.topic.slug for link in obj.topic_links.all())
 
     def prepare_rounds(self, obj: Article) -> list[str]:
-        return sorted(
-            link.round.slug for link in obj.round_links.all() if link.state != "rejected"
-        )
+        return sorted(link.round.slug for link in obj.round_links.all() if link.state != "rejected")
 
     def prepare_text(self, obj: Article) -> str:
         return "\n".join((obj.title, obj.byline, obj.dateline, obj.body))
