@@ -26,6 +26,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 ## setup: install, migrate, ingest the seeds, bring the index up to date, collect static files
 setup: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(BIN)/python manage.py analyse_articles --catalogue-only
 	$(BIN)/python manage.py ingest seeds/
 	$(BIN)/python manage.py sync_index
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -56,3 +57,8 @@ bench: $(TEST_STAMP)
 
 clean:
 	rm -rf var/ staticfiles/ .pytest_cache/ .ruff_cache/
+
+## load: serve with gunicorn, drive concurrent clients while an ingest runs, check the index
+.PHONY: load
+load: $(STAMP)
+	$(BIN)/python benchmarks/load.py

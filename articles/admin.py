@@ -6,15 +6,17 @@ from datetime import date
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from articles.corrections import assign_source, mark_reviewed, merge_sources, record_corrections
+from articles.enrich import analyse_articles
 from articles.ingest.signatures import REVIEW_REASONS
-from articles.models import Article, Correction, Source
+from articles.models import Article, ArticleRound, Correction, Person, Source, TalksRound, Topic
+from articles.signals import index_on_commit
 
 EARLIEST_DATE = date(1900, 1, 1)
 
@@ -326,3 +328,73 @@ class CorrectionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.action(description="Find the curated people, topics and rounds again in all articles")
+def reanalyse_all(modeladmin, request, queryset):
+    count = analyse_articles()
+    modeladmin.message_user(request, f"{count} article(s) analysed again.", messages.SUCCESS)
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("name", "role", "surname")
+    search_fields = ("name", "surname", "variants")
+    prepopulated_fields = {"slug": ("name",)}
+    actions = (reanalyse_all,)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name", "patterns")
+    prepopulated_fields = {"slug": ("name",)}
+    actions = (reanalyse_all,)
+
+
+class ArticleRoundInline(admin.TabularInline):
+    model = ArticleRound
+    fields = ("article", "state", "score", "reasons")
+    readonly_fields = ("score", "reasons")
+    raw_id_fields = ("article",)
+    extra = 0
+
+
+@admin.register(TalksRound)
+class TalksRoundAdmin(admin.ModelAdmin):
+    list_display = ("name", "start", "end", "place")
+    date_hierarchy = "start"
+    filter_horizontal = ("participants", "topics")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (ArticleRoundInline,)
+    actions = (reanalyse_all,)
+
+
+@admin.register(ArticleRound)
+class ArticleRoundAdmin(admin.ModelAdmin):
+    """The queue of suggested links between articles and rounds, for staff to decide."""
+
+    list_display = ("article", "round", "state", "score", "reason_list")
+    list_filter = ("state", "round")
+    list_select_related = ("article", "round")
+    raw_id_fields = ("article",)
+    actions = ("confirm", "reject")
+
+    @admin.display(description="Why it was suggested")
+    def reason_list(self, link: ArticleRound) -> str:
+        return "; ".join(link.reasons)
+
+    def _decide(self, request, queryset, state: str) -> None:
+        with transaction.atomic():
+            article_ids = list(queryset.values_list("article_id", flat=True))
+            count = queryset.update(state=state)
+            index_on_commit(article_ids)
+        self.message_user(request, f"{count} link(s) {state}.", messages.SUCCESS)
+
+    @admin.action(description="Confirm the selected links")
+    def confirm(self, request, queryset):
+        self._decide(request, queryset, ArticleRound.State.CONFIRMED)
+
+    @admin.action(description="Reject the selected links")
+    def reject(self, request, queryset):
+        self._decide(request, queryset, ArticleRound.State.REJECTED)

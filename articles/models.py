@@ -345,6 +345,12 @@ class Person(models.Model):
     name = models.CharField(max_length=200)
     role = models.CharField(max_length=200, blank=True)
     surname = models.CharField(max_length=100, help_text="Matched alone where unambiguous.")
+    pronoun = models.CharField(
+        max_length=4,
+        choices=[("he", "he"), ("she", "she"), ("they", "they")],
+        default="he",
+        help_text="Resolves “… , she said” to this person.",
+    )
     variants = models.TextField(
         blank=True, help_text="Other spellings of the full name, one per line (Cyrillic too)."
     )

@@ -25,6 +25,7 @@ from haystack.query import SearchQuerySet
 from whoosh import query as wq
 from whoosh.fields import ID, TEXT, Schema
 
+from articles.enrich import republished_map
 from articles.forms import MAX_QUERY_LENGTH
 from articles.models import Article, Person, TalksRound, Topic
 from articles.vocabulary import spelling_alternatives
@@ -247,6 +248,7 @@ class ResultRow:
     title: SafeString
     snippets: list[SafeString]
     score: float
+    also_published_by: list[Article] = field(default_factory=list)
 
 
 def month_label(value: str, *, short: bool = False) -> str:
@@ -307,6 +309,16 @@ class SearchOutcome:
     elapsed_ms: float = 0.0
 
 
+# Criteria that select one exact value, and the index field each looks in.
+EXACT_FILTERS = {
+    "year": "year",
+    "month": "month",
+    "person": "people",
+    "topic": "topics",
+    "round": "rounds",
+}
+
+
 def build_queryset(criteria: Criteria, cleaned: CleanQuery) -> tuple[SearchQuerySet, Matcher]:
     """The SearchQuerySet for criteria, and what to highlight in its results."""
     sqs = SearchQuerySet()
@@ -323,13 +335,10 @@ def build_queryset(criteria: Criteria, cleaned: CleanQuery) -> tuple[SearchQuery
     if criteria.date_to:
         end = datetime.combine(criteria.date_to + timedelta(days=1), datetime.min.time())
         sqs = sqs.filter(pub_date__lt=end)
-    if criteria.year:
-        sqs = sqs.filter(year__exact=criteria.year)
-    if criteria.month:
-        sqs = sqs.filter(month__exact=criteria.month)
-    for field_name in ("person", "topic", "round"):
-        if value := getattr(criteria, field_name):
-            sqs = sqs.filter(**{f"{field_name}s__exact": value})
+    for criterion, index_field in EXACT_FILTERS.items():
+        if value := getattr(criteria, criterion):
+            # Validated by the form (digits, dashes, slugs): quoted whole, as one term.
+            sqs = sqs.filter(**{index_field: Raw(f'"{value}"')})
     if criteria.sort == "newest":
         sqs = sqs.order_by("-sort_newest")
     elif criteria.sort == "oldest":
@@ -423,21 +432,29 @@ def coverage_from_facet(pairs: list[tuple[str, int]]) -> list[SourceCoverage]:
 
 
 def _rows(results, matcher: Matcher) -> list[ResultRow]:
+    """Result rows in rank order; a republished copy of a higher-ranked row on the page is
+    folded into that row as "also published by"."""
     pks = [int(result.pk) for result in results]
     articles = Article.objects.published().in_bulk(pks)
-    rows = []
+    copies = republished_map(articles.values())
+    rows: list[ResultRow] = []
+    shown: dict[int, ResultRow] = {}
     for result in results:
         article = articles.get(int(result.pk))
         if article is None:  # deleted since it was indexed
             continue
-        rows.append(
-            ResultRow(
-                article=article,
-                title=highlight(article.title, matcher),
-                snippets=snippets(article.body, matcher),
-                score=result.score or 0.0,
-            )
+        original = next((shown[c.pk] for c in copies.get(article.pk, ()) if c.pk in shown), None)
+        if original is not None:
+            original.also_published_by.append(article)
+            continue
+        row = ResultRow(
+            article=article,
+            title=highlight(article.title, matcher),
+            snippets=snippets(article.body, matcher),
+            score=result.score or 0.0,
         )
+        rows.append(row)
+        shown[article.pk] = row
     return rows
 
 

@@ -74,13 +74,15 @@ class OnCommitSignalProcessor(BaseSignalProcessor):
     re-indexes its articles, whose documents carry its name."""
 
     def _signals(self):
-        from articles.models import Article, Source
+        from articles.models import Article, ArticleRound, Source
 
         return (
             (models.signals.post_save, self.handle_save, Article),
             (models.signals.post_delete, self.handle_delete, Article),
             (models.signals.post_save, self.handle_source_save, Source),
             (models.signals.pre_delete, self.handle_source_save, Source),
+            (models.signals.post_save, self.handle_link_change, ArticleRound),
+            (models.signals.post_delete, self.handle_link_change, ArticleRound),
         )
 
     def setup(self) -> None:
@@ -96,6 +98,10 @@ class OnCommitSignalProcessor(BaseSignalProcessor):
 
     def handle_delete(self, sender, instance, **kwargs) -> None:
         index_on_commit([instance.pk], removed=True, using=kwargs.get("using"))
+
+    def handle_link_change(self, sender, instance, **kwargs) -> None:
+        """A round confirmed or rejected changes the article's round facet."""
+        index_on_commit([instance.article_id], using=kwargs.get("using"))
 
     def handle_source_save(self, sender, instance, created=False, **kwargs) -> None:
         if created:

@@ -82,15 +82,22 @@ def find_captures(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 def ingest_paths(paths: Iterable[str | Path], *, dry_run: bool = False) -> IngestReport:
     """Parse and store every capture; a bad file is reported and skipped, the rest load."""
+    from articles.enrich import Catalogue
+
     report = IngestReport()
     max_bytes = settings.ARCHIVE_MAX_CAPTURE_BYTES
+    catalogue = Catalogue.from_database()
     with batched_indexing():
         for path in find_captures(paths):
-            report.outcomes.append(ingest_file(path, max_bytes=max_bytes, dry_run=dry_run))
+            report.outcomes.append(
+                ingest_file(path, max_bytes=max_bytes, dry_run=dry_run, catalogue=catalogue)
+            )
     return report
 
 
-def ingest_file(path: Path, *, max_bytes: int, dry_run: bool = False) -> FileOutcome:
+def ingest_file(
+    path: Path, *, max_bytes: int, dry_run: bool = False, catalogue=None
+) -> FileOutcome:
     try:
         if not path.exists():
             raise IngestError("no such file")
@@ -105,7 +112,11 @@ def ingest_file(path: Path, *, max_bytes: int, dry_run: bool = False) -> FileOut
     try:
         with transaction.atomic():
             status, kept = store_article(
-                parsed, raw=raw, sha256=hashlib.sha256(data).hexdigest(), origin=path.name
+                parsed,
+                raw=raw,
+                sha256=hashlib.sha256(data).hexdigest(),
+                origin=path.name,
+                catalogue=catalogue,
             )
             if dry_run:
                 raise DryRunRollback
@@ -160,7 +171,7 @@ def article_values(parsed: ParsedArticle) -> dict:
 
 
 def store_article(
-    parsed: ParsedArticle, *, raw: str, sha256: str, origin: str
+    parsed: ParsedArticle, *, raw: str, sha256: str, origin: str, catalogue=None
 ) -> tuple[str, tuple[str, ...]]:
     """Create or update the article for a capture; returns (status, fields kept as corrected).
 
@@ -173,7 +184,7 @@ def store_article(
     article = Article.objects.select_for_update().filter(origin=origin).first()
     if article is None:
         reasons = list(parsed.review_reasons)
-        Article.objects.create(
+        article = Article.objects.create(
             **values,
             raw=raw,
             origin=origin,
@@ -181,6 +192,7 @@ def store_article(
             needs_review=bool(reasons),
             review_reasons=reasons,
         )
+        _analyse(article, catalogue)
         return "created", ()
 
     corrected = set(article.corrections.values_list("field", flat=True))
@@ -194,4 +206,13 @@ def store_article(
     article.review_reasons = reasons
     article.needs_review = bool(reasons)
     article.save()
+    _analyse(article, catalogue)
     return "updated", kept
+
+
+def _analyse(article: Article, catalogue) -> None:
+    """People, quotations, topics, rounds and fingerprint, when a catalogue is given."""
+    if catalogue is not None:
+        from articles.enrich import analyse_article
+
+        analyse_article(article, catalogue)

@@ -27,7 +27,8 @@ from django.views.generic import (
 from django.views.generic.detail import SingleObjectMixin
 
 from articles import citation
-from articles.models import Article, Source
+from articles.enrich import republished_copies
+from articles.models import Article, ArticleRound, Source
 from articles.search import more_like_this
 
 ARTICLES_PER_PAGE = 20
@@ -265,11 +266,30 @@ class ArticleDetailView(CanonicalArticleMixin, DetailView):
             citation=citation.chicago(reference),
             corrections=list(article.corrections.all()),
             similar=more_like_this(article, limit=5),
+            republished=republished_copies(article),
+            **in_this_article(article),
             same_days=same_days(article),
             previous=published.before(article).first(),
             next=published.after(article).first(),
             **kwargs,
         )
+
+
+def in_this_article(article: Article) -> dict:
+    """The talks round, people and topics the analysis found in an article."""
+    quoted = set(article.quotations.values_list("person_id", flat=True))
+    people = list(article.mentions.select_related("person").order_by("-count", "person__name"))
+    for mention in people:
+        mention.quoted = mention.person_id in quoted
+    return {
+        "people": people,
+        "topics": list(article.topic_links.select_related("topic").order_by("topic__name")),
+        "rounds": list(
+            article.round_links.exclude(state=ArticleRound.State.REJECTED)
+            .select_related("round")
+            .order_by("state", "-score")[:3]
+        ),
+    }
 
 
 def same_days(article: Article) -> list[Article]:

@@ -199,7 +199,14 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             search_kwargs["reverse"] = sort_by[0].startswith("-")
         facet_types = {}
         if facets:
-            search_kwargs["groupedby"] = {name: FieldFacet(name, maptype=Count) for name in facets}
+            # Multi-valued fields (people, topics) need overlapping counts; the rest are
+            # counted from sortable columns, which is much faster.
+            search_kwargs["groupedby"] = {
+                name: FieldFacet(
+                    name, maptype=Count, allow_overlap=isinstance(self.schema[name], KEYWORD)
+                )
+                for name in facets
+            }
             facet_types = dict.fromkeys(facets, "fields")
         page_num, page_length = self.calculate_page(start_offset, end_offset)
         raw_page = searcher.search_page(parsed, page_num, pagelen=page_length, **search_kwargs)

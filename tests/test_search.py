@@ -110,6 +110,11 @@ def test_year_and_month_facets_drill_down(corpus):
     ]
     outcome = run_search(Criteria(q="radar OR Kosovo OR missile", year="2008"))
     assert [(f.label, f.count) for f in outcome.month_facets] == [("March 2008", 2)]
+    march = run_search(Criteria(q="radar OR Kosovo OR missile", month="2008-03"))
+    assert {row.article.published_date.month for row in march.rows} == {3}
+    assert march.hits == 2
+    undated = run_search(Criteria(q="radar OR Kosovo OR missile", year="unknown"))
+    assert [row.article.title for row in undated.rows] == ["Kosovo dominates agenda"]
 
 
 def test_source_filter_date_range_and_sort_combine(corpus):

@@ -1,0 +1,259 @@
+"""Applies the text analysis (people, quotations, topics, talks rounds, republished copies)
+to stored articles, using the curated lists as staff keep them in the database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+
+from articles.analysis import catalogue
+from articles.analysis.catalogue import PersonSpec, RoundSpec, TopicSpec
+from articles.analysis.duplicates import bands, fingerprint, hamming
+from articles.analysis.people import find_people
+from articles.analysis.quotations import find_quotations
+from articles.analysis.rounds import suggest_rounds
+from articles.analysis.topics import find_topics
+from articles.models import (
+    Article,
+    ArticlePerson,
+    ArticleRound,
+    ArticleTopic,
+    Person,
+    Quotation,
+    TalksRound,
+    Topic,
+)
+from articles.signals import index_on_commit
+
+NEAR_DUPLICATE_DISTANCE = 3
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def load_catalogue() -> int:
+    """Add the curated people, topics and rounds that are not in the database yet; rows
+    staff have edited are left as they are."""
+    created = 0
+    for spec in catalogue.PEOPLE:
+        _, new = Person.objects.get_or_create(
+            slug=spec.slug,
+            defaults={
+                "name": spec.name,
+                "role": spec.role,
+                "surname": spec.surname,
+                "pronoun": spec.pronoun,
+                "variants": "\n".join(spec.variants),
+                "role_words": "\n".join(spec.role_words),
+            },
+        )
+        created += new
+    for spec in catalogue.TOPICS:
+        _, new = Topic.objects.get_or_create(
+            slug=spec.slug,
+            defaults={
+                "name": spec.name,
+                "description": spec.description,
+                "patterns": "\n".join(spec.patterns),
+            },
+        )
+        created += new
+    for spec in catalogue.ROUNDS:
+        talks_round, new = TalksRound.objects.get_or_create(
+            slug=spec.slug,
+            defaults={
+                "name": spec.name,
+                "start": spec.start,
+                "end": spec.end,
+                "place": spec.place,
+                "place_variants": "\n".join(spec.place_variants),
+                "parties": ", ".join(spec.parties),
+                "keywords": "\n".join(spec.keywords),
+                "description": spec.description,
+            },
+        )
+        if new:
+            talks_round.participants.set(Person.objects.filter(slug__in=spec.participants))
+            talks_round.topics.set(Topic.objects.filter(slug__in=spec.topics))
+        created += new
+    return created
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The curated lists as the analysis functions take them, read once per run."""
+
+    people: tuple[PersonSpec, ...]
+    topics: tuple[TopicSpec, ...]
+    rounds: tuple[RoundSpec, ...]
+    person_ids: dict[str, int]
+    topic_ids: dict[str, int]
+    round_ids: dict[str, int]
+
+    @classmethod
+    def from_database(cls) -> Catalogue:
+        people = tuple(Person.objects.all())
+        topics = tuple(Topic.objects.all())
+        rounds = tuple(TalksRound.objects.prefetch_related("participants", "topics"))
+        return cls(
+            people=tuple(
+                PersonSpec(
+                    slug=p.slug,
+                    name=p.name,
+                    role=p.role,
+                    surname=p.surname,
+                    pronoun=p.pronoun,
+                    variants=_lines(p.variants),
+                    role_words=_lines(p.role_words),
+                )
+                for p in people
+            ),
+            topics=tuple(
+                TopicSpec(
+                    slug=t.slug, name=t.name, description=t.description, patterns=_lines(t.patterns)
+                )
+                for t in topics
+            ),
+            rounds=tuple(
+                RoundSpec(
+                    slug=r.slug,
+                    name=r.name,
+                    start=r.start,
+                    end=r.end,
+                    place=r.place,
+                    place_variants=_lines(r.place_variants),
+                    parties=tuple(x.strip() for x in r.parties.split(",") if x.strip()),
+                    participants=tuple(p.slug for p in r.participants.all()),
+                    topics=tuple(t.slug for t in r.topics.all()),
+                    keywords=_lines(r.keywords),
+                    description=r.description,
+                )
+                for r in rounds
+            ),
+            person_ids={p.slug: p.pk for p in people},
+            topic_ids={t.slug: t.pk for t in topics},
+            round_ids={r.slug: r.pk for r in rounds},
+        )
+
+
+def analyse_article(article: Article, cat: Catalogue) -> None:
+    """Recompute what the text says (people, quotations, topics, rounds, fingerprint).
+
+    Rounds staff confirmed or rejected keep their state; only suggestions are replaced.
+    """
+    paragraphs = [block for block in article.body.split("\n\n") if block.strip()]
+    text = "\n\n".join([article.title, *paragraphs])
+    mentions = find_people(text, cat.people)
+    ArticlePerson.objects.filter(article=article).delete()
+    ArticlePerson.objects.bulk_create(
+        ArticlePerson(article=article, person_id=cat.person_ids[m.slug], count=m.count)
+        for m in mentions
+        if m.slug in cat.person_ids
+    )
+    Quotation.objects.filter(article=article).delete()
+    Quotation.objects.bulk_create(
+        Quotation(
+            article=article,
+            person_id=cat.person_ids[q.slug],
+            quote=q.quote,
+            sentence=q.sentence,
+            paragraph=q.paragraph,
+        )
+        for q in find_quotations(paragraphs, cat.people)
+        if q.slug in cat.person_ids
+    )
+    ArticleTopic.objects.filter(article=article).delete()
+    ArticleTopic.objects.bulk_create(
+        ArticleTopic(article=article, topic_id=cat.topic_ids[slug])
+        for slug in find_topics(text, cat.topics)
+        if slug in cat.topic_ids
+    )
+    decided = set(
+        article.round_links.exclude(state=ArticleRound.State.SUGGESTED).values_list(
+            "round__slug", flat=True
+        )
+    )
+    article.round_links.filter(state=ArticleRound.State.SUGGESTED).delete()
+    suggestions = suggest_rounds(
+        published=article.published_date,
+        dateline=article.dateline,
+        text=text,
+        people=[m.slug for m in mentions],
+        rounds=cat.rounds,
+    )
+    ArticleRound.objects.bulk_create(
+        ArticleRound(
+            article=article,
+            round_id=cat.round_ids[s.slug],
+            score=s.score,
+            reasons=list(s.reasons),
+        )
+        for s in suggestions
+        if s.slug in cat.round_ids and s.slug not in decided
+    )
+    value = fingerprint(text)
+    article.fingerprint = _signed(value)
+    article.fp_band0, article.fp_band1, article.fp_band2, article.fp_band3 = bands(value)
+    Article.objects.filter(pk=article.pk).update(
+        fingerprint=article.fingerprint,
+        fp_band0=article.fp_band0,
+        fp_band1=article.fp_band1,
+        fp_band2=article.fp_band2,
+        fp_band3=article.fp_band3,
+    )
+
+
+def analyse_articles(articles: Iterable[Article] | None = None) -> int:
+    """Analyse many articles with one read of the catalogue; the index updates on commit."""
+    cat = Catalogue.from_database()
+    count = 0
+    articles = Article.objects.all() if articles is None else articles
+    with transaction.atomic():
+        pks = []
+        for article in articles:
+            analyse_article(article, cat)
+            pks.append(article.pk)
+            count += 1
+        index_on_commit(pks)
+    return count
+
+
+def _signed(value: int) -> int:
+    """Store an unsigned 64-bit fingerprint in a signed BIGINT column."""
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def _unsigned(value: int) -> int:
+    return value + (1 << 64) if value < 0 else value
+
+
+def republished_map(articles: Iterable[Article]) -> dict[int, list[Article]]:
+    """For each article, the others whose text is a near-duplicate (the same agency story
+    on several sites): candidates share a fingerprint band, confirmed by distance. One query
+    for however many articles."""
+    articles = [a for a in articles if a.fingerprint is not None]
+    if not articles:
+        return {}
+    condition = Q()
+    for number in range(4):
+        values = {getattr(a, f"fp_band{number}") for a in articles}
+        condition |= Q(**{f"fp_band{number}__in": values})
+    candidates = list(Article.objects.published().filter(condition))
+    copies: dict[int, list[Article]] = {}
+    for article in articles:
+        mine = _unsigned(article.fingerprint)
+        copies[article.pk] = [
+            other
+            for other in candidates
+            if other.pk != article.pk
+            and hamming(mine, _unsigned(other.fingerprint)) <= NEAR_DUPLICATE_DISTANCE
+        ]
+    return copies
+
+
+def republished_copies(article: Article) -> list[Article]:
+    return republished_map([article]).get(article.pk, [])

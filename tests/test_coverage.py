@@ -1,0 +1,208 @@
+"""The talks, the people and how each source told it: pages, facets and staff curation."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import User
+
+from articles.analysis.duplicates import fingerprint
+from articles.charts import timeline_chart
+from articles.enrich import Catalogue, analyse_article, load_catalogue, republished_copies
+from articles.models import ArticleRound, Person, Quotation, TalksRound, Topic
+from articles.search import Criteria, run_search
+from tests.conftest import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(db):
+    load_catalogue()
+    return Catalogue.from_database()
+
+
+@pytest.fixture
+def talks(catalogue, on_commit):
+    """Articles that are not the seeds, analysed as ingest does."""
+    bodies = {
+        "Wire A": (
+            date(2008, 3, 18),
+            "Moscow",
+            "Sergey Lavrov met Condoleezza Rice in Moscow on Tuesday.\n\n"
+            "“We still disagree on the radar in the Czech Republic,” Lavrov said.",
+        ),
+        "Wire B": (
+            date(2008, 3, 18),
+            "Moscow",
+            "Foreign Minister Sergei Lavrov and Ms Rice held talks on missile defence.\n\n"
+            '"Our concerns about the Polish interceptor site remain," Mr Lavrov said.',
+        ),
+        "Wire C": (
+            date(2007, 10, 12),
+            "Moscow",
+            "Robert Gates discussed the CFE treaty with Anatoly Serdyukov.",
+        ),
+    }
+    articles = []
+    with on_commit():
+        for source, (published, dateline, body) in bodies.items():
+            article = make_article(
+                source=source,
+                published_date=published,
+                dateline=dateline,
+                body=body,
+                title=f"{source} on the talks",
+            )
+            analyse_article(article, catalogue)
+            articles.append(article)
+    return articles
+
+
+def test_a_persons_page_lists_quotations_by_source(talks, client):
+    page = client.get("/people/sergei-lavrov/").content.decode()
+    assert "We still disagree on the radar in the Czech Republic" in page
+    assert "Our concerns about the Polish interceptor site remain" in page
+    assert "quoted in 2 from 2 sources" in page
+    assert "Wire C" not in page.split("What each outlet quoted")[1].split("Articles naming")[0]
+
+
+def test_people_and_topic_facets_have_exact_counts(talks):
+    outcome = run_search(Criteria(q="Lavrov OR Gates"))
+    people = {f.value: f.count for f in outcome.people_facets}
+    assert people["sergei-lavrov"] == 2 and people["robert-gates"] == 1
+    assert people["condoleezza-rice"] == 2
+    topics = {f.value: f.count for f in outcome.topic_facets}
+    assert topics.get("cfe-treaty") == 1
+    narrowed = run_search(Criteria(q="Lavrov OR Gates", person="anatoly-serdyukov"))
+    assert [row.article.title for row in narrowed.rows] == ["Wire C on the talks"]
+
+
+def test_round_pages_show_coverage_side_by_side(talks, client):
+    page = client.get("/rounds/moscow-2plus2-2008-03/").content.decode()
+    assert "Wire A on the talks" in page and "Wire B on the talks" in page
+    assert "Wire C on the talks" not in page
+    october = client.get("/rounds/moscow-2plus2-2007-10/").content.decode()
+    assert "Wire C on the talks" in october
+
+
+def test_staff_decisions_on_rounds_survive_reanalysis_and_reach_the_index(
+    talks, catalogue, client, on_commit
+):
+    staff = User.objects.create_superuser("boss", "b@example.org", "pw-for-tests")
+    client.force_login(staff)
+    link = ArticleRound.objects.get(article=talks[0], round__slug="moscow-2plus2-2008-03")
+    with on_commit():
+        client.post(
+            "/admin/articles/articleround/",
+            {"action": "reject", "_selected_action": [link.pk]},
+        )
+    link.refresh_from_db()
+    assert link.state == "rejected"
+    analyse_article(talks[0], catalogue)
+    link.refresh_from_db()
+    assert link.state == "rejected"
+    rounds = {f.value: f.count for f in run_search(Criteria(q="Lavrov")).round_facets}
+    assert rounds["moscow-2plus2-2008-03"] == 1
+
+
+def test_staff_can_extend_a_persons_name_variants(catalogue, on_commit):
+    person = Person.objects.get(slug="sergei-lavrov")
+    person.variants += "\nS. V. Lavrov"
+    person.save()
+    article = make_article(body="The minister S. V. Lavrov arrived.", source="Wire D")
+    analyse_article(article, Catalogue.from_database())
+    assert article.mentions.filter(person=person).exists()
+
+
+def test_republished_copies_are_grouped_in_results_and_named_on_the_article(
+    catalogue, on_commit, client
+):
+    story = (
+        "The U.S. and Russia failed to resolve a missile defense dispute at Friday's talks in "
+        "Moscow between the countries' foreign and defense ministers, but agreed to resume "
+        "negotiations in Washington next April after a long day of meetings.\n\n"
+        "Rice said the two sides would continue discussions at the level of experts and that "
+        "the United States was willing to address Russian concerns about the radar."
+    )
+    with on_commit():
+        original = make_article(source="RIA Novosti", body=story, title="Talks fail")
+        copy = make_article(source="GlobalSecurity.org", body=story, title="Talks fail (copy)")
+        other = make_article(
+            source="BBC News",
+            title="Different story",
+            body="Ministers met in Brussels to talk about trade quotas and fish.",
+        )
+        for article in (original, copy, other):
+            analyse_article(article, catalogue)
+            article.refresh_from_db()
+    assert republished_copies(original) == [copy]
+    assert republished_copies(other) == []
+    outcome = run_search(Criteria(q="missile"))
+    assert len(outcome.rows) == 1 and outcome.hits == 2
+    assert [a.pk for a in outcome.rows[0].also_published_by] in ([copy.pk], [original.pk])
+    page = client.get(original.get_absolute_url()).content.decode()
+    assert "Also published by" in page
+
+
+def test_fingerprints_of_different_stories_differ():
+    assert fingerprint("one story about talks in Moscow " * 5) != fingerprint(
+        "another story about fishing quotas in Brussels " * 5
+    )
+
+
+def test_topic_and_people_lists_and_timeline_render(talks, client):
+    assert "Sergei Lavrov" in client.get("/people/").content.decode()
+    assert "CFE" in client.get("/topics/").content.decode()
+    timeline = client.get("/timeline/").content.decode()
+    assert "<svg" in timeline and "month-bar" in timeline and "round-band" in timeline
+
+
+def test_the_timeline_chart_covers_every_round_and_scales_bars():
+    chart = timeline_chart(
+        [(date(2008, 3, 1), 4), (date(2008, 4, 1), 2)],
+        [
+            ("Sochi", "/rounds/sochi/", date(2008, 4, 6), date(2008, 4, 6)),
+            ("Later", "/rounds/later/", date(2008, 6, 1), date(2008, 6, 2)),
+        ],
+    )
+    assert [bar.count for bar in chart.bars] == [4, 2, 0, 0]
+    assert chart.bars[0].height == 2 * chart.bars[1].height
+    assert [m.number for m in chart.markers] == [1, 2]
+    assert chart.markers[0].x < chart.markers[1].x <= chart.width
+
+
+def test_hostile_names_are_escaped_on_the_talks_pages(catalogue, client):
+    TalksRound.objects.create(
+        slug="evil",
+        name="<script>alert(1)</script>",
+        start=date(2008, 1, 1),
+        end=date(2008, 1, 2),
+        place="<img src=x onerror=alert(2)>",
+    )
+    Topic.objects.create(slug="evil", name="<script>alert(3)</script>", patterns="evilword")
+    for url in ("/rounds/", "/rounds/evil/", "/timeline/", "/topics/", "/topics/evil/"):
+        page = client.get(url).content.decode()
+        assert "<script>alert" not in page and "<img src=x" not in page, url
+
+
+def test_on_the_seeds_the_march_round_links_its_reports_and_lavrov_is_quoted_widely(
+    db, client, django_capture_on_commit_callbacks
+):
+    from articles.store import ingest_paths
+    from tests.conftest import SEEDS
+
+    load_catalogue()
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_paths([SEEDS])
+    march = TalksRound.objects.get(slug="moscow-2plus2-2008-03")
+    origins = set(march.article_links.values_list("article__origin", flat=True))
+    assert {
+        "001_cf4a24119513014b.txt",
+        "004_6635417ac052c5bc.txt",
+        "003_9cbdff76008a1a21.txt",
+    } <= origins
+    assert "002_039291e9fa94fbe8.txt" not in origins
+    lavrov = Quotation.objects.filter(person__slug="sergei-lavrov")
+    assert lavrov.values("article").distinct().count() >= 4
+    page = client.get("/people/sergei-lavrov/").content.decode()
+    assert "Our position remains unaltered" in page and "heeded our concerns" in page
