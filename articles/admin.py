@@ -78,21 +78,23 @@ class YearFilter(admin.SimpleListFilter):
         return queryset
 
 
+METADATA_FIELDS = (
+    "title",
+    "source",
+    "captured_from",
+    "captured_from_kind",
+    "published_date",
+    "published_at",
+    "published_tz",
+    "byline",
+    "dateline",
+)
+
+
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
-        fields = (
-            "title",
-            "source",
-            "captured_from",
-            "captured_from_kind",
-            "published_date",
-            "published_at",
-            "published_tz",
-            "byline",
-            "dateline",
-            "needs_review",
-        )
+        fields = (*METADATA_FIELDS, "needs_review")
 
     def clean_title(self) -> str:
         title = " ".join(self.cleaned_data["title"].split())
@@ -170,22 +172,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "reviewed_at",
     )
     fieldsets = (
-        (
-            "Metadata",
-            {
-                "fields": (
-                    "title",
-                    "source",
-                    "captured_from",
-                    "captured_from_kind",
-                    "published_date",
-                    "published_at",
-                    "published_tz",
-                    "byline",
-                    "dateline",
-                ),
-            },
-        ),
+        ("Metadata", {"fields": METADATA_FIELDS}),
         ("Review", {"fields": ("review_list", "needs_review", "correction_history")}),
         (
             "Capture",

@@ -40,6 +40,7 @@ from itertools import islice
 
 from articles.analysis.catalogue import PEOPLE, PersonSpec
 from articles.analysis.people import PersonSpan, person_spans
+from articles.analysis.rounds import MONTHS, WEEKDAYS
 
 
 @dataclass(frozen=True)
@@ -184,25 +185,8 @@ NOT_SPEAKERS: frozenset[str] = frozenset(
         "Referring",
         "Speaking",
         "Asked",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
+        *WEEKDAYS,
+        *MONTHS,
     }
 )
 

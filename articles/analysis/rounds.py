@@ -43,20 +43,11 @@ SLACK_AFTER = timedelta(days=3)
 PREVIEW_DAYS = timedelta(days=7)
 FOLLOW_UP_DAYS = timedelta(days=30)
 
+# English names whatever the locale: the archive's captures are in English.
 MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 _PREPOSITIONS = r"(?:in|to|at|near|outside|from|в|во|на|из)\s+(?:the\s+)?"

@@ -25,7 +25,6 @@ from articles.ingest.text import (
     clip_on_word,
     collect_reasons,
     derive_title,
-    find_dateline,
     find_publication_date,
     is_headline_like,
     is_label,
@@ -37,6 +36,7 @@ from articles.ingest.text import (
     pick_sources,
     read_byline,
     split_long_paragraph,
+    take_dateline,
     word_count,
 )
 
@@ -178,15 +178,7 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         if found:
             date_matches.append(found)
 
-    dateline = None
-    lead_index = next((i for i, block in enumerate(blocks) if block.kind == "p"), None)
-    if lead_index is not None:
-        dateline = find_dateline(blocks[lead_index].text)
-        if dateline is not None:
-            blocks[lead_index] = Block("p", dateline.rest)
-            credited = lookup_source(dateline.credit) if dateline.credit else None
-            if credited is not None:
-                evidence.credits.insert(0, credited)
+    dateline, lead_index = take_dateline(blocks, evidence)
     if not blocks:
         raise IngestError("No article text could be found in the HTML page.")
 

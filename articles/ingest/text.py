@@ -274,6 +274,21 @@ def is_label(text: str) -> bool:
     return len(text) <= CLUTTER_MAX_CHARS and _ANY_LABEL.fullmatch(text) is not None
 
 
+def take_dateline(blocks: list[Block], evidence: Evidence) -> tuple[Dateline | None, int | None]:
+    """Cut the dateline ("MOSCOW, October 12 (RIA Novosti) -") off the lead paragraph, in
+    place; a credit inside it outranks any other. Returns it and the lead's index."""
+    lead_index = next((i for i, block in enumerate(blocks) if block.kind == "p"), None)
+    if lead_index is None:
+        return None, None
+    dateline = find_dateline(blocks[lead_index].text)
+    if dateline is not None:
+        blocks[lead_index] = Block("p", dateline.rest)
+        credited = lookup_source(dateline.credit) if dateline.credit else None
+        if credited is not None:
+            evidence.credits.insert(0, credited)
+    return dateline, lead_index
+
+
 def lookup_source(name: str) -> sig.Source | None:
     """A source by any of its printed names; None for names not in the table."""
     return SOURCES_BY_ALIAS.get(_alias_key(name))
@@ -843,15 +858,7 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
         # A headline alone is all the text there is: keep it as the body too.
         blocks = [Block("p", title)]
 
-    dateline = None
-    lead_index = next((i for i, block in enumerate(blocks) if block.kind == "p"), None)
-    if lead_index is not None:
-        dateline = find_dateline(blocks[lead_index].text)
-        if dateline is not None:
-            blocks[lead_index] = Block("p", dateline.rest)
-            credited = lookup_source(dateline.credit) if dateline.credit else None
-            if credited is not None:
-                evidence.credits.insert(0, credited)
+    dateline, lead_index = take_dateline(blocks, evidence)
     if not blocks:
         raise IngestError("No article text is left once navigation and other clutter are removed.")
 
