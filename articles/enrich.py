@@ -140,21 +140,22 @@ class Catalogue:
         )
 
 
-def analyse_article(article: Article, cat: Catalogue) -> None:
+def analyse_article(article: Article, cat: Catalogue, *, fresh: bool = False) -> None:
     """Recompute what the text says (people, quotations, topics, rounds, fingerprint).
 
     Rounds staff confirmed or rejected keep their state; only suggestions are replaced.
+    A `fresh` article (just created) has nothing to replace, which saves the deletes.
     """
     paragraphs = [block for block in article.body.split("\n\n") if block.strip()]
     text = "\n\n".join([article.title, *paragraphs])
     mentions = find_people(text, cat.people)
-    ArticlePerson.objects.filter(article=article).delete()
+    if not fresh:
+        _forget_analysis(article)
     ArticlePerson.objects.bulk_create(
         ArticlePerson(article=article, person_id=cat.person_ids[m.slug], count=m.count)
         for m in mentions
         if m.slug in cat.person_ids
     )
-    Quotation.objects.filter(article=article).delete()
     Quotation.objects.bulk_create(
         Quotation(
             article=article,
@@ -166,18 +167,12 @@ def analyse_article(article: Article, cat: Catalogue) -> None:
         for q in find_quotations(paragraphs, cat.people)
         if q.slug in cat.person_ids
     )
-    ArticleTopic.objects.filter(article=article).delete()
     ArticleTopic.objects.bulk_create(
         ArticleTopic(article=article, topic_id=cat.topic_ids[slug])
         for slug in find_topics(text, cat.topics)
         if slug in cat.topic_ids
     )
-    decided = set(
-        article.round_links.exclude(state=ArticleRound.State.SUGGESTED).values_list(
-            "round__slug", flat=True
-        )
-    )
-    article.round_links.filter(state=ArticleRound.State.SUGGESTED).delete()
+    decided = set() if fresh else _decided_rounds(article)
     suggestions = suggest_rounds(
         published=article.published_date,
         dateline=article.dateline,
@@ -204,6 +199,22 @@ def analyse_article(article: Article, cat: Catalogue) -> None:
         fp_band1=article.fp_band1,
         fp_band2=article.fp_band2,
         fp_band3=article.fp_band3,
+    )
+
+
+def _forget_analysis(article: Article) -> None:
+    """Remove what an earlier analysis found, except rounds staff decided on."""
+    ArticlePerson.objects.filter(article=article).delete()
+    Quotation.objects.filter(article=article).delete()
+    ArticleTopic.objects.filter(article=article).delete()
+    article.round_links.filter(state=ArticleRound.State.SUGGESTED).delete()
+
+
+def _decided_rounds(article: Article) -> set[str]:
+    return set(
+        article.round_links.exclude(state=ArticleRound.State.SUGGESTED).values_list(
+            "round__slug", flat=True
+        )
     )
 
 

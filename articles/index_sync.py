@@ -32,13 +32,15 @@ def _article_index():
 
 
 def update_articles(pks: Iterable[int]) -> int:
-    """Index (or re-index) the given articles in batches; returns how many were sent."""
-    index = _article_index()
+    """Index (or re-index) the given articles, loaded in batches, in one index write."""
     backend = connections["default"].get_backend()
+    batches = article_batches(list(pks))
+    if isinstance(backend, ArchiveWhooshBackend):
+        return backend.write_all(_article_index(), batches)
     sent = 0
-    for batch in article_batches(list(pks)):
+    for batch in batches:
         if batch:
-            backend.update(index, batch)
+            backend.update(_article_index(), batch)
             sent += len(batch)
     return sent
 
@@ -134,7 +136,7 @@ def rebuild_index() -> int:
     stamp = time.strftime("%Y%m%d%H%M%S")
     fresh = Path(tempfile.mkdtemp(prefix=f"{live.name}.{stamp}.", dir=live.parent))
     builder = ArchiveWhooshBackend("default", PATH=str(fresh))
-    count = builder.add_all(_article_index(), article_batches())
+    count = builder.write_all(_article_index(), article_batches(), replace=False)
     swap_in(fresh, live)
     return count
 

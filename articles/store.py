@@ -192,7 +192,7 @@ def store_article(
             needs_review=bool(reasons),
             review_reasons=reasons,
         )
-        _analyse(article, catalogue)
+        _analyse(article, catalogue, fresh=True)
         return "created", ()
 
     corrected = set(article.corrections.values_list("field", flat=True))
@@ -210,9 +210,9 @@ def store_article(
     return "updated", kept
 
 
-def _analyse(article: Article, catalogue) -> None:
+def _analyse(article: Article, catalogue, *, fresh: bool = False) -> None:
     """People, quotations, topics, rounds and fingerprint, when a catalogue is given."""
     if catalogue is not None:
         from articles.enrich import analyse_article
 
-        analyse_article(article, catalogue)
+        analyse_article(article, catalogue, fresh=fresh)
