@@ -260,3 +260,23 @@ def test_the_public_article_notes_a_correction(client, on_commit):
     Correction.objects.create(article=article, field="title", old_value="a", new_value="b")
     page = client.get(article.get_absolute_url(), follow=True).content.decode()
     assert "orrected" in page
+
+
+def test_hostile_metadata_is_escaped_in_the_admin(client, editor):
+    source = make_source("<script>alert('s')</script>", slug="evil-source")
+    article = make_article(
+        title="<script>alert('t')</script>",
+        byline="<img src=x onerror=alert(1)>",
+        source=source,
+        raw="<script>alert('raw')</script>",
+        needs_review=True,
+    )
+    pages = [
+        client.get("/admin/articles/article/").content.decode(),
+        client.get(f"/admin/articles/article/{article.pk}/change/").content.decode(),
+        client.get("/admin/articles/source/").content.decode(),
+    ]
+    for page in pages:
+        assert "<script>alert(" not in page
+        assert "<img src=x" not in page
+    assert "&lt;script&gt;alert(&#x27;raw&#x27;)&lt;/script&gt;" in pages[1]
