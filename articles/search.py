@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from haystack import connections
@@ -34,6 +35,7 @@ from articles.whoosh_backend import ANALYZER, ArchiveQueryParser, ArchiveWhooshB
 logger = logging.getLogger(__name__)
 
 SNIPPET_FRAGMENTS = 3
+MORE_LIKE_THIS_SECONDS = 600
 FRAGMENT_CHARS = 220
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -535,12 +537,20 @@ def matching_articles(criteria: Criteria, *, limit: int | None = None) -> Iterat
 
 
 def more_like_this(article: Article, *, limit: int = 5) -> list[Article]:
-    """Articles whose words resemble this one's, other sources first."""
-    try:
-        pks = _similar_pks(article, limit * 3)
-    except Exception:  # related articles are a nicety; never fail the article page
-        logger.exception("More like this failed for article %s", article.pk)
-        return []
+    """Articles whose words resemble this one's, other sources first.
+
+    Finding them weighs every word of the article against the index, so the answer is kept
+    for a while: related reading does not need to be to the second.
+    """
+    key = f"more-like-this:{article.pk}:{article.updated_at.timestamp()}:{limit}"
+    pks = cache.get(key)
+    if pks is None:
+        try:
+            pks = _similar_pks(article, limit * 3)
+        except Exception:  # related articles are a nicety; never fail the article page
+            logger.exception("More like this failed for article %s", article.pk)
+            return []
+        cache.set(key, pks, MORE_LIKE_THIS_SECONDS)
     found = Article.objects.published().in_bulk(pks)
     ranked = [found[pk] for pk in pks if pk in found and pk != article.pk]
     ranked.sort(key=lambda other: bool(article.source_id) and other.source_id == article.source_id)

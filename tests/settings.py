@@ -23,3 +23,5 @@ HAYSTACK_CONNECTIONS = {
 AXES_ENABLED = False
 (DATA_DIR / "static").mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+# Each test starts from an empty cache: nothing remembered from another test's articles.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
