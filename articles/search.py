@@ -354,7 +354,7 @@ def ensure_index_ready() -> None:
     if not isinstance(backend, ArchiveWhooshBackend):
         return
     try:
-        empty = backend.current_index().doc_count() == 0
+        empty = backend.searcher().doc_count() == 0
     except Exception as error:
         logger.exception("The search index cannot be opened")
         raise IndexUnavailable(str(error)) from error
