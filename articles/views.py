@@ -174,6 +174,12 @@ class ArticleListView(ListView):
             **kwargs,
         )
 
+    def render_to_response(self, context, **response_kwargs):
+        # A filter that names no real source, year or month is a bad request, said on the page.
+        if self.form.errors:
+            response_kwargs.setdefault("status", 400)
+        return super().render_to_response(context, **response_kwargs)
+
 
 class UndatedArticleListView(ArticleListView):
     """Articles whose publication date is unknown, so no date archive holds them."""

@@ -189,10 +189,10 @@ def test_article_list_filter_keeps_its_choices_in_the_page_links(client):
     assert '<a href="?source=reuters&amp;page=2" rel="next">' in html(response)
 
 
-def test_article_list_reports_a_bad_filter_instead_of_failing(client):
+def test_article_list_reports_a_bad_filter_with_a_400_instead_of_failing(client):
     make_article(title="Still listed")
     response = client.get("/articles/?year=abcd&source=%3Cscript%3E&month=13")
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = text_of(response)
     assert "Part of the filter was left out" in page
     assert "Still listed" in page
