@@ -270,20 +270,30 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     def write_all(self, index, batches, *, replace: bool = True) -> int:
         """Write batches of objects with one writer and one commit: far faster than a commit
-        (and a segment to merge) per batch. `replace=False` is for an empty index."""
+        (and a segment to merge) per batch. `replace=False` is for an empty index.
+
+        Old versions are deleted by document number through one searcher: Whoosh's own
+        update_document opens a fresh reader for every document.
+        """
         if not self.setup_complete:
             self.setup()
         count = 0
         with self.write_lock():
-            writer = self.index.refresh().writer(limitmb=256)
-            write = writer.update_document if replace else writer.add_document
+            current = self.index.refresh()
+            writer = current.writer(limitmb=256)
             try:
-                for batch in batches:
-                    for obj in batch:
-                        doc = index.full_prepare(obj)
-                        doc.pop("boost", None)
-                        write(**{k: self._from_python(v) for k, v in doc.items()})
-                        count += 1
+                with current.searcher() as searcher:
+                    for batch in batches:
+                        for obj in batch:
+                            doc = index.full_prepare(obj)
+                            doc.pop("boost", None)
+                            doc = {k: self._from_python(v) for k, v in doc.items()}
+                            if replace:
+                                old = searcher.document_number(id=doc["id"])
+                                if old is not None:
+                                    writer.delete_document(old)
+                            writer.add_document(**doc)
+                            count += 1
             except BaseException:
                 writer.cancel()
                 raise
