@@ -1,0 +1,57 @@
+"""A throw-away archive for a benchmark: a fresh data folder, Django set up on it, and the
+environment for child processes (manage.py, gunicorn) that must use the same folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+MANAGE = str(BASE_DIR / "manage.py")
+
+
+def fresh_data_dir(prefix: str = "archive-bench-") -> Path:
+    """An empty folder for the SQLite file, the indexes and the static files."""
+    return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+def archive_env(data_dir: Path, settings: str = "benchmarks.settings") -> dict[str, str]:
+    """The environment that points the archive at `data_dir`, for this and child processes."""
+    env = dict(os.environ)
+    env.update(
+        ARCHIVE_DATA_DIR=str(data_dir),
+        DJANGO_SETTINGS_MODULE=settings,
+        DJANGO_DEBUG="off",
+        DJANGO_LOG_LEVEL="ERROR",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(BASE_DIR), env.get("PYTHONPATH")])),
+        PYTHONWARNINGS="ignore",
+    )
+    for name in ("DATABASE_URL", "SEARCH_URL"):
+        env.pop(name, None)  # the benchmark measures the embedded SQLite and Whoosh
+    return env
+
+
+def setup_django(data_dir: Path, settings: str = "benchmarks.settings") -> None:
+    """Point this process at `data_dir` (before Django reads its settings) and set up."""
+    if str(BASE_DIR) not in sys.path:
+        sys.path.insert(0, str(BASE_DIR))
+    os.environ.update(archive_env(data_dir, settings))
+    import django
+
+    django.setup()
+
+
+def manage(env: dict[str, str], *args: str, check: bool = True, **kwargs):
+    """Run `manage.py args` in a child process with the sandbox environment."""
+    return subprocess.run(
+        [PYTHON, MANAGE, *args], env=env, cwd=BASE_DIR, check=check, text=True, **kwargs
+    )
+
+
+def remove(data_dir: Path) -> None:
+    shutil.rmtree(data_dir, ignore_errors=True)
