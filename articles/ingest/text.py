@@ -836,6 +836,18 @@ def pick_sources(
     return source, None, evidence.hints[0] if evidence.hints else None
 
 
+def review_reasons_for(
+    *, title_derived: bool, date_reasons: tuple[str, ...], source, encoding: str
+) -> tuple[str, ...]:
+    """What staff should check: every guess the parser made, in one place for both kinds."""
+    return collect_reasons(
+        ("title_derived",) if title_derived else (),
+        date_reasons,
+        () if source else ("source_unknown",),
+        () if encoding == "utf-8" else ("encoding_fallback",),
+    )
+
+
 def collect_reasons(*groups: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     """Review reasons in the order of REVIEW_REASONS, without repeats."""
     found = {reason for group in groups for reason in group}
@@ -882,11 +894,11 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
         byline=header.byline,
         dateline=dateline.place if dateline else "",
         blocks=tuple(blocks),
-        review_reasons=collect_reasons(
-            ("title_derived",) if title_derived else (),
-            published.reasons,
-            () if source else ("source_unknown",),
-            () if encoding == "utf-8" else ("encoding_fallback",),
+        review_reasons=review_reasons_for(
+            title_derived=title_derived,
+            date_reasons=published.reasons,
+            source=source,
+            encoding=encoding,
         ),
         encoding=encoding,
         kind="text",
