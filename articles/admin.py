@@ -91,6 +91,20 @@ METADATA_FIELDS = (
 )
 
 
+# Shown, never edited: the capture as ingested and its bookkeeping.
+CAPTURE_FIELDS = (
+    "raw_capture",
+    "public_link",
+    "origin",
+    "sha256",
+    "raw_encoding",
+    "capture_kind",
+    "ingested_at",
+    "updated_at",
+    "reviewed_at",
+)
+
+
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
@@ -158,36 +172,14 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ("source",)
     list_per_page = 50
     actions = ("mark_reviewed_action", "assign_source_action")
-    readonly_fields = (
-        "raw_capture",
-        "public_link",
-        "origin",
-        "sha256",
-        "raw_encoding",
-        "capture_kind",
-        "review_list",
-        "correction_history",
-        "ingested_at",
-        "updated_at",
-        "reviewed_at",
-    )
+    readonly_fields = (*CAPTURE_FIELDS, "review_list", "correction_history")
     fieldsets = (
         ("Metadata", {"fields": METADATA_FIELDS}),
         ("Review", {"fields": ("review_list", "needs_review", "correction_history")}),
         (
             "Capture",
             {
-                "fields": (
-                    "raw_capture",
-                    "public_link",
-                    "origin",
-                    "sha256",
-                    "raw_encoding",
-                    "capture_kind",
-                    "ingested_at",
-                    "updated_at",
-                    "reviewed_at",
-                ),
+                "fields": CAPTURE_FIELDS,
             },
         ),
     )

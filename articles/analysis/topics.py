@@ -60,42 +60,40 @@ def _branch_starts(pattern: str) -> list[str]:
     return words
 
 
-def _split_top_level(pattern: str) -> list[str]:
-    """Split on `|` outside groups and character classes."""
-    parts, depth, start, index = [], 0, 0, 0
+def _scan(pattern: str):
+    """(index, character, depth after it) for each character outside escapes and classes."""
+    depth, index = 0, 0
     while index < len(pattern):
         char = pattern[index]
         if char == "\\":
-            index += 1
-        elif char == "[":
-            index = pattern.index("]", index + 2)
-        elif char == "(":
+            index += 2
+            continue
+        if char == "[":
+            index = pattern.index("]", index + 2) + 1
+            continue
+        if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
-        elif char == "|" and depth == 0:
+        yield index, char, depth
+        index += 1
+
+
+def _split_top_level(pattern: str) -> list[str]:
+    """Split on `|` outside groups and character classes."""
+    parts, start = [], 0
+    for index, char, depth in _scan(pattern):
+        if char == "|" and depth == 0:
             parts.append(pattern[start:index])
             start = index + 1
-        index += 1
     parts.append(pattern[start:])
     return parts
 
 
 def _closing_paren(pattern: str) -> int:
-    depth, index = 0, 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            index += 1
-        elif char == "[":
-            index = pattern.index("]", index + 2)
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index
-        index += 1
+    for index, char, depth in _scan(pattern):
+        if char == ")" and depth == 0:
+            return index
     raise ValueError(f"unbalanced parentheses: {pattern!r}")
 
 
