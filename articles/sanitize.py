@@ -4,6 +4,7 @@ Every use of bleach lives here, behind a policy the tests pin down, so the libra
 swapped without touching the rest of the code.
 """
 
+import re
 from collections.abc import Iterable
 from html import escape
 
@@ -15,6 +16,10 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 # Block kinds from the parser and the element each becomes.
 BLOCK_TAGS = {"p": "p", "h": "h2", "q": "blockquote"}
+
+# Control characters other than tab and newline, which bleach shows as "?".
+_INVISIBLE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f]")
+_NEEDS_CLEANING = re.compile("[\x00-\x08\x0b-\x1f]")
 
 
 def sanitize_html(html: str) -> str:
@@ -30,9 +35,20 @@ def sanitize_html(html: str) -> str:
 
 
 def render_blocks(blocks: Iterable[tuple[str, str]]) -> str:
-    """HTML for (kind, text) blocks: the text is escaped, then the result sanitised."""
+    """HTML for (kind, text) blocks. The tags are ours and the text is escaped, so the
+    result is built directly rather than parsed again by bleach, which was slow and added
+    nothing; characters are cleaned the way bleach would, so the output is the same."""
     parts = []
     for kind, text in blocks:
         tag = BLOCK_TAGS.get(kind, "p")
-        parts.append(f"<{tag}>{escape(text, quote=False)}</{tag}>")
-    return sanitize_html("\n".join(parts))
+        parts.append(f"<{tag}>{escape(_clean_characters(text), quote=False)}</{tag}>")
+    return "\n".join(parts)
+
+
+def _clean_characters(text: str) -> str:
+    """What an HTML parser and bleach do to text: newlines made "\\n", NUL dropped, other
+    invisible control characters shown as "?"."""
+    if not _NEEDS_CLEANING.search(text):
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    return _INVISIBLE.sub("?", text)
