@@ -11,11 +11,8 @@ from django.db.models import Q
 
 from articles.analysis import catalogue
 from articles.analysis.catalogue import PersonSpec, RoundSpec, TopicSpec
-from articles.analysis.duplicates import bands, fingerprint, hamming
-from articles.analysis.people import find_people
-from articles.analysis.quotations import find_quotations
-from articles.analysis.rounds import suggest_rounds
-from articles.analysis.topics import find_topics
+from articles.analysis.duplicates import hamming
+from articles.ingest.prepare import CuratedLists, TextAnalysis, analyse_text
 from articles.models import (
     Article,
     ArticlePerson,
@@ -139,6 +136,10 @@ class Catalogue:
             round_ids={r.slug: r.pk for r in rounds},
         )
 
+    @property
+    def lists(self) -> CuratedLists:
+        return CuratedLists(people=self.people, topics=self.topics, rounds=self.rounds)
+
 
 def analyse_article(article: Article, cat: Catalogue, *, fresh: bool = False) -> None:
     """Recompute what the text says (people, quotations, topics, rounds, fingerprint).
@@ -146,14 +147,47 @@ def analyse_article(article: Article, cat: Catalogue, *, fresh: bool = False) ->
     Rounds staff confirmed or rejected keep their state; only suggestions are replaced.
     A `fresh` article (just created) has nothing to replace, which saves the deletes.
     """
-    paragraphs = [block for block in article.body.split("\n\n") if block.strip()]
-    text = "\n\n".join([article.title, *paragraphs])
-    mentions = find_people(text, cat.people)
+    analysis = analyse_text(
+        title=article.title,
+        body=article.body,
+        published=article.published_date,
+        dateline=article.dateline,
+        lists=cat.lists,
+    )
     if not fresh:
         _forget_analysis(article)
+    decided = {} if fresh else {article.pk: _decided_rounds(article)}
+    save_findings([(article, analysis)], cat, decided=decided)
+    set_fingerprint(article, analysis)
+    Article.objects.filter(pk=article.pk).update(
+        fingerprint=article.fingerprint,
+        fp_band0=article.fp_band0,
+        fp_band1=article.fp_band1,
+        fp_band2=article.fp_band2,
+        fp_band3=article.fp_band3,
+    )
+
+
+def set_fingerprint(article: Article, analysis: TextAnalysis) -> None:
+    """Put the fingerprint and its bands on the article object (not saved)."""
+    article.fingerprint = _signed(analysis.fingerprint)
+    article.fp_band0, article.fp_band1, article.fp_band2, article.fp_band3 = analysis.bands
+
+
+def save_findings(
+    found: Iterable[tuple[Article, TextAnalysis]],
+    cat: Catalogue,
+    *,
+    decided: dict[int, set[str]] | None = None,
+) -> None:
+    """Insert the people, quotation, topic and round rows for saved articles, a query per
+    kind however many articles; rounds in `decided` (by article pk) are left alone."""
+    found = list(found)
+    decided = decided or {}
     ArticlePerson.objects.bulk_create(
         ArticlePerson(article=article, person_id=cat.person_ids[m.slug], count=m.count)
-        for m in mentions
+        for article, analysis in found
+        for m in analysis.mentions
         if m.slug in cat.person_ids
     )
     Quotation.objects.bulk_create(
@@ -164,21 +198,15 @@ def analyse_article(article: Article, cat: Catalogue, *, fresh: bool = False) ->
             sentence=q.sentence,
             paragraph=q.paragraph,
         )
-        for q in find_quotations(paragraphs, cat.people)
+        for article, analysis in found
+        for q in analysis.quotations
         if q.slug in cat.person_ids
     )
     ArticleTopic.objects.bulk_create(
         ArticleTopic(article=article, topic_id=cat.topic_ids[slug])
-        for slug in find_topics(text, cat.topics)
+        for article, analysis in found
+        for slug in analysis.topics
         if slug in cat.topic_ids
-    )
-    decided = set() if fresh else _decided_rounds(article)
-    suggestions = suggest_rounds(
-        published=article.published_date,
-        dateline=article.dateline,
-        text=text,
-        people=[m.slug for m in mentions],
-        rounds=cat.rounds,
     )
     ArticleRound.objects.bulk_create(
         ArticleRound(
@@ -187,18 +215,9 @@ def analyse_article(article: Article, cat: Catalogue, *, fresh: bool = False) ->
             score=s.score,
             reasons=list(s.reasons),
         )
-        for s in suggestions
-        if s.slug in cat.round_ids and s.slug not in decided
-    )
-    value = fingerprint(text)
-    article.fingerprint = _signed(value)
-    article.fp_band0, article.fp_band1, article.fp_band2, article.fp_band3 = bands(value)
-    Article.objects.filter(pk=article.pk).update(
-        fingerprint=article.fingerprint,
-        fp_band0=article.fp_band0,
-        fp_band1=article.fp_band1,
-        fp_band2=article.fp_band2,
-        fp_band3=article.fp_band3,
+        for article, analysis in found
+        for s in analysis.rounds
+        if s.slug in cat.round_ids and s.slug not in decided.get(article.pk, ())
     )
 
 
