@@ -166,3 +166,25 @@ def test_any_text_yields_mentions_inside_it(text):
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=80), st.sampled_from(PEOPLE))
 def test_a_full_name_between_spaces_is_always_found(noise, person):
     assert person.slug in slugs(f"{noise} {person.name} {noise}")
+
+
+BODIES = (
+    "Lavrov said the talks went well. Bush and Rice agreed.",
+    "and Bush said the shield was needed; Putin disagreed.",
+    "He met the foreign minister, Sergei Lavrov, in Moscow. Rice said little.",
+    "Four words come first: Lavrov then Mr Gates and Gates said yes.",
+    "Talks in Moscow on missile defence ended without a deal, officials said. Rice said so.",
+    "de Hoop Scheffer said the alliance agreed. Bush said so too.",
+)
+TITLES = ("Talks end", "Sergei", "Mr", "Rice and", "Putin meets Bush", "Laura", "NATO chief Jaap")
+
+
+@given(st.sampled_from(TITLES), st.sampled_from(BODIES), st.text(max_size=20))
+def test_the_body_after_its_article_gets_the_spans_it_gets_alone(title, body, noise):
+    # person_spans reuses the title + body answer for the body when no rule can see the
+    # title; the answer must not depend on what was read before.
+    body = noise + body
+    alone = person_spans(body)
+    person_spans("unrelated text")
+    person_spans(f"{title}\n\n{body}")
+    assert person_spans(body) == alone

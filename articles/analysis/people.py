@@ -140,6 +140,8 @@ class _Matcher:
     # last word -> {normalised words before it: slug}, for multi-word names
     full_names: dict[str, dict[tuple[str, ...], str]]
     longest_prefix: int
+    # last word -> the normalised words that can stand right before it in a full name
+    prefix_ends: dict[str, frozenset[str]]
     surnames: dict[str, frozenset[str]]  # single-word surname form -> slugs
     guarded: frozenset[str]  # surname forms that need context
 
@@ -168,14 +170,31 @@ def compile_people(people: tuple[PersonSpec, ...]) -> _Matcher:
         anchors=re.compile("|".join(alternatives)),
         full_names=full_names,
         longest_prefix=max((len(p) for names in full_names.values() for p in names), default=0),
+        prefix_ends={
+            word: frozenset(prefix[-1] for prefix in names) for word, names in full_names.items()
+        },
         surnames={word: frozenset(slugs) for word, slugs in surnames.items()},
         guarded=frozenset(SURNAMES_NEEDING_CONTEXT),
     )
 
 
 def _matcher_for(people: Sequence[PersonSpec]) -> _Matcher:
-    # Hashing the default table on every call would cost more than matching a short text.
-    return _DEFAULT_MATCHER if people is PEOPLE else compile_people(tuple(people))
+    # Hashing a table on every call would cost more than matching a short text, so a
+    # tuple seen before (the same object: ingest passes one table for a whole run) is
+    # looked up by identity; the cache holds the tuple, so its id cannot be reused.
+    if people is PEOPLE:
+        return _DEFAULT_MATCHER
+    if type(people) is not tuple:
+        return compile_people(tuple(people))
+    cached = _MATCHERS_BY_ID.get(id(people))
+    if cached is None or cached[0] is not people:
+        if len(_MATCHERS_BY_ID) >= 8:
+            _MATCHERS_BY_ID.clear()
+        cached = _MATCHERS_BY_ID[id(people)] = (people, compile_people(people))
+    return cached[1]
+
+
+_MATCHERS_BY_ID: dict[int, tuple[tuple[PersonSpec, ...], _Matcher]] = {}
 
 
 def _base_form(matched: str, matcher: _Matcher) -> str | None:
@@ -189,28 +208,80 @@ def _base_form(matched: str, matcher: _Matcher) -> str | None:
 
 def person_spans(text: str, people: Sequence[PersonSpec] = PEOPLE) -> tuple[PersonSpan, ...]:
     """Every accepted mention of a catalogue person, in text order (rules in the module doc)."""
+    global _last_call
     matcher = _matcher_for(people)
+    # An article is read as title + body for people, then as the body alone for quotations:
+    # the second answer usually follows from the first.
+    last = _last_call
+    if last is not None and last[1] is matcher:
+        spans = _spans_of_tail(last[0], last[2], text, matcher)
+        if spans is not None:
+            return spans
+    spans = _person_spans(text, matcher)
+    _last_call = (text, matcher, spans)
+    return spans
+
+
+# The last text person_spans read, its matcher and its spans.
+_last_call: tuple[str, _Matcher, tuple[PersonSpan, ...]] | None = None
+
+# How far before a surname to look for first names and titles.
+_LOOK_BEHIND = 60
+
+
+def _spans_of_tail(
+    read: str, spans: tuple[PersonSpan, ...], text: str, matcher: _Matcher
+) -> tuple[PersonSpan, ...] | None:
+    """The spans of `text` when `read` was `text` itself or `head + "\n\n" + text` with no
+    names in `head`, provided no rule can look past the start of `text`; otherwise None."""
+    if read == text:
+        return spans
+    offset = len(read) - len(text)
+    if offset < 2 or not read.endswith(text) or read[offset - 2 : offset] != "\n\n":
+        return None
+    # With as many words before the first name as a full name and a title take, the head
+    # never falls in a name's window; "and" before a name only counts next to another name,
+    # and there is none in the head.
+    first = matcher.anchors.search(text)
+    if first is not None and len(text[: first.start()].split()) <= matcher.longest_prefix:
+        return None
+    if matcher.anchors.search(read, 0, offset - 2) is not None:
+        return None
+    return tuple(
+        PersonSpan(span.slug, span.start - offset, span.end - offset, span.kind) for span in spans
+    )
+
+
+def _person_spans(text: str, matcher: _Matcher) -> tuple[PersonSpan, ...]:
     length = len(text)
     # Pass 1: full names are certain; surnames wait until we know who is named in full.
     spans: list[PersonSpan] = []
     surname_hits: list[tuple[int, int, str, str]] = []  # start, end, surname, how written
+    full_names, surnames, prefix_ends = matcher.full_names, matcher.surnames, matcher.prefix_ends
+    longest = matcher.longest_prefix
     for match in matcher.anchors.finditer(text):
         start, end = match.span()
         if (start and text[start - 1].isalnum()) or (end < length and text[end].isalnum()):
             continue
-        word = _base_form(match.group(), matcher)
-        if word is None:
-            continue
-        window = text[max(0, start - 60) : start]
-        raw = window.split()[-matcher.longest_prefix - 1 :]
-        # The words must touch the surname: "Sergei Lavrov", not "Sergei, Lavrov".
-        if not raw or not window[-1].isspace() or raw[-1][-1] in ",;:":
-            raw = []
-        before = [_normalise_token(token) for token in raw]
+        word = match.group()
+        if word not in surnames and word not in full_names:
+            word = _base_form(word, matcher)
+            if word is None:
+                continue
+        # The word before must touch the surname: "Sergei Lavrov", not "Sergei, Lavrov".
+        previous = ""
+        if start and text[start - 1].isspace():
+            window = text[max(0, start - _LOOK_BEHIND) : start]
+            last = window.rsplit(None, 1)[-1:]
+            if last and last[0][-1] not in ",;:":
+                previous = _normalise_token(last[0])
         slug = None
-        names = matcher.full_names.get(word)
-        if names and before:
-            for size in range(min(len(before), matcher.longest_prefix), 0, -1):
+        # Most surnames are not preceded by a first name: only then split the window.
+        if previous and previous in prefix_ends.get(word, ()):
+            names = full_names[word]
+            raw = window.split()[-longest - 1 :]
+            before = [_normalise_token(token) for token in raw]
+            for size in range(min(len(before), longest), 0, -1):
                 slug = names.get(tuple(before[-size:]))
                 if slug:
                     first = raw[-size].lstrip(_OPENING_PUNCTUATION)
@@ -218,9 +289,8 @@ def person_spans(text: str, people: Sequence[PersonSpec] = PEOPLE) -> tuple[Pers
                         PersonSpan(slug, start - len(window) + window.rfind(first), end, "full")
                     )
                     break
-        if slug or word not in matcher.surnames:
+        if slug or word not in surnames:
             continue
-        previous = before[-1] if before else ""
         if previous in TITLES:
             surname_hits.append((start, end, word, "titled"))
         elif previous[:1].isupper() and previous.isalpha() and previous not in NOT_FIRST_NAMES:
