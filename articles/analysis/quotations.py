@@ -252,6 +252,8 @@ class _Paragraph:
     quotes: list[tuple[int, int]]  # quote spans (with the marks), local offsets
     sentences: list[tuple[int, int]]
     unclosed_quote: bool = False  # the last quotation runs on into the next paragraph
+    reversed_text: str = ""
+    inside: Callable[[int], bool] = bool  # whether a local offset is inside a quotation
 
 
 @dataclass
@@ -324,7 +326,19 @@ def find_quotations(
     parsed, offset = [], 0
     for index, text in enumerate(paragraphs):
         quotes, unclosed = _quote_spans(text)
-        parsed.append(_Paragraph(index, offset, text, quotes, _sentences(text, quotes), unclosed))
+        inside = _inside_quotes(quotes)
+        parsed.append(
+            _Paragraph(
+                index,
+                offset,
+                text,
+                quotes,
+                _sentences(text, inside),
+                unclosed,
+                reversed_text=text[::-1],
+                inside=inside,
+            )
+        )
         offset += len(text) + 2
     state = _State(
         spans=spans,
@@ -354,7 +368,7 @@ def _paragraph_quotations(
 ) -> tuple[list[Quotation], str | None]:
     """The paragraph's attributed quotations, and the speaker it hands to the next one."""
     text, base = paragraph.text, paragraph.offset
-    inside = _inside_quotes(paragraph.quotes)
+    inside = paragraph.inside
     # Speech verbs outside quotations, each with its speaker, in reading order.
     verbs = [m for m in _SPEECH_VERB.finditer(text) if not inside(m.start())]
     events_by_position: dict[int, _Event] = {}
@@ -467,47 +481,80 @@ def _subject(
     start = max(sentence_start, verb.start() - MAX_LOOKBACK_CHARS)
     if start > sentence_start:
         start = text.find(" ", start, verb.start()) + 1 or verb.start()
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, start, verb.start())]
-    if paragraph.quotes:
-        inside = _inside_quotes(paragraph.quotes)
-        words = [word for word in words if not inside(word[0])]
+    words = _WordsBefore(paragraph, start, verb.start())
+    last = words.get(0)
     verb_text = " ".join(verb.group().split())
     if (
-        not words
+        last is None
         or verb_text in SUBJECT_AFTER
         or _follows_quotation(text, paragraph.quotes, verb.start())
     ):
         # An inverted attribution: `"...," said Lavrov` or `"...," said the minister`.
         return _subject_after(paragraph, state, verb.end())
-    if verb_text in PARTICIPLES and words[-1][2].endswith(","):
+    if verb_text in PARTICIPLES and last[2].endswith(","):
         earlier = [e for e in state.events if e.position >= paragraph.offset + sentence_start]
         return earlier[-1].slug if earlier else None
     gap_words = 0
-    index = len(words) - 1
-    while index >= 0:
-        subject = _mention_ending_at(paragraph, state, words, index)
+    back = 0  # how many words back from the verb, 0 for the word right before it
+    while (entry := words.get(back)) is not None:
+        subject = _mention_ending_at(paragraph, state, words, back)
         if subject is not None:
             return subject
-        word = words[index][2]
+        word = entry[2]
         if word.endswith(","):
             # The end of an appositive ("Mr Putin, who steps down next month, said"):
             # the subject ends at the word before its opening comma.
-            opening = index - 1
-            while opening >= 0 and not words[opening][2].endswith(","):
-                opening -= 1
-            if opening < 0 or index - opening > MAX_APPOSITIVE_WORDS:
+            opening = back + 1
+            while opening - back <= MAX_APPOSITIVE_WORDS:
+                before = words.get(opening)
+                if before is None:
+                    return None
+                if before[2].endswith(","):
+                    break
+                opening += 1
+            else:
                 return None
             subject = _mention_ending_at(paragraph, state, words, opening)
-            return subject if subject is not None else _unknown_or_none(words[opening][2])
+            return subject if subject is not None else _unknown_or_none(before[2])
         bare = word.strip(_TRAILING_PUNCTUATION + _LEADING_PUNCTUATION)
         if bare.lower() in SPEAKER_NOUNS:
             return _UNKNOWN
         if bare == word and _GAP_WORD.fullmatch(word) and gap_words < MAX_GAP_WORDS:
             gap_words += 1
-            index -= 1
+            back += 1
             continue
         return _unknown_or_none(word)
     return None
+
+
+class _WordsBefore:
+    """The words (start, end, text) of text[start:stop] outside quotations, read from the
+    end on demand: a subject is usually found within a few words of its verb."""
+
+    __slots__ = ("_found", "_inside", "_matches", "_size", "_text")
+
+    def __init__(self, paragraph: _Paragraph, start: int, stop: int) -> None:
+        size = len(paragraph.text)
+        # Words of the reversed text, in reverse order, are the words read backwards.
+        self._matches = _WORD.finditer(paragraph.reversed_text, size - stop, size - start)
+        self._found: list[tuple[int, int, str]] = []
+        self._inside = paragraph.inside if paragraph.quotes else None
+        self._size = size
+        self._text = paragraph.text
+
+    def get(self, back: int) -> tuple[int, int, str] | None:
+        """The word `back` words before the end (0 for the last), or None."""
+        found = self._found
+        while len(found) <= back:
+            match = next(self._matches, None)
+            if match is None:
+                return None
+            end = self._size - match.start()
+            start = self._size - match.end()
+            if self._inside is not None and self._inside(start):
+                continue
+            found.append((start, end, self._text[start:end]))
+        return found[back]
 
 
 def _unknown_or_none(word: str) -> str | None:
@@ -520,10 +567,10 @@ def _unknown_or_none(word: str) -> str | None:
 
 
 def _mention_ending_at(
-    paragraph: _Paragraph, state: _State, words: list[tuple[int, int, str]], index: int
+    paragraph: _Paragraph, state: _State, words: _WordsBefore, back: int
 ) -> str | None:
-    """The speaker named by the words ending at words[index], if they name one."""
-    start, end, word = words[index]
+    """The speaker named by the words ending `back` words before the verb, if any."""
+    start, end, word = words.get(back)  # type: ignore[misc]
     bare = word.rstrip(_TRAILING_PUNCTUATION)
     bare_end = start + len(bare)
     if bare in _PRONOUN:
@@ -533,8 +580,11 @@ def _mention_ending_at(
         return span.slug
     if word.endswith("'s") or word.endswith("’s"):
         return None  # "Lavrov's spokesman": the possessor is not the speaker
-    first = max(0, index + 1 - state.roles.longest)
-    slugs = state.roles.match([w for _, _, w in words[first : index + 1]])
+    roles = state.roles
+    if _normalise_word(word) not in roles.last_words:
+        return None  # no role phrase ends here: skip reading the words before it
+    phrase = [words.get(n) for n in range(back + roles.longest - 1, back - 1, -1)]
+    slugs = roles.match([entry[2] for entry in phrase if entry is not None])
     return _resolve_role(state, paragraph, start, slugs) if slugs else None
 
 
@@ -667,9 +717,9 @@ def _closes(opener: str, char: str, before: str, after: str) -> bool:
     return char in "'’" and not before.isspace() and not after.isalnum()
 
 
-def _sentences(text: str, quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sentence spans; a quotation is never split, however many sentences it holds."""
-    inside = _inside_quotes(quotes)
+def _sentences(text: str, inside: Callable[[int], bool]) -> list[tuple[int, int]]:
+    """Sentence spans; a quotation (`inside` says where) is never split, however many
+    sentences it holds."""
     sentences, start = [], 0
     for end in _SENTENCE_END.finditer(text):
         stop = end.start()
