@@ -3,21 +3,23 @@ overwriting what staff corrected."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
-from articles.ingest import IngestError, ParsedArticle, parse_capture, read_capture
+from articles.ingest import ParsedArticle
+from articles.ingest.prepare import PreparedCapture, prepare_capture, prepare_captures
 from articles.ingest.signatures import SOURCES
 from articles.models import Article, Source
 from articles.sanitize import render_blocks
-from articles.signals import batched_indexing
+from articles.signals import batched_indexing, index_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +37,17 @@ REASONS_SETTLED_BY = {
 }
 
 
+# Files written per transaction, and the fewest files worth starting processes for.
+BATCH_SIZE = 500
+POOL_MIN_FILES = 200
+
+
 class DryRunRollback(Exception):
-    """Raised inside a file's transaction to undo it in a dry run."""
+    """Raised inside a transaction to undo it in a dry run, with what would have happened."""
+
+    def __init__(self, outcomes: list[FileOutcome] | None = None) -> None:
+        super().__init__()
+        self.outcomes = outcomes or []
 
 
 @dataclass
@@ -80,42 +91,64 @@ def find_captures(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
 
 
-def ingest_paths(paths: Iterable[str | Path], *, dry_run: bool = False) -> IngestReport:
-    """Parse and store every capture; a bad file is reported and skipped, the rest load."""
+def ingest_paths(
+    paths: Iterable[str | Path], *, dry_run: bool = False, workers: int | None = None
+) -> IngestReport:
+    """Parse and store every capture; a bad file is reported and skipped, the rest load.
+
+    Files are prepared (read, parsed, analysed) in a pool of `workers` processes when
+    there are many, and written in batches, a transaction each.
+    """
     from articles.enrich import Catalogue
 
     report = IngestReport()
     max_bytes = settings.ARCHIVE_MAX_CAPTURE_BYTES
     catalogue = Catalogue.from_database()
+    captures = list(find_captures(paths))
+    if workers is None:
+        workers = settings.ARCHIVE_INGEST_WORKERS or os.cpu_count() or 1
+    if len(captures) < POOL_MIN_FILES:
+        workers = 1
+    prepared = prepare_captures(
+        captures, max_bytes=max_bytes, lists=catalogue.lists, workers=workers
+    )
+    sources = SourceCache()
     with batched_indexing():
-        for path in find_captures(paths):
-            report.outcomes.append(
-                ingest_file(path, max_bytes=max_bytes, dry_run=dry_run, catalogue=catalogue)
+        for batch in _batches(prepared, BATCH_SIZE):
+            report.outcomes.extend(
+                store_batch(batch, catalogue=catalogue, sources=sources, dry_run=dry_run)
             )
     return report
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def ingest_file(
     path: Path, *, max_bytes: int, dry_run: bool = False, catalogue=None
 ) -> FileOutcome:
-    try:
-        if not path.exists():
-            raise IngestError("no such file")
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise IngestError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
-        data = path.read_bytes()
-        parsed = parse_capture(data, path.name, max_bytes=max_bytes)
-        raw, _encoding = read_capture(data, max_bytes=max_bytes)
-    except (IngestError, OSError) as error:
-        return FileOutcome(str(path), "failed", str(error))
+    """Prepare and store one file in its own transaction."""
+    lists = catalogue.lists if catalogue is not None else None
+    prepared = prepare_capture(path, max_bytes=max_bytes, lists=lists)
+    return store_prepared(prepared, dry_run=dry_run, catalogue=catalogue)
+
+
+def store_prepared(
+    prepared: PreparedCapture, *, dry_run: bool = False, catalogue=None
+) -> FileOutcome:
+    """Store one prepared capture in its own transaction; a database fault fails the file."""
+    if prepared.parsed is None:
+        return FileOutcome(str(prepared.path), "failed", prepared.error)
     try:
         with transaction.atomic():
             status, kept = store_article(
-                parsed,
-                raw=raw,
-                sha256=hashlib.sha256(data).hexdigest(),
-                origin=path.name,
+                prepared.parsed,
+                raw=prepared.raw,
+                sha256=prepared.sha256,
+                origin=prepared.origin,
                 catalogue=catalogue,
             )
             if dry_run:
@@ -123,9 +156,128 @@ def ingest_file(
     except DryRunRollback:
         pass
     except Exception as error:  # a database fault on one file must not stop the run
-        logger.exception("Could not store %s", path)
-        return FileOutcome(str(path), "failed", f"could not be stored: {error}")
-    return FileOutcome(str(path), status, kept=kept)
+        logger.exception("Could not store %s", prepared.path)
+        return FileOutcome(str(prepared.path), "failed", f"could not be stored: {error}")
+    return FileOutcome(str(prepared.path), status, kept=kept)
+
+
+def store_batch(
+    batch: Sequence[PreparedCapture], *, catalogue, sources: SourceCache, dry_run: bool = False
+) -> list[FileOutcome]:
+    """Store prepared captures in one transaction, new articles by bulk inserts. If the
+    batch fails, it is rolled back and stored file by file, so only a bad file is lost."""
+    try:
+        with transaction.atomic():
+            outcomes = _store_together(batch, catalogue=catalogue, sources=sources)
+            if dry_run:
+                raise DryRunRollback(outcomes)
+    except DryRunRollback as rollback:
+        sources.clear()  # the sources it created were rolled back too
+        return rollback.outcomes
+    except Exception:
+        logger.warning("A batch of %d files failed; storing them one by one", len(batch))
+        sources.clear()
+        return [store_prepared(p, dry_run=dry_run, catalogue=catalogue) for p in batch]
+    return outcomes
+
+
+def _store_together(
+    batch: Sequence[PreparedCapture], *, catalogue, sources: SourceCache
+) -> list[FileOutcome]:
+    """Outcomes as storing the files one after another would give. New articles wait to
+    be inserted together; a file for an existing article (a changed capture) is stored by
+    store_article once those before it are in, and then what exists is read again."""
+    outcomes = []
+    waiting: list[PreparedCapture] = []
+    shas, origins = _existing(batch)
+    for prepared in batch:
+        path = str(prepared.path)
+        if prepared.parsed is None:
+            outcomes.append(FileOutcome(path, "failed", prepared.error))
+        elif prepared.sha256 in shas:
+            outcomes.append(FileOutcome(path, "unchanged"))
+        elif prepared.origin in origins:
+            _create_articles(waiting, catalogue=catalogue, sources=sources)
+            waiting = []
+            status, kept = store_article(
+                prepared.parsed,
+                raw=prepared.raw,
+                sha256=prepared.sha256,
+                origin=prepared.origin,
+                catalogue=catalogue,
+            )
+            outcomes.append(FileOutcome(path, status, kept=kept))
+            shas, origins = _existing(batch)
+        else:
+            waiting.append(prepared)
+            shas.add(prepared.sha256)
+            origins.add(prepared.origin)
+            outcomes.append(FileOutcome(path, "created"))
+    _create_articles(waiting, catalogue=catalogue, sources=sources)
+    return outcomes
+
+
+def _existing(batch: Sequence[PreparedCapture]) -> tuple[set[str], set[str]]:
+    """The checksums and origins of the batch that articles already have."""
+    ready = [p for p in batch if p.parsed is not None]
+    shas = Article.objects.filter(sha256__in=[p.sha256 for p in ready])
+    origins = Article.objects.filter(origin__in=[p.origin for p in ready])
+    return (
+        set(shas.values_list("sha256", flat=True)),
+        set(origins.values_list("origin", flat=True)),
+    )
+
+
+def _create_articles(
+    captures: Sequence[PreparedCapture], *, catalogue, sources: SourceCache
+) -> None:
+    """Insert new articles and what their analysis found, a few queries in all; the index
+    learns of them on commit (bulk inserts send no signals)."""
+    from articles.enrich import analyse_article, save_findings, set_fingerprint
+
+    if not captures:
+        return
+    articles = []
+    for prepared in captures:
+        parsed = prepared.parsed
+        reasons = list(parsed.review_reasons)
+        article = Article(
+            **article_values(parsed, body_html=prepared.body_html, find_source=sources.get),
+            raw=prepared.raw,
+            origin=prepared.origin,
+            sha256=prepared.sha256,
+            needs_review=bool(reasons),
+            review_reasons=reasons,
+        )
+        article.slug = slugify(article.title)[:100] or "article"  # as Article.save() does
+        if catalogue is not None and prepared.analysis is not None:
+            set_fingerprint(article, prepared.analysis)
+        articles.append(article)
+    Article.objects.bulk_create(articles)
+    if catalogue is not None:
+        save_findings(
+            ((a, p.analysis) for a, p in zip(articles, captures, strict=True) if p.analysis),
+            catalogue,
+        )
+        for article, prepared in zip(articles, captures, strict=True):
+            if prepared.analysis is None:
+                analyse_article(article, catalogue, fresh=True)
+    index_on_commit(article.pk for article in articles)
+
+
+class SourceCache:
+    """get_or_create_source remembered for a run, so each name costs one query at most."""
+
+    def __init__(self) -> None:
+        self._sources: dict[str, Source | None] = {}
+
+    def get(self, name: str | None) -> Source | None:
+        if name not in self._sources:
+            self._sources[name] = get_or_create_source(name)
+        return self._sources[name]
+
+    def clear(self) -> None:
+        self._sources.clear()
 
 
 def get_or_create_source(name: str | None) -> Source | None:
@@ -151,12 +303,17 @@ def _unique_slug(base: str) -> str:
     return slug
 
 
-def article_values(parsed: ParsedArticle) -> dict:
+def article_values(
+    parsed: ParsedArticle,
+    *,
+    body_html: str | None = None,
+    find_source: Callable[[str | None], Source | None] = get_or_create_source,
+) -> dict:
     """The field values a parsed capture gives an article."""
     return {
         "title": parsed.title,
-        "source": get_or_create_source(parsed.source),
-        "captured_from": get_or_create_source(parsed.captured_from),
+        "source": find_source(parsed.source),
+        "captured_from": find_source(parsed.captured_from),
         "captured_from_kind": parsed.captured_from_kind or "",
         "published_date": parsed.published_date,
         "published_at": parsed.published_at,
@@ -164,7 +321,9 @@ def article_values(parsed: ParsedArticle) -> dict:
         "byline": parsed.byline,
         "dateline": parsed.dateline,
         "body": parsed.body,
-        "body_html": render_blocks((b.kind, b.text) for b in parsed.blocks),
+        "body_html": render_blocks((b.kind, b.text) for b in parsed.blocks)
+        if body_html is None
+        else body_html,
         "raw_encoding": parsed.encoding,
         "capture_kind": parsed.kind,
     }

@@ -3,11 +3,14 @@
 import json
 from datetime import UTC, date, datetime
 from io import StringIO
+from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from articles.models import Article, Source
+from articles.store import ingest_paths
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +206,93 @@ def test_export_as_csv_has_a_header_and_a_row_per_article():
 
     rows = list(csv.DictReader(StringIO(out.getvalue())))
     assert len(rows) == 5 and rows[0].keys() >= {"id", "title", "sha256", "review_reasons"}
+
+
+def write_captures(folder, count: int, *, start: int = 0) -> list[str]:
+    names = []
+    for n in range(start, start + count):
+        name = f"story_{n:03d}.txt"
+        (folder / name).write_text(
+            f"Talks resume, round {n}\n\nGENEVA - Negotiators met again for round {n} today.\n"
+        )
+        names.append(name)
+    return names
+
+
+def test_a_file_the_database_refuses_fails_alone_and_the_rest_of_its_batch_loads(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+
+    from articles import signals
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the refusal is an SQLite trigger")
+    names = write_captures(tmp_path, 6)
+    table = Article._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TRIGGER refuse_story BEFORE INSERT ON {table} "
+            f"WHEN NEW.origin = '{names[2]}' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+    indexed = []
+    with (
+        mock.patch.object(signals, "flush", lambda updated, removed: indexed.extend(updated)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        report = ingest_paths([tmp_path])
+    assert report.summary() == "5 created, 0 updated, 0 unchanged, 1 failed"
+    failed = [o for o in report.outcomes if o.status == "failed"]
+    assert [Path(o.path).name for o in failed] == [names[2]]
+    assert "could not be stored: refused" in failed[0].message
+    stored = Article.objects.order_by("origin")
+    assert list(stored.values_list("origin", flat=True)) == names[:2] + names[3:]
+    assert sorted(indexed) == sorted(stored.values_list("pk", flat=True))
+
+
+def test_new_articles_are_stored_with_their_analysis_and_sent_to_the_index(
+    django_capture_on_commit_callbacks,
+):
+    from articles import signals
+    from articles.enrich import load_catalogue
+
+    load_catalogue()
+    indexed = []
+    with (
+        mock.patch.object(signals, "flush", lambda updated, removed: indexed.extend(updated)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        ingest_paths([SEEDS])
+    assert sorted(indexed) == sorted(Article.objects.values_list("pk", flat=True))
+    bbc = by_origin("004_6635417ac052c5bc.txt")
+    assert bbc.slug == "russia-us-missile-talks-stalled"
+    assert bbc.fingerprint is not None and bbc.fp_band0 is not None
+    assert bbc.mentions.exists() and bbc.topic_links.exists()
+
+
+def test_one_run_with_a_copy_and_a_newer_version_of_a_file_stores_as_one_by_one(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "c").mkdir()
+    story = "Talks resume\n\nGENEVA - Negotiators met again today.\n"
+    (tmp_path / "a" / "story.txt").write_text(story)
+    (tmp_path / "b" / "copy.txt").write_text(story)
+    (tmp_path / "c" / "story.txt").write_text(story.replace("today", "today and agreed"))
+    report = ingest_paths([tmp_path])
+    assert [o.status for o in report.outcomes] == ["created", "unchanged", "updated"]
+    assert "agreed" in Article.objects.get().body
+
+
+def test_preparing_in_worker_processes_stores_the_same_as_in_process(tmp_path):
+    from articles import store
+
+    names = write_captures(tmp_path, 40)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    with mock.patch.object(store, "POOL_MIN_FILES", 0):
+        report = ingest_paths([tmp_path], workers=2)
+    assert report.summary() == "40 created, 0 updated, 0 unchanged, 1 failed"
+    assert [Path(o.path).name for o in report.outcomes] == ["empty.txt", *names]
+    pooled = list(Article.objects.order_by("origin").values("origin", "title", "body_html"))
+    Article.objects.all().delete()
+    ingest_paths([tmp_path], workers=1)
+    assert list(Article.objects.order_by("origin").values("origin", "title", "body_html")) == pooled

@@ -124,8 +124,9 @@ def prepare_capture(path: Path, *, max_bytes: int, lists: CuratedLists | None) -
 # Files per task sent to a worker: enough to make the round trip cheap, few enough that
 # the writer gets its first batch soon.
 CHUNK_SIZE = 32
-# Chunks in flight per worker; bounds the prepared captures held in memory.
-CHUNKS_AHEAD = 4
+# Chunks in flight per worker: enough to keep the workers busy while a batch is written,
+# few enough to bound the prepared captures held in memory.
+CHUNKS_AHEAD = 16
 
 
 def prepare_captures(
