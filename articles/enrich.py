@@ -295,7 +295,7 @@ def republished_map(articles: Iterable[Article]) -> dict[int, list[Article]]:
     for number in range(4):
         values = {getattr(a, f"fp_band{number}") for a in articles}
         condition |= Q(**{f"fp_band{number}__in": values})
-    candidates = list(Article.objects.published().filter(condition))
+    candidates = list(Article.objects.published().without_texts().filter(condition))
     copies: dict[int, list[Article]] = {}
     for article in articles:
         mine = _unsigned(article.fingerprint)

@@ -50,6 +50,8 @@ def _count_of(rows: models.QuerySet, group: str) -> models.Expression:
 
 
 UNKNOWN_SOURCE = "Unknown source"
+# Beyond this many years between the first and last dates, listing years scans instead.
+MAX_YEARS_LOOKED_UP = 300
 
 
 class Source(models.Model):
@@ -119,6 +121,11 @@ class ArticleQuerySet(models.QuerySet):
             published_date__range=(day - timedelta(days=days), day + timedelta(days=days))
         )
 
+    def without_texts(self) -> ArticleQuerySet:
+        """Leaves out the clean text, its HTML and the raw capture: lists and links never
+        show them, and they make up most of a row."""
+        return self.defer("body", "body_html", "raw")
+
     def after(self, article: Article) -> ArticleQuerySet:
         """Articles that come after this one in date order (the order of chronological())."""
         if article.published_date is None:
@@ -132,9 +139,16 @@ class ArticleQuerySet(models.QuerySet):
                 | models.Q(published_at=article.published_at, id__gt=article.pk)
                 | models.Q(published_at__isnull=True)
             )
+        # The redundant lower bound lets the date index start at this day, and with no
+        # undated rows left a plain ascending date needs no sort: the first row is a look-up.
         return self.filter(
-            models.Q(published_date__gt=article.published_date) | same_day
-        ).chronological()
+            models.Q(published_date__gt=article.published_date) | same_day,
+            published_date__gte=article.published_date,
+        ).order_by(
+            "published_date",
+            models.F("published_at").asc(nulls_last=True),
+            "id",
+        )
 
     def before(self, article: Article) -> ArticleQuerySet:
         """Articles that come before this one in date order, nearest first."""
@@ -150,11 +164,44 @@ class ArticleQuerySet(models.QuerySet):
                 published_at=article.published_at, id__lt=article.pk
             )
         # The exact reverse of chronological(): untimed articles end a day, so they come first.
-        return self.filter(models.Q(published_date__lt=article.published_date) | same_day).order_by(
+        # The upper bound lets the date index serve it, as in after().
+        return self.filter(
+            models.Q(published_date__lt=article.published_date) | same_day,
+            published_date__lte=article.published_date,
+        ).order_by(
             models.F("published_date").desc(),
             models.F("published_at").desc(nulls_first=True),
             "-id",
         )
+
+    def date_span(self) -> tuple[date, date] | None:
+        """The first and last publication dates; None when nothing is dated."""
+        dated = self.filter(published_date__isnull=False).order_by()
+        days = dated.values("published_date")
+        # Two subqueries rather than Min and Max together, which SQLite answers with a scan.
+        span = dated.values(
+            first=models.Subquery(days.order_by("published_date")[:1]),
+            last=models.Subquery(days.order_by("-published_date")[:1]),
+        ).first()
+        return (span["first"], span["last"]) if span else None
+
+    def coverage_years(self, span: tuple[date, date] | None = None) -> list[date]:
+        """The first day of each year with dated articles, newest first, as .dates() gives.
+
+        One index look-up per year of the span (date_span(), unless given): .dates() would
+        truncate every row's date.
+        """
+        span = span or self.date_span()
+        if span is None:
+            return []
+        years = range(span[1].year, span[0].year - 1, -1)
+        if len(years) > MAX_YEARS_LOOKED_UP:  # dates gone wrong; not worth a look-up each
+            return list(self.dates("published_date", "year", order="DESC"))
+        dated = self.filter(published_date__isnull=False).order_by()
+        found = dated.values(
+            **{f"y{year}": models.Exists(dated.filter(published_date__year=year)) for year in years}
+        ).first()
+        return [date(year, 1, 1) for year in years if found[f"y{year}"]]
 
     def coverage(self) -> dict:
         """How many articles, how many undated, and the first and last publication dates."""
@@ -254,7 +301,13 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_date", "-id"]
-        indexes = [models.Index(fields=["source", "published_date"])]
+        indexes = [
+            models.Index(fields=["source", "published_date"]),
+            # Date order (id breaking ties): lists page through it, previous/next seek in it.
+            models.Index(
+                fields=["published_date", "published_at", "id"], name="article_date_order"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

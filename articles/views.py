@@ -6,15 +6,20 @@ articles.citation, related-article search in articles.search.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date
 
 from django import forms
-from django.db.models import F, Max, Min
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import F, Max, Min, Q, QuerySet
+from django.forms.utils import flatatt
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 from django.views.generic import (
     DetailView,
@@ -36,6 +41,8 @@ ARTICLES_PER_PAGE = 20
 SAME_DAYS_WINDOW = 3
 SAME_DAYS_LIMIT = 10
 LATEST_ADDITIONS = 8
+# How long the list of years with coverage is remembered (see coverage_years()).
+COVERAGE_YEARS_SECONDS = 300
 # Height of the tallest bar in the home page timeline, in SVG user units.
 TIMELINE_HEIGHT = 120
 MONTH_CHOICES = [
@@ -47,9 +54,10 @@ MONTH_CHOICES = [
     )
 ]  # fmt: skip
 MONTH_NAMES = {int(number): name for number, name in MONTH_CHOICES}
-# Chronological order with undated articles last; the date archives read oldest first.
+# The date archives read oldest first. They hold no undated articles, so a plain ascending
+# date (which the date index gives without sorting) is the same order as chronological().
 CHRONOLOGICAL = (
-    F("published_date").asc(nulls_last=True),
+    "published_date",
     F("published_at").asc(nulls_last=True),
     "id",
 )
@@ -102,6 +110,50 @@ home = HomeView.as_view()
 # -- Lists and date archives ------------------------------------------------------------
 
 
+class IdsFirstPaginator(Paginator):
+    """Finds a page's ids in the index first, then loads just those rows, in one query.
+
+    Skipping to a deep page then walks the date index alone, where loading rows on the way
+    (and joining their sources) would read every article skipped. Pages past the middle are
+    found from the end in reverse order, so no page skips more than half the list.
+    """
+
+    def page(self, number) -> Page:
+        rows = self.object_list
+        if not isinstance(rows, QuerySet) or not rows.ordered:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if bottom > self.count - top:
+            ids = rows.reverse().values("pk")[self.count - top : self.count - bottom]
+        else:
+            ids = rows.values("pk")[bottom:top]
+        return self._get_page(list(rows.filter(pk__in=ids)), number, self)
+
+
+class PlainSelect(forms.Select):
+    """A select whose options are written out directly: a template per option (Django's way)
+    costs more than the rest of the list page's form when there are dozens of sources."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], flatatt(option["attrs"]), option["label"])
+                for _, group, _ in widget["optgroups"]
+                for option in group
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), options
+        )
+
+
 class ArticleFilterForm(forms.Form):
     """The list page's query string; an invalid value is reported and left out."""
 
@@ -110,15 +162,20 @@ class ArticleFilterForm(forms.Form):
         to_field_name="slug",
         required=False,
         empty_label="All sources",
+        widget=PlainSelect,
     )
-    year = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    year = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, widget=PlainSelect)
     month = forms.TypedChoiceField(
-        coerce=int, required=False, empty_value=None, choices=[("", "Any month"), *MONTH_CHOICES]
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", "Any month"), *MONTH_CHOICES],
+        widget=PlainSelect,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.years = list(Article.objects.dates("published_date", "year", order="DESC"))
+        self.years = coverage_years()
         self.fields["year"].choices = [("", "Any year")] + [
             (str(d.year), d.year) for d in self.years
         ]
@@ -144,17 +201,47 @@ class ArticleFilterForm(forms.Form):
         data = self.cleaned_data
         if data.get("source"):
             queryset = queryset.from_source(data["source"])
-        if data.get("year"):
-            queryset = queryset.filter(published_date__year=data["year"])
-        if data.get("month"):
-            queryset = queryset.filter(published_date__month=data["month"])
+        year, month = data.get("year"), data.get("month")
+        # Date ranges rather than the year and month of each row's date, so the index applies.
+        if year and month:
+            queryset = queryset.filter(published_date__range=month_span(year, month))
+        elif year:
+            queryset = queryset.filter(published_date__year=year)
+        elif month:
+            in_month = Q(pk__in=[])
+            for year_start in self.years:
+                in_month |= Q(published_date__range=month_span(year_start.year, month))
+            queryset = queryset.filter(in_month)
         return queryset
+
+
+def month_span(year: int, month: int) -> tuple[date, date]:
+    """The first and last days of a month."""
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def coverage_years() -> list[date]:
+    """The years with coverage, remembered for a while under the first and last dates.
+
+    They change only when a year gains its first article or loses its last. Keyed by the
+    span, a new year at either end shows at once; a gap filled within the span shows within
+    COVERAGE_YEARS_SECONDS.
+    """
+    span = Article.objects.date_span()
+    if span is None:
+        return []
+    return cache.get_or_set(
+        f"coverage-years:{span[0]}:{span[1]}",
+        lambda: Article.objects.coverage_years(span),
+        COVERAGE_YEARS_SECONDS,
+    )
 
 
 class ArticleListView(ListView):
     """All articles, newest first, narrowed by source, year and month."""
 
     paginate_by = ARTICLES_PER_PAGE
+    paginator_class = IdsFirstPaginator
     template_name = "articles/article_list.html"
     heading = "Articles"
 
@@ -163,7 +250,7 @@ class ArticleListView(ListView):
         return self.form.filter(self.base_queryset())
 
     def base_queryset(self):
-        return Article.objects.published().newest_first()
+        return Article.objects.published().without_texts().newest_first()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -187,19 +274,20 @@ class UndatedArticleListView(ArticleListView):
     heading = "Undated articles"
 
     def base_queryset(self):
-        return Article.objects.published().undated().order_by("title", "id")
+        return Article.objects.published().without_texts().undated().order_by("title", "id")
 
 
 class DateArchiveMixin:
     """What the year and month archives share: chronological, paginated, empty allowed."""
 
-    queryset = Article.objects.published()
+    queryset = Article.objects.published().without_texts()
     date_field = "published_date"
     make_object_list = True
     allow_empty = True
     # Dates in the future can only be mistakes awaiting review; still show them.
     allow_future = True
     paginate_by = ARTICLES_PER_PAGE
+    paginator_class = IdsFirstPaginator
     ordering = CHRONOLOGICAL
 
     def neighbours(self, start: date, end: date) -> tuple[date | None, date | None]:
@@ -259,13 +347,15 @@ class CanonicalArticleMixin(SingleObjectMixin):
 
 
 class ArticleDetailView(CanonicalArticleMixin, DetailView):
+    # The raw capture has a page of its own.
+    queryset = Article.objects.published().defer("raw")
     template_name = "articles/article_detail.html"
 
     def get_context_data(self, **kwargs):
         article = self.object
         permalink = self.request.build_absolute_uri(article.get_absolute_url())
         reference = citation.reference_for(article, permalink, timezone.localdate())
-        published = Article.objects.published()
+        linked = Article.objects.published().without_texts()
         return super().get_context_data(
             permalink=permalink,
             reference=reference,
@@ -275,8 +365,8 @@ class ArticleDetailView(CanonicalArticleMixin, DetailView):
             republished=republished_copies(article),
             **in_this_article(article),
             same_days=same_days(article),
-            previous=published.before(article).first(),
-            next=published.after(article).first(),
+            previous=linked.before(article).first(),
+            next=linked.after(article).first(),
             **kwargs,
         )
 
@@ -302,7 +392,9 @@ def same_days(article: Article) -> list[Article]:
     """Other sources' articles within a few days of this one, in date order."""
     if article.published_date is None:
         return []
-    nearby = Article.objects.published().around(article.published_date, SAME_DAYS_WINDOW)
+    nearby = (
+        Article.objects.published().without_texts().around(article.published_date, SAME_DAYS_WINDOW)
+    )
     if article.source_id:
         nearby = nearby.exclude(source_id=article.source_id)
     return list(nearby.exclude(pk=article.pk).chronological()[:SAME_DAYS_LIMIT])
@@ -371,6 +463,7 @@ class SourceDetailView(SingleObjectMixin, ListView):
 
     template_name = "articles/source_detail.html"
     paginate_by = ARTICLES_PER_PAGE
+    paginator_class = IdsFirstPaginator
     slug_url_kwarg = "slug"
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -378,7 +471,7 @@ class SourceDetailView(SingleObjectMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Article.objects.published().from_source(self.object).newest_first()
+        return Article.objects.published().without_texts().from_source(self.object).newest_first()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(source=self.object, **kwargs)

@@ -199,6 +199,90 @@ def test_article_list_reports_a_bad_filter_with_a_400_instead_of_failing(client)
     assert "<script>" not in html(response).split("</header>", 1)[1]
 
 
+@pytest.fixture
+def crowded_days():
+    """Forty-five articles over a few days, timed and untimed on the same days, some undated."""
+    articles = []
+    for n in range(45):
+        day = date(2008, 3, 15 + n % 4) if n % 9 else None
+        hour = n % 3 * 7 if n % 2 else None
+        articles.append(
+            make_article(
+                source="Reuters" if n % 3 else "BBC News",
+                published_date=day,
+                published_at=datetime.combine(day, datetime.min.time(), UTC).replace(hour=hour)
+                if day and hour is not None
+                else None,
+            )
+        )
+    return articles
+
+
+def all_pages(client, url: str) -> list[Article]:
+    listed, number = [], 1
+    while True:
+        response = client.get(f"{url}{'&' if '?' in url else '?'}page={number}")
+        assert response.status_code == 200, (url, number)
+        listed += list(response.context["page_obj"].object_list)
+        if not response.context["page_obj"].has_next():
+            return listed
+        number += 1
+
+
+def test_every_page_of_the_list_follows_newest_first_order_from_either_end(client, crowded_days):
+    # Page 1 is found from the front, pages 2 and 3 from the back: together, the same order.
+    assert all_pages(client, "/articles/") == list(Article.objects.newest_first())
+    assert all_pages(client, "/articles/?source=reuters") == list(
+        Article.objects.filter(source__slug="reuters").newest_first()
+    )
+
+
+def test_every_page_of_the_date_archives_and_source_pages_keeps_its_order(client, crowded_days):
+    march = Article.objects.filter(published_date__year=2008).chronological()
+    assert all_pages(client, "/articles/2008/") == list(march)
+    assert all_pages(client, "/articles/2008/03/") == list(march)
+    assert all_pages(client, "/sources/reuters/") == list(
+        Article.objects.filter(source__slug="reuters").newest_first()
+    )
+    undated = Article.objects.undated().order_by("title", "id")
+    assert all_pages(client, "/articles/undated/") == list(undated)
+
+
+def test_article_list_pages_load_no_article_texts(client, crowded_days):
+    for article in client.get("/articles/?page=2").context["page_obj"].object_list:
+        assert {"body", "body_html", "raw"} <= article.get_deferred_fields()
+
+
+def test_month_filter_includes_the_last_day_of_the_month_in_every_year(client):
+    make_article(title="Leap day piece", published_date=date(2008, 2, 29))
+    make_article(title="Last of February 2007", published_date=date(2007, 2, 28))
+    make_article(title="First of March", published_date=date(2008, 3, 1))
+    make_article(title="Undated piece", published_date=None)
+    assert "Leap day piece" in text_of(client.get("/articles/?year=2008&month=2"))
+    page = text_of(client.get("/articles/?month=2"))
+    assert "2 articles in February of any year" in page
+    assert "Leap day piece" in page
+    assert "Last of February 2007" in page
+    assert "First of March" not in page
+    assert "Undated piece" not in page
+
+
+def test_year_choices_are_the_years_with_coverage_gaps_left_out(client):
+    for year in (2003, 2005, 2008):
+        make_article(published_date=date(year, 6, 1))
+    make_article(published_date=None)
+    years = client.get("/articles/").context["years"]
+    assert years == [date(2008, 1, 1), date(2005, 1, 1), date(2003, 1, 1)]
+    assert years == list(Article.objects.dates("published_date", "year", order="DESC"))
+    assert client.get("/articles/?year=2004").status_code == 400
+
+
+def test_year_choices_of_an_archive_with_no_dates_are_empty(client):
+    make_article(published_date=None)
+    assert client.get("/articles/").context["years"] == []
+    assert Article.objects.coverage_years() == []
+
+
 def test_year_archive_lists_that_years_articles_oldest_first(client):
     make_article(title="March piece", published_date=date(2008, 3, 18))
     make_article(title="January piece", published_date=date(2008, 1, 5))
@@ -387,6 +471,53 @@ def test_undated_article_has_no_previous_or_next():
     make_article(published_date=date(2008, 3, 18))
     assert not Article.objects.after(article).exists()
     assert not Article.objects.before(article).exists()
+
+
+def test_previous_and_next_cross_days_with_timed_articles_first_and_skip_undated(client):
+    """Within a day, timed articles come before untimed ones; undated articles are off the
+    chain altogether, at either end."""
+    make_article(published_date=None, title="Undated early id")
+    eve_untimed = make_article(published_date=date(2008, 3, 17), title="Eve, no time")
+    eve_timed = make_article(
+        published_date=date(2008, 3, 17), published_at=datetime(2008, 3, 17, 22, tzinfo=UTC)
+    )
+    day_untimed = make_article(published_date=date(2008, 3, 18), title="Day, no time")
+    day_timed = make_article(
+        published_date=date(2008, 3, 18), published_at=datetime(2008, 3, 18, 6, tzinfo=UTC)
+    )
+    make_article(published_date=None, title="Undated late id")
+
+    def links(article):
+        context = client.get(article.get_absolute_url()).context
+        return context["previous"], context["next"]
+
+    assert links(eve_timed) == (None, eve_untimed)
+    assert links(eve_untimed) == (eve_timed, day_timed)
+    assert links(day_timed) == (eve_untimed, day_untimed)
+    assert links(day_untimed) == (day_timed, None)
+
+
+def test_previous_and_next_start_from_the_article_in_the_date_index():
+    from django.db import connection
+
+    day = date(2008, 3, 18)
+    article = make_article(published_date=day, published_at=datetime(2008, 3, 18, 9, tzinfo=UTC))
+    for neighbours in (Article.objects.before(article), Article.objects.after(article)):
+        with connection.cursor() as cursor:
+            sql, params = neighbours[:1].query.sql_with_params()
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = " ".join(row[-1] for row in cursor.fetchall())
+        assert "INDEX article_date_order (published_date" in plan, plan
+        assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
+
+
+def test_previous_and_next_load_no_article_texts(client, django_assert_max_num_queries):
+    make_article(published_date=date(2008, 3, 17))
+    article = make_article(published_date=date(2008, 3, 18))
+    make_article(published_date=date(2008, 3, 19))
+    context = client.get(article.get_absolute_url()).context
+    for neighbour in (context["previous"], context["next"]):
+        assert {"body", "body_html", "raw"} <= neighbour.get_deferred_fields()
 
 
 def test_article_page_shows_more_like_this(client, monkeypatch):
@@ -685,6 +816,38 @@ def test_article_page_queries_are_bounded(client, collection, django_assert_max_
     # A fixed number whatever the article links to: people, topics, rounds, copies, related.
     with django_assert_max_num_queries(12):
         assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_article_list_queries_do_not_grow_with_depth_or_years(client, django_assert_num_queries):
+    for year in range(1990, 2010):
+        for _ in range(3):
+            make_article(published_date=date(year, 5, 1))
+    client.get("/articles/")  # the years with coverage, remembered outside tests, computed here
+    with django_assert_num_queries(6):
+        assert client.get("/articles/").status_code == 200
+    with django_assert_num_queries(6):
+        assert client.get("/articles/?page=3").status_code == 200
+
+
+def test_browsing_queries_are_index_look_ups_not_sorts_of_every_article(client, crowded_days):
+    """SQLite's plans: no article query sorts every matching row or reads the whole table."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    article = crowded_days[20]
+    for url in (article.get_absolute_url(), "/articles/", "/articles/?page=3"):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        for query in queries.captured_queries:
+            if not query["sql"].startswith('SELECT "articles_article"'):
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+                plan = [row[-1] for row in cursor.fetchall()]
+            # Sorting is fine only for a page of rows already picked out by their ids.
+            picked = plan[0].startswith("SEARCH articles_article USING INTEGER PRIMARY KEY")
+            assert picked or "USE TEMP B-TREE FOR ORDER BY" not in plan, (url, plan)
+            assert "SCAN articles_article" not in plan, (url, plan)
 
 
 def test_source_pages_queries_are_bounded(client, collection, django_assert_max_num_queries):
