@@ -107,10 +107,14 @@ def ingest_paths(
     captures = list(find_captures(paths))
     if workers is None:
         workers = settings.ARCHIVE_INGEST_WORKERS or os.cpu_count() or 1
+    stored: set[str] = set()
     if len(captures) < POOL_MIN_FILES:
         workers = 1
+    else:
+        # The workers need not analyse captures that will be "unchanged": re-runs are quick.
+        stored = set(Article.objects.values_list("sha256", flat=True))
     prepared = prepare_captures(
-        captures, max_bytes=max_bytes, lists=catalogue.lists, workers=workers
+        captures, max_bytes=max_bytes, lists=catalogue.lists, stored=stored, workers=workers
     )
     sources = SourceCache()
     with batched_indexing():
@@ -259,6 +263,8 @@ def _create_articles(
             ((a, p.analysis) for a, p in zip(articles, captures, strict=True) if p.analysis),
             catalogue,
         )
+        # Not analysed in advance: its checksum was stored when the run began, and that
+        # article has gone since.
         for article, prepared in zip(articles, captures, strict=True):
             if prepared.analysis is None:
                 analyse_article(article, catalogue, fresh=True)

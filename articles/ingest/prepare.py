@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -87,9 +87,16 @@ class PreparedCapture:
         return self.path.name
 
 
-def prepare_capture(path: Path, *, max_bytes: int, lists: CuratedLists | None) -> PreparedCapture:
+def prepare_capture(
+    path: Path,
+    *,
+    max_bytes: int,
+    lists: CuratedLists | None,
+    stored: Collection[str] = frozenset(),
+) -> PreparedCapture:
     """Read, parse, render and analyse one file; a file that cannot be read or parsed
-    comes back with the reason rather than raising."""
+    comes back with the reason rather than raising. A capture whose checksum is `stored`
+    will not be stored again, so it is not analysed."""
     try:
         if not path.exists():
             raise IngestError("no such file")
@@ -101,8 +108,9 @@ def prepare_capture(path: Path, *, max_bytes: int, lists: CuratedLists | None) -
         raw, _encoding = read_capture(data, max_bytes=max_bytes)
     except (IngestError, OSError) as error:
         return PreparedCapture(path, error=str(error))
+    sha256 = hashlib.sha256(data).hexdigest()
     analysis = None
-    if lists is not None:
+    if lists is not None and sha256 not in stored:
         # A new article's fields are the parsed ones, so this is what it will be analysed as.
         analysis = analyse_text(
             title=parsed.title,
@@ -115,7 +123,7 @@ def prepare_capture(path: Path, *, max_bytes: int, lists: CuratedLists | None) -
         path,
         parsed=parsed,
         raw=raw,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         body_html=render_blocks((b.kind, b.text) for b in parsed.blocks),
         analysis=analysis,
     )
@@ -130,17 +138,25 @@ CHUNKS_AHEAD = 16
 
 
 def prepare_captures(
-    paths: Sequence[Path], *, max_bytes: int, lists: CuratedLists | None, workers: int = 1
+    paths: Sequence[Path],
+    *,
+    max_bytes: int,
+    lists: CuratedLists | None,
+    stored: Collection[str] = frozenset(),
+    workers: int = 1,
 ) -> Iterator[PreparedCapture]:
     """prepare_capture for each path, in order; with workers > 1 in a pool of processes."""
     if workers <= 1:
         for path in paths:
-            yield prepare_capture(path, max_bytes=max_bytes, lists=lists)
+            yield prepare_capture(path, max_bytes=max_bytes, lists=lists, stored=stored)
         return
     # fork: the children start at once with the modules and compiled patterns loaded.
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_set_up_worker, initargs=(max_bytes, lists)
+        workers,
+        mp_context=context,
+        initializer=_set_up_worker,
+        initargs=(max_bytes, lists, frozenset(stored)),
     ) as pool:
         pending: deque[Future[list[PreparedCapture]]] = deque()
         try:
@@ -156,14 +172,16 @@ def prepare_captures(
                 future.cancel()
 
 
-_worker_settings: tuple[int, CuratedLists | None] = (0, None)
+_worker_settings: tuple[int, CuratedLists | None, frozenset[str]] = (0, None, frozenset())
 
 
-def _set_up_worker(max_bytes: int, lists: CuratedLists | None) -> None:
+def _set_up_worker(max_bytes: int, lists: CuratedLists | None, stored: frozenset[str]) -> None:
     global _worker_settings
-    _worker_settings = (max_bytes, lists)
+    _worker_settings = (max_bytes, lists, stored)
 
 
 def _prepare_chunk(paths: list[Path]) -> list[PreparedCapture]:
-    max_bytes, lists = _worker_settings
-    return [prepare_capture(path, max_bytes=max_bytes, lists=lists) for path in paths]
+    max_bytes, lists, stored = _worker_settings
+    return [
+        prepare_capture(path, max_bytes=max_bytes, lists=lists, stored=stored) for path in paths
+    ]
