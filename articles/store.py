@@ -1,5 +1,5 @@
-"""Turns parsed captures into rows: idempotent, one transaction per file, and never
-overwriting what staff corrected."""
+"""Turns prepared captures into rows: idempotent, a transaction per batch of files (a
+batch that fails is redone file by file), and never overwriting what staff corrected."""
 
 from __future__ import annotations
 
@@ -9,17 +9,21 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
 from articles.ingest import ParsedArticle
-from articles.ingest.prepare import PreparedCapture, prepare_capture, prepare_captures
+from articles.ingest.prepare import PreparedCapture, prepare_captures
 from articles.ingest.signatures import SOURCES
 from articles.models import Article, Source
 from articles.sanitize import render_blocks
 from articles.signals import batched_indexing, index_on_commit
+
+if TYPE_CHECKING:
+    from articles.enrich import Catalogue
 
 logger = logging.getLogger(__name__)
 
@@ -131,17 +135,8 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def ingest_file(
-    path: Path, *, max_bytes: int, dry_run: bool = False, catalogue=None
-) -> FileOutcome:
-    """Prepare and store one file in its own transaction."""
-    lists = catalogue.lists if catalogue is not None else None
-    prepared = prepare_capture(path, max_bytes=max_bytes, lists=lists)
-    return store_prepared(prepared, dry_run=dry_run, catalogue=catalogue)
-
-
 def store_prepared(
-    prepared: PreparedCapture, *, dry_run: bool = False, catalogue=None
+    prepared: PreparedCapture, *, dry_run: bool = False, catalogue: Catalogue | None = None
 ) -> FileOutcome:
     """Store one prepared capture in its own transaction; a database fault fails the file."""
     if prepared.parsed is None:
@@ -166,7 +161,11 @@ def store_prepared(
 
 
 def store_batch(
-    batch: Sequence[PreparedCapture], *, catalogue, sources: SourceCache, dry_run: bool = False
+    batch: Sequence[PreparedCapture],
+    *,
+    catalogue: Catalogue | None,
+    sources: SourceCache,
+    dry_run: bool = False,
 ) -> list[FileOutcome]:
     """Store prepared captures in one transaction, new articles by bulk inserts. If the
     batch fails, it is rolled back and stored file by file, so only a bad file is lost."""
@@ -178,15 +177,17 @@ def store_batch(
     except DryRunRollback as rollback:
         sources.clear()  # the sources it created were rolled back too
         return rollback.outcomes
-    except Exception:
-        logger.warning("A batch of %d files failed; storing them one by one", len(batch))
+    except Exception as error:
+        logger.warning(
+            "A batch of %d files failed (%s); storing them one by one", len(batch), error
+        )
         sources.clear()
         return [store_prepared(p, dry_run=dry_run, catalogue=catalogue) for p in batch]
     return outcomes
 
 
 def _store_together(
-    batch: Sequence[PreparedCapture], *, catalogue, sources: SourceCache
+    batch: Sequence[PreparedCapture], *, catalogue: Catalogue | None, sources: SourceCache
 ) -> list[FileOutcome]:
     """Outcomes as storing the files one after another would give. New articles wait to
     be inserted together; a file for an existing article (a changed capture) is stored by
@@ -233,7 +234,7 @@ def _existing(batch: Sequence[PreparedCapture]) -> tuple[set[str], set[str]]:
 
 
 def _create_articles(
-    captures: Sequence[PreparedCapture], *, catalogue, sources: SourceCache
+    captures: Sequence[PreparedCapture], *, catalogue: Catalogue | None, sources: SourceCache
 ) -> None:
     """Insert new articles and what their analysis found, a few queries in all; the index
     learns of them on commit (bulk inserts send no signals)."""
@@ -336,7 +337,7 @@ def article_values(
 
 
 def store_article(
-    parsed: ParsedArticle, *, raw: str, sha256: str, origin: str, catalogue=None
+    parsed: ParsedArticle, *, raw: str, sha256: str, origin: str, catalogue: Catalogue | None = None
 ) -> tuple[str, tuple[str, ...]]:
     """Create or update the article for a capture; returns (status, fields kept as corrected).
 

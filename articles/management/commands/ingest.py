@@ -13,9 +13,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Parse and check everything, write nothing."
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            help="Processes that read and analyse files when there are many "
+            "(default: ARCHIVE_INGEST_WORKERS, or one per core).",
+        )
 
-    def handle(self, *args, paths, dry_run, verbosity, **options):
-        report = ingest_paths(paths, dry_run=dry_run)
+    def handle(self, *args, paths, dry_run, workers, verbosity, **options):
+        report = ingest_paths(paths, dry_run=dry_run, workers=workers)
         for outcome in report.outcomes:
             if outcome.status == "failed":
                 self.stderr.write(f"{outcome.path}: skipped: {outcome.message}")
