@@ -126,6 +126,12 @@ class ArticleQuerySet(models.QuerySet):
         show them, and they make up most of a row."""
         return self.defer("body", "body_html", "raw")
 
+    def for_links(self) -> ArticleQuerySet:
+        """Only what a link to an article shows: its title, source and date."""
+        return self.select_related("source").only(
+            "title", "slug", "published_date", "source__name", "source__slug"
+        )
+
     def after(self, article: Article) -> ArticleQuerySet:
         """Articles that come after this one in date order (the order of chronological())."""
         if article.published_date is None:

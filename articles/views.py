@@ -355,7 +355,7 @@ class ArticleDetailView(CanonicalArticleMixin, DetailView):
         article = self.object
         permalink = self.request.build_absolute_uri(article.get_absolute_url())
         reference = citation.reference_for(article, permalink, timezone.localdate())
-        linked = Article.objects.published().without_texts()
+        linked = Article.objects.for_links()
         return super().get_context_data(
             permalink=permalink,
             reference=reference,
@@ -373,7 +373,7 @@ class ArticleDetailView(CanonicalArticleMixin, DetailView):
 
 def in_this_article(article: Article) -> dict:
     """The talks round, people and topics the analysis found in an article."""
-    quoted = set(article.quotations.values_list("person_id", flat=True))
+    quoted = set(article.quotations.order_by().values_list("person_id", flat=True))
     people = list(article.mentions.select_related("person").order_by("-count", "person__name"))
     for mention in people:
         mention.quoted = mention.person_id in quoted
@@ -392,9 +392,7 @@ def same_days(article: Article) -> list[Article]:
     """Other sources' articles within a few days of this one, in date order."""
     if article.published_date is None:
         return []
-    nearby = (
-        Article.objects.published().without_texts().around(article.published_date, SAME_DAYS_WINDOW)
-    )
+    nearby = Article.objects.for_links().around(article.published_date, SAME_DAYS_WINDOW)
     if article.source_id:
         nearby = nearby.exclude(source_id=article.source_id)
     return list(nearby.exclude(pk=article.pk).chronological()[:SAME_DAYS_LIMIT])

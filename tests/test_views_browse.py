@@ -511,13 +511,15 @@ def test_previous_and_next_start_from_the_article_in_the_date_index():
         assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
 
 
-def test_previous_and_next_load_no_article_texts(client, django_assert_max_num_queries):
-    make_article(published_date=date(2008, 3, 17))
+def test_previous_next_and_same_days_load_no_article_texts(client):
+    make_article(published_date=date(2008, 3, 17), source="BBC News")
     article = make_article(published_date=date(2008, 3, 18))
     make_article(published_date=date(2008, 3, 19))
     context = client.get(article.get_absolute_url()).context
     for neighbour in (context["previous"], context["next"]):
         assert {"body", "body_html", "raw"} <= neighbour.get_deferred_fields()
+    for other in context["same_days"]:
+        assert {"body", "body_html", "raw"} <= other.get_deferred_fields()
 
 
 def test_article_page_shows_more_like_this(client, monkeypatch):
