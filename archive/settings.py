@@ -132,6 +132,8 @@ HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 # Ingest refuses captures over this size, with a clear message.
 ARCHIVE_MAX_CAPTURE_BYTES = env.int("ARCHIVE_MAX_CAPTURE_BYTES", default=5_000_000)
 ARCHIVE_INGEST_WORKERS = env.int("ARCHIVE_INGEST_WORKERS", default=0)  # 0: one per core
+# Processes a full index rebuild writes with (0: one per core).
+ARCHIVE_INDEX_WORKERS = env.int("ARCHIVE_INDEX_WORKERS", default=0)
 ARCHIVE_SITE_NAME = env.str("ARCHIVE_SITE_NAME", default="Talks Archive")
 
 # Security headers. HTTPS-only settings follow DJANGO_HTTPS so a local http run still works.

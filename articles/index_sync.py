@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from django.conf import settings
 from haystack import connections
 from haystack.exceptions import SearchBackendError
 from haystack.query import SearchQuerySet
@@ -25,6 +26,9 @@ from articles.whoosh_backend import ArchiveWhooshBackend
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
+# A rebuild uses several processes only when each gets at least this many articles: below
+# it, starting them costs more than it saves.
+PARALLEL_MIN_PER_WORKER = 2_000
 
 
 def _article_index():
@@ -136,7 +140,13 @@ def rebuild_index() -> int:
     stamp = time.strftime("%Y%m%d%H%M%S")
     fresh = Path(tempfile.mkdtemp(prefix=f"{live.name}.{stamp}.", dir=live.parent))
     builder = ArchiveWhooshBackend("default", PATH=str(fresh))
-    count = builder.write_all(_article_index(), article_batches(), replace=False)
+    pks = list(_article_index().index_queryset().values_list("pk", flat=True))
+    workers = settings.ARCHIVE_INDEX_WORKERS or os.cpu_count() or 1
+    workers = min(workers, len(pks) // PARALLEL_MIN_PER_WORKER)
+    if workers > 1:
+        count = builder.build_parallel(_article_index(), article_batches(pks), workers=workers)
+    else:
+        count = builder.write_all(_article_index(), article_batches(pks), replace=False)
     swap_in(fresh, live)
     return count
 

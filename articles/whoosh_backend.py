@@ -10,22 +10,39 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import multiprocessing
 import os
+import queue
+import re
+import shutil
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import chain
+from functools import lru_cache
+from pathlib import Path
 
+import whoosh.index
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from haystack.exceptions import SearchBackendError
 from haystack.fields import FacetField
 from whoosh import query as wq
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import (
+    STOP_WORDS,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT
+from whoosh.formats import Positions
 from whoosh.index import LockError
+from whoosh.lang.porter import stem
 from whoosh.qparser import FuzzyTermPlugin, MultifieldPlugin, QueryParser
+from whoosh.writing import SegmentWriter
 
+from articles import bulk_search
 from articles.vocabulary import SPELLING_VARIANTS
 
 logger = logging.getLogger(__name__)
@@ -52,6 +69,78 @@ def archive_analyzer():
 
 
 ANALYZER = archive_analyzer()
+
+# What ANALYZER does, fused into one loop for indexing (tests hold the two equal): Whoosh's
+# chain makes a Token object per word and passes it through five generators, which was
+# most of the time spent adding a document.
+_WORD = re.compile(r"\w+(?:\.?\w+)*")  # RegexTokenizer's default pattern
+_cached_stem = lru_cache(maxsize=200_000)(stem)
+
+
+def index_terms(text: str) -> tuple[dict[str, list[int]], set[str]]:
+    """The stems of `text` with their positions, as ANALYZER numbers them (stop words
+    dropped, positions renumbered from the first kept word), and the unstemmed words."""
+    positions: dict[str, list[int]] = {}
+    words: set[str] = set()
+    variants = SPELLING_VARIANTS
+    stops = STOP_WORDS
+    position = None
+    for index, word in enumerate(_WORD.findall(text)):
+        word = word.lower()
+        word = variants.get(word, word)
+        if word in stops:
+            continue
+        position = index if position is None else position + 1
+        words.add(word)
+        term = _cached_stem(word)
+        if term in positions:
+            positions[term].append(position)
+        else:
+            positions[term] = [position]
+    return positions, words
+
+
+class ArchiveText(TEXT):
+    """A TEXT field indexed with `index_terms`: one pass gives the postings and the words
+    for spelling, where Whoosh analyses the text twice."""
+
+    _last: tuple[str, set[str]] | None = None
+
+    def index(self, value, **kwargs):
+        if not isinstance(value, str) or type(self.format) is not Positions:
+            yield from super().index(value, **kwargs)
+            return
+        positions, words = index_terms(value)
+        self._last = (value, words)
+        boost = self.format.field_boost
+        encode = self.format.encode
+        for term, places in positions.items():
+            yield term.encode("utf-8"), len(places), len(places) * boost, encode(places)
+
+    def spellable_words(self, value):
+        last = self._last
+        if last is not None and last[0] is value:
+            return iter(sorted(last[1]))
+        return super().spellable_words(value)
+
+    def __getstate__(self):
+        # The schema is pickled into the index: leave the last document out.
+        state = dict(self.__dict__)
+        state.pop("_last", None)
+        return state
+
+
+class ArchiveSegmentWriter(SegmentWriter):
+    """Whoosh's segment writer, except that the lengths reader it consults for every posting
+    remembers which columns exist: Whoosh asks the file system each time (a `stat` per
+    posting, a sixth of a build)."""
+
+    def per_document_reader(self):
+        reader = super().per_document_reader()
+        reader.has_column = lru_cache(maxsize=None)(reader.has_column)
+        return reader
+
+
 TITLE_BOOST = 3.0
 SORT_FIELDS = ("sort_newest", "sort_oldest")
 
@@ -92,6 +181,11 @@ class ArchiveQueryParser(QueryParser):
 
 
 WRITE_RETRIES = 20
+# A writer sorts its postings in memory up to this size before spilling to disk; a
+# segment of SEGMENT_DOCS articles fits, so a build never spills (the spill pickles every
+# posting twice).
+WRITER_MB = 1024
+SEGMENT_DOCS = 10_000
 
 _thread_lock = threading.Lock()
 
@@ -114,7 +208,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 schema.remove(name)
                 schema.add(
                     name,
-                    TEXT(
+                    ArchiveText(
                         stored=field.stored and not field.document,
                         analyzer=ANALYZER,
                         field_boost=field.boost,
@@ -182,8 +276,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         result_class=None,
         **kwargs,
     ):
-        """Haystack's Whoosh search, reshaped for speed: a kept searcher, narrowing as a
-        filter query rather than separate searches, facets counted in bulk (facet_counts)."""
+        """Haystack's Whoosh search, answered with arrays (bulk_search): one pass finds,
+        scores and counts the matches, however many there are; facets are counted from
+        the same match set. Narrowing queries are joined to the query."""
         if not query_string or (len(query_string) <= 1 and query_string != "*"):
             return {"results": [], "hits": 0}
         searcher = self.searcher()
@@ -192,60 +287,39 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         parsed = self.parser.parse(query_string)
         if parsed is None or parsed is wq.NullQuery:
             return {"results": [], "hits": 0}
-        search_kwargs = {}
         if narrow_queries:
-            search_kwargs["filter"] = wq.And([self.parser.parse(nq) for nq in narrow_queries])
+            parsed = wq.And([parsed, *(self.parser.parse(nq) for nq in narrow_queries)])
+        matches = bulk_search.ArraySearch(searcher).evaluate(parsed)
+        start = start_offset or 0
+        stop = end_offset if end_offset is not None else start + 20
         if sort_by:
-            search_kwargs["sortedby"] = [name.lstrip("-") for name in sort_by]
-            search_kwargs["reverse"] = sort_by[0].startswith("-")
-        page_num, page_length = self.calculate_page(start_offset, end_offset)
-        raw_page = searcher.search_page(parsed, page_num, pagelen=page_length, **search_kwargs)
-        if raw_page.pagenum < page_num:
-            return {"results": [], "hits": 0, "spelling_suggestion": None}
+            name = sort_by[0].lstrip("-")
+            keys = bulk_search.numeric_column(searcher, name)
+            page = bulk_search.sorted_by(
+                matches, keys, start, stop, reverse=sort_by[0].startswith("-")
+            )
+        else:
+            page = bulk_search.top(matches, start, stop)
         results = self._process_results(
-            raw_page, query_string=query_string, result_class=result_class
+            _ArrayPage(searcher, *page, hits=len(matches)),
+            query_string=query_string,
+            result_class=result_class,
         )
         if facets:
-            matched = raw_page.results.docs()
-            results["hits"] = len(matched)
             results["facets"] = {
-                "fields": {name: self.facet_counts(searcher, name, matched) for name in facets},
+                "fields": {
+                    name: bulk_search.count_values(
+                        searcher,
+                        name,
+                        matches.docs,
+                        multivalued=isinstance(self.schema[name], KEYWORD),
+                    )
+                    for name in facets
+                },
                 "dates": {},
                 "queries": {},
             }
         return results
-
-    def facet_counts(self, searcher, name: str, docnums) -> list[tuple[str, int]]:
-        """Counts of a facet's values over the matched documents, most frequent first.
-
-        Whoosh's own facets run Python code per document and facet, and re-read multi-valued
-        fields on every query; here each field's values are read once per searcher (the index
-        as it stands) into a list by document number, and counted in bulk.
-        """
-        values = self._facet_values(searcher, name)
-        if isinstance(self.schema[name], KEYWORD):
-            counts = Counter(chain.from_iterable(map(values.__getitem__, docnums)))
-        else:
-            counts = Counter(map(values.__getitem__, docnums))
-        counts.pop("", None)
-        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-
-    def _facet_values(self, searcher, name: str) -> list:
-        cache = searcher.__dict__.setdefault("_archive_facet_values", {})
-        if name not in cache:
-            reader = searcher.reader()
-            if isinstance(self.schema[name], KEYWORD):
-                lists: list[tuple[str, ...]] = [()] * reader.doc_count_all()
-                for btext in reader.lexicon(name):
-                    term = btext.decode("utf-8")
-                    for docnum in reader.postings(name, btext).all_ids():
-                        lists[docnum] += (term,)
-                cache[name] = lists
-            elif reader.has_column(name):
-                cache[name] = list(reader.column_reader(name, translate=True))
-            else:
-                cache[name] = [""] * reader.doc_count_all()
-        return cache[name]
 
     @contextmanager
     def write_lock(self) -> Iterator[None]:
@@ -280,14 +354,12 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         count = 0
         with self.write_lock():
             current = self.index.refresh()
-            writer = current.writer(limitmb=256)
+            writer = ArchiveSegmentWriter(current, limitmb=WRITER_MB, compound=False)
             try:
                 with current.searcher() as searcher:
                     for batch in batches:
                         for obj in batch:
-                            doc = index.full_prepare(obj)
-                            doc.pop("boost", None)
-                            doc = {k: self._from_python(v) for k, v in doc.items()}
+                            doc = self.prepare_document(index, obj)
                             if replace:
                                 old = searcher.document_number(id=doc["id"])
                                 if old is not None:
@@ -300,6 +372,68 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             writer.commit()
         return count
 
+    def prepare_document(self, index, obj) -> dict:
+        """The fields Whoosh stores for an object, as Haystack prepares them."""
+        doc = index.full_prepare(obj)
+        doc.pop("boost", None)
+        return {key: self._from_python(value) for key, value in doc.items()}
+
+    def build_parallel(self, index, batches, *, workers: int) -> int:
+        """Fill an empty index with `workers` processes, each writing its own segments of
+        at most SEGMENT_DOCS documents, which then become one index with no merge.
+
+        Analysing and writing postings is pure Python and takes one core; documents are
+        prepared here (the database stays in this process) and handed out in batches.
+        """
+        if not self.setup_complete:
+            self.setup()
+        context = multiprocessing.get_context("fork")
+        done = context.Queue()
+        parts = [Path(self.path) / f"part-{number}" for number in range(workers)]
+        queues = [context.Queue(maxsize=2) for _ in parts]
+        processes = [
+            context.Process(target=_write_part, args=(str(part), self.schema, todo, done))
+            for part, todo in zip(parts, queues, strict=True)
+        ]
+        for process in processes:
+            process.start()
+        try:
+            # Round robin, so every process gets work whatever the number of batches.
+            for number, batch in enumerate(batches):
+                docs = [self.prepare_document(index, obj) for obj in batch]
+                _hand_over(queues[number % workers], docs, processes[number % workers])
+        finally:
+            for todo, process in zip(queues, processes, strict=True):
+                _hand_over(todo, None, process)
+        for process in processes:
+            process.join()
+        reports = [done.get(timeout=5) if not done.empty() else None for _ in processes]
+        failures = [report for report in reports if not isinstance(report, int)]
+        if failures:
+            raise SearchBackendError(f"Index build failed: {failures[0] or 'a process stopped'}")
+        with self.write_lock():
+            self._adopt_segments(parts)
+        return sum(reports)
+
+    def _adopt_segments(self, parts: list[Path]) -> None:
+        """Move the parts' segment files into this index and list them in its table of
+        contents: a commit that adds whole segments, with nothing to merge."""
+        current = self.index.refresh()
+        writer = SegmentWriter(current)
+        segments = list(writer.segments)
+        for part in parts:
+            part_index = whoosh.index.open_dir(str(part))
+            for segment in part_index._read_toc().segments:
+                prefix = f"{segment.indexname}_{segment.segid}"
+                for name in os.listdir(part):
+                    if name.startswith(prefix):
+                        os.replace(part / name, Path(self.path) / name)
+                segments.append(segment)
+            part_index.close()
+            shutil.rmtree(part, ignore_errors=True)
+        writer.segments = segments
+        writer.commit(merge=False)
+
     def update(self, index, iterable, commit=True):
         return self._retrying(super().update, index, iterable, commit=commit)
 
@@ -308,6 +442,57 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     def clear(self, models=None, commit=True):
         return self._retrying(super().clear, models=models, commit=commit)
+
+
+def _hand_over(todo, item, process) -> None:
+    """Put work on a build process's queue, unless that process has stopped."""
+    while process.is_alive():
+        try:
+            todo.put(item, timeout=1)
+            return
+        except queue.Full:
+            continue
+
+
+def _write_part(path: str, schema, todo, done) -> None:
+    """One build process: documents from `todo` into a fresh index at `path`, a segment per
+    SEGMENT_DOCS; puts the count (or the error, as text) on `done`."""
+    try:
+        os.makedirs(path, exist_ok=True)
+        part = whoosh.index.create_in(path, schema)
+        count, writer = 0, None
+        while (docs := todo.get()) is not None:
+            for doc in docs:
+                writer = writer or ArchiveSegmentWriter(part, limitmb=WRITER_MB, compound=False)
+                writer.add_document(**doc)
+                count += 1
+                if count % SEGMENT_DOCS == 0:
+                    writer.commit(merge=False)
+                    writer = None
+        if writer is not None:
+            writer.commit(merge=False)
+        done.put(count)
+    except BaseException as error:  # reported to the parent, which raises it
+        done.put(f"{type(error).__name__}: {error}")
+        while todo.get() is not None:  # let the parent finish handing out work
+            pass
+
+
+class _ArrayPage:
+    """A page of results as Haystack's result processing reads a Whoosh one: the total
+    count, the stored fields of each document on the page, and their scores."""
+
+    def __init__(self, searcher, docs, scores, *, hits: int):
+        self.searcher, self.docs, self.scores, self.hits = searcher, docs, scores, hits
+
+    def __len__(self) -> int:
+        return self.hits
+
+    def __iter__(self):
+        return (self.searcher.stored_fields(int(docnum)) for docnum in self.docs)
+
+    def score(self, offset: int) -> float:
+        return float(self.scores[offset])
 
 
 class ArchiveWhooshEngine(WhooshEngine):
