@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from django.core.cache import cache
 from django.utils.html import escape
@@ -29,7 +29,7 @@ from whoosh.fields import ID, TEXT, Schema
 from articles.enrich import republished_map
 from articles.forms import MAX_QUERY_LENGTH
 from articles.models import Article, Person, TalksRound, Topic
-from articles.vocabulary import spelling_alternatives
+from articles.vocabulary import SPELLING_VARIANTS, spelling_alternatives
 from articles.whoosh_backend import ANALYZER, ArchiveQueryParser, ArchiveWhooshBackend
 
 logger = logging.getLogger(__name__)
@@ -133,6 +133,27 @@ class Matcher:
     def __bool__(self) -> bool:
         return bool(self.terms or self.prefixes)
 
+    @cached_property
+    def _candidates(self) -> re.Pattern[str]:
+        """Where a matching word can start: the first two letters of each term, prefix and
+        spelling variant of a term. Scanning for these is C-speed; only the words found
+        are analysed, instead of every word of a long article."""
+        starts = {term[:2] for term in self.terms} | {prefix[:2] for prefix in self.prefixes}
+        starts |= {
+            variant[:2]
+            for variant, canonical in SPELLING_VARIANTS.items()
+            if _analyse(canonical) in self.terms
+        }
+        alternatives = "|".join(sorted(map(re.escape, filter(None, starts)), reverse=True))
+        return re.compile(rf"\b(?:{alternatives})" if alternatives else r"(?!)", re.IGNORECASE)
+
+    def words_in(self, text: str) -> Iterator[re.Match[str]]:
+        """The matching words of `text`, in order."""
+        for candidate in self._candidates.finditer(text):
+            word = WORD_RE.match(text, candidate.start())
+            if word and self.matches(word.group()):
+                yield word
+
 
 @lru_cache(maxsize=100_000)
 def _analyse(word: str) -> str | None:
@@ -166,11 +187,10 @@ def matcher_for(parsed: wq.Query) -> Matcher:
 def highlight(text: str, matcher: Matcher) -> SafeString:
     """The whole text, escaped, with matching words wrapped in <mark>."""
     out, last = [], 0
-    for match in WORD_RE.finditer(text):
-        if matcher.matches(match.group()):
-            out.append(escape(text[last : match.start()]))
-            out.append(f"<mark>{escape(match.group())}</mark>")
-            last = match.end()
+    for match in matcher.words_in(text) if matcher else ():
+        out.append(escape(text[last : match.start()]))
+        out.append(f"<mark>{escape(match.group())}</mark>")
+        last = match.end()
     out.append(escape(text[last:]))
     return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
 
@@ -180,8 +200,8 @@ def snippets(
 ) -> list[SafeString]:
     """Up to `fragments` escaped passages around the first matches, in text order."""
     chosen, covered_until = [], -1
-    for hit in WORD_RE.finditer(text) if matcher else ():
-        if hit.start() <= covered_until or not matcher.matches(hit.group()):
+    for hit in matcher.words_in(text) if matcher else ():
+        if hit.start() <= covered_until:
             continue
         start = max(0, hit.start() - FRAGMENT_CHARS // 3)
         end = min(len(text), start + FRAGMENT_CHARS)
