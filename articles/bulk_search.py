@@ -14,6 +14,7 @@ any query the parser produces still works; they just take the slow path.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from math import log
 
@@ -65,16 +66,48 @@ def _segment_cached(reader, name: tuple, build):
     return value
 
 
+class _PostingsCache:
+    """Recently read postings (document numbers and weights of one term in one segment),
+    least recently used first out, within a byte budget shared by the threads of a process:
+    the words people search for repeat, and reading a common word's postings is most of a
+    query's cost."""
+
+    def __init__(self, budget: int):
+        self.budget, self.used = budget, 0
+        self.entries: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple, read) -> tuple[np.ndarray, np.ndarray]:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+                return found
+        found = read()
+        size = found[0].nbytes + found[1].nbytes
+        with self.lock:
+            if size <= self.budget and key not in self.entries:
+                self.entries[key] = found
+                self.used += size
+                while self.used > self.budget:
+                    _, (docs, weights) = self.entries.popitem(last=False)
+                    self.used -= docs.nbytes + weights.nbytes
+        return found
+
+
+POSTINGS_CACHE = _PostingsCache(budget=64 * 1024 * 1024)
+
+
 def _leaves(searcher) -> list[tuple[object, int]]:
     """(segment reader, first document number) for each segment."""
     return [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
 
 
 def _block_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """All postings of one term in one segment: ids and weights, a block at a time."""
-    deleted = None
-    if isinstance(matcher, FilterMatcher) and matcher._exclude:
-        deleted, matcher = matcher._ids, matcher.child
+    """All postings of one term in one segment, deleted documents included: ids (int32)
+    and weights (float32), a block at a time."""
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
     if not isinstance(matcher, W3LeafMatcher):  # another codec: the slow, general way
         ids, weights = [], []
         while matcher.is_active():
@@ -102,10 +135,24 @@ def _block_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
             matcher._next_block()
         docs = np.concatenate(id_blocks) if id_blocks else EMPTY_DOCS
         scores = np.concatenate(weight_blocks) if weight_blocks else EMPTY_SCORES
-    if deleted:
-        keep = ~np.isin(docs, np.fromiter(deleted, dtype=np.int64))
-        docs, scores = docs[keep], scores[keep]
-    return docs, scores
+    return docs.astype(np.int32), scores.astype(np.float32)
+
+
+def _live_postings(reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """A term's postings in one segment without its deleted documents (cached raw, since a
+    segment's deletions change while its postings never do)."""
+    key = (reader.segment().segment_id(), fieldname, btext)
+    docs, weights = POSTINGS_CACHE.get(
+        key, lambda: _block_postings(reader.postings(fieldname, btext))
+    )
+    if reader.has_deletions():
+        keep = ~np.isin(docs, _deleted(reader))
+        docs, weights = docs[keep], weights[keep]
+    return docs.astype(np.int64), weights.astype(np.float64)
+
+
+def _deleted(reader) -> np.ndarray:
+    return np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int32)
 
 
 def _field_lengths(reader, fieldname: str) -> np.ndarray:
@@ -139,7 +186,7 @@ class ArraySearch:
         for reader, offset in self.leaves:
             if (fieldname, btext) not in reader:
                 continue
-            docs, weights = _block_postings(reader.postings(fieldname, btext))
+            docs, weights = _live_postings(reader, fieldname, btext)
             if scored and field.scorable:
                 lengths = _field_lengths(reader, fieldname)[docs]
                 weights = self._bm25(fieldname, btext, weights, lengths)
@@ -247,38 +294,35 @@ class ArraySearch:
 
 
 def union(parts: list[Matches]) -> Matches:
-    """Documents in any part; a document's scores add up."""
+    """Documents in any part; a document's scores add up. Every Matches keeps its
+    documents sorted and unique, so parts add into arrays indexed by document number."""
     parts = [part for part in parts if len(part)]
-    if not parts:
-        return NO_MATCHES
-    if len(parts) == 1:
-        docs, scores = parts[0].docs, parts[0].scores
-        order = np.argsort(docs, kind="stable")
-        docs, scores = docs[order], scores[order]
-        if len(docs) > 1 and not np.all(docs[1:] != docs[:-1]):
-            unique, inverse = np.unique(docs, return_inverse=True)
-            return Matches(unique, np.bincount(inverse, weights=scores))
-        return Matches(docs, scores)
-    docs = np.concatenate([part.docs for part in parts])
-    scores = np.concatenate([part.scores for part in parts])
-    unique, inverse = np.unique(docs, return_inverse=True)
-    return Matches(unique, np.bincount(inverse, weights=scores, minlength=len(unique)))
+    if len(parts) <= 1:
+        return parts[0] if parts else NO_MATCHES
+    size = max(int(part.docs[-1]) for part in parts) + 1
+    total, present = np.zeros(size), np.zeros(size, dtype=bool)
+    for part in parts:
+        total[part.docs] += part.scores
+        present[part.docs] = True
+    docs = np.flatnonzero(present)
+    return Matches(docs, total[docs])
 
 
 def intersection(parts: list[Matches]) -> Matches:
-    """Documents in every part; scores add up. The smallest part goes first."""
+    """Documents in every part; scores add up. The smallest part is looked up in the
+    others (binary search), so a rare word makes the whole query cheap."""
     if not parts or any(len(part) == 0 for part in parts):
         return NO_MATCHES
-    parts = sorted((union([part]) for part in parts), key=len)
-    result = parts[0]
+    parts = sorted(parts, key=len)
+    docs, scores = parts[0].docs, parts[0].scores
     for part in parts[1:]:
-        docs, mine, theirs = np.intersect1d(
-            result.docs, part.docs, assume_unique=True, return_indices=True
-        )
-        result = Matches(docs, result.scores[mine] + part.scores[theirs])
-        if not len(result):
-            break
-    return result
+        where = np.searchsorted(part.docs, docs)
+        where[where == len(part.docs)] = 0
+        found = part.docs[where] == docs
+        docs, scores = docs[found], scores[found] + part.scores[where[found]]
+        if not len(docs):
+            return NO_MATCHES
+    return Matches(docs, scores)
 
 
 def minus(matches: Matches, excluded: np.ndarray) -> Matches:
@@ -388,7 +432,7 @@ def value_documents(searcher, fieldname: str) -> dict[str, np.ndarray]:
             if fieldname not in reader.schema:
                 continue
             for btext in reader.lexicon(fieldname):
-                docs, _ = _block_postings(reader.postings(fieldname, btext))
+                docs, _ = _live_postings(reader, fieldname, btext)
                 found.setdefault(btext.decode("utf-8"), []).append(docs + offset)
         return {value: np.concatenate(parts) for value, parts in found.items()}
 

@@ -295,17 +295,26 @@ def republished_map(articles: Iterable[Article]) -> dict[int, list[Article]]:
     for number in range(4):
         values = {getattr(a, f"fp_band{number}") for a in articles}
         condition |= Q(**{f"fp_band{number}__in": values})
-    candidates = list(Article.objects.published().without_texts().filter(condition))
-    copies: dict[int, list[Article]] = {}
-    for article in articles:
-        mine = _unsigned(article.fingerprint)
-        copies[article.pk] = [
-            other
-            for other in candidates
-            if other.pk != article.pk
-            and hamming(mine, _unsigned(other.fingerprint)) <= NEAR_DUPLICATE_DISTANCE
-        ]
-    return copies
+    # Sharing a band is common among unrelated articles on one subject: compare the
+    # fingerprints alone, then load only the articles that are copies.
+    candidates = Article.objects.filter(condition).values_list("pk", "fingerprint")
+    matched: dict[int, list[int]] = {}
+    for pk, value in candidates:
+        other = _unsigned(value)
+        for article in articles:
+            if pk != article.pk and hamming(_unsigned(article.fingerprint), other) <= (
+                NEAR_DUPLICATE_DISTANCE
+            ):
+                matched.setdefault(article.pk, []).append(pk)
+    found = (
+        Article.objects.published()
+        .without_texts()
+        .in_bulk({pk for pks in matched.values() for pk in pks})
+    )
+    return {
+        article.pk: [found[pk] for pk in matched.get(article.pk, ()) if pk in found]
+        for article in articles
+    }
 
 
 def republished_copies(article: Article) -> list[Article]:

@@ -274,6 +274,7 @@ class ResultRow:
     also_published_by: list[Article] = field(default_factory=list)
 
 
+@lru_cache(maxsize=4096)
 def month_label(value: str, *, short: bool = False) -> str:
     """ "2008-03" -> "March 2008" (or "Mar 2008"); "unknown" -> "Date unknown"."""
     try:
@@ -401,10 +402,10 @@ def run_search(criteria: Criteria, *, page: int = 1, per_page: int = 20) -> Sear
     outcome.source_facets = _facet_values(_clean_facet(facets.get("source_exact")))
     years = sorted(_clean_facet(facets.get("year")), key=_newest_year_first)
     outcome.year_facets = _facet_values(years, lambda y: "Date unknown" if y == "unknown" else y)
-    months = _clean_facet(facets.get("month"))
-    if criteria.year:
+    if criteria.year:  # months are offered within a chosen year only
+        months = _clean_facet(facets.get("month"))
         months = [(m, n) for m, n in months if m.startswith(criteria.year)]
-    outcome.month_facets = _facet_values(sorted(months), month_label)
+        outcome.month_facets = _facet_values(sorted(months), month_label)
     outcome.coverage = coverage_from_facet(_clean_facet(facets.get("source_month")))
     outcome.people_facets, outcome.topic_facets, outcome.round_facets = (
         _named_facets(_clean_facet(facets.get(name)), model)
