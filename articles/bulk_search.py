@@ -17,17 +17,22 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from math import log
+from pickle import loads
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.fields import DATETIME
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
 # Whoosh's BM25F defaults.
 B, K1 = 0.75, 1.2
 
 EMPTY_DOCS = np.zeros(0, dtype=np.int64)
+# A word's place in a document is kept with the document number as one integer key.
+POSITION_BITS = 24
 EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
@@ -74,24 +79,24 @@ class _PostingsCache:
 
     def __init__(self, budget: int):
         self.budget, self.used = budget, 0
-        self.entries: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self.entries: OrderedDict[tuple, tuple[np.ndarray, ...]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: tuple, read) -> tuple[np.ndarray, np.ndarray]:
+    def get(self, key: tuple, read) -> tuple[np.ndarray, ...]:
         with self.lock:
             found = self.entries.get(key)
             if found is not None:
                 self.entries.move_to_end(key)
                 return found
         found = read()
-        size = found[0].nbytes + found[1].nbytes
+        size = sum(array.nbytes for array in found)
         with self.lock:
             if size <= self.budget and key not in self.entries:
                 self.entries[key] = found
                 self.used += size
                 while self.used > self.budget:
-                    _, (docs, weights) = self.entries.popitem(last=False)
-                    self.used -= docs.nbytes + weights.nbytes
+                    _, dropped = self.entries.popitem(last=False)
+                    self.used -= sum(array.nbytes for array in dropped)
         return found
 
 
@@ -149,6 +154,52 @@ def _live_postings(reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np
         keep = ~np.isin(docs, _deleted(reader))
         docs, weights = docs[keep], weights[keep]
     return docs.astype(np.int64), weights.astype(np.float64)
+
+
+def _block_positions(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """Every (document, position) of one term in one segment, as one array of keys
+    `document << POSITION_BITS | position`, read from the postings' position lists."""
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    docs, counts, deltas = [], [], []
+    if isinstance(matcher, W3LeafMatcher):
+        while not matcher._atend:
+            matcher._read_data()
+            ids, values = matcher._data[0], matcher._data[2]
+            block = np.cumsum(np.array(ids, dtype=np.int64)) if not matcher._byteids else ids
+            docs.append(np.asarray(block, dtype=np.int64))
+            for value in values:
+                # Whoosh's Positions format: a count, then the pickled position deltas.
+                pickled = value[_INT_SIZE:]
+                codes = loads(pickled if pickled.endswith(b".") else pickled + b".")
+                counts.append(len(codes))
+                deltas.extend(codes)
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            places = matcher.value_as("positions")
+            docs.append(np.array([matcher.id()], dtype=np.int64))
+            counts.append(len(places))
+            deltas.extend(np.diff(places, prepend=0).tolist())
+            matcher.next()
+    if not docs:
+        return (np.zeros(0, dtype=np.int64),)
+    counts_array = np.array(counts, dtype=np.int64)
+    flat = np.array(deltas, dtype=np.int64)
+    running = np.cumsum(flat)
+    starts = np.cumsum(counts_array) - counts_array
+    positions = running - np.repeat(running[starts] - flat[starts], counts_array)
+    owners = np.repeat(np.concatenate(docs), counts_array)
+    return ((owners << POSITION_BITS) | positions,)
+
+
+def _live_positions(reader, fieldname: str, btext: bytes) -> np.ndarray:
+    """Position keys of a term in one segment, deleted documents left out (cached raw)."""
+    key = (reader.segment().segment_id(), fieldname, btext, "positions")
+    (keys,) = POSTINGS_CACHE.get(key, lambda: _block_positions(reader.postings(fieldname, btext)))
+    if reader.has_deletions():
+        keys = keys[~np.isin(keys >> POSITION_BITS, _deleted(reader))]
+    return keys
 
 
 def _deleted(reader) -> np.ndarray:
@@ -230,6 +281,9 @@ class ArraySearch:
             found = self.evaluate(node.child)
             return Matches(found.docs, np.full(len(found), node.score))
         if isinstance(node, wq.NumericRange):
+            field = self.searcher.schema[node.fieldname]
+            if isinstance(field, DATETIME) and field.column_type is not None:
+                return self.date_range(node)
             return self.evaluate(node.simplify(self.searcher.reader()))
         return self._by_whoosh(node)
 
@@ -257,22 +311,53 @@ class ArraySearch:
         return matches
 
     def every(self) -> Matches:
-        docs = np.arange(self.doc_count, dtype=np.int64)
-        if self.searcher.reader().has_deletions():
-            reader = self.searcher.reader()
-            docs = docs[[not reader.is_deleted(n) for n in range(self.doc_count)]]
+        docs = np.flatnonzero(live_documents(self.searcher))
         return Matches(docs, np.ones(len(docs)))
 
+    def date_range(self, node: wq.NumericRange) -> Matches:
+        """A date range from the field's column, compared as Whoosh stores dates: Whoosh
+        itself would look up a few hundred terms of its numeric tiers."""
+        values = raw_column(self.searcher, node.fieldname)
+        inside = live_documents(self.searcher) & (values != NO_DATE)
+        if node.start is not None:
+            inside &= values > node.start if node.startexcl else values >= node.start
+        if node.end is not None:
+            inside &= values < node.end if node.endexcl else values <= node.end
+        docs = np.flatnonzero(inside)
+        return Matches(docs, np.full(len(docs), node.boost))
+
     def phrase(self, node: wq.Phrase) -> Matches:
-        """Documents holding every word, then checked for the words in order by Whoosh's
-        own phrase matcher, which is given only those documents."""
+        """Documents where the words stand next to each other, in order.
+
+        Each word's positions are keys `document, position`; shifting the i-th word's keys
+        back by i and intersecting them leaves where the phrase starts. Words with gaps
+        allowed between them (slop) go to Whoosh's phrase matcher instead.
+        """
         words = [wq.Term(node.fieldname, word) for word in node.words]
         candidates = intersection([self.evaluate(word) for word in words])
-        if len(candidates) == 0:
-            return NO_MATCHES
-        confirmed = self._by_whoosh(node, within=candidates.docs)
+        if len(candidates) == 0 or len(words) < 2:
+            return candidates
+        if node.slop != 1:
+            confirmed = self._by_whoosh(node, within=candidates.docs)
+        else:
+            starts = None
+            for shift, word in enumerate(words):
+                keys = self._positions(node.fieldname, word.text) - shift
+                starts = keys if starts is None else np.intersect1d(starts, keys)
+            confirmed = Matches(np.unique(starts >> POSITION_BITS), EMPTY_SCORES)
         keep = np.isin(candidates.docs, confirmed.docs, assume_unique=True)
         return Matches(candidates.docs[keep], candidates.scores[keep] * node.boost)
+
+    def _positions(self, fieldname: str, text) -> np.ndarray:
+        """Position keys of a term over the whole index (document numbers made global)."""
+        field = self.searcher.schema[fieldname]
+        btext = field.to_bytes(text) if not isinstance(text, bytes) else text
+        parts = [
+            _live_positions(reader, fieldname, btext) + (offset << POSITION_BITS)
+            for reader, offset in self.leaves
+            if (fieldname, btext) in reader
+        ]
+        return np.concatenate(parts) if parts else EMPTY_DOCS
 
     def _by_whoosh(self, node: wq.Query, within: np.ndarray | None = None) -> Matches:
         """Whoosh's own matcher for a node, stepped only to the candidate documents."""
@@ -388,6 +473,43 @@ def numeric_column(searcher, fieldname: str, default: int = 0) -> np.ndarray:
         ("numeric", fieldname),
         lambda: _joined([segment_values(reader) for reader, _ in _leaves(searcher)]),
     )
+
+
+# What a DATETIME column holds for a document without a date (its unsigned 64-bit default).
+NO_DATE = np.uint64(2**64 - 1)
+
+
+def raw_column(searcher, fieldname: str) -> np.ndarray:
+    """A numeric column as Whoosh stores it (unsigned 64-bit), for every document."""
+
+    def segment_values(reader) -> np.ndarray:
+        def build() -> np.ndarray:
+            count = reader.doc_count_all()
+            if not reader.has_column(fieldname):
+                return np.full(count, NO_DATE, dtype=np.uint64)
+            column = reader.column_reader(fieldname, translate=False)
+            return np.fromiter(column, dtype=np.uint64, count=count)
+
+        return _segment_cached(reader, ("raw", fieldname), build)
+
+    return _searcher_cached(
+        searcher,
+        ("raw", fieldname),
+        lambda: np.concatenate([segment_values(reader) for reader, _ in _leaves(searcher)]),
+    )
+
+
+def live_documents(searcher) -> np.ndarray:
+    """True for every document that is not deleted."""
+
+    def build() -> np.ndarray:
+        live = np.ones(searcher.doc_count_all(), dtype=bool)
+        for reader, offset in _leaves(searcher):
+            if reader.has_deletions():
+                live[_deleted(reader).astype(np.int64) + offset] = False
+        return live
+
+    return _searcher_cached(searcher, ("live",), build)
 
 
 def value_codes(searcher, fieldname: str) -> tuple[np.ndarray, list[str]]:

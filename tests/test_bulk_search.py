@@ -54,6 +54,10 @@ QUERIES = [
     "title:treaty",
     "Sochi",
     "nosuchword",
+    # Date ranges, as Haystack writes them; undated articles are in no range.
+    "missile AND pub_date:[20030101000000 to]",
+    "pub_date:[to 20050101000000]",
+    "radar AND pub_date:{20030101000000 to 20060101000000}",
 ]
 
 
@@ -73,7 +77,16 @@ def test_array_search_finds_and_scores_what_whoosh_does(corpus, text):
         assert max(gaps, default=0) - min(gaps, default=0) < 1e-9
 
 
-@pytest.mark.parametrize("text", ['"missile defence"', '"treaty talks"', '"Warsaw Czech Poland"'])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"missile defence"',
+        '"treaty talks"',
+        '"Warsaw Czech Poland"',
+        '"missile of the defence"',
+        'title:"radar treaty"',
+    ],
+)
 def test_phrases_match_the_documents_whoosh_matches(corpus, text):
     searcher = corpus.searcher()
     parsed = corpus.parser.parse(text)
