@@ -326,7 +326,7 @@ class PersonAdmin(admin.ModelAdmin):
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     list_display = ("name", "slug")
-    search_fields = ("name", "patterns")
+    search_fields = ("name", "patterns", "weak_patterns")
     prepopulated_fields = {"slug": ("name",)}
     actions = (reanalyse_all,)
 

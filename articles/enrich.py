@@ -56,6 +56,7 @@ def load_catalogue() -> int:
                 "name": spec.name,
                 "description": spec.description,
                 "patterns": "\n".join(spec.patterns),
+                "weak_patterns": "\n".join(spec.weak_patterns),
             },
         )
         created += new
@@ -111,7 +112,11 @@ class Catalogue:
             ),
             topics=tuple(
                 TopicSpec(
-                    slug=t.slug, name=t.name, description=t.description, patterns=_lines(t.patterns)
+                    slug=t.slug,
+                    name=t.name,
+                    description=t.description,
+                    patterns=_lines(t.patterns),
+                    weak_patterns=_lines(t.weak_patterns),
                 )
                 for t in topics
             ),

@@ -437,6 +437,11 @@ class Topic(models.Model):
     patterns = models.TextField(
         help_text="Regular expressions, one per line, matched case-insensitively."
     )
+    weak_patterns = models.TextField(
+        blank=True,
+        help_text="Weaker signs, one per line: they count only when they match at least "
+        "twice in an article (a passing mention is not the subject).",
+    )
 
     class Meta:
         ordering = ["name"]

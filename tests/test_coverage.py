@@ -206,3 +206,18 @@ def test_on_the_seeds_the_march_round_links_its_reports_and_lavrov_is_quoted_wid
     assert lavrov.values("article").distinct().count() >= 4
     page = client.get("/people/sergei-lavrov/").content.decode()
     assert "Our position remains unaltered" in page and "heeded our concerns" in page
+
+
+def test_the_catalogue_in_the_database_keeps_the_weak_topic_rule(catalogue):
+    """Ingest reads the topics from the database: two weak mentions still make a topic,
+    one still does not, and staff can edit the weak patterns."""
+    from articles.analysis.topics import find_topics
+
+    assert find_topics("Iran was discussed. Tehran was discussed too.", catalogue.topics) == (
+        "iran",
+    )
+    assert find_topics("The shield is meant to counter Iran.", catalogue.topics) == ()
+    Topic.objects.filter(slug="iran").update(weak_patterns="Persia")
+    edited = Catalogue.from_database()
+    assert find_topics("Iran was discussed. Tehran was discussed too.", edited.topics) == ()
+    assert find_topics("Persia, then Persia again.", edited.topics) == ("iran",)
