@@ -26,8 +26,8 @@ from articles.whoosh_backend import ArchiveWhooshBackend
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
-# A rebuild uses several processes only when each gets at least this many articles: below
-# it, starting them costs more than it saves.
+# Index writes use several processes only when each gets at least this many articles:
+# below it, starting them costs more than it saves.
 PARALLEL_MIN_PER_WORKER = 2_000
 
 
@@ -38,8 +38,11 @@ def _article_index():
 def update_articles(pks: Iterable[int]) -> int:
     """Index (or re-index) the given articles, loaded in batches, in one index write."""
     backend = connections["default"].get_backend()
-    batches = article_batches(list(pks))
+    pks = list(pks)
+    batches = article_batches(pks)
     if isinstance(backend, ArchiveWhooshBackend):
+        if (workers := index_workers(len(pks))) > 1:
+            return backend.write_parallel(_article_index(), batches, workers=workers)
         return backend.write_all(_article_index(), batches)
     sent = 0
     for batch in batches:
@@ -47,6 +50,13 @@ def update_articles(pks: Iterable[int]) -> int:
             backend.update(_article_index(), batch)
             sent += len(batch)
     return sent
+
+
+def index_workers(count: int) -> int:
+    """Processes to write `count` articles with: one per core (or ARCHIVE_INDEX_WORKERS),
+    each with at least PARALLEL_MIN_PER_WORKER articles, or one."""
+    workers = settings.ARCHIVE_INDEX_WORKERS or os.cpu_count() or 1
+    return max(1, min(workers, count // PARALLEL_MIN_PER_WORKER))
 
 
 def article_batches(pks: list[int] | None = None) -> Iterator[list[Article]]:
@@ -141,10 +151,9 @@ def rebuild_index() -> int:
     fresh = Path(tempfile.mkdtemp(prefix=f"{live.name}.{stamp}.", dir=live.parent))
     builder = ArchiveWhooshBackend("default", PATH=str(fresh))
     pks = list(_article_index().index_queryset().values_list("pk", flat=True))
-    workers = settings.ARCHIVE_INDEX_WORKERS or os.cpu_count() or 1
-    workers = min(workers, len(pks) // PARALLEL_MIN_PER_WORKER)
-    if workers > 1:
-        count = builder.build_parallel(_article_index(), article_batches(pks), workers=workers)
+    if (workers := index_workers(len(pks))) > 1:
+        batches = article_batches(pks)
+        count = builder.write_parallel(_article_index(), batches, workers=workers, replace=False)
     else:
         count = builder.write_all(_article_index(), article_batches(pks), replace=False)
     swap_in(fresh, live)

@@ -415,48 +415,62 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         doc.pop("boost", None)
         return {key: self._from_python(value) for key, value in doc.items()}
 
-    def build_parallel(self, index, batches, *, workers: int) -> int:
-        """Fill an empty index with `workers` processes, each writing its own segments of
-        at most SEGMENT_DOCS documents, which then become one index with no merge.
+    def write_parallel(self, index, batches, *, workers: int, replace: bool = True) -> int:
+        """Write batches of objects with `workers` processes, each writing its own segments
+        of at most SEGMENT_DOCS documents, which then join the index with no merge; older
+        versions of the objects are deleted in the same commit (`replace=False` is for an
+        empty index).
 
         Analysing and writing postings is pure Python and takes one core; documents are
         prepared here (the database stays in this process) and handed out in batches.
         """
         if not self.setup_complete:
             self.setup()
-        context = multiprocessing.get_context("fork")
-        done = context.Queue()
-        parts = [Path(self.path) / f"part-{number}" for number in range(workers)]
-        queues = [context.Queue(maxsize=2) for _ in parts]
-        processes = [
-            context.Process(target=_write_part, args=(str(part), self.schema, todo, done))
-            for part, todo in zip(parts, queues, strict=True)
-        ]
-        for process in processes:
-            process.start()
-        try:
-            # Round robin, so every process gets work whatever the number of batches.
-            for number, batch in enumerate(batches):
-                docs = [self.prepare_document(index, obj) for obj in batch]
-                _hand_over(queues[number % workers], docs, processes[number % workers])
-        finally:
-            for todo, process in zip(queues, processes, strict=True):
-                _hand_over(todo, None, process)
-        for process in processes:
-            process.join()
-        reports = [done.get(timeout=5) if not done.empty() else None for _ in processes]
-        failures = [report for report in reports if not isinstance(report, int)]
-        if failures:
-            raise SearchBackendError(f"Index build failed: {failures[0] or 'a process stopped'}")
         with self.write_lock():
-            self._adopt_segments(parts)
+            context = multiprocessing.get_context("fork")
+            done = context.Queue()
+            parts = [Path(self.path) / f"part-{number}" for number in range(workers)]
+            queues = [context.Queue(maxsize=2) for _ in parts]
+            processes = [
+                context.Process(target=_write_part, args=(str(part), self.schema, todo, done))
+                for part, todo in zip(parts, queues, strict=True)
+            ]
+            for process in processes:
+                process.start()
+            ids: list[str] = []
+            try:
+                # Round robin, so every process gets work whatever the number of batches.
+                for number, batch in enumerate(batches):
+                    docs = [self.prepare_document(index, obj) for obj in batch]
+                    ids.extend(doc["id"] for doc in docs)
+                    _hand_over(queues[number % workers], docs, processes[number % workers])
+            finally:
+                for todo, process in zip(queues, processes, strict=True):
+                    _hand_over(todo, None, process)
+            for process in processes:
+                process.join()
+            reports = [done.get(timeout=5) if not done.empty() else None for _ in processes]
+            failures = [report for report in reports if not isinstance(report, int)]
+            if failures:
+                for part in parts:
+                    shutil.rmtree(part, ignore_errors=True)
+                raise SearchBackendError(
+                    f"Index write failed: {failures[0] or 'a process stopped'}"
+                )
+            self._adopt_segments(parts, replaced=ids if replace else ())
         return sum(reports)
 
-    def _adopt_segments(self, parts: list[Path]) -> None:
+    def _adopt_segments(self, parts: list[Path], replaced=()) -> None:
         """Move the parts' segment files into this index and list them in its table of
-        contents: a commit that adds whole segments, with nothing to merge."""
+        contents, deleting the documents they replace: one commit, nothing to merge."""
         current = self.index.refresh()
         writer = SegmentWriter(current)
+        if replaced:
+            with current.searcher() as searcher:
+                for doc_id in replaced:
+                    old = searcher.document_number(id=doc_id)
+                    if old is not None:
+                        writer.delete_document(old)
         segments = list(writer.segments)
         for part in parts:
             part_index = whoosh.index.open_dir(str(part))

@@ -149,3 +149,16 @@ def _search(text: str):
     from haystack.query import SearchQuerySet
 
     return list(SearchQuerySet().auto_query(text)[:1000])
+
+
+def test_a_parallel_update_replaces_the_documents_it_rewrites(corpus, settings, monkeypatch):
+    settings.ARCHIVE_INDEX_WORKERS = 2
+    monkeypatch.setattr(index_sync, "PARALLEL_MIN_PER_WORKER", 10)
+    monkeypatch.setattr(index_sync, "BATCH_SIZE", 7)
+    Article.objects.update(title="Zanzibar communique")  # no signals: the index is stale
+    pks = list(Article.objects.values_list("pk", flat=True))
+    assert index_sync.update_articles(pks) == len(pks)
+    searcher = connections["default"].get_backend().searcher()
+    assert searcher.doc_count() == len(pks)  # the old versions are gone, not doubled
+    assert {hit.pk for hit in _search("Zanzibar")} == {str(pk) for pk in pks}
+    assert not index_sync.compare_index().missing
