@@ -143,13 +143,7 @@ def store_prepared(
         return FileOutcome(str(prepared.path), "failed", prepared.error)
     try:
         with transaction.atomic():
-            status, kept = store_article(
-                prepared.parsed,
-                raw=prepared.raw,
-                sha256=prepared.sha256,
-                origin=prepared.origin,
-                catalogue=catalogue,
-            )
+            status, kept = _store_one(prepared, catalogue)
             if dry_run:
                 raise DryRunRollback
     except DryRunRollback:
@@ -158,6 +152,16 @@ def store_prepared(
         logger.exception("Could not store %s", prepared.path)
         return FileOutcome(str(prepared.path), "failed", f"could not be stored: {error}")
     return FileOutcome(str(prepared.path), status, kept=kept)
+
+
+def _store_one(prepared: PreparedCapture, catalogue: Catalogue | None) -> tuple[str, tuple]:
+    return store_article(
+        prepared.parsed,
+        raw=prepared.raw,
+        sha256=prepared.sha256,
+        origin=prepared.origin,
+        catalogue=catalogue,
+    )
 
 
 def store_batch(
@@ -204,13 +208,7 @@ def _store_together(
         elif prepared.origin in origins:
             _create_articles(waiting, catalogue=catalogue, sources=sources)
             waiting = []
-            status, kept = store_article(
-                prepared.parsed,
-                raw=prepared.raw,
-                sha256=prepared.sha256,
-                origin=prepared.origin,
-                catalogue=catalogue,
-            )
+            status, kept = _store_one(prepared, catalogue)
             outcomes.append(FileOutcome(path, status, kept=kept))
             shas, origins = _existing(batch)
         else:
