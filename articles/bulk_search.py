@@ -100,7 +100,7 @@ class _PostingsCache:
         return found
 
 
-POSTINGS_CACHE = _PostingsCache(budget=64 * 1024 * 1024)
+POSTINGS_CACHE = _PostingsCache(budget=96 * 1024 * 1024)
 
 
 def _leaves(searcher) -> list[tuple[object, int]]:
@@ -163,18 +163,18 @@ def _block_positions(matcher) -> tuple[np.ndarray, np.ndarray]:
         matcher = matcher.child
     docs, counts, deltas = [], [], []
     if isinstance(matcher, W3LeafMatcher):
+        values = []
         while not matcher._atend:
             matcher._read_data()
-            ids, values = matcher._data[0], matcher._data[2]
+            ids = matcher._data[0]
             block = np.cumsum(np.array(ids, dtype=np.int64)) if not matcher._byteids else ids
             docs.append(np.asarray(block, dtype=np.int64))
-            for value in values:
-                # Whoosh's Positions format: a count, then the pickled position deltas.
-                pickled = value[_INT_SIZE:]
-                codes = loads(pickled if pickled.endswith(b".") else pickled + b".")
-                counts.append(len(codes))
-                deltas.extend(codes)
+            values.extend(matcher._data[2])
             matcher._next_block()
+        decoded = _decode_position_lists(values)
+        if decoded is None:  # not the layout expected: one list at a time
+            decoded = _decode_one_by_one(values)
+        counts, deltas = decoded
     else:
         while matcher.is_active():
             places = matcher.value_as("positions")
@@ -184,13 +184,62 @@ def _block_positions(matcher) -> tuple[np.ndarray, np.ndarray]:
             matcher.next()
     if not docs:
         return (np.zeros(0, dtype=np.int64),)
-    counts_array = np.array(counts, dtype=np.int64)
-    flat = np.array(deltas, dtype=np.int64)
+    counts_array = np.asarray(counts, dtype=np.int64)
+    flat = np.asarray(deltas, dtype=np.int64)
     running = np.cumsum(flat)
     starts = np.cumsum(counts_array) - counts_array
     positions = running - np.repeat(running[starts] - flat[starts], counts_array)
     owners = np.repeat(np.concatenate(docs), counts_array)
     return ((owners << POSITION_BITS) | positions,)
+
+
+# Whoosh's Positions format stores a posting's positions as a 4-byte count, then the pickle
+# (protocol 2) of the list of position deltas: for two or more, `\x80\x02]q\x00(` items
+# `e.`; for one, `\x80\x02]q\x00` item `a.`.
+_LIST_HEAD = np.frombuffer(b"\x80\x02]q\x00", dtype=np.uint8)
+
+
+def _decode_position_lists(values: list[bytes]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every posting's position deltas with one `pickle.loads`: the items of all the lists
+    are cut out of their pickles with array operations and joined into one list's pickle.
+    Decoding list by list cost a Python call per posting, most of a cold phrase query."""
+    if not values:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    buffer = np.frombuffer(b"".join(values), dtype=np.uint8)
+    starts = np.cumsum(lengths) - lengths
+    prefix = buffer[starts[:, None] + np.arange(_INT_SIZE)].astype(np.int64)
+    counts = (prefix[:, 0] << 24) | (prefix[:, 1] << 16) | (prefix[:, 2] << 8) | prefix[:, 3]
+    head = starts[:, None] + _INT_SIZE + np.arange(len(_LIST_HEAD))
+    ends = starts + lengths
+    several = counts > 1
+    if (
+        (lengths < _INT_SIZE + len(_LIST_HEAD) + 3).any()
+        or (buffer[head] != _LIST_HEAD).any()
+        or (buffer[ends - 1] != ord(".")).any()
+        or (buffer[ends - 2] != np.where(several, ord("e"), ord("a"))).any()
+        or (buffer[starts + _INT_SIZE + len(_LIST_HEAD)][several] != ord("(")).any()
+    ):
+        return None
+    first = starts + _INT_SIZE + len(_LIST_HEAD) + several
+    edges = np.zeros(len(buffer) + 1, dtype=np.int8)
+    edges[first] = 1  # each list's items run from `first` to just before its `e.`/`a.`
+    edges[ends - 2] = -1
+    items = buffer[np.cumsum(edges[:-1], dtype=np.int8) > 0].tobytes()
+    deltas = loads(b"\x80\x02](" + items + b"e.")
+    if len(deltas) != counts.sum():
+        return None
+    return counts, np.array(deltas, dtype=np.int64)
+
+
+def _decode_one_by_one(values: list[bytes]) -> tuple[list[int], list[int]]:
+    counts, deltas = [], []
+    for value in values:
+        pickled = value[_INT_SIZE:]
+        codes = loads(pickled if pickled.endswith(b".") else pickled + b".")
+        counts.append(len(codes))
+        deltas.extend(codes)
+    return counts, deltas
 
 
 def _live_positions(reader, fieldname: str, btext: bytes) -> np.ndarray:
@@ -445,11 +494,28 @@ def sorted_by(
 # values are read once; a searcher's arrays join its segments' (cached on the searcher).
 
 
+# Arrays for a whole index (one per set of segments and deletions), shared by the threads
+# of a process: each thread has its own searcher, but they see the same index.
+_index_cache: OrderedDict[tuple, object] = OrderedDict()
+_INDEX_CACHE_ENTRIES = 32
+
+
 def _searcher_cached(searcher, name: tuple, build):
-    cache = searcher.__dict__.setdefault("_array_cache", {})
-    if name not in cache:
-        cache[name] = build()
-    return cache[name]
+    signature = tuple(
+        (reader.segment().segment_id(), reader.segment().deleted_count())
+        for reader, _ in _leaves(searcher)
+    )
+    key = (signature, *name)
+    with _segment_cache_lock:
+        if key in _index_cache:
+            _index_cache.move_to_end(key)
+            return _index_cache[key]
+    value = build()
+    with _segment_cache_lock:
+        _index_cache[key] = value
+        while len(_index_cache) > _INDEX_CACHE_ENTRIES:
+            _index_cache.popitem(last=False)
+    return value
 
 
 def numeric_column(searcher, fieldname: str, default: int = 0) -> np.ndarray:

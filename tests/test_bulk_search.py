@@ -8,6 +8,7 @@ import random
 from collections import Counter
 from datetime import date
 
+import numpy as np
 import pytest
 from haystack import connections
 
@@ -162,3 +163,16 @@ def test_a_parallel_update_replaces_the_documents_it_rewrites(corpus, settings, 
     assert searcher.doc_count() == len(pks)  # the old versions are gone, not doubled
     assert {hit.pk for hit in _search("Zanzibar")} == {str(pk) for pk in pks}
     assert not index_sync.compare_index().missing
+
+
+def test_position_lists_decode_in_bulk_as_whoosh_encodes_them():
+    """One, two and 2,500 positions (pickled in batches), small and huge gaps."""
+    from whoosh.formats import Positions
+
+    encode = Positions().encode
+    lists = [[0], [5], [3, 300], [1, 70_000, 70_001], list(range(0, 7_500, 3)), [2**20]]
+    values = [encode(places) for places in lists]
+    counts, deltas = bulk_search._decode_position_lists(values)
+    assert counts.tolist() == [len(places) for places in lists]
+    expected = [d for places in lists for d in np.diff(places, prepend=0).tolist()]
+    assert deltas.tolist() == expected
