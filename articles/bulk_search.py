@@ -13,6 +13,8 @@ any query the parser produces still works; they just take the slow path.
 
 from __future__ import annotations
 
+import itertools
+import random
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -33,6 +35,9 @@ B, K1 = 0.75, 1.2
 EMPTY_DOCS = np.zeros(0, dtype=np.int64)
 # A word's place in a document is kept with the document number as one integer key.
 POSITION_BITS = 24
+# Cached position keys fit 32 bits when a segment has under 2**18 documents and positions
+# stay under 2**14 (articles of fewer than 16,384 words); otherwise they stay 64-bit.
+COMPACT_BITS, COMPACT_DOC_BITS = 14, 18
 EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
@@ -72,15 +77,16 @@ def _segment_cached(reader, name: tuple, build):
 
 
 class _PostingsCache:
-    """Recently read postings (document numbers and weights of one term in one segment),
-    least recently used first out, within a byte budget shared by the threads of a process:
-    the words people search for repeat, and reading a common word's postings is most of a
-    query's cost."""
+    """Recently read postings and position lists (one term in one segment), within a byte
+    budget shared by the threads of a process: the words people search for repeat, and
+    reading a common word's postings is most of a query's cost. When full, an entry from
+    the less recently used half goes, chosen at random."""
 
     def __init__(self, budget: int):
         self.budget, self.used = budget, 0
         self.entries: OrderedDict[tuple, tuple[np.ndarray, ...]] = OrderedDict()
         self.lock = threading.Lock()
+        self._random = random.Random(0)
 
     def get(self, key: tuple, read) -> tuple[np.ndarray, ...]:
         with self.lock:
@@ -95,12 +101,16 @@ class _PostingsCache:
                 self.entries[key] = found
                 self.used += size
                 while self.used > self.budget:
-                    _, dropped = self.entries.popitem(last=False)
+                    # A random entry of the older half: under a repeating sequence of
+                    # queries larger than the budget, least-recently-used eviction would
+                    # drop each entry just before it is needed again, and hit nothing.
+                    keys = list(itertools.islice(self.entries, max(1, len(self.entries) // 2)))
+                    dropped = self.entries.pop(self._random.choice(keys))
                     self.used -= sum(array.nbytes for array in dropped)
         return found
 
 
-POSTINGS_CACHE = _PostingsCache(budget=96 * 1024 * 1024)
+POSTINGS_CACHE = _PostingsCache(budget=64 * 1024 * 1024)
 
 
 def _leaves(searcher) -> list[tuple[object, int]]:
@@ -190,6 +200,9 @@ def _block_positions(matcher) -> tuple[np.ndarray, np.ndarray]:
     starts = np.cumsum(counts_array) - counts_array
     positions = running - np.repeat(running[starts] - flat[starts], counts_array)
     owners = np.repeat(np.concatenate(docs), counts_array)
+    if len(owners) and owners[-1] < 2**COMPACT_DOC_BITS and positions.max() < 2**COMPACT_BITS:
+        # Half the memory in the cache: 32-bit keys (a segment's document, a position).
+        return (((owners << COMPACT_BITS) | positions).astype(np.uint32),)
     return ((owners << POSITION_BITS) | positions,)
 
 
@@ -246,6 +259,9 @@ def _live_positions(reader, fieldname: str, btext: bytes) -> np.ndarray:
     """Position keys of a term in one segment, deleted documents left out (cached raw)."""
     key = (reader.segment().segment_id(), fieldname, btext, "positions")
     (keys,) = POSTINGS_CACHE.get(key, lambda: _block_positions(reader.postings(fieldname, btext)))
+    if keys.dtype == np.uint32:
+        keys = keys.astype(np.int64)
+        keys = ((keys >> COMPACT_BITS) << POSITION_BITS) | (keys & (2**COMPACT_BITS - 1))
     if reader.has_deletions():
         keys = keys[~np.isin(keys >> POSITION_BITS, _deleted(reader))]
     return keys
