@@ -20,6 +20,7 @@ BLOCK_TAGS = {"p": "p", "h": "h2", "q": "blockquote"}
 # Control characters other than tab and newline, which bleach shows as "?".
 _INVISIBLE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f]")
 _NEEDS_CLEANING = re.compile("[\x00-\x08\x0b-\x1f]")
+_HTML_SPACE = " \t\n\x0c"
 
 
 def sanitize_html(html: str) -> str:
@@ -51,4 +52,10 @@ def _clean_characters(text: str) -> str:
     if not _NEEDS_CLEANING.search(text):
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    return _INVISIBLE.sub("?", text)
+    # The parser hands leading and trailing white space (form feeds included) over as
+    # space, which bleach leaves alone.
+    lead = len(text) - len(text.lstrip(_HTML_SPACE))
+    if lead == len(text):
+        return text
+    end = len(text.rstrip(_HTML_SPACE))
+    return text[:lead] + _INVISIBLE.sub("?", text[lead:end]) + text[end:]

@@ -2,6 +2,7 @@
 
 from html import escape
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -68,3 +69,12 @@ def test_outside_html_keeps_only_the_allow_list():
     for needle in ("<script", "<img", "javascript:", "<iframe", "<style", "<!--", "onerror"):
         assert needle not in html
     assert "<p>Kept <em>this</em></p>" in html
+
+
+@pytest.mark.parametrize(
+    "text", ["\x0c", "a \x0c b", " \x0ca", "a\x0c ", "\x0c\x0b", "\x0ba\x0c", "a\r\n\x0c", " "]
+)
+def test_form_feeds_come_out_as_bleach_leaves_them(text):
+    """Kept in leading or trailing white space, shown as "?" inside the text."""
+    expected = sanitize_html(f"<p>{escape(text, quote=False)}</p>")
+    assert render_blocks([("p", text)]) == expected
