@@ -551,24 +551,26 @@ def _searcher_cached(searcher, name: tuple, build):
 
 def numeric_column(searcher, fieldname: str, default: int = 0) -> np.ndarray:
     """A sortable NUMERIC field's value for every document."""
+    return _column(searcher, fieldname, translate=True, dtype=np.int64, missing=default)
+
+
+def _column(searcher, fieldname: str, *, translate: bool, dtype, missing) -> np.ndarray:
+    """A column's values for every document: each segment's read once, then joined."""
+    name = ("column", fieldname, translate, missing)
 
     def segment_values(reader) -> np.ndarray:
         def build() -> np.ndarray:
+            count = reader.doc_count_all()
             if not reader.has_column(fieldname):
-                return np.full(reader.doc_count_all(), default, dtype=np.int64)
-            column = reader.column_reader(fieldname, translate=True)
-            return np.fromiter(
-                (default if v is None else v for v in column),
-                dtype=np.int64,
-                count=reader.doc_count_all(),
-            )
+                return np.full(count, missing, dtype=dtype)
+            column = reader.column_reader(fieldname, translate=translate)
+            values = (missing if value is None else value for value in column)
+            return np.fromiter(values, dtype=dtype, count=count)
 
-        return _segment_cached(reader, ("numeric", fieldname), build)
+        return _segment_cached(reader, name, build)
 
     return _searcher_cached(
-        searcher,
-        ("numeric", fieldname),
-        lambda: _joined([segment_values(reader) for reader, _ in _leaves(searcher)]),
+        searcher, name, lambda: np.concatenate([segment_values(r) for r, _ in _leaves(searcher)])
     )
 
 
@@ -578,22 +580,7 @@ NO_DATE = np.uint64(2**64 - 1)
 
 def raw_column(searcher, fieldname: str) -> np.ndarray:
     """A numeric column as Whoosh stores it (unsigned 64-bit), for every document."""
-
-    def segment_values(reader) -> np.ndarray:
-        def build() -> np.ndarray:
-            count = reader.doc_count_all()
-            if not reader.has_column(fieldname):
-                return np.full(count, NO_DATE, dtype=np.uint64)
-            column = reader.column_reader(fieldname, translate=False)
-            return np.fromiter(column, dtype=np.uint64, count=count)
-
-        return _segment_cached(reader, ("raw", fieldname), build)
-
-    return _searcher_cached(
-        searcher,
-        ("raw", fieldname),
-        lambda: np.concatenate([segment_values(reader) for reader, _ in _leaves(searcher)]),
-    )
+    return _column(searcher, fieldname, translate=False, dtype=np.uint64, missing=NO_DATE)
 
 
 def live_documents(searcher) -> np.ndarray:
