@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from articles.ingest.read import DEFAULT_MAX_BYTES, IngestError, looks_like_html, read_capture
 from articles.ingest.signatures import REVIEW_REASONS
-from articles.ingest.text import Block, ParsedArticle, parse_text
+from articles.ingest.text import Block, FieldEvidence, ParsedArticle, parse_text
 
 __all__ = [
     "REVIEW_REASONS",
     "Block",
+    "FieldEvidence",
     "IngestError",
     "ParsedArticle",
     "parse_capture",

@@ -43,6 +43,16 @@ class Block:
 
 
 @dataclass(frozen=True)
+class FieldEvidence:
+    """How a reader found one field and how far to trust it: a weak guess is kept but
+    flagged for review, so staff check the least certain fields first."""
+
+    field: str  # "title", "published", "byline", "source", "body"
+    evidence: str  # where it came from, e.g. "JSON-LD datePublished", "line above byline"
+    confidence: float  # 0 (a guess) to 1 (stated by the page's own metadata)
+
+
+@dataclass(frozen=True)
 class ParsedArticle:
     title: str
     title_derived: bool
@@ -58,6 +68,7 @@ class ParsedArticle:
     review_reasons: tuple[str, ...]
     encoding: str
     kind: str
+    evidence: tuple[FieldEvidence, ...] = ()
 
     @property
     def body(self) -> str:
