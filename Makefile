@@ -35,7 +35,7 @@ setup: $(STAMP)
 run: setup
 	@echo "Serving Talks Archive on http://$(HOST):$(PORT)/"
 	$(BIN)/gunicorn archive.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--threads 4 --access-logfile - --forwarded-allow-ips 127.0.0.1
+		--threads 4 --timeout 30 --access-logfile - --forwarded-allow-ips 127.0.0.1
 
 ## test: ruff, then the whole test suite
 test: $(TEST_STAMP)

@@ -29,6 +29,8 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
+from articles.search_budget import MAX_EXPANSION, Deadline, QueryTooCostly
+
 # Whoosh's BM25F defaults.
 B, K1 = 0.75, 1.2
 
@@ -288,10 +290,11 @@ def _field_lengths(reader, fieldname: str) -> np.ndarray:
 class ArraySearch:
     """Evaluates a parsed query over one searcher (the index as it stands)."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, deadline: Deadline | None = None):
         self.searcher = searcher
         self.leaves = _leaves(searcher)
         self.doc_count = searcher.doc_count_all()
+        self.deadline = deadline
 
     # Terms
 
@@ -324,6 +327,8 @@ class ArraySearch:
 
     def evaluate(self, node: wq.Query) -> Matches:
         """The documents matching `node`, with scores."""
+        if self.deadline is not None:
+            self.deadline.check()
         if isinstance(node, wq.Term):
             return self.term(node.fieldname, node.text, node.boost)
         if isinstance(node, wq.And):
@@ -369,9 +374,21 @@ class ArraySearch:
         Whoosh scores them (a constant, unless the query says otherwise)."""
         reader = self.searcher.reader()
         fieldname = node.field()
-        terms = [self.term(fieldname, btext, node.boost) for btext in node._btexts(reader)]
+        # Counted before any postings are read, so a refused word costs little.
+        btexts = list(itertools.islice(node._btexts(reader), MAX_EXPANSION + 1))
+        if len(btexts) > MAX_EXPANSION:
+            raise QueryTooCostly(
+                f"“{written(node)}” stands for more than {MAX_EXPANSION:,} words of the index; "
+                "make it narrower (more letters before * or ?, or fewer edits after ~)."
+            )
+        constant = getattr(node, "constantscore", False)
+        terms = []
+        for btext in btexts:
+            if self.deadline is not None:
+                self.deadline.check()
+            terms.append(self.term(fieldname, btext, node.boost, scored=not constant))
         matches = union(terms)
-        if getattr(node, "constantscore", False):
+        if constant:
             matches = Matches(matches.docs, np.full(len(matches), node.boost))
         return matches
 
@@ -437,6 +454,8 @@ class ArraySearch:
                 continue
             mine = within[(within >= offset) & (within < offset + sub.doc_count_all())] - offset
             for target in mine.tolist():
+                if self.deadline is not None:
+                    self.deadline.check()
                 if not matcher.is_active():
                     break
                 matcher.skip_to(target)
@@ -444,6 +463,17 @@ class ArraySearch:
                     docs.append(offset + target)
         found = np.unique(np.array(docs, dtype=np.int64))
         return Matches(found, np.full(len(found), getattr(node, "boost", 1.0)))
+
+
+def written(node: wq.MultiTerm) -> str:
+    """An expanding word as the user wrote it (near enough to recognise)."""
+    if isinstance(node, wq.FuzzyTerm):
+        return f"{node.text}~{node.maxdist:g}"
+    if isinstance(node, wq.Prefix):
+        return f"{node.text}*"
+    if isinstance(node, wq.TermRange):
+        return f"[{node.start or ''} TO {node.end or ''}]"
+    return str(getattr(node, "text", node))
 
 
 def union(parts: list[Matches]) -> Matches:

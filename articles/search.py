@@ -29,6 +29,13 @@ from whoosh.fields import ID, TEXT, Schema
 from articles.enrich import republished_map
 from articles.forms import MAX_QUERY_LENGTH
 from articles.models import Article, Person, TalksRound, Topic
+from articles.search_budget import (
+    MAX_EDIT_DISTANCE,
+    MIN_FUZZY_PREFIX,
+    Deadline,
+    QueryError,
+    SearchTimedOut,
+)
 from articles.vocabulary import SPELLING_VARIANTS, spelling_alternatives
 from articles.whoosh_backend import ANALYZER, ArchiveQueryParser, ArchiveWhooshBackend
 
@@ -52,10 +59,6 @@ _QUERY_SCHEMA = Schema(
     source_exact=ID(),
 )
 _QUERY_PARSER = ArchiveQueryParser(_QUERY_SCHEMA)
-
-
-class QueryError(ValueError):
-    """A query the index cannot run; the message tells the user how to fix it."""
 
 
 class IndexUnavailable(RuntimeError):
@@ -99,6 +102,8 @@ def parse_user_query(text: str) -> wq.Query:
     """The query as the index reads it; raises QueryError when nothing is left to search."""
     try:
         parsed = _QUERY_PARSER.parse(text)
+    except QueryError:
+        raise
     except Exception as error:  # Whoosh's parser raises assorted errors on odd input
         raise QueryError("The query could not be read. Try plain words.") from error
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)) or not _has_terms(parsed):
@@ -496,16 +501,23 @@ def spelling_suggestion(text: str, criteria: Criteria) -> str:
     """A close spelling that would find something, or ""."""
     try:
         suggestion = _respell(text)
+    except SearchTimedOut:
+        return ""
     except Exception:  # a suggestion is a nicety; never fail the page for it
         logger.exception("Spelling suggestion failed for %r", text)
         return ""
     if not suggestion or suggestion.lower() == text.lower():
         return ""
     sqs, _ = build_queryset(Criteria(q=suggestion, sort=criteria.sort), clean_query(suggestion))
-    return suggestion if sqs.count() else ""
+    try:
+        return suggestion if sqs.count() else ""
+    except (QueryError, SearchTimedOut):
+        return ""
 
 
 OPERATORS = {"AND", "OR", "NOT", "TO"}
+# Unknown words respelled in one query: each costs a walk of the index's word list.
+MAX_RESPELLED = 5
 
 
 def _respell(text: str) -> str:
@@ -515,7 +527,8 @@ def _respell(text: str) -> str:
         return SearchQuerySet().spelling_suggestion(text) or ""
     reader = backend.searcher().reader()
     corrector = reader.corrector("text")
-    changed = []
+    changed, tried = [], []
+    deadline = Deadline()
 
     def respell(match: re.Match) -> str:
         word = match.group()
@@ -523,7 +536,13 @@ def _respell(text: str) -> str:
             return word
         if (stem := _analyse(word)) is None or reader.doc_frequency("text", stem):
             return word
-        candidates = corrector.suggest(word.lower(), limit=8, maxdist=2)
+        if len(tried) == MAX_RESPELLED:
+            return word
+        tried.append(word)
+        deadline.check()
+        candidates = corrector.suggest(
+            word.lower(), limit=8, maxdist=MAX_EDIT_DISTANCE, prefix=MIN_FUZZY_PREFIX
+        )
         if not candidates:
             return word
         best = min(candidates, key=lambda c: (edit_distance(word.lower(), c), -len(c)))
@@ -548,10 +567,16 @@ def edit_distance(a: str, b: str) -> int:
 
 
 def matching_articles(criteria: Criteria, *, limit: int | None = None) -> Iterator[Article]:
-    """Every article a search matches, in result order, loaded from the database in chunks."""
+    """Every article a search matches, in result order, loaded from the database in chunks.
+
+    The search runs now, so its errors reach the caller before any article is streamed."""
     ensure_index_ready()
     sqs, _ = build_queryset(criteria, clean_query(criteria.q))
     pks = [int(pk) for pk in sqs.values_list("pk", flat=True)[: limit or sqs.count()]]
+    return _articles_in_order(pks)
+
+
+def _articles_in_order(pks: list[int]) -> Iterator[Article]:
     for start in range(0, len(pks), 500):
         chunk = pks[start : start + 500]
         articles = Article.objects.published().in_bulk(chunk)

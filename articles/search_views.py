@@ -20,10 +20,12 @@ from articles.search import (
     Criteria,
     IndexUnavailable,
     QueryError,
+    SearchTimedOut,
     matching_articles,
     month_label,
     run_search,
 )
+from articles.search_budget import search_limits
 
 PER_PAGE = 20
 EXPORT_LIMIT = 100_000
@@ -94,7 +96,7 @@ def active_filters(request) -> list[tuple[str, str]]:
 
 def search(request):
     form, criteria = _criteria(request)
-    context = {"form": form, "query_string": request.GET.urlencode()}
+    context = {"form": form, "query_string": request.GET.urlencode(), "limits": search_limits()}
     if criteria is None:
         status = 400 if request.GET else 200
         return render(request, "search/search.html", context, status=status)
@@ -108,6 +110,9 @@ def search(request):
         response = render(request, "search/index_building.html", context, status=503)
         response["Retry-After"] = "30"
         return response
+    except SearchTimedOut as error:
+        context.update(criteria=criteria, timed_out=error)
+        return render(request, "search/search.html", context, status=503)
     paginator = Paginator(range(outcome.hits), PER_PAGE, allow_empty_first_page=True)
     try:
         page = paginator.page(page_number)
@@ -129,7 +134,7 @@ def _export_articles(request):
         raise Http404("Exports need a valid search.")
     try:
         return matching_articles(criteria, limit=EXPORT_LIMIT)
-    except (QueryError, IndexUnavailable) as error:
+    except (QueryError, IndexUnavailable, SearchTimedOut) as error:
         raise Http404(str(error)) from error
 
 
@@ -188,7 +193,7 @@ class SearchFeed(Feed):
     def items(self, criteria: Criteria):
         try:
             return list(matching_articles(criteria, limit=FEED_ITEMS))
-        except (QueryError, IndexUnavailable) as error:
+        except (QueryError, IndexUnavailable, SearchTimedOut) as error:
             raise Http404(str(error)) from error
 
     def item_title(self, article) -> str:

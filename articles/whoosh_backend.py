@@ -43,6 +43,14 @@ from whoosh.qparser import FuzzyTermPlugin, MultifieldPlugin, QueryParser
 from whoosh.writing import SegmentWriter
 
 from articles import bulk_search
+from articles.search_budget import (
+    MAX_EDIT_DISTANCE,
+    MAX_EXPANDING_TERMS,
+    MAX_WILDCARDS_PER_WORD,
+    MIN_FUZZY_PREFIX,
+    Deadline,
+    QueryTooCostly,
+)
 from articles.vocabulary import SPELLING_VARIANTS
 
 logger = logging.getLogger(__name__)
@@ -190,22 +198,69 @@ class StemmedPrefix(wq.Prefix):
     the prefix over the unstemmed words, then look up their stems."""
 
     def _btexts(self, ixreader):
-        found = set(ixreader.expand_prefix(self.fieldname, self.text))
+        # Lazy, so that a caller taking only the first so many reads no further.
+        seen = set()
+        for btext in ixreader.expand_prefix(self.fieldname, self.text):
+            seen.add(btext)
+            yield btext
         if SPELLING_FIELD in ixreader.schema:
             for word in ixreader.expand_prefix(SPELLING_FIELD, self.text):
                 for token in ANALYZER(word.decode("utf-8")):
-                    found.add(token.text.encode("utf-8"))
-        return sorted(found)
+                    btext = token.text.encode("utf-8")
+                    if btext not in seen:
+                        seen.add(btext)
+                        yield btext
 
 
 def _widen_prefix(node: wq.Query) -> wq.Query:
     if type(node) is wq.Prefix:
         return StemmedPrefix(node.fieldname, node.text, boost=node.boost)
+    if isinstance(node, wq.FuzzyTerm) and node.prefixlength < MIN_FUZZY_PREFIX:
+        return wq.FuzzyTerm(
+            node.fieldname,
+            node.text,
+            boost=node.boost,
+            maxdist=node.maxdist,
+            prefixlength=MIN_FUZZY_PREFIX,
+            constantscore=node.constantscore,
+        )
     return node
 
 
+def check_cost(parsed: wq.Query) -> None:
+    """Raise QueryTooCostly when a query holds more expanding words than a search may afford,
+    or one that asks too much by itself. A word searched in several fields counts once."""
+    expanding: dict[str, wq.MultiTerm] = {}
+    for node in parsed.leaves():
+        if not isinstance(node, wq.MultiTerm):
+            continue
+        word = bulk_search.written(node)
+        if isinstance(node, wq.FuzzyTerm) and node.maxdist > MAX_EDIT_DISTANCE:
+            raise QueryTooCostly(
+                f"“{word}” asks for words up to {node.maxdist:g} letters different; at most "
+                f"{MAX_EDIT_DISTANCE} are allowed (write {node.text}~{MAX_EDIT_DISTANCE})."
+            )
+        if isinstance(node, wq.Wildcard):
+            if sum(node.text.count(char) for char in "*?") > MAX_WILDCARDS_PER_WORD:
+                raise QueryTooCostly(
+                    f"“{word}” has more than {MAX_WILDCARDS_PER_WORD} wildcards (* or ?); "
+                    "use fewer."
+                )
+            if node.text[:1] in ("*", "?"):
+                raise QueryTooCostly(
+                    f"“{word}” starts with a wildcard; begin it with at least one letter."
+                )
+        expanding.setdefault(word, node)
+    if len(expanding) > MAX_EXPANDING_TERMS:
+        raise QueryTooCostly(
+            f"This query has {len(expanding)} words with *, ? or ~; at most "
+            f"{MAX_EXPANDING_TERMS} are allowed in one search."
+        )
+
+
 class ArchiveQueryParser(QueryParser):
-    """Searches the body and the title (boosted); prefixes also match stemmed words."""
+    """Searches the body and the title (boosted); prefixes also match stemmed words; fuzzy
+    words keep their first letter; queries over the cost limits are refused."""
 
     def __init__(self, schema, fieldnames=("text", "title")):
         super().__init__(None, schema)
@@ -214,7 +269,9 @@ class ArchiveQueryParser(QueryParser):
         )
 
     def parse(self, text, normalize=True, debug=False):
-        return super().parse(text, normalize=normalize, debug=debug).accept(_widen_prefix)
+        parsed = super().parse(text, normalize=normalize, debug=debug).accept(_widen_prefix)
+        check_cost(parsed)
+        return parsed
 
 
 WRITE_RETRIES = 20
@@ -326,7 +383,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             return {"results": [], "hits": 0}
         if narrow_queries:
             parsed = wq.And([parsed, *(self.parser.parse(nq) for nq in narrow_queries)])
-        matches = bulk_search.ArraySearch(searcher).evaluate(parsed)
+        matches = bulk_search.ArraySearch(searcher, Deadline()).evaluate(parsed)
         start = start_offset or 0
         stop = end_offset if end_offset is not None else start + 20
         if sort_by:
