@@ -9,7 +9,7 @@ SIZE ?= 10000
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run setup test lint format bench bench-quick clean
+.PHONY: run setup test lint format bench bench-quick eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ bench: $(TEST_STAMP)
 ## bench-quick: the same table without stock Haystack, in a few minutes at 10k
 bench-quick: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py --size $(SIZE) --runs 3 --no-stock
+
+## eval: score the ingester on the development set (../shared/devset) beside trafilatura,
+## through a real ingest and export; ARGS="--misses --by-language" for more
+eval: $(TEST_STAMP)
+	$(BIN)/python benchmarks/evaluate.py $(ARGS)
 
 clean:
 	rm -rf var/ staticfiles/ .pytest_cache/ .ruff_cache/
