@@ -123,7 +123,7 @@ STORAGES = {
 SEARCH_URL = env.str("SEARCH_URL", default=f"whoosh://{DATA_DIR / 'whoosh_index'}")
 HAYSTACK_CONNECTIONS = {"default": environ.Env.search_url_config(SEARCH_URL)}
 if HAYSTACK_CONNECTIONS["default"]["ENGINE"] == "haystack.backends.whoosh_backend.WhooshEngine":
-    HAYSTACK_CONNECTIONS["default"]["ENGINE"] = "articles.whoosh_backend.ArchiveWhooshEngine"
+    HAYSTACK_CONNECTIONS["default"]["ENGINE"] = "articles.search.whoosh.backend.ArchiveWhooshEngine"
 HAYSTACK_SIGNAL_PROCESSOR = "articles.signals.OnCommitSignalProcessor"
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 # Seconds one search may run before it is stopped with a page that says so.

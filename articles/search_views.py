@@ -1,5 +1,5 @@
-"""Search pages: the results page, its exports and its feed. Thin: forms validate, `search`
-does the work."""
+"""Search pages: the results page, its exports and its feed. Thin: forms validate,
+`search.service` does the work."""
 
 from __future__ import annotations
 
@@ -16,16 +16,14 @@ from django.utils.html import escape
 
 from articles.export import EXPORT_FIELDS, article_record, csv_row
 from articles.forms import SearchForm
-from articles.search import (
-    Criteria,
+from articles.search.limits import QueryError, SearchTimedOut, search_limits
+from articles.search.query import Criteria
+from articles.search.service import (
     IndexUnavailable,
-    QueryError,
-    SearchTimedOut,
     matching_articles,
     month_label,
     run_search,
 )
-from articles.search_budget import search_limits
 
 PER_PAGE = 20
 EXPORT_LIMIT = 100_000

@@ -253,7 +253,8 @@ def hit_counts(case: SearchCase, fts: sqlite3.Connection, stock: bool) -> tuple[
     """How many articles each system finds for a case: a check that they do similar work."""
     from haystack.query import SearchQuerySet
 
-    from articles.search import Criteria, run_search
+    from articles.search.query import Criteria
+    from articles.search.service import run_search
 
     criteria = Criteria(
         q=case.q,
@@ -390,7 +391,8 @@ def measure_corrections(runs: int, server_port: int | None = None) -> dict:
     """Seconds from the start of an admin-style save to the change being found by run_search
     in this process and, with a server running, by the search page it serves."""
     from articles.models import Article
-    from articles.search import Criteria, run_search
+    from articles.search.query import Criteria
+    from articles.search.service import run_search
 
     def in_process(token: str) -> bool:
         return run_search(Criteria(q=token)).hits > 0

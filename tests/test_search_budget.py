@@ -4,7 +4,7 @@ names the limit, and a search past its time budget is stopped with a page saying
 import pytest
 from django.test import override_settings
 
-from articles import search_budget
+from articles.search import limits
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def error_text(response) -> str:
 def test_fuzzy_words_with_many_edits_are_refused_with_the_limit(corpus, client, distance):
     page = error_text(search(client, f"abcdefghijklmnopqrst~{distance}"))
     assert "That query could not be run" in page
-    assert f"at most {search_budget.MAX_EDIT_DISTANCE} are allowed" in page
+    assert f"at most {limits.MAX_EDIT_DISTANCE} are allowed" in page
     assert "abcdefghijklmnopqrst~2" in page  # what to write instead
     assert 'value="abcdefghijklmnopqrst~' in page  # the query stays in the box
 
@@ -55,7 +55,7 @@ def test_fuzzy_words_keep_their_first_letter(corpus, client):
 @pytest.mark.parametrize("query", ["m*i*s*s*i*l*e*", "r?d?r?s?x*"])
 def test_long_wildcard_chains_are_refused(corpus, client, query):
     page = error_text(search(client, query))
-    assert f"more than {search_budget.MAX_WILDCARDS_PER_WORD} wildcards" in page
+    assert f"more than {limits.MAX_WILDCARDS_PER_WORD} wildcards" in page
 
 
 def test_a_word_starting_with_a_wildcard_is_refused(corpus, client):
@@ -65,17 +65,17 @@ def test_a_word_starting_with_a_wildcard_is_refused(corpus, client):
 
 def test_a_query_with_too_many_expanding_words_is_refused(corpus, client):
     words = [f"{letters}*" for letters in ("ra", "ko", "tr", "la", "az", "di", "jo", "ro", "cf")]
-    assert len(words) > search_budget.MAX_EXPANDING_TERMS
+    assert len(words) > limits.MAX_EXPANDING_TERMS
     page = error_text(search(client, " ".join(words)))
-    assert f"at most {search_budget.MAX_EXPANDING_TERMS} are allowed" in page
-    allowed = search(client, " OR ".join(words[: search_budget.MAX_EXPANDING_TERMS]))
+    assert f"at most {limits.MAX_EXPANDING_TERMS} are allowed" in page
+    allowed = search(client, " OR ".join(words[: limits.MAX_EXPANDING_TERMS]))
     assert allowed.status_code == 200
 
 
 def test_a_word_standing_for_too_many_index_words_is_refused(corpus, client, monkeypatch):
-    from articles import bulk_search
+    from articles.search.whoosh import engine
 
-    monkeypatch.setattr(bulk_search, "MAX_EXPANSION", 2)
+    monkeypatch.setattr(engine, "MAX_EXPANSION", 2)
     page = error_text(search(client, "rad*"))
     assert "“rad*” stands for more than 2 words of the index" in page
     assert search(client, "azer*").status_code == 200
@@ -101,6 +101,6 @@ def test_exports_of_a_refused_query_are_not_found_rather_than_failing(corpus, cl
 
 def test_the_help_states_the_limits(client, db):
     page = client.get("/search/").content.decode()
-    assert f"may hold at most {search_budget.MAX_EXPANDING_TERMS} of them" in page
-    assert f"at most {search_budget.MAX_EDIT_DISTANCE} letters different" in page
+    assert f"may hold at most {limits.MAX_EXPANDING_TERMS} of them" in page
+    assert f"at most {limits.MAX_EDIT_DISTANCE} letters different" in page
     assert "is stopped" in page

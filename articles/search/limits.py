@@ -11,6 +11,8 @@ import time
 
 from django.conf import settings
 
+# Characters of a query read; the rest is cut, with a note.
+MAX_QUERY_LENGTH = 500
 # Edits a fuzzy word (`radr~2`) may allow: each more edit multiplies the work.
 MAX_EDIT_DISTANCE = 2
 # Letters a fuzzy word must share with what it finds: misspellings rarely start wrong, and
