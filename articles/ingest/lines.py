@@ -242,6 +242,75 @@ def unwrap_hard_wrapped(lines: list[Line]) -> list[Line]:
     return merged
 
 
+_LABELS = "|".join(re.escape(label) for label in sorted(sig.BYLINE_LABELS, key=len, reverse=True))
+_NAME_WORD = r"[^\W\d_][\w'’.-]*"
+_PARTICLES = "|".join(sig.NAME_PARTICLES)
+_NAME = (
+    rf"(?:[^\W\d_a-zß-ÿ][\w'’.-]*)(?:\s+(?:(?:{_PARTICLES})\s+)*(?:[^\W\d_a-zß-ÿ][\w'’.-]*)){{0,4}}"
+)
+_JOINERS = "|".join(re.escape(joiner) for joiner in sig.NAME_JOINERS)
+_NAMES = rf"{_NAME}(?:(?:\s+(?:{_JOINERS})\s+|,\s+){_NAME}){{0,3}}"
+# "Von Heike Buchter", "ByJane Doe" (run together), "Autor: Jean Dupont", "by IWB".
+_LABELLED_BYLINE = re.compile(
+    rf"(?:{_LABELS})(?:\s*:\s*|\s+|(?<=[Bb][Yy])(?=[A-Z][a-z]))(?P<who>{_NAMES})"
+    r"(?=$|\s*[,|•·/(]|\s+[-–—]\s|\s+\d|\s+(?:on|am|um|le|el|il|op|at|in)\s)"
+)
+_LABEL_ALONE = re.compile(rf"(?:{_LABELS})\s*:?")
+_NAME_ALONE = re.compile(_NAMES)
+NAME_MAX_WORDS = 12
+
+
+def is_furniture(text: str) -> bool:
+    """A menu, banner, source line or copyright line: never a headline or article text.
+    Unlike Evidence.see_site_line, records nothing."""
+    if len(text) > CLUTTER_MAX_CHARS:
+        return False
+    return _ANY_FURNITURE.fullmatch(text) is not None or is_nav_line(text)
+
+
+_RUN_BREAK = re.compile(
+    r"(?:\d+\s+)?(?:"
+    + "|".join(re.escape(phrase) for phrase in sorted(sig.RUN_BREAKS, key=len, reverse=True))
+    + r")\b[^.!?]{0,40}",
+    re.IGNORECASE,
+)
+RUN_BREAK_MAX_CHARS = 60
+
+
+def is_run_break(text: str) -> bool:
+    """A short line that opens related links, comments, a share bar or tags."""
+    return len(text) <= RUN_BREAK_MAX_CHARS and _RUN_BREAK.fullmatch(text) is not None
+
+
+def is_byline_label(text: str) -> bool:
+    """A byline label alone on its line ("Von", "Autor:"), the name on the next."""
+    return len(text) <= 24 and _LABEL_ALONE.fullmatch(text) is not None
+
+
+def is_name(text: str) -> bool:
+    """Capitalised words that could be one or a few people's names ("Heike Buchter")."""
+    return (
+        len(text) <= 80
+        and word_count(text) <= NAME_MAX_WORDS
+        and _NAME_ALONE.fullmatch(text) is not None
+    )
+
+
+def find_labelled_byline(text: str) -> str | None:
+    """The names after a byline label anywhere in a short line ("October 19, 2019 by IWB",
+    "Von Heike Buchter, Washington"), or None."""
+    if len(text) > 200:
+        return None
+    for match in _LABELLED_BYLINE.finditer(text):
+        start = match.start()
+        # The label starts the line or follows a separator, a date or a space.
+        if start == 0 or not text[start - 1].isalnum():
+            who = match["who"].strip(" ,.-")
+            if who and word_count(who) <= NAME_MAX_WORDS:
+                return who
+    return None
+
+
 def read_byline(text: str, evidence: Evidence) -> str | None:
     """The byline in "By Jonathan Marcus, BBC diplomatic correspondent", "" for an agency
     credit like "By RIA Novosti", None when the line is not a byline."""

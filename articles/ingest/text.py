@@ -26,12 +26,17 @@ from articles.ingest.article import (
     split_long_paragraph,
     take_dateline,
 )
-from articles.ingest.dates import find_dateline, find_publication_date, match_date_line
+from articles.ingest.dates import find_dateline, find_dates, find_publication_date, match_date_line
 from articles.ingest.lines import (
     Evidence,
     Line,
+    find_labelled_byline,
+    is_byline_label,
+    is_furniture,
     is_headline_like,
     is_label,
+    is_name,
+    is_run_break,
     is_section_name,
     lookup_host,
     lookup_source,
@@ -84,6 +89,7 @@ ATTRIBUTION_MAX_WORDS = 8
 _WORD = re.compile(r"\w+")
 _BULLET = re.compile(r"[-*•·–—]\s+\S")
 _NOT_WORDS = re.compile(r"[\W_]+")
+_BYLINE_START = re.compile(r"(?:By|BY|by)\s")
 
 
 def cut_footer(lines: list[Line], evidence: Evidence) -> list[Line]:
@@ -113,6 +119,207 @@ def trim_trailing_links(lines: list[Line]) -> list[Line]:
     while end > 0 and lines[end - 1].headline:
         end -= 1
     return lines[:end] if len(lines) - end >= 2 else lines
+
+
+# -- Finding the article in a page ------------------------------------------------------------
+
+RUN_MAX_GAP = 5  # lines between two paragraphs of one article: sub-heading, caption, share bar
+TITLE_WINDOW = 40  # lines above the article's text where its headline may sit
+HEADER_BELOW_TITLE = 12  # lines under the headline where its date and byline may sit
+NEAR_TITLE = 6  # a date or byline this close confirms a headline
+DATE_LINE_MAX = 120  # dates are read from short lines only: a paragraph's dates are news
+TITLE_MIN_CHARS = 10
+# How far to trust a headline by its score (see score_title).
+TITLE_SURE = 2.0
+TITLE_WEAK = 0.25
+DATE_START_MAX = 30  # a header date opens its line ("Last Updated: 18 March 2008")
+CREDIT_AFTER_TEXT = 3  # an agency's name alone this close under the text credits it
+
+
+@dataclass(frozen=True)
+class ArticleSpan:
+    """Where the article sits among a page's lines."""
+
+    start: int  # first line of its header (headline, or the furniture right above it)
+    title_index: int | None
+    title_score: float
+    body_first: int  # first paragraph of the longest run of sentence-like lines
+    end: int  # one past that run's last paragraph
+
+
+def is_paragraph_line(line: Line) -> bool:
+    return not line.headline and not is_furniture(line.text)
+
+
+def longest_run(lines: list[Line]) -> tuple[int, int]:
+    """The longest coherent run of sentence-like lines, by characters: (first, one past
+    last). Menus, related links and share bars between runs break them apart."""
+    best, best_size = (0, len(lines)), -1
+    start = last = end = None
+    size = 0
+    for index, line in enumerate(lines):
+        if is_run_break(line.text):
+            last = None  # what follows is related links, comments or a share bar
+            continue
+        if not is_paragraph_line(line):
+            continue
+        if last is not None and index - last - 1 <= RUN_MAX_GAP:
+            size += len(line.text)
+        else:
+            if start is not None and size > best_size:
+                best, best_size = (start, end + 1), size
+            start, size = index, len(line.text)
+        last = end = index
+    if start is not None and size > best_size:
+        best = (start, end + 1)
+    return best
+
+
+class PageLines:
+    """What a page's lines say about headline candidates, each fact computed once."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self.folded = [line.text.casefold() if len(line.text) <= 300 else "" for line in lines]
+        self.header_lines: dict[int, bool] = {}
+
+    def copies(self, index: int) -> int:
+        """Lines printing this line's text, itself included, whole or inside a page title
+        or breadcrumb ("Headline | Site"): a headline is often repeated so."""
+        wanted = self.folded[index]
+        if not wanted:
+            return 1
+        limit = len(wanted) + 100
+        return sum(1 for text in self.folded if wanted in text and len(text) <= limit)
+
+    def is_header_line(self, index: int) -> bool:
+        if index not in self.header_lines:
+            self.header_lines[index] = is_header_line(self.lines[index])
+        return self.header_lines[index]
+
+
+def is_title_candidate(line: Line) -> bool:
+    """Headline-shaped and not a menu, button, date, byline or outlet name."""
+    text = line.text
+    return (
+        line.headline
+        and line.words >= 2
+        and len(text) >= TITLE_MIN_CHARS
+        and not text.isupper()
+        and any(char.isalpha() for char in text)
+        and not is_furniture(text)
+        and not is_section_name(text)
+        and not is_label(text)
+        and match_date_line(text) is None
+        and not find_dates(text)
+        and find_labelled_byline(text) is None
+        and lookup_source(text) is None
+    )
+
+
+def header_date(text: str) -> date | None:
+    """The date a short line opens with ("Last Updated: 18 March 2008, 14:50"); a date
+    further along is a caption's or a paragraph's."""
+    if len(text) > DATE_LINE_MAX:
+        return None
+    found = find_dates(text)
+    return found[0][1] if found and found[0][0] <= DATE_START_MAX else None
+
+
+def is_header_line(line: Line) -> bool:
+    """A date or byline line, which marks a headline's neighbourhood."""
+    text = line.text
+    if len(text) > DATE_LINE_MAX:
+        return False
+    return bool(header_date(text) or find_labelled_byline(text) or is_byline_label(text))
+
+
+def is_repeated_menu(lines: list[Line], index: int) -> bool:
+    """The same line twice in a row is a menu or gallery label, not a headline."""
+    text = lines[index].text
+    return any(0 <= i < len(lines) and lines[i].text == text for i in (index - 1, index + 1))
+
+
+def score_title(page: PageLines, index: int, body_first: int, first: bool) -> float:
+    """How much the page says that a line is the article's headline: repeated in a page
+    title or breadcrumb, with a date or byline beside it, long, close to the text, or the
+    first headline of a page that opens with its article."""
+    lines = page.lines
+    score = min(lines[index].words, 12) * 0.15
+    if first and body_first <= HEADER_SCAN:
+        score += 1.0
+    if 2 <= page.copies(index) <= 4 and not is_repeated_menu(lines, index):
+        score += 2.0
+    near = range(max(0, index - 2), min(len(lines), index + NEAR_TITLE + 1))
+    if any(i != index and page.is_header_line(i) for i in near):
+        score += 1.5
+    score -= 0.03 * (body_first - index)
+    return score
+
+
+def locate_article(lines: list[Line]) -> ArticleSpan:
+    """The headline and the article's text among menus, banners, related links and footers."""
+    body_first, end = longest_run(lines)
+    page = PageLines(lines)
+    best, best_score = None, TITLE_WEAK
+    first = True
+    for index in range(max(0, body_first - TITLE_WINDOW), body_first):
+        if is_title_candidate(lines[index]):
+            score = score_title(page, index, body_first, first and index < HEADER_SCAN)
+            first = False
+            if score > best_score:
+                best, best_score = index, score
+    start = best if best is not None else body_first
+    while start > 0 and is_header_furniture(lines[start - 1]):
+        start -= 1
+    return ArticleSpan(start, best, best_score if best is not None else 0.0, body_first, end)
+
+
+def is_header_furniture(line: Line) -> bool:
+    """A line read_header classifies above a headline: masthead, date, byline, banner."""
+    text = line.text
+    return bool(
+        is_furniture(text)
+        or match_date_line(text)
+        or _BYLINE_START.match(text)
+        or (len(text) <= 60 and lookup_source(text))
+    )
+
+
+def find_header_date(lines: list[Line], span: ArticleSpan) -> tuple[date | None, float]:
+    """The date a short line opens with, under the headline (or just above it, or above
+    the text when there is no headline), and how far to trust it."""
+    for order, indexes in enumerate(header_ranges(span)):
+        for index in indexes:
+            found = header_date(lines[index].text)
+            if found:
+                near = span.title_index is not None and abs(index - span.title_index) <= NEAR_TITLE
+                return found, 0.8 if near and not order else 0.5
+    return None, 0.0
+
+
+def header_ranges(span: ArticleSpan) -> tuple[range, range]:
+    """Where a date or byline may sit: between the headline and the text (never inside
+    the text), then just above the headline."""
+    anchor = span.title_index if span.title_index is not None else span.body_first
+    below = range(anchor + 1, min(span.body_first, anchor + HEADER_BELOW_TITLE + 1))
+    return below, range(anchor - 1, max(-1, anchor - 4), -1)
+
+
+def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float]:
+    """A labelled byline ("Von Heike Buchter", "October 19, 2019 by IWB", or a label alone
+    above a name) under the headline or just above it; and how far to trust it."""
+    for indexes in header_ranges(span):
+        for index in indexes:
+            text = lines[index].text
+            who = find_labelled_byline(text)
+            if who and lookup_source(who) is None:  # "By RIA Novosti" is a credit
+                return who, 0.8
+            if is_byline_label(text) and index + 1 < len(lines):
+                following = lines[index + 1].text
+                if is_name(following):
+                    return following, 0.7
+    return "", 0.0
 
 
 # -- Header ---------------------------------------------------------------------------------
@@ -271,19 +478,60 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
     evidence = Evidence([], [], [])
     lines = unwrap_hard_wrapped(split_lines(text))
     lines = cut_footer(lines, evidence)
-    header = read_header(lines, evidence)
-    blocks = strip_clutter(lines[header.body_start :], evidence)
-    if not blocks and header.title:
+    span = locate_article(lines)
+    header = read_header(lines[span.start : span.end], evidence)
+    blocks = strip_clutter(lines[span.start + header.body_start : span.end], evidence)
+    see_credits_after(lines[span.end :], evidence)
+    fields: list[FieldEvidence] = []
+    title = header.title
+    if span.title_index is not None:
+        title = lines[span.title_index].text
+        fields.append(title_evidence(span))
+    if not blocks and title:
         # A headline alone is all the text there is: keep it as the body too.
-        blocks = [Block("p", header.title)]
+        blocks = [Block("p", title)]
+
+    byline = header.byline
+    if byline:
+        fields.append(FieldEvidence("byline", "a byline line in the header", 0.9))
+    else:
+        byline, confidence = find_header_byline(lines, span)
+        if byline:
+            fields.append(FieldEvidence("byline", "a name after a byline label", confidence))
+    header_date = None
+    if header.date_matches:
+        fields.append(FieldEvidence("published", "a date line in the header", 0.9))
+    else:
+        header_date, confidence = find_header_date(lines, span)
+        if header_date is not None:
+            fields.append(FieldEvidence("published", "a date near the headline", confidence))
     return assemble_article(
-        title=header.title,
+        title=title,
         blocks=blocks,
-        byline=header.byline,
+        byline=byline,
         evidence=evidence,
         date_matches=header.date_matches,
+        header_date=header_date,
+        fields=tuple(fields),
         encoding=encoding,
         kind="text",
         empty_message="No article text is left once navigation and other clutter are removed.",
         today=today,
     )
+
+
+def see_credits_after(lines: list[Line], evidence: Evidence) -> None:
+    """Record what the lines under the article say about its source: a copyright line
+    anywhere, an agency's name alone just under the text ("Interfax")."""
+    for index, line in enumerate(lines):
+        if evidence.see_site_line(line.text):
+            continue
+        if index < CREDIT_AFTER_TEXT and line.words <= 6:
+            credited = lookup_source(line.text)
+            if credited is not None:
+                evidence.credits.append(credited)
+
+
+def title_evidence(span: ArticleSpan) -> FieldEvidence:
+    confidence = 0.9 if span.title_score >= TITLE_SURE else 0.5
+    return FieldEvidence("title", "a headline-shaped line above the text", confidence)

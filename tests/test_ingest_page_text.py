@@ -1,0 +1,111 @@
+"""Text captures of whole web pages: the article is found among menus, banners, related
+links, comments and footers by general rules about the shape of its lines."""
+
+from datetime import date
+
+import pytest
+
+from articles.ingest import parse_capture
+from articles.ingest.dates import find_dates
+
+MENU = "\n".join(["Skip to content", "Home", "News", "Sport", "Sign Up", "WATCH LIVE", "Menu"])
+BODY = (
+    "Diplomats from both countries met again in Geneva on Tuesday to discuss the treaty.\n"
+    "The talks, which lasted six hours, ended without an agreement on the radar sites.\n"
+    "Officials said a further round would be held in the spring, after the elections.\n"
+)
+
+
+def parse(text: str):
+    return parse_capture(text.encode("utf-8"), "page.txt")
+
+
+def page(header: str, *, body: str = BODY, footer: str = "") -> str:
+    return f"{MENU}\n{header}\n{body}{footer}"
+
+
+def test_headline_under_a_menu_is_the_line_beside_the_date_not_the_first_line():
+    article = parse(page("Talks on the treaty end without agreement\n18 March 2008"))
+    assert article.title == "Talks on the treaty end without agreement"
+    assert article.published_date == date(2008, 3, 18)
+
+
+@pytest.mark.parametrize(
+    "printed, expected",
+    [
+        ("19. Oktober 2019, 19:08 Uhr", date(2019, 10, 19)),
+        ("Publié le 5 févr. 2019", date(2019, 2, 5)),
+        ("15 de octubre de 2019", date(2019, 10, 15)),
+        ("Oct. 9, 2019", date(2019, 10, 9)),
+        ("2019-10-19", date(2019, 10, 19)),
+        ("19.10.2019", date(2019, 10, 19)),
+        ("10/19/2019", date(2019, 10, 19)),
+    ],
+)
+def test_header_dates_are_read_in_common_formats_and_languages(printed, expected):
+    article = parse(page(f"Talks on the treaty end without agreement\n{printed}"))
+    assert article.published_date == expected
+
+
+@pytest.mark.parametrize("printed", ["3 hours ago", "vor 2 Stunden", "03/04/2019", "Mai 2019"])
+def test_relative_ambiguous_or_partial_dates_are_not_dates(printed):
+    article = parse(page(f"Talks on the treaty end without agreement\n{printed}"))
+    assert article.published_date is None
+    assert "date_unknown" in article.review_reasons
+
+
+def test_a_date_inside_a_caption_is_not_the_publication_date():
+    caption = "Delegates arrive at the conference centre in Geneva for talks (18 March 2008)"
+    article = parse(page(f"Talks on the treaty end without agreement\n{caption}"))
+    assert article.published_date is None
+
+
+def test_find_dates_reads_only_full_dates():
+    assert find_dates("Updated 19 октября 2019 г.") == [(8, date(2019, 10, 19))]
+    assert find_dates("Teil 3 von 2019") == []
+
+
+@pytest.mark.parametrize(
+    "lines, byline",
+    [
+        ("Von Heike Buchter", "Heike Buchter"),
+        ("ByJane Doe", "Jane Doe"),
+        ("Autor: Jean Dupont", "Jean Dupont"),
+        ("October 19, 2019 by Sam Lee", "Sam Lee"),
+        ("Von\nHeike Buchter", "Heike Buchter"),
+        ("Posted by Ana de la Cruz on October 3, 2019", "Ana de la Cruz"),
+    ],
+)
+def test_bylines_in_their_common_shapes(lines, byline):
+    article = parse(page(f"Talks on the treaty end without agreement\n{lines}"))
+    assert article.byline == byline
+    assert any(found.field == "byline" for found in article.evidence)
+
+
+def test_an_agency_after_by_is_a_credit_not_a_byline():
+    article = parse(page("Talks on the treaty end without agreement\nBy Reuters"))
+    assert article.byline == ""
+    assert article.source == "Reuters"
+
+
+def test_body_is_the_longest_run_of_sentences_without_menus_or_footers():
+    footer = (
+        "Related\nOther talks stall in Vienna\nSanctions debated again\n"
+        "We use cookies to improve your experience. By continuing you accept them.\n"
+        "© 2019 Example Media\n"
+    )
+    article = parse(page("Talks on the treaty end without agreement\n18 March 2008", footer=footer))
+    assert article.body.startswith("Diplomats from both countries")
+    assert article.body.endswith("after the elections.")
+    for clutter in ("Sign Up", "WATCH LIVE", "Other talks stall", "cookies"):
+        assert clutter not in article.body
+
+
+def test_a_confirmed_headline_is_trusted_and_an_unconfirmed_one_is_flagged():
+    sure = parse(page("Talks on the treaty end without agreement\n18 March 2008"))
+    assert "title_uncertain" not in sure.review_reasons
+    weak = parse(MENU + "\nGeneva talks resume\nPhoto gallery\n" + BODY)
+    assert weak.title == "Geneva talks resume"
+    assert "title_uncertain" in weak.review_reasons
+    title = next(found for found in weak.evidence if found.field == "title")
+    assert title.confidence < 0.6
