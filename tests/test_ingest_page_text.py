@@ -109,3 +109,23 @@ def test_a_confirmed_headline_is_trusted_and_an_unconfirmed_one_is_flagged():
     assert "title_uncertain" in weak.review_reasons
     title = next(found for found in weak.evidence if found.field == "title")
     assert title.confidence < 0.6
+
+
+def test_the_comment_section_is_never_the_article_even_when_longer():
+    comments = "Leave a Reply\n" + (
+        "Anna\nI disagree with every word of this piece, and I have said so many times before.\n"
+        * 6
+    )
+    article = parse(
+        page("Talks on the treaty end without agreement\n18 March 2008", footer=comments)
+    )
+    assert article.body.startswith("Diplomats from both countries")
+    assert "I disagree" not in article.body
+
+
+def test_a_page_captured_on_one_line_is_cut_where_its_elements_ran_together():
+    menu = "HomeNewsSportWeatherContactImpressum" * 20
+    glued = f"{menu}Talks on the treaty end without agreement{BODY.replace(chr(10), '')}" * 3
+    article = parse(glued)
+    assert "ImpressumHome" not in article.body
+    assert "Diplomats from both countries met again in Geneva" in article.body

@@ -210,9 +210,34 @@ def split_lines(text: str) -> list[Line]:
         if not words:
             blank = True
             continue
-        lines.append(Line.of(" ".join(words), blank, len(words)))
+        text = " ".join(words)
+        if len(text) >= GLUED_LINE_MIN:
+            pieces = split_glued(text)
+            if len(pieces) > 1:
+                lines.extend(Line.of(piece, blank) for piece in pieces)
+                blank = False
+                continue
+        lines.append(Line.of(text, blank, len(words)))
         blank = False
     return lines
+
+
+# A lower-case letter (or a sentence's end) run straight into a capital: where a page's
+# elements met when its line breaks were lost ("KontaktImpressum", "weiter.Der").
+_GLUE = re.compile(r"(?<=[a-zß-öø-ÿ][a-zß-öø-ÿ.!?)”\"])(?=[A-ZÀ-ÖØ-Þ])")
+GLUED_LINE_MIN = 1500
+GLUE_EVERY = 400  # a whole page on one line has a join at least this often
+
+
+def split_glued(text: str) -> list[str]:
+    """A whole page captured as one line, cut where its elements were run together; a
+    long line with few such joins (a real paragraph) is left whole."""
+    cuts = [match.start() for match in _GLUE.finditer(text)]
+    if len(cuts) * GLUE_EVERY < len(text):
+        return [text]
+    bounds = [0, *cuts, len(text)]
+    pieces = [text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [piece for piece in pieces if piece]
 
 
 def unwrap_hard_wrapped(lines: list[Line]) -> list[Line]:
@@ -274,7 +299,18 @@ _RUN_BREAK = re.compile(
     + r")\b[^.!?]{0,40}",
     re.IGNORECASE,
 )
+_PAGE_END = re.compile(
+    r"(?:\d+\s+|noch\s+)?(?:"
+    + "|".join(re.escape(phrase) for phrase in sorted(sig.PAGE_ENDS, key=len, reverse=True))
+    + r")\b[^.!?]{0,40}",
+    re.IGNORECASE,
+)
 RUN_BREAK_MAX_CHARS = 60
+
+
+def is_page_end(text: str) -> bool:
+    """A short line that opens the comment section ("7 Comments:", "Leave a Reply")."""
+    return len(text) <= RUN_BREAK_MAX_CHARS and _PAGE_END.fullmatch(text) is not None
 
 
 def is_run_break(text: str) -> bool:

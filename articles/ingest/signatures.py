@@ -329,6 +329,14 @@ CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
     ),
 )
 
+# Short lines that open a page's comment section: no article text comes after one.
+PAGE_ENDS: tuple[str, ...] = (
+    "comments", "leave a reply", "leave a comment", "kommentare", "kommentar verfassen",
+    "schreibe einen kommentar", "antworten abbrechen", "commentaires",
+    "laisser un commentaire", "comentarios", "commenti", "reacties", "noch keine kommentare",
+    "keine kommentare", "no comments", "diskussion",
+)  # fmt: skip
+
 # Short lines that open what follows an article's text: related links, comments, share
 # bars, newsletter prompts, tags. Matched case-insensitively at the start of a short line;
 # the article's text never runs past one.

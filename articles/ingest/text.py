@@ -36,6 +36,7 @@ from articles.ingest.lines import (
     is_headline_like,
     is_label,
     is_name,
+    is_page_end,
     is_run_break,
     is_section_name,
     lookup_host,
@@ -89,6 +90,7 @@ ATTRIBUTION_MAX_WORDS = 8
 _WORD = re.compile(r"\w+")
 _BULLET = re.compile(r"[-*•·–—]\s+\S")
 _NOT_WORDS = re.compile(r"[\W_]+")
+_LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not headlines
 _BYLINE_START = re.compile(r"(?:By|BY|by)\s")
 
 
@@ -126,13 +128,15 @@ def trim_trailing_links(lines: list[Line]) -> list[Line]:
 RUN_MAX_GAP = 5  # lines between two paragraphs of one article: sub-heading, caption, share bar
 TITLE_WINDOW = 40  # lines above the article's text where its headline may sit
 HEADER_BELOW_TITLE = 12  # lines under the headline where its date and byline may sit
+DATE_ABOVE = 15  # lines above the headline where its date may sit
 NEAR_TITLE = 6  # a date or byline this close confirms a headline
-DATE_LINE_MAX = 120  # dates are read from short lines only: a paragraph's dates are news
+DATE_LINE_MAX = 150  # dates are read from short lines only: a paragraph's dates are news
 TITLE_MIN_CHARS = 10
+PARAGRAPH_MIN_WORDS = 5
 # How far to trust a headline by its score (see score_title).
-TITLE_SURE = 2.0
+TITLE_SURE = 2.5
 TITLE_WEAK = 0.25
-DATE_START_MAX = 30  # a header date opens its line ("Last Updated: 18 March 2008")
+DATE_START_MAX = 40  # a header date opens its line ("Last Updated: 18 March 2008")
 CREDIT_AFTER_TEXT = 3  # an agency's name alone this close under the text credits it
 
 
@@ -148,7 +152,8 @@ class ArticleSpan:
 
 
 def is_paragraph_line(line: Line) -> bool:
-    return not line.headline and not is_furniture(line.text)
+    """A sentence-like line long enough to be article text ("Close this search box." is not)."""
+    return not line.headline and line.words >= PARAGRAPH_MIN_WORDS and not is_furniture(line.text)
 
 
 def longest_run(lines: list[Line]) -> tuple[int, int]:
@@ -159,7 +164,9 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
     size = 0
     for index, line in enumerate(lines):
         if is_run_break(line.text):
-            last = None  # what follows is related links, comments or a share bar
+            if start is not None and is_page_end(line.text):
+                break  # the comment section: readers' text, not the article's
+            last = None  # what follows is related links or a share bar
             continue
         if not is_paragraph_line(line):
             continue
@@ -209,6 +216,9 @@ def is_title_candidate(line: Line) -> bool:
         and any(char.isalpha() for char in text)
         and not is_furniture(text)
         and not is_section_name(text)
+        and not is_run_break(text)
+        and text[-1] not in _LINK_MARKS
+        and text[0] not in _LINK_MARKS
         and not is_label(text)
         and match_date_line(text) is None
         and not find_dates(text)
@@ -241,18 +251,20 @@ def is_repeated_menu(lines: list[Line], index: int) -> bool:
 
 
 def score_title(page: PageLines, index: int, body_first: int, first: bool) -> float:
-    """How much the page says that a line is the article's headline: repeated in a page
-    title or breadcrumb, with a date or byline beside it, long, close to the text, or the
-    first headline of a page that opens with its article."""
+    """How much the page says that a line is the article's headline: long, a date or
+    byline under it (or just above), repeated in a page title or breadcrumb, close to the
+    text, or the first headline of a page that opens with its article."""
     lines = page.lines
-    score = min(lines[index].words, 12) * 0.15
+    score = min(lines[index].words, 12) * 0.25
     if first and body_first <= HEADER_SCAN:
         score += 1.0
     if 2 <= page.copies(index) <= 4 and not is_repeated_menu(lines, index):
+        score += 1.0
+    below = range(index + 1, min(len(lines), index + NEAR_TITLE + 1))
+    if any(page.is_header_line(i) for i in below):
         score += 2.0
-    near = range(max(0, index - 2), min(len(lines), index + NEAR_TITLE + 1))
-    if any(i != index and page.is_header_line(i) for i in near):
-        score += 1.5
+    elif any(page.is_header_line(i) for i in range(max(0, index - 2), index)):
+        score += 1.0
     score -= 0.03 * (body_first - index)
     return score
 
@@ -287,23 +299,25 @@ def is_header_furniture(line: Line) -> bool:
 
 
 def find_header_date(lines: list[Line], span: ArticleSpan) -> tuple[date | None, float]:
-    """The date a short line opens with, under the headline (or just above it, or above
-    the text when there is no headline), and how far to trust it."""
-    for order, indexes in enumerate(header_ranges(span)):
+    """The date a short line opens with, under the headline (or above it, or above the
+    text when there is no headline), and how far to trust it: a date right under the
+    headline is the page's own; one further above may belong to something else."""
+    for order, indexes in enumerate(header_ranges(span, above=DATE_ABOVE)):
         for index in indexes:
             found = header_date(lines[index].text)
             if found:
-                near = span.title_index is not None and abs(index - span.title_index) <= NEAR_TITLE
-                return found, 0.8 if near and not order else 0.5
+                titled = span.title_index is not None
+                near = titled and abs(index - span.title_index) <= (NEAR_TITLE if not order else 3)
+                return found, 0.8 if near else 0.5
     return None, 0.0
 
 
-def header_ranges(span: ArticleSpan) -> tuple[range, range]:
+def header_ranges(span: ArticleSpan, above: int = 3) -> tuple[range, range]:
     """Where a date or byline may sit: between the headline and the text (never inside
-    the text), then just above the headline."""
+    the text), then above the headline, nearest first."""
     anchor = span.title_index if span.title_index is not None else span.body_first
     below = range(anchor + 1, min(span.body_first, anchor + HEADER_BELOW_TITLE + 1))
-    return below, range(anchor - 1, max(-1, anchor - 4), -1)
+    return below, range(anchor - 1, max(-1, anchor - above - 1), -1)
 
 
 def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float]:
