@@ -74,6 +74,9 @@ def test_find_dates_reads_only_full_dates():
         ("October 19, 2019 by Sam Lee", "Sam Lee"),
         ("Von\nHeike Buchter", "Heike Buchter"),
         ("Posted by Ana de la Cruz on October 3, 2019", "Ana de la Cruz"),
+        ("Jon Nitz am 24. Januar 2022 um 15:47", "Jon Nitz"),
+        ("1. Februar 2022, Daniel Dillenburg", "Daniel Dillenburg"),
+        ("Christoph von Ritter\n3. März 2022", "Christoph von Ritter"),
     ],
 )
 def test_bylines_in_their_common_shapes(lines, byline):
@@ -129,3 +132,14 @@ def test_a_page_captured_on_one_line_is_cut_where_its_elements_ran_together():
     article = parse(glued)
     assert "ImpressumHome" not in article.body
     assert "Diplomats from both countries met again in Geneva" in article.body
+
+
+def test_a_bare_name_under_the_headline_is_a_byline_flagged_for_review():
+    article = parse(page("Talks on the treaty end without agreement\nMaria Huber"))
+    assert article.byline == "Maria Huber"
+    assert "byline_uncertain" in article.review_reasons
+
+
+def test_tags_and_section_names_are_not_bylines():
+    article = parse(page("Talks on the treaty end without agreement\nPolitics, World\nTop News"))
+    assert article.byline == ""

@@ -339,8 +339,10 @@ def find_labelled_byline(text: str) -> str | None:
         return None
     for match in _LABELLED_BYLINE.finditer(text):
         start = match.start()
-        # The label starts the line or follows a separator, a date or a space.
-        if start == 0 or not text[start - 1].isalnum():
+        # The label starts the line or follows a separator or a date, never a word
+        # ("Christoph von Ritter" is a name, not a byline for "Ritter").
+        before = text[:start].rstrip()
+        if not before or not before[-1].isalpha():
             who = match["who"].strip(" ,.-")
             if who and word_count(who) <= NAME_MAX_WORDS:
                 return who

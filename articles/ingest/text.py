@@ -26,7 +26,13 @@ from articles.ingest.article import (
     split_long_paragraph,
     take_dateline,
 )
-from articles.ingest.dates import find_dateline, find_dates, find_publication_date, match_date_line
+from articles.ingest.dates import (
+    find_dateline,
+    find_dates,
+    find_publication_date,
+    match_date_line,
+    month_words,
+)
 from articles.ingest.lines import (
     Evidence,
     Line,
@@ -90,6 +96,11 @@ ATTRIBUTION_MAX_WORDS = 8
 _WORD = re.compile(r"\w+")
 _BULLET = re.compile(r"[-*•·–—]\s+\S")
 _NOT_WORDS = re.compile(r"[\W_]+")
+BARE_NAME_MAX_WORDS = 4
+_NAME_BEFORE_DATE = re.compile(
+    r"(?P<who>[^\d|·•,]{3,60}?)\s+(?:am|on|le|el|il|um|at|den|,|\||·|•|-|–)\s*\d"
+)
+_DATE_SEPARATORS = re.compile(r"\s*[|·•,]\s*|\s+[-–—]\s+")
 _LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not headlines
 _BYLINE_START = re.compile(r"(?:By|BY|by)\s")
 
@@ -321,9 +332,15 @@ def header_ranges(span: ArticleSpan, above: int = 3) -> tuple[range, range]:
 
 
 def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float]:
-    """A labelled byline ("Von Heike Buchter", "October 19, 2019 by IWB", or a label alone
-    above a name) under the headline or just above it; and how far to trust it."""
-    for indexes in header_ranges(span):
+    """The byline under the headline (past a standfirst, not into the text) or just above
+    it, and how far to trust it: a labelled one ("Von Heike Buchter", "October 19, 2019 by
+    IWB", a label alone above a name), a name beside the date ("Jon Nitz am 24. Januar
+    2022"), or a bare name beside the date or under the headline."""
+    below, above = header_ranges(span)
+    if span.title_index is not None:
+        below = byline_range(lines, span)
+    bare: tuple[str, float] = ("", 0.0)
+    for indexes in (below, above):
         for index in indexes:
             text = lines[index].text
             who = find_labelled_byline(text)
@@ -333,7 +350,65 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
                 following = lines[index + 1].text
                 if is_name(following):
                     return following, 0.7
-    return "", 0.0
+            if len(text) > DATE_LINE_MAX or bare[0]:
+                continue
+            dated = header_date(text) is not None
+            who = name_beside_date(text) if dated else ""
+            if who:
+                bare = (who, 0.6)
+            elif is_bare_name(text) and (
+                index == (span.title_index or 0) + 1 or beside_date(lines, index)
+            ):
+                bare = (text, 0.5)
+    return bare
+
+
+def byline_range(lines: list[Line], span: ArticleSpan) -> range:
+    """Under the headline, past a standfirst but not past the lead: bylines often follow
+    the standfirst."""
+    assert span.title_index is not None
+    stop = min(len(lines), span.title_index + HEADER_BELOW_TITLE + 1)
+    paragraphs = 0
+    for index in range(span.title_index + 1, stop):
+        if is_paragraph_line(lines[index]):
+            paragraphs += 1
+            if paragraphs == 2:
+                return range(span.title_index + 1, index)
+    return range(span.title_index + 1, stop)
+
+
+def beside_date(lines: list[Line], index: int) -> bool:
+    near = range(max(0, index - 2), min(len(lines), index + 3))
+    return any(i != index and header_date(lines[i].text) for i in near)
+
+
+def is_bare_name(text: str) -> bool:
+    """Two to four capitalised words alone on a line, none a menu word: a name."""
+    words = text.split()
+    return (
+        2 <= len(words) <= BARE_NAME_MAX_WORDS
+        and not text.isupper()
+        and words[0] not in sig.BYLINE_LABELS
+        and "," not in text
+        and not is_furniture(text)
+        and not is_run_break(text)
+        and lookup_source(text) is None
+        and is_name(text)
+        and not is_section_name(text)
+        and not any(word.casefold().strip(".") in month_words() for word in words)
+    )
+
+
+def name_beside_date(text: str) -> str:
+    """The name in "Jon Nitz am 24. Januar 2022" or "1. Februar 2022, Daniel Dillenburg"."""
+    match = _NAME_BEFORE_DATE.match(text)
+    if match and is_bare_name(match["who"]):
+        return match["who"]
+    for part in _DATE_SEPARATORS.split(text):
+        part = part.strip()
+        if part and not any(char.isdigit() for char in part) and is_bare_name(part):
+            return part
+    return ""
 
 
 # -- Header ---------------------------------------------------------------------------------
