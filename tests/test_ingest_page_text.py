@@ -143,3 +143,20 @@ def test_a_bare_name_under_the_headline_is_a_byline_flagged_for_review():
 def test_tags_and_section_names_are_not_bylines():
     article = parse(page("Talks on the treaty end without agreement\nPolitics, World\nTop News"))
     assert article.byline == ""
+
+
+def test_captions_between_the_headline_and_the_text_are_not_sub_headings():
+    header = (
+        "Talks on the treaty end without agreement\n18 March 2008\n"
+        "Delegates at the conference centre in Geneva\n© Photo Agency"
+    )
+    article = parse(page(header))
+    assert all(block.kind == "p" for block in article.blocks)
+    assert "Delegates at the conference" not in article.body
+
+
+def test_a_teaser_above_the_headline_does_not_hide_it():
+    teaser = "Read our special report on the arms race in Europe, updated every week."
+    article = parse(page(f"{teaser}\nTalks on the treaty end without agreement\n18 March 2008"))
+    assert article.title == "Talks on the treaty end without agreement"
+    assert article.body.startswith("Diplomats from both countries")

@@ -45,6 +45,7 @@ from articles.ingest.lines import (
     is_page_end,
     is_run_break,
     is_section_name,
+    last_mark,
     lookup_host,
     lookup_source,
     match_clutter,
@@ -137,12 +138,15 @@ def trim_trailing_links(lines: list[Line]) -> list[Line]:
 # -- Finding the article in a page ------------------------------------------------------------
 
 RUN_MAX_GAP = 5  # lines between two paragraphs of one article: sub-heading, caption, share bar
+TITLE_INSIDE_RUN = 4  # lines into the run where the headline may still sit
+INSIDE_RUN_PENALTY = 0.5
 TITLE_WINDOW = 40  # lines above the article's text where its headline may sit
 HEADER_BELOW_TITLE = 12  # lines under the headline where its date and byline may sit
 DATE_ABOVE = 15  # lines above the headline where its date may sit
 NEAR_TITLE = 6  # a date or byline this close confirms a headline
 DATE_LINE_MAX = 150  # dates are read from short lines only: a paragraph's dates are news
 TITLE_MIN_CHARS = 10
+TITLE_WORDS = 8
 PARAGRAPH_MIN_WORDS = 5
 # How far to trust a headline by its score (see score_title).
 TITLE_SURE = 2.5
@@ -190,7 +194,10 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
         last = end = index
     if start is not None and size > best_size:
         best = (start, end + 1)
-    return best
+    first, stop = best
+    while stop - 1 > first and last_mark(lines[stop - 1].text) == ":":
+        stop -= 1  # "Choose your access and read on:" introduces what is not there
+    return first, stop
 
 
 class PageLines:
@@ -266,7 +273,9 @@ def score_title(page: PageLines, index: int, body_first: int, first: bool) -> fl
     byline under it (or just above), repeated in a page title or breadcrumb, close to the
     text, or the first headline of a page that opens with its article."""
     lines = page.lines
-    score = min(lines[index].words, 12) * 0.25
+    words = lines[index].words
+    # Headlines run to a dozen words; a longer headline-shaped line is a standfirst.
+    score = min(words, TITLE_WORDS) * 0.25 - max(0, words - 2 * TITLE_WORDS) * 0.1
     if first and body_first <= HEADER_SCAN:
         score += 1.0
     if 2 <= page.copies(index) <= 4 and not is_repeated_menu(lines, index):
@@ -276,7 +285,7 @@ def score_title(page: PageLines, index: int, body_first: int, first: bool) -> fl
         score += 2.0
     elif any(page.is_header_line(i) for i in range(max(0, index - 2), index)):
         score += 1.0
-    score -= 0.03 * (body_first - index)
+    score -= 0.03 * abs(body_first - index)
     return score
 
 
@@ -286,12 +295,20 @@ def locate_article(lines: list[Line]) -> ArticleSpan:
     page = PageLines(lines)
     best, best_score = None, TITLE_WEAK
     first = True
-    for index in range(max(0, body_first - TITLE_WINDOW), body_first):
+    # A teaser or a notice just above the headline can open the run: look a few lines in.
+    inside = min(end, body_first + TITLE_INSIDE_RUN)
+    for index in range(max(0, body_first - TITLE_WINDOW), inside):
         if is_title_candidate(lines[index]):
             score = score_title(page, index, body_first, first and index < HEADER_SCAN)
+            if index > body_first:
+                score -= INSIDE_RUN_PENALTY
             first = False
             if score > best_score:
                 best, best_score = index, score
+    if best is not None and best > body_first:
+        body_first = next(
+            (i for i in range(best + 1, end) if is_paragraph_line(lines[i])), body_first
+        )
     start = best if best is not None else body_first
     while start > 0 and is_header_furniture(lines[start - 1]):
         start -= 1
@@ -569,7 +586,13 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
     lines = cut_footer(lines, evidence)
     span = locate_article(lines)
     header = read_header(lines[span.start : span.end], evidence)
-    blocks = strip_clutter(lines[span.start + header.body_start : span.end], evidence)
+    body_start = span.start + header.body_start
+    # Between the headline and the text only a standfirst is article text: captions,
+    # photo credits and share bars there are not sub-headings.
+    standfirst = [line for line in lines[body_start : span.body_first] if is_paragraph_line(line)]
+    blocks = strip_clutter(
+        standfirst + lines[max(body_start, span.body_first) : span.end], evidence
+    )
     see_credits_after(lines[span.end :], evidence)
     fields: list[FieldEvidence] = []
     title = header.title
