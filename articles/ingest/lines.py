@@ -41,7 +41,7 @@ class Evidence:
         """Record a source pattern, clutter or copyright line; True when it is not body."""
         if len(text) > CLUTTER_MAX_CHARS:
             return False  # page furniture is short
-        if not _ANY_FURNITURE.fullmatch(text):
+        if not _ANY_FURNITURE.fullmatch(text) and not has_keyword_clutter(text):
             return is_nav_line(text)  # one pass rules out every pattern at once
         pattern = match_source_pattern(text)
         if pattern is not None:
@@ -97,10 +97,15 @@ _COPYRIGHT = re.compile(_COPYRIGHT_PATTERN)
 _SOURCE_PATTERNS = [(re.compile(p.pattern), p) for p in sig.SOURCE_PATTERNS]
 _ANY_SOURCE_PATTERN = _any_of([p.pattern for p in sig.SOURCE_PATTERNS])
 _CLUTTER = [(re.compile(c.pattern), c) for c in sig.CLUTTER_PATTERNS]
-_ANY_CLUTTER = _any_of([c.pattern for c in sig.CLUTTER_PATTERNS])
+_ANY_CLUTTER = _any_of([c.pattern for c in sig.CLUTTER_PATTERNS if not c.keyword])
+_KEYWORD_CLUTTER = [re.compile(c.pattern) for c in sig.CLUTTER_PATTERNS if c.keyword]
+_CLUTTER_KEYWORDS = re.compile(
+    "|".join(re.escape(c.keyword) for c in sig.CLUTTER_PATTERNS if c.keyword) or "(?!)",
+    re.IGNORECASE,
+)
 _ANY_FURNITURE = _any_of(
     [p.pattern for p in sig.SOURCE_PATTERNS]
-    + [c.pattern for c in sig.CLUTTER_PATTERNS]
+    + [c.pattern for c in sig.CLUTTER_PATTERNS if not c.keyword]
     + [_COPYRIGHT_PATTERN]
 )
 _ANY_LABEL = _any_of([label.pattern for label in sig.LABEL_PATTERNS])
@@ -156,9 +161,18 @@ def is_section_name(text: str) -> bool:
 
 
 def match_clutter(text: str) -> sig.ClutterPattern | None:
-    if len(text) > CLUTTER_MAX_CHARS or not _ANY_CLUTTER.fullmatch(text):
+    if len(text) > CLUTTER_MAX_CHARS:
+        return None
+    if not _ANY_CLUTTER.fullmatch(text) and not has_keyword_clutter(text):
         return None
     return next((c for pattern, c in _CLUTTER if pattern.fullmatch(text)), None)
+
+
+def has_keyword_clutter(text: str) -> bool:
+    """A clutter line of the kind that is only tried on lines holding its keyword."""
+    if not _CLUTTER_KEYWORDS.search(text):
+        return False
+    return any(pattern.fullmatch(text) for pattern in _KEYWORD_CLUTTER)
 
 
 def match_source_pattern(text: str) -> sig.SourcePattern | None:
@@ -290,7 +304,9 @@ def is_furniture(text: str) -> bool:
     Unlike Evidence.see_site_line, records nothing."""
     if len(text) > CLUTTER_MAX_CHARS:
         return False
-    return _ANY_FURNITURE.fullmatch(text) is not None or is_nav_line(text)
+    return (
+        _ANY_FURNITURE.fullmatch(text) is not None or has_keyword_clutter(text) or is_nav_line(text)
+    )
 
 
 _RUN_BREAK = re.compile(

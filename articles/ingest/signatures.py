@@ -275,6 +275,9 @@ class ClutterPattern:
     pattern: str
     footer: bool = False
     hint_kind: str | None = None
+    # A word the line must contain (lower case) before the pattern is tried: keeps
+    # patterns that look through a whole line from slowing down every line.
+    keyword: str = ""
 
 
 CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
@@ -321,11 +324,13 @@ CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
     ClutterPattern(
         r".{0,200}\b(?:[Ww]e use|uses|[Vv]erwende[nt]|[Nn]utz(?:en|t)|[Ee]insatz von|"
         r"utilis(?:e|ons|ent)|usamos|utilizamos|utilizza|gebruik(?:t|en))\b.{0,80}\b"
-        r"[Cc]ookies?\b.{0,300}"
+        r"[Cc]ookies?\b.{0,300}",
+        keyword="cookie",
     ),
     ClutterPattern(
         r".{0,200}\b[Cc]ookies?\b.{0,120}\b(?:accept|akzeptier|zustimm|[Ee]inwillig|"
-        r"consent|[Dd]atenschutz|privacy|accepte|aceptar?|acconsent).{0,300}"
+        r"consent|[Dd]atenschutz|privacy|accepte|aceptar?|acconsent).{0,300}",
+        keyword="cookie",
     ),
 )
 

@@ -278,6 +278,8 @@ def score_title(page: PageLines, index: int, body_first: int, first: bool) -> fl
     score = min(words, TITLE_WORDS) * 0.25 - max(0, words - 2 * TITLE_WORDS) * 0.1
     if first and body_first <= HEADER_SCAN:
         score += 1.0
+    if lines[index].text[0].islower():
+        score -= 1.0  # the rest of a wrapped sentence, or a button's label
     if 2 <= page.copies(index) <= 4 and not is_repeated_menu(lines, index):
         score += 1.0
     below = range(index + 1, min(len(lines), index + NEAR_TITLE + 1))
