@@ -160,3 +160,9 @@ def test_a_teaser_above_the_headline_does_not_hide_it():
     article = parse(page(f"{teaser}\nTalks on the treaty end without agreement\n18 March 2008"))
     assert article.title == "Talks on the treaty end without agreement"
     assert article.body.startswith("Diplomats from both countries")
+
+
+def test_two_different_dates_under_the_headline_leave_the_date_unknown_and_say_why():
+    article = parse(page("Talks on the treaty end without agreement\n18 March 2008\n2 May 2009"))
+    assert article.published_date is None
+    assert "date_conflicting" in article.review_reasons

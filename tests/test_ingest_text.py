@@ -232,6 +232,7 @@ def test_every_review_reason_has_a_human_label():
         "date_implausible",
         "title_uncertain",
         "date_uncertain",
+        "date_conflicting",
         "byline_uncertain",
     }
     assert all(label[0].isupper() for label in REVIEW_REASONS.values())

@@ -180,6 +180,7 @@ def assemble_article(
     kind: str,
     empty_message: str,
     header_date: date | None = None,
+    date_reasons: tuple[str, ...] = (),
     fields: tuple[FieldEvidence, ...] = (),
     today: date | None = None,
 ) -> ParsedArticle:
@@ -219,7 +220,7 @@ def assemble_article(
         blocks=tuple(blocks),
         review_reasons=review_reasons_for(
             title_derived=title_derived,
-            date_reasons=published.reasons,
+            date_reasons=published.reasons + date_reasons,
             source=source,
             encoding=encoding,
             weak=tuple(f.field for f in fields if f.confidence < WEAK_CONFIDENCE),

@@ -18,6 +18,7 @@ REVIEW_REASONS: dict[str, str] = {
     "encoding_fallback": "Not UTF-8: decoded as Windows-1252 (or UTF-16 with a BOM)",
     "title_uncertain": "Title guessed from the page's layout, with little to confirm it",
     "date_uncertain": "Publication date found away from the headline and byline",
+    "date_conflicting": "Several different dates near the headline: none was taken",
     "byline_uncertain": "Byline guessed from a name near the headline",
 }
 

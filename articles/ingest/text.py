@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from articles.ingest import signatures as sig
 from articles.ingest.article import (
@@ -328,18 +329,32 @@ def is_header_furniture(line: Line) -> bool:
     )
 
 
-def find_header_date(lines: list[Line], span: ArticleSpan) -> tuple[date | None, float]:
+class HeaderDate(NamedTuple):
+    value: date | None
+    confidence: float
+    conflicting: bool = False
+
+
+def find_header_date(lines: list[Line], span: ArticleSpan) -> HeaderDate:
     """The date a short line opens with, under the headline (or above it, or above the
     text when there is no headline), and how far to trust it: a date right under the
-    headline is the page's own; one further above may belong to something else."""
+    headline is the page's own; one further above may belong to something else. Two
+    different dates there (published, updated, an event's) leave it unknown: a wrong
+    date is worse than none."""
+    found: list[tuple[int, int, date]] = []
     for order, indexes in enumerate(header_ranges(span, above=DATE_ABOVE)):
         for index in indexes:
-            found = header_date(lines[index].text)
-            if found:
-                titled = span.title_index is not None
-                near = titled and abs(index - span.title_index) <= (NEAR_TITLE if not order else 3)
-                return found, 0.8 if near else 0.5
-    return None, 0.0
+            value = header_date(lines[index].text)
+            if value:
+                found.append((order, index, value))
+    if not found:
+        return HeaderDate(None, 0.0)
+    if len({value for _, _, value in found}) > 1:
+        return HeaderDate(None, 0.0, conflicting=True)
+    order, index, value = found[0]
+    titled = span.title_index is not None
+    near = titled and abs(index - span.title_index) <= (NEAR_TITLE if not order else 3)
+    return HeaderDate(value, 0.8 if near else 0.5)
 
 
 def header_ranges(span: ArticleSpan, above: int = 3) -> tuple[range, range]:
@@ -612,20 +627,21 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
         byline, confidence = find_header_byline(lines, span)
         if byline:
             fields.append(FieldEvidence("byline", "a name after a byline label", confidence))
-    header_date = None
-    if header.date_matches:
+    near_date = find_header_date(lines, span)
+    date_matches = [] if near_date.conflicting else header.date_matches
+    if date_matches:
         fields.append(FieldEvidence("published", "a date line in the header", 0.9))
-    else:
-        header_date, confidence = find_header_date(lines, span)
-        if header_date is not None:
-            fields.append(FieldEvidence("published", "a date near the headline", confidence))
+        near_date = HeaderDate(None, 0.0)
+    elif near_date.value is not None:
+        fields.append(FieldEvidence("published", "a date near the headline", near_date.confidence))
     return assemble_article(
         title=title,
         blocks=blocks,
         byline=byline,
         evidence=evidence,
-        date_matches=header.date_matches,
-        header_date=header_date,
+        date_matches=date_matches,
+        header_date=near_date.value,
+        date_reasons=("date_conflicting",) if near_date.conflicting else (),
         fields=tuple(fields),
         encoding=encoding,
         kind="text",
