@@ -313,6 +313,8 @@ class Article(models.Model):
             models.Index(
                 fields=["published_date", "published_at", "id"], name="article_date_order"
             ),
+            # Order of addition: the latest-additions feed reads its first rows.
+            models.Index(fields=["ingested_at", "id"], name="article_ingested_order"),
         ]
 
     def __str__(self) -> str:
