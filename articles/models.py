@@ -313,6 +313,8 @@ class Article(models.Model):
             models.Index(
                 fields=["published_date", "published_at", "id"], name="article_date_order"
             ),
+            # Order of addition: the latest-additions feed reads its first rows.
+            models.Index(fields=["ingested_at", "id"], name="article_ingested_order"),
         ]
 
     def __str__(self) -> str:
@@ -538,3 +540,23 @@ class ArticleRound(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} ({self.state}) in article {self.article_id}"
+
+
+class IndexTask(models.Model):
+    """Index work for an article, written in the same transaction as the change it follows
+    and deleted once the index has it: after a crash, what the index still lacks is here."""
+
+    class Action(models.TextChoices):
+        UPDATE = "update", "Index the article"
+        REMOVE = "remove", "Remove it from the index"
+
+    # Not a foreign key: a removal outlives its article.
+    article_id = models.BigIntegerField(db_index=True)
+    action = models.CharField(max_length=6, choices=Action.choices, default=Action.UPDATE)
+    queued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} article {self.article_id}"
