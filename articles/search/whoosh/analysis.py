@@ -26,6 +26,7 @@ from articles.search.limits import (
     MAX_EXPANDING_TERMS,
     MAX_WILDCARDS_PER_WORD,
     MIN_FUZZY_PREFIX,
+    Deadline,
     QueryError,
     QueryTooCostly,
 )
@@ -262,3 +263,54 @@ def _positive_terms(parsed: wq.Query) -> QueryTerms:
 
     walk(parsed)
     return QueryTerms(frozenset(terms), tuple(p for p in prefixes if p))
+
+
+OPERATORS = {"AND", "OR", "NOT", "TO"}
+
+
+# Unknown words respelled in one query: each costs a walk of the index's word list.
+MAX_RESPELLED = 5
+
+
+def respell(reader, fieldname: str, text: str) -> str | None:
+    """`text` with each word the index does not know replaced by its closest known word,
+    or None when none was replaced. Stops quietly at the time budget."""
+    corrector = reader.corrector(fieldname)
+    changed, tried = [], []
+    deadline = Deadline()
+
+    def respell_word(match: re.Match) -> str:
+        word = match.group()
+        if word in OPERATORS or not word.isalpha() or len(word) < 3:
+            return word
+        if (stem := analyse(word)) is None or reader.doc_frequency(fieldname, stem):
+            return word
+        if len(tried) == MAX_RESPELLED:
+            return word
+        tried.append(word)
+        if deadline.passed():
+            return word
+        candidates = corrector.suggest(
+            word.lower(), limit=8, maxdist=MAX_EDIT_DISTANCE, prefix=MIN_FUZZY_PREFIX
+        )
+        if not candidates:
+            return word
+        best = min(candidates, key=lambda c: (edit_distance(word.lower(), c), -len(c)))
+        changed.append(best)
+        return best
+
+    respelled = re.sub(r"(?<![:\w])\w+", respell_word, text)
+    return respelled if changed else None
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance, for ranking spelling candidates."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
+        previous = current
+    return previous[-1]
