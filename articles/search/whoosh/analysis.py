@@ -17,7 +17,6 @@ from whoosh.analysis import (
     StemFilter,
     StopFilter,
 )
-from whoosh.fields import ID, TEXT, Schema
 from whoosh.lang.porter import stem
 from whoosh.qparser import FuzzyTermPlugin, MultifieldPlugin, QueryParser
 
@@ -195,19 +194,6 @@ class ArchiveQueryParser(QueryParser):
 
 
 # A schema with the index's searchable fields, to read queries the way the index does.
-_QUERY_SCHEMA = Schema(
-    text=TEXT(analyzer=ANALYZER, phrase=True),
-    title=TEXT(analyzer=ANALYZER, phrase=True),
-    source=TEXT(analyzer=ANALYZER, phrase=True),
-    byline=TEXT(analyzer=ANALYZER, phrase=True),
-    dateline=TEXT(analyzer=ANALYZER, phrase=True),
-    source_exact=ID(),
-)
-
-
-_QUERY_PARSER = ArchiveQueryParser(_QUERY_SCHEMA)
-
-
 @dataclass(frozen=True)
 class QueryTerms:
     """What a query looks for, as plain values: analysed words, and the lower-cased
@@ -217,11 +203,11 @@ class QueryTerms:
     prefixes: tuple[str, ...] = ()
 
 
-def read_query(text: str) -> QueryTerms:
+def read_query(parser: QueryParser, text: str) -> QueryTerms:
     """The words a query looks for; raises QueryError when it cannot be read, has nothing to
     search for, or is over the cost limits."""
     try:
-        parsed = _QUERY_PARSER.parse(text)
+        parsed = parser.parse(text)
     except QueryError:
         raise
     except Exception as error:  # Whoosh's parser raises assorted errors on odd input

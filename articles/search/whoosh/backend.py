@@ -20,6 +20,7 @@ import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -30,13 +31,13 @@ from haystack.exceptions import SearchBackendError
 from haystack.fields import FacetField
 from haystack.utils import get_identifier
 from whoosh import query as wq
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.formats import Positions
 from whoosh.index import LockError
 from whoosh.writing import SegmentWriter
 
 from articles.search.limits import Deadline
-from articles.search.whoosh import engine, internals
+from articles.search.whoosh import analysis, engine, internals
 from articles.search.whoosh.analysis import ANALYZER, ArchiveQueryParser, index_terms, respell
 
 logger = logging.getLogger(__name__)
@@ -134,33 +135,53 @@ SEGMENT_DOCS = 10_000
 _thread_lock = threading.Lock()
 
 
+def archive_schema(fields) -> tuple[str, Schema]:
+    """The index's schema from the Haystack index's fields: Haystack's own, except that
+    facets are stored untokenised, sort keys are 64-bit and text fields use the archive's
+    analyzer. The one place the schema is decided; query reading uses it too."""
+    content_field_name, schema = WhooshSearchBackend.build_schema(None, fields)
+    for field in fields.values():
+        name = field.index_fieldname
+        if isinstance(field, FacetField) and field.is_multivalued:
+            schema.remove(name)
+            schema.add(name, KEYWORD(stored=True, commas=True, lowercase=False))
+        elif isinstance(field, FacetField):
+            schema.remove(name)
+            schema.add(name, ID(stored=True, sortable=True))
+        elif name in SORT_FIELDS:
+            schema.remove(name)
+            schema.add(name, NUMERIC(numtype=int, bits=64, sortable=True))
+        elif field.field_type == "string" and field.indexed:
+            schema.remove(name)
+            schema.add(
+                name,
+                ArchiveText(
+                    stored=field.stored and not field.document,
+                    analyzer=ANALYZER,
+                    field_boost=field.boost,
+                    spelling=field.document,
+                    phrase=True,
+                ),
+            )
+    return content_field_name, schema
+
+
+@lru_cache(maxsize=1)
+def _reading_parser() -> ArchiveQueryParser:
+    fields = connections["default"].get_unified_index().all_searchfields()
+    content_field_name, schema = archive_schema(fields)
+    return ArchiveQueryParser(schema, (content_field_name, "title"))
+
+
+def read_query(text: str) -> analysis.QueryTerms:
+    """What a user's query looks for (to highlight), read by the parser and schema the index
+    searches with; raises QueryError when it cannot be read or is over the cost limits."""
+    return analysis.read_query(_reading_parser(), text)
+
+
 class ArchiveWhooshBackend(WhooshSearchBackend):
     def build_schema(self, fields):
-        content_field_name, schema = super().build_schema(fields)
-        for field in fields.values():
-            name = field.index_fieldname
-            if isinstance(field, FacetField) and field.is_multivalued:
-                schema.remove(name)
-                schema.add(name, KEYWORD(stored=True, commas=True, lowercase=False))
-            elif isinstance(field, FacetField):
-                schema.remove(name)
-                schema.add(name, ID(stored=True, sortable=True))
-            elif name in SORT_FIELDS:
-                schema.remove(name)
-                schema.add(name, NUMERIC(numtype=int, bits=64, sortable=True))
-            elif field.field_type == "string" and field.indexed:
-                schema.remove(name)
-                schema.add(
-                    name,
-                    ArchiveText(
-                        stored=field.stored and not field.document,
-                        analyzer=ANALYZER,
-                        field_boost=field.boost,
-                        spelling=field.document,
-                        phrase=True,
-                    ),
-                )
-        return content_field_name, schema
+        return archive_schema(fields)
 
     def setup(self):
         super().setup()
