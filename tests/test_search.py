@@ -12,7 +12,7 @@ from articles.models import Article
 from articles.search.highlight import highlight, matcher_for
 from articles.search.query import Criteria, clean_query
 from articles.search.service import run_search
-from articles.search.whoosh.analysis import read_query
+from articles.search.whoosh.backend import read_query
 from tests.conftest import make_article, make_source
 
 pytestmark = pytest.mark.django_db
