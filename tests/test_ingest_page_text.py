@@ -166,3 +166,18 @@ def test_two_different_dates_under_the_headline_leave_the_date_unknown_and_say_w
     article = parse(page("Talks on the treaty end without agreement\n18 March 2008\n2 May 2009"))
     assert article.published_date is None
     assert "date_conflicting" in article.review_reasons
+
+
+def test_a_picture_caption_above_its_credit_is_not_the_headline():
+    header = (
+        "Talks on the treaty end without agreement\n18 March 2008\n"
+        "Delegates arrive for the second day of talks in Geneva\nAPA/Georg Hochmuth"
+    )
+    article = parse(page(header))
+    assert article.title == "Talks on the treaty end without agreement"
+    assert "Hochmuth" not in article.body
+
+
+def test_a_breadcrumb_with_slashes_is_navigation():
+    article = parse(page("Home / Essays / 2017 / Talks\nTalks on the treaty end\n18 March 2008"))
+    assert article.title == "Talks on the treaty end"

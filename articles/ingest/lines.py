@@ -299,6 +299,13 @@ _NAME_ALONE = re.compile(_NAMES)
 NAME_MAX_WORDS = 12
 
 
+_PHOTO_CREDIT = _any_of(list(sig.PHOTO_CREDITS))
+
+
+def is_photo_credit(text: str) -> bool:
+    return len(text) <= CLUTTER_MAX_CHARS and _PHOTO_CREDIT.fullmatch(text) is not None
+
+
 def is_furniture(text: str) -> bool:
     """A menu, banner, source line or copyright line: never a headline or article text.
     Unlike Evidence.see_site_line, records nothing."""

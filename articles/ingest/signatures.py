@@ -335,6 +335,15 @@ CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
     ),
 )
 
+# Photo credits under a picture: "Foto: Nick Fedirko/Shutterstock", "APA/Georg Hochmuth",
+# "© Oli Scarff/Getty Images". The line above one is the picture's caption.
+PHOTO_CREDITS: tuple[str, ...] = (
+    r"(?:Fotos?|Photos?|Bild(?:er)?|Bildquelle|Image|Credit|Crédit)\s*:\s*.{1,80}",
+    r"(?:©|\(c\)|Foto:?)\s*[^\W\d_].{0,80}",
+    r"[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,2} ?/ ?[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3}",
+)
+CLUTTER_PATTERNS = (*CLUTTER_PATTERNS, *(ClutterPattern(credit) for credit in PHOTO_CREDITS))
+
 # Short lines that open a page's comment section: no article text comes after one.
 PAGE_ENDS: tuple[str, ...] = (
     "comments", "leave a reply", "leave a comment", "kommentare", "kommentar verfassen",
@@ -382,7 +391,7 @@ _NAV_WORDS_TEXT = (
 NAV_WORDS: frozenset[str] = frozenset(word.casefold() for word in _NAV_WORDS_TEXT.split())
 
 # Separators that make a line a breadcrumb or menu ("Home > World > Europe").
-NAV_SEPARATORS: tuple[str, ...] = (" > ", " » ", " | ", " · ", " • ")
+NAV_SEPARATORS: tuple[str, ...] = (" > ", " » ", " | ", " · ", " • ", " / ")
 
 
 @dataclass(frozen=True)

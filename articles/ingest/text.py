@@ -44,6 +44,7 @@ from articles.ingest.lines import (
     is_label,
     is_name,
     is_page_end,
+    is_photo_credit,
     is_run_break,
     is_section_name,
     last_mark,
@@ -148,6 +149,10 @@ NEAR_TITLE = 6  # a date or byline this close confirms a headline
 DATE_LINE_MAX = 150  # dates are read from short lines only: a paragraph's dates are news
 TITLE_MIN_CHARS = 10
 TITLE_WORDS = 8
+# What confirms a headline, in the units of score_title (a quarter point per word).
+REPEATED_BONUS = 0.5  # printed again in a page title, breadcrumb or list of posts
+HEADER_BELOW_BONUS = 1.5  # a date or byline under it
+HEADER_ABOVE_BONUS = 1.0  # ... or just above it
 PARAGRAPH_MIN_WORDS = 5
 # How far to trust a headline by its score (see score_title).
 TITLE_SURE = 2.5
@@ -232,12 +237,12 @@ def is_title_candidate(line: Line) -> bool:
         and line.words >= 2
         and len(text) >= TITLE_MIN_CHARS
         and not text.isupper()
-        and any(char.isalpha() for char in text)
-        and not is_furniture(text)
-        and not is_section_name(text)
-        and not is_run_break(text)
         and text[-1] not in _LINK_MARKS
         and text[0] not in _LINK_MARKS
+        and any(char.isalpha() for char in text)
+        and not is_section_name(text)
+        and not is_furniture(text)
+        and not is_run_break(text)
         and not is_label(text)
         and match_date_line(text) is None
         and not find_dates(text)
@@ -274,6 +279,8 @@ def score_title(page: PageLines, index: int, body_first: int, first: bool) -> fl
     byline under it (or just above), repeated in a page title or breadcrumb, close to the
     text, or the first headline of a page that opens with its article."""
     lines = page.lines
+    if index + 1 < len(lines) and is_photo_credit(lines[index + 1].text):
+        return 0.0  # a picture's caption
     words = lines[index].words
     # Headlines run to a dozen words; a longer headline-shaped line is a standfirst.
     score = min(words, TITLE_WORDS) * 0.25 - max(0, words - 2 * TITLE_WORDS) * 0.1
@@ -282,12 +289,12 @@ def score_title(page: PageLines, index: int, body_first: int, first: bool) -> fl
     if lines[index].text[0].islower():
         score -= 1.0  # the rest of a wrapped sentence, or a button's label
     if 2 <= page.copies(index) <= 4 and not is_repeated_menu(lines, index):
-        score += 1.0
+        score += REPEATED_BONUS
     below = range(index + 1, min(len(lines), index + NEAR_TITLE + 1))
     if any(page.is_header_line(i) for i in below):
-        score += 2.0
+        score += HEADER_BELOW_BONUS
     elif any(page.is_header_line(i) for i in range(max(0, index - 2), index)):
-        score += 1.0
+        score += HEADER_ABOVE_BONUS
     score -= 0.03 * abs(body_first - index)
     return score
 
