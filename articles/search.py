@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
 
-from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from haystack import connections
@@ -29,13 +28,13 @@ from whoosh.fields import ID, TEXT, Schema
 from articles.enrich import republished_map
 from articles.forms import MAX_QUERY_LENGTH
 from articles.models import Article, Person, TalksRound, Topic
+from articles.related import RelatedArticle, related_articles
 from articles.vocabulary import SPELLING_VARIANTS, spelling_alternatives
 from articles.whoosh_backend import ANALYZER, ArchiveQueryParser, ArchiveWhooshBackend
 
 logger = logging.getLogger(__name__)
 
 SNIPPET_FRAGMENTS = 3
-MORE_LIKE_THIS_SECONDS = 600
 MORE_LIKE_THIS_CHARS = 2500
 FRAGMENT_CHARS = 220
 WORD_RE = re.compile(r"\w+", re.UNICODE)
@@ -558,25 +557,9 @@ def matching_articles(criteria: Criteria, *, limit: int | None = None) -> Iterat
         yield from (articles[pk] for pk in chunk if pk in articles)
 
 
-def more_like_this(article: Article, *, limit: int = 5) -> list[Article]:
-    """Articles whose words resemble this one's, other sources first.
-
-    Finding them weighs every word of the article against the index, so the answer is kept
-    for a while: related reading does not need to be to the second.
-    """
-    key = f"more-like-this:{article.pk}:{article.updated_at.timestamp()}:{limit}"
-    pks = cache.get(key)
-    if pks is None:
-        try:
-            pks = _similar_pks(article, limit * 3)
-        except Exception:  # related articles are a nicety; never fail the article page
-            logger.exception("More like this failed for article %s", article.pk)
-            return []
-        cache.set(key, pks, MORE_LIKE_THIS_SECONDS)
-    found = Article.objects.published().in_bulk(pks)
-    ranked = [found[pk] for pk in pks if pk in found and pk != article.pk]
-    ranked.sort(key=lambda other: bool(article.source_id) and other.source_id == article.source_id)
-    return ranked[:limit]
+def more_like_this(article: Article, *, limit: int = 5) -> list[RelatedArticle]:
+    """Related coverage: other outlets' reports of the same event, then the rest."""
+    return related_articles(article, limit=limit, similar_pks=_similar_pks)
 
 
 def _similar_pks(article: Article, count: int) -> list[int]:

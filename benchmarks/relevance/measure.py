@@ -171,7 +171,9 @@ def copies_of(name: str) -> set[str]:
 # -- Related coverage --------------------------------------------------------------------------
 
 
-def related_recall(archive: Archive, ranked_for: Callable[[str], list[str]]) -> tuple[int, int]:
+def related_recall(
+    archive: Archive, ranked_for: Callable[[str], list[str]], *, verbose: bool = False
+) -> tuple[int, int]:
     """(other outlets' reports of the same event among the first five, all of them), over
     every judged article whose event has another report."""
     found = wanted = 0
@@ -180,17 +182,37 @@ def related_recall(archive: Archive, ranked_for: Callable[[str], list[str]]) -> 
             relevant = set(members) - {name} - copies_of(name)
             if not relevant:
                 continue
-            found += hits_at(ranked_for(name), relevant, RELATED_K)
+            ranked = ranked_for(name)
+            found += hits_at(ranked, relevant, RELATED_K)
             wanted += len(relevant)
+            if verbose and (missed := relevant - set(ranked[:RELATED_K])):
+                log(f"{name}: missed {sorted(missed)}; listed {ranked[:RELATED_K]}")
     return found, wanted
 
 
-def archive_related(archive: Archive, function) -> Callable[[str], list[str]]:
+def archive_related(archive: Archive) -> Callable[[str], list[str]]:
+    """The article page's related list (a row's copies are one row)."""
     from articles.models import Article
+    from articles.search import more_like_this
 
     def ranked(name: str) -> list[str]:
         article = Article.objects.get(pk=archive.pks[name])
-        return [archive.names[other.pk] for other in function(article, limit=RELATED_K)]
+        rows = more_like_this(article, limit=RELATED_K)
+        return [archive.names[row.article.pk] for row in rows]
+
+    return ranked
+
+
+def engine_similar(archive: Archive) -> Callable[[str], list[str]]:
+    """The index's own more-like-this (Whoosh's key terms), which the page used alone."""
+    from articles.models import Article
+    from articles.search import _similar_pks
+
+    def ranked(name: str) -> list[str]:
+        article = Article.objects.get(pk=archive.pks[name])
+        skip = {name, *copies_of(name)}
+        names = [archive.names[pk] for pk in _similar_pks(article, RELATED_K * 3)]
+        return [other for other in names if other not in skip][:RELATED_K]
 
     return ranked
 
@@ -233,6 +255,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--noise", type=int, default=1000, help="Generated captures loaded around the set."
     )
+    parser.add_argument("--verbose", action="store_true", help="Log what each list missed.")
     parser.add_argument("--seed", type=int, default=20080318, help="For the sampled phrases.")
     args = parser.parse_args(argv)
     data_dir = sandbox.fresh_data_dir("archive-relevance-")
@@ -246,8 +269,6 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def report(archive: Archive, args: argparse.Namespace) -> None:
-    from articles import search
-
     baseline = TfidfBaseline(archive.texts)
     judged = sum(1 for name in archive.pks if not name.startswith("noise-"))
     print(
@@ -260,13 +281,18 @@ def report(archive: Archive, args: argparse.Namespace) -> None:
     print("|---|---|---|")
 
     log("related coverage")
-    ours = related_recall(archive, archive_related(archive, search.more_like_this))
+    ours = related_recall(archive, archive_related(archive), verbose=args.verbose)
+    engine = related_recall(archive, engine_similar(archive))
     base = related_recall(
         archive, lambda name: baseline.similar(name, skip=copies_of(name))[:RELATED_K]
     )
     print(
         f"| related coverage: recall at {RELATED_K}, other outlets' reports of the same event "
         f"| {_share(*ours)} | {_share(*base)} |"
+    )
+    print(
+        f"| the same with the index's more-like-this alone (before related coverage) "
+        f"| {_share(*engine)} | |"
     )
 
     log("queries")
