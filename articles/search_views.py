@@ -16,6 +16,7 @@ from django.utils.html import escape
 
 from articles.export import EXPORT_FIELDS, article_record, csv_row
 from articles.forms import SearchForm
+from articles.quotation_search import quotations_saying
 from articles.search import (
     Criteria,
     IndexUnavailable,
@@ -115,6 +116,7 @@ def search(request):
         raise Http404("There is no such page of results.") from error
     context.update(
         outcome=outcome,
+        quotations=quotations_saying(criteria) if page_number == 1 else [],
         page=page,
         criteria=criteria,
         active_filters=active_filters(request),
