@@ -9,7 +9,7 @@ SIZE ?= 10000
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run setup test lint format bench bench-quick bench-relevance clean
+.PHONY: run setup test lint format bench bench-quick bench-relevance eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,7 @@ setup: $(STAMP)
 run: setup
 	@echo "Serving Talks Archive on http://$(HOST):$(PORT)/"
 	$(BIN)/gunicorn archive.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--threads 4 --access-logfile - --forwarded-allow-ips 127.0.0.1
+		--threads 4 --timeout 30 --access-logfile - --forwarded-allow-ips 127.0.0.1
 
 ## test: ruff, then the whole test suite
 test: $(TEST_STAMP)
@@ -66,6 +66,11 @@ bench-quick: $(TEST_STAMP)
 ## beside a TF-IDF cosine baseline (under a minute)
 bench-relevance: $(TEST_STAMP)
 	$(BIN)/python benchmarks/relevance/measure.py
+
+## eval: score the ingester on the development set (../shared/devset) beside trafilatura,
+## through a real ingest and export; ARGS="--misses --by-language" for more
+eval: $(TEST_STAMP)
+	$(BIN)/python benchmarks/evaluate.py $(ARGS)
 
 clean:
 	rm -rf var/ staticfiles/ .pytest_cache/ .ruff_cache/

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 
 from articles.models import UNKNOWN_SOURCE, Source
+from articles.search.limits import MAX_QUERY_LENGTH
 
 SORTS = (("relevance", "Relevance"), ("newest", "Newest first"), ("oldest", "Oldest first"))
-MAX_QUERY_LENGTH = 500
 
 
 class SearchForm(forms.Form):

@@ -21,8 +21,8 @@ from haystack.exceptions import SearchBackendError
 from haystack.query import SearchQuerySet
 
 from articles.models import Article
-from articles.search_indexes import naive_utc
-from articles.whoosh_backend import ArchiveWhooshBackend
+from articles.search.indexes import naive_utc
+from articles.search.whoosh.backend import ArchiveWhooshBackend
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 500

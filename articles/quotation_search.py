@@ -16,7 +16,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Person, Quotation
-from articles.search import Criteria, build_queryset, clean_query
+from articles.search.limits import SearchTimedOut
+from articles.search.query import Criteria, build_queryset, clean_query
 from articles.vocabulary import exact_words
 
 # Articles of the search whose quotations are read, in rank order.
@@ -79,7 +80,10 @@ def quotations_saying(criteria: Criteria) -> list[SpeakerSayings]:
     if not phrases:
         return []
     sqs, _ = build_queryset(criteria, clean_query(criteria.q))
-    pks = [int(pk) for pk in sqs.values_list("pk", flat=True)[:ARTICLES_READ]]
+    try:
+        pks = [int(pk) for pk in sqs.values_list("pk", flat=True)[:ARTICLES_READ]]
+    except SearchTimedOut:  # the results were found in time; this box is a nicety
+        return []
     rows = (
         Quotation.objects.filter(article_id__in=pks)
         .select_related("person", "article__source")

@@ -22,7 +22,8 @@ from haystack import connections
 
 from articles.enrich import republished_map
 from articles.models import Article, ArticlePerson, ArticleRound
-from articles.whoosh_backend import ArchiveWhooshBackend, index_terms
+from articles.search.whoosh.analysis import index_terms
+from articles.search.whoosh.backend import ArchiveWhooshBackend
 
 logger = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
-"""Search pages: the results page, its exports and its feed. Thin: forms validate, `search`
-does the work."""
+"""Search pages: the results page, its exports and its feed. Thin: forms validate,
+`search.service` does the work."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from django.utils.html import escape
 from articles.export import EXPORT_FIELDS, article_record, csv_row
 from articles.forms import SearchForm
 from articles.quotation_search import quotations_saying
-from articles.search import (
-    Criteria,
+from articles.search.limits import QueryError, SearchTimedOut, search_limits
+from articles.search.query import Criteria
+from articles.search.service import (
     IndexUnavailable,
-    QueryError,
     matching_articles,
     month_label,
     run_search,
@@ -95,7 +95,7 @@ def active_filters(request) -> list[tuple[str, str]]:
 
 def search(request):
     form, criteria = _criteria(request)
-    context = {"form": form, "query_string": request.GET.urlencode()}
+    context = {"form": form, "query_string": request.GET.urlencode(), "limits": search_limits()}
     if criteria is None:
         status = 400 if request.GET else 200
         return render(request, "search/search.html", context, status=status)
@@ -109,6 +109,9 @@ def search(request):
         response = render(request, "search/index_building.html", context, status=503)
         response["Retry-After"] = "30"
         return response
+    except SearchTimedOut as error:
+        context.update(criteria=criteria, timed_out=error)
+        return render(request, "search/search.html", context, status=503)
     paginator = Paginator(range(outcome.hits), PER_PAGE, allow_empty_first_page=True)
     try:
         page = paginator.page(page_number)
@@ -131,7 +134,7 @@ def _export_articles(request):
         raise Http404("Exports need a valid search.")
     try:
         return matching_articles(criteria, limit=EXPORT_LIMIT)
-    except (QueryError, IndexUnavailable) as error:
+    except (QueryError, IndexUnavailable, SearchTimedOut) as error:
         raise Http404(str(error)) from error
 
 
@@ -190,7 +193,7 @@ class SearchFeed(Feed):
     def items(self, criteria: Criteria):
         try:
             return list(matching_articles(criteria, limit=FEED_ITEMS))
-        except (QueryError, IndexUnavailable) as error:
+        except (QueryError, IndexUnavailable, SearchTimedOut) as error:
             raise Http404(str(error)) from error
 
     def item_title(self, article) -> str:

@@ -19,6 +19,7 @@ from articles.ingest import ParsedArticle
 from articles.ingest.prepare import PreparedCapture, prepare_captures
 from articles.ingest.signatures import SOURCES
 from articles.models import Article, Source
+from articles.review import unsettled
 from articles.sanitize import render_blocks
 from articles.signals import batched_indexing, index_on_commit
 
@@ -31,14 +32,6 @@ CAPTURE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm"})
 
 # What the signatures table knows of an outlet, by lower-cased name.
 SOURCE_PROFILES = {profile.name.lower(): profile for profile in SOURCES}
-
-# A staff correction of a field settles the review reasons that field raised.
-REASONS_SETTLED_BY = {
-    "title": {"title_derived"},
-    "source": {"source_unknown"},
-    "published_date": {"date_unknown", "date_ambiguous", "date_implausible"},
-    "published_at": {"date_unknown", "date_ambiguous", "date_implausible"},
-}
 
 
 # Files written per transaction, and the fewest files worth starting processes for.
@@ -361,8 +354,7 @@ def store_article(
 
     corrected = set(article.corrections.values_list("field", flat=True))
     kept = tuple(sorted(name for name in corrected if name in values))
-    settled = set().union(*(REASONS_SETTLED_BY.get(name, set()) for name in corrected))
-    reasons = [r for r in parsed.review_reasons if r not in settled]
+    reasons = unsettled(parsed.review_reasons, corrected)
     for name, value in values.items():
         if name not in corrected:
             setattr(article, name, value)

@@ -10,7 +10,8 @@ from django.db import connection
 
 from articles.index_sync import compare_index, indexed_versions, rebuild_index
 from articles.models import Article
-from articles.search import Criteria, run_search
+from articles.search.query import Criteria
+from articles.search.service import run_search
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db

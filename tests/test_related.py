@@ -56,7 +56,7 @@ def test_the_same_days_with_unrelated_words_are_not_the_same_event():
 @pytest.mark.django_db
 def test_on_the_seeds_the_march_reports_list_each_other_as_the_same_event(seeded, on_commit):
     from articles.enrich import analyse_articles, load_catalogue
-    from articles.search import more_like_this
+    from articles.search.similar import more_like_this
 
     load_catalogue()  # the talks rounds, which place an undated report
     with on_commit():
@@ -86,7 +86,7 @@ def test_republished_copies_are_one_row_with_also_published_by(on_commit):
         original = make_article(title="No radar deal", source="RIA Novosti", body=story)
         copy = make_article(title="No radar deal", source="GlobalSecurity.org", body=story)
     from articles.enrich import analyse_articles
-    from articles.search import more_like_this
+    from articles.search.similar import more_like_this
 
     with on_commit():
         analyse_articles(Article.objects.all())

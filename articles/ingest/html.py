@@ -18,13 +18,11 @@ from articles.ingest.read import IngestError
 from articles.ingest.text import (
     HEADER_SCAN,
     SUBHEADING_MAX_WORDS,
-    TITLE_MAX,
     Block,
     Evidence,
     ParsedArticle,
+    assemble_article,
     clip_on_word,
-    derive_title,
-    find_publication_date,
     is_headline_like,
     is_label,
     lookup_host,
@@ -32,11 +30,8 @@ from articles.ingest.text import (
     match_clutter,
     match_date_line,
     match_source_pattern,
-    pick_sources,
     read_byline,
-    review_reasons_for,
     split_long_paragraph,
-    take_dateline,
     word_count,
 )
 
@@ -178,41 +173,18 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         if found:
             date_matches.append(found)
 
-    dateline, lead_index = take_dateline(blocks, evidence)
-    if not blocks:
-        raise IngestError("No article text could be found in the HTML page.")
-
-    title_derived = not title
-    if title_derived:
-        lead = blocks[lead_index].text if lead_index is not None else blocks[0].text
-        title = derive_title(lead)
-    else:
-        title = clip_on_word(title, TITLE_MAX)
     if not evidence.credits and evidence.sites and evidence.sites[0].kind in PUBLISHING_KINDS:
         evidence.credits.append(evidence.sites[0])
-
-    source, site, site_kind = pick_sources(evidence)
-    published = find_publication_date(date_matches, dateline, source, today=today)
-    return ParsedArticle(
+    return assemble_article(
         title=title,
-        title_derived=title_derived,
-        source=source.name if source else None,
-        captured_from=site.name if site else None,
-        captured_from_kind=site_kind,
-        published_date=published.published_date,
-        published_at=published.published_at,
-        published_tz=published.published_tz,
+        blocks=blocks,
         byline=byline,
-        dateline=dateline.place if dateline else "",
-        blocks=tuple(blocks),
-        review_reasons=review_reasons_for(
-            title_derived=title_derived,
-            date_reasons=published.reasons,
-            source=source,
-            encoding=encoding,
-        ),
+        evidence=evidence,
+        date_matches=date_matches,
         encoding=encoding,
         kind="html",
+        empty_message="No article text could be found in the HTML page.",
+        today=today,
     )
 
 

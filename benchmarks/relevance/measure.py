@@ -193,7 +193,7 @@ def related_recall(
 def archive_related(archive: Archive) -> Callable[[str], list[str]]:
     """The article page's related list (a row's copies are one row)."""
     from articles.models import Article
-    from articles.search import more_like_this
+    from articles.search.similar import more_like_this
 
     def ranked(name: str) -> list[str]:
         article = Article.objects.get(pk=archive.pks[name])
@@ -206,7 +206,7 @@ def archive_related(archive: Archive) -> Callable[[str], list[str]]:
 def engine_similar(archive: Archive) -> Callable[[str], list[str]]:
     """The index's own more-like-this (Whoosh's key terms), which the page used alone."""
     from articles.models import Article
-    from articles.search import _similar_pks
+    from articles.search.similar import _similar_pks
 
     def ranked(name: str) -> list[str]:
         article = Article.objects.get(pk=archive.pks[name])
@@ -222,14 +222,16 @@ def engine_similar(archive: Archive) -> Callable[[str], list[str]]:
 
 def archive_search(archive: Archive, q: str, k: int = QUERY_K) -> list[str]:
     """Names of the articles on the first page of results, copies folded into their row."""
-    from articles.search import Criteria, run_search
+    from articles.search.query import Criteria
+    from articles.search.service import run_search
 
     outcome = run_search(Criteria(q=q), per_page=k)
     return [archive.names[row.article.pk] for row in outcome.rows]
 
 
 def every_match(archive: Archive, q: str) -> set[str]:
-    from articles.search import Criteria, matching_articles
+    from articles.search.query import Criteria
+    from articles.search.service import matching_articles
 
     return {archive.names[article.pk] for article in matching_articles(Criteria(q=q))}
 

@@ -1,4 +1,5 @@
-"""Haystack's Whoosh backend, adapted to the archive.
+"""Haystack's Whoosh backend for the archive: its search contract answered by the array engine,
+and the index written in bulk.
 
 - Facet fields are stored untokenised, so "RIA Novosti" counts as one value, not two stems.
 - Text is analysed with British/American spelling pairs folded before stemming.
@@ -13,13 +14,11 @@ import logging
 import multiprocessing
 import os
 import queue
-import re
 import shutil
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 
 import whoosh.index
@@ -27,77 +26,16 @@ from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.exceptions import SearchBackendError
 from haystack.fields import FacetField
 from whoosh import query as wq
-from whoosh.analysis import (
-    STOP_WORDS,
-    Filter,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-)
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT
 from whoosh.formats import Positions
 from whoosh.index import LockError
-from whoosh.lang.porter import stem
-from whoosh.qparser import FuzzyTermPlugin, MultifieldPlugin, QueryParser
 from whoosh.writing import SegmentWriter
 
-from articles import bulk_search
-from articles.vocabulary import SPELLING_VARIANTS
+from articles.search.limits import Deadline
+from articles.search.whoosh import engine, internals
+from articles.search.whoosh.analysis import ANALYZER, ArchiveQueryParser, index_terms
 
 logger = logging.getLogger(__name__)
-
-
-class SpellingVariantFilter(Filter):
-    """Folds variant spellings to one form, before stemming."""
-
-    def __call__(self, tokens):
-        for token in tokens:
-            token.text = SPELLING_VARIANTS.get(token.text, token.text)
-            yield token
-
-
-def archive_analyzer():
-    """Tokenise, lower-case, fold spelling pairs, drop stop words, stem."""
-    return (
-        RegexTokenizer()
-        | LowercaseFilter()
-        | SpellingVariantFilter()
-        | StopFilter(minsize=1)
-        | StemFilter(cachesize=50000)
-    )
-
-
-ANALYZER = archive_analyzer()
-
-# What ANALYZER does, fused into one loop for indexing (tests hold the two equal): Whoosh's
-# chain makes a Token object per word and passes it through five generators, which was
-# most of the time spent adding a document.
-_WORD = re.compile(r"\w+(?:\.?\w+)*")  # RegexTokenizer's default pattern
-_cached_stem = lru_cache(maxsize=200_000)(stem)
-
-
-def index_terms(text: str) -> tuple[dict[str, list[int]], set[str]]:
-    """The stems of `text` with their positions, as ANALYZER numbers them (stop words
-    dropped, positions renumbered from the first kept word), and the unstemmed words."""
-    positions: dict[str, list[int]] = {}
-    words: set[str] = set()
-    variants = SPELLING_VARIANTS
-    stops = STOP_WORDS
-    position = None
-    for index, word in enumerate(_WORD.findall(text)):
-        word = word.lower()
-        word = variants.get(word, word)
-        if word in stops:
-            continue
-        position = index if position is None else position + 1
-        words.add(word)
-        term = _cached_stem(word)
-        if term in positions:
-            positions[term].append(position)
-        else:
-            positions[term] = [position]
-    return positions, words
 
 
 class ArchiveText(TEXT):
@@ -174,47 +112,10 @@ class ArchiveSegmentWriter(SegmentWriter):
 
     def per_document_reader(self):
         reader = super().per_document_reader()
-        reader.has_column = lru_cache(maxsize=None)(reader.has_column)
-        return reader
+        return internals.remember_columns(reader)
 
 
-TITLE_BOOST = 3.0
 SORT_FIELDS = ("sort_newest", "sort_oldest")
-
-
-SPELLING_FIELD = "spell_text"  # unstemmed words of the body, kept by Whoosh for spelling
-
-
-class StemmedPrefix(wq.Prefix):
-    """`negotiat*` must find "negotiations", which the index holds stemmed as "negoti": expand
-    the prefix over the unstemmed words, then look up their stems."""
-
-    def _btexts(self, ixreader):
-        found = set(ixreader.expand_prefix(self.fieldname, self.text))
-        if SPELLING_FIELD in ixreader.schema:
-            for word in ixreader.expand_prefix(SPELLING_FIELD, self.text):
-                for token in ANALYZER(word.decode("utf-8")):
-                    found.add(token.text.encode("utf-8"))
-        return sorted(found)
-
-
-def _widen_prefix(node: wq.Query) -> wq.Query:
-    if type(node) is wq.Prefix:
-        return StemmedPrefix(node.fieldname, node.text, boost=node.boost)
-    return node
-
-
-class ArchiveQueryParser(QueryParser):
-    """Searches the body and the title (boosted); prefixes also match stemmed words."""
-
-    def __init__(self, schema, fieldnames=("text", "title")):
-        super().__init__(None, schema)
-        self.add_plugins(
-            [MultifieldPlugin(list(fieldnames), {"title": TITLE_BOOST}), FuzzyTermPlugin()]
-        )
-
-    def parse(self, text, normalize=True, debug=False):
-        return super().parse(text, normalize=normalize, debug=debug).accept(_widen_prefix)
 
 
 WRITE_RETRIES = 20
@@ -326,17 +227,15 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             return {"results": [], "hits": 0}
         if narrow_queries:
             parsed = wq.And([parsed, *(self.parser.parse(nq) for nq in narrow_queries)])
-        matches = bulk_search.ArraySearch(searcher).evaluate(parsed)
+        matches = engine.ArraySearch(searcher, Deadline()).evaluate(parsed)
         start = start_offset or 0
         stop = end_offset if end_offset is not None else start + 20
         if sort_by:
             name = sort_by[0].lstrip("-")
-            keys = bulk_search.numeric_column(searcher, name)
-            page = bulk_search.sorted_by(
-                matches, keys, start, stop, reverse=sort_by[0].startswith("-")
-            )
+            keys = engine.numeric_column(searcher, name)
+            page = engine.sorted_by(matches, keys, start, stop, reverse=sort_by[0].startswith("-"))
         else:
-            page = bulk_search.top(matches, start, stop)
+            page = engine.top(matches, start, stop)
         results = self._process_results(
             _ArrayPage(searcher, *page, hits=len(matches)),
             query_string=query_string,
@@ -345,7 +244,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if facets:
             results["facets"] = {
                 "fields": {
-                    name: bulk_search.count_values(
+                    name: engine.count_values(
                         searcher,
                         name,
                         matches.docs,
@@ -471,18 +370,18 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                     old = searcher.document_number(id=doc_id)
                     if old is not None:
                         writer.delete_document(old)
-        segments = list(writer.segments)
+        segments = list(writer.segments)  # public: the segments the writer will keep
         for part in parts:
             part_index = whoosh.index.open_dir(str(part))
-            for segment in part_index._read_toc().segments:
-                prefix = f"{segment.indexname}_{segment.segid}"
+            for segment in internals.toc_segments(part_index):
+                prefix = internals.segment_file_prefix(segment)
                 for name in os.listdir(part):
                     if name.startswith(prefix):
                         os.replace(part / name, Path(self.path) / name)
                 segments.append(segment)
             part_index.close()
             shutil.rmtree(part, ignore_errors=True)
-        writer.segments = segments
+        internals.set_segments(writer, segments)
         writer.commit(merge=False)
 
     def update(self, index, iterable, commit=True):

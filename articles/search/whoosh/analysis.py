@@ -1,0 +1,264 @@
+"""How the archive reads text and queries: one analyzer for indexing, searching and
+highlighting, and one query parser (the index's own fields, prefixes over stemmed words,
+fuzzy words that keep their first letter, the cost limits)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from whoosh import query as wq
+from whoosh.analysis import (
+    STOP_WORDS,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.lang.porter import stem
+from whoosh.qparser import FuzzyTermPlugin, MultifieldPlugin, QueryParser
+
+from articles.search.limits import (
+    MAX_EDIT_DISTANCE,
+    MAX_EXPANDING_TERMS,
+    MAX_WILDCARDS_PER_WORD,
+    MIN_FUZZY_PREFIX,
+    QueryError,
+    QueryTooCostly,
+)
+from articles.search.whoosh import internals
+from articles.vocabulary import SPELLING_VARIANTS
+
+
+class SpellingVariantFilter(Filter):
+    """Folds variant spellings to one form, before stemming."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = SPELLING_VARIANTS.get(token.text, token.text)
+            yield token
+
+
+def archive_analyzer():
+    """Tokenise, lower-case, fold spelling pairs, drop stop words, stem."""
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | SpellingVariantFilter()
+        | StopFilter(minsize=1)
+        | StemFilter(cachesize=50000)
+    )
+
+
+ANALYZER = archive_analyzer()
+
+
+# What ANALYZER does, fused into one loop for indexing (tests hold the two equal): Whoosh's
+# chain makes a Token object per word and passes it through five generators, which was
+# most of the time spent adding a document.
+_WORD = re.compile(r"\w+(?:\.?\w+)*")  # RegexTokenizer's default pattern
+
+
+_cached_stem = lru_cache(maxsize=200_000)(stem)
+
+
+def index_terms(text: str) -> tuple[dict[str, list[int]], set[str]]:
+    """The stems of `text` with their positions, as ANALYZER numbers them (stop words
+    dropped, positions renumbered from the first kept word), and the unstemmed words."""
+    positions: dict[str, list[int]] = {}
+    words: set[str] = set()
+    variants = SPELLING_VARIANTS
+    stops = STOP_WORDS
+    position = None
+    for index, word in enumerate(_WORD.findall(text)):
+        word = word.lower()
+        word = variants.get(word, word)
+        if word in stops:
+            continue
+        position = index if position is None else position + 1
+        words.add(word)
+        term = _cached_stem(word)
+        if term in positions:
+            positions[term].append(position)
+        else:
+            positions[term] = [position]
+    return positions, words
+
+
+@lru_cache(maxsize=100_000)
+def analyse(word: str) -> str | None:
+    """A word as the index holds it (folded, stemmed), or None for a stop word."""
+    tokens = [token.text for token in ANALYZER(word)]
+    return tokens[0] if tokens else None
+
+
+TITLE_BOOST = 3.0
+
+
+SPELLING_FIELD = "spell_text"  # unstemmed words of the body, kept by Whoosh for spelling
+
+
+class StemmedPrefix(internals.ExpandingPrefix):
+    """`negotiat*` must find "negotiations", which the index holds stemmed as "negoti": expand
+    the prefix over the unstemmed words, then look up their stems."""
+
+    def index_words(self, ixreader):
+        # Lazy, so that a caller taking only the first so many reads no further.
+        seen = set()
+        for btext in ixreader.expand_prefix(self.fieldname, self.text):
+            seen.add(btext)
+            yield btext
+        if SPELLING_FIELD in ixreader.schema:
+            for word in ixreader.expand_prefix(SPELLING_FIELD, self.text):
+                for token in ANALYZER(word.decode("utf-8")):
+                    btext = token.text.encode("utf-8")
+                    if btext not in seen:
+                        seen.add(btext)
+                        yield btext
+
+
+def _widen_prefix(node: wq.Query) -> wq.Query:
+    if type(node) is wq.Prefix:
+        return StemmedPrefix(node.fieldname, node.text, boost=node.boost)
+    if isinstance(node, wq.FuzzyTerm) and node.prefixlength < MIN_FUZZY_PREFIX:
+        return wq.FuzzyTerm(
+            node.fieldname,
+            node.text,
+            boost=node.boost,
+            maxdist=node.maxdist,
+            prefixlength=MIN_FUZZY_PREFIX,
+            constantscore=node.constantscore,
+        )
+    return node
+
+
+def check_cost(parsed: wq.Query) -> None:
+    """Raise QueryTooCostly when a query holds more expanding words than a search may afford,
+    or one that asks too much by itself. A word searched in several fields counts once."""
+    expanding: dict[str, wq.MultiTerm] = {}
+    for node in parsed.leaves():
+        if not isinstance(node, wq.MultiTerm):
+            continue
+        word = written(node)
+        if isinstance(node, wq.FuzzyTerm) and node.maxdist > MAX_EDIT_DISTANCE:
+            raise QueryTooCostly(
+                f"“{word}” asks for words up to {node.maxdist:g} letters different; at most "
+                f"{MAX_EDIT_DISTANCE} are allowed (write {node.text}~{MAX_EDIT_DISTANCE})."
+            )
+        if isinstance(node, wq.Wildcard):
+            if sum(node.text.count(char) for char in "*?") > MAX_WILDCARDS_PER_WORD:
+                raise QueryTooCostly(
+                    f"“{word}” has more than {MAX_WILDCARDS_PER_WORD} wildcards (* or ?); "
+                    "use fewer."
+                )
+            if node.text[:1] in ("*", "?"):
+                raise QueryTooCostly(
+                    f"“{word}” starts with a wildcard; begin it with at least one letter."
+                )
+        expanding.setdefault(word, node)
+    if len(expanding) > MAX_EXPANDING_TERMS:
+        raise QueryTooCostly(
+            f"This query has {len(expanding)} words with *, ? or ~; at most "
+            f"{MAX_EXPANDING_TERMS} are allowed in one search."
+        )
+
+
+def written(node: wq.MultiTerm) -> str:
+    """An expanding word as the user wrote it (near enough to recognise)."""
+    if isinstance(node, wq.FuzzyTerm):
+        return f"{node.text}~{node.maxdist:g}"
+    if isinstance(node, wq.Prefix):
+        return f"{node.text}*"
+    if isinstance(node, wq.TermRange):
+        return f"[{node.start or ''} TO {node.end or ''}]"
+    return str(getattr(node, "text", node))
+
+
+class ArchiveQueryParser(QueryParser):
+    """Searches the body and the title (boosted); prefixes also match stemmed words; fuzzy
+    words keep their first letter; queries over the cost limits are refused."""
+
+    def __init__(self, schema, fieldnames=("text", "title")):
+        super().__init__(None, schema)
+        self.add_plugins(
+            [MultifieldPlugin(list(fieldnames), {"title": TITLE_BOOST}), FuzzyTermPlugin()]
+        )
+
+    def parse(self, text, normalize=True, debug=False):
+        parsed = super().parse(text, normalize=normalize, debug=debug).accept(_widen_prefix)
+        check_cost(parsed)
+        return parsed
+
+
+# A schema with the index's searchable fields, to read queries the way the index does.
+_QUERY_SCHEMA = Schema(
+    text=TEXT(analyzer=ANALYZER, phrase=True),
+    title=TEXT(analyzer=ANALYZER, phrase=True),
+    source=TEXT(analyzer=ANALYZER, phrase=True),
+    byline=TEXT(analyzer=ANALYZER, phrase=True),
+    dateline=TEXT(analyzer=ANALYZER, phrase=True),
+    source_exact=ID(),
+)
+
+
+_QUERY_PARSER = ArchiveQueryParser(_QUERY_SCHEMA)
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """What a query looks for, as plain values: analysed words, and the lower-cased
+    beginnings of its prefix and wildcard words. Everything to highlight, none under NOT."""
+
+    terms: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+
+
+def read_query(text: str) -> QueryTerms:
+    """The words a query looks for; raises QueryError when it cannot be read, has nothing to
+    search for, or is over the cost limits."""
+    try:
+        parsed = _QUERY_PARSER.parse(text)
+    except QueryError:
+        raise
+    except Exception as error:  # Whoosh's parser raises assorted errors on odd input
+        raise QueryError("The query could not be read. Try plain words.") from error
+    if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)) or not _has_terms(parsed):
+        raise QueryError(
+            "That query has no words to search for. AND, OR and NOT join words; very common "
+            "words such as “the” are not indexed."
+        )
+    return _positive_terms(parsed)
+
+
+def _has_terms(node: wq.Query) -> bool:
+    if isinstance(node, wq.Not):
+        return False
+    if node.is_leaf():
+        return not isinstance(node, type(wq.NullQuery))
+    return any(_has_terms(child) for child in node.children())
+
+
+def _positive_terms(parsed: wq.Query) -> QueryTerms:
+    """Words to highlight: every positive term of the query, none under NOT."""
+    terms, prefixes = set(), []
+
+    def walk(node: wq.Query) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.Phrase):
+            terms.update(node.words)
+        elif isinstance(node, wq.Prefix):
+            prefixes.append(node.text.lower())
+        elif isinstance(node, wq.Wildcard):
+            prefixes.append(node.text.split("*")[0].split("?")[0].lower())
+        elif isinstance(node, wq.Term) and isinstance(node.text, str):
+            terms.add(node.text)
+        elif not node.is_leaf():
+            for child in node.children():
+                walk(child)
+
+    walk(parsed)
+    return QueryTerms(frozenset(terms), tuple(p for p in prefixes if p))
