@@ -9,7 +9,7 @@ SIZE ?= 10000
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run setup test lint format bench bench-quick eval clean
+.PHONY: run setup test lint format bench bench-quick bench-relevance eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,10 +62,17 @@ format: $(TEST_STAMP)
 ## half an hour at 10k: stock Haystack's rebuild alone takes 12 minutes)
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py --size $(SIZE)
+	$(BIN)/python benchmarks/relevance/measure.py
 
 ## bench-quick: the same table without stock Haystack, in a few minutes at 10k
 bench-quick: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py --size $(SIZE) --runs 3 --no-stock
+	$(BIN)/python benchmarks/relevance/measure.py
+
+## bench-relevance: related coverage, judged queries and exact phrases on the judged set,
+## beside a TF-IDF cosine baseline (under a minute)
+bench-relevance: $(TEST_STAMP)
+	$(BIN)/python benchmarks/relevance/measure.py
 
 ## eval: score the ingester on the development set (../shared/devset) beside trafilatura,
 ## through a real ingest and export; ARGS="--misses --by-language" for more

@@ -17,6 +17,7 @@ from django.urls import reverse
 from articles.export import EXPORT_FIELDS, article_record, csv_row
 from articles.feeds import PlainTextAtomFeed, plain_summary
 from articles.forms import SearchForm
+from articles.quotation_search import quotations_saying
 from articles.search.limits import QueryError, SearchTimedOut, search_limits
 from articles.search.query import Criteria
 from articles.search.service import (
@@ -128,6 +129,7 @@ def search(request):
         raise Http404("There is no such page of results.") from error
     context.update(
         outcome=outcome,
+        quotations=quotations_saying(criteria) if page_number == 1 else [],
         page=page,
         criteria=criteria,
         active_filters=active_filters(request),

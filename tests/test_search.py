@@ -309,7 +309,7 @@ def test_more_like_this_lists_other_sources_first(seeded):
     from articles.search.similar import more_like_this
 
     bbc = Article.objects.get(origin="004_6635417ac052c5bc.txt")
-    related = more_like_this(bbc, limit=4)
+    related = [row.article for row in more_like_this(bbc, limit=4)]
     assert related and bbc not in related
     assert all(article.source_id != bbc.source_id for article in related)
 

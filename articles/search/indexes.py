@@ -21,6 +21,8 @@ def naive_utc(moment: datetime | None) -> datetime | None:
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True, stored=False)
     title = indexes.CharField(model_attr="title", boost=3.0)
+    # The same text, every word as written, for quoted phrases (search.whoosh.analysis).
+    exact = indexes.CharField(stored=False)
     source = indexes.CharField(default="Unknown source")
     # Facets are exact strings (the Whoosh backend stores them untokenised).
     source_exact = indexes.FacetCharField()
@@ -61,6 +63,10 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_text(self, obj: Article) -> str:
         return "\n".join((obj.title, obj.byline, obj.dateline, obj.body))
+
+    def prepare_exact(self, obj: Article) -> str:
+        # Blank lines between the fields: a phrase does not run on from one into the next.
+        return "\n\n".join((obj.title, obj.byline, obj.dateline, obj.body))
 
     def prepare_source(self, obj: Article) -> str:
         return obj.credited_name

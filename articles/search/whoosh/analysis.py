@@ -16,9 +16,13 @@ from whoosh.analysis import (
     RegexTokenizer,
     StemFilter,
     StopFilter,
+    Token,
+    Tokenizer,
 )
 from whoosh.lang.porter import stem
-from whoosh.qparser import FuzzyTermPlugin, MultifieldPlugin, QueryParser
+from whoosh.qparser import FuzzyTermPlugin, MultifieldPlugin, PhrasePlugin, QueryParser
+from whoosh.qparser.syntax import attach
+from whoosh.qparser.taggers import RegexTagger
 
 from articles.search.limits import (
     MAX_EDIT_DISTANCE,
@@ -30,7 +34,7 @@ from articles.search.limits import (
     QueryTooCostly,
 )
 from articles.search.whoosh import internals
-from articles.vocabulary import SPELLING_VARIANTS
+from articles.vocabulary import SPELLING_VARIANTS, exact_words
 
 
 class SpellingVariantFilter(Filter):
@@ -86,6 +90,105 @@ def index_terms(text: str) -> tuple[dict[str, list[int]], set[str]]:
         else:
             positions[term] = [position]
     return positions, words
+
+
+# Quoted phrases are matched in a field of their own, where every word is kept as written
+# (lower-cased, stop words included, not stemmed): "it is not a threat" must not match
+# "threats" or "is not a threat" alone, as it would with the stemmed words.
+EXACT_FIELD = "exact"
+# The fields whose words the exact field holds (the source name is not among them).
+EXACT_COVERS = frozenset({"text", "title", "byline", "dateline"})
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def exact_terms(text: str) -> tuple[dict[str, list[int]], set[str]]:
+    """The words of `text` as `exact_words` folds them, with their positions; a paragraph
+    break leaves a gap, so a phrase does not run on from one paragraph (or field) into the
+    next. Nothing is offered for spelling."""
+    positions: dict[str, list[int]] = {}
+    position = 0
+    for paragraph in _PARAGRAPH_BREAK.split(text):
+        for word in exact_words(paragraph):
+            if word in positions:
+                positions[word].append(position)
+            else:
+                positions[word] = [position]
+            position += 1
+        position += 1
+    return positions, set()
+
+
+class ExactTokenizer(Tokenizer):
+    """`exact_words` as a Whoosh tokenizer, for reading a query on the exact field."""
+
+    def __call__(self, value, positions=False, chars=False, start_pos=0, mode="", **kwargs):
+        token = Token(positions, chars, mode=mode, **kwargs)
+        for number, word in enumerate(exact_words(value), start_pos):
+            token.text, token.boost, token.stopped = word, 1.0, False
+            if positions:
+                token.pos = number
+            if chars:
+                token.startchar = token.endchar = 0
+            yield token
+
+
+EXACT_ANALYZER = ExactTokenizer()
+
+
+class ExactPhrase(wq.Phrase):
+    """A quoted phrase: these exact words in this order (in EXACT_FIELD), among the
+    documents whose `fieldname` holds the phrase's stems, which score it."""
+
+    def __init__(self, fieldname: str, words: list[str], stems: list[str], boost: float = 1.0):
+        super().__init__(fieldname, words, boost=boost)
+        self.stems = tuple(stems)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.fieldname!r}, {self.words!r}, {self.stems!r})"
+
+    def normalize(self):
+        return self if self.words else wq.NullQuery
+
+    def equivalent(self) -> wq.Query:
+        """The same search as plain Whoosh queries (for Whoosh's own matchers)."""
+        if len(self.words) > 1:
+            exact = wq.Phrase(EXACT_FIELD, list(self.words))
+        else:
+            exact = wq.Term(EXACT_FIELD, self.words[0])
+        stems = [wq.Term(self.fieldname, stem) for stem in self.stems]
+        return wq.And([*stems, exact], boost=self.boost)
+
+    def matcher(self, searcher, context=None):
+        return self.equivalent().matcher(searcher, context)
+
+
+class ExactPhrasePlugin(PhrasePlugin):
+    """Quoted phrases become ExactPhrase queries (a phrase with slop, `"..."~3`, stays a
+    phrase of stems: nearness is not exactness)."""
+
+    class ExactPhraseNode(PhrasePlugin.PhraseNode):
+        def query(self, parser):
+            stemmed = super().query(parser)
+            words = exact_words(self.text)
+            fieldname = self.fieldname or parser.fieldname
+            if (
+                self.slop != 1
+                or not words
+                or fieldname not in EXACT_COVERS
+                or EXACT_FIELD not in (parser.schema or ())
+            ):
+                return stemmed
+            exact = ExactPhrase(fieldname, words, list(stemmed.words), boost=self.boost)
+            return attach(exact, self)
+
+    class ExactPhraseTagger(RegexTagger):
+        def create(self, parser, match):
+            slop = int(match.group("slop")) if match.group("slop") else 1
+            text, start = match.group("text"), match.start("text")
+            return ExactPhrasePlugin.ExactPhraseNode(text, start, slop)
+
+    def taggers(self, parser):
+        return [(self.ExactPhraseTagger(self.expr), 0)]
 
 
 @lru_cache(maxsize=100_000)
@@ -183,8 +286,13 @@ class ArchiveQueryParser(QueryParser):
 
     def __init__(self, schema, fieldnames=("text", "title")):
         super().__init__(None, schema)
+        self.remove_plugin_class(PhrasePlugin)
         self.add_plugins(
-            [MultifieldPlugin(list(fieldnames), {"title": TITLE_BOOST}), FuzzyTermPlugin()]
+            [
+                ExactPhrasePlugin(),
+                MultifieldPlugin(list(fieldnames), {"title": TITLE_BOOST}),
+                FuzzyTermPlugin(),
+            ]
         )
 
     def parse(self, text, normalize=True, debug=False):
@@ -215,7 +323,7 @@ def read_query(parser: QueryParser, text: str) -> QueryTerms:
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)) or not _has_terms(parsed):
         raise QueryError(
             "That query has no words to search for. AND, OR and NOT join words; very common "
-            "words such as “the” are not indexed."
+            "words such as “the” count only inside a quoted phrase."
         )
     return _positive_terms(parsed)
 
@@ -235,7 +343,9 @@ def _positive_terms(parsed: wq.Query) -> QueryTerms:
     def walk(node: wq.Query) -> None:
         if isinstance(node, wq.Not):
             return
-        if isinstance(node, wq.Phrase):
+        if isinstance(node, ExactPhrase):
+            terms.update(node.stems)
+        elif isinstance(node, wq.Phrase):
             terms.update(node.words)
         elif isinstance(node, wq.Prefix):
             prefixes.append(node.text.lower())

@@ -38,7 +38,15 @@ from whoosh.writing import SegmentWriter
 
 from articles.search.limits import Deadline
 from articles.search.whoosh import analysis, engine, internals
-from articles.search.whoosh.analysis import ANALYZER, ArchiveQueryParser, index_terms, respell
+from articles.search.whoosh.analysis import (
+    ANALYZER,
+    EXACT_ANALYZER,
+    EXACT_FIELD,
+    ArchiveQueryParser,
+    exact_terms,
+    index_terms,
+    respell,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -55,12 +63,16 @@ class ArchiveText(TEXT):
         if not isinstance(value, str) or type(self.format) is not Positions:
             yield from super().index(value, **kwargs)
             return
-        positions, words = index_terms(value)
+        positions, words = self.terms(value)
         self._last = (value, words)
         boost = self.format.field_boost
         encode = self.format.encode
         for term, places in positions.items():
             yield term.encode("utf-8"), len(places), len(places) * boost, encode(places)
+
+    def terms(self, value: str) -> tuple[dict[str, list[int]], set[str]]:
+        """Each term with its positions, and the words to offer for spelling."""
+        return index_terms(value)
 
     def spellable_words(self, value):
         """Words not yet given for spelling by this writer: Whoosh keeps one entry per word
@@ -86,6 +98,13 @@ class ArchiveText(TEXT):
         state.pop("_last", None)
         state.pop("_given", None)
         return state
+
+
+class ExactText(ArchiveText):
+    """The words as written, for quoted phrases (see EXACT_FIELD)."""
+
+    def terms(self, value: str) -> tuple[dict[str, list[int]], set[str]]:
+        return exact_terms(value)
 
 
 class ArchiveSegmentWriter(SegmentWriter):
@@ -151,6 +170,9 @@ def archive_schema(fields) -> tuple[str, Schema]:
         elif name in SORT_FIELDS:
             schema.remove(name)
             schema.add(name, NUMERIC(numtype=int, bits=64, sortable=True))
+        elif name == EXACT_FIELD:
+            schema.remove(name)
+            schema.add(name, ExactText(analyzer=EXACT_ANALYZER, phrase=True))
         elif field.field_type == "string" and field.indexed:
             schema.remove(name)
             schema.add(

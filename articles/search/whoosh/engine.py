@@ -26,7 +26,7 @@ from whoosh.fields import DATETIME, NUMERIC
 
 from articles.search.limits import MAX_EXPANSION, Deadline, QueryTooCostly
 from articles.search.whoosh import internals
-from articles.search.whoosh.analysis import written
+from articles.search.whoosh.analysis import EXACT_FIELD, ExactPhrase, written
 
 # Whoosh's BM25F defaults.
 B, K1 = 0.75, 1.2
@@ -220,6 +220,8 @@ class ArraySearch:
             return self.every()
         if node is wq.NullQuery or isinstance(node, type(wq.NullQuery)):
             return NO_MATCHES
+        if isinstance(node, ExactPhrase):
+            return self.exact_phrase(node)
         if isinstance(node, wq.Phrase):
             return self.phrase(node)
         if isinstance(node, wq.MultiTerm):
@@ -309,6 +311,26 @@ class ArraySearch:
             confirmed = Matches(owners[first], EMPTY_SCORES)
         keep = np.isin(candidates.docs, confirmed.docs, assume_unique=True)
         return Matches(candidates.docs[keep], candidates.scores[keep] * node.boost)
+
+    def exact_phrase(self, node: ExactPhrase) -> Matches:
+        """Documents holding exactly these words in this order, scored by the phrase's stems
+        in the node's field. A phrase of stop words alone ("to be or not to be") has no
+        stems: its matches score alike."""
+        if EXACT_FIELD not in self.searcher.schema:  # an index built before the field
+            return self.phrase(wq.Phrase(node.fieldname, list(node.stems), boost=node.boost))
+        if node.stems:
+            stems = [self.term(node.fieldname, stem, node.boost) for stem in node.stems]
+            candidates = intersection(stems)
+        else:
+            candidates = self.every()
+        if len(candidates) == 0:
+            return NO_MATCHES
+        if len(node.words) == 1:
+            exact = self.term(EXACT_FIELD, node.words[0], scored=False)
+        else:
+            exact = self.phrase(wq.Phrase(EXACT_FIELD, list(node.words)))
+        keep = np.isin(candidates.docs, exact.docs, assume_unique=True)
+        return Matches(candidates.docs[keep], candidates.scores[keep])
 
     def _positions(self, fieldname: str, text) -> np.ndarray:
         """Position keys of a term over the whole index (document numbers made global)."""
