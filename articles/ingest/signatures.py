@@ -16,6 +16,9 @@ REVIEW_REASONS: dict[str, str] = {
     "date_implausible": "Publication date implausible (in the future or before 1900)",
     "source_unknown": "Credited source unknown",
     "encoding_fallback": "Not UTF-8: decoded as Windows-1252 (or UTF-16 with a BOM)",
+    "title_weak": "Title chosen on weak evidence",
+    "date_weak": "Publication date chosen on weak evidence",
+    "byline_weak": "Byline chosen on weak evidence",
 }
 
 
