@@ -19,7 +19,7 @@ from articles.ingest import ParsedArticle
 from articles.ingest.prepare import PreparedCapture, prepare_captures
 from articles.ingest.signatures import SOURCES
 from articles.models import Article, Source
-from articles.sanitize import render_blocks
+from articles.sanitize import article_html
 from articles.signals import batched_indexing, index_on_commit
 
 if TYPE_CHECKING:
@@ -326,7 +326,7 @@ def article_values(
         "byline": parsed.byline,
         "dateline": parsed.dateline,
         "body": parsed.body,
-        "body_html": render_blocks((b.kind, b.text) for b in parsed.blocks)
+        "body_html": article_html(((b.kind, b.text) for b in parsed.blocks), parsed.markup)
         if body_html is None
         else body_html,
         "raw_encoding": parsed.encoding,

@@ -271,3 +271,61 @@ def test_the_site_named_as_author_is_kept_but_flagged():
     article = parse_capture(story_page(head=head), "a.html")
     assert article.byline == "Planet Blog"
     assert "byline_weak" in article.review_reasons
+
+
+# -- The article's structure ----------------------------------------------------------------
+
+STRUCTURED = (
+    "<p>Russian Foreign Minister Sergei Lavrov has said no agreement has been reached with "
+    'the US over <a href="/shield">its plan</a> to base parts of a <b>missile defence</b> '
+    "system in Europe, officials said.</p>"
+    "<h2>Where the sites would be</h2>"
+    "<ul><li>Interceptor missiles in northern Poland</li><li>A radar near Prague</li></ul>"
+    "<table><tr><th>Site</th><th>Country</th></tr><tr><td>Redzikowo</td><td>Poland</td></tr>"
+    "</table>"
+    "<blockquote><p>We agreed to continue consultations to study the proposals received "
+    "today in Moscow.</p></blockquote>"
+    "<p>Both sides said they would meet again in Washington next month to continue the "
+    'discussions, <a href="javascript:alert(1)">officials</a> said.</p>'
+)
+
+
+def structured_article() -> ParsedArticle:
+    head = '<meta property="og:url" content="https://news.example.org/2008/03/18/talks">'
+    return parse_capture(page(body=STRUCTURED, head=head, title="Talks stall"), "a.html")
+
+
+def test_structure_is_kept_as_markup_beside_the_plain_text():
+    article = structured_article()
+    assert "<h2>Where the sites would be</h2>" in article.markup
+    assert "<li>A radar near Prague</li>" in article.markup
+    assert "<th>Site</th>" in article.markup and "<td>Redzikowo</td>" in article.markup
+    assert "<blockquote><p>We agreed" in article.markup
+    assert "<strong>missile defence</strong>" in article.markup
+    assert "Redzikowo | Poland" in article.body
+    assert "<" not in article.body
+
+
+def test_links_are_made_absolute_against_the_pages_address_and_unsafe_ones_dropped():
+    article = structured_article()
+    assert '<a href="https://news.example.org/shield">its plan</a>' in article.markup
+    assert "javascript" not in article.markup
+    assert "officials</a>" not in article.markup and "officials said" in article.markup
+
+
+def test_the_dateline_cut_from_the_lead_is_cut_from_its_markup_too():
+    article = parse_capture(page(head=BBC_HEAD), "a.html")
+    assert article.dateline == "MOSCOW"
+    assert "(Reuters)" not in article.markup
+    assert "<p>Russian Foreign Minister Sergei Lavrov" in article.markup
+
+
+def test_hostile_markup_leaves_no_trace_in_the_stored_html(tmp_path):
+    from articles.ingest.prepare import prepare_capture
+
+    path = tmp_path / "hostile.html"
+    path.write_bytes(page(body=HOSTILE))
+    prepared = prepare_capture(path, max_bytes=10**6, lists=None)
+    for forbidden in ("<script", "alert", "onerror", "onclick", "<iframe", "javascript", "evil"):
+        assert forbidden not in prepared.body_html
+    assert "<p>Diplomats met in Geneva on Tuesday" in prepared.body_html
