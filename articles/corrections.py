@@ -38,6 +38,7 @@ def record_corrections(
     settled = set().union(*(REASONS_SETTLED_BY.get(name, set()) for name in changed))
     article.review_reasons = [r for r in article.review_reasons if r not in settled]
     article.needs_review = bool(article.review_reasons)
+    article.set_evidence(article.field_evidence, changed)
     return Correction.objects.bulk_create(
         Correction(
             article=article,

@@ -34,10 +34,11 @@ SOURCE_PROFILES = {profile.name.lower(): profile for profile in SOURCES}
 
 # A staff correction of a field settles the review reasons that field raised.
 REASONS_SETTLED_BY = {
-    "title": {"title_derived"},
+    "title": {"title_derived", "title_weak"},
     "source": {"source_unknown"},
-    "published_date": {"date_unknown", "date_ambiguous", "date_implausible"},
-    "published_at": {"date_unknown", "date_ambiguous", "date_implausible"},
+    "published_date": {"date_unknown", "date_ambiguous", "date_implausible", "date_weak"},
+    "published_at": {"date_unknown", "date_ambiguous", "date_implausible", "date_weak"},
+    "byline": {"byline_weak"},
 }
 
 
@@ -331,6 +332,19 @@ def article_values(
         else body_html,
         "raw_encoding": parsed.encoding,
         "capture_kind": parsed.kind,
+        **evidence_values(parsed),
+    }
+
+
+def evidence_values(parsed: ParsedArticle) -> dict:
+    """The evidence fields of an article: each field's evidence, and the weakest confidence."""
+    records = [
+        {"field": found.field, "evidence": found.evidence, "confidence": found.confidence}
+        for found in parsed.evidence
+    ]
+    return {
+        "field_evidence": records,
+        "weakest_confidence": min((r["confidence"] for r in records), default=None),
     }
 
 
@@ -366,6 +380,7 @@ def store_article(
     for name, value in values.items():
         if name not in corrected:
             setattr(article, name, value)
+    article.set_evidence(values["field_evidence"], corrected)
     article.raw, article.sha256 = raw, sha256
     article.review_reasons = reasons
     article.needs_review = bool(reasons)

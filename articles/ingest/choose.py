@@ -203,13 +203,15 @@ def choose_published(
     return chosen.reading, FieldEvidence("published", evidence, round(confidence, 2))
 
 
-def _support_score(by_evidence: dict[str, float]) -> float:
-    """How far statements of one date vouch for it. Metadata fields mostly copy one value
-    from the site's software, so within a family agreement adds little; the date printed
-    under the headline and the one in the address are independent witnesses."""
+def _support_score(by_evidence: dict[str, float], kinds: dict[str, str] | None = None) -> float:
+    """How far statements of one value vouch for it. Metadata fields (and trafilatura's
+    and htmldate's readings of them) mostly copy one value from the site's software, so
+    within a family agreement adds little; what the page prints under the headline and the
+    page's address are independent witnesses."""
+    kinds = DATE_FAMILIES if kinds is None else kinds
     families: dict[str, list[float]] = {}
     for evidence, trust in by_evidence.items():
-        families.setdefault(DATE_FAMILIES.get(evidence, "metadata"), []).append(trust)
+        families.setdefault(kinds.get(evidence, "metadata"), []).append(trust)
     return _combined(
         min(FAMILY_CAP, max(trusts) + AGREEMENT_BONUS * (len(trusts) - 1))
         for trusts in families.values()
@@ -305,6 +307,12 @@ AUTHOR_TRUST: dict[str, float] = {
 }
 
 
+AUTHOR_FAMILIES = {
+    "byline above the article": "printed",
+    "byline under the headline": "printed",
+}
+
+
 def split_names(value: str) -> list[str]:
     """Person names in an author statement ("Anna Beck, Tom Lee"), without "By" or roles."""
     value = re.sub(r"^(?:by|von|par|por|di|door|av)\s+", "", value.strip(), flags=re.IGNORECASE)
@@ -344,7 +352,7 @@ def choose_authors(
             by_evidence[statement.evidence] = max(by_evidence.get(statement.evidence, 0), trust)
     if not votes:
         return [], None
-    scores = {key: _combined(weights.values()) for key, weights in votes.items()}
+    scores = {key: _support_score(weights, AUTHOR_FAMILIES) for key, weights in votes.items()}
     best = max(scores.values())
     # Co-authors stated by the same kind of statement as the best-supported name.
     chosen = [key for key in order if scores[key] >= best - 0.15][:AUTHORS_MAX]
