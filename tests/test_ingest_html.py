@@ -329,3 +329,13 @@ def test_hostile_markup_leaves_no_trace_in_the_stored_html(tmp_path):
     for forbidden in ("<script", "alert", "onerror", "onclick", "<iframe", "javascript", "evil"):
         assert forbidden not in prepared.body_html
     assert "<p>Diplomats met in Geneva on Tuesday" in prepared.body_html
+
+
+def test_spaces_around_emphasis_and_links_are_kept():
+    body = (
+        "<p>The <b>Russian</b> minister met <a href='https://example.org/'>his US "
+        "counterpart</a> in Moscow on Tuesday, where they talked about the shield.</p>"
+    ) + STORY
+    markup = parse_capture(story_page().replace(STORY.encode(), body.encode()), "a.html").markup
+    assert "The <strong>Russian</strong> minister met <a " in markup
+    assert "counterpart</a> in Moscow" in markup

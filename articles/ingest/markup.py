@@ -7,6 +7,7 @@ and it is sanitised again (articles.sanitize) before it is stored.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import urljoin, urlsplit
@@ -18,6 +19,7 @@ from articles.ingest.text import Block
 HEADING_TAGS = {"h1": "h2", "h2": "h2", "h3": "h3"}  # the article's own <h1> is its title
 INLINE_TAGS = {"#b": "strong", "#i": "em", "#u": "em", "#t": "code"}
 LINK_SCHEMES = ("http", "https", "mailto")
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,13 @@ def inline_html(element: etree._Element, base: str) -> str:
         else:
             parts.append(inner)
         parts.append(escape(child.tail or "", quote=False))
-    return " ".join("".join(parts).split()) if element.tag != "lb" else ""
+    # Runs of white space become one space, kept at the ends: "der <b>Bundesliga</b> sind".
+    return _SPACES.sub(" ", "".join(parts)) if element.tag != "lb" else ""
+
+
+def block_html(element: etree._Element, base: str) -> str:
+    """The content of a block element (paragraph, heading, item, cell) as trimmed HTML."""
+    return inline_html(element, base).strip()
 
 
 def unit_of(element: etree._Element, base: str) -> Unit:
@@ -72,21 +80,21 @@ def unit_of(element: etree._Element, base: str) -> Unit:
         return Unit((), "")
     if tag == "head":
         html_tag = HEADING_TAGS.get(element.get("rend", ""), "h4")
-        return Unit((Block("h", text),), f"<{html_tag}>{inline_html(element, base)}</{html_tag}>")
+        return Unit((Block("h", text),), f"<{html_tag}>{block_html(element, base)}</{html_tag}>")
     if tag == "quote":
         paragraphs = element.findall("p") or [element]
         blocks = tuple(Block("q", t) for p in paragraphs if (t := _text(p)))
-        inner = "".join(f"<p>{inline_html(p, base)}</p>" for p in paragraphs if _text(p))
+        inner = "".join(f"<p>{block_html(p, base)}</p>" for p in paragraphs if _text(p))
         return Unit(blocks, f"<blockquote>{inner}</blockquote>")
     if tag == "list":
         items = [item for item in element if item.tag == "item" and _text(item)]
         html_tag = "ol" if element.get("rend", "").casefold() == "ol" else "ul"
         blocks = tuple(Block("p", _text(item)) for item in items)
-        inner = "".join(f"<li>{inline_html(item, base)}</li>" for item in items)
+        inner = "".join(f"<li>{block_html(item, base)}</li>" for item in items)
         return Unit(blocks, f"<{html_tag}>{inner}</{html_tag}>")
     if tag == "table":
         return _table_unit(element, base)
-    return Unit((Block("p", text),), f"<p>{inline_html(element, base)}</p>")
+    return Unit((Block("p", text),), f"<p>{block_html(element, base)}</p>")
 
 
 def _table_unit(table: etree._Element, base: str) -> Unit:
@@ -100,7 +108,7 @@ def _table_unit(table: etree._Element, base: str) -> Unit:
         cells = []
         for cell in row.iter("cell"):
             tag = "th" if cell.get("role") == "head" else "td"
-            cells.append(f"<{tag}>{inline_html(cell, base)}</{tag}>")
+            cells.append(f"<{tag}>{block_html(cell, base)}</{tag}>")
         html_rows.append(f"<tr>{''.join(cells)}</tr>")
     return Unit(blocks, f"<table><tbody>{''.join(html_rows)}</tbody></table>")
 
