@@ -339,3 +339,23 @@ def test_spaces_around_emphasis_and_links_are_kept():
     markup = parse_capture(story_page().replace(STORY.encode(), body.encode()), "a.html").markup
     assert "The <strong>Russian</strong> minister met <a " in markup
     assert "counterpart</a> in Moscow" in markup
+
+
+def test_author_marked_by_the_pages_markup_but_not_a_commenters():
+    marked = (
+        "<span class='author vcard'><a class='url fn n' rel='author' href='/u/anna'>"
+        "anna_beck</a></span>"
+    )
+    comment = "<div class='comments'><span class='author'>Troll Person</span></div>"
+    html = story_page(under_headline=marked).replace(
+        b"</article>", comment.encode() + b"</article>"
+    )
+    article = parse_capture(html, "a.html")
+    assert article.byline == "anna_beck"
+    assert "rel=author link" in evidence_of(article, "byline").evidence
+
+
+def test_a_commenters_name_alone_is_no_author():
+    comment = "<div class='comment-list'><span class='author'>Troll Person</span></div>"
+    html = story_page().replace(b"</article>", comment.encode() + b"</article>")
+    assert parse_capture(html, "a.html").byline == ""

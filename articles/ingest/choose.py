@@ -304,6 +304,8 @@ AUTHOR_TRUST: dict[str, float] = {
     "trafilatura's byline": 0.6,
     "byline above the article": 0.7,
     "byline under the headline": 0.75,
+    "rel=author link": 0.65,
+    "author markup": 0.55,
 }
 
 
@@ -340,7 +342,7 @@ def choose_authors(
     for statement in statements:
         for name in split_names(statement.value):
             trust = AUTHOR_TRUST.get(statement.evidence, 0.5)
-            key = norm(name)
+            key = norm(name.replace("_", " "))  # "anna_beck" is Anna Beck
             if not key or lookup_source(name) is not None:
                 continue
             if key in sites:

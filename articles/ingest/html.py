@@ -34,6 +34,7 @@ from articles.ingest.choose import (
 from articles.ingest.markup import paragraph_html, read_units
 from articles.ingest.metadata import (
     Statement,
+    named_only_in_comments,
     printed_byline,
     printed_dates,
     read_metadata,
@@ -132,7 +133,8 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
     if name := printed_byline(below):
         author_statements.append(Statement(name, "byline under the headline"))
     stated_dates = printed_near_headline(above, below)
-    if author := " ".join((document.author or "").split()):
+    author = " ".join((document.author or "").split())
+    if author and not named_only_in_comments(tree, author):
         author_statements.append(Statement(author, "trafilatura's byline"))
     for statement in author_statements:
         credited = lookup_source(statement.value)

@@ -125,6 +125,7 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
     _read_meta(tree, found)
     _read_microdata(tree, found)
     _read_time_elements(tree, found)
+    _read_author_marks(tree, found)
     for h1 in tree.iter("h1"):
         if text := collapse(h1.text_content()):
             found.headings.append(text)
@@ -287,6 +288,34 @@ def _read_microdata(tree: lxml.html.HtmlElement, found: PageMetadata) -> None:
                 found.authors.append(Statement(text, "microdata author"))
 
 
+_AUTHOR_LINK = "//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"
+_AUTHOR_MARK = (
+    "//*[(contains(concat(' ', normalize-space(@class), ' '), ' author ')"
+    " or contains(@class, 'byline') or contains(@class, 'author-name')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' fn '))"
+    " and not(ancestor-or-self::*[contains(@class, 'comment')])]"
+)
+AUTHOR_MARK_MAX_WORDS = 5
+
+
+def _read_author_marks(tree: lxml.html.HtmlElement, found: PageMetadata) -> None:
+    """Names the page's own markup labels as its author (rel="author", class="author")."""
+    for xpath, evidence in ((_AUTHOR_LINK, "rel=author link"), (_AUTHOR_MARK, "author markup")):
+        for element in tree.xpath(xpath)[:3]:
+            text = collapse(element.text_content())
+            if text and len(text.split()) <= AUTHOR_MARK_MAX_WORDS and len(text) <= 60:
+                found.authors.append(Statement(text, evidence))
+                break
+
+
+def named_only_in_comments(tree: lxml.html.HtmlElement, name: str) -> bool:
+    """Whether a name appears on the page only inside its comment section (a commenter)."""
+    nodes = tree.xpath("//body//text()[contains(., $name)]", name=name)
+    return bool(nodes) and all(
+        node.getparent().xpath("ancestor-or-self::*[contains(@class, 'comment')]") for node in nodes
+    )
+
+
 def _read_time_elements(tree: lxml.html.HtmlElement, found: PageMetadata) -> None:
     for element in tree.xpath("//time[@pubdate]"):
         if value := collapse(element.get("datetime") or element.text_content()):
@@ -333,7 +362,7 @@ def printed_dates(text: str) -> list[str]:
 _NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w.'’-]*"
 _PRINTED_BYLINE = re.compile(
     r"(?:^|(?<=[\s|·•]))(?:By|BY|by|Von|VON|von|Par|PAR|par|Por|POR|por|Door|door|Av|"
-    r"Text|Autor(?:in)?|Author):?\s+"
+    r"Text|Text von|Autor(?:in)?|Auteur|Author|Redaktion)\s?:?\s+"
     rf"(?P<name>{_NAME_WORD}(?:\s+(?:van|von|de|del|der|da|di|le|la|{_NAME_WORD})){{1,3}})"
 )
 
