@@ -20,7 +20,7 @@ from articles.ingest.prepare import PreparedCapture, prepare_captures
 from articles.ingest.signatures import SOURCES
 from articles.models import Article, Source
 from articles.review import unsettled
-from articles.sanitize import render_blocks
+from articles.sanitize import article_html
 from articles.signals import batched_indexing, drain_index_tasks, index_on_commit
 
 if TYPE_CHECKING:
@@ -334,11 +334,24 @@ def article_values(
         "byline": parsed.byline,
         "dateline": parsed.dateline,
         "body": parsed.body,
-        "body_html": render_blocks((b.kind, b.text) for b in parsed.blocks)
+        "body_html": article_html(((b.kind, b.text) for b in parsed.blocks), parsed.markup)
         if body_html is None
         else body_html,
         "raw_encoding": parsed.encoding,
         "capture_kind": parsed.kind,
+        **evidence_values(parsed),
+    }
+
+
+def evidence_values(parsed: ParsedArticle) -> dict:
+    """The evidence fields of an article: each field's evidence, and the weakest confidence."""
+    records = [
+        {"field": found.field, "evidence": found.evidence, "confidence": found.confidence}
+        for found in parsed.evidence
+    ]
+    return {
+        "field_evidence": records,
+        "weakest_confidence": min((r["confidence"] for r in records), default=None),
     }
 
 
@@ -373,6 +386,7 @@ def store_article(
     for name, value in values.items():
         if name not in corrected:
             setattr(article, name, value)
+    article.set_evidence(values["field_evidence"], corrected)
     article.raw, article.sha256 = raw, sha256
     article.review_reasons = reasons
     article.needs_review = bool(reasons)

@@ -65,6 +65,7 @@ class ParsedArticle:
     encoding: str
     kind: str
     evidence: tuple[FieldEvidence, ...] = ()
+    markup: str = ""  # the body's structure as HTML (saved pages), sanitised before storing
 
     @property
     def body(self) -> str:
