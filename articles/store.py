@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -17,6 +18,7 @@ from django.utils.text import slugify
 
 from articles.ingest import ParsedArticle
 from articles.ingest.prepare import PreparedCapture, prepare_captures
+from articles.ingest.read import FoundFile, SkippedFile, find_files
 from articles.ingest.signatures import SOURCES
 from articles.models import Article, Source
 from articles.sanitize import render_blocks
@@ -26,8 +28,6 @@ if TYPE_CHECKING:
     from articles.enrich import Catalogue
 
 logger = logging.getLogger(__name__)
-
-CAPTURE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm"})
 
 # What the signatures table knows of an outlet, by lower-cased name.
 SOURCE_PROFILES = {profile.name.lower(): profile for profile in SOURCES}
@@ -57,7 +57,7 @@ class DryRunRollback(Exception):
 @dataclass
 class FileOutcome:
     path: str
-    status: str  # created, updated, unchanged, failed
+    status: str  # created, updated, unchanged, failed, skipped (found in a folder, not read)
     message: str = ""
     kept: tuple[str, ...] = ()
 
@@ -74,25 +74,26 @@ class IngestReport:
         return self.count("failed")
 
     def summary(self) -> str:
-        return ", ".join(
+        counts = ", ".join(
             f"{self.count(status)} {status}"
             for status in ("created", "updated", "unchanged", "failed")
         )
+        skipped = Counter(o.message for o in self.outcomes if o.status == "skipped")
+        if skipped:
+            reasons = "; ".join(f"{n} {reason}" for reason, n in sorted(skipped.items()))
+            counts += f"; {sum(skipped.values())} skipped ({reasons})"
+        return counts
 
 
-def find_captures(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named directly, and capture files found under folders, in a stable order."""
-    for path in map(Path, paths):
-        if path.is_dir():
-            yield from sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in CAPTURE_SUFFIXES
-                and not p.name.startswith(".")
-            )
-        else:
-            yield path
+def find_captures(paths: Iterable[str | Path]) -> Iterator[FoundFile]:
+    """The files ingest would read under `paths`, in order (what find_files finds)."""
+    yield from find_files(paths)[0]
+
+
+def skipped_outcomes(skipped: Iterable[SkippedFile]) -> list[FileOutcome]:
+    """A file named on the command line that cannot be read fails; one found in a folder
+    is skipped, and both are reported with the reason."""
+    return [FileOutcome(str(s.path), "failed" if s.named else "skipped", s.reason) for s in skipped]
 
 
 def ingest_paths(
@@ -108,7 +109,8 @@ def ingest_paths(
     report = IngestReport()
     max_bytes = settings.ARCHIVE_MAX_CAPTURE_BYTES
     catalogue = Catalogue.from_database()
-    captures = list(find_captures(paths))
+    captures, skipped = find_files(paths)
+    report.outcomes.extend(skipped_outcomes(skipped))
     if workers is None:
         workers = settings.ARCHIVE_INGEST_WORKERS or os.cpu_count() or 1
     stored: set[str] = set()
@@ -140,7 +142,7 @@ def store_prepared(
 ) -> FileOutcome:
     """Store one prepared capture in its own transaction; a database fault fails the file."""
     if prepared.parsed is None:
-        return FileOutcome(str(prepared.path), "failed", prepared.error)
+        return FileOutcome(prepared.location, "failed", prepared.error)
     try:
         with transaction.atomic():
             status, kept = _store_one(prepared, catalogue)
@@ -150,8 +152,8 @@ def store_prepared(
         pass
     except Exception as error:  # a database fault on one file must not stop the run
         logger.exception("Could not store %s", prepared.path)
-        return FileOutcome(str(prepared.path), "failed", f"could not be stored: {error}")
-    return FileOutcome(str(prepared.path), status, kept=kept)
+        return FileOutcome(prepared.location, "failed", f"could not be stored: {error}")
+    return FileOutcome(prepared.location, status, kept=kept)
 
 
 def _store_one(prepared: PreparedCapture, catalogue: Catalogue | None) -> tuple[str, tuple]:
@@ -200,7 +202,7 @@ def _store_together(
     waiting: list[PreparedCapture] = []
     shas, origins = _existing(batch)
     for prepared in batch:
-        path = str(prepared.path)
+        path = prepared.location
         if prepared.parsed is None:
             outcomes.append(FileOutcome(path, "failed", prepared.error))
         elif prepared.sha256 in shas:

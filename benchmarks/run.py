@@ -122,7 +122,7 @@ def measure_parsing(corpus: Path, limit: int) -> tuple[int, float]:
     from articles.ingest import parse_capture
     from articles.store import find_captures
 
-    paths = list(find_captures([corpus]))[:limit]
+    paths = [found.path for found in find_captures([corpus])][:limit]
     started = time.perf_counter()
     for path in paths:
         parse_capture(path.read_bytes(), path.name)

@@ -270,7 +270,7 @@ def test_new_articles_are_stored_with_their_analysis_and_sent_to_the_index(
     assert bbc.mentions.exists() and bbc.topic_links.exists()
 
 
-def test_one_run_with_a_copy_and_a_newer_version_of_a_file_stores_as_one_by_one(tmp_path):
+def test_one_run_with_a_copy_and_a_file_of_the_same_name_elsewhere_keeps_both(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     (tmp_path / "c").mkdir()
@@ -279,8 +279,8 @@ def test_one_run_with_a_copy_and_a_newer_version_of_a_file_stores_as_one_by_one(
     (tmp_path / "b" / "copy.txt").write_text(story)
     (tmp_path / "c" / "story.txt").write_text(story.replace("today", "today and agreed"))
     report = ingest_paths([tmp_path])
-    assert [o.status for o in report.outcomes] == ["created", "unchanged", "updated"]
-    assert "agreed" in Article.objects.get().body
+    assert [o.status for o in report.outcomes] == ["created", "unchanged", "created"]
+    assert Article.objects.count() == 2
 
 
 def test_preparing_in_worker_processes_stores_the_same_as_in_process(tmp_path):

@@ -9,8 +9,8 @@ import multiprocessing
 from collections import deque
 from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from pathlib import Path
 
 from articles.analysis.catalogue import PersonSpec, RoundSpec, TopicSpec
@@ -20,6 +20,7 @@ from articles.analysis.quotations import Quotation, find_quotations
 from articles.analysis.rounds import RoundSuggestion, suggest_rounds
 from articles.analysis.topics import find_topics
 from articles.ingest import IngestError, ParsedArticle, parse_capture, read_capture
+from articles.ingest.read import FoundFile, read_bounded
 from articles.sanitize import render_blocks
 
 
@@ -72,7 +73,10 @@ def analyse_text(
 
 @dataclass(frozen=True)
 class PreparedCapture:
-    """A capture ready to store, or the reason it cannot be (`error`)."""
+    """A capture ready to store, or the reason it cannot be (`error`).
+
+    `origin` is its stable name: the path relative to the folder ingested, or the URL of
+    a web-archive record; `location` says where it was read, for reports."""
 
     path: Path
     error: str = ""
@@ -81,14 +85,22 @@ class PreparedCapture:
     sha256: str = ""
     body_html: str = ""
     analysis: TextAnalysis | None = None
+    origin: str = ""
+    location: str = ""
+    url: str = ""
+    canonical_url: str = ""
+    captured_at: datetime | None = None
+    container: str = "file"
 
-    @property
-    def origin(self) -> str:
-        return self.path.name
+    def __post_init__(self) -> None:
+        if not self.origin:
+            object.__setattr__(self, "origin", self.path.name)
+        if not self.location:
+            object.__setattr__(self, "location", str(self.path))
 
 
 def prepare_capture(
-    path: Path,
+    path: Path | FoundFile,
     *,
     max_bytes: int,
     lists: CuratedLists | None,
@@ -97,17 +109,36 @@ def prepare_capture(
     """Read, parse, render and analyse one file; a file that cannot be read or parsed
     comes back with the reason rather than raising. A capture whose checksum is `stored`
     will not be stored again, so it is not analysed."""
+    found = path if isinstance(path, FoundFile) else FoundFile(path, path.name)
     try:
-        if not path.exists():
-            raise IngestError("no such file")
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise IngestError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
-        data = path.read_bytes()
-        parsed = parse_capture(data, path.name, max_bytes=max_bytes)
+        data = read_bounded(found.path, max_bytes)
+    except IngestError as error:
+        return PreparedCapture(found.path, error=str(error), origin=found.origin)
+    return prepare_bytes(
+        data,
+        PreparedCapture(found.path, origin=found.origin),
+        max_bytes=max_bytes,
+        lists=lists,
+        stored=stored,
+    )
+
+
+def prepare_bytes(
+    data: bytes,
+    where: PreparedCapture,
+    *,
+    max_bytes: int,
+    lists: CuratedLists | None,
+    stored: Collection[str] = frozenset(),
+    filename: str = "",
+) -> PreparedCapture:
+    """prepare_capture for bytes already read; `where` gives the origin and provenance,
+    `filename` the name that says how to read them (by default the file's own)."""
+    try:
+        parsed = parse_capture(data, filename or where.path.name, max_bytes=max_bytes)
         raw, _encoding = read_capture(data, max_bytes=max_bytes)
-    except (IngestError, OSError) as error:
-        return PreparedCapture(path, error=str(error))
+    except IngestError as error:
+        return replace(where, error=str(error))
     sha256 = hashlib.sha256(data).hexdigest()
     analysis = None
     if lists is not None and sha256 not in stored:
@@ -119,8 +150,8 @@ def prepare_capture(
             dateline=parsed.dateline,
             lists=lists,
         )
-    return PreparedCapture(
-        path,
+    return replace(
+        where,
         parsed=parsed,
         raw=raw,
         sha256=sha256,
@@ -138,7 +169,7 @@ CHUNKS_AHEAD = 16
 
 
 def prepare_captures(
-    paths: Sequence[Path],
+    paths: Sequence[Path | FoundFile],
     *,
     max_bytes: int,
     lists: CuratedLists | None,
@@ -180,7 +211,7 @@ def _set_up_worker(max_bytes: int, lists: CuratedLists | None, stored: frozenset
     _worker_settings = (max_bytes, lists, stored)
 
 
-def _prepare_chunk(paths: list[Path]) -> list[PreparedCapture]:
+def _prepare_chunk(paths: list[Path | FoundFile]) -> list[PreparedCapture]:
     max_bytes, lists, stored = _worker_settings
     return [
         prepare_capture(path, max_bytes=max_bytes, lists=lists, stored=stored) for path in paths

@@ -4,7 +4,10 @@ from articles.store import ingest_paths
 
 
 class Command(BaseCommand):
-    help = "Load news captures (plain text or saved HTML pages) into the archive."
+    help = (
+        "Load news captures (plain text or saved HTML pages) into the archive. "
+        "Files found in folders but not read are counted; -v 2 lists them."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -25,6 +28,9 @@ class Command(BaseCommand):
         for outcome in report.outcomes:
             if outcome.status == "failed":
                 self.stderr.write(f"{outcome.path}: skipped: {outcome.message}")
+            elif outcome.status == "skipped":
+                if verbosity >= 2:
+                    self.stdout.write(f"{outcome.path}: skipped: {outcome.message}")
             elif verbosity >= 2 or (outcome.kept and verbosity >= 1):
                 kept = (
                     f" (kept staff corrections: {', '.join(outcome.kept)})" if outcome.kept else ""
