@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from articles.export import EXPORT_FIELDS, article_record, csv_row
+from articles.export import EXPORT_FIELDS, article_records, csv_row
 from articles.forms import SearchForm
 from articles.search import (
     Criteria,
@@ -52,6 +52,7 @@ FILTER_LABELS = {
     "person": "Person: {}",
     "topic": "Topic: {}",
     "round": "Talks round: {}",
+    "changed": "Only stories that changed between captures",
 }
 FACET_GROUPS = (
     ("People named", "person", "people_facets"),
@@ -144,8 +145,8 @@ def export_csv(request):
 
     def rows():
         yield writer.writerow(EXPORT_FIELDS)
-        for article in articles:
-            yield writer.writerow(csv_row(article_record(article)))
+        for record in article_records(articles):
+            yield writer.writerow(csv_row(record))
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="search-results.csv"'
@@ -153,7 +154,7 @@ def export_csv(request):
 
 
 def export_json(request):
-    records = [article_record(article) for article in _export_articles(request)]
+    records = list(article_records(_export_articles(request)))
     body = json.dumps(
         {"query": request.GET.dict(), "count": len(records), "articles": records},
         ensure_ascii=False,

@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
-from articles.ingest import ParsedArticle
-from articles.ingest.prepare import PreparedCapture, prepare_captures
+from articles.ingest import IngestError, ParsedArticle
+from articles.ingest.prepare import PreparedCapture, prepare_captures, prepare_web_archive
 from articles.ingest.read import FoundFile, SkippedFile, find_files
 from articles.ingest.signatures import SOURCES
-from articles.models import Article, Source
+from articles.ingest.warc import WebArchiveReading
+from articles.models import Article, Capture, Source
 from articles.sanitize import render_blocks
 from articles.signals import batched_indexing, index_on_commit
 
@@ -60,11 +62,18 @@ class FileOutcome:
     status: str  # created, updated, unchanged, failed, skipped (found in a folder, not read)
     message: str = ""
     kept: tuple[str, ...] = ()
+    collided_with: str = ""  # a different file stored under the same origin; both kept
 
 
 @dataclass
 class IngestReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
+    # Each web archive read, with what its records were and where a damaged one stopped.
+    archives: list[tuple[str, WebArchiveReading]] = field(default_factory=list)
+
+    @property
+    def damaged(self) -> list[str]:
+        return [f"{path}: {reading.stopped}" for path, reading in self.archives if reading.stopped]
 
     def count(self, status: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
@@ -78,6 +87,9 @@ class IngestReport:
             f"{self.count(status)} {status}"
             for status in ("created", "updated", "unchanged", "failed")
         )
+        collisions = sum(1 for o in self.outcomes if o.collided_with)
+        if collisions:
+            counts += f"; {collisions} with the name of another file (both kept)"
         skipped = Counter(o.message for o in self.outcomes if o.status == "skipped")
         if skipped:
             reasons = "; ".join(f"{n} {reason}" for reason, n in sorted(skipped.items()))
@@ -109,8 +121,9 @@ def ingest_paths(
     report = IngestReport()
     max_bytes = settings.ARCHIVE_MAX_CAPTURE_BYTES
     catalogue = Catalogue.from_database()
-    captures, skipped = find_files(paths)
+    found, skipped = find_files(paths)
     report.outcomes.extend(skipped_outcomes(skipped))
+    captures = [f for f in found if f.kind == "capture"]
     if workers is None:
         workers = settings.ARCHIVE_INGEST_WORKERS or os.cpu_count() or 1
     stored: set[str] = set()
@@ -118,7 +131,7 @@ def ingest_paths(
         workers = 1
     else:
         # The workers need not analyse captures that will be "unchanged": re-runs are quick.
-        stored = set(Article.objects.values_list("sha256", flat=True))
+        stored = set(Capture.objects.values_list("sha256", flat=True))
     prepared = prepare_captures(
         captures, max_bytes=max_bytes, lists=catalogue.lists, stored=stored, workers=workers
     )
@@ -128,6 +141,20 @@ def ingest_paths(
             report.outcomes.extend(
                 store_batch(batch, catalogue=catalogue, sources=sources, dry_run=dry_run)
             )
+        for web_archive in (f for f in found if f.kind == "web archive"):
+            reading = WebArchiveReading()
+            records = prepare_web_archive(
+                web_archive, reading, max_bytes=max_bytes, lists=catalogue.lists
+            )
+            try:
+                for batch in _batches(records, BATCH_SIZE):
+                    report.outcomes.extend(
+                        store_batch(batch, catalogue=catalogue, sources=sources, dry_run=dry_run)
+                    )
+            except IngestError as error:  # a package refused before any record is read
+                report.outcomes.append(FileOutcome(str(web_archive.path), "failed", str(error)))
+                continue
+            report.archives.append((str(web_archive.path), reading))
     return report
 
 
@@ -142,28 +169,18 @@ def store_prepared(
 ) -> FileOutcome:
     """Store one prepared capture in its own transaction; a database fault fails the file."""
     if prepared.parsed is None:
-        return FileOutcome(prepared.location, "failed", prepared.error)
+        return not_stored(prepared, set())
     try:
         with transaction.atomic():
-            status, kept = _store_one(prepared, catalogue)
+            outcome = store_article(prepared, catalogue=catalogue)
             if dry_run:
-                raise DryRunRollback
-    except DryRunRollback:
-        pass
+                raise DryRunRollback([outcome])
+    except DryRunRollback as rollback:
+        return rollback.outcomes[0]
     except Exception as error:  # a database fault on one file must not stop the run
         logger.exception("Could not store %s", prepared.path)
         return FileOutcome(prepared.location, "failed", f"could not be stored: {error}")
-    return FileOutcome(prepared.location, status, kept=kept)
-
-
-def _store_one(prepared: PreparedCapture, catalogue: Catalogue | None) -> tuple[str, tuple]:
-    return store_article(
-        prepared.parsed,
-        raw=prepared.raw,
-        sha256=prepared.sha256,
-        origin=prepared.origin,
-        catalogue=catalogue,
-    )
+    return outcome
 
 
 def store_batch(
@@ -200,36 +217,74 @@ def _store_together(
     store_article once those before it are in, and then what exists is read again."""
     outcomes = []
     waiting: list[PreparedCapture] = []
-    shas, origins = _existing(batch)
+    shas, keys = _existing(batch)
     for prepared in batch:
         path = prepared.location
         if prepared.parsed is None:
-            outcomes.append(FileOutcome(path, "failed", prepared.error))
+            outcomes.append(not_stored(prepared, shas))
         elif prepared.sha256 in shas:
             outcomes.append(FileOutcome(path, "unchanged"))
-        elif prepared.origin in origins:
+        elif not keys.isdisjoint(identity_keys(prepared)):
             _create_articles(waiting, catalogue=catalogue, sources=sources)
             waiting = []
-            status, kept = _store_one(prepared, catalogue)
-            outcomes.append(FileOutcome(path, status, kept=kept))
-            shas, origins = _existing(batch)
+            outcomes.append(store_article(prepared, catalogue=catalogue))
+            shas, keys = _existing(batch)
         else:
             waiting.append(prepared)
             shas.add(prepared.sha256)
-            origins.add(prepared.origin)
+            keys.update(identity_keys(prepared))
             outcomes.append(FileOutcome(path, "created"))
     _create_articles(waiting, catalogue=catalogue, sources=sources)
     return outcomes
 
 
+def not_stored(prepared: PreparedCapture, shas: set[str]) -> FileOutcome:
+    """The outcome of what is not stored as a capture: a revisit resolves to the capture
+    it repeats, a page that is no article is skipped, and a bad file fails."""
+    if prepared.revisit_of:
+        return resolve_revisit(prepared, shas)
+    status = "skipped" if prepared.not_an_article else "failed"
+    message = f"not an article page: {prepared.error}" if prepared.not_an_article else ""
+    return FileOutcome(prepared.location, status, message or prepared.error)
+
+
+def resolve_revisit(prepared: PreparedCapture, shas: set[str]) -> FileOutcome:
+    """A revisit record says the page was the same as an earlier capture: "unchanged"
+    when that capture is in the archive (by checksum, else by URL and date)."""
+    location = prepared.location
+    if prepared.sha256 and prepared.sha256 in shas:
+        return FileOutcome(location, "unchanged", f"a revisit of {prepared.revisit_of}")
+    repeated = Capture.objects.filter(origin=prepared.revisit_of)
+    if prepared.revisit_date is not None:
+        repeated = repeated.filter(captured_at=prepared.revisit_date)
+    capture = repeated.latest_first().only("captured_at", "ingested_at").first()
+    if capture is None:
+        return FileOutcome(location, "skipped", "a revisit of a capture not in the archive")
+    when = capture.moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return FileOutcome(location, "unchanged", f"a revisit of {prepared.revisit_of} ({when})")
+
+
+def identity_keys(prepared: PreparedCapture) -> set[str]:
+    """What makes a capture the same story as one stored: its origin (the relative path of
+    a file, the URL of a web capture) and the canonical URL the page gives."""
+    return {key for key in (prepared.origin, prepared.canonical_url) if key}
+
+
+def _captures_sharing_keys(keys: Iterable[str]):
+    keys = list(keys)
+    return Capture.objects.filter(Q(origin__in=keys) | Q(canonical_url__in=keys))
+
+
 def _existing(batch: Sequence[PreparedCapture]) -> tuple[set[str], set[str]]:
-    """The checksums and origins of the batch that articles already have."""
+    """The checksums the batch's captures already have, and which of their identity keys
+    stored captures already hold."""
     ready = [p for p in batch if p.parsed is not None]
-    shas = Article.objects.filter(sha256__in=[p.sha256 for p in ready])
-    origins = Article.objects.filter(origin__in=[p.origin for p in ready])
+    keys = set().union(*(identity_keys(p) for p in ready))
+    shas = Capture.objects.filter(sha256__in=[p.sha256 for p in batch if p.sha256])
+    known = _captures_sharing_keys(keys).values_list("origin", "canonical_url")
     return (
         set(shas.values_list("sha256", flat=True)),
-        set(origins.values_list("origin", flat=True)),
+        {key for pair in known for key in pair if key in keys},
     )
 
 
@@ -248,9 +303,6 @@ def _create_articles(
         reasons = list(parsed.review_reasons)
         article = Article(
             **article_values(parsed, body_html=prepared.body_html, find_source=sources.get),
-            raw=prepared.raw,
-            origin=prepared.origin,
-            sha256=prepared.sha256,
             needs_review=bool(reasons),
             review_reasons=reasons,
         )
@@ -259,6 +311,9 @@ def _create_articles(
             set_fingerprint(article, prepared.analysis)
         articles.append(article)
     Article.objects.bulk_create(articles)
+    Capture.objects.bulk_create(
+        capture_row(prepared, article) for article, prepared in zip(articles, captures, strict=True)
+    )
     if catalogue is not None:
         save_findings(
             ((a, p.analysis) for a, p in zip(articles, captures, strict=True) if p.analysis),
@@ -331,36 +386,87 @@ def article_values(
         "body_html": render_blocks((b.kind, b.text) for b in parsed.blocks)
         if body_html is None
         else body_html,
-        "raw_encoding": parsed.encoding,
-        "capture_kind": parsed.kind,
     }
 
 
-def store_article(
-    parsed: ParsedArticle, *, raw: str, sha256: str, origin: str, catalogue: Catalogue | None = None
-) -> tuple[str, tuple[str, ...]]:
-    """Create or update the article for a capture; returns (status, fields kept as corrected).
+def capture_row(prepared: PreparedCapture, article: Article) -> Capture:
+    """The Capture row for a prepared capture: the bytes as read and where they came from."""
+    parsed = prepared.parsed
+    return Capture(
+        article=article,
+        origin=prepared.origin,
+        path=prepared.location,
+        url=prepared.url,
+        canonical_url=prepared.canonical_url,
+        captured_at=prepared.captured_at,
+        container=prepared.container,
+        kind=parsed.kind,
+        encoding=parsed.encoding,
+        sha256=prepared.sha256,
+        raw=prepared.raw,
+        title=parsed.title,
+        body=parsed.body,
+    )
 
-    The same bytes again are "unchanged"; a changed file with the same name updates its
-    article, except for fields a person corrected.
+
+def find_article_for(prepared: PreparedCapture) -> tuple[Article | None, str]:
+    """The article a capture is a new reading of, or None; and, when a different file was
+    stored under the same origin, where that file was read (the two are kept apart).
+
+    A web capture is the same story as any capture of its URL or canonical URL. A file is
+    the same article only where the file with its origin was read from the same place
+    (or from a place not recorded, as with captures stored before places were).
     """
-    if Article.objects.filter(sha256=sha256).exists():
-        return "unchanged", ()
-    values = article_values(parsed)
-    article = Article.objects.select_for_update().filter(origin=origin).first()
+    matches = list(
+        _captures_sharing_keys(identity_keys(prepared))
+        .select_related("article")
+        .only("path", "url", "article")
+        .order_by("-id")
+    )
+    if not matches:
+        return None, ""
+    if prepared.url:
+        return matches[0].article, ""
+    for capture in matches:
+        if capture.path in ("", prepared.location):
+            return capture.article, ""
+    return None, matches[0].path
+
+
+def store_article(prepared: PreparedCapture, *, catalogue: Catalogue | None = None) -> FileOutcome:
+    """Store a capture as a new article or as a new reading of its article.
+
+    The same bytes again are "unchanged". A new capture of a stored story is kept beside
+    the earlier ones; when it is the latest, the article shows what it reads, except for
+    fields a person corrected. A different file under another's origin is a new article,
+    reported with both paths.
+    """
+    parsed, location = prepared.parsed, prepared.location
+    if Capture.objects.filter(sha256=prepared.sha256).exists():
+        return FileOutcome(location, "unchanged")
+    article, collided_with = find_article_for(prepared)
     if article is None:
         reasons = list(parsed.review_reasons)
         article = Article.objects.create(
-            **values,
-            raw=raw,
-            origin=origin,
-            sha256=sha256,
+            **article_values(parsed),
             needs_review=bool(reasons),
             review_reasons=reasons,
         )
+        capture_row(prepared, article).save()
         _analyse(article, catalogue, fresh=True)
-        return "created", ()
+        message = f"a different file, {collided_with}, has the same name" if collided_with else ""
+        return FileOutcome(location, "created", message, collided_with=collided_with)
 
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    capture = capture_row(prepared, article)
+    capture.save()
+    changed = record_changes(article)
+    if article.captures.latest_first().values_list("pk", flat=True).first() != capture.pk:
+        # An earlier capture read late: kept, but the article still shows the latest.
+        if changed:
+            article.save(update_fields=["changed"])
+        return FileOutcome(location, "updated", "an earlier capture; the article shows a later one")
+    values = article_values(parsed)
     corrected = set(article.corrections.values_list("field", flat=True))
     kept = tuple(sorted(name for name in corrected if name in values))
     settled = set().union(*(REASONS_SETTLED_BY.get(name, set()) for name in corrected))
@@ -368,12 +474,38 @@ def store_article(
     for name, value in values.items():
         if name not in corrected:
             setattr(article, name, value)
-    article.raw, article.sha256 = raw, sha256
     article.review_reasons = reasons
     article.needs_review = bool(reasons)
     article.save()
     _analyse(article, catalogue)
-    return "updated", kept
+    return FileOutcome(location, "updated", kept=kept)
+
+
+def record_changes(article: Article) -> bool:
+    """Note on each capture what differs from the one before it, and on the article
+    whether anything ever did; True when the article's flag changed."""
+    previous = None
+    any_change = False
+    for capture in article.captures.in_order().only("title", "body", "changes"):
+        changes = what_changed(previous, capture) if previous is not None else []
+        if changes != capture.changes:
+            capture.changes = changes
+            capture.save(update_fields=["changes"])
+        any_change = any_change or bool(changes)
+        previous = capture
+    flag_changed = article.changed != any_change
+    article.changed = any_change
+    return flag_changed
+
+
+def what_changed(before: Capture, after: Capture) -> list[str]:
+    """ "headline" and "text", for whichever differ between two readings (spacing aside)."""
+    changes = []
+    if " ".join(before.title.split()) != " ".join(after.title.split()):
+        changes.append("headline")
+    if before.body.split() != after.body.split():
+        changes.append("text")
+    return changes
 
 
 def _analyse(article: Article, catalogue, *, fresh: bool = False) -> None:

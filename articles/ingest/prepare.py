@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
+import zipfile
+import zlib
 from collections import deque
 from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from articles.analysis.catalogue import PersonSpec, RoundSpec, TopicSpec
 from articles.analysis.duplicates import bands, fingerprint
@@ -20,7 +24,15 @@ from articles.analysis.quotations import Quotation, find_quotations
 from articles.analysis.rounds import RoundSuggestion, suggest_rounds
 from articles.analysis.topics import find_topics
 from articles.ingest import IngestError, ParsedArticle, parse_capture, read_capture
-from articles.ingest.read import FoundFile, read_bounded
+from articles.ingest.read import FoundFile, open_regular, read_bounded
+from articles.ingest.warc import (
+    WebArchiveReading,
+    canonical_url,
+    normal_url,
+    read_warc,
+    wacz_warcs,
+    with_host_source,
+)
 from articles.sanitize import render_blocks
 
 
@@ -91,12 +103,18 @@ class PreparedCapture:
     canonical_url: str = ""
     captured_at: datetime | None = None
     container: str = "file"
+    # A web-archive record that is not stored as it is: a revisit (this names the URL it
+    # repeats), or a page that is no article (`error` says why; counted, not a failure).
+    revisit_of: str = ""
+    revisit_date: datetime | None = None
+    not_an_article: bool = False
 
     def __post_init__(self) -> None:
         if not self.origin:
             object.__setattr__(self, "origin", self.path.name)
         if not self.location:
-            object.__setattr__(self, "location", str(self.path))
+            # Absolute, so that a file read again from elsewhere is told apart.
+            object.__setattr__(self, "location", os.path.abspath(self.path))
 
 
 def prepare_capture(
@@ -158,6 +176,77 @@ def prepare_bytes(
         body_html=render_blocks((b.kind, b.text) for b in parsed.blocks),
         analysis=analysis,
     )
+
+
+def prepare_web_archive(
+    found: FoundFile,
+    reading: WebArchiveReading,
+    *,
+    max_bytes: int,
+    lists: CuratedLists | None,
+    stored: Collection[str] = frozenset(),
+) -> Iterator[PreparedCapture]:
+    """The article pages and revisits of a WARC file or WACZ package, prepared in order,
+    record by record; other records are only counted in `reading`. A WACZ whose package
+    does not check out raises IngestError before any record is read."""
+    digests: dict[str, str] = {}  # WARC-Payload-Digest -> checksum of the capture
+    for stream in open_web_archive(found.path):
+        with stream:
+            for record in read_warc(stream, reading, max_bytes=max_bytes):
+                if record.payload is None and record.kind != "revisit":
+                    continue
+                origin = normal_url(record.url)
+                where = PreparedCapture(
+                    found.path,
+                    origin=origin,
+                    location=f"{found.path} {record.url}",
+                    url=record.url,
+                    captured_at=record.captured_at,
+                    container="warc",
+                )
+                if record.kind == "revisit":
+                    yield replace(
+                        where,
+                        sha256=digests.get(record.digest, ""),
+                        revisit_of=normal_url(record.refers_to_url),
+                        revisit_date=record.refers_to_date,
+                    )
+                    continue
+                prepared = prepare_bytes(
+                    record.payload,
+                    replace(where, canonical_url=canonical_url(record.payload, record.url)),
+                    max_bytes=max_bytes,
+                    lists=lists,
+                    stored=stored,
+                    filename="page.html",
+                )
+                if prepared.parsed is None:
+                    reading.skipped["not an article page"] += 1
+                    yield replace(prepared, not_an_article=True)
+                    continue
+                digests[record.digest] = prepared.sha256
+                yield replace(prepared, parsed=with_host_source(prepared.parsed, record.url))
+
+
+def open_web_archive(path: Path) -> Iterator[BinaryIO]:
+    """Streams of the WARC files in a web archive: the file itself, or each WARC of a
+    WACZ package once the package is checked."""
+    handle = open_regular(path)
+    if not path.name.lower().endswith(".wacz"):
+        yield handle
+        return
+    with handle:
+        try:
+            package = zipfile.ZipFile(handle)
+        except (zipfile.BadZipFile, OSError):
+            raise IngestError("not a valid WACZ: it is not a ZIP package") from None
+        with package:
+            try:
+                names = wacz_warcs(package)
+            except (zipfile.BadZipFile, OSError, zlib.error) as error:
+                raise IngestError(f"not a valid WACZ: {error}") from None
+            for name in names:
+                yield package.open(name)
 
 
 # Files per task sent to a worker: enough to make the round trip cheap, few enough that

@@ -9,6 +9,7 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
+from typing import BinaryIO
 
 DEFAULT_MAX_BYTES = 5_000_000
 
@@ -184,19 +185,26 @@ def _os_reason(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def read_bounded(path: Path, max_bytes: int) -> bytes:
-    """The bytes of a regular file, never more than `max_bytes` whatever the file claims:
-    a device or a file that grows is stopped at the limit. Opened without blocking, so a
-    FIFO is refused rather than waited on."""
+def open_regular(path: Path) -> BinaryIO:
+    """A regular file opened for reading; anything else is refused with the reason. Opened
+    without blocking, so a FIFO is refused rather than waited on."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:
         raise IngestError(_os_reason(error)) from None
-    with os.fdopen(fd, "rb") as handle:
-        reason = not_regular_reason(os.fstat(fd).st_mode)
-        if reason:
-            raise IngestError(reason)
-        size = os.fstat(fd).st_size
+    handle = os.fdopen(fd, "rb")
+    reason = not_regular_reason(os.fstat(fd).st_mode)
+    if reason:
+        handle.close()
+        raise IngestError(reason)
+    return handle
+
+
+def read_bounded(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file, never more than `max_bytes` whatever the file claims:
+    a device or a file that grows is stopped at the limit."""
+    with open_regular(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
         if size > max_bytes:
             raise IngestError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
         data = handle.read(max_bytes + 1)

@@ -11,7 +11,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "paths", nargs="+", help="Capture files, or folders to search for them."
+            "paths",
+            nargs="+",
+            help="Capture files (.txt, .html), web archives (.warc, .warc.gz, .wacz), "
+            "or folders to search for them.",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Parse and check everything, write nothing."
@@ -31,12 +34,23 @@ class Command(BaseCommand):
             elif outcome.status == "skipped":
                 if verbosity >= 2:
                     self.stdout.write(f"{outcome.path}: skipped: {outcome.message}")
-            elif verbosity >= 2 or (outcome.kept and verbosity >= 1):
+            elif verbosity >= 2 or ((outcome.kept or outcome.collided_with) and verbosity >= 1):
                 kept = (
                     f" (kept staff corrections: {', '.join(outcome.kept)})" if outcome.kept else ""
                 )
-                self.stdout.write(f"{outcome.path}: {outcome.status}{kept}")
+                note = f" ({outcome.message})" if outcome.message else ""
+                self.stdout.write(f"{outcome.path}: {outcome.status}{kept}{note}")
+        for path, reading in report.archives:
+            self.stdout.write(f"{path}: {reading.summary()}")
+            for url in reading.oversize:
+                self.stderr.write(f"{path}: skipped a record over the size limit: {url}")
         prefix = "Dry run, nothing written: " if dry_run else ""
         self.stdout.write(prefix + report.summary())
-        if report.failed:
-            raise CommandError(f"{report.failed} file(s) could not be loaded.")
+        for damage in report.damaged:
+            self.stderr.write(damage)
+        if report.failed or report.damaged:
+            raise CommandError(
+                f"{report.failed} file(s) could not be loaded; "
+                f"{len(report.damaged)} web archive(s) were damaged (their complete records "
+                "before the damage were loaded)."
+            )
