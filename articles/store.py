@@ -43,9 +43,11 @@ REASONS_SETTLED_BY = {
 }
 
 
-# Files written per transaction, and the fewest files worth starting processes for.
+# Files written per transaction, and the fewest files (or the smallest web archive) worth
+# starting processes for.
 BATCH_SIZE = 500
 POOL_MIN_FILES = 200
+POOL_MIN_WEB_ARCHIVE_BYTES = 1_000_000
 
 
 class DryRunRollback(Exception):
@@ -126,11 +128,12 @@ def ingest_paths(
     captures = [f for f in found if f.kind == "capture"]
     if workers is None:
         workers = settings.ARCHIVE_INGEST_WORKERS or os.cpu_count() or 1
+    pool_workers = workers
     stored: set[str] = set()
     if len(captures) < POOL_MIN_FILES:
         workers = 1
-    else:
-        # The workers need not analyse captures that will be "unchanged": re-runs are quick.
+    if workers > 1 or any(f.kind == "web archive" for f in found):
+        # Captures that will be "unchanged" need not be analysed: re-runs are quick.
         stored = set(Capture.objects.values_list("sha256", flat=True))
     prepared = prepare_captures(
         captures, max_bytes=max_bytes, lists=catalogue.lists, stored=stored, workers=workers
@@ -142,20 +145,39 @@ def ingest_paths(
                 store_batch(batch, catalogue=catalogue, sources=sources, dry_run=dry_run)
             )
         for web_archive in (f for f in found if f.kind == "web archive"):
-            reading = WebArchiveReading()
-            records = prepare_web_archive(
-                web_archive, reading, max_bytes=max_bytes, lists=catalogue.lists
+            big = web_archive.path.stat().st_size >= POOL_MIN_WEB_ARCHIVE_BYTES
+            ingest_web_archive(
+                web_archive,
+                report,
+                store=lambda batch: store_batch(
+                    batch, catalogue=catalogue, sources=sources, dry_run=dry_run
+                ),
+                max_bytes=max_bytes,
+                lists=catalogue.lists,
+                stored=stored,
+                workers=pool_workers if big else 1,
             )
-            try:
-                for batch in _batches(records, BATCH_SIZE):
-                    report.outcomes.extend(
-                        store_batch(batch, catalogue=catalogue, sources=sources, dry_run=dry_run)
-                    )
-            except IngestError as error:  # a package refused before any record is read
-                report.outcomes.append(FileOutcome(str(web_archive.path), "failed", str(error)))
-                continue
-            report.archives.append((str(web_archive.path), reading))
     return report
+
+
+def ingest_web_archive(
+    web_archive: FoundFile,
+    report: IngestReport,
+    *,
+    store: Callable[[list[PreparedCapture]], list[FileOutcome]],
+    **preparing,
+) -> None:
+    """Store the pages of a WARC or WACZ batch by batch, adding to `report` their outcomes
+    and what its records were; a WACZ refused before any record was read fails whole."""
+    reading = WebArchiveReading()
+    records = prepare_web_archive(web_archive, reading, **preparing)
+    try:
+        for batch in _batches(records, BATCH_SIZE):
+            report.outcomes.extend(store(batch))
+    except IngestError as error:
+        report.outcomes.append(FileOutcome(str(web_archive.path), "failed", str(error)))
+        return
+    report.archives.append((str(web_archive.path), reading))
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:

@@ -2,6 +2,7 @@
 and browser-based capture tools write them."""
 
 import contextlib
+import hashlib
 import threading
 import urllib.request
 from datetime import UTC, datetime
@@ -351,3 +352,62 @@ def test_search_narrows_to_stories_that_changed(tmp_path, client, on_commit):
     assert "Poland weighs the offer" in everything
     data = client.get("/search/export.json", {"q": "missile", "changed": "yes"}).json()
     assert [a["capture_url"] for a in data["articles"]] == [STORY]
+
+
+def test_a_page_in_the_charset_its_server_declares_is_read_in_it(tmp_path):
+    headline = "Лавров: переговоры по ПРО продолжатся"
+    paragraphs = (
+        "МОСКВА, 5 марта (РИА Новости) - Переговоры России и США по противоракетной обороне "
+        "в Европе продолжатся, заявил министр иностранных дел Сергей Лавров.",
+        "По его словам, стороны сблизили позиции, но разногласия остаются.",
+    )
+    page = article_page(headline, paragraphs=paragraphs).decode().encode("windows-1251")
+    crawl = (
+        WarcBuilder()
+        .response(
+            "https://ria.ru/politics/20080305/100000.html",
+            page,
+            content_type="text/html; charset=windows-1251",
+        )
+        .save(tmp_path / "ria.warc.gz")
+    )
+    assert ingest_paths([crawl]).summary().startswith("1 created")
+    article = Article.objects.get()
+    capture = article.captures.get()
+    assert article.title == headline and "Сергей Лавров" in article.body
+    assert capture.encoding == "cp1251" and headline in capture.raw
+    assert capture.raw.encode("cp1251") == page  # the bytes as read, exactly
+    assert capture.sha256 == hashlib.sha256(page).hexdigest()
+    assert "encoding_fallback" not in article.review_reasons
+    assert article.source.name == "RIA Novosti"
+
+
+def test_a_page_without_a_declared_charset_is_read_in_the_one_its_meta_gives(tmp_path):
+    text = article_page("Переговоры продолжатся").decode()
+    page = text.replace("<head>", '<head><meta charset="windows-1251">').encode("cp1251")
+    crawl = WarcBuilder().resource("https://ria.ru/x.html", page).save(tmp_path / "r.warc")
+    ingest_paths([crawl])
+    assert Article.objects.get().title == "Переговоры продолжатся"
+
+
+def test_a_large_crawl_prepared_in_worker_processes_stores_the_same(tmp_path):
+    from unittest import mock
+
+    from articles import store
+
+    builder = every_kind()
+    for n in range(40):
+        builder.response(f"https://news.bbc.co.uk/story/{n}", article_page(f"Story number {n}"))
+    crawl = builder.save(tmp_path / "crawl.warc.gz")
+    with mock.patch.object(store, "POOL_MIN_WEB_ARCHIVE_BYTES", 0):
+        pooled = ingest_paths([crawl], workers=2)
+    rows = list(Article.objects.order_by("title").values("title", "body_html", "source__name"))
+    Article.objects.all().delete()
+    in_process = ingest_paths([crawl], workers=1)
+    assert [(o.path, o.status, o.message) for o in pooled.outcomes] == [
+        (o.path, o.status, o.message) for o in in_process.outcomes
+    ]
+    assert pooled.archives[0][1] == in_process.archives[0][1]
+    assert rows == list(
+        Article.objects.order_by("title").values("title", "body_html", "source__name")
+    )

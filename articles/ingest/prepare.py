@@ -4,16 +4,18 @@ of processes while one process writes the rows."""
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import multiprocessing
 import os
 import zipfile
 import zlib
 from collections import deque
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
@@ -29,6 +31,7 @@ from articles.ingest.warc import (
     WebArchiveReading,
     canonical_url,
     normal_url,
+    page_charset,
     read_warc,
     wacz_warcs,
     with_host_source,
@@ -149,15 +152,22 @@ def prepare_bytes(
     lists: CuratedLists | None,
     stored: Collection[str] = frozenset(),
     filename: str = "",
+    charset: str = "",
 ) -> PreparedCapture:
     """prepare_capture for bytes already read; `where` gives the origin and provenance,
-    `filename` the name that says how to read them (by default the file's own)."""
+    `filename` the name that says how to read them (by default the file's own), and
+    `charset` the character set a web server declared for them, if any."""
+    sha256 = hashlib.sha256(data).hexdigest()  # of the bytes as read, whatever they are in
+    declared, readable = declared_text(data, charset)
+    # The limit is on the bytes as read; their UTF-8 may be longer (Cyrillic doubles).
+    limit = max(max_bytes, len(readable)) if declared and len(data) <= max_bytes else max_bytes
     try:
-        parsed = parse_capture(data, filename or where.path.name, max_bytes=max_bytes)
-        raw, _encoding = read_capture(data, max_bytes=max_bytes)
+        parsed = parse_capture(readable, filename or where.path.name, max_bytes=limit)
+        raw, _encoding = read_capture(readable, max_bytes=limit)
     except IngestError as error:
         return replace(where, error=str(error))
-    sha256 = hashlib.sha256(data).hexdigest()
+    if declared:
+        parsed = replace(parsed, encoding=declared)
     analysis = None
     if lists is not None and sha256 not in stored:
         # A new article's fields are the parsed ones, so this is what it will be analysed as.
@@ -178,6 +188,37 @@ def prepare_bytes(
     )
 
 
+# As browsers read them (the WHATWG Encoding Standard): pages labelled Latin-1 or ASCII are
+# Windows-1252, whose curly quotes and dashes they very often hold.
+WEB_CODECS = {"iso8859-1": "cp1252", "ascii": "cp1252"}
+
+
+def declared_text(data: bytes, charset: str) -> tuple[str, bytes]:
+    """Bytes in a declared character set other than UTF-8 (windows-1251 on Russian sites),
+    as UTF-8 for the readers, with the codec's name; ("", data) when there is nothing to
+    convert or the declaration is unknown or wrong (the readers then sniff as for files)."""
+    if not charset:
+        return "", data
+    try:
+        name = codecs.lookup(charset).name
+        name = WEB_CODECS.get(name, name)
+        if name == "utf-8":
+            return "", data
+        return name, data.decode(name).encode("utf-8")
+    except (LookupError, UnicodeDecodeError):
+        return "", data
+
+
+@dataclass(frozen=True)
+class WebPage:
+    """A web-archive record to prepare: a page's bytes, or (payload None) a revisit that
+    is ready as it is."""
+
+    where: PreparedCapture
+    payload: bytes | None = None
+    charset: str = ""
+
+
 def prepare_web_archive(
     found: FoundFile,
     reading: WebArchiveReading,
@@ -185,47 +226,79 @@ def prepare_web_archive(
     max_bytes: int,
     lists: CuratedLists | None,
     stored: Collection[str] = frozenset(),
+    workers: int = 1,
 ) -> Iterator[PreparedCapture]:
-    """The article pages and revisits of a WARC file or WACZ package, prepared in order,
-    record by record; other records are only counted in `reading`. A WACZ whose package
-    does not check out raises IngestError before any record is read."""
-    digests: dict[str, str] = {}  # WARC-Payload-Digest -> checksum of the capture
+    """The article pages and revisits of a WARC file or WACZ package, prepared in order;
+    other records are only counted in `reading`. Records are read here, as a stream, and
+    with workers > 1 the pages are parsed and analysed in a pool of processes. A WACZ
+    whose package does not check out raises IngestError before any record is read."""
+    pages = web_pages(found, reading, max_bytes=max_bytes)
+    if workers <= 1:
+        prepared = (
+            prepare_web_page(page, max_bytes=max_bytes, lists=lists, stored=stored)
+            for page in pages
+        )
+    else:
+        prepared = _in_pool(
+            _chunks(pages, CHUNK_SIZE),
+            _prepare_web_chunk,
+            workers=workers,
+            setup=(max_bytes, lists, frozenset(stored)),
+        )
+    for capture in prepared:
+        if capture.not_an_article:
+            reading.skipped["not an article page"] += 1
+        yield capture
+
+
+def web_pages(found: FoundFile, reading: WebArchiveReading, *, max_bytes: int) -> Iterator[WebPage]:
+    """The pages and revisits of a web archive, in order, each with its provenance."""
+    digests: dict[str, str] = {}  # WARC-Payload-Digest -> checksum of the page's bytes
     for stream in open_web_archive(found.path):
         with stream:
             for record in read_warc(stream, reading, max_bytes=max_bytes):
                 if record.payload is None and record.kind != "revisit":
                     continue
-                origin = normal_url(record.url)
                 where = PreparedCapture(
                     found.path,
-                    origin=origin,
+                    origin=normal_url(record.url),
                     location=f"{found.path} {record.url}",
                     url=record.url,
                     captured_at=record.captured_at,
                     container="warc",
                 )
                 if record.kind == "revisit":
-                    yield replace(
+                    revisit = replace(
                         where,
                         sha256=digests.get(record.digest, ""),
                         revisit_of=normal_url(record.refers_to_url),
                         revisit_date=record.refers_to_date,
                     )
+                    yield WebPage(revisit)
                     continue
-                prepared = prepare_bytes(
-                    record.payload,
-                    replace(where, canonical_url=canonical_url(record.payload, record.url)),
-                    max_bytes=max_bytes,
-                    lists=lists,
-                    stored=stored,
-                    filename="page.html",
-                )
-                if prepared.parsed is None:
-                    reading.skipped["not an article page"] += 1
-                    yield replace(prepared, not_an_article=True)
-                    continue
-                digests[record.digest] = prepared.sha256
-                yield replace(prepared, parsed=with_host_source(prepared.parsed, record.url))
+                digests[record.digest] = hashlib.sha256(record.payload).hexdigest()
+                yield WebPage(where, record.payload, page_charset(record.charset, record.payload))
+
+
+def prepare_web_page(
+    page: WebPage, *, max_bytes: int, lists: CuratedLists | None, stored: Collection[str]
+) -> PreparedCapture:
+    """A web page read, parsed and analysed, its source recognised from its URL's host."""
+    if page.payload is None:
+        return page.where
+    where = page.where
+    prepared = prepare_bytes(
+        page.payload,
+        replace(where, canonical_url=canonical_url(page.payload, where.url)),
+        max_bytes=max_bytes,
+        lists=lists,
+        stored=stored,
+        filename="page.html",
+        charset=page.charset,
+    )
+    if prepared.parsed is None:
+        return replace(prepared, not_an_article=True)
+    return replace(prepared, parsed=with_host_source(prepared.parsed, where.url))
 
 
 def open_web_archive(path: Path) -> Iterator[BinaryIO]:
@@ -270,18 +343,37 @@ def prepare_captures(
         for path in paths:
             yield prepare_capture(path, max_bytes=max_bytes, lists=lists, stored=stored)
         return
+    yield from _in_pool(
+        _chunks(iter(paths), CHUNK_SIZE),
+        _prepare_chunk,
+        workers=workers,
+        setup=(max_bytes, lists, frozenset(stored)),
+    )
+
+
+def _chunks(items: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+def _in_pool(
+    chunks: Iterator[list],
+    prepare_chunk: Callable[[list], list[PreparedCapture]],
+    *,
+    workers: int,
+    setup: tuple,
+) -> Iterator[PreparedCapture]:
+    """prepare_chunk over each chunk in a pool of processes, results in order, with a
+    bounded number of chunks in flight."""
     # fork: the children start at once with the modules and compiled patterns loaded.
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
-        workers,
-        mp_context=context,
-        initializer=_set_up_worker,
-        initargs=(max_bytes, lists, frozenset(stored)),
+        workers, mp_context=context, initializer=_set_up_worker, initargs=setup
     ) as pool:
         pending: deque[Future[list[PreparedCapture]]] = deque()
         try:
-            for start in range(0, len(paths), CHUNK_SIZE):
-                pending.append(pool.submit(_prepare_chunk, list(paths[start : start + CHUNK_SIZE])))
+            for chunk in chunks:
+                pending.append(pool.submit(prepare_chunk, chunk))
                 if len(pending) >= workers * CHUNKS_AHEAD:
                     yield from pending.popleft().result()
             while pending:
@@ -304,4 +396,11 @@ def _prepare_chunk(paths: list[Path | FoundFile]) -> list[PreparedCapture]:
     max_bytes, lists, stored = _worker_settings
     return [
         prepare_capture(path, max_bytes=max_bytes, lists=lists, stored=stored) for path in paths
+    ]
+
+
+def _prepare_web_chunk(pages: list[WebPage]) -> list[PreparedCapture]:
+    max_bytes, lists, stored = _worker_settings
+    return [
+        prepare_web_page(page, max_bytes=max_bytes, lists=lists, stored=stored) for page in pages
     ]

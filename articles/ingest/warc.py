@@ -43,6 +43,7 @@ class WebRecord:
     offset: int = 0
     payload: bytes | None = None
     digest: str = ""  # WARC-Payload-Digest
+    charset: str = ""  # as the HTTP Content-Type declares it
     skipped: str = ""
     refers_to_url: str = ""
     refers_to_date: datetime | None = None
@@ -124,6 +125,10 @@ def _read_record(record, kind: str, *, max_bytes: int) -> WebRecord:
     if why:
         _drain(record)
         return replace(found, skipped=why)
+    content_type = (
+        record.http_headers.get_header("Content-Type") if record.http_headers is not None else ""
+    )
+    found = replace(found, charset=_charset_of(content_type or ""))
     data = record.content_stream().read(max_bytes + 1)
     if len(data) > max_bytes:
         _drain(record)
@@ -152,6 +157,25 @@ def _not_a_page(record, kind: str) -> str:
     if content_type.split(";")[0].strip().lower() not in HTML_TYPES:
         return "not HTML (an asset or other file)"
     return ""
+
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+
+
+def _charset_of(content_type: str) -> str:
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip("\"'").lower()
+    return ""
+
+
+def page_charset(declared: str, html: bytes) -> str:
+    """The character set a page says it is in: the HTTP header's, else its <meta>."""
+    if declared:
+        return declared
+    found = _CHARSET.search(html[:4096])
+    return found.group(1).decode("ascii", "replace").lower() if found else ""
 
 
 def parse_warc_date(value: str | None) -> datetime | None:
