@@ -4,15 +4,15 @@ sentence an article page says about its captures. Pure Python."""
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-
-# Words with the spacing after them, so a difference shows where it falls in the text.
-_WORD = re.compile(r"\S+\s*")
+from itertools import zip_longest
 
 CHANGE_NAMES = {"headline": "the headline", "text": "the text"}
+# Beyond these, a comparison would cost a request too much: a page says so instead.
+MAX_PARAGRAPHS = 5_000
+MAX_PARAGRAPH_WORDS = 3_000
 
 
 @dataclass(frozen=True)
@@ -25,38 +25,54 @@ class Piece:
 
 
 def word_diff(before: str, after: str) -> list[Piece]:
-    """The words of `after` against `before`, as runs of kept, removed and added words."""
-    old, new = _WORD.findall(before), _WORD.findall(after)
-    # Compare the words alone: a change of spacing is not a change of text.
-    matcher = difflib.SequenceMatcher(
-        None, [w.strip() for w in old], [w.strip() for w in new], autojunk=False
-    )
+    """The words of `after` against `before`, as runs of kept, removed and added words
+    (spacing is not compared: a page puts one space between runs)."""
+    old, new = before.split(), after.split()
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     pieces: list[Piece] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            pieces.append(Piece("same", "".join(new[j1:j2])))
+            pieces.append(Piece("same", " ".join(new[j1:j2])))
             continue
         if i2 > i1:
-            pieces.append(Piece("removed", "".join(old[i1:i2])))
+            pieces.append(Piece("removed", " ".join(old[i1:i2])))
         if j2 > j1:
-            pieces.append(Piece("added", "".join(new[j1:j2])))
+            pieces.append(Piece("added", " ".join(new[j1:j2])))
     return pieces
 
 
-def paragraphs_diff(before: str, after: str) -> list[list[Piece]]:
-    """word_diff paragraph by paragraph (paragraphs are separated by blank lines), so the
-    page keeps the text's paragraphs; a paragraph break counts as a word."""
-    marker = " \u00b6 "
-    pieces = word_diff(before.replace("\n\n", marker), after.replace("\n\n", marker))
-    paragraphs: list[list[Piece]] = [[]]
-    for piece in pieces:
-        parts = piece.text.split("\u00b6")
-        for index, part in enumerate(parts):
-            if index:
-                paragraphs.append([])
-            if part.strip():
-                paragraphs[-1].append(Piece(piece.kind, part.strip(" ") + " "))
-    return [p for p in paragraphs if p]
+def paragraphs_diff(before: str, after: str) -> list[list[Piece]] | None:
+    """The paragraphs of `after` against those of `before` (blank lines separate them):
+    paragraphs matched first, then words within each changed pair, which keeps the cost
+    in proportion to what changed. None for texts too long to compare on a page."""
+    old, new = _paragraphs(before), _paragraphs(after)
+    if max(len(old), len(new)) > MAX_PARAGRAPHS:
+        return None
+    matcher = difflib.SequenceMatcher(
+        None,
+        [" ".join(p.split()) for p in old],
+        [" ".join(p.split()) for p in new],
+        autojunk=False,
+    )
+    result: list[list[Piece]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            result.extend([Piece("same", paragraph)] for paragraph in new[j1:j2])
+            continue
+        for removed, added in zip_longest(old[i1:i2], new[j1:j2]):
+            if removed is None:
+                result.append([Piece("added", added)])
+            elif added is None:
+                result.append([Piece("removed", removed)])
+            elif max(len(removed.split()), len(added.split())) > MAX_PARAGRAPH_WORDS:
+                result.append([Piece("removed", removed), Piece("added", added)])
+            else:
+                result.append(word_diff(removed, added))
+    return result
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [paragraph.strip() for paragraph in text.split("\n\n") if paragraph.strip()]
 
 
 @dataclass(frozen=True)

@@ -263,7 +263,7 @@ def test_historian_sees_where_a_story_was_captured_and_what_changed(
     page.get_by_role("button", name="Compare").click()
     page.wait_for_load_state()
     assert page.locator(".diff-title ins").count() == 0
-    assert page.locator(".diff ins").text_content() == "[added: firmly ]"
+    assert page.locator(".diff ins").text_content() == "[added: firmly]"
 
     page.get_by_role("link", name="5 March 2008, 12:00 UTC").first.click()
     page.wait_for_load_state()

@@ -143,7 +143,7 @@ def test_a_story_captured_three_times_with_an_edited_headline(tmp_path, client):
     ).content.decode()
     assert 'end<span class="visually-hidden">' not in diff
     assert '<ins><span class="visually-hidden">[added: </span>without agreement' in diff
-    assert '<ins><span class="visually-hidden">[added: </span>firmly ' in diff
+    assert '<ins><span class="visually-hidden">[added: </span>firmly<' in diff
 
 
 def test_captures_read_out_of_order_leave_the_article_on_its_latest(tmp_path):
@@ -188,6 +188,7 @@ def test_a_truncated_warc_loads_every_complete_record_and_says_where_it_stopped(
     output, ok = run_ingest(crawl)
     assert not ok
     assert "2 created" in output
+    assert f"{crawl}: 2 records (2 response);" in output
     third = data.rfind(b"\x1f\x8b\x08")  # where the third gzip member (record) starts
     assert f"stopped at byte {third:,}: the file ends inside a record" in output
     assert sorted(Article.objects.values_list("title", flat=True)) == [

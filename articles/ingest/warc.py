@@ -83,6 +83,7 @@ def read_warc(
             found = _read_record(record, kind, max_bytes=max_bytes)
             if getattr(record.raw_stream, "limit", 0) > 0:  # fewer bytes than it declared
                 reading.kinds[kind] -= 1
+                reading.kinds += Counter()  # drops a kind left at none
                 reading.stopped = f"stopped at byte {offset:,}: the file ends inside a record"
                 return
             offset = records.get_record_offset()
