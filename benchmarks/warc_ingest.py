@@ -8,6 +8,7 @@ each into a fresh archive with the index flush held back, as `run.py` times text
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import sys
 import tempfile
@@ -23,15 +24,24 @@ from benchmarks import sandbox  # noqa: E402 - needs sys.path
 from benchmarks.generate import write_corpus, write_warc  # noqa: E402
 
 
-def timed_ingest(path: Path) -> tuple[float, object]:
-    """ingest_paths on `path` with the end-of-run index flush held back."""
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the preparing workers)."""
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed_ingest(path: Path) -> tuple[float, float, object]:
+    """ingest_paths on `path` with the end-of-run index flush held back: wall seconds, CPU
+    seconds (steadier than wall time on a shared machine) and the report."""
     from articles import signals
     from articles.store import ingest_paths
 
     with mock.patch.object(signals, "flush", lambda updated, removed: None):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         report = ingest_paths([path])
-        return time.perf_counter() - started, report
+        return time.perf_counter() - started, cpu_seconds() - cpu, report
 
 
 def measure(size: int, workers: int) -> dict:
@@ -50,20 +60,22 @@ def measure(size: int, workers: int) -> dict:
         from django.conf import settings
 
         settings.ARCHIVE_INGEST_WORKERS = workers
-        text_seconds, text_report = timed_ingest(corpus)
-        warc_seconds, warc_report = timed_ingest(crawl)
+        text_seconds, text_cpu, text_report = timed_ingest(corpus)
+        warc_seconds, warc_cpu, warc_report = timed_ingest(crawl)
         _, reading = warc_report.archives[0]
         return {
             "text": {
                 "files": size,
                 "megabytes": text_bytes / 1e6,
                 "seconds": text_seconds,
+                "cpu": text_cpu,
                 "summary": text_report.summary(),
             },
             "warc": {
                 **warc,
                 "megabytes": warc["bytes"] / 1e6,
                 "seconds": warc_seconds,
+                "cpu": warc_cpu,
                 "summary": warc_report.summary(),
                 "reading": reading.summary(),
             },
@@ -85,17 +97,18 @@ def main(argv: list[str] | None = None) -> None:
     print(f"text files: {text['summary']}")
     print(f"WARC:       {warc['summary']}")
     print(f"            {warc['reading']}")
-    print("| ingest (index flush deferred) | records/s | MB/s | articles/s |")
-    print("|---|---|---|---|")
+    print("| ingest (index flush deferred) | records/s | MB/s | articles/s | CPU ms/article |")
+    print("|---|---|---|---|---|")
     print(
         f"| {text['files']:,} text files, {text['megabytes']:.1f} MB | "
         f"{text['files'] / text['seconds']:,.0f} | {text['megabytes'] / text['seconds']:.2f} | "
-        f"{text['files'] / text['seconds']:,.0f} |"
+        f"{text['files'] / text['seconds']:,.0f} | {1000 * text['cpu'] / text['files']:.1f} |"
     )
     print(
         f"| WARC of {warc['records']:,} records ({warc['pages']:,} pages), "
         f"{warc['megabytes']:.1f} MB gzipped | {warc['records'] / warc['seconds']:,.0f} | "
-        f"{warc['megabytes'] / warc['seconds']:.2f} | {warc['pages'] / warc['seconds']:,.0f} |"
+        f"{warc['megabytes'] / warc['seconds']:.2f} | {warc['pages'] / warc['seconds']:,.0f} | "
+        f"{1000 * warc['cpu'] / warc['pages']:.1f} |"
     )
 
 
