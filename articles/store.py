@@ -486,7 +486,7 @@ def store_article(prepared: PreparedCapture, *, catalogue: Catalogue | None = No
     if article.captures.latest_first().values_list("pk", flat=True).first() != capture.pk:
         # An earlier capture read late: kept, but the article still shows the latest.
         if changed:
-            article.save(update_fields=["changed"])
+            article.save(update_fields=["changed", "updated_at"])
         return FileOutcome(location, "updated", "an earlier capture; the article shows a later one")
     values = article_values(parsed)
     corrected = set(article.corrections.values_list("field", flat=True))

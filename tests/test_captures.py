@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from articles.models import Article, Capture, Correction
 from articles.store import ingest_paths
+from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +86,25 @@ def test_reading_an_unchanged_file_again_adds_no_capture(tmp_path):
     run_ingest(story)
     assert "0 created, 0 updated, 1 unchanged" in run_ingest(story)
     assert Capture.objects.count() == 1 and not Article.objects.get().changed
+
+
+def test_each_capture_can_be_read_and_downloaded_and_others_are_not_found(tmp_path, client):
+    story = write(tmp_path / "story.txt", REPORT_A)
+    run_ingest(story)
+    write(story, REPORT_A.replace("today", "on Monday"))
+    run_ingest(story)
+    article = Article.objects.get()
+    first, second = article.captures.in_order()
+    original = article.get_absolute_url() + "original/"
+    latest = client.get(original).content.decode()
+    assert "on Monday" in latest and "2 captures" in latest
+    page = client.get(original, {"capture": first.pk}).content.decode()
+    assert "met again today" in page and "on Monday" not in page.split("<pre")[1]
+    assert first.sha256 in page
+    download = client.get(original, {"capture": first.pk, "download": "1"})
+    assert download.content.decode() == REPORT_A
+    other = make_article()
+    assert client.get(original, {"capture": other.captures.get().pk}).status_code == 404
+    assert client.get(original, {"capture": "x"}).status_code == 404
+    changes = client.get(article.get_absolute_url() + "changes/", {"to": "999999"})
+    assert changes.status_code == 404
