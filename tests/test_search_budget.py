@@ -81,6 +81,17 @@ def test_a_word_standing_for_too_many_index_words_is_refused(corpus, client, mon
     assert search(client, "azer*").status_code == 200
 
 
+def test_expanding_words_that_together_stand_for_too_many_index_words_are_refused(
+    corpus, client, monkeypatch
+):
+    from articles.search.whoosh import engine
+
+    monkeypatch.setattr(engine, "MAX_QUERY_EXPANSION", 6)
+    assert search(client, "rad*").status_code == 200
+    page = error_text(search(client, "rad* OR azer*"))
+    assert "Together, the words with *, ? or ~ in this query stand for more than 6" in page
+
+
 def test_a_search_past_its_time_budget_explains_itself_instead_of_failing(corpus, client):
     with override_settings(SEARCH_TIME_BUDGET=0):
         response = search(client, "radar")

@@ -22,8 +22,12 @@ MIN_FUZZY_PREFIX = 1
 MAX_EXPANDING_TERMS = 8
 # Wildcard characters in one word.
 MAX_WILDCARDS_PER_WORD = 4
-# Index words one such word may stand for.
+# Seconds a spelling suggestion may take (within the search's own budget).
+SPELLING_SECONDS = 0.3
+# Index words one such word may stand for, and all of a query's together (a word searched
+# in the body and the title counts in each).
 MAX_EXPANSION = 1000
+MAX_QUERY_EXPANSION = 2000
 
 
 def search_limits() -> dict[str, float]:
@@ -34,6 +38,7 @@ def search_limits() -> dict[str, float]:
         "expanding_terms": MAX_EXPANDING_TERMS,
         "wildcards_per_word": MAX_WILDCARDS_PER_WORD,
         "expansion": MAX_EXPANSION,
+        "query_expansion": MAX_QUERY_EXPANSION,
         "seconds": time_budget(),
     }
 

@@ -19,12 +19,14 @@ from whoosh.analysis import (
 )
 from whoosh.lang.porter import stem
 from whoosh.qparser import FuzzyTermPlugin, MultifieldPlugin, QueryParser
+from whoosh.support.levenshtein import distance
 
 from articles.search.limits import (
     MAX_EDIT_DISTANCE,
     MAX_EXPANDING_TERMS,
     MAX_WILDCARDS_PER_WORD,
     MIN_FUZZY_PREFIX,
+    SPELLING_SECONDS,
     Deadline,
     QueryError,
     QueryTooCostly,
@@ -260,10 +262,10 @@ MAX_RESPELLED = 5
 
 def respell(reader, fieldname: str, text: str) -> str | None:
     """`text` with each word the index does not know replaced by its closest known word,
-    or None when none was replaced. Stops quietly at the time budget."""
-    corrector = reader.corrector(fieldname)
+    or None when none was replaced. Stops quietly at its own small time budget: a
+    suggestion is a nicety, and never worth holding a page up for."""
     changed, tried = [], []
-    deadline = Deadline()
+    deadline = Deadline(SPELLING_SECONDS)
 
     def respell_word(match: re.Match) -> str:
         word = match.group()
@@ -276,12 +278,10 @@ def respell(reader, fieldname: str, text: str) -> str | None:
         tried.append(word)
         if deadline.passed():
             return word
-        candidates = corrector.suggest(
-            word.lower(), limit=8, maxdist=MAX_EDIT_DISTANCE, prefix=MIN_FUZZY_PREFIX
-        )
+        candidates = close_words(reader, fieldname, word.lower(), deadline)
         if not candidates:
             return word
-        best = min(candidates, key=lambda c: (edit_distance(word.lower(), c), -len(c)))
+        best = min(candidates, key=lambda c: (distance(word.lower(), c), -len(c)))
         changed.append(best)
         return best
 
@@ -289,14 +289,19 @@ def respell(reader, fieldname: str, text: str) -> str | None:
     return respelled if changed else None
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance, for ranking spelling candidates."""
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i]
-        for j, char_b in enumerate(b, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-            )
-        previous = current
-    return previous[-1]
+def close_words(reader, fieldname: str, word: str, deadline: Deadline, limit: int = 8):
+    """Indexed words within MAX_EDIT_DISTANCE of `word` and sharing its first letter, the
+    most frequent first, as Whoosh's corrector ranks them; but compared until the deadline
+    only (over several segments Whoosh compares every such word in Python, unbounded)."""
+    spelling_field = reader.schema[fieldname].spelling_fieldname(fieldname)
+    found = []
+    for count, btext in enumerate(reader.expand_prefix(spelling_field, word[:MIN_FUZZY_PREFIX])):
+        if count % 256 == 0 and deadline.passed():
+            break
+        candidate = btext.decode("utf-8")
+        if candidate != word and distance(candidate, word, limit=MAX_EDIT_DISTANCE) <= (
+            MAX_EDIT_DISTANCE
+        ):
+            found.append(candidate)
+    found.sort(key=lambda candidate: (-(reader.frequency(fieldname, candidate) or 1), candidate))
+    return found[:limit]
