@@ -46,7 +46,7 @@ def test_fuzzy_words_within_the_limit_find_misspellings(corpus, client):
 
 
 def test_fuzzy_words_keep_their_first_letter(corpus, client):
-    # "Kavrov" is one letter from "Lavrov", but the first letter must match.
+    # "Kavrov" is one letter from "Lavrov", but the first letters must match.
     response = search(client, "Kavrov~1")
     assert response.status_code == 200
     assert "Radar offer discussed" not in response.content.decode()

@@ -1,6 +1,6 @@
 """How the archive reads text and queries: one analyzer for indexing, searching and
 highlighting, and one query parser (the index's own fields, prefixes over stemmed words,
-fuzzy words that keep their first letter, the cost limits)."""
+fuzzy words that keep their first letters, the cost limits)."""
 
 from __future__ import annotations
 
@@ -181,7 +181,7 @@ def written(node: wq.MultiTerm) -> str:
 
 class ArchiveQueryParser(QueryParser):
     """Searches the body and the title (boosted); prefixes also match stemmed words; fuzzy
-    words keep their first letter; queries over the cost limits are refused."""
+    words keep their first letters; queries over the cost limits are refused."""
 
     def __init__(self, schema, fieldnames=("text", "title")):
         super().__init__(None, schema)
@@ -290,7 +290,7 @@ def respell(reader, fieldname: str, text: str) -> str | None:
 
 
 def close_words(reader, fieldname: str, word: str, deadline: Deadline, limit: int = 8):
-    """Indexed words within MAX_EDIT_DISTANCE of `word` and sharing its first letter, the
+    """Indexed words within MAX_EDIT_DISTANCE of `word` and sharing its first letters, the
     most frequent first, as Whoosh's corrector ranks them; but compared until the deadline
     only (over several segments Whoosh compares every such word in Python, unbounded)."""
     spelling_field = reader.schema[fieldname].spelling_fieldname(fieldname)
