@@ -112,6 +112,6 @@ def test_exports_of_a_refused_query_are_not_found_rather_than_failing(corpus, cl
 
 def test_the_help_states_the_limits(client, db):
     page = client.get("/search/").content.decode()
-    assert f"may hold at most {limits.MAX_EXPANDING_TERMS} of them" in page
+    assert f"at most {limits.MAX_EXPANDING_TERMS} such words in one search" in page
     assert f"at most {limits.MAX_EDIT_DISTANCE} letters different" in page
     assert "is stopped" in page
