@@ -138,6 +138,7 @@ HOSTILE_MIX: tuple[str, ...] = (
     "a*e*i*o*",
     "s*",
     "a* b* c* d* e* f* g* h*",
+    "mis* rad* tre* neg*",
     "mis* rad* tre* neg* kre* lav* def* sec*",
     " ".join(f"{letter}*" for letter in "abcdefghijklmnopqrstuvwxyz"),
     "text:[a TO z]",

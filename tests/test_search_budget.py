@@ -46,7 +46,7 @@ def test_fuzzy_words_within_the_limit_find_misspellings(corpus, client):
 
 
 def test_fuzzy_words_keep_their_first_letter(corpus, client):
-    # "Kavrov" is one letter from "Lavrov", but the first letter must match.
+    # "Kavrov" is one letter from "Lavrov", but the first letters must match.
     response = search(client, "Kavrov~1")
     assert response.status_code == 200
     assert "Radar offer discussed" not in response.content.decode()
@@ -81,6 +81,17 @@ def test_a_word_standing_for_too_many_index_words_is_refused(corpus, client, mon
     assert search(client, "azer*").status_code == 200
 
 
+def test_expanding_words_that_together_stand_for_too_many_index_words_are_refused(
+    corpus, client, monkeypatch
+):
+    from articles.search.whoosh import engine
+
+    monkeypatch.setattr(engine, "MAX_QUERY_EXPANSION", 6)
+    assert search(client, "rad*").status_code == 200
+    page = error_text(search(client, "rad* OR azer*"))
+    assert "Together, the words with *, ? or ~ in this query stand for more than 6" in page
+
+
 def test_a_search_past_its_time_budget_explains_itself_instead_of_failing(corpus, client):
     with override_settings(SEARCH_TIME_BUDGET=0):
         response = search(client, "radar")
@@ -102,6 +113,6 @@ def test_exports_of_a_refused_query_explain_the_refusal_rather_than_failing(corp
 
 def test_the_help_states_the_limits(client, db):
     page = client.get("/search/").content.decode()
-    assert f"may hold at most {limits.MAX_EXPANDING_TERMS} of them" in page
+    assert f"at most {limits.MAX_EXPANDING_TERMS} such words in one search" in page
     assert f"at most {limits.MAX_EDIT_DISTANCE} letters different" in page
     assert "is stopped" in page

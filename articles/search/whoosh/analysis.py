@@ -1,6 +1,6 @@
 """How the archive reads text and queries: one analyzer for indexing, searching and
 highlighting, and one query parser (the index's own fields, prefixes over stemmed words,
-fuzzy words that keep their first letter, the cost limits)."""
+fuzzy words that keep their first letters, the cost limits)."""
 
 from __future__ import annotations
 
@@ -23,12 +23,14 @@ from whoosh.lang.porter import stem
 from whoosh.qparser import FuzzyTermPlugin, MultifieldPlugin, PhrasePlugin, QueryParser
 from whoosh.qparser.syntax import attach
 from whoosh.qparser.taggers import RegexTagger
+from whoosh.support.levenshtein import distance
 
 from articles.search.limits import (
     MAX_EDIT_DISTANCE,
     MAX_EXPANDING_TERMS,
     MAX_WILDCARDS_PER_WORD,
     MIN_FUZZY_PREFIX,
+    SPELLING_SECONDS,
     Deadline,
     QueryError,
     QueryTooCostly,
@@ -282,7 +284,7 @@ def written(node: wq.MultiTerm) -> str:
 
 class ArchiveQueryParser(QueryParser):
     """Searches the body and the title (boosted); prefixes also match stemmed words; fuzzy
-    words keep their first letter; queries over the cost limits are refused."""
+    words keep their first letters; queries over the cost limits are refused."""
 
     def __init__(self, schema, fieldnames=("text", "title")):
         super().__init__(None, schema)
@@ -370,10 +372,10 @@ MAX_RESPELLED = 5
 
 def respell(reader, fieldname: str, text: str) -> str | None:
     """`text` with each word the index does not know replaced by its closest known word,
-    or None when none was replaced. Stops quietly at the time budget."""
-    corrector = reader.corrector(fieldname)
+    or None when none was replaced. Stops quietly at its own small time budget: a
+    suggestion is a nicety, and never worth holding a page up for."""
     changed, tried = [], []
-    deadline = Deadline()
+    deadline = Deadline(SPELLING_SECONDS)
 
     def respell_word(match: re.Match) -> str:
         word = match.group()
@@ -386,12 +388,10 @@ def respell(reader, fieldname: str, text: str) -> str | None:
         tried.append(word)
         if deadline.passed():
             return word
-        candidates = corrector.suggest(
-            word.lower(), limit=8, maxdist=MAX_EDIT_DISTANCE, prefix=MIN_FUZZY_PREFIX
-        )
+        candidates = close_words(reader, fieldname, word.lower(), deadline)
         if not candidates:
             return word
-        best = min(candidates, key=lambda c: (edit_distance(word.lower(), c), -len(c)))
+        best = min(candidates, key=lambda c: (distance(word.lower(), c), -len(c)))
         changed.append(best)
         return best
 
@@ -399,14 +399,19 @@ def respell(reader, fieldname: str, text: str) -> str | None:
     return respelled if changed else None
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance, for ranking spelling candidates."""
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i]
-        for j, char_b in enumerate(b, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-            )
-        previous = current
-    return previous[-1]
+def close_words(reader, fieldname: str, word: str, deadline: Deadline, limit: int = 8):
+    """Indexed words within MAX_EDIT_DISTANCE of `word` and sharing its first letters, the
+    most frequent first, as Whoosh's corrector ranks them; but compared until the deadline
+    only (over several segments Whoosh compares every such word in Python, unbounded)."""
+    spelling_field = reader.schema[fieldname].spelling_fieldname(fieldname)
+    found = []
+    for count, btext in enumerate(reader.expand_prefix(spelling_field, word[:MIN_FUZZY_PREFIX])):
+        if count % 256 == 0 and deadline.passed():
+            break
+        candidate = btext.decode("utf-8")
+        if candidate != word and distance(candidate, word, limit=MAX_EDIT_DISTANCE) <= (
+            MAX_EDIT_DISTANCE
+        ):
+            found.append(candidate)
+    found.sort(key=lambda candidate: (-(reader.frequency(fieldname, candidate) or 1), candidate))
+    return found[:limit]

@@ -24,7 +24,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.fields import DATETIME, NUMERIC
 
-from articles.search.limits import MAX_EXPANSION, Deadline, QueryTooCostly
+from articles.search.limits import MAX_EXPANSION, MAX_QUERY_EXPANSION, Deadline, QueryTooCostly
 from articles.search.whoosh import internals
 from articles.search.whoosh.analysis import EXACT_FIELD, ExactPhrase, written
 
@@ -172,6 +172,7 @@ class ArraySearch:
         self.leaves = _leaves(searcher)
         self.doc_count = searcher.doc_count_all()
         self.deadline = deadline
+        self.expanded = 0  # index words the query's expanding words have stood for so far
 
     # Terms
 
@@ -251,25 +252,37 @@ class ArraySearch:
     def _expanded(self, node: wq.MultiTerm) -> Matches:
         """A prefix, wildcard or fuzzy term: every indexed term it stands for, scored as
         Whoosh scores them (a constant, unless the query says otherwise)."""
-        reader = self.searcher.reader()
         fieldname = node.field()
-        # Counted before any postings are read, so a refused word costs little.
-        btexts = list(itertools.islice(internals.expansion(node, reader), MAX_EXPANSION + 1))
-        if len(btexts) > MAX_EXPANSION:
+        # Each segment's own words, counted before any postings are read, so a refused word
+        # costs little and no segment is asked for words it does not hold.
+        by_segment, distinct = [], set()
+        for reader, offset in self.leaves:
+            btexts = list(itertools.islice(internals.expansion(node, reader), MAX_EXPANSION + 1))
+            distinct.update(btexts)
+            if len(distinct) > MAX_EXPANSION:
+                raise QueryTooCostly(
+                    f"“{written(node)}” stands for more than {MAX_EXPANSION:,} words of the "
+                    "index; make it narrower (more letters before * or ?, or fewer edits "
+                    "after ~)."
+                )
+            by_segment.append((reader, offset, btexts))
+        self.expanded += len(distinct)
+        if self.expanded > MAX_QUERY_EXPANSION:
             raise QueryTooCostly(
-                f"“{written(node)}” stands for more than {MAX_EXPANSION:,} words of the index; "
-                "make it narrower (more letters before * or ?, or fewer edits after ~)."
+                "Together, the words with *, ? or ~ in this query stand for more than "
+                f"{MAX_QUERY_EXPANSION:,} words of the index; use fewer or narrower ones."
             )
-        constant = getattr(node, "constantscore", False)
-        terms = []
-        for btext in btexts:
-            if self.deadline is not None:
-                self.deadline.check()
-            terms.append(self.term(fieldname, btext, node.boost, scored=not constant))
-        matches = union(terms)
-        if constant:
-            matches = Matches(matches.docs, np.full(len(matches), node.boost))
-        return matches
+        if not getattr(node, "constantscore", False):
+            return union([self.term(fieldname, btext, node.boost) for btext in sorted(distinct)])
+        parts = []
+        for reader, offset, btexts in by_segment:
+            for btext in btexts:
+                if self.deadline is not None:
+                    self.deadline.check()
+                if (fieldname, btext) in reader:  # a fuzzy or stemmed word may not be
+                    parts.append(_live_postings(reader, fieldname, btext)[0] + offset)
+        docs = np.unique(np.concatenate(parts)) if parts else EMPTY_DOCS
+        return Matches(docs, np.full(len(docs), node.boost))
 
     def every(self) -> Matches:
         docs = np.flatnonzero(live_documents(self.searcher))
