@@ -2,7 +2,7 @@
 ingest or by `sync_index` (alternately); after each recovery the database and the search
 index must hold the same articles, and `sync_index --check` must exit 0.
 
-    python benchmarks/kill.py --points 20 --size 600     # the figures in RESULTS.md
+    python benchmarks/kill.py --points 20 --size 1000    # the figures in RESULTS.md (make kill)
 
 Each kill point starts from a copy of one migrated, empty archive. Kill times are drawn
 uniformly over the length of an uninterrupted ingest of the same corpus, so they land in
@@ -208,7 +208,7 @@ def log(message: str) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--points", type=int, default=20, help="Kill points to try.")
-    parser.add_argument("--size", type=int, default=600, help="Captures in the corpus.")
+    parser.add_argument("--size", type=int, default=1000, help="Captures in the corpus.")
     parser.add_argument("--seed", type=int, default=9, help="Seed for the kill times.")
     parser.add_argument("--keep", action="store_true", help="Keep the data folder.")
     parser.add_argument("--json", type=Path, help="Also write the results here as JSON.")
