@@ -7,9 +7,9 @@ from datetime import date
 from django import forms
 
 from articles.models import UNKNOWN_SOURCE, Source
+from articles.search.limits import MAX_QUERY_LENGTH
 
 SORTS = (("relevance", "Relevance"), ("newest", "Newest first"), ("oldest", "Oldest first"))
-MAX_QUERY_LENGTH = 500
 # Dates a search can be narrowed to: four-digit years, short of the calendar's last year,
 # where "the day after" a date has no date.
 EARLIEST_DATE, LATEST_DATE = date(1000, 1, 1), date(9998, 12, 31)

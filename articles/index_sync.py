@@ -21,9 +21,9 @@ from haystack.exceptions import SearchBackendError
 from haystack.query import SearchQuerySet
 
 from articles.models import Article, IndexTask
-from articles.search_indexes import naive_utc
+from articles.search.indexes import naive_utc
+from articles.search.whoosh.backend import ArchiveWhooshBackend
 from articles.signals import in_chunks
-from articles.whoosh_backend import ArchiveWhooshBackend
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 500

@@ -1,5 +1,5 @@
-"""Search pages: the results page, its exports and its feed. Thin: forms validate, `search`
-does the work."""
+"""Search pages: the results page, its exports and its feed. Thin: forms validate,
+`search.service` does the work."""
 
 from __future__ import annotations
 
@@ -17,10 +17,11 @@ from django.urls import reverse
 from articles.export import EXPORT_FIELDS, article_record, csv_row
 from articles.feeds import PlainTextAtomFeed, plain_summary
 from articles.forms import SearchForm
-from articles.search import (
-    Criteria,
+from articles.quotation_search import quotations_saying
+from articles.search.limits import QueryError, SearchTimedOut, search_limits
+from articles.search.query import Criteria
+from articles.search.service import (
     IndexUnavailable,
-    QueryError,
     matching_articles,
     month_label,
     run_search,
@@ -97,11 +98,14 @@ def active_filters(request) -> list[tuple[str, str]]:
 def _refusal(request, form, error: Exception | None = None):
     """The search page saying why a search cannot run: the form's errors or the query's
     (400), or that the index is being built (503)."""
-    context = {"form": form, "query_string": request.GET.urlencode()}
+    context = {"form": form, "query_string": request.GET.urlencode(), "limits": search_limits()}
     if isinstance(error, IndexUnavailable):
         response = render(request, "search/index_building.html", context, status=503)
         response["Retry-After"] = "30"
         return response
+    if isinstance(error, SearchTimedOut):
+        context["timed_out"] = error
+        return render(request, "search/search.html", context, status=503)
     if error is not None:
         context["query_error"] = str(error)
     return render(request, "search/search.html", context, status=400)
@@ -109,14 +113,14 @@ def _refusal(request, form, error: Exception | None = None):
 
 def search(request):
     form, criteria = _criteria(request)
-    context = {"form": form, "query_string": request.GET.urlencode()}
+    context = {"form": form, "query_string": request.GET.urlencode(), "limits": search_limits()}
     if criteria is None:
         status = 400 if request.GET else 200
         return render(request, "search/search.html", context, status=status)
     page_number = _page_number(request)
     try:
         outcome = run_search(criteria, page=page_number, per_page=PER_PAGE)
-    except (QueryError, IndexUnavailable) as error:
+    except (QueryError, IndexUnavailable, SearchTimedOut) as error:
         return _refusal(request, form, error)
     paginator = Paginator(range(outcome.hits), PER_PAGE, allow_empty_first_page=True)
     try:
@@ -125,6 +129,7 @@ def search(request):
         raise Http404("There is no such page of results.") from error
     context.update(
         outcome=outcome,
+        quotations=quotations_saying(criteria) if page_number == 1 else [],
         page=page,
         criteria=criteria,
         active_filters=active_filters(request),
@@ -142,7 +147,7 @@ def _export_articles(request) -> tuple[Iterator | None, HttpResponse | None]:
     try:
         articles = matching_articles(criteria, limit=EXPORT_LIMIT)
         first = next(articles, None)
-    except (QueryError, IndexUnavailable) as error:
+    except (QueryError, IndexUnavailable, SearchTimedOut) as error:
         return None, _refusal(request, form, error)
     return (chain([first], articles) if first is not None else iter(())), None
 
@@ -207,7 +212,7 @@ class SearchFeed(Feed):
     def items(self, criteria: Criteria):
         try:
             return list(matching_articles(criteria, limit=FEED_ITEMS))
-        except (QueryError, IndexUnavailable) as error:
+        except (QueryError, IndexUnavailable, SearchTimedOut) as error:
             raise Http404(str(error)) from error
 
     def item_title(self, article) -> str:

@@ -19,7 +19,8 @@ from articles.ingest import ParsedArticle
 from articles.ingest.prepare import PreparedCapture, prepare_captures
 from articles.ingest.signatures import SOURCES
 from articles.models import Article, Source
-from articles.sanitize import render_blocks
+from articles.review import unsettled
+from articles.sanitize import article_html
 from articles.signals import batched_indexing, drain_index_tasks, index_on_commit
 
 if TYPE_CHECKING:
@@ -31,14 +32,6 @@ CAPTURE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm"})
 
 # What the signatures table knows of an outlet, by lower-cased name.
 SOURCE_PROFILES = {profile.name.lower(): profile for profile in SOURCES}
-
-# A staff correction of a field settles the review reasons that field raised.
-REASONS_SETTLED_BY = {
-    "title": {"title_derived"},
-    "source": {"source_unknown"},
-    "published_date": {"date_unknown", "date_ambiguous", "date_implausible"},
-    "published_at": {"date_unknown", "date_ambiguous", "date_implausible"},
-}
 
 
 # Files written per transaction, and the fewest files worth starting processes for.
@@ -341,11 +334,24 @@ def article_values(
         "byline": parsed.byline,
         "dateline": parsed.dateline,
         "body": parsed.body,
-        "body_html": render_blocks((b.kind, b.text) for b in parsed.blocks)
+        "body_html": article_html(((b.kind, b.text) for b in parsed.blocks), parsed.markup)
         if body_html is None
         else body_html,
         "raw_encoding": parsed.encoding,
         "capture_kind": parsed.kind,
+        **evidence_values(parsed),
+    }
+
+
+def evidence_values(parsed: ParsedArticle) -> dict:
+    """The evidence fields of an article: each field's evidence, and the weakest confidence."""
+    records = [
+        {"field": found.field, "evidence": found.evidence, "confidence": found.confidence}
+        for found in parsed.evidence
+    ]
+    return {
+        "field_evidence": records,
+        "weakest_confidence": min((r["confidence"] for r in records), default=None),
     }
 
 
@@ -376,11 +382,11 @@ def store_article(
 
     corrected = set(article.corrections.values_list("field", flat=True))
     kept = tuple(sorted(name for name in corrected if name in values))
-    settled = set().union(*(REASONS_SETTLED_BY.get(name, set()) for name in corrected))
-    reasons = [r for r in parsed.review_reasons if r not in settled]
+    reasons = unsettled(parsed.review_reasons, corrected)
     for name, value in values.items():
         if name not in corrected:
             setattr(article, name, value)
+    article.set_evidence(values["field_evidence"], corrected)
     article.raw, article.sha256 = raw, sha256
     article.review_reasons = reasons
     article.needs_review = bool(reasons)

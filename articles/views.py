@@ -1,7 +1,7 @@
 """Browsing pages: the home page, article lists and date archives, articles, sources.
 
 Views stay thin: collection rules live on the querysets, citation formats in
-articles.citation, related-article search in articles.search.
+articles.citation, related articles in articles.search.similar.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from django.views.generic.detail import SingleObjectMixin
 from articles import citation
 from articles.enrich import republished_copies
 from articles.models import Article, ArticleRound, Source
-from articles.search import more_like_this
+from articles.search.similar import more_like_this
 
 ARTICLES_PER_PAGE = 20
 # "Other coverage of the same days": how far either side of the publication date to look.

@@ -13,7 +13,8 @@ from django.db import connection, transaction
 
 from articles.index_sync import compare_index, indexed_versions, rebuild_index, remove_articles
 from articles.models import Article, IndexTask
-from articles.search import Criteria, run_search
+from articles.search.query import Criteria
+from articles.search.service import run_search
 from articles.signals import drain_index_tasks
 from articles.store import ingest_paths
 from tests.conftest import SEEDS, make_article
@@ -249,7 +250,7 @@ import multiprocessing, os, signal
 import django
 django.setup()
 from whoosh.fields import ID, Schema
-from articles.whoosh_backend import _write_part
+from articles.search.whoosh.backend import _write_part
 context = multiprocessing.get_context("fork")
 todo, done = context.Queue(), context.Queue()
 writer = context.Process(
