@@ -86,3 +86,9 @@ clean:
 .PHONY: load
 load: $(STAMP)
 	$(BIN)/python benchmarks/load.py
+
+## kill: SIGKILL an ingest at 20 random points; each next ingest or sync_index must leave
+## database and index equal (about half an hour on two shared cores)
+.PHONY: kill
+kill: $(STAMP)
+	$(BIN)/python benchmarks/kill.py --points 20

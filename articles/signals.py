@@ -99,11 +99,11 @@ def drain_index_tasks(pks: Iterable[int] | None = None) -> int:
     }
     try:
         flush(existing, set(latest) - existing)
-    except Exception:  # the tasks stay queued for the next ingest or sync_index
+        for chunk in in_chunks((task_id for task_id, _, _ in rows), TASK_CHUNK):
+            IndexTask.objects.filter(id__in=chunk).delete()
+    except Exception:  # after a commit: never fail the change; the work is done again later
         logger.exception("Index work for %d articles failed; it stays queued", len(latest))
         return 0
-    for chunk in in_chunks((task_id for task_id, _, _ in rows), TASK_CHUNK):
-        IndexTask.objects.filter(id__in=chunk).delete()
     return len(latest)
 
 

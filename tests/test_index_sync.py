@@ -1,11 +1,13 @@
 """The index is rebuildable from the database: drift is found and repaired, rebuilds swap
 in atomically, concurrent writers never lose an update."""
 
+import os
 import threading
 from io import StringIO
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
@@ -234,3 +236,54 @@ def test_reingesting_unchanged_files_restores_documents_the_index_lost(on_commit
     )
     assert compare_index().clean
     assert ingest_paths([SEEDS]).reindexed == 0  # and nothing more to do the time after
+
+
+def test_index_writing_processes_end_when_their_parent_is_killed(tmp_path):
+    """They share the parent's index write lock: left waiting for work that will never
+    come, they would make the next ingest or sync_index wait for that lock forever."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    script = f"""
+import multiprocessing, os, signal
+import django
+django.setup()
+from whoosh.fields import ID, Schema
+from articles.search.whoosh.backend import _write_part
+context = multiprocessing.get_context("fork")
+todo, done = context.Queue(), context.Queue()
+writer = context.Process(
+    target=_write_part,
+    args=({str(tmp_path / "part")!r}, Schema(id=ID(stored=True)), todo, done, os.getpid()),
+)
+writer.start()
+print(writer.pid, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    line = parent.stdout.readline()
+    parent.wait(timeout=120)
+    parent.stdout.close()
+    writer = int(line)
+    status = Path(f"/proc/{writer}/status")
+
+    def running() -> bool:
+        try:
+            return "State:\tZ" not in status.read_text()  # a zombie has ended
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 30
+    while running() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not running(), "the writing process outlived its killed parent"

@@ -150,6 +150,8 @@ WRITE_RETRIES = 20
 # posting twice).
 WRITER_MB = 1024
 SEGMENT_DOCS = 10_000
+# How often a build process waiting for work checks that its parent is still alive.
+PARENT_CHECK_SECONDS = 1.0
 
 _thread_lock = threading.Lock()
 
@@ -456,7 +458,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             parts = [Path(self.path) / f"part-{number}" for number in range(workers)]
             queues = [context.Queue(maxsize=2) for _ in parts]
             processes = [
-                context.Process(target=_write_part, args=(str(part), self.schema, todo, done))
+                context.Process(
+                    target=_write_part, args=(str(part), self.schema, todo, done, os.getpid())
+                )
                 for part, todo in zip(parts, queues, strict=True)
             ]
             for process in processes:
@@ -529,14 +533,25 @@ def _hand_over(todo, item, process) -> None:
             continue
 
 
-def _write_part(path: str, schema, todo, done) -> None:
-    """One build process: documents from `todo` into a fresh index at `path`, a segment per
-    SEGMENT_DOCS; puts the count (or the error, as text) on `done`."""
+def _next_work(todo, parent: int):
+    """The next item from the parent; if the parent was killed, end this process at once:
+    nothing will adopt its segments, and it shares the parent's index write lock."""
+    while True:
+        try:
+            return todo.get(timeout=PARENT_CHECK_SECONDS)
+        except queue.Empty:
+            if os.getppid() != parent:
+                os._exit(1)
+
+
+def _write_part(path: str, schema, todo, done, parent: int) -> None:
+    """One build process of `parent`: documents from `todo` into a fresh index at `path`, a
+    segment per SEGMENT_DOCS; puts the count (or the error, as text) on `done`."""
     try:
         os.makedirs(path, exist_ok=True)
         part = whoosh.index.create_in(path, schema)
         count, writer = 0, None
-        while (docs := todo.get()) is not None:
+        while (docs := _next_work(todo, parent)) is not None:
             for doc in docs:
                 writer = writer or ArchiveSegmentWriter(part, limitmb=WRITER_MB, compound=False)
                 writer.add_document(**doc)
@@ -549,7 +564,7 @@ def _write_part(path: str, schema, todo, done) -> None:
         done.put(count)
     except BaseException as error:  # reported to the parent, which raises it
         done.put(f"{type(error).__name__}: {error}")
-        while todo.get() is not None:  # let the parent finish handing out work
+        while _next_work(todo, parent) is not None:  # let the parent finish handing out work
             pass
 
 
