@@ -359,3 +359,24 @@ def test_a_commenters_name_alone_is_no_author():
     comment = "<div class='comment-list'><span class='author'>Troll Person</span></div>"
     html = story_page().replace(b"</article>", comment.encode() + b"</article>")
     assert parse_capture(html, "a.html").byline == ""
+
+
+STANDFIRST = (
+    "Moscow and Washington failed again to agree on the missile shield in a day of talks "
+    "that ended without a date for the next round."
+)
+
+
+def test_the_standfirst_printed_under_the_headline_opens_the_body():
+    head = f'<meta name="description" content="{STANDFIRST}">'
+    under = f"<strong>{STANDFIRST}</strong>"
+    article = parse_capture(story_page(head=head, under_headline=under), "a.html")
+    assert article.blocks[0].text == STANDFIRST
+    assert article.body.count("failed again to agree") == 1
+    assert article.markup.startswith(f"<p>{STANDFIRST}</p>")
+
+
+def test_a_description_the_page_does_not_print_is_not_body():
+    head = f'<meta name="description" content="{STANDFIRST}">'
+    article = parse_capture(story_page(head=head), "a.html")
+    assert "failed again to agree" not in article.body

@@ -33,10 +33,13 @@ from articles.ingest.choose import (
 )
 from articles.ingest.markup import paragraph_html, read_units
 from articles.ingest.metadata import (
+    STANDFIRST_WINDOW,
+    VISIBLE_AFTER,
     Statement,
     named_only_in_comments,
     printed_byline,
     printed_dates,
+    printed_standfirst,
     read_metadata,
     text_around,
 )
@@ -103,11 +106,12 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         # Read before trafilatura, which prunes the tree it is given.
         meta = read_metadata(tree)
         title_choice = choose_title(meta)
-        above, below = (
-            text_around(tree, meta.heading_elements[title_choice.heading])
+        above, below_long = (
+            text_around(tree, meta.heading_elements[title_choice.heading], STANDFIRST_WINDOW)
             if title_choice.heading is not None
             else ("", "")
         )
+        below = below_long[:VISIBLE_AFTER]
         document = extract_article(tree, favor_precision=True)
         if document is None or len(_body_text(document)) < PRECISION_MIN_CHARS:
             # Precision drops whole articles on a few pages: read those again for recall.
@@ -187,10 +191,17 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         if reading is not None:
             stated_dates.append(StatedDate(reading, "htmldate", DATE_TRUST["htmldate"]))
 
+    markup: dict[int, str] = {}
+    standfirst = printed_standfirst(meta.descriptions, below_long)
+    if standfirst and norm(standfirst) not in norm(" ".join(b.text for b in blocks)):
+        # The lead printed under the headline, which the extractor left out.
+        blocks.insert(0, Block("p", standfirst))
+        owners.insert(0, -1)
+        markup = {-1: paragraph_html(standfirst), **markup}
     dateline, lead_index = take_dateline(blocks, evidence)
     if not blocks:
         raise IngestError("No article text could be found in the HTML page.")
-    markup = {number: units[number].html for number in kept}
+    markup.update({number: units[number].html for number in kept})
     if dateline is not None and lead_index is not None:
         markup[owners[lead_index]] = paragraph_html(blocks[lead_index].text)
 

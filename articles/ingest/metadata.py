@@ -111,6 +111,7 @@ class PageMetadata:
     modified: list[Statement] = field(default_factory=list)
     authors: list[Statement] = field(default_factory=list)
     site_names: list[str] = field(default_factory=list)
+    descriptions: list[str] = field(default_factory=list)
     url: str = ""
 
 
@@ -258,6 +259,8 @@ def _read_meta(tree: lxml.html.HtmlElement, found: PageMetadata) -> None:
         for value in values.get(key, ()):
             if not _HANDLE_OR_URL.search(value):
                 found.authors.append(Statement(value, evidence))
+    for key in ("description", "og:description"):
+        found.descriptions.extend(values.get(key, ()))
     for key in SITE_META:
         found.site_names.extend(value.lstrip("@") for value in values.get(key, ()))
     for key in ("og:url",):
@@ -328,6 +331,7 @@ def _read_time_elements(tree: lxml.html.HtmlElement, found: PageMetadata) -> Non
 
 VISIBLE_BEFORE = 200  # characters of page text above the headline searched for its date
 VISIBLE_AFTER = 400  # ... and below it, where most pages print the date
+STANDFIRST_WINDOW = 1500  # characters below the headline where a standfirst is printed
 _PAGE_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
 _VISIBLE_DATE = re.compile(
     r"(?<![\d.])(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})\.\s?(?P<year>(?:19|20)\d{2})(?!\d)"
@@ -337,21 +341,23 @@ _VISIBLE_DATE = re.compile(
 )
 
 
-def text_around(tree: lxml.html.HtmlElement, heading: lxml.html.HtmlElement) -> tuple[str, str]:
+def text_around(
+    tree: lxml.html.HtmlElement, heading: lxml.html.HtmlElement, after: int = VISIBLE_AFTER
+) -> tuple[str, str]:
     """The page's visible text just above and just below a heading."""
     inside = set(heading.iter())
     before: list[str] = []
-    after: list[str] = []
+    after_parts: list[str] = []
     seen = False
     for node in tree.xpath(_PAGE_TEXT):
         parent = node.getparent()
         if parent in inside and not (node.is_tail and parent is heading):
             seen = True
             continue
-        (after if seen else before).append(str(node))
-        if seen and sum(len(part) for part in after) > VISIBLE_AFTER:
+        (after_parts if seen else before).append(str(node))
+        if seen and sum(len(part) for part in after_parts) > after:
             break
-    return collapse(" ".join(before))[-VISIBLE_BEFORE:], collapse(" ".join(after))[:VISIBLE_AFTER]
+    return collapse(" ".join(before))[-VISIBLE_BEFORE:], collapse(" ".join(after_parts))[:after]
 
 
 def printed_dates(text: str) -> list[str]:
@@ -371,3 +377,15 @@ def printed_byline(text: str) -> str:
     """A name after "By", "Von", "Par"… in the text under the headline, or ""."""
     match = _PRINTED_BYLINE.search(text)
     return match["name"] if match else ""
+
+
+def printed_standfirst(descriptions: list[str], below: str) -> str:
+    """The page's description when it is also printed under the headline: the standfirst
+    (the lead in bold that extractors often take for page furniture)."""
+    printed = collapse(below).casefold()
+    for description in descriptions:
+        text = collapse(description)
+        complete = len(text.split()) >= 8 and not text.endswith(("...", "…"))
+        if complete and text.casefold()[:120] in printed:
+            return text
+    return ""
