@@ -136,7 +136,7 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
     author_statements = list(meta.authors)
     if name := printed_byline(below):
         author_statements.append(Statement(name, "byline under the headline"))
-    stated_dates = printed_near_headline(above, below)
+    stated_dates = printed_near_headline(above, below, meta.language)
     author = " ".join((document.author or "").split())
     if author and not named_only_in_comments(tree, author):
         author_statements.append(Statement(author, "trafilatura's byline"))
@@ -263,14 +263,16 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
     )
 
 
-def printed_near_headline(above: str, below: str) -> list[StatedDate]:
+def printed_near_headline(above: str, below: str, language: str = "") -> list[StatedDate]:
     """The first date printed just below the headline, and the nearest one above it."""
     found = []
     for text, evidence, pick in (
         (below, "date under the headline", 0),
         (above, "date above the headline", -1),
     ):
-        readings = [r for d in printed_dates(text) if (r := read_printed_date(d)) and r.local]
+        readings = [
+            r for d in printed_dates(text) if (r := read_printed_date(d, language)) and r.local
+        ]
         if readings:
             found.append(StatedDate(readings[pick], evidence, DATE_TRUST[evidence]))
     return found

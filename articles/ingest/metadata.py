@@ -90,6 +90,7 @@ AUTHOR_META: tuple[tuple[str, str], ...] = (
 SITE_META = ("og:site_name", "application-name", "publisher", "dc.publisher", "twitter:site")
 
 _SPACE = re.compile(r"\s+")
+_LANGUAGE_CODE = re.compile(r"\s*([a-zA-Z]{2})(?:[-_]|\s*$)")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]([01]?\d)[/-]([0-3]?\d)(?:/|[-_]|\.html?|$)")
 _HANDLE_OR_URL = re.compile(r"^(?:@|https?://|www\.)|\.(?:com|de|org|net)\b", re.IGNORECASE)
 
@@ -112,7 +113,14 @@ class PageMetadata:
     authors: list[Statement] = field(default_factory=list)
     site_names: list[str] = field(default_factory=list)
     descriptions: list[str] = field(default_factory=list)
+    language: str = ""  # two-letter code from <html lang> or og:locale, "" when unstated
     url: str = ""
+
+
+def language_code(value: str) -> str:
+    """The two-letter language code in "de-DE", "fr_FR" or "en"; "" for anything else."""
+    found = _LANGUAGE_CODE.match(value)
+    return found.group(1).casefold() if found else ""
 
 
 def collapse(text: str) -> str:
@@ -122,6 +130,7 @@ def collapse(text: str) -> str:
 def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
     """Everything the page states about its title, date, authors and site."""
     found = PageMetadata()
+    found.language = language_code(tree.get("lang") or tree.get("xml:lang") or "")
     _read_json_ld(tree, found)
     _read_meta(tree, found)
     _read_microdata(tree, found)
@@ -259,6 +268,8 @@ def _read_meta(tree: lxml.html.HtmlElement, found: PageMetadata) -> None:
         for value in values.get(key, ()):
             if not _HANDLE_OR_URL.search(value):
                 found.authors.append(Statement(value, evidence))
+    if not found.language and values.get("og:locale"):
+        found.language = language_code(values["og:locale"][0])
     for key in ("description", "og:description"):
         found.descriptions.extend(values.get(key, ()))
     for key in SITE_META:
