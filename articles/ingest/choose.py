@@ -112,7 +112,10 @@ def read_stated_date(value: str) -> DateReading | None:
                 )
         except ValueError:
             return None
-        zone, zone_name = _offset_zone(match["zone"])
+        try:
+            zone, zone_name = _offset_zone(match["zone"])
+        except ValueError:  # "+25:00" is no offset: keep the day, drop the time
+            return DateReading(local.replace(hour=0, minute=0), False, None, None)
         return DateReading(local, match["H"] is not None, zone, zone_name)
     found = match_date_line(value)
     if found is None:
@@ -152,15 +155,15 @@ def read_printed_date(text: str, language: str = "") -> DateReading | None:
 def _parse_words(text: str, language: str) -> datetime | None:
     """dateparser, remembered: a site prints the same few dates on many pages. The page's
     language (and English) spares it guessing among all it knows, its slowest step."""
-    if language:
-        languages = sorted({language, "en"})
+    attempts = [sorted({language, "en"}), None] if language else [None]
+    for languages in attempts:
         try:
             found = dateparser.parse(text, languages=languages, settings=_DATEPARSER_SETTINGS)
-        except ValueError:  # a language dateparser does not know
+        except (ValueError, TypeError, OverflowError):  # e.g. a language it does not know
             found = None
         if found is not None:
             return found
-    return dateparser.parse(text, settings=_DATEPARSER_SETTINGS)
+    return None
 
 
 def _is_utc_near_midnight(reading: DateReading) -> bool:

@@ -80,11 +80,14 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 PUBLISHING_KINDS = frozenset({"agency", "broadcaster", "newspaper"})
 
 
-def extract_article(tree: lxml.html.HtmlElement, *, favor_precision: bool):
-    """trafilatura's reading of the page: the article's XML with its structure, and metadata."""
+def extract_article(
+    tree: lxml.html.HtmlElement, *, favor_precision: bool, with_metadata: bool = True
+):
+    """trafilatura's reading of the page: the article's XML with its structure, and metadata.
+    trafilatura works on a copy, so one tree serves every reading."""
     return trafilatura.bare_extraction(
         tree,
-        with_metadata=True,
+        with_metadata=with_metadata,
         favor_precision=favor_precision,
         include_comments=False,
         include_tables=True,
@@ -115,10 +118,11 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         document = extract_article(tree, favor_precision=True)
         if document is None or len(_body_text(document)) < PRECISION_MIN_CHARS:
             # Precision drops whole articles on a few pages: read those again for recall.
-            document = extract_article(
-                lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1)),
-                favor_precision=False,
-            )
+            document = extract_article(tree, favor_precision=False)
+        if document is None:
+            # trafilatura drops a whole page when its own metadata reading fails (an
+            # impossible date, say); our reading of the metadata stands in for it.
+            document = extract_article(tree, favor_precision=False, with_metadata=False)
     except (etree.LxmlError, ValueError, TypeError, AttributeError) as error:
         raise IngestError(f"The HTML page could not be read: {error}.") from None
     if document is None or document.body is None:
