@@ -106,7 +106,8 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
     """A saved HTML page into a ParsedArticle, each field chosen by its evidence."""
     try:
         tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
-        # Read before trafilatura, which prunes the tree it is given.
+        # What the page states and prints around its headline, read from the page as saved
+        # (trafilatura prunes a copy of the tree, and drops much of this).
         meta = read_metadata(tree)
         title_choice = choose_title(meta)
         above, below_long = (
