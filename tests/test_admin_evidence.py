@@ -6,12 +6,11 @@ import re
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
 from articles.models import Article
 from tests.conftest import make_article
-from tests.test_admin import change_form_data
+from tests.test_admin import change_form_data, editor  # noqa: F401 (the fixture logs in)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +22,6 @@ its plan to base a missile shield in Europe, officials said after the talks.</p>
 <p>Both sides will meet again in Washington next month to continue the discussions on missile
 defence and arms control, the ministry said in a statement on Tuesday.</p>
 </article></body></html>"""
-
-
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("editor", password="pw-for-tests", is_staff=True)
-    user.groups.add(Group.objects.get(name="Archive editors"))
-    client.force_login(user)
-    return user
 
 
 def evidence(*records: tuple[str, str, float]) -> dict:
@@ -56,7 +47,8 @@ def test_ingest_stores_each_fields_evidence_and_flags_a_weak_guess(tmp_path, on_
     assert "byline_uncertain" in article.review_reasons  # a lone meta author is a weak guess
 
 
-def test_the_review_queue_lists_the_weakest_guesses_first(client, editor):
+@pytest.mark.usefixtures("editor")
+def test_the_review_queue_lists_the_weakest_guesses_first(client):
     make_article(title="Sure of everything", **evidence(("title", "<h1>", 0.95)))
     make_article(title="A weak date", **evidence(("published", "htmldate", 0.5)))
     make_article(title="No evidence kept", needs_review=True)
@@ -68,7 +60,8 @@ def test_the_review_queue_lists_the_weakest_guesses_first(client, editor):
     assert "published 0.50" in page
 
 
-def test_the_queue_filters_by_the_weakest_fields_confidence(client, editor):
+@pytest.mark.usefixtures("editor")
+def test_the_queue_filters_by_the_weakest_fields_confidence(client):
     make_article(title="A weak date", **evidence(("published", "htmldate", 0.5)))
     make_article(title="Sure of everything", **evidence(("title", "<h1>", 0.95)))
     page = client.get("/admin/articles/article/?confidence=weak").content.decode()
@@ -77,7 +70,8 @@ def test_the_queue_filters_by_the_weakest_fields_confidence(client, editor):
     assert "Sure of everything" in page and "A weak date" not in page
 
 
-def test_the_change_form_shows_the_evidence_weakest_first(client, editor):
+@pytest.mark.usefixtures("editor")
+def test_the_change_form_shows_the_evidence_weakest_first(client):
     article = make_article(
         **evidence(
             ("title", "<h1> matching OpenGraph og:title", 0.95),
@@ -91,8 +85,9 @@ def test_the_change_form_shows_the_evidence_weakest_first(client, editor):
     assert "0.55" in table
 
 
+@pytest.mark.usefixtures("editor")
 def test_a_correction_settles_the_fields_evidence_and_survives_reingest(
-    tmp_path, client, editor, on_commit
+    tmp_path, client, on_commit
 ):
     capture = tmp_path / "shield.html"
     capture.write_text(PAGE.format(head='<meta name="author" content="Anna Beck">'))

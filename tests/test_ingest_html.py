@@ -359,3 +359,44 @@ def test_a_commenters_name_alone_is_no_author():
     comment = "<div class='comment-list'><span class='author'>Troll Person</span></div>"
     html = story_page().replace(b"</article>", comment.encode() + b"</article>")
     assert parse_capture(html, "a.html").byline == ""
+
+
+STANDFIRST = (
+    "Moscow and Washington failed again to agree on the missile shield in a day of talks "
+    "that ended without a date for the next round."
+)
+
+
+def test_the_standfirst_printed_under_the_headline_opens_the_body():
+    head = f'<meta name="description" content="{STANDFIRST}">'
+    under = f"<strong>{STANDFIRST}</strong>"
+    article = parse_capture(story_page(head=head, under_headline=under), "a.html")
+    assert article.blocks[0].text == STANDFIRST
+    assert article.body.count("failed again to agree") == 1
+    assert article.markup.startswith(f"<p>{STANDFIRST}</p>")
+
+
+def test_a_description_the_page_does_not_print_is_not_body():
+    head = f'<meta name="description" content="{STANDFIRST}">'
+    article = parse_capture(story_page(head=head), "a.html")
+    assert "failed again to agree" not in article.body
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<meta property="article:published_time" content="2008-03-18T10:00:00+25:00">',
+        '<meta property="article:published_time" content="2008-13-45T99:99">',
+        '<meta property="article:published_time" content="0000-01-01">',
+        '<meta name="date" content="31. Brumaire 2008">',
+        '<script type="application/ld+json">{"@graph": [1, "x", null, {"@type": 5}]}</script>',
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"name": ["A", '
+        '2]}, "headline": {"x": 1}, "datePublished": ["2008-03-18"]}</script>',
+        '<script type="application/ld+json">{not json</script>',
+        '<meta name="author" content="https://example.org/me">',
+    ],
+)
+def test_malformed_metadata_is_ignored_not_fatal(head):
+    article = parse_capture(story_page(head=head, under_headline="99.99.2008"), "a.html")
+    assert article.title == "Talks stall"
+    assert article.published_date in (None, date(2008, 3, 18))

@@ -108,7 +108,10 @@ def read_stated_date(value: str) -> DateReading | None:
                 )
         except ValueError:
             return None
-        zone, zone_name = _offset_zone(match["zone"])
+        try:
+            zone, zone_name = _offset_zone(match["zone"])
+        except ValueError:  # "+25:00" is no offset: keep the day, drop the time
+            return DateReading(local.replace(hour=0, minute=0), False, None, None)
         return DateReading(local, match["H"] is not None, zone, zone_name)
     found = match_date_line(value)
     if found is None:
@@ -129,7 +132,7 @@ def _offset_zone(token: str | None) -> tuple[timezone | ZoneInfo | None, str | N
     return timezone(sign * timedelta(hours=hours, minutes=minutes)), name
 
 
-def read_printed_date(text: str) -> DateReading | None:
+def read_printed_date(text: str, language: str = "") -> DateReading | None:
     """A date printed on the page in any common format and language; None if it is not one."""
     numbers = _DOTTED.fullmatch(text)
     try:
@@ -140,14 +143,23 @@ def read_printed_date(text: str) -> DateReading | None:
             return read_stated_date(text)
     except ValueError:
         return None
-    local = _parse_words(" ".join(text.split()))
+    local = _parse_words(" ".join(text.split()), language)
     return DateReading(local, False, None, None) if local is not None else None
 
 
 @lru_cache(maxsize=4096)
-def _parse_words(text: str) -> datetime | None:
-    """dateparser, remembered: a site prints the same few dates on many pages."""
-    return dateparser.parse(text, settings=_DATEPARSER_SETTINGS)
+def _parse_words(text: str, language: str) -> datetime | None:
+    """dateparser, remembered: a site prints the same few dates on many pages. The page's
+    language (and English) spares it guessing among all it knows, its slowest step."""
+    attempts = [sorted({language, "en"}), None] if language else [None]
+    for languages in attempts:
+        try:
+            found = dateparser.parse(text, languages=languages, settings=_DATEPARSER_SETTINGS)
+        except (ValueError, TypeError, OverflowError):  # e.g. a language it does not know
+            found = None
+        if found is not None:
+            return found
+    return None
 
 
 def _is_utc_near_midnight(reading: DateReading) -> bool:

@@ -59,10 +59,13 @@ from articles.ingest.lines import (
 )
 from articles.ingest.markup import paragraph_html, read_units
 from articles.ingest.metadata import (
+    STANDFIRST_WINDOW,
+    VISIBLE_AFTER,
     Statement,
     named_only_in_comments,
     printed_byline,
     printed_dates,
+    printed_standfirst,
     read_metadata,
     text_around,
 )
@@ -76,11 +79,14 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 PUBLISHING_KINDS = frozenset({"agency", "broadcaster", "newspaper"})
 
 
-def extract_article(tree: lxml.html.HtmlElement, *, favor_precision: bool):
-    """trafilatura's reading of the page: the article's XML with its structure, and metadata."""
+def extract_article(
+    tree: lxml.html.HtmlElement, *, favor_precision: bool, with_metadata: bool = True
+):
+    """trafilatura's reading of the page: the article's XML with its structure, and metadata.
+    trafilatura works on a copy, so one tree serves every reading."""
     return trafilatura.bare_extraction(
         tree,
-        with_metadata=True,
+        with_metadata=with_metadata,
         favor_precision=favor_precision,
         include_comments=False,
         include_tables=True,
@@ -99,21 +105,24 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
     """A saved HTML page into a ParsedArticle, each field chosen by its evidence."""
     try:
         tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
-        # Read before trafilatura, which prunes the tree it is given.
+        # What the page states and prints around its headline, read from the page as saved
+        # (trafilatura prunes a copy of the tree, and drops much of this).
         meta = read_metadata(tree)
         title_choice = choose_title(meta)
-        above, below = (
-            text_around(tree, meta.heading_elements[title_choice.heading])
+        above, below_long = (
+            text_around(tree, meta.heading_elements[title_choice.heading], STANDFIRST_WINDOW)
             if title_choice.heading is not None
             else ("", "")
         )
+        below = below_long[:VISIBLE_AFTER]
         document = extract_article(tree, favor_precision=True)
         if document is None or len(_body_text(document)) < PRECISION_MIN_CHARS:
             # Precision drops whole articles on a few pages: read those again for recall.
-            document = extract_article(
-                lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1)),
-                favor_precision=False,
-            )
+            document = extract_article(tree, favor_precision=False)
+        if document is None:
+            # trafilatura drops a whole page when its own metadata reading fails (an
+            # impossible date, say); our reading of the metadata stands in for it.
+            document = extract_article(tree, favor_precision=False, with_metadata=False)
     except (etree.LxmlError, ValueError, TypeError, AttributeError) as error:
         raise IngestError(f"The HTML page could not be read: {error}.") from None
     if document is None or document.body is None:
@@ -131,7 +140,7 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
     author_statements = list(meta.authors)
     if name := printed_byline(below):
         author_statements.append(Statement(name, "byline under the headline"))
-    stated_dates = printed_near_headline(above, below)
+    stated_dates = printed_near_headline(above, below, meta.language)
     author = " ".join((document.author or "").split())
     if author and not named_only_in_comments(tree, author):
         author_statements.append(Statement(author, "trafilatura's byline"))
@@ -186,10 +195,17 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         if reading is not None:
             stated_dates.append(StatedDate(reading, "htmldate", DATE_TRUST["htmldate"]))
 
+    markup: dict[int, str] = {}
+    standfirst = printed_standfirst(meta.descriptions, below_long)
+    if standfirst and norm(standfirst) not in norm(" ".join(b.text for b in blocks)):
+        # The lead printed under the headline, which the extractor left out.
+        blocks.insert(0, Block("p", standfirst))
+        owners.insert(0, -1)
+        markup = {-1: paragraph_html(standfirst), **markup}
     dateline, lead_index = take_dateline(blocks, evidence)
     if not blocks:
         raise IngestError("No article text could be found in the HTML page.")
-    markup = {number: units[number].html for number in kept}
+    markup.update({number: units[number].html for number in kept})
     if dateline is not None and lead_index is not None:
         markup[owners[lead_index]] = paragraph_html(blocks[lead_index].text)
 
@@ -251,14 +267,16 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
     )
 
 
-def printed_near_headline(above: str, below: str) -> list[StatedDate]:
+def printed_near_headline(above: str, below: str, language: str = "") -> list[StatedDate]:
     """The first date printed just below the headline, and the nearest one above it."""
     found = []
     for text, evidence, pick in (
         (below, "date under the headline", 0),
         (above, "date above the headline", -1),
     ):
-        readings = [r for d in printed_dates(text) if (r := read_printed_date(d)) and r.local]
+        readings = [
+            r for d in printed_dates(text) if (r := read_printed_date(d, language)) and r.local
+        ]
         if readings:
             found.append(StatedDate(readings[pick], evidence, DATE_TRUST[evidence]))
     return found

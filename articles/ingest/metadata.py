@@ -90,6 +90,7 @@ AUTHOR_META: tuple[tuple[str, str], ...] = (
 SITE_META = ("og:site_name", "application-name", "publisher", "dc.publisher", "twitter:site")
 
 _SPACE = re.compile(r"\s+")
+_LANGUAGE_CODE = re.compile(r"\s*([a-zA-Z]{2})(?:[-_]|\s*$)")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]([01]?\d)[/-]([0-3]?\d)(?:/|[-_]|\.html?|$)")
 _HANDLE_OR_URL = re.compile(r"^(?:@|https?://|www\.)|\.(?:com|de|org|net)\b", re.IGNORECASE)
 
@@ -111,7 +112,15 @@ class PageMetadata:
     modified: list[Statement] = field(default_factory=list)
     authors: list[Statement] = field(default_factory=list)
     site_names: list[str] = field(default_factory=list)
+    descriptions: list[str] = field(default_factory=list)
+    language: str = ""  # two-letter code from <html lang> or og:locale, "" when unstated
     url: str = ""
+
+
+def language_code(value: str) -> str:
+    """The two-letter language code in "de-DE", "fr_FR" or "en"; "" for anything else."""
+    found = _LANGUAGE_CODE.match(value)
+    return found.group(1).casefold() if found else ""
 
 
 def collapse(text: str) -> str:
@@ -121,6 +130,7 @@ def collapse(text: str) -> str:
 def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
     """Everything the page states about its title, date, authors and site."""
     found = PageMetadata()
+    found.language = language_code(tree.get("lang") or tree.get("xml:lang") or "")
     _read_json_ld(tree, found)
     _read_meta(tree, found)
     _read_microdata(tree, found)
@@ -258,6 +268,10 @@ def _read_meta(tree: lxml.html.HtmlElement, found: PageMetadata) -> None:
         for value in values.get(key, ()):
             if not _HANDLE_OR_URL.search(value):
                 found.authors.append(Statement(value, evidence))
+    if not found.language and values.get("og:locale"):
+        found.language = language_code(values["og:locale"][0])
+    for key in ("description", "og:description"):
+        found.descriptions.extend(values.get(key, ()))
     for key in SITE_META:
         found.site_names.extend(value.lstrip("@") for value in values.get(key, ()))
     for key in ("og:url",):
@@ -328,6 +342,7 @@ def _read_time_elements(tree: lxml.html.HtmlElement, found: PageMetadata) -> Non
 
 VISIBLE_BEFORE = 200  # characters of page text above the headline searched for its date
 VISIBLE_AFTER = 400  # ... and below it, where most pages print the date
+STANDFIRST_WINDOW = 1500  # characters below the headline where a standfirst is printed
 _PAGE_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
 _VISIBLE_DATE = re.compile(
     r"(?<![\d.])(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})\.\s?(?P<year>(?:19|20)\d{2})(?!\d)"
@@ -337,21 +352,23 @@ _VISIBLE_DATE = re.compile(
 )
 
 
-def text_around(tree: lxml.html.HtmlElement, heading: lxml.html.HtmlElement) -> tuple[str, str]:
+def text_around(
+    tree: lxml.html.HtmlElement, heading: lxml.html.HtmlElement, after: int = VISIBLE_AFTER
+) -> tuple[str, str]:
     """The page's visible text just above and just below a heading."""
     inside = set(heading.iter())
     before: list[str] = []
-    after: list[str] = []
+    after_parts: list[str] = []
     seen = False
     for node in tree.xpath(_PAGE_TEXT):
         parent = node.getparent()
         if parent in inside and not (node.is_tail and parent is heading):
             seen = True
             continue
-        (after if seen else before).append(str(node))
-        if seen and sum(len(part) for part in after) > VISIBLE_AFTER:
+        (after_parts if seen else before).append(str(node))
+        if seen and sum(len(part) for part in after_parts) > after:
             break
-    return collapse(" ".join(before))[-VISIBLE_BEFORE:], collapse(" ".join(after))[:VISIBLE_AFTER]
+    return collapse(" ".join(before))[-VISIBLE_BEFORE:], collapse(" ".join(after_parts))[:after]
 
 
 def printed_dates(text: str) -> list[str]:
@@ -371,3 +388,15 @@ def printed_byline(text: str) -> str:
     """A name after "By", "Von", "Par"… in the text under the headline, or ""."""
     match = _PRINTED_BYLINE.search(text)
     return match["name"] if match else ""
+
+
+def printed_standfirst(descriptions: list[str], below: str) -> str:
+    """The page's description when it is also printed under the headline: the standfirst
+    (the lead in bold that extractors often take for page furniture)."""
+    printed = collapse(below).casefold()
+    for description in descriptions:
+        text = collapse(description)
+        complete = len(text.split()) >= 8 and not text.endswith(("...", "…"))
+        if complete and text.casefold()[:120] in printed:
+            return text
+    return ""
