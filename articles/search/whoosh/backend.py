@@ -93,7 +93,10 @@ class ArchiveText(TEXT):
 
 
 class ExactText(ArchiveText):
-    """The words as written, for quoted phrases (see EXACT_FIELD)."""
+    """The words as written, for quoted phrases (see EXACT_FIELD). Never scored (the
+    phrase's stems score it), so no field lengths are kept: a tenth of a build."""
+
+    scorable = False
 
     def terms(self, value: str) -> tuple[dict[str, list[int]], set[str]]:
         return exact_terms(value)
