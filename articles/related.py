@@ -189,15 +189,22 @@ def _nearby(target: Profile) -> set[int]:
     pks: set[int] = set()
     for start, end in target.spans:
         window = (start - timedelta(days=SAME_EVENT_DAYS), end + timedelta(days=SAME_EVENT_DAYS))
-        nearby = Article.objects.filter(published_date__range=window).order_by()
+        in_window = Article.objects.filter(published_date__range=window).order_by()
         if target.people:
-            # On a busy day, those naming the most of the same people.
+            # On a busy day, those naming the most of the same people (the days found
+            # first, by their index: the people alone are named in most articles).
             nearby = (
-                nearby.filter(mentions__person__slug__in=target.people)
-                .annotate(shared=Count("mentions"))
-                .order_by("-shared", "pk")
+                ArticlePerson.objects.filter(
+                    article_id__in=in_window.values("pk"), person__slug__in=target.people
+                )
+                .values("article_id")
+                .annotate(shared=Count("id"))
+                .order_by("-shared", "article_id")
+                .values_list("article_id", flat=True)
             )
-        pks |= set(nearby.values_list("pk", flat=True)[:SAME_DAYS_CANDIDATES])
+        else:
+            nearby = in_window.values_list("pk", flat=True)
+        pks |= set(nearby[:SAME_DAYS_CANDIDATES])
     if target.rounds:
         linked = ArticleRound.objects.filter(round__slug__in=target.rounds).exclude(
             state=ArticleRound.State.REJECTED

@@ -11,9 +11,12 @@ from haystack.query import SearchQuerySet
 
 from articles.models import Article
 from articles.related import TEXT_CHARS, RelatedArticle, related_articles
+from articles.search.whoosh import engine
 from articles.search.whoosh.backend import ArchiveWhooshBackend
 
 logger = logging.getLogger(__name__)
+
+IDF_KEPT = 200_000  # stems whose rarity is remembered (a few MB)
 
 
 def more_like_this(article: Article, *, limit: int = 5) -> list[RelatedArticle]:
@@ -43,12 +46,16 @@ def _inverse_document_frequency() -> Callable[[str], float]:
     backend = connections["default"].get_backend()
     if not isinstance(backend, ArchiveWhooshBackend):
         return lambda term: 1.0
-    reader = backend.searcher().reader()
+    searcher = backend.searcher()
+    reader = searcher.reader()
     total = reader.doc_count() or 1
-    known: dict[str, float] = {}
+    # Kept for as long as the index is unchanged: most stems recur from article to article.
+    known: dict[str, float] = engine.index_cached(searcher, ("idf",), dict)
 
     def idf(term: str) -> float:
         if term not in known:
+            if len(known) >= IDF_KEPT:
+                known.clear()
             known[term] = math.log((1 + total) / (1 + reader.doc_frequency("text", term))) + 1
         return known[term]
 
