@@ -37,11 +37,19 @@ run: setup
 	$(BIN)/gunicorn archive.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--threads 4 --timeout 30 --access-logfile - --forwarded-allow-ips 127.0.0.1
 
-## test: ruff, then the whole test suite
+# The search and browsing tests, run a second time with searches answered by Haystack's own
+# Whoosh backend (tests/haystack_search.py): nothing above the backend may depend on the
+# archive's array engine.
+SEARCH_TESTS := tests/test_search.py tests/test_views_browse.py tests/test_coverage.py \
+	tests/test_feeds.py tests/test_exact_phrases.py tests/test_related.py \
+	tests/test_quotation_search.py
+
+## test: ruff, then the whole test suite, then the search tests on Haystack's own backend
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --ds=tests.settings_haystack_search $(SEARCH_TESTS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

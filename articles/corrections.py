@@ -36,6 +36,7 @@ def record_corrections(
         if name in old_values and old_values[name] != getattr(article, name)
     ]
     settle(article, changed)
+    article.set_evidence(article.field_evidence, changed)
     return Correction.objects.bulk_create(
         Correction(
             article=article,

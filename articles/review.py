@@ -6,12 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
+DATE_REASONS = frozenset(
+    {"date_unknown", "date_ambiguous", "date_implausible", "date_uncertain", "date_conflicting"}
+)
 # A staff correction of a field settles the review reasons that field raised.
 REASONS_SETTLED_BY: dict[str, frozenset[str]] = {
-    "title": frozenset({"title_derived"}),
+    "title": frozenset({"title_derived", "title_uncertain"}),
     "source": frozenset({"source_unknown"}),
-    "published_date": frozenset({"date_unknown", "date_ambiguous", "date_implausible"}),
-    "published_at": frozenset({"date_unknown", "date_ambiguous", "date_implausible"}),
+    "published_date": DATE_REASONS,
+    "published_at": DATE_REASONS,
+    "byline": frozenset({"byline_uncertain"}),
 }
 
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
+from itertools import chain
 
 from django.contrib.syndication.views import Feed
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape
 
 from articles.export import EXPORT_FIELDS, article_record, csv_row
+from articles.feeds import PlainTextAtomFeed, plain_summary
 from articles.forms import SearchForm
 from articles.quotation_search import quotations_saying
 from articles.search.limits import QueryError, SearchTimedOut, search_limits
@@ -40,7 +41,8 @@ def _criteria(request) -> tuple[SearchForm, Criteria | None]:
 
 def _page_number(request) -> int:
     raw = request.GET.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
+    # ASCII digits only: "²" and "٣" are digits to str.isdigit() but not to int().
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise Http404("There is no such page of results.")
     return int(raw)
 
@@ -93,6 +95,22 @@ def active_filters(request) -> list[tuple[str, str]]:
     return filters
 
 
+def _refusal(request, form, error: Exception | None = None):
+    """The search page saying why a search cannot run: the form's errors or the query's
+    (400), or that the index is being built (503)."""
+    context = {"form": form, "query_string": request.GET.urlencode(), "limits": search_limits()}
+    if isinstance(error, IndexUnavailable):
+        response = render(request, "search/index_building.html", context, status=503)
+        response["Retry-After"] = "30"
+        return response
+    if isinstance(error, SearchTimedOut):
+        context["timed_out"] = error
+        return render(request, "search/search.html", context, status=503)
+    if error is not None:
+        context["query_error"] = str(error)
+    return render(request, "search/search.html", context, status=400)
+
+
 def search(request):
     form, criteria = _criteria(request)
     context = {"form": form, "query_string": request.GET.urlencode(), "limits": search_limits()}
@@ -102,16 +120,8 @@ def search(request):
     page_number = _page_number(request)
     try:
         outcome = run_search(criteria, page=page_number, per_page=PER_PAGE)
-    except QueryError as error:
-        context["query_error"] = str(error)
-        return render(request, "search/search.html", context, status=400)
-    except IndexUnavailable:
-        response = render(request, "search/index_building.html", context, status=503)
-        response["Retry-After"] = "30"
-        return response
-    except SearchTimedOut as error:
-        context.update(criteria=criteria, timed_out=error)
-        return render(request, "search/search.html", context, status=503)
+    except (QueryError, IndexUnavailable, SearchTimedOut) as error:
+        return _refusal(request, form, error)
     paginator = Paginator(range(outcome.hits), PER_PAGE, allow_empty_first_page=True)
     try:
         page = paginator.page(page_number)
@@ -128,14 +138,18 @@ def search(request):
     return render(request, "search/search.html", context)
 
 
-def _export_articles(request):
+def _export_articles(request) -> tuple[Iterator | None, HttpResponse | None]:
+    """(the articles, None), or (None, the page refusing a bad search). The search runs
+    here, before the response starts, so an export never breaks off part way."""
     form, criteria = _criteria(request)
     if criteria is None:
-        raise Http404("Exports need a valid search.")
+        return None, _refusal(request, form)
     try:
-        return matching_articles(criteria, limit=EXPORT_LIMIT)
+        articles = matching_articles(criteria, limit=EXPORT_LIMIT)
+        first = next(articles, None)
     except (QueryError, IndexUnavailable, SearchTimedOut) as error:
-        raise Http404(str(error)) from error
+        return None, _refusal(request, form, error)
+    return (chain([first], articles) if first is not None else iter(())), None
 
 
 class _Echo:
@@ -144,7 +158,9 @@ class _Echo:
 
 
 def export_csv(request):
-    articles = _export_articles(request)
+    articles, refusal = _export_articles(request)
+    if refusal is not None:
+        return refusal
     writer = csv.writer(_Echo())
 
     def rows():
@@ -158,7 +174,10 @@ def export_csv(request):
 
 
 def export_json(request):
-    records = [article_record(article) for article in _export_articles(request)]
+    articles, refusal = _export_articles(request)
+    if refusal is not None:
+        return refusal
+    records = [article_record(article) for article in articles]
     body = json.dumps(
         {"query": request.GET.dict(), "count": len(records), "articles": records},
         ensure_ascii=False,
@@ -172,7 +191,7 @@ def export_json(request):
 class SearchFeed(Feed):
     """An Atom feed of a search, newest first: an alert without an account."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
 
     def get_object(self, request, *args, **kwargs):
         form, criteria = _criteria(request)
@@ -200,8 +219,7 @@ class SearchFeed(Feed):
         return article.title
 
     def item_description(self, article) -> str:
-        # Atom summaries are HTML: escape the text so it is shown, never run.
-        return escape(article.body[:500])
+        return plain_summary(article.body)
 
     def item_pubdate(self, article):
         return article.sort_datetime

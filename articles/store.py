@@ -20,8 +20,8 @@ from articles.ingest.prepare import PreparedCapture, prepare_captures
 from articles.ingest.signatures import SOURCES
 from articles.models import Article, Source
 from articles.review import unsettled
-from articles.sanitize import render_blocks
-from articles.signals import batched_indexing, index_on_commit
+from articles.sanitize import article_html
+from articles.signals import batched_indexing, drain_index_tasks, index_on_commit
 
 if TYPE_CHECKING:
     from articles.enrich import Catalogue
@@ -58,6 +58,8 @@ class FileOutcome:
 @dataclass
 class IngestReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
+    # Articles an earlier, interrupted run stored but left out of the search index.
+    reindexed: int = 0
 
     def count(self, status: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
@@ -67,10 +69,13 @@ class IngestReport:
         return self.count("failed")
 
     def summary(self) -> str:
-        return ", ".join(
+        counts = ", ".join(
             f"{self.count(status)} {status}"
             for status in ("created", "updated", "unchanged", "failed")
         )
+        if self.reindexed:
+            counts += f"; {self.reindexed} articles missing from the search index indexed again"
+        return counts
 
 
 def find_captures(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -97,8 +102,11 @@ def ingest_paths(
     there are many, and written in batches, a transaction each.
     """
     from articles.enrich import Catalogue
+    from articles.index_sync import reindex_unindexed
 
     report = IngestReport()
+    if not dry_run:  # index work an interrupted run committed but never did
+        report.reindexed += drain_index_tasks()
     max_bytes = settings.ARCHIVE_MAX_CAPTURE_BYTES
     catalogue = Catalogue.from_database()
     captures = list(find_captures(paths))
@@ -114,11 +122,18 @@ def ingest_paths(
         captures, max_bytes=max_bytes, lists=catalogue.lists, stored=stored, workers=workers
     )
     sources = SourceCache()
+    unchanged: list[str] = []
     with batched_indexing():
         for batch in _batches(prepared, BATCH_SIZE):
-            report.outcomes.extend(
-                store_batch(batch, catalogue=catalogue, sources=sources, dry_run=dry_run)
-            )
+            outcomes = store_batch(batch, catalogue=catalogue, sources=sources, dry_run=dry_run)
+            report.outcomes.extend(outcomes)
+            unchanged += [
+                p.sha256 for p, o in zip(batch, outcomes, strict=True) if o.status == "unchanged"
+            ]
+    if unchanged and not dry_run:
+        # "Unchanged" must not hide an article the index lacks.
+        pks = Article.objects.filter(sha256__in=unchanged).values_list("pk", flat=True)
+        report.reindexed += reindex_unindexed(pks)
     return report
 
 
@@ -319,11 +334,24 @@ def article_values(
         "byline": parsed.byline,
         "dateline": parsed.dateline,
         "body": parsed.body,
-        "body_html": render_blocks((b.kind, b.text) for b in parsed.blocks)
+        "body_html": article_html(((b.kind, b.text) for b in parsed.blocks), parsed.markup)
         if body_html is None
         else body_html,
         "raw_encoding": parsed.encoding,
         "capture_kind": parsed.kind,
+        **evidence_values(parsed),
+    }
+
+
+def evidence_values(parsed: ParsedArticle) -> dict:
+    """The evidence fields of an article: each field's evidence, and the weakest confidence."""
+    records = [
+        {"field": found.field, "evidence": found.evidence, "confidence": found.confidence}
+        for found in parsed.evidence
+    ]
+    return {
+        "field_evidence": records,
+        "weakest_confidence": min((r["confidence"] for r in records), default=None),
     }
 
 
@@ -358,6 +386,7 @@ def store_article(
     for name, value in values.items():
         if name not in corrected:
             setattr(article, name, value)
+    article.set_evidence(values["field_evidence"], corrected)
     article.raw, article.sha256 = raw, sha256
     article.review_reasons = reasons
     article.needs_review = bool(reasons)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import MAXYEAR, MINYEAR, date
 
 from django import forms
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Max, Min, Q, QuerySet
 from django.forms.utils import flatatt
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import timezone
@@ -278,7 +278,8 @@ class UndatedArticleListView(ArticleListView):
 
 
 class DateArchiveMixin:
-    """What the year and month archives share: chronological, paginated, empty allowed."""
+    """What the year and month archives share: chronological, paginated, empty allowed,
+    and years with a year on either side (the archives link to their neighbours)."""
 
     queryset = Article.objects.published().without_texts()
     date_field = "published_date"
@@ -289,6 +290,12 @@ class DateArchiveMixin:
     paginate_by = ARTICLES_PER_PAGE
     paginator_class = IdsFirstPaginator
     ordering = CHRONOLOGICAL
+
+    def get_year(self) -> str:
+        year = super().get_year()
+        if not MINYEAR < int(year) < MAXYEAR:
+            raise Http404("There is no archive for that year.")
+        return year
 
     def neighbours(self, start: date, end: date) -> tuple[date | None, date | None]:
         """The nearest publication dates before `start` and from `end` on.

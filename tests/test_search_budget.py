@@ -93,10 +93,11 @@ def test_a_search_past_its_time_budget_explains_itself_instead_of_failing(corpus
     assert search(client, "radar").status_code == 200
 
 
-def test_exports_of_a_refused_query_are_not_found_rather_than_failing(corpus, client):
+def test_exports_of_a_refused_query_explain_the_refusal_rather_than_failing(corpus, client):
     for name in ("csv", "json"):
         response = client.get(f"/search/export.{name}", {"q": "abcdefghijklmnopqrst~7"})
-        assert response.status_code == 404
+        assert response.status_code == 400
+        assert "at most 2 are allowed" in response.content.decode()
 
 
 def test_the_help_states_the_limits(client, db):

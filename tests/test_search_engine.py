@@ -193,3 +193,15 @@ def test_the_postings_cache_keeps_hitting_when_a_cycle_of_queries_overflows_it()
             cache.get(("term", n), reader(n))
     assert cache.used <= cache.budget
     assert len(reads) < 5 * 12 * 0.7  # a good share of the later passes were hits
+
+
+def test_the_engine_refuses_to_load_under_a_whoosh_it_was_not_written_for(monkeypatch):
+    import importlib
+
+    import whoosh
+
+    monkeypatch.setattr(whoosh, "versionstring", lambda: "2.8.0")
+    with pytest.raises(ImportError, match="written for Whoosh 2.7.4, found 2.8.0"):
+        importlib.reload(internals)
+    monkeypatch.undo()
+    importlib.reload(internals)

@@ -6,10 +6,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from articles.ingest import signatures as sig
-from articles.ingest.dates import Dateline, find_dateline, find_publication_date
+from articles.ingest.dates import (
+    Dateline,
+    DateReading,
+    check_plausible,
+    find_dateline,
+    find_publication_date,
+)
 from articles.ingest.lines import Evidence, lookup_source, match_clutter, split_sentences
 from articles.ingest.read import IngestError
 
@@ -17,6 +23,12 @@ TITLE_MAX = 300
 DERIVED_TITLE_MAX = 90
 LONG_PARAGRAPH = 1000  # a "paragraph" this long is really a whole article on one line
 SENTENCES_PER_PARAGRAPH = 3
+WEAK_CONFIDENCE = 0.6  # a field found with less is kept but flagged for review
+WEAK_REASONS = {
+    "title": "title_uncertain",
+    "published": "date_uncertain",
+    "byline": "byline_uncertain",
+}
 _QUOTE_OPENERS = "\"“‘«'"
 
 
@@ -53,6 +65,7 @@ class ParsedArticle:
     encoding: str
     kind: str
     evidence: tuple[FieldEvidence, ...] = ()
+    markup: str = ""  # the body's structure as HTML (saved pages), sanitised before storing
 
     @property
     def body(self) -> str:
@@ -139,9 +152,11 @@ def review_reasons_for(
     date_reasons: tuple[str, ...],
     source,
     encoding: str,
+    weak: tuple[str, ...] = (),
 ) -> tuple[str, ...]:
     """What staff should check: every guess the parser made, in one place for both kinds."""
     return collect_reasons(
+        tuple(WEAK_REASONS[name] for name in weak if name in WEAK_REASONS),
         ("title_derived",) if title_derived else (),
         date_reasons,
         () if source else ("source_unknown",),
@@ -165,6 +180,9 @@ def assemble_article(
     encoding: str,
     kind: str,
     empty_message: str,
+    header_date: date | None = None,
+    date_reasons: tuple[str, ...] = (),
+    fields: tuple[FieldEvidence, ...] = (),
     today: date | None = None,
 ) -> ParsedArticle:
     """The article from what a reader found: cut the dateline off the lead, derive a
@@ -182,6 +200,13 @@ def assemble_article(
 
     source, site, site_kind = pick_sources(evidence)
     published = find_publication_date(date_matches, dateline, source, today=today)
+    if published.published_date is None and header_date is not None:
+        published = check_plausible(
+            DateReading(datetime.combine(header_date, time()), False, None, None),
+            source,
+            today=today,
+        )
+    fields = tuple(f for f in fields if f.field != "published" or published.published_date)
     return ParsedArticle(
         title=title,
         title_derived=title_derived,
@@ -196,10 +221,12 @@ def assemble_article(
         blocks=tuple(blocks),
         review_reasons=review_reasons_for(
             title_derived=title_derived,
-            date_reasons=published.reasons,
+            date_reasons=published.reasons + date_reasons,
             source=source,
             encoding=encoding,
+            weak=tuple(f.field for f in fields if f.confidence < WEAK_CONFIDENCE),
         ),
         encoding=encoding,
         kind=kind,
+        evidence=fields,
     )

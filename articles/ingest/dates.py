@@ -258,3 +258,84 @@ def check_plausible(
         return Published(local_date, None, None, ())
     published_at = reading.local.replace(tzinfo=zone).astimezone(UTC)
     return Published(local_date, published_at, zone_name, ())
+
+
+# -- Dates anywhere in a header line, in any common language --------------------------------
+
+MONTH_KEYS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+_FILLER = "|".join(sig.DATE_FILLERS)
+_WORDY_DMY = re.compile(
+    r"(?<![\w.])(?P<day>\d{1,2})(?:\.|er|st|nd|rd|th|º)?\s*"
+    rf"(?:(?:{_FILLER})\s+)?(?P<month>[^\W\d_]{{3,}})\.?,?\s+(?:(?:{_FILLER})\s+)?"
+    r"(?P<year>\d{4})(?![\d:])"
+)
+_WORDY_MDY = re.compile(
+    r"(?<!\w)(?P<month>[^\W\d_]{3,})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+"
+    r"(?P<year>\d{4})(?![\d:])"
+)
+_ISO_DATE = re.compile(r"(?<![\d/-])(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?![\d-])")
+_DOTTED_DATE = re.compile(
+    r"(?<![\d.])(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})\.\s?(?P<year>\d{4})(?![\d.])"
+)
+_SLASHED_DATE = re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4})(?![\d/])")
+_HAS_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+@lru_cache(maxsize=1)
+def month_words() -> dict[str, int]:
+    """Month names and abbreviations of DATE_LANGUAGES, casefolded, from dateparser's locale
+    data (kept up to date by its maintainers); a name two languages disagree on is left out."""
+    from dateparser.languages.loader import default_loader
+
+    numbers: dict[str, set[int]] = {}
+    for language in sig.DATE_LANGUAGES:
+        info = default_loader.get_locale(language).info
+        for number, key in enumerate(MONTH_KEYS, start=1):
+            for name in info.get(key, ()):
+                word = name.casefold().rstrip(".")
+                if len(word) >= 3 and word.isalpha():
+                    numbers.setdefault(word, set()).add(number)
+    return {word: found.pop() for word, found in numbers.items() if len(found) == 1}
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_dates(text: str) -> list[tuple[int, date]]:
+    """Every full date (day, month and year) printed in `text`, with where it starts:
+    "19. Oktober 2019", "Oct. 9, 2019", "2019-10-19", "19.10.2019", "10/19/2019". Relative
+    dates ("3 hours ago") and dates without a year are not dates. A slashed date whose day
+    and month could be swapped is left out."""
+    if not _HAS_YEAR.search(text):
+        return []
+    found: list[tuple[int, date]] = []
+    months = month_words()
+    for pattern in (_WORDY_DMY, _WORDY_MDY):
+        for match in pattern.finditer(text):
+            month = months.get(match["month"].casefold())
+            if month is not None:
+                value = _valid(int(match["year"]), month, int(match["day"]))
+                if value is not None:
+                    found.append((match.start(), value))
+    for pattern in (_ISO_DATE, _DOTTED_DATE):
+        for match in pattern.finditer(text):
+            value = _valid(int(match["year"]), int(match["month"]), int(match["day"]))
+            if value is not None:
+                found.append((match.start(), value))
+    for match in _SLASHED_DATE.finditer(text):
+        first, second = int(match["a"]), int(match["b"])
+        dayfirst = resolve_dayfirst(first, second, None, None)
+        if dayfirst is None:
+            continue
+        day, month = (first, second) if dayfirst else (second, first)
+        value = _valid(int(match["year"]), month, day)
+        if value is not None:
+            found.append((match.start(), value))
+    return sorted(found)

@@ -41,7 +41,7 @@ class Evidence:
         """Record a source pattern, clutter or copyright line; True when it is not body."""
         if len(text) > CLUTTER_MAX_CHARS:
             return False  # page furniture is short
-        if not _ANY_FURNITURE.fullmatch(text):
+        if not _ANY_FURNITURE.fullmatch(text) and not has_keyword_clutter(text):
             return is_nav_line(text)  # one pass rules out every pattern at once
         pattern = match_source_pattern(text)
         if pattern is not None:
@@ -97,10 +97,15 @@ _COPYRIGHT = re.compile(_COPYRIGHT_PATTERN)
 _SOURCE_PATTERNS = [(re.compile(p.pattern), p) for p in sig.SOURCE_PATTERNS]
 _ANY_SOURCE_PATTERN = _any_of([p.pattern for p in sig.SOURCE_PATTERNS])
 _CLUTTER = [(re.compile(c.pattern), c) for c in sig.CLUTTER_PATTERNS]
-_ANY_CLUTTER = _any_of([c.pattern for c in sig.CLUTTER_PATTERNS])
+_ANY_CLUTTER = _any_of([c.pattern for c in sig.CLUTTER_PATTERNS if not c.keyword])
+_KEYWORD_CLUTTER = [re.compile(c.pattern) for c in sig.CLUTTER_PATTERNS if c.keyword]
+_CLUTTER_KEYWORDS = re.compile(
+    "|".join(re.escape(c.keyword) for c in sig.CLUTTER_PATTERNS if c.keyword) or "(?!)",
+    re.IGNORECASE,
+)
 _ANY_FURNITURE = _any_of(
     [p.pattern for p in sig.SOURCE_PATTERNS]
-    + [c.pattern for c in sig.CLUTTER_PATTERNS]
+    + [c.pattern for c in sig.CLUTTER_PATTERNS if not c.keyword]
     + [_COPYRIGHT_PATTERN]
 )
 _ANY_LABEL = _any_of([label.pattern for label in sig.LABEL_PATTERNS])
@@ -156,9 +161,18 @@ def is_section_name(text: str) -> bool:
 
 
 def match_clutter(text: str) -> sig.ClutterPattern | None:
-    if len(text) > CLUTTER_MAX_CHARS or not _ANY_CLUTTER.fullmatch(text):
+    if len(text) > CLUTTER_MAX_CHARS:
+        return None
+    if not _ANY_CLUTTER.fullmatch(text) and not has_keyword_clutter(text):
         return None
     return next((c for pattern, c in _CLUTTER if pattern.fullmatch(text)), None)
+
+
+def has_keyword_clutter(text: str) -> bool:
+    """A clutter line of the kind that is only tried on lines holding its keyword."""
+    if not _CLUTTER_KEYWORDS.search(text):
+        return False
+    return any(pattern.fullmatch(text) for pattern in _KEYWORD_CLUTTER)
 
 
 def match_source_pattern(text: str) -> sig.SourcePattern | None:
@@ -210,9 +224,34 @@ def split_lines(text: str) -> list[Line]:
         if not words:
             blank = True
             continue
-        lines.append(Line.of(" ".join(words), blank, len(words)))
+        text = " ".join(words)
+        if len(text) >= GLUED_LINE_MIN:
+            pieces = split_glued(text)
+            if len(pieces) > 1:
+                lines.extend(Line.of(piece, blank) for piece in pieces)
+                blank = False
+                continue
+        lines.append(Line.of(text, blank, len(words)))
         blank = False
     return lines
+
+
+# A lower-case letter (or a sentence's end) run straight into a capital: where a page's
+# elements met when its line breaks were lost ("KontaktImpressum", "weiter.Der").
+_GLUE = re.compile(r"(?<=[a-zß-öø-ÿ][a-zß-öø-ÿ.!?)”\"])(?=[A-ZÀ-ÖØ-Þ])")
+GLUED_LINE_MIN = 1500
+GLUE_EVERY = 400  # a whole page on one line has a join at least this often
+
+
+def split_glued(text: str) -> list[str]:
+    """A whole page captured as one line, cut where its elements were run together; a
+    long line with few such joins (a real paragraph) is left whole."""
+    cuts = [match.start() for match in _GLUE.finditer(text)]
+    if len(cuts) * GLUE_EVERY < len(text):
+        return [text]
+    bounds = [0, *cuts, len(text)]
+    pieces = [text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [piece for piece in pieces if piece]
 
 
 def unwrap_hard_wrapped(lines: list[Line]) -> list[Line]:
@@ -240,6 +279,97 @@ def unwrap_hard_wrapped(lines: list[Line]) -> list[Line]:
             merged.append(line)
         previous_full = len(line.text) >= 0.6 * width
     return merged
+
+
+_LABELS = "|".join(re.escape(label) for label in sorted(sig.BYLINE_LABELS, key=len, reverse=True))
+_NAME_WORD = r"[^\W\d_][\w'’.-]*"
+_PARTICLES = "|".join(sig.NAME_PARTICLES)
+_NAME = (
+    rf"(?:[^\W\d_a-zß-ÿ][\w'’.-]*)(?:\s+(?:(?:{_PARTICLES})\s+)*(?:[^\W\d_a-zß-ÿ][\w'’.-]*)){{0,4}}"
+)
+_JOINERS = "|".join(re.escape(joiner) for joiner in sig.NAME_JOINERS)
+_NAMES = rf"{_NAME}(?:(?:\s+(?:{_JOINERS})\s+|,\s+){_NAME}){{0,3}}"
+# "Von Heike Buchter", "ByJane Doe" (run together), "Autor: Jean Dupont", "by IWB".
+_LABELLED_BYLINE = re.compile(
+    rf"(?:{_LABELS})(?:\s*:\s*|\s+|(?<=[Bb][Yy])(?=[A-Z][a-z]))(?P<who>{_NAMES})"
+    r"(?=$|\s*[,|•·/(]|\s+[-–—]\s|\s+\d|\s+(?:on|am|um|le|el|il|op|at|in)\s)"
+)
+_LABEL_ALONE = re.compile(rf"(?:{_LABELS})\s*:?")
+_NAME_ALONE = re.compile(_NAMES)
+NAME_MAX_WORDS = 12
+
+
+_PHOTO_CREDIT = _any_of(list(sig.PHOTO_CREDITS))
+
+
+def is_photo_credit(text: str) -> bool:
+    return len(text) <= CLUTTER_MAX_CHARS and _PHOTO_CREDIT.fullmatch(text) is not None
+
+
+def is_furniture(text: str) -> bool:
+    """A menu, banner, source line or copyright line: never a headline or article text.
+    Unlike Evidence.see_site_line, records nothing."""
+    if len(text) > CLUTTER_MAX_CHARS:
+        return False
+    return (
+        _ANY_FURNITURE.fullmatch(text) is not None or has_keyword_clutter(text) or is_nav_line(text)
+    )
+
+
+_RUN_BREAK = re.compile(
+    r"(?:\d+\s+)?(?:"
+    + "|".join(re.escape(phrase) for phrase in sorted(sig.RUN_BREAKS, key=len, reverse=True))
+    + r")\b[^.!?]{0,40}",
+    re.IGNORECASE,
+)
+_PAGE_END = re.compile(
+    r"(?:\d+\s+|noch\s+)?(?:"
+    + "|".join(re.escape(phrase) for phrase in sorted(sig.PAGE_ENDS, key=len, reverse=True))
+    + r")\b[^.!?]{0,40}",
+    re.IGNORECASE,
+)
+RUN_BREAK_MAX_CHARS = 60
+
+
+def is_page_end(text: str) -> bool:
+    """A short line that opens the comment section ("7 Comments:", "Leave a Reply")."""
+    return len(text) <= RUN_BREAK_MAX_CHARS and _PAGE_END.fullmatch(text) is not None
+
+
+def is_run_break(text: str) -> bool:
+    """A short line that opens related links, comments, a share bar or tags."""
+    return len(text) <= RUN_BREAK_MAX_CHARS and _RUN_BREAK.fullmatch(text) is not None
+
+
+def is_byline_label(text: str) -> bool:
+    """A byline label alone on its line ("Von", "Autor:"), the name on the next."""
+    return len(text) <= 24 and _LABEL_ALONE.fullmatch(text) is not None
+
+
+def is_name(text: str) -> bool:
+    """Capitalised words that could be one or a few people's names ("Heike Buchter")."""
+    return (
+        len(text) <= 80
+        and word_count(text) <= NAME_MAX_WORDS
+        and _NAME_ALONE.fullmatch(text) is not None
+    )
+
+
+def find_labelled_byline(text: str) -> str | None:
+    """The names after a byline label anywhere in a short line ("October 19, 2019 by IWB",
+    "Von Heike Buchter, Washington"), or None."""
+    if len(text) > 200:
+        return None
+    for match in _LABELLED_BYLINE.finditer(text):
+        start = match.start()
+        # The label starts the line or follows a separator or a date, never a word
+        # ("Christoph von Ritter" is a name, not a byline for "Ritter").
+        before = text[:start].rstrip()
+        if not before or not before[-1].isalpha():
+            who = match["who"].strip(" ,.-")
+            if who and word_count(who) <= NAME_MAX_WORDS:
+                return who
+    return None
 
 
 def read_byline(text: str, evidence: Evidence) -> str | None:

@@ -20,7 +20,7 @@ from articles.analysis.quotations import Quotation, find_quotations
 from articles.analysis.rounds import RoundSuggestion, suggest_rounds
 from articles.analysis.topics import find_topics
 from articles.ingest import IngestError, ParsedArticle, parse_capture, read_capture
-from articles.sanitize import render_blocks
+from articles.sanitize import article_html
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def prepare_capture(
         parsed=parsed,
         raw=raw,
         sha256=sha256,
-        body_html=render_blocks((b.kind, b.text) for b in parsed.blocks),
+        body_html=article_html(((b.kind, b.text) for b in parsed.blocks), parsed.markup),
         analysis=analysis,
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from articles.ingest import signatures as sig
 from articles.ingest.article import (
@@ -26,13 +27,27 @@ from articles.ingest.article import (
     split_long_paragraph,
     take_dateline,
 )
-from articles.ingest.dates import find_dateline, find_publication_date, match_date_line
+from articles.ingest.dates import (
+    find_dateline,
+    find_dates,
+    find_publication_date,
+    match_date_line,
+    month_words,
+)
 from articles.ingest.lines import (
     Evidence,
     Line,
+    find_labelled_byline,
+    is_byline_label,
+    is_furniture,
     is_headline_like,
     is_label,
+    is_name,
+    is_page_end,
+    is_photo_credit,
+    is_run_break,
     is_section_name,
+    last_mark,
     lookup_host,
     lookup_source,
     match_clutter,
@@ -84,6 +99,13 @@ ATTRIBUTION_MAX_WORDS = 8
 _WORD = re.compile(r"\w+")
 _BULLET = re.compile(r"[-*•·–—]\s+\S")
 _NOT_WORDS = re.compile(r"[\W_]+")
+BARE_NAME_MAX_WORDS = 4
+_NAME_BEFORE_DATE = re.compile(
+    r"(?P<who>[^\d|·•,]{3,60}?)\s+(?:am|on|le|el|il|um|at|den|,|\||·|•|-|–)\s*\d"
+)
+_DATE_SEPARATORS = re.compile(r"\s*[|·•,]\s*|\s+[-–—]\s+")
+_LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not headlines
+_BYLINE_START = re.compile(r"(?:By|BY|by)\s")
 
 
 def cut_footer(lines: list[Line], evidence: Evidence) -> list[Line]:
@@ -113,6 +135,321 @@ def trim_trailing_links(lines: list[Line]) -> list[Line]:
     while end > 0 and lines[end - 1].headline:
         end -= 1
     return lines[:end] if len(lines) - end >= 2 else lines
+
+
+# -- Finding the article in a page ------------------------------------------------------------
+
+RUN_MAX_GAP = 5  # lines between two paragraphs of one article: sub-heading, caption, share bar
+TITLE_INSIDE_RUN = 4  # lines into the run where the headline may still sit
+INSIDE_RUN_PENALTY = 0.5
+TITLE_WINDOW = 40  # lines above the article's text where its headline may sit
+HEADER_BELOW_TITLE = 12  # lines under the headline where its date and byline may sit
+DATE_ABOVE = 15  # lines above the headline where its date may sit
+NEAR_TITLE = 6  # a date or byline this close confirms a headline
+DATE_LINE_MAX = 150  # dates are read from short lines only: a paragraph's dates are news
+TITLE_MIN_CHARS = 10
+TITLE_WORDS = 8
+# What confirms a headline, in the units of score_title (a quarter point per word).
+REPEATED_BONUS = 0.5  # printed again in a page title, breadcrumb or list of posts
+HEADER_BELOW_BONUS = 1.5  # a date or byline under it
+HEADER_ABOVE_BONUS = 1.0  # ... or just above it
+PARAGRAPH_MIN_WORDS = 5
+# How far to trust a headline by its score (see score_title).
+TITLE_SURE = 2.5
+TITLE_WEAK = 0.25
+DATE_START_MAX = 40  # a header date opens its line ("Last Updated: 18 March 2008")
+CREDIT_AFTER_TEXT = 3  # an agency's name alone this close under the text credits it
+
+
+@dataclass(frozen=True)
+class ArticleSpan:
+    """Where the article sits among a page's lines."""
+
+    start: int  # first line of its header (headline, or the furniture right above it)
+    title_index: int | None
+    title_score: float
+    body_first: int  # first paragraph of the longest run of sentence-like lines
+    end: int  # one past that run's last paragraph
+
+
+def is_paragraph_line(line: Line) -> bool:
+    """A sentence-like line long enough to be article text ("Close this search box." is not)."""
+    return not line.headline and line.words >= PARAGRAPH_MIN_WORDS and not is_furniture(line.text)
+
+
+def longest_run(lines: list[Line]) -> tuple[int, int]:
+    """The longest coherent run of sentence-like lines, by characters: (first, one past
+    last). Menus, related links and share bars between runs break them apart."""
+    best, best_size = (0, len(lines)), -1
+    start = last = end = None
+    size = 0
+    for index, line in enumerate(lines):
+        if is_run_break(line.text):
+            if start is not None and is_page_end(line.text):
+                break  # the comment section: readers' text, not the article's
+            last = None  # what follows is related links or a share bar
+            continue
+        if not is_paragraph_line(line):
+            continue
+        if last is not None and index - last - 1 <= RUN_MAX_GAP:
+            size += len(line.text)
+        else:
+            if start is not None and size > best_size:
+                best, best_size = (start, end + 1), size
+            start, size = index, len(line.text)
+        last = end = index
+    if start is not None and size > best_size:
+        best = (start, end + 1)
+    first, stop = best
+    while stop - 1 > first and last_mark(lines[stop - 1].text) == ":":
+        stop -= 1  # "Choose your access and read on:" introduces what is not there
+    return first, stop
+
+
+class PageLines:
+    """What a page's lines say about headline candidates, each fact computed once."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self.folded = [line.text.casefold() if len(line.text) <= 300 else "" for line in lines]
+        self.header_lines: dict[int, bool] = {}
+
+    def copies(self, index: int) -> int:
+        """Lines printing this line's text, itself included, whole or inside a page title
+        or breadcrumb ("Headline | Site"): a headline is often repeated so."""
+        wanted = self.folded[index]
+        if not wanted:
+            return 1
+        limit = len(wanted) + 100
+        return sum(1 for text in self.folded if wanted in text and len(text) <= limit)
+
+    def is_header_line(self, index: int) -> bool:
+        if index not in self.header_lines:
+            self.header_lines[index] = is_header_line(self.lines[index])
+        return self.header_lines[index]
+
+
+def is_title_candidate(line: Line) -> bool:
+    """Headline-shaped and not a menu, button, date, byline or outlet name."""
+    text = line.text
+    return (
+        line.headline
+        and line.words >= 2
+        and len(text) >= TITLE_MIN_CHARS
+        and not text.isupper()
+        and text[-1] not in _LINK_MARKS
+        and text[0] not in _LINK_MARKS
+        and any(char.isalpha() for char in text)
+        and not is_section_name(text)
+        and not is_furniture(text)
+        and not is_run_break(text)
+        and not is_label(text)
+        and match_date_line(text) is None
+        and not find_dates(text)
+        and find_labelled_byline(text) is None
+        and lookup_source(text) is None
+    )
+
+
+def header_date(text: str) -> date | None:
+    """The date a short line opens with ("Last Updated: 18 March 2008, 14:50"); a date
+    further along is a caption's or a paragraph's."""
+    if len(text) > DATE_LINE_MAX:
+        return None
+    found = find_dates(text)
+    return found[0][1] if found and found[0][0] <= DATE_START_MAX else None
+
+
+def is_header_line(line: Line) -> bool:
+    """A date or byline line, which marks a headline's neighbourhood."""
+    text = line.text
+    if len(text) > DATE_LINE_MAX:
+        return False
+    return bool(header_date(text) or find_labelled_byline(text) or is_byline_label(text))
+
+
+def is_repeated_menu(lines: list[Line], index: int) -> bool:
+    """The same line twice in a row is a menu or gallery label, not a headline."""
+    text = lines[index].text
+    return any(0 <= i < len(lines) and lines[i].text == text for i in (index - 1, index + 1))
+
+
+def score_title(page: PageLines, index: int, body_first: int, first: bool) -> float:
+    """How much the page says that a line is the article's headline: long, a date or
+    byline under it (or just above), repeated in a page title or breadcrumb, close to the
+    text, or the first headline of a page that opens with its article."""
+    lines = page.lines
+    if index + 1 < len(lines) and is_photo_credit(lines[index + 1].text):
+        return 0.0  # a picture's caption
+    words = lines[index].words
+    # Headlines run to a dozen words; a longer headline-shaped line is a standfirst.
+    score = min(words, TITLE_WORDS) * 0.25 - max(0, words - 2 * TITLE_WORDS) * 0.1
+    if first and body_first <= HEADER_SCAN:
+        score += 1.0
+    if lines[index].text[0].islower():
+        score -= 1.0  # the rest of a wrapped sentence, or a button's label
+    if 2 <= page.copies(index) <= 4 and not is_repeated_menu(lines, index):
+        score += REPEATED_BONUS
+    below = range(index + 1, min(len(lines), index + NEAR_TITLE + 1))
+    if any(page.is_header_line(i) for i in below):
+        score += HEADER_BELOW_BONUS
+    elif any(page.is_header_line(i) for i in range(max(0, index - 2), index)):
+        score += HEADER_ABOVE_BONUS
+    score -= 0.03 * abs(body_first - index)
+    return score
+
+
+def locate_article(lines: list[Line]) -> ArticleSpan:
+    """The headline and the article's text among menus, banners, related links and footers."""
+    body_first, end = longest_run(lines)
+    page = PageLines(lines)
+    best, best_score = None, TITLE_WEAK
+    first = True
+    # A teaser or a notice just above the headline can open the run: look a few lines in.
+    inside = min(end, body_first + TITLE_INSIDE_RUN)
+    for index in range(max(0, body_first - TITLE_WINDOW), inside):
+        if is_title_candidate(lines[index]):
+            score = score_title(page, index, body_first, first and index < HEADER_SCAN)
+            if index > body_first:
+                score -= INSIDE_RUN_PENALTY
+            first = False
+            if score > best_score:
+                best, best_score = index, score
+    if best is not None and best > body_first:
+        body_first = next(
+            (i for i in range(best + 1, end) if is_paragraph_line(lines[i])), body_first
+        )
+    start = best if best is not None else body_first
+    while start > 0 and is_header_furniture(lines[start - 1]):
+        start -= 1
+    return ArticleSpan(start, best, best_score if best is not None else 0.0, body_first, end)
+
+
+def is_header_furniture(line: Line) -> bool:
+    """A line read_header classifies above a headline: masthead, date, byline, banner."""
+    text = line.text
+    return bool(
+        is_furniture(text)
+        or match_date_line(text)
+        or _BYLINE_START.match(text)
+        or (len(text) <= 60 and lookup_source(text))
+    )
+
+
+class HeaderDate(NamedTuple):
+    value: date | None
+    confidence: float
+    conflicting: bool = False
+
+
+def find_header_date(lines: list[Line], span: ArticleSpan) -> HeaderDate:
+    """The date a short line opens with, under the headline (or above it, or above the
+    text when there is no headline), and how far to trust it: a date right under the
+    headline is the page's own; one further above may belong to something else. Two
+    different dates there (published, updated, an event's) leave it unknown: a wrong
+    date is worse than none."""
+    found: list[tuple[int, int, date]] = []
+    for order, indexes in enumerate(header_ranges(span, above=DATE_ABOVE)):
+        for index in indexes:
+            value = header_date(lines[index].text)
+            if value:
+                found.append((order, index, value))
+    if not found:
+        return HeaderDate(None, 0.0)
+    if len({value for _, _, value in found}) > 1:
+        return HeaderDate(None, 0.0, conflicting=True)
+    order, index, value = found[0]
+    titled = span.title_index is not None
+    near = titled and abs(index - span.title_index) <= (NEAR_TITLE if not order else 3)
+    return HeaderDate(value, 0.8 if near else 0.5)
+
+
+def header_ranges(span: ArticleSpan, above: int = 3) -> tuple[range, range]:
+    """Where a date or byline may sit: between the headline and the text (never inside
+    the text), then above the headline, nearest first."""
+    anchor = span.title_index if span.title_index is not None else span.body_first
+    below = range(anchor + 1, min(span.body_first, anchor + HEADER_BELOW_TITLE + 1))
+    return below, range(anchor - 1, max(-1, anchor - above - 1), -1)
+
+
+def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float]:
+    """The byline under the headline (past a standfirst, not into the text) or just above
+    it, and how far to trust it: a labelled one ("Von Heike Buchter", "October 19, 2019 by
+    IWB", a label alone above a name), a name beside the date ("Jon Nitz am 24. Januar
+    2022"), or a bare name beside the date or under the headline."""
+    below, above = header_ranges(span)
+    if span.title_index is not None:
+        below = byline_range(lines, span)
+    bare: tuple[str, float] = ("", 0.0)
+    for indexes in (below, above):
+        for index in indexes:
+            text = lines[index].text
+            who = find_labelled_byline(text)
+            if who and lookup_source(who) is None:  # "By RIA Novosti" is a credit
+                return who, 0.8
+            if is_byline_label(text) and index + 1 < len(lines):
+                following = lines[index + 1].text
+                if is_name(following):
+                    return following, 0.7
+            if len(text) > DATE_LINE_MAX or bare[0]:
+                continue
+            dated = header_date(text) is not None
+            who = name_beside_date(text) if dated else ""
+            if who:
+                bare = (who, 0.6)
+            elif is_bare_name(text) and (
+                index == (span.title_index or 0) + 1 or beside_date(lines, index)
+            ):
+                bare = (text, 0.5)
+    return bare
+
+
+def byline_range(lines: list[Line], span: ArticleSpan) -> range:
+    """Under the headline, past a standfirst but not past the lead: bylines often follow
+    the standfirst."""
+    assert span.title_index is not None
+    stop = min(len(lines), span.title_index + HEADER_BELOW_TITLE + 1)
+    paragraphs = 0
+    for index in range(span.title_index + 1, stop):
+        if is_paragraph_line(lines[index]):
+            paragraphs += 1
+            if paragraphs == 2:
+                return range(span.title_index + 1, index)
+    return range(span.title_index + 1, stop)
+
+
+def beside_date(lines: list[Line], index: int) -> bool:
+    near = range(max(0, index - 2), min(len(lines), index + 3))
+    return any(i != index and header_date(lines[i].text) for i in near)
+
+
+def is_bare_name(text: str) -> bool:
+    """Two to four capitalised words alone on a line, none a menu word: a name."""
+    words = text.split()
+    return (
+        2 <= len(words) <= BARE_NAME_MAX_WORDS
+        and not text.isupper()
+        and words[0] not in sig.BYLINE_LABELS
+        and "," not in text
+        and not is_furniture(text)
+        and not is_run_break(text)
+        and lookup_source(text) is None
+        and is_name(text)
+        and not is_section_name(text)
+        and not any(word.casefold().strip(".") in month_words() for word in words)
+    )
+
+
+def name_beside_date(text: str) -> str:
+    """The name in "Jon Nitz am 24. Januar 2022" or "1. Februar 2022, Daniel Dillenburg"."""
+    match = _NAME_BEFORE_DATE.match(text)
+    if match and is_bare_name(match["who"]):
+        return match["who"]
+    for part in _DATE_SEPARATORS.split(text):
+        part = part.strip()
+        if part and not any(char.isdigit() for char in part) and is_bare_name(part):
+            return part
+    return ""
 
 
 # -- Header ---------------------------------------------------------------------------------
@@ -271,19 +608,67 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
     evidence = Evidence([], [], [])
     lines = unwrap_hard_wrapped(split_lines(text))
     lines = cut_footer(lines, evidence)
-    header = read_header(lines, evidence)
-    blocks = strip_clutter(lines[header.body_start :], evidence)
-    if not blocks and header.title:
+    span = locate_article(lines)
+    header = read_header(lines[span.start : span.end], evidence)
+    body_start = span.start + header.body_start
+    # Between the headline and the text only a standfirst is article text: captions,
+    # photo credits and share bars there are not sub-headings.
+    standfirst = [line for line in lines[body_start : span.body_first] if is_paragraph_line(line)]
+    blocks = strip_clutter(
+        standfirst + lines[max(body_start, span.body_first) : span.end], evidence
+    )
+    see_credits_after(lines[span.end :], evidence)
+    fields: list[FieldEvidence] = []
+    title = header.title
+    if span.title_index is not None:
+        title = lines[span.title_index].text
+        fields.append(title_evidence(span))
+    if not blocks and title:
         # A headline alone is all the text there is: keep it as the body too.
-        blocks = [Block("p", header.title)]
+        blocks = [Block("p", title)]
+
+    byline = header.byline
+    if byline:
+        fields.append(FieldEvidence("byline", "a byline line in the header", 0.9))
+    else:
+        byline, confidence = find_header_byline(lines, span)
+        if byline:
+            fields.append(FieldEvidence("byline", "a name after a byline label", confidence))
+    near_date = find_header_date(lines, span)
+    date_matches = [] if near_date.conflicting else header.date_matches
+    if date_matches:
+        fields.append(FieldEvidence("published", "a date line in the header", 0.9))
+        near_date = HeaderDate(None, 0.0)
+    elif near_date.value is not None:
+        fields.append(FieldEvidence("published", "a date near the headline", near_date.confidence))
     return assemble_article(
-        title=header.title,
+        title=title,
         blocks=blocks,
-        byline=header.byline,
+        byline=byline,
         evidence=evidence,
-        date_matches=header.date_matches,
+        date_matches=date_matches,
+        header_date=near_date.value,
+        date_reasons=("date_conflicting",) if near_date.conflicting else (),
+        fields=tuple(fields),
         encoding=encoding,
         kind="text",
         empty_message="No article text is left once navigation and other clutter are removed.",
         today=today,
     )
+
+
+def see_credits_after(lines: list[Line], evidence: Evidence) -> None:
+    """Record what the lines under the article say about its source: a copyright line
+    anywhere, an agency's name alone just under the text ("Interfax")."""
+    for index, line in enumerate(lines):
+        if evidence.see_site_line(line.text):
+            continue
+        if index < CREDIT_AFTER_TEXT and line.words <= 6:
+            credited = lookup_source(line.text)
+            if credited is not None:
+                evidence.credits.append(credited)
+
+
+def title_evidence(span: ArticleSpan) -> FieldEvidence:
+    confidence = 0.9 if span.title_score >= TITLE_SURE else 0.5
+    return FieldEvidence("title", "a headline-shaped line above the text", confidence)

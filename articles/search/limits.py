@@ -66,6 +66,9 @@ class Deadline:
         self.seconds = time_budget() if seconds is None else seconds
         self.at = time.monotonic() + self.seconds
 
+    def passed(self) -> bool:
+        return time.monotonic() >= self.at
+
     def check(self) -> None:
-        if time.monotonic() >= self.at:
+        if self.passed():
             raise SearchTimedOut(self.seconds)

@@ -13,7 +13,7 @@ from haystack.query import SearchQuerySet
 
 from articles.search.highlight import Matcher, matcher_for
 from articles.search.limits import MAX_QUERY_LENGTH, QueryError
-from articles.search.whoosh.analysis import read_query
+from articles.search.whoosh.backend import read_query
 
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 

@@ -8,19 +8,20 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
 from django.utils.safestring import SafeString
-from haystack import connections
+from haystack.query import SearchQuerySet
 
 from articles.enrich import republished_map
 from articles.models import Article, Person, TalksRound, Topic
 from articles.search.highlight import Matcher, highlight, snippets
+from articles.search.limits import QueryError, SearchTimedOut
 from articles.search.query import CleanQuery, Criteria, build_queryset, clean_query
 from articles.search.spelling import also_searched, spelling_suggestion
-from articles.search.whoosh.backend import ArchiveWhooshBackend
 
 logger = logging.getLogger(__name__)
 
@@ -97,18 +98,36 @@ class SearchOutcome:
     elapsed_ms: float = 0.0
 
 
-def ensure_index_ready() -> None:
-    """Raise IndexUnavailable when searching now would mislead (no index yet, or broken)."""
-    backend = connections["default"].get_backend()
-    if not isinstance(backend, ArchiveWhooshBackend):
-        return
+def index_problem() -> str | None:
+    """Why a search now would mislead (the index cannot be read, or is empty while the
+    archive has articles), or None. Asked only when a search failed or found nothing."""
     try:
-        empty = backend.searcher().doc_count() == 0
+        empty = SearchQuerySet().count() == 0
     except Exception as error:
-        logger.exception("The search index cannot be opened")
-        raise IndexUnavailable(str(error)) from error
+        logger.exception("The search index cannot be read")
+        return str(error) or "The search index cannot be read."
     if empty and Article.objects.exists():
-        raise IndexUnavailable("The index is empty while the archive has articles.")
+        return "The index is empty while the archive has articles."
+    return None
+
+
+@contextmanager
+def index_checked() -> Iterator[None]:
+    """Run a search, turning a failure caused by a missing or broken index into
+    IndexUnavailable (a page that says the index is being built, not an error)."""
+    try:
+        yield
+    except (QueryError, SearchTimedOut):
+        raise
+    except Exception as error:
+        if problem := index_problem():
+            raise IndexUnavailable(problem) from error
+        raise
+
+
+def _found_nothing(hits: int) -> None:
+    if hits == 0 and (problem := index_problem()):
+        raise IndexUnavailable(problem)
 
 
 def run_search(criteria: Criteria, *, page: int = 1, per_page: int = 20) -> SearchOutcome:
@@ -116,15 +135,16 @@ def run_search(criteria: Criteria, *, page: int = 1, per_page: int = 20) -> Sear
     started = time.perf_counter()
     cleaned = clean_query(criteria.q)
     outcome = SearchOutcome(criteria=criteria, query=cleaned)
-    ensure_index_ready()
     sqs, matcher = build_queryset(criteria, cleaned)
     faceted = sqs.facet("source_exact", limit=-1).facet("year", limit=-1).facet("month", limit=-1)
     faceted = faceted.facet("source_month", limit=-1)
     for name in ("people", "topics", "rounds"):
         faceted = faceted.facet(name, limit=-1)
     start = (page - 1) * per_page
-    page_results = list(faceted[start : start + per_page])
-    outcome.hits = faceted.count()
+    with index_checked():
+        page_results = list(faceted[start : start + per_page])
+        outcome.hits = faceted.count()
+    _found_nothing(outcome.hits)
     facets = faceted.facet_counts().get("fields", {})
     outcome.source_facets = _facet_values(_clean_facet(facets.get("source_exact")))
     years = sorted(_clean_facet(facets.get("year")), key=_newest_year_first)
@@ -213,9 +233,10 @@ def matching_articles(criteria: Criteria, *, limit: int | None = None) -> Iterat
     """Every article a search matches, in result order, loaded from the database in chunks.
 
     The search runs now, so its errors reach the caller before any article is streamed."""
-    ensure_index_ready()
     sqs, _ = build_queryset(criteria, clean_query(criteria.q))
-    pks = [int(pk) for pk in sqs.values_list("pk", flat=True)[: limit or sqs.count()]]
+    with index_checked():
+        pks = [int(pk) for pk in sqs.values_list("pk", flat=True)[: limit or sqs.count()]]
+    _found_nothing(len(pks))
     return _articles_in_order(pks)
 
 

@@ -19,7 +19,6 @@ from whoosh.analysis import (
     Token,
     Tokenizer,
 )
-from whoosh.fields import ID, TEXT, Schema
 from whoosh.lang.porter import stem
 from whoosh.qparser import FuzzyTermPlugin, MultifieldPlugin, PhrasePlugin, QueryParser
 from whoosh.qparser.syntax import attach
@@ -30,6 +29,7 @@ from articles.search.limits import (
     MAX_EXPANDING_TERMS,
     MAX_WILDCARDS_PER_WORD,
     MIN_FUZZY_PREFIX,
+    Deadline,
     QueryError,
     QueryTooCostly,
 )
@@ -302,20 +302,6 @@ class ArchiveQueryParser(QueryParser):
 
 
 # A schema with the index's searchable fields, to read queries the way the index does.
-_QUERY_SCHEMA = Schema(
-    text=TEXT(analyzer=ANALYZER, phrase=True),
-    title=TEXT(analyzer=ANALYZER, phrase=True),
-    source=TEXT(analyzer=ANALYZER, phrase=True),
-    byline=TEXT(analyzer=ANALYZER, phrase=True),
-    dateline=TEXT(analyzer=ANALYZER, phrase=True),
-    source_exact=ID(),
-    exact=TEXT(analyzer=EXACT_ANALYZER, phrase=True),
-)
-
-
-_QUERY_PARSER = ArchiveQueryParser(_QUERY_SCHEMA)
-
-
 @dataclass(frozen=True)
 class QueryTerms:
     """What a query looks for, as plain values: analysed words, and the lower-cased
@@ -325,11 +311,11 @@ class QueryTerms:
     prefixes: tuple[str, ...] = ()
 
 
-def read_query(text: str) -> QueryTerms:
+def read_query(parser: QueryParser, text: str) -> QueryTerms:
     """The words a query looks for; raises QueryError when it cannot be read, has nothing to
     search for, or is over the cost limits."""
     try:
-        parsed = _QUERY_PARSER.parse(text)
+        parsed = parser.parse(text)
     except QueryError:
         raise
     except Exception as error:  # Whoosh's parser raises assorted errors on odd input
@@ -373,3 +359,54 @@ def _positive_terms(parsed: wq.Query) -> QueryTerms:
 
     walk(parsed)
     return QueryTerms(frozenset(terms), tuple(p for p in prefixes if p))
+
+
+OPERATORS = {"AND", "OR", "NOT", "TO"}
+
+
+# Unknown words respelled in one query: each costs a walk of the index's word list.
+MAX_RESPELLED = 5
+
+
+def respell(reader, fieldname: str, text: str) -> str | None:
+    """`text` with each word the index does not know replaced by its closest known word,
+    or None when none was replaced. Stops quietly at the time budget."""
+    corrector = reader.corrector(fieldname)
+    changed, tried = [], []
+    deadline = Deadline()
+
+    def respell_word(match: re.Match) -> str:
+        word = match.group()
+        if word in OPERATORS or not word.isalpha() or len(word) < 3:
+            return word
+        if (stem := analyse(word)) is None or reader.doc_frequency(fieldname, stem):
+            return word
+        if len(tried) == MAX_RESPELLED:
+            return word
+        tried.append(word)
+        if deadline.passed():
+            return word
+        candidates = corrector.suggest(
+            word.lower(), limit=8, maxdist=MAX_EDIT_DISTANCE, prefix=MIN_FUZZY_PREFIX
+        )
+        if not candidates:
+            return word
+        best = min(candidates, key=lambda c: (edit_distance(word.lower(), c), -len(c)))
+        changed.append(best)
+        return best
+
+    respelled = re.sub(r"(?<![:\w])\w+", respell_word, text)
+    return respelled if changed else None
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance, for ranking spelling candidates."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
+        previous = current
+    return previous[-1]

@@ -11,28 +11,34 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import math
 import multiprocessing
 import os
 import queue
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import whoosh.index
+from haystack import connections
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.exceptions import SearchBackendError
 from haystack.fields import FacetField
+from haystack.utils import get_identifier
 from whoosh import query as wq
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.formats import Positions
 from whoosh.index import LockError
 from whoosh.writing import SegmentWriter
 
 from articles.search.limits import Deadline
-from articles.search.whoosh import engine, internals
+from articles.search.whoosh import analysis, engine, internals
 from articles.search.whoosh.analysis import (
     ANALYZER,
     EXACT_ANALYZER,
@@ -40,9 +46,13 @@ from articles.search.whoosh.analysis import (
     ArchiveQueryParser,
     exact_terms,
     index_terms,
+    respell,
 )
 
 logger = logging.getLogger(__name__)
+
+MORE_LIKE_THIS_CHARS = 2500
+IDF_KEPT = 200_000  # stems whose rarity is remembered (a few MB)
 
 
 class ArchiveText(TEXT):
@@ -149,36 +159,56 @@ SEGMENT_DOCS = 10_000
 _thread_lock = threading.Lock()
 
 
+def archive_schema(fields) -> tuple[str, Schema]:
+    """The index's schema from the Haystack index's fields: Haystack's own, except that
+    facets are stored untokenised, sort keys are 64-bit and text fields use the archive's
+    analyzer. The one place the schema is decided; query reading uses it too."""
+    content_field_name, schema = WhooshSearchBackend.build_schema(None, fields)
+    for field in fields.values():
+        name = field.index_fieldname
+        if isinstance(field, FacetField) and field.is_multivalued:
+            schema.remove(name)
+            schema.add(name, KEYWORD(stored=True, commas=True, lowercase=False))
+        elif isinstance(field, FacetField):
+            schema.remove(name)
+            schema.add(name, ID(stored=True, sortable=True))
+        elif name in SORT_FIELDS:
+            schema.remove(name)
+            schema.add(name, NUMERIC(numtype=int, bits=64, sortable=True))
+        elif name == EXACT_FIELD:
+            schema.remove(name)
+            schema.add(name, ExactText(analyzer=EXACT_ANALYZER, phrase=True))
+        elif field.field_type == "string" and field.indexed:
+            schema.remove(name)
+            schema.add(
+                name,
+                ArchiveText(
+                    stored=field.stored and not field.document,
+                    analyzer=ANALYZER,
+                    field_boost=field.boost,
+                    spelling=field.document,
+                    phrase=True,
+                ),
+            )
+    return content_field_name, schema
+
+
+@lru_cache(maxsize=1)
+def _reading_parser() -> ArchiveQueryParser:
+    fields = connections["default"].get_unified_index().all_searchfields()
+    content_field_name, schema = archive_schema(fields)
+    return ArchiveQueryParser(schema, (content_field_name, "title"))
+
+
+def read_query(text: str) -> analysis.QueryTerms:
+    """What a user's query looks for (to highlight), read by the parser and schema the index
+    searches with; raises QueryError when it cannot be read or is over the cost limits."""
+    return analysis.read_query(_reading_parser(), text)
+
+
 class ArchiveWhooshBackend(WhooshSearchBackend):
     def build_schema(self, fields):
-        content_field_name, schema = super().build_schema(fields)
-        for field in fields.values():
-            name = field.index_fieldname
-            if isinstance(field, FacetField) and field.is_multivalued:
-                schema.remove(name)
-                schema.add(name, KEYWORD(stored=True, commas=True, lowercase=False))
-            elif isinstance(field, FacetField):
-                schema.remove(name)
-                schema.add(name, ID(stored=True, sortable=True))
-            elif name in SORT_FIELDS:
-                schema.remove(name)
-                schema.add(name, NUMERIC(numtype=int, bits=64, sortable=True))
-            elif name == EXACT_FIELD:
-                schema.remove(name)
-                schema.add(name, ExactText(analyzer=EXACT_ANALYZER, phrase=True))
-            elif field.field_type == "string" and field.indexed:
-                schema.remove(name)
-                schema.add(
-                    name,
-                    ArchiveText(
-                        stored=field.stored and not field.document,
-                        analyzer=ANALYZER,
-                        field_boost=field.boost,
-                        spelling=field.document,
-                        phrase=True,
-                    ),
-                )
-        return content_field_name, schema
+        return archive_schema(fields)
 
     def setup(self):
         super().setup()
@@ -238,9 +268,20 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         result_class=None,
         **kwargs,
     ):
-        """Haystack's Whoosh search, answered with arrays (bulk_search): one pass finds,
-        scores and counts the matches, however many there are; facets are counted from
-        the same match set. Narrowing queries are joined to the query."""
+        """Haystack's search, answered with arrays (engine.py): one pass finds, scores and
+        counts the matches, however many there are; facets are counted from the same match
+        set. Narrowing queries are joined to the query; results sort by every key asked
+        for; a spelling suggestion comes with `spelling_query` (or INCLUDE_SPELLING).
+        Haystack's highlighting, date and query facets and spatial searches are not
+        supported: asking for them warns, as Haystack's own backends do."""
+        _warn_unsupported(
+            highlight=highlight,
+            date_facets=date_facets,
+            query_facets=query_facets,
+            within=within,
+            dwithin=dwithin,
+            distance_point=distance_point,
+        )
         if not query_string or (len(query_string) <= 1 and query_string != "*"):
             return {"results": [], "hits": 0}
         searcher = self.searcher()
@@ -255,16 +296,17 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         start = start_offset or 0
         stop = end_offset if end_offset is not None else start + 20
         if sort_by:
-            name = sort_by[0].lstrip("-")
-            keys = engine.numeric_column(searcher, name)
-            page = engine.sorted_by(matches, keys, start, stop, reverse=sort_by[0].startswith("-"))
+            page = engine.sorted_by(matches, self._sort_keys(searcher, sort_by), start, stop)
         else:
             page = engine.top(matches, start, stop)
         results = self._process_results(
             _ArrayPage(searcher, *page, hits=len(matches)),
             query_string=query_string,
+            spelling_query=spelling_query,
             result_class=result_class,
         )
+        if spelling_query and not self.include_spelling:
+            results["spelling_suggestion"] = self.create_spelling_suggestion(spelling_query)
         if facets:
             results["facets"] = {
                 "fields": {
@@ -280,6 +322,89 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 "queries": {},
             }
         return results
+
+    def _sort_keys(self, searcher, sort_by) -> list[tuple[np.ndarray, bool]]:
+        """Each sort key as (values per document, descending?); refuses a field that has no
+        sortable column, rather than ignoring it."""
+        keys = []
+        for key in sort_by:
+            name = key.lstrip("-")
+            field = self.schema[name] if name in self.schema.names() else None
+            if field is None or field.column_type is None:
+                raise SearchBackendError(f"Cannot sort by {name!r}: it is not a sortable field.")
+            keys.append((engine.sort_key(searcher, name), key.startswith("-")))
+        return keys
+
+    def create_spelling_suggestion(self, query_string: str) -> str | None:
+        """The query with each word the index does not know replaced by its closest known
+        word (Haystack's contract), or None when every word is known or nothing is close."""
+        searcher = self.searcher()
+        if not query_string or not searcher.doc_count():
+            return None
+        return respell(searcher.reader(), self.content_field_name, query_string)
+
+    def inverse_document_frequency(self) -> Callable[[str], float]:
+        """A stem's inverse document frequency in the content field (not part of Haystack's
+        contract: related coverage weighs words with it). Kept for as long as the index is
+        unchanged, since most stems recur from article to article."""
+        searcher = self.searcher()
+        reader = searcher.reader()
+        total = reader.doc_count() or 1
+        known: dict[str, float] = engine.index_cached(searcher, ("idf",), dict)
+        field = self.content_field_name
+
+        def idf(term: str) -> float:
+            if term not in known:
+                if len(known) >= IDF_KEPT:
+                    known.clear()
+                known[term] = math.log((1 + total) / (1 + reader.doc_frequency(field, term))) + 1
+            return known[term]
+
+        return idf
+
+    def more_like_this(
+        self,
+        model_instance,
+        additional_query_string=None,
+        start_offset=0,
+        end_offset=None,
+        models=None,
+        limit_to_registered_models=None,
+        result_class=None,
+        **kwargs,
+    ):
+        """Documents whose words resemble an object's (Haystack's contract). The opening of
+        a news story carries its subject, so only its first MORE_LIKE_THIS_CHARS are
+        weighed: weighing every word costs more and finds no better."""
+        searcher = self.searcher()
+        docnum = searcher.document_number(id=get_identifier(model_instance))
+        if docnum is None:
+            return {"results": [], "hits": 0}
+        index = (
+            connections[self.connection_alias].get_unified_index().get_index(type(model_instance))
+        )
+        text = index.full_prepare(model_instance)[self.content_field_name]
+        start = start_offset or 0
+        stop = end_offset if end_offset is not None else start + 20
+        hits = searcher.more_like(
+            docnum, self.content_field_name, text=text[:MORE_LIKE_THIS_CHARS], top=stop
+        )
+        found = [(hit.docnum, hit.score) for hit in hits]
+        if additional_query_string and additional_query_string not in ("*", "*:*"):
+            wanted = engine.ArraySearch(searcher, Deadline()).evaluate(
+                self.parser.parse(additional_query_string)
+            )
+            found = [(doc, score) for doc, score in found if doc in set(wanted.docs.tolist())]
+        found = found[start:stop]
+        return self._process_results(
+            _ArrayPage(
+                searcher,
+                np.array([doc for doc, _ in found], dtype=np.int64),
+                np.array([score for _, score in found]),
+                hits=len(found),
+            ),
+            result_class=result_class,
+        )
 
     @contextmanager
     def write_lock(self) -> Iterator[None]:
@@ -467,6 +592,15 @@ class _ArrayPage:
 
     def score(self, offset: int) -> float:
         return float(self.scores[offset])
+
+
+def _warn_unsupported(**asked) -> None:
+    for name, value in asked.items():
+        if value:
+            warnings.warn(
+                f"The archive's Whoosh backend does not support {name}; it was ignored.",
+                stacklevel=3,
+            )
 
 
 class ArchiveWhooshEngine(WhooshEngine):

@@ -22,7 +22,7 @@ from math import log
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.fields import DATETIME
+from whoosh.fields import DATETIME, NUMERIC
 
 from articles.search.limits import MAX_EXPANSION, Deadline, QueryTooCostly
 from articles.search.whoosh import internals
@@ -416,7 +416,7 @@ def minus(matches: Matches, excluded: np.ndarray) -> Matches:
 def top(matches: Matches, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
     """Documents ranked start..stop by score (ties: lower document number first)."""
     count = len(matches)
-    if start >= count:
+    if start >= count or stop <= start:
         return EMPTY_DOCS, EMPTY_SCORES
     stop = min(stop, count)
     if stop < count:
@@ -431,12 +431,30 @@ def top(matches: Matches, start: int, stop: int) -> tuple[np.ndarray, np.ndarray
 
 
 def sorted_by(
-    matches: Matches, keys: np.ndarray, start: int, stop: int, *, reverse: bool
+    matches: Matches, keys: list[tuple[np.ndarray, bool]], start: int, stop: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Documents start..stop ordered by a per-document key (ties: document number)."""
-    values = keys[matches.docs]
-    order = np.lexsort((matches.docs, -values if reverse else values))[start:stop]
+    """Documents start..stop ordered by per-document keys, each (values, descending?), the
+    first deciding first (ties: document number)."""
+    columns = [matches.docs]
+    for values, descending in reversed(keys):
+        picked = values[matches.docs]
+        columns.append(-picked if descending else picked)
+    order = np.lexsort(columns)[start:stop]
     return matches.docs[order], matches.scores[order]
+
+
+def sort_key(searcher, fieldname: str) -> np.ndarray:
+    """A sortable field's order for every document: numbers as they are, text by its rank
+    among the field's values (documents without a value first)."""
+    field = searcher.schema[fieldname]
+    if isinstance(field, DATETIME):
+        return raw_column(searcher, fieldname)
+    if isinstance(field, NUMERIC):
+        return numeric_column(searcher, fieldname)
+    codes, names = value_codes(searcher, fieldname)
+    ranks = np.empty(len(names), dtype=np.int64)
+    ranks[np.argsort(np.array(names, dtype=object))] = np.arange(len(names))
+    return ranks[codes]
 
 
 # Per-document values for sorting and facets, as arrays by document number. Each segment's

@@ -14,7 +14,7 @@ def add_curated_lists(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0006_topic_weak_patterns"),
+        ("articles", "0008_index_task"),
     ]
 
     operations = [
