@@ -86,3 +86,8 @@ def test_whooshs_own_matcher_reads_an_exact_phrase_as_the_array_engine_does(thre
     searcher = connections["default"].get_backend().searcher()
     query = ExactPhrase("text", ["is", "not", "a", "threat"], ["threat"])
     assert {hit["title"] for hit in searcher.search(query)} == found('"is not a threat"')
+
+
+def test_typographic_quotation_marks_quote_a_phrase_as_straight_ones_do(threats):
+    assert found("“is not a threat”") == found('"is not a threat"') == {"Wrapped"}
+    assert found("«direct threats»") == {"Plural"}
