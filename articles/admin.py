@@ -122,10 +122,7 @@ METADATA_FIELDS = (
 CAPTURE_FIELDS = (
     "raw_capture",
     "public_link",
-    "origin",
-    "sha256",
-    "raw_encoding",
-    "capture_kind",
+    "capture_list",
     "ingested_at",
     "updated_at",
     "reviewed_at",
@@ -251,9 +248,28 @@ class ArticleAdmin(admin.ModelAdmin):
     def review_list(self, article: Article) -> str:
         return ", ".join(article.review_labels) or "Nothing: reviewed or never flagged."
 
-    @admin.display(description="Raw capture, exactly as ingested")
+    @admin.display(description="Latest capture, exactly as ingested")
     def raw_capture(self, article: Article):
-        return format_html('<pre class="raw-capture">{}</pre>', article.raw)
+        capture = article.captures.latest_first().only("raw").first()
+        return format_html('<pre class="raw-capture">{}</pre>', capture.raw if capture else "")
+
+    @admin.display(description="Captures")
+    def capture_list(self, article: Article):
+        captures = article.captures.in_order().defer("raw", "body")
+        return format_html_join(
+            "",
+            "<p>{} · {} · <code>{}</code> · SHA-256 <code>{}</code> · {}</p>",
+            (
+                (
+                    c.moment.strftime("%Y-%m-%d %H:%M UTC"),
+                    c.get_container_display(),
+                    c.url or c.origin,
+                    c.sha256,
+                    ", ".join(c.changes) + " changed" if c.changes else "",
+                )
+                for c in captures
+            ),
+        )
 
     @admin.display(description="Public page")
     def public_link(self, article: Article):

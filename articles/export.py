@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
-from articles.models import Article
+from articles.models import Article, Capture
+
+CHUNK = 500
 
 EXPORT_FIELDS = (
     "id",
@@ -19,6 +22,9 @@ EXPORT_FIELDS = (
     "body",
     "origin",
     "sha256",
+    "capture_url",
+    "captured_at",
+    "captures",
     "needs_review",
     "review_reasons",
 )
@@ -26,7 +32,10 @@ EXPORT_FIELDS = (
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def article_record(article: Article) -> dict:
+def article_record(article: Article, capture: Capture | None = None, count: int = 1) -> dict:
+    """One article's export record; `capture` is its latest (looked up when not given)."""
+    if capture is None:
+        capture = article.captures.latest_first().defer("raw", "body").first()
     return {
         "id": article.pk,
         "url": article.get_absolute_url(),
@@ -38,16 +47,34 @@ def article_record(article: Article) -> dict:
         "byline": article.byline,
         "dateline": article.dateline,
         "body": article.body,
-        "origin": article.origin,
-        "sha256": article.sha256,
+        "origin": capture.origin if capture else None,
+        "sha256": capture.sha256 if capture else None,
+        "capture_url": capture.url if capture else None,
+        "captured_at": capture.moment.isoformat() if capture else None,
+        "captures": count,
         "needs_review": article.needs_review,
         "review_reasons": list(article.review_reasons),
     }
 
 
 def article_records(articles: Iterable[Article]) -> Iterator[dict]:
-    for article in articles:
-        yield article_record(article)
+    """Export records with each article's latest capture, looked up a chunk at a time."""
+    iterator = iter(articles)
+    while chunk := list(islice(iterator, CHUNK)):
+        latest, counts = latest_captures([article.pk for article in chunk])
+        for article in chunk:
+            yield article_record(article, latest.get(article.pk), counts.get(article.pk, 0))
+
+
+def latest_captures(article_ids: list[int]) -> tuple[dict[int, Capture], dict[int, int]]:
+    """Each article's latest capture (without its texts) and how many it has."""
+    latest: dict[int, Capture] = {}
+    counts: dict[int, int] = {}
+    captures = Capture.objects.filter(article_id__in=article_ids).defer("raw", "body")
+    for capture in captures.latest_first():
+        latest.setdefault(capture.article_id, capture)
+        counts[capture.article_id] = counts.get(capture.article_id, 0) + 1
+    return latest, counts
 
 
 def csv_safe(value) -> str:

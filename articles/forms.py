@@ -37,6 +37,7 @@ class SearchForm(forms.Form):
     topic = forms.SlugField(required=False)
     round = forms.SlugField(required=False)
     sort = forms.ChoiceField(required=False, choices=SORTS)
+    changed = forms.ChoiceField(required=False, choices=[("", "All"), ("yes", "Changed")])
 
     # The URL says from/to; Python cannot name a field "from".
     URL_NAMES = {"date_from": "from", "date_to": "to"}

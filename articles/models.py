@@ -123,9 +123,9 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def without_texts(self) -> ArticleQuerySet:
-        """Leaves out the clean text, its HTML and the raw capture: lists and links never
-        show them, and they make up most of a row."""
-        return self.defer("body", "body_html", "raw")
+        """Leaves out the clean text and its HTML: lists and links never show them, and
+        they make up most of a row."""
+        return self.defer("body", "body_html")
 
     def for_links(self) -> ArticleQuerySet:
         """Only what a link to an article shows: its title, source and date."""
@@ -297,11 +297,9 @@ class Article(models.Model):
     dateline = models.CharField(max_length=200, blank=True)
     body = models.TextField(help_text="Clean text, blocks separated by blank lines.")
     body_html = models.TextField(help_text="Sanitised HTML of the clean text.")
-    raw = models.TextField(help_text="The capture exactly as read.")
-    raw_encoding = models.CharField(max_length=20, default="utf-8")
-    capture_kind = models.CharField(max_length=10, default="text")
-    origin = models.CharField(max_length=255, unique=True, help_text="File name it came from.")
-    sha256 = models.CharField(max_length=64, unique=True)
+    changed = models.BooleanField(
+        default=False, db_index=True, help_text="Its text differs between captures."
+    )
     needs_review = models.BooleanField(default=False, db_index=True)
     review_reasons = models.JSONField(default=list, blank=True)
     field_evidence = models.JSONField(
@@ -404,6 +402,70 @@ class Article(models.Model):
             label = label.lower()
             return f"{'an' if label[:1] in 'aeiou' else 'a'} {label}"
         return ""
+
+
+class CaptureQuerySet(models.QuerySet):
+    def latest_first(self) -> CaptureQuerySet:
+        """Latest reading first: by capture time (a file has none, so it comes before
+        web captures), then by the order they were read."""
+        return self.order_by(models.F("captured_at").desc(nulls_last=True), "-id")
+
+    def in_order(self) -> CaptureQuerySet:
+        return self.order_by(models.F("captured_at").asc(nulls_first=True), "id")
+
+
+class Capture(models.Model):
+    """One reading of an article: the capture exactly as read, with where and when it was
+    taken. An article has one or more; the latest is the one it shows."""
+
+    class Container(models.TextChoices):
+        FILE = "file", "File"
+        WARC = "warc", "WARC record"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="captures")
+    origin = models.CharField(
+        max_length=2000,
+        db_index=True,
+        help_text="Its stable name: the path relative to the folder ingested, or its URL.",
+    )
+    path = models.CharField(max_length=2000, blank=True, help_text="Where it was read from.")
+    url = models.URLField(max_length=2000, blank=True, help_text="The URL it was captured from.")
+    canonical_url = models.URLField(max_length=2000, blank=True, db_index=True)
+    captured_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was captured (WARC-Date), where known."
+    )
+    container = models.CharField(max_length=10, choices=Container.choices, default="file")
+    kind = models.CharField(max_length=10, default="text", help_text="text or html")
+    encoding = models.CharField(max_length=20, default="utf-8")
+    sha256 = models.CharField(max_length=64, unique=True, help_text="Of the bytes as read.")
+    raw = models.TextField(help_text="The capture exactly as read.")
+    title = models.CharField(max_length=300, help_text="The headline this capture gave.")
+    body = models.TextField(help_text="The text this capture gave.")
+    changes = models.JSONField(
+        default=list, blank=True, help_text="What differs from the capture before it."
+    )
+    ingested_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaptureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "captured_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Capture {self.pk} of article {self.article_id}"
+
+    @property
+    def moment(self) -> datetime:
+        """When it was captured, or else when it was read into the archive."""
+        return self.captured_at or self.ingested_at
+
+    @property
+    def wayback_url(self) -> str:
+        """The Wayback Machine's copy of the page nearest this capture's moment."""
+        if not self.url or self.captured_at is None:
+            return ""
+        stamp = self.captured_at.astimezone(UTC).strftime("%Y%m%d%H%M%S")
+        return f"https://web.archive.org/web/{stamp}/{self.url}"
 
 
 class Correction(models.Model):

@@ -87,7 +87,7 @@ def quotations_saying(criteria: Criteria) -> list[SpeakerSayings]:
     rows = (
         Quotation.objects.filter(article_id__in=pks)
         .select_related("person", "article__source")
-        .defer("article__body", "article__body_html", "article__raw")
+        .defer("article__body", "article__body_html")
         .order_by(F("article__published_date").asc(nulls_last=True), "article_id", "id")
     )
     by_person: dict[int, SpeakerSayings] = {}

@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from articles.export import EXPORT_FIELDS, article_record, csv_row
+from articles.export import EXPORT_FIELDS, article_records, csv_row
 from articles.feeds import PlainTextAtomFeed, plain_summary
 from articles.forms import SearchForm
 from articles.quotation_search import quotations_saying
@@ -55,6 +55,7 @@ FILTER_LABELS = {
     "person": "Person: {}",
     "topic": "Topic: {}",
     "round": "Talks round: {}",
+    "changed": "Only stories that changed between captures",
 }
 FACET_GROUPS = (
     ("People named", "person", "people_facets"),
@@ -165,8 +166,8 @@ def export_csv(request):
 
     def rows():
         yield writer.writerow(EXPORT_FIELDS)
-        for article in articles:
-            yield writer.writerow(csv_row(article_record(article)))
+        for record in article_records(articles):
+            yield writer.writerow(csv_row(record))
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="search-results.csv"'
@@ -177,7 +178,7 @@ def export_json(request):
     articles, refusal = _export_articles(request)
     if refusal is not None:
         return refusal
-    records = [article_record(article) for article in articles]
+    records = list(article_records(articles))
     body = json.dumps(
         {"query": request.GET.dict(), "count": len(records), "articles": records},
         ensure_ascii=False,

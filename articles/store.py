@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -13,12 +14,15 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
-from articles.ingest import ParsedArticle
-from articles.ingest.prepare import PreparedCapture, prepare_captures
+from articles.ingest import IngestError, ParsedArticle
+from articles.ingest.prepare import PreparedCapture, prepare_captures, prepare_web_archive
+from articles.ingest.read import FoundFile, SkippedFile, find_files
 from articles.ingest.signatures import SOURCES
-from articles.models import Article, Source
+from articles.ingest.warc import WebArchiveReading
+from articles.models import Article, Capture, Source
 from articles.review import unsettled
 from articles.sanitize import article_html
 from articles.signals import batched_indexing, drain_index_tasks, index_on_commit
@@ -28,15 +32,15 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-CAPTURE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm"})
-
 # What the signatures table knows of an outlet, by lower-cased name.
 SOURCE_PROFILES = {profile.name.lower(): profile for profile in SOURCES}
 
 
-# Files written per transaction, and the fewest files worth starting processes for.
+# Files written per transaction, and the fewest files (or the smallest web archive) worth
+# starting processes for.
 BATCH_SIZE = 500
 POOL_MIN_FILES = 200
+POOL_MIN_WEB_ARCHIVE_BYTES = 1_000_000
 
 
 class DryRunRollback(Exception):
@@ -50,9 +54,10 @@ class DryRunRollback(Exception):
 @dataclass
 class FileOutcome:
     path: str
-    status: str  # created, updated, unchanged, failed
+    status: str  # created, updated, unchanged, failed, skipped (found in a folder, not read)
     message: str = ""
     kept: tuple[str, ...] = ()
+    collided_with: str = ""  # a different file stored under the same origin; both kept
 
 
 @dataclass
@@ -60,6 +65,12 @@ class IngestReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
     # Articles an earlier, interrupted run stored but left out of the search index.
     reindexed: int = 0
+    # Each web archive read, with what its records were and where a damaged one stopped.
+    archives: list[tuple[str, WebArchiveReading]] = field(default_factory=list)
+
+    @property
+    def damaged(self) -> list[str]:
+        return [f"{path}: {reading.stopped}" for path, reading in self.archives if reading.stopped]
 
     def count(self, status: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
@@ -75,22 +86,25 @@ class IngestReport:
         )
         if self.reindexed:
             counts += f"; {self.reindexed} articles missing from the search index indexed again"
+        collisions = sum(1 for o in self.outcomes if o.collided_with)
+        if collisions:
+            counts += f"; {collisions} with the name of another file (both kept)"
+        skipped = Counter(o.message for o in self.outcomes if o.status == "skipped")
+        if skipped:
+            reasons = "; ".join(f"{n} {reason}" for reason, n in sorted(skipped.items()))
+            counts += f"; {sum(skipped.values())} skipped ({reasons})"
         return counts
 
 
-def find_captures(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named directly, and capture files found under folders, in a stable order."""
-    for path in map(Path, paths):
-        if path.is_dir():
-            yield from sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in CAPTURE_SUFFIXES
-                and not p.name.startswith(".")
-            )
-        else:
-            yield path
+def find_captures(paths: Iterable[str | Path]) -> Iterator[FoundFile]:
+    """The files ingest would read under `paths`, in order (what find_files finds)."""
+    yield from find_files(paths)[0]
+
+
+def skipped_outcomes(skipped: Iterable[SkippedFile]) -> list[FileOutcome]:
+    """A file named on the command line that cannot be read fails; one found in a folder
+    is skipped, and both are reported with the reason."""
+    return [FileOutcome(str(s.path), "failed" if s.named else "skipped", s.reason) for s in skipped]
 
 
 def ingest_paths(
@@ -109,32 +123,70 @@ def ingest_paths(
         report.reindexed += drain_index_tasks()
     max_bytes = settings.ARCHIVE_MAX_CAPTURE_BYTES
     catalogue = Catalogue.from_database()
-    captures = list(find_captures(paths))
+    found, skipped = find_files(paths)
+    report.outcomes.extend(skipped_outcomes(skipped))
+    captures = [f for f in found if f.kind == "capture"]
     if workers is None:
         workers = settings.ARCHIVE_INGEST_WORKERS or os.cpu_count() or 1
+    pool_workers = workers
     stored: set[str] = set()
     if len(captures) < POOL_MIN_FILES:
         workers = 1
-    else:
-        # The workers need not analyse captures that will be "unchanged": re-runs are quick.
-        stored = set(Article.objects.values_list("sha256", flat=True))
+    if workers > 1 or any(f.kind == "web archive" for f in found):
+        # Captures that will be "unchanged" need not be analysed: re-runs are quick.
+        stored = set(Capture.objects.values_list("sha256", flat=True))
     prepared = prepare_captures(
         captures, max_bytes=max_bytes, lists=catalogue.lists, stored=stored, workers=workers
     )
     sources = SourceCache()
     unchanged: list[str] = []
+
+    def store(batch: list[PreparedCapture]) -> list[FileOutcome]:
+        outcomes = store_batch(batch, catalogue=catalogue, sources=sources, dry_run=dry_run)
+        unchanged.extend(
+            p.sha256 for p, o in zip(batch, outcomes, strict=True) if o.status == "unchanged"
+        )
+        return outcomes
+
     with batched_indexing():
         for batch in _batches(prepared, BATCH_SIZE):
-            outcomes = store_batch(batch, catalogue=catalogue, sources=sources, dry_run=dry_run)
-            report.outcomes.extend(outcomes)
-            unchanged += [
-                p.sha256 for p, o in zip(batch, outcomes, strict=True) if o.status == "unchanged"
-            ]
+            report.outcomes.extend(store(batch))
+        for web_archive in (f for f in found if f.kind == "web archive"):
+            big = web_archive.path.stat().st_size >= POOL_MIN_WEB_ARCHIVE_BYTES
+            ingest_web_archive(
+                web_archive,
+                report,
+                store=store,
+                max_bytes=max_bytes,
+                lists=catalogue.lists,
+                stored=stored,
+                workers=pool_workers if big else 1,
+            )
     if unchanged and not dry_run:
         # "Unchanged" must not hide an article the index lacks.
-        pks = Article.objects.filter(sha256__in=unchanged).values_list("pk", flat=True)
+        pks = Article.objects.filter(captures__sha256__in=unchanged).values_list("pk", flat=True)
         report.reindexed += reindex_unindexed(pks)
     return report
+
+
+def ingest_web_archive(
+    web_archive: FoundFile,
+    report: IngestReport,
+    *,
+    store: Callable[[list[PreparedCapture]], list[FileOutcome]],
+    **preparing,
+) -> None:
+    """Store the pages of a WARC or WACZ batch by batch, adding to `report` their outcomes
+    and what its records were; a WACZ refused before any record was read fails whole."""
+    reading = WebArchiveReading()
+    records = prepare_web_archive(web_archive, reading, **preparing)
+    try:
+        for batch in _batches(records, BATCH_SIZE):
+            report.outcomes.extend(store(batch))
+    except IngestError as error:
+        report.outcomes.append(FileOutcome(str(web_archive.path), "failed", str(error)))
+        return
+    report.archives.append((str(web_archive.path), reading))
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:
@@ -148,28 +200,18 @@ def store_prepared(
 ) -> FileOutcome:
     """Store one prepared capture in its own transaction; a database fault fails the file."""
     if prepared.parsed is None:
-        return FileOutcome(str(prepared.path), "failed", prepared.error)
+        return not_stored(prepared, set())
     try:
         with transaction.atomic():
-            status, kept = _store_one(prepared, catalogue)
+            outcome = store_article(prepared, catalogue=catalogue)
             if dry_run:
-                raise DryRunRollback
-    except DryRunRollback:
-        pass
+                raise DryRunRollback([outcome])
+    except DryRunRollback as rollback:
+        return rollback.outcomes[0]
     except Exception as error:  # a database fault on one file must not stop the run
         logger.exception("Could not store %s", prepared.path)
-        return FileOutcome(str(prepared.path), "failed", f"could not be stored: {error}")
-    return FileOutcome(str(prepared.path), status, kept=kept)
-
-
-def _store_one(prepared: PreparedCapture, catalogue: Catalogue | None) -> tuple[str, tuple]:
-    return store_article(
-        prepared.parsed,
-        raw=prepared.raw,
-        sha256=prepared.sha256,
-        origin=prepared.origin,
-        catalogue=catalogue,
-    )
+        return FileOutcome(prepared.location, "failed", f"could not be stored: {error}")
+    return outcome
 
 
 def store_batch(
@@ -206,36 +248,74 @@ def _store_together(
     store_article once those before it are in, and then what exists is read again."""
     outcomes = []
     waiting: list[PreparedCapture] = []
-    shas, origins = _existing(batch)
+    shas, keys = _existing(batch)
     for prepared in batch:
-        path = str(prepared.path)
+        path = prepared.location
         if prepared.parsed is None:
-            outcomes.append(FileOutcome(path, "failed", prepared.error))
+            outcomes.append(not_stored(prepared, shas))
         elif prepared.sha256 in shas:
             outcomes.append(FileOutcome(path, "unchanged"))
-        elif prepared.origin in origins:
+        elif not keys.isdisjoint(identity_keys(prepared)):
             _create_articles(waiting, catalogue=catalogue, sources=sources)
             waiting = []
-            status, kept = _store_one(prepared, catalogue)
-            outcomes.append(FileOutcome(path, status, kept=kept))
-            shas, origins = _existing(batch)
+            outcomes.append(store_article(prepared, catalogue=catalogue))
+            shas, keys = _existing(batch)
         else:
             waiting.append(prepared)
             shas.add(prepared.sha256)
-            origins.add(prepared.origin)
+            keys.update(identity_keys(prepared))
             outcomes.append(FileOutcome(path, "created"))
     _create_articles(waiting, catalogue=catalogue, sources=sources)
     return outcomes
 
 
+def not_stored(prepared: PreparedCapture, shas: set[str]) -> FileOutcome:
+    """The outcome of what is not stored as a capture: a revisit resolves to the capture
+    it repeats, a page that is no article is skipped, and a bad file fails."""
+    if prepared.revisit_of:
+        return resolve_revisit(prepared, shas)
+    status = "skipped" if prepared.not_an_article else "failed"
+    message = f"not an article page: {prepared.error}" if prepared.not_an_article else ""
+    return FileOutcome(prepared.location, status, message or prepared.error)
+
+
+def resolve_revisit(prepared: PreparedCapture, shas: set[str]) -> FileOutcome:
+    """A revisit record says the page was the same as an earlier capture: "unchanged"
+    when that capture is in the archive (by checksum, else by URL and date)."""
+    location = prepared.location
+    if prepared.sha256 and prepared.sha256 in shas:
+        return FileOutcome(location, "unchanged", f"a revisit of {prepared.revisit_of}")
+    repeated = Capture.objects.filter(origin=prepared.revisit_of)
+    if prepared.revisit_date is not None:
+        repeated = repeated.filter(captured_at=prepared.revisit_date)
+    capture = repeated.latest_first().only("captured_at", "ingested_at").first()
+    if capture is None:
+        return FileOutcome(location, "skipped", "a revisit of a capture not in the archive")
+    when = capture.moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return FileOutcome(location, "unchanged", f"a revisit of {prepared.revisit_of} ({when})")
+
+
+def identity_keys(prepared: PreparedCapture) -> set[str]:
+    """What makes a capture the same story as one stored: its origin (the relative path of
+    a file, the URL of a web capture) and the canonical URL the page gives."""
+    return {key for key in (prepared.origin, prepared.canonical_url) if key}
+
+
+def _captures_sharing_keys(keys: Iterable[str]):
+    keys = list(keys)
+    return Capture.objects.filter(Q(origin__in=keys) | Q(canonical_url__in=keys))
+
+
 def _existing(batch: Sequence[PreparedCapture]) -> tuple[set[str], set[str]]:
-    """The checksums and origins of the batch that articles already have."""
+    """The checksums the batch's captures already have, and which of their identity keys
+    stored captures already hold."""
     ready = [p for p in batch if p.parsed is not None]
-    shas = Article.objects.filter(sha256__in=[p.sha256 for p in ready])
-    origins = Article.objects.filter(origin__in=[p.origin for p in ready])
+    keys = set().union(*(identity_keys(p) for p in ready))
+    shas = Capture.objects.filter(sha256__in=[p.sha256 for p in batch if p.sha256])
+    known = _captures_sharing_keys(keys).values_list("origin", "canonical_url")
     return (
         set(shas.values_list("sha256", flat=True)),
-        set(origins.values_list("origin", flat=True)),
+        {key for pair in known for key in pair if key in keys},
     )
 
 
@@ -254,9 +334,6 @@ def _create_articles(
         reasons = list(parsed.review_reasons)
         article = Article(
             **article_values(parsed, body_html=prepared.body_html, find_source=sources.get),
-            raw=prepared.raw,
-            origin=prepared.origin,
-            sha256=prepared.sha256,
             needs_review=bool(reasons),
             review_reasons=reasons,
         )
@@ -265,6 +342,9 @@ def _create_articles(
             set_fingerprint(article, prepared.analysis)
         articles.append(article)
     Article.objects.bulk_create(articles)
+    Capture.objects.bulk_create(
+        capture_row(prepared, article) for article, prepared in zip(articles, captures, strict=True)
+    )
     if catalogue is not None:
         save_findings(
             ((a, p.analysis) for a, p in zip(articles, captures, strict=True) if p.analysis),
@@ -337,8 +417,6 @@ def article_values(
         "body_html": article_html(((b.kind, b.text) for b in parsed.blocks), parsed.markup)
         if body_html is None
         else body_html,
-        "raw_encoding": parsed.encoding,
-        "capture_kind": parsed.kind,
         **evidence_values(parsed),
     }
 
@@ -355,31 +433,84 @@ def evidence_values(parsed: ParsedArticle) -> dict:
     }
 
 
-def store_article(
-    parsed: ParsedArticle, *, raw: str, sha256: str, origin: str, catalogue: Catalogue | None = None
-) -> tuple[str, tuple[str, ...]]:
-    """Create or update the article for a capture; returns (status, fields kept as corrected).
+def capture_row(prepared: PreparedCapture, article: Article) -> Capture:
+    """The Capture row for a prepared capture: the bytes as read and where they came from."""
+    parsed = prepared.parsed
+    return Capture(
+        article=article,
+        origin=prepared.origin,
+        path=prepared.location,
+        url=prepared.url,
+        canonical_url=prepared.canonical_url,
+        captured_at=prepared.captured_at,
+        container=prepared.container,
+        kind=parsed.kind,
+        encoding=parsed.encoding,
+        sha256=prepared.sha256,
+        raw=prepared.raw,
+        title=parsed.title,
+        body=parsed.body,
+    )
 
-    The same bytes again are "unchanged"; a changed file with the same name updates its
-    article, except for fields a person corrected.
+
+def find_article_for(prepared: PreparedCapture) -> tuple[Article | None, str]:
+    """The article a capture is a new reading of, or None; and, when a different file was
+    stored under the same origin, where that file was read (the two are kept apart).
+
+    A web capture is the same story as any capture of its URL or canonical URL. A file is
+    the same article only where the file with its origin was read from the same place
+    (or from a place not recorded, as with captures stored before places were).
     """
-    if Article.objects.filter(sha256=sha256).exists():
-        return "unchanged", ()
-    values = article_values(parsed)
-    article = Article.objects.select_for_update().filter(origin=origin).first()
+    matches = list(
+        _captures_sharing_keys(identity_keys(prepared))
+        .select_related("article")
+        .only("path", "url", "article")
+        .order_by("-id")
+    )
+    if not matches:
+        return None, ""
+    if prepared.url:
+        return matches[0].article, ""
+    for capture in matches:
+        if capture.path in ("", prepared.location):
+            return capture.article, ""
+    return None, matches[0].path
+
+
+def store_article(prepared: PreparedCapture, *, catalogue: Catalogue | None = None) -> FileOutcome:
+    """Store a capture as a new article or as a new reading of its article.
+
+    The same bytes again are "unchanged". A new capture of a stored story is kept beside
+    the earlier ones; when it is the latest, the article shows what it reads, except for
+    fields a person corrected. A different file under another's origin is a new article,
+    reported with both paths.
+    """
+    parsed, location = prepared.parsed, prepared.location
+    if Capture.objects.filter(sha256=prepared.sha256).exists():
+        return FileOutcome(location, "unchanged")
+    article, collided_with = find_article_for(prepared)
     if article is None:
         reasons = list(parsed.review_reasons)
         article = Article.objects.create(
-            **values,
-            raw=raw,
-            origin=origin,
-            sha256=sha256,
+            **article_values(parsed),
             needs_review=bool(reasons),
             review_reasons=reasons,
         )
+        capture_row(prepared, article).save()
         _analyse(article, catalogue, fresh=True)
-        return "created", ()
+        message = f"a different file, {collided_with}, has the same name" if collided_with else ""
+        return FileOutcome(location, "created", message, collided_with=collided_with)
 
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    capture = capture_row(prepared, article)
+    capture.save()
+    changed = record_changes(article)
+    if article.captures.latest_first().values_list("pk", flat=True).first() != capture.pk:
+        # An earlier capture read late: kept, but the article still shows the latest.
+        if changed:
+            article.save(update_fields=["changed", "updated_at"])
+        return FileOutcome(location, "updated", "an earlier capture; the article shows a later one")
+    values = article_values(parsed)
     corrected = set(article.corrections.values_list("field", flat=True))
     kept = tuple(sorted(name for name in corrected if name in values))
     reasons = unsettled(parsed.review_reasons, corrected)
@@ -387,12 +518,38 @@ def store_article(
         if name not in corrected:
             setattr(article, name, value)
     article.set_evidence(values["field_evidence"], corrected)
-    article.raw, article.sha256 = raw, sha256
     article.review_reasons = reasons
     article.needs_review = bool(reasons)
     article.save()
     _analyse(article, catalogue)
-    return "updated", kept
+    return FileOutcome(location, "updated", kept=kept)
+
+
+def record_changes(article: Article) -> bool:
+    """Note on each capture what differs from the one before it, and on the article
+    whether anything ever did; True when the article's flag changed."""
+    previous = None
+    any_change = False
+    for capture in article.captures.in_order().only("title", "body", "changes"):
+        changes = what_changed(previous, capture) if previous is not None else []
+        if changes != capture.changes:
+            capture.changes = changes
+            capture.save(update_fields=["changes"])
+        any_change = any_change or bool(changes)
+        previous = capture
+    flag_changed = article.changed != any_change
+    article.changed = any_change
+    return flag_changed
+
+
+def what_changed(before: Capture, after: Capture) -> list[str]:
+    """ "headline" and "text", for whichever differ between two readings (spacing aside)."""
+    changes = []
+    if " ".join(before.title.split()) != " ".join(after.title.split()):
+        changes.append("headline")
+    if before.body.split() != after.body.split():
+        changes.append("text")
+    return changes
 
 
 def _analyse(article: Article, catalogue, *, fresh: bool = False) -> None:

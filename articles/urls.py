@@ -27,6 +27,11 @@ urlpatterns = [
         name="original",
     ),
     path(
+        "articles/<int:pk>/<slug:slug>/changes/",
+        views.ArticleChangesView.as_view(),
+        name="changes",
+    ),
+    path(
         "articles/<int:pk>/cite.bib",
         views.ArticleCitationView.as_view(format="bib"),
         name="cite-bib",

@@ -32,8 +32,9 @@ from django.views.generic import (
 from django.views.generic.detail import SingleObjectMixin
 
 from articles import citation
+from articles.changes import Reading, change_summary, paragraphs_diff, word_diff
 from articles.enrich import republished_copies
-from articles.models import Article, ArticleRound, Source
+from articles.models import Article, ArticleRound, Capture, Source
 from articles.search.similar import more_like_this
 
 ARTICLES_PER_PAGE = 20
@@ -354,8 +355,7 @@ class CanonicalArticleMixin(SingleObjectMixin):
 
 
 class ArticleDetailView(CanonicalArticleMixin, DetailView):
-    # The raw capture has a page of its own.
-    queryset = Article.objects.published().defer("raw")
+    queryset = Article.objects.published()
     template_name = "articles/article_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -374,8 +374,23 @@ class ArticleDetailView(CanonicalArticleMixin, DetailView):
             same_days=same_days(article),
             previous=linked.before(article).first(),
             next=linked.after(article).first(),
+            **capture_history(article),
             **kwargs,
         )
+
+
+def capture_history(article: Article) -> dict:
+    """The article's captures without their texts, the latest, and what changed."""
+    captures = list(article.captures.in_order().defer("raw", "body"))
+    for previous, capture in zip([None, *captures], captures, strict=False):
+        capture.previous_id = previous.pk if previous else None
+    return {
+        "captures": captures,
+        "latest_capture": captures[-1] if captures else None,
+        "change_summary": change_summary(
+            [Reading(capture.moment, capture.changes) for capture in captures]
+        ),
+    }
 
 
 def in_this_article(article: Article) -> dict:
@@ -406,17 +421,72 @@ def same_days(article: Article) -> list[Article]:
 
 
 class ArticleOriginalView(CanonicalArticleMixin, DetailView):
-    """The capture exactly as ingested, to read or to download as plain text."""
+    """A capture exactly as ingested (the latest, or the one asked for), to read or to
+    download as plain text."""
 
     template_name = "articles/article_original.html"
 
     def canonical_url(self, article: Article) -> str:
         return article.get_absolute_url() + "original/"
 
+    def get_context_data(self, **kwargs):
+        history = capture_history(self.object)
+        chosen = chosen_capture(self.request.GET.get("capture"), history["captures"])
+        capture = self.object.captures.get(pk=chosen.pk) if chosen else None
+        return super().get_context_data(capture=capture, **history, **kwargs)
+
     def render_to_response(self, context, **response_kwargs):
-        if self.request.GET.get("download"):
-            return text_attachment(self.object.raw, download_name(self.object.origin, ".txt"))
+        capture = context["capture"]
+        if self.request.GET.get("download") and capture is not None:
+            return text_attachment(capture.raw, download_name(capture.origin, ".txt"))
         return super().render_to_response(context, **response_kwargs)
+
+
+def chosen_capture(value: str | None, captures: list[Capture]) -> Capture | None:
+    """The capture a query string names by id, the latest when it names none; an id that
+    is not one of the article's captures is a 404."""
+    if not captures:
+        return None
+    if value in (None, ""):
+        return captures[-1]
+    for capture in captures:
+        if str(capture.pk) == value:
+            return capture
+    raise Http404("This article has no such capture.")
+
+
+class ArticleChangesView(CanonicalArticleMixin, DetailView):
+    """The differences between two captures of an article, word by word."""
+
+    template_name = "articles/article_changes.html"
+
+    def canonical_url(self, article: Article) -> str:
+        return article.get_absolute_url() + "changes/"
+
+    def get_context_data(self, **kwargs):
+        history = capture_history(self.object)
+        captures = history["captures"]
+        if not captures:
+            raise Http404("This article has no captures to compare.")
+        before = chosen_capture(self.request.GET.get("from") or _first_id(captures), captures)
+        after = chosen_capture(self.request.GET.get("to"), captures)
+        texts = {
+            c.pk: c
+            for c in self.object.captures.filter(pk__in=[before.pk, after.pk]).only("title", "body")
+        }
+        before, after = texts[before.pk], texts[after.pk]
+        return super().get_context_data(
+            before=before,
+            after=after,
+            title_diff=word_diff(before.title, after.title),
+            body_diff=paragraphs_diff(before.body, after.body),
+            **history,
+            **kwargs,
+        )
+
+
+def _first_id(captures: list[Capture]) -> str:
+    return str(captures[0].pk) if captures else ""
 
 
 def download_name(origin: str, suffix: str) -> str:

@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import html
+import io
 import json
 import os
 import random
+import re
 import string
 import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from multiprocessing import Pool
 from pathlib import Path
 
@@ -625,6 +628,85 @@ def write_corpus(
             _write_range(task)
     manifest.write_text(json.dumps(wanted))
     return folder
+
+
+# -- Web archives ---------------------------------------------------------------------------
+
+# A share of stories is captured again a day later with its headline edited, as news
+# sites do; and each page comes with the request for it and a stylesheet, as in a crawl.
+RECAPTURED_SHARE = 0.1
+
+
+def page_html(text: str) -> bytes:
+    """A generated capture as the news page a crawler fetches: headline, then paragraphs."""
+    blocks = [block.replace("\n", " ").strip() for block in text.split("\n\n")]
+    blocks = [html.escape(block) for block in blocks if block]
+    headline, paragraphs = blocks[0], blocks[1:] or blocks
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<!doctype html><html><head><title>{headline}</title></head><body>"
+        f"<nav>Home News World</nav><article><h1>{headline}</h1>{body}</article></body></html>"
+    ).encode()
+
+
+def story_url(writer: CorpusWriter, number: int) -> str:
+    rng = random.Random(writer.seed * 1_000_003 + number)  # the outlet capture() picks
+    outlet = writer.outlets[
+        bisect.bisect_left(writer.outlet_cumulative, rng.random() * writer.outlet_cumulative[-1])
+    ]
+    hosts = {s.name: s.hosts for s in SOURCES}.get(outlet.name) or ()
+    host = (
+        hosts[0] if hosts else "www." + re.sub(r"[^a-z0-9]+", "-", outlet.name.lower()) + ".example"
+    )
+    return f"https://{host}/news/{number}.html"
+
+
+def write_warc(path: Path, size: int, *, start: int = 0, seed: int = DEFAULT_SEED) -> dict:
+    """A gzipped WARC of captures start..start+size-1 as a crawl writes them: a request and
+    a response per page, a stylesheet, and some stories captured again with an edited
+    headline. Returns how many records and article pages it holds."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    writer = CorpusWriter(seed)
+    rng = random.Random(seed)
+    records = pages = 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as out:
+        warc = WARCWriter(out, gzip=True)
+
+        def write(url: str, kind: str, payload: bytes, moment: datetime, headers) -> None:
+            nonlocal records
+            record = warc.create_warc_record(
+                url,
+                kind,
+                payload=io.BytesIO(payload),
+                http_headers=headers,
+                warc_headers_dict={"WARC-Date": moment.strftime("%Y-%m-%dT%H:%M:%SZ")},
+            )
+            warc.write_record(record)
+            records += 1
+
+        for number in range(start, start + size):
+            url = story_url(writer, number)
+            text = writer.capture(number)
+            moment = datetime(2008, 3, 1, tzinfo=UTC) + timedelta(minutes=number)
+            versions = [text]
+            if rng.random() < RECAPTURED_SHARE:
+                headline, _, rest = text.partition("\n")
+                versions.append(f"{headline} (updated)\n{rest}")
+            days = (moment, moment + timedelta(days=1))[: len(versions)]
+            for version, when in zip(versions, days, strict=True):
+                request = StatusAndHeaders(f"GET {url} HTTP/1.1", [], is_http_request=True)
+                write(url, "request", b"", when, request)
+                ok = StatusAndHeaders(
+                    "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+                )
+                write(url, "response", page_html(version), when, ok)
+                pages += 1
+            css = StatusAndHeaders("200 OK", [("Content-Type", "text/css")], protocol="HTTP/1.1")
+            write(url.rsplit("/", 1)[0] + "/site.css", "response", b"body{}" * 50, moment, css)
+    return {"records": records, "pages": pages, "bytes": path.stat().st_size}
 
 
 def parse_summary(folder: Path, limit: int = 2000) -> dict:

@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
 
     try:
         prepare_database()
-        paths = list(find_captures([corpus]))
+        paths = [found.path for found in find_captures([corpus])]
         no_flush = mock.patch.object(signals, "flush", lambda updated, removed: None)
         log(f"profiling the ingest of {args.ingest_sample} captures (index deferred)")
         with no_flush:

@@ -64,8 +64,10 @@ def page_mix(database: Path, *, articles: int = 60, seed: int = 6) -> list[tuple
 
 
 def stored_origins(database: Path) -> set[str]:
+    """The file names the stored captures were read from (origins are relative paths)."""
     with sqlite3.connect(database) as connection:
-        return {origin for (origin,) in connection.execute("SELECT origin FROM articles_article")}
+        rows = connection.execute("SELECT origin FROM articles_capture")
+        return {origin.rsplit("/", 1)[-1] for (origin,) in rows}
 
 
 def check_index(env: dict[str, str]) -> tuple[bool, str]:

@@ -100,6 +100,10 @@ def rate(count: int, seconds: float) -> str:
     return f"{count / seconds:,.0f}/s ({seconds:,.1f} s)" if seconds else "n/a"
 
 
+def megabytes_per_second(megabytes: float, seconds: float) -> str:
+    return f"{megabytes / seconds:,.2f} MB/s ({megabytes:,.1f} MB)" if seconds else "n/a"
+
+
 def ms(value: float) -> str:
     return "n/a" if math.isnan(value) else f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
 
@@ -123,7 +127,7 @@ def measure_parsing(corpus: Path, limit: int) -> tuple[int, float]:
     from articles.ingest import parse_capture
     from articles.store import find_captures
 
-    paths = list(find_captures([corpus]))[:limit]
+    paths = [found.path for found in find_captures([corpus])][:limit]
     started = time.perf_counter()
     for path in paths:
         parse_capture(path.read_bytes(), path.name)
@@ -159,6 +163,25 @@ def measure_ingest(corpus: Path, *, flush: bool = True) -> tuple[dict, list[int]
         "indexed": len(pks),
     }
     return figures, pks
+
+
+def measure_warc_ingest(corpus: Path, start: int, size: int) -> dict:
+    """A gzipped WARC of `size` further stories (requests, stylesheets and re-captures as a
+    crawl has them) ingested with the index flush held back, as text ingest is timed."""
+    from articles import signals
+    from articles.store import ingest_paths
+    from benchmarks.generate import write_warc
+
+    crawl = corpus.parent / f"crawl-{start}-{size}.warc.gz"
+    warc = write_warc(crawl, size, start=start)
+    try:
+        with mock.patch.object(signals, "flush", lambda updated, removed: None):
+            started = time.perf_counter()
+            ingest_paths([crawl])
+            seconds = time.perf_counter() - started
+    finally:
+        crawl.unlink(missing_ok=True)
+    return {**warc, "seconds": seconds}
 
 
 def measure_index_builds(data_dir: Path, stock_timeout: float = 0) -> dict:
@@ -490,6 +513,20 @@ def fill_table(table: Table, figures: dict) -> None:
             "ingest end to end (store + flush), articles/s",
             rate(n, ingest["store_seconds"] + ingest["flush_seconds"]),
         )
+    if "warc" in figures:
+        warc = figures["warc"]
+        table.add(
+            "ingest from text files, MB/s",
+            megabytes_per_second(figures["corpus"]["megabytes"], ingest["store_seconds"]),
+        )
+        table.add(
+            f"ingest from a WARC ({warc['records']:,} records, {warc['pages']:,} pages), records/s",
+            rate(warc["records"], warc["seconds"]),
+        )
+        table.add(
+            "ingest from a WARC, gzipped MB/s",
+            megabytes_per_second(warc["bytes"] / 1e6, warc["seconds"]),
+        )
     stock_built = not math.isnan(index["stock_seconds"])
     table.add(
         "full index build, articles/s",
@@ -610,6 +647,10 @@ def run(args: argparse.Namespace) -> tuple[Table, dict]:
         if not args.skip_server:
             log("under gunicorn")
             figures["server"] = measure_server(data_dir, args.runs)
+        if args.warc_size:
+            # Last, so that its stories do not change what the other figures measured.
+            log(f"ingesting a WARC crawl of {args.warc_size} other stories")
+            figures["warc"] = measure_warc_ingest(corpus, args.size, args.warc_size)
     finally:
         if args.keep:
             log(f"kept {data_dir}")
@@ -651,6 +692,12 @@ def main(argv: list[str] | None = None) -> None:
         help="Leave stock Haystack out (its rebuild alone takes 12 minutes at 10k).",
     )
     parser.add_argument("--skip-server", action="store_true", help="No gunicorn measurements.")
+    parser.add_argument(
+        "--warc-size",
+        type=int,
+        default=2000,
+        help="Stories in the generated WARC crawl whose ingest is timed last (0: none).",
+    )
     parser.add_argument("--keep", action="store_true", help="Keep the temporary data folder.")
     parser.add_argument("--json", type=Path, help="Also write every figure to this file.")
     args = parser.parse_args(argv)

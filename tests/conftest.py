@@ -50,11 +50,15 @@ def make_article(**overrides):
         "dateline": "Geneva",
         "body": body,
         "body_html": render_blocks(("p", para) for para in body.split("\n\n")),
-        "raw": body,
-        "origin": f"test-{n}.txt",
-        "sha256": f"{n:064x}",
     } | overrides
-    return Article.objects.create(**values)
+    capture = {
+        "raw": values.pop("raw", body),
+        "origin": values.pop("origin", f"test-{n}.txt"),
+        "sha256": values.pop("sha256", f"{n:064x}"),
+    }
+    article = Article.objects.create(**values)
+    article.captures.create(**capture, title=article.title, body=article.body)
+    return article
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ def test_ingest_stores_each_fields_evidence_and_flags_a_weak_guess(tmp_path, on_
     capture.write_text(PAGE.format(head=head))
     with on_commit():
         call_command("ingest", str(capture), verbosity=0)
-    article = Article.objects.get(origin="shield.html")
+    article = Article.objects.get(captures__origin="shield.html")
     found = {record["field"]: record for record in article.field_evidence}
     assert found["title"]["evidence"] == "<h1> matching OpenGraph og:title"
     assert found["byline"]["evidence"].startswith("meta author")
@@ -98,7 +98,7 @@ def test_a_correction_settles_the_fields_evidence_and_survives_reingest(
     capture.write_text(PAGE.format(head='<meta name="author" content="Anna Beck">'))
     with on_commit():
         call_command("ingest", str(capture), verbosity=0)
-    article = Article.objects.get(origin="shield.html")
+    article = Article.objects.get(captures__origin="shield.html")
     with on_commit():
         client.post(
             f"/admin/articles/article/{article.pk}/change/",

@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from articles.ingest import parse_capture
-from articles.store import store_article
+from articles.store import ingest_paths
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +33,12 @@ def article_body(response) -> str:
     return re.search(r'<div class="article-body">(.*?)</div>', content, re.S).group(1)
 
 
-def test_article_page_shows_the_kept_structure_sanitised(client):
-    parsed = parse_capture(PAGE, "shield.html")
-    store_article(parsed, raw=PAGE.decode(), sha256="a" * 64, origin="shield.html")
+def test_article_page_shows_the_kept_structure_sanitised(client, tmp_path):
+    (tmp_path / "shield.html").write_bytes(PAGE)
+    ingest_paths([tmp_path / "shield.html"])
     from articles.models import Article
 
-    article = Article.objects.get(origin="shield.html")
+    article = Article.objects.get(captures__origin="shield.html")
     body = article_body(client.get(article.get_absolute_url()))
 
     assert "<h2>The sites</h2>" in body

@@ -210,3 +210,65 @@ def test_not_found_page_is_in_the_site_style(browser, live_server):
     assert response.status == 404
     assert visit.page.locator("h1").inner_text() == "Page not found"
     visit.check("not-found")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_historian_sees_where_a_story_was_captured_and_what_changed(
+    browser, live_server, tmp_path, viewport
+):
+    from articles.store import ingest_paths
+    from tests.webarchives import PARAGRAPHS, WarcBuilder, article_page
+
+    url = "https://news.bbc.co.uk/2/hi/europe/7280000.stm"
+    edited = (*PARAGRAPHS[:2], PARAGRAPHS[2].replace("opposed", "firmly opposed"))
+    crawl = (
+        WarcBuilder()
+        .response(url, article_page("Missile shield talks end"), date="2008-03-05T12:00:00Z")
+        .response(
+            url,
+            article_page("Missile shield talks end without agreement"),
+            date="2008-03-06T08:30:00Z",
+        )
+        .response(
+            url,
+            article_page("Missile shield talks end without agreement", paragraphs=edited),
+            date="2008-03-07T18:00:00Z",
+        )
+        .save(tmp_path / "crawl.warc.gz")
+    )
+    assert ingest_paths([crawl]).failed == 0
+    name = "desktop" if viewport is DESKTOP else "phone"
+    visit = Visit(browser, live_server.url, viewport, name)
+    page = visit.open("/search/?q=shield&changed=yes")
+    page.get_by_role("link", name="Missile shield talks end without agreement").first.click()
+    page.wait_for_load_state()
+    provenance = page.locator(".provenance").inner_text()
+    assert f"Captured from {url} on 7 March 2008, 18:00 UTC." in provenance
+    wayback = page.get_by_role("link", name="The Wayback Machine’s copy of that moment")
+    assert wayback.get_attribute("href") == f"https://web.archive.org/web/20080307180000/{url}"
+    changes = page.locator(".capture-changes").inner_text()
+    assert changes.startswith(
+        "3 captures; the headline changed on 6 March 2008; the text changed on 7 March 2008."
+    )
+    visit.check("captured-article")
+
+    page.get_by_role("link", name="See what changed").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "What changed between captures"
+    assert page.locator(".diff-title ins").text_content() == "[added: without agreement]"
+    assert "firmly" in page.locator(".diff ins").all_text_contents()[-1]
+    visit.check("changes")
+    # Compare two other captures with the form, no script needed.
+    page.select_option("#compare-from", index=1)
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_load_state()
+    assert page.locator(".diff-title ins").count() == 0
+    assert page.locator(".diff ins").text_content() == "[added: firmly]"
+
+    page.get_by_role("link", name="5 March 2008, 12:00 UTC").first.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Original capture"
+    facts = page.locator(".capture-facts").inner_text()
+    assert url in facts and "5 March 2008, 12:00:00 UTC" in facts
+    assert "Missile shield talks end</title>" in page.locator("pre.capture").inner_text()
+    visit.check("original-capture")

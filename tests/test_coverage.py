@@ -196,7 +196,7 @@ def test_on_the_seeds_the_march_round_links_its_reports_and_lavrov_is_quoted_wid
     with django_capture_on_commit_callbacks(execute=True):
         ingest_paths([SEEDS])
     march = TalksRound.objects.get(slug="moscow-2plus2-2008-03")
-    origins = set(march.article_links.values_list("article__origin", flat=True))
+    origins = set(march.article_links.values_list("article__captures__origin", flat=True))
     assert {
         "001_cf4a24119513014b.txt",
         "004_6635417ac052c5bc.txt",

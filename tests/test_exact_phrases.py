@@ -16,7 +16,10 @@ def found(q: str) -> set[str]:
 
 
 def seed_numbers(q: str) -> set[str]:
-    return {row.article.origin[:3] for row in run_search(Criteria(q=q), per_page=50).rows}
+    return {
+        row.article.captures.first().origin[:3]
+        for row in run_search(Criteria(q=q), per_page=50).rows
+    }
 
 
 def test_on_the_seeds_stop_words_in_a_phrase_count(seeded):

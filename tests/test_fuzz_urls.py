@@ -103,7 +103,8 @@ def fixed(path: str, *keys: str, examples: int = 15) -> Route:
 
 LIST_KEYS = ("source", "year", "month", "page")
 SEARCH_KEYS = (
-    "q", "source", "from", "to", "year", "month", "person", "topic", "round", "sort", "page",
+    "q", "source", "from", "to", "year", "month", "person", "topic", "round", "changed", "sort",
+    "page",
 )  # fmt: skip
 article = st.tuples(ids, slugs)
 
@@ -115,7 +116,10 @@ ROUTES = {
     "month": Route(st.tuples(years, months).map("/articles/{0[0]}/{0[1]}/".format), ("page",)),
     "detail-short": Route(ids.map("/a/{}/".format)),
     "detail": Route(article.map("/articles/{0[0]}/{0[1]}/".format)),
-    "original": Route(article.map("/articles/{0[0]}/{0[1]}/original/".format), ("download",)),
+    "original": Route(
+        article.map("/articles/{0[0]}/{0[1]}/original/".format), ("download", "capture")
+    ),
+    "changes": Route(article.map("/articles/{0[0]}/{0[1]}/changes/".format), ("from", "to")),
     "cite-bib": Route(ids.map("/articles/{}/cite.bib".format)),
     "cite-ris": Route(ids.map("/articles/{}/cite.ris".format)),
     "sources": fixed("/sources/"),

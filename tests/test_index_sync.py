@@ -38,6 +38,7 @@ def test_drift_is_reported_and_repaired(on_commit):
     missing = make_article(title="Never indexed")  # its commit callback never ran
     Article.objects.filter(pk=stale.pk).update(title="Changed quietly")
     with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM articles_capture WHERE article_id = %s", [orphan.pk])
         cursor.execute("DELETE FROM articles_article WHERE id = %s", [orphan.pk])
 
     Article.objects.filter(pk=stale.pk).update(updated_at=stale.updated_at.replace(year=2030))

@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.models import Article, Source
+from articles.models import Article, Capture, Source
 from articles.store import ingest_paths
 from tests.conftest import SEEDS
 
@@ -23,7 +23,7 @@ def ingest(*paths, **options) -> str:
 
 
 def by_origin(name: str) -> Article:
-    return Article.objects.select_related("source", "captured_from").get(origin=name)
+    return Article.objects.select_related("source", "captured_from").get(captures__origin=name)
 
 
 def test_the_seeds_load_with_the_expected_metadata():
@@ -65,9 +65,9 @@ def test_raw_captures_are_stored_exactly_as_read_with_their_checksum():
     import hashlib
 
     for path in sorted(SEEDS.iterdir()):
-        article = by_origin(path.name)
-        assert article.raw == path.read_text(encoding="utf-8")
-        assert article.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+        capture = by_origin(path.name).captures.get()
+        assert capture.raw == path.read_text(encoding="utf-8")
+        assert capture.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_sources_are_created_with_their_kind_and_homepage():
@@ -92,7 +92,9 @@ def test_a_changed_file_updates_its_article(tmp_path):
         "Talks resume in Geneva\n\nGENEVA - Negotiators met again today and agreed.\n"
     )
     assert "0 created, 1 updated" in ingest(capture)
-    assert "agreed" in Article.objects.get(origin="story.txt").body
+    article = Article.objects.filter(captures__origin="story.txt").distinct().get()
+    assert "agreed" in article.body and article.changed
+    assert [c.changes for c in article.captures.in_order()] == [[], ["text"]]
 
 
 def test_dry_run_writes_nothing():
@@ -117,7 +119,7 @@ def test_each_bad_file_is_reported_and_skipped_while_the_others_load(tmp_path, s
     (tmp_path / "good.txt").write_text("Talks resume\n\nGENEVA - Negotiators met again.\n")
     with pytest.raises(CommandError, match="5 file"):
         ingest(tmp_path)
-    assert list(Article.objects.values_list("origin", flat=True)) == ["good.txt"]
+    assert list(Article.objects.values_list("captures__origin", flat=True)) == ["good.txt"]
 
 
 def test_bad_files_get_clear_reasons(tmp_path, settings):
@@ -149,7 +151,7 @@ def test_windows_1252_is_decoded_with_a_recorded_fallback(tmp_path):
     )
     ingest(tmp_path)
     article = Article.objects.get()
-    assert "“useful”" in article.body and article.raw_encoding == "cp1252"
+    assert "“useful”" in article.body and article.captures.get().encoding == "cp1252"
     assert "encoding_fallback" in article.review_reasons
 
 
@@ -178,8 +180,8 @@ def test_extreme_but_valid_text_loads(tmp_path):
     )
     ingest(tmp_path)
     assert Article.objects.count() == 3
-    assert len(Article.objects.get(origin="long_title.txt").title) <= 300
-    future = Article.objects.get(origin="future.txt")
+    assert len(Article.objects.get(captures__origin="long_title.txt").title) <= 300
+    future = Article.objects.get(captures__origin="future.txt")
     assert future.published_date is None and future.needs_review
 
 
@@ -229,7 +231,7 @@ def test_a_file_the_database_refuses_fails_alone_and_the_rest_of_its_batch_loads
     if connection.vendor != "sqlite":
         pytest.skip("the refusal is an SQLite trigger")
     names = write_captures(tmp_path, 6)
-    table = Article._meta.db_table
+    table = Capture._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TRIGGER refuse_story BEFORE INSERT ON {table} "
@@ -245,8 +247,8 @@ def test_a_file_the_database_refuses_fails_alone_and_the_rest_of_its_batch_loads
     failed = [o for o in report.outcomes if o.status == "failed"]
     assert [Path(o.path).name for o in failed] == [names[2]]
     assert "could not be stored: refused" in failed[0].message
-    stored = Article.objects.order_by("origin")
-    assert list(stored.values_list("origin", flat=True)) == names[:2] + names[3:]
+    stored = Article.objects.order_by("captures__origin")
+    assert list(stored.values_list("captures__origin", flat=True)) == names[:2] + names[3:]
     assert sorted(indexed) == sorted(stored.values_list("pk", flat=True))
 
 
@@ -270,7 +272,7 @@ def test_new_articles_are_stored_with_their_analysis_and_sent_to_the_index(
     assert bbc.mentions.exists() and bbc.topic_links.exists()
 
 
-def test_one_run_with_a_copy_and_a_newer_version_of_a_file_stores_as_one_by_one(tmp_path):
+def test_one_run_with_a_copy_and_a_file_of_the_same_name_elsewhere_keeps_both(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     (tmp_path / "c").mkdir()
@@ -279,8 +281,8 @@ def test_one_run_with_a_copy_and_a_newer_version_of_a_file_stores_as_one_by_one(
     (tmp_path / "b" / "copy.txt").write_text(story)
     (tmp_path / "c" / "story.txt").write_text(story.replace("today", "today and agreed"))
     report = ingest_paths([tmp_path])
-    assert [o.status for o in report.outcomes] == ["created", "unchanged", "updated"]
-    assert "agreed" in Article.objects.get().body
+    assert [o.status for o in report.outcomes] == ["created", "unchanged", "created"]
+    assert Article.objects.count() == 2
 
 
 def test_preparing_in_worker_processes_stores_the_same_as_in_process(tmp_path):
@@ -292,7 +294,18 @@ def test_preparing_in_worker_processes_stores_the_same_as_in_process(tmp_path):
         report = ingest_paths([tmp_path], workers=2)
     assert report.summary() == "40 created, 0 updated, 0 unchanged, 1 failed"
     assert [Path(o.path).name for o in report.outcomes] == ["empty.txt", *names]
-    pooled = list(Article.objects.order_by("origin").values("origin", "title", "body_html"))
+    pooled = list(
+        Article.objects.order_by("captures__origin").values(
+            "captures__origin", "title", "body_html"
+        )
+    )
     Article.objects.all().delete()
     ingest_paths([tmp_path], workers=1)
-    assert list(Article.objects.order_by("origin").values("origin", "title", "body_html")) == pooled
+    assert (
+        list(
+            Article.objects.order_by("captures__origin").values(
+                "captures__origin", "title", "body_html"
+            )
+        )
+        == pooled
+    )

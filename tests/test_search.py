@@ -296,7 +296,7 @@ def test_clean_query_reports_what_it_changed():
 def test_on_the_seeds_medvedev_finds_two_and_lavrov_all_five(seeded):
     medvedev = run_search(Criteria(q="Medvedev"))
     assert medvedev.hits == 2
-    assert {row.article.origin for row in medvedev.rows} == {
+    assert {row.article.captures.get().origin for row in medvedev.rows} == {
         "001_cf4a24119513014b.txt",
         "004_6635417ac052c5bc.txt",
     }
@@ -308,7 +308,7 @@ def test_on_the_seeds_medvedev_finds_two_and_lavrov_all_five(seeded):
 def test_more_like_this_lists_other_sources_first(seeded):
     from articles.search.similar import more_like_this
 
-    bbc = Article.objects.get(origin="004_6635417ac052c5bc.txt")
+    bbc = Article.objects.get(captures__origin="004_6635417ac052c5bc.txt")
     related = [row.article for row in more_like_this(bbc, limit=4)]
     assert related and bbc not in related
     assert all(article.source_id != bbc.source_id for article in related)

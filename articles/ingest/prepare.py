@@ -4,14 +4,20 @@ of processes while one process writes the rows."""
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import multiprocessing
+import os
+import zipfile
+import zlib
 from collections import deque
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
+from typing import BinaryIO
 
 from articles.analysis.catalogue import PersonSpec, RoundSpec, TopicSpec
 from articles.analysis.duplicates import bands, fingerprint
@@ -20,6 +26,16 @@ from articles.analysis.quotations import Quotation, find_quotations
 from articles.analysis.rounds import RoundSuggestion, suggest_rounds
 from articles.analysis.topics import find_topics
 from articles.ingest import IngestError, ParsedArticle, parse_capture, read_capture
+from articles.ingest.read import FoundFile, open_regular, read_bounded
+from articles.ingest.warc import (
+    WebArchiveReading,
+    canonical_url,
+    normal_url,
+    page_charset,
+    read_warc,
+    wacz_warcs,
+    with_host_source,
+)
 from articles.sanitize import article_html
 
 
@@ -72,7 +88,10 @@ def analyse_text(
 
 @dataclass(frozen=True)
 class PreparedCapture:
-    """A capture ready to store, or the reason it cannot be (`error`)."""
+    """A capture ready to store, or the reason it cannot be (`error`).
+
+    `origin` is its stable name: the path relative to the folder ingested, or the URL of
+    a web-archive record; `location` says where it was read, for reports."""
 
     path: Path
     error: str = ""
@@ -81,14 +100,28 @@ class PreparedCapture:
     sha256: str = ""
     body_html: str = ""
     analysis: TextAnalysis | None = None
+    origin: str = ""
+    location: str = ""
+    url: str = ""
+    canonical_url: str = ""
+    captured_at: datetime | None = None
+    container: str = "file"
+    # A web-archive record that is not stored as it is: a revisit (this names the URL it
+    # repeats), or a page that is no article (`error` says why; counted, not a failure).
+    revisit_of: str = ""
+    revisit_date: datetime | None = None
+    not_an_article: bool = False
 
-    @property
-    def origin(self) -> str:
-        return self.path.name
+    def __post_init__(self) -> None:
+        if not self.origin:
+            object.__setattr__(self, "origin", self.path.name)
+        if not self.location:
+            # Absolute, so that a file read again from elsewhere is told apart.
+            object.__setattr__(self, "location", os.path.abspath(self.path))
 
 
 def prepare_capture(
-    path: Path,
+    path: Path | FoundFile,
     *,
     max_bytes: int,
     lists: CuratedLists | None,
@@ -97,18 +130,44 @@ def prepare_capture(
     """Read, parse, render and analyse one file; a file that cannot be read or parsed
     comes back with the reason rather than raising. A capture whose checksum is `stored`
     will not be stored again, so it is not analysed."""
+    found = path if isinstance(path, FoundFile) else FoundFile(path, path.name)
     try:
-        if not path.exists():
-            raise IngestError("no such file")
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise IngestError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
-        data = path.read_bytes()
-        parsed = parse_capture(data, path.name, max_bytes=max_bytes)
-        raw, _encoding = read_capture(data, max_bytes=max_bytes)
-    except (IngestError, OSError) as error:
-        return PreparedCapture(path, error=str(error))
-    sha256 = hashlib.sha256(data).hexdigest()
+        data = read_bounded(found.path, max_bytes)
+    except IngestError as error:
+        return PreparedCapture(found.path, error=str(error), origin=found.origin)
+    return prepare_bytes(
+        data,
+        PreparedCapture(found.path, origin=found.origin),
+        max_bytes=max_bytes,
+        lists=lists,
+        stored=stored,
+    )
+
+
+def prepare_bytes(
+    data: bytes,
+    where: PreparedCapture,
+    *,
+    max_bytes: int,
+    lists: CuratedLists | None,
+    stored: Collection[str] = frozenset(),
+    filename: str = "",
+    charset: str = "",
+) -> PreparedCapture:
+    """prepare_capture for bytes already read; `where` gives the origin and provenance,
+    `filename` the name that says how to read them (by default the file's own), and
+    `charset` the character set a web server declared for them, if any."""
+    sha256 = hashlib.sha256(data).hexdigest()  # of the bytes as read, whatever they are in
+    declared, readable = declared_text(data, charset)
+    # The limit is on the bytes as read; their UTF-8 may be longer (Cyrillic doubles).
+    limit = max(max_bytes, len(readable)) if declared and len(data) <= max_bytes else max_bytes
+    try:
+        parsed = parse_capture(readable, filename or where.path.name, max_bytes=limit)
+        raw, _encoding = read_capture(readable, max_bytes=limit)
+    except IngestError as error:
+        return replace(where, error=str(error))
+    if declared:
+        parsed = replace(parsed, encoding=declared)
     analysis = None
     if lists is not None and sha256 not in stored:
         # A new article's fields are the parsed ones, so this is what it will be analysed as.
@@ -119,14 +178,148 @@ def prepare_capture(
             dateline=parsed.dateline,
             lists=lists,
         )
-    return PreparedCapture(
-        path,
+    return replace(
+        where,
         parsed=parsed,
         raw=raw,
         sha256=sha256,
         body_html=article_html(((b.kind, b.text) for b in parsed.blocks), parsed.markup),
         analysis=analysis,
     )
+
+
+# As browsers read them (the WHATWG Encoding Standard): pages labelled Latin-1 or ASCII are
+# Windows-1252, whose curly quotes and dashes they very often hold.
+WEB_CODECS = {"iso8859-1": "cp1252", "ascii": "cp1252"}
+
+
+def declared_text(data: bytes, charset: str) -> tuple[str, bytes]:
+    """Bytes in a declared character set other than UTF-8 (windows-1251 on Russian sites),
+    as UTF-8 for the readers, with the codec's name; ("", data) when there is nothing to
+    convert or the declaration is unknown or wrong (the readers then sniff as for files)."""
+    if not charset:
+        return "", data
+    try:
+        name = codecs.lookup(charset).name
+        name = WEB_CODECS.get(name, name)
+        if name == "utf-8":
+            return "", data
+        return name, data.decode(name).encode("utf-8")
+    except (LookupError, UnicodeDecodeError):
+        return "", data
+
+
+@dataclass(frozen=True)
+class WebPage:
+    """A web-archive record to prepare: a page's bytes, or (payload None) a revisit that
+    is ready as it is."""
+
+    where: PreparedCapture
+    payload: bytes | None = None
+    charset: str = ""
+
+
+def prepare_web_archive(
+    found: FoundFile,
+    reading: WebArchiveReading,
+    *,
+    max_bytes: int,
+    lists: CuratedLists | None,
+    stored: Collection[str] = frozenset(),
+    workers: int = 1,
+) -> Iterator[PreparedCapture]:
+    """The article pages and revisits of a WARC file or WACZ package, prepared in order;
+    other records are only counted in `reading`. Records are read here, as a stream, and
+    with workers > 1 the pages are parsed and analysed in a pool of processes. A WACZ
+    whose package does not check out raises IngestError before any record is read."""
+    pages = web_pages(found, reading, max_bytes=max_bytes)
+    if workers <= 1:
+        prepared = (
+            prepare_web_page(page, max_bytes=max_bytes, lists=lists, stored=stored)
+            for page in pages
+        )
+    else:
+        prepared = _in_pool(
+            _chunks(pages, CHUNK_SIZE),
+            _prepare_web_chunk,
+            workers=workers,
+            setup=(max_bytes, lists, frozenset(stored)),
+        )
+    for capture in prepared:
+        if capture.not_an_article:
+            reading.skipped["not an article page"] += 1
+        yield capture
+
+
+def web_pages(found: FoundFile, reading: WebArchiveReading, *, max_bytes: int) -> Iterator[WebPage]:
+    """The pages and revisits of a web archive, in order, each with its provenance."""
+    digests: dict[str, str] = {}  # WARC-Payload-Digest -> checksum of the page's bytes
+    for stream in open_web_archive(found.path):
+        with stream:
+            for record in read_warc(stream, reading, max_bytes=max_bytes):
+                if record.payload is None and record.kind != "revisit":
+                    continue
+                where = PreparedCapture(
+                    found.path,
+                    origin=normal_url(record.url),
+                    location=f"{found.path} {record.url}",
+                    url=record.url,
+                    captured_at=record.captured_at,
+                    container="warc",
+                )
+                if record.kind == "revisit":
+                    revisit = replace(
+                        where,
+                        sha256=digests.get(record.digest, ""),
+                        revisit_of=normal_url(record.refers_to_url),
+                        revisit_date=record.refers_to_date,
+                    )
+                    yield WebPage(revisit)
+                    continue
+                digests[record.digest] = hashlib.sha256(record.payload).hexdigest()
+                yield WebPage(where, record.payload, page_charset(record.charset, record.payload))
+
+
+def prepare_web_page(
+    page: WebPage, *, max_bytes: int, lists: CuratedLists | None, stored: Collection[str]
+) -> PreparedCapture:
+    """A web page read, parsed and analysed, its source recognised from its URL's host."""
+    if page.payload is None:
+        return page.where
+    where = page.where
+    prepared = prepare_bytes(
+        page.payload,
+        replace(where, canonical_url=canonical_url(page.payload, where.url)),
+        max_bytes=max_bytes,
+        lists=lists,
+        stored=stored,
+        filename="page.html",
+        charset=page.charset,
+    )
+    if prepared.parsed is None:
+        return replace(prepared, not_an_article=True)
+    return replace(prepared, parsed=with_host_source(prepared.parsed, where.url))
+
+
+def open_web_archive(path: Path) -> Iterator[BinaryIO]:
+    """Streams of the WARC files in a web archive: the file itself, or each WARC of a
+    WACZ package once the package is checked."""
+    handle = open_regular(path)
+    if not path.name.lower().endswith(".wacz"):
+        yield handle
+        return
+    with handle:
+        try:
+            package = zipfile.ZipFile(handle)
+        except (zipfile.BadZipFile, OSError):
+            raise IngestError("not a valid WACZ: it is not a ZIP package") from None
+        with package:
+            try:
+                names = wacz_warcs(package)
+            except (zipfile.BadZipFile, OSError, zlib.error) as error:
+                raise IngestError(f"not a valid WACZ: {error}") from None
+            for name in names:
+                yield package.open(name)
 
 
 # Files per task sent to a worker: enough to make the round trip cheap, few enough that
@@ -138,7 +331,7 @@ CHUNKS_AHEAD = 16
 
 
 def prepare_captures(
-    paths: Sequence[Path],
+    paths: Sequence[Path | FoundFile],
     *,
     max_bytes: int,
     lists: CuratedLists | None,
@@ -150,18 +343,37 @@ def prepare_captures(
         for path in paths:
             yield prepare_capture(path, max_bytes=max_bytes, lists=lists, stored=stored)
         return
+    yield from _in_pool(
+        _chunks(iter(paths), CHUNK_SIZE),
+        _prepare_chunk,
+        workers=workers,
+        setup=(max_bytes, lists, frozenset(stored)),
+    )
+
+
+def _chunks(items: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+def _in_pool(
+    chunks: Iterator[list],
+    prepare_chunk: Callable[[list], list[PreparedCapture]],
+    *,
+    workers: int,
+    setup: tuple,
+) -> Iterator[PreparedCapture]:
+    """prepare_chunk over each chunk in a pool of processes, results in order, with a
+    bounded number of chunks in flight."""
     # fork: the children start at once with the modules and compiled patterns loaded.
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
-        workers,
-        mp_context=context,
-        initializer=_set_up_worker,
-        initargs=(max_bytes, lists, frozenset(stored)),
+        workers, mp_context=context, initializer=_set_up_worker, initargs=setup
     ) as pool:
         pending: deque[Future[list[PreparedCapture]]] = deque()
         try:
-            for start in range(0, len(paths), CHUNK_SIZE):
-                pending.append(pool.submit(_prepare_chunk, list(paths[start : start + CHUNK_SIZE])))
+            for chunk in chunks:
+                pending.append(pool.submit(prepare_chunk, chunk))
                 if len(pending) >= workers * CHUNKS_AHEAD:
                     yield from pending.popleft().result()
             while pending:
@@ -180,8 +392,15 @@ def _set_up_worker(max_bytes: int, lists: CuratedLists | None, stored: frozenset
     _worker_settings = (max_bytes, lists, stored)
 
 
-def _prepare_chunk(paths: list[Path]) -> list[PreparedCapture]:
+def _prepare_chunk(paths: list[Path | FoundFile]) -> list[PreparedCapture]:
     max_bytes, lists, stored = _worker_settings
     return [
         prepare_capture(path, max_bytes=max_bytes, lists=lists, stored=stored) for path in paths
+    ]
+
+
+def _prepare_web_chunk(pages: list[WebPage]) -> list[PreparedCapture]:
+    max_bytes, lists, stored = _worker_settings
+    return [
+        prepare_web_page(page, max_bytes=max_bytes, lists=lists, stored=stored) for page in pages
     ]

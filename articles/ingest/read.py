@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import BinaryIO
 
 DEFAULT_MAX_BYTES = 5_000_000
 
@@ -73,3 +79,135 @@ def looks_like_html(data: bytes, filename: str) -> bool:
     if filename.lower().endswith((".html", ".htm", ".xhtml")):
         return True
     return bool(_HTML_SNIFF.search(data[:2048]))
+
+
+# -- Files ------------------------------------------------------------------------------
+
+# What the ingester reads, by file name ending: single captures, and web archives of many.
+CAPTURE_SUFFIXES = (".txt", ".text", ".html", ".htm")
+WEB_ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".wacz")
+
+_FILE_TYPES = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def file_kind(name: str) -> str | None:
+    """ "capture" or "web archive" by the name's ending, or None for a file not read."""
+    lowered = name.lower()
+    if lowered.endswith(WEB_ARCHIVE_SUFFIXES):
+        return "web archive"
+    if lowered.endswith(CAPTURE_SUFFIXES):
+        return "capture"
+    return None
+
+
+def unreadable_kind_reason(name: str) -> str:
+    suffix = PurePath(name).suffix.lower() or "no extension"
+    readable = ", ".join((*CAPTURE_SUFFIXES, *WEB_ARCHIVE_SUFFIXES))
+    return f"not a capture or web archive ({suffix}); the archive reads {readable}"
+
+
+def not_regular_reason(mode: int) -> str | None:
+    """Why a file with this st_mode cannot be read as a capture, or None if it can."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, kind in _FILE_TYPES:
+        if test(mode):
+            return f"not a regular file: it is {kind}"
+    return "not a regular file"
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    """A file to read and its origin: its path relative to the folder ingested, or its
+    name when it was named on its own. `kind` is "capture" or "web archive"."""
+
+    path: Path
+    origin: str
+    kind: str = "capture"
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    path: Path
+    reason: str
+    named: bool  # named on the command line, so skipping it is a failure
+
+
+def find_files(paths: Iterable[str | Path]) -> tuple[list[FoundFile], list[SkippedFile]]:
+    """Files named directly and files found under folders, in a stable order, with the
+    same checks for both; and the files skipped, each with its reason."""
+    found: list[FoundFile] = []
+    skipped: list[SkippedFile] = []
+    for path in map(Path, paths):
+        try:
+            mode = path.stat().st_mode
+        except OSError as error:
+            skipped.append(SkippedFile(path, _os_reason(error), named=True))
+            continue
+        if stat.S_ISDIR(mode):
+            for inner in sorted(path.rglob("*")):
+                if inner.is_dir():
+                    continue
+                checked = _check(inner, inner.relative_to(path).as_posix(), named=False)
+                (found if isinstance(checked, FoundFile) else skipped).append(checked)
+        else:
+            checked = _check(path, path.name, named=True)
+            (found if isinstance(checked, FoundFile) else skipped).append(checked)
+    return found, skipped
+
+
+def _check(path: Path, origin: str, *, named: bool) -> FoundFile | SkippedFile:
+    if not named and any(part.startswith(".") for part in PurePath(origin).parts):
+        return SkippedFile(path, "hidden file", named)
+    kind = file_kind(path.name)
+    if kind is None:
+        return SkippedFile(path, unreadable_kind_reason(path.name), named)
+    try:
+        reason = not_regular_reason(path.stat().st_mode)
+    except OSError as error:
+        reason = _os_reason(error)
+    if reason:
+        return SkippedFile(path, reason, named)
+    return FoundFile(path, origin, kind)
+
+
+def _os_reason(error: OSError) -> str:
+    if isinstance(error, FileNotFoundError):
+        return "no such file"
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    return error.strerror or str(error)
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """A regular file opened for reading; anything else is refused with the reason. Opened
+    without blocking, so a FIFO is refused rather than waited on."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise IngestError(_os_reason(error)) from None
+    handle = os.fdopen(fd, "rb")
+    reason = not_regular_reason(os.fstat(fd).st_mode)
+    if reason:
+        handle.close()
+        raise IngestError(reason)
+    return handle
+
+
+def read_bounded(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file, never more than `max_bytes` whatever the file claims:
+    a device or a file that grows is stopped at the limit."""
+    with open_regular(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > max_bytes:
+            raise IngestError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise IngestError(f"file holds more than the {max_bytes:,}-byte limit")
+    return data

@@ -41,6 +41,8 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     people = FacetMultiValueField()
     topics = FacetMultiValueField()
     rounds = FacetMultiValueField()
+    # "yes" when the story's text differs between its captures.
+    changed = indexes.FacetCharField()
 
     def get_model(self):
         return Article
@@ -60,6 +62,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_rounds(self, obj: Article) -> list[str]:
         return sorted(link.round.slug for link in obj.round_links.all() if link.state != "rejected")
+
+    def prepare_changed(self, obj: Article) -> str:
+        return "yes" if obj.changed else "no"
 
     def prepare_text(self, obj: Article) -> str:
         return "\n".join((obj.title, obj.byline, obj.dateline, obj.body))

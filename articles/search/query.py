@@ -66,6 +66,7 @@ class Criteria:
     person: str = ""
     topic: str = ""
     round: str = ""
+    changed: str = ""
     sort: str = "relevance"
 
     @classmethod
@@ -80,6 +81,7 @@ class Criteria:
             person=data.get("person") or "",
             topic=data.get("topic") or "",
             round=data.get("round") or "",
+            changed=data.get("changed") or "",
             sort=data.get("sort") or "relevance",
         )
 
@@ -91,6 +93,7 @@ EXACT_FILTERS = {
     "person": "people",
     "topic": "topics",
     "round": "rounds",
+    "changed": "changed",
 }
 
 

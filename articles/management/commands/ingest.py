@@ -4,11 +4,17 @@ from articles.store import ingest_paths
 
 
 class Command(BaseCommand):
-    help = "Load news captures (plain text or saved HTML pages) into the archive."
+    help = (
+        "Load news captures (plain text or saved HTML pages) into the archive. "
+        "Files found in folders but not read are counted; -v 2 lists them."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "paths", nargs="+", help="Capture files, or folders to search for them."
+            "paths",
+            nargs="+",
+            help="Capture files (.txt, .html), web archives (.warc, .warc.gz, .wacz), "
+            "or folders to search for them.",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Parse and check everything, write nothing."
@@ -25,12 +31,26 @@ class Command(BaseCommand):
         for outcome in report.outcomes:
             if outcome.status == "failed":
                 self.stderr.write(f"{outcome.path}: skipped: {outcome.message}")
-            elif verbosity >= 2 or (outcome.kept and verbosity >= 1):
+            elif outcome.status == "skipped":
+                if verbosity >= 2:
+                    self.stdout.write(f"{outcome.path}: skipped: {outcome.message}")
+            elif verbosity >= 2 or ((outcome.kept or outcome.collided_with) and verbosity >= 1):
                 kept = (
                     f" (kept staff corrections: {', '.join(outcome.kept)})" if outcome.kept else ""
                 )
-                self.stdout.write(f"{outcome.path}: {outcome.status}{kept}")
+                note = f" ({outcome.message})" if outcome.message else ""
+                self.stdout.write(f"{outcome.path}: {outcome.status}{kept}{note}")
+        for path, reading in report.archives:
+            self.stdout.write(f"{path}: {reading.summary()}")
+            for url in reading.oversize:
+                self.stderr.write(f"{path}: skipped a record over the size limit: {url}")
         prefix = "Dry run, nothing written: " if dry_run else ""
         self.stdout.write(prefix + report.summary())
-        if report.failed:
-            raise CommandError(f"{report.failed} file(s) could not be loaded.")
+        for damage in report.damaged:
+            self.stderr.write(damage)
+        if report.failed or report.damaged:
+            raise CommandError(
+                f"{report.failed} file(s) could not be loaded; "
+                f"{len(report.damaged)} web archive(s) were damaged (their complete records "
+                "before the damage were loaded)."
+            )
