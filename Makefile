@@ -41,7 +41,8 @@ run: setup
 # Whoosh backend (tests/haystack_search.py): nothing above the backend may depend on the
 # archive's array engine.
 SEARCH_TESTS := tests/test_search.py tests/test_views_browse.py tests/test_coverage.py \
-	tests/test_feeds.py
+	tests/test_feeds.py tests/test_exact_phrases.py tests/test_related.py \
+	tests/test_quotation_search.py
 
 ## test: ruff, then the whole test suite, then the search tests on Haystack's own backend
 test: $(TEST_STAMP)

@@ -18,12 +18,10 @@ from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count
-from haystack import connections
 
 from articles.enrich import republished_map
 from articles.models import Article, ArticlePerson, ArticleRound
 from articles.search.whoosh.analysis import index_terms
-from articles.search.whoosh.backend import ArchiveWhooshBackend
 
 logger = logging.getLogger(__name__)
 
@@ -126,16 +124,20 @@ class RelatedArticle:
 
 
 def related_articles(
-    article: Article, *, limit: int = 5, similar_pks: Callable[[Article, int], list[int]]
+    article: Article,
+    *,
+    limit: int = 5,
+    similar_pks: Callable[[Article, int], list[int]],
+    idf: Callable[[], Callable[[str], float]],
 ) -> list[RelatedArticle]:
     """The article page's related coverage (ranked once, then kept for a while: related
-    reading does not need to be to the second). `similar_pks` asks the index for the
-    articles whose words resemble this one's."""
+    reading does not need to be to the second). The index answers `similar_pks` (the
+    articles whose words resemble this one's) and `idf` (how rare each stem is)."""
     key = f"related:{article.pk}:{article.updated_at.timestamp()}:{limit}"
     ranked = cache.get(key)
     if ranked is None:
         try:
-            ranked = _rank(article, limit, similar_pks)
+            ranked = _rank(article, limit, similar_pks, idf())
         except Exception:  # related reading is a nicety; never fail the article page
             logger.exception("Related coverage failed for article %s", article.pk)
             return []
@@ -151,10 +153,12 @@ def related_articles(
 
 
 def _rank(
-    article: Article, limit: int, similar_pks: Callable[[Article, int], list[int]]
+    article: Article,
+    limit: int,
+    similar_pks: Callable[[Article, int], list[int]],
+    idf: Callable[[str], float],
 ) -> list[tuple[int, bool, list[int]]]:
     """(pk, same event?, pks of its copies) for the first `limit` related articles."""
-    idf = _idf()
     row = (article.pk, article.source_id, article.published_date, article.title, article.body)
     target = _profiles([row], idf)[article.pk]
     pks = set(similar_pks(article, SIMILAR_CANDIDATES)) | _nearby(target)
@@ -185,15 +189,22 @@ def _nearby(target: Profile) -> set[int]:
     pks: set[int] = set()
     for start, end in target.spans:
         window = (start - timedelta(days=SAME_EVENT_DAYS), end + timedelta(days=SAME_EVENT_DAYS))
-        nearby = Article.objects.filter(published_date__range=window).order_by()
+        in_window = Article.objects.filter(published_date__range=window).order_by()
         if target.people:
-            # On a busy day, those naming the most of the same people.
+            # On a busy day, those naming the most of the same people (the days found
+            # first, by their index: the people alone are named in most articles).
             nearby = (
-                nearby.filter(mentions__person__slug__in=target.people)
-                .annotate(shared=Count("mentions"))
-                .order_by("-shared", "pk")
+                ArticlePerson.objects.filter(
+                    article_id__in=in_window.values("pk"), person__slug__in=target.people
+                )
+                .values("article_id")
+                .annotate(shared=Count("id"))
+                .order_by("-shared", "article_id")
+                .values_list("article_id", flat=True)
             )
-        pks |= set(nearby.values_list("pk", flat=True)[:SAME_DAYS_CANDIDATES])
+        else:
+            nearby = in_window.values_list("pk", flat=True)
+        pks |= set(nearby[:SAME_DAYS_CANDIDATES])
     if target.rounds:
         linked = ArticleRound.objects.filter(round__slug__in=target.rounds).exclude(
             state=ArticleRound.State.REJECTED
@@ -246,21 +257,3 @@ def _profiles(
             vector=text_vector(f"{title}\n{body[:TEXT_CHARS]}", idf),
         )
     return profiles
-
-
-def _idf() -> Callable[[str], float]:
-    """Inverse document frequency of a stem in the whole index (1.0 for every stem when
-    the index cannot say: other engines)."""
-    backend = connections["default"].get_backend()
-    if not isinstance(backend, ArchiveWhooshBackend):
-        return lambda term: 1.0
-    reader = backend.searcher().reader()
-    total = reader.doc_count() or 1
-    known: dict[str, float] = {}
-
-    def idf(term: str) -> float:
-        if term not in known:
-            known[term] = math.log((1 + total) / (1 + reader.doc_frequency("text", term))) + 1
-        return known[term]
-
-    return idf

@@ -69,7 +69,7 @@ def phrase(q: str) -> SearchCase:
 
 # Words of the seeds, which the generated corpus repeats (each is in 25-100% of articles);
 # words of the long tail (in 0.1-0.6%), alone or with common ones; phrases; a source
-# filter; a date range. 1-3 words each.
+# filter; a date range. 1-4 words each.
 SEARCH_MIX: tuple[SearchCase, ...] = (
     words("missile"),
     words("Lavrov"),
@@ -102,6 +102,9 @@ SEARCH_MIX: tuple[SearchCase, ...] = (
     phrase("foreign minister"),
     phrase("missile defence system"),
     phrase("Gabala radar base"),
+    # Stop words count in a quoted phrase: the most common words' positions are read.
+    phrase("is not a threat"),
+    phrase("the Czech Republic"),
     SearchCase("source", "missile", source="Reuters"),
     SearchCase("source", "talks", source="BBC News"),
     SearchCase("source", "radar", source="RIA Novosti"),

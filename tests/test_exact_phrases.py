@@ -79,3 +79,18 @@ def test_a_phrase_combines_with_other_words_and_a_proximity_search_still_works(t
 def test_exact_terms_number_words_with_a_gap_between_paragraphs():
     positions, _ = exact_terms("It is\nnot.\n\nU.S. it")
     assert positions == {"it": [0, 5], "is": [1], "not": [2], "us": [4]}
+
+
+def test_whooshs_own_matcher_reads_an_exact_phrase_as_the_array_engine_does(threats):
+    from haystack import connections
+
+    from articles.search.whoosh.analysis import ExactPhrase
+
+    searcher = connections["default"].get_backend().searcher()
+    query = ExactPhrase("text", ["is", "not", "a", "threat"], ["threat"])
+    assert {hit["title"] for hit in searcher.search(query)} == found('"is not a threat"')
+
+
+def test_typographic_quotation_marks_quote_a_phrase_as_straight_ones_do(threats):
+    assert found("“is not a threat”") == found('"is not a threat"') == {"Wrapped"}
+    assert found("«direct threats»") == {"Plural"}

@@ -16,6 +16,7 @@ from articles.search.limits import MAX_QUERY_LENGTH, QueryError
 from articles.search.whoosh.backend import read_query
 
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+DOUBLE_QUOTES = str.maketrans(dict.fromkeys("“”„‟«»", '"'))
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,8 @@ def clean_query(text: str) -> CleanQuery:
     """Make user input safe to hand to the query parser, saying what was changed."""
     notes = []
     text = unicodedata.normalize("NFC", CONTROL_RE.sub(" ", text or ""))
-    text = " ".join(text.split())
+    # A quotation copied from an article keeps its typographic marks: they quote a phrase.
+    text = " ".join(text.translate(DOUBLE_QUOTES).split())
     if len(text) > MAX_QUERY_LENGTH:
         text = text[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0]
         notes.append(f"Your query was cut to its first {MAX_QUERY_LENGTH} characters.")

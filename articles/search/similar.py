@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from haystack import connections
 from haystack.query import SearchQuerySet
 
 from articles.models import Article
@@ -10,8 +13,18 @@ from articles.related import RelatedArticle, related_articles
 
 def more_like_this(article: Article, *, limit: int = 5) -> list[RelatedArticle]:
     """Related coverage: other outlets' reports of the same event, then the rest."""
-    return related_articles(article, limit=limit, similar_pks=_similar_pks)
+    return related_articles(
+        article, limit=limit, similar_pks=_similar_pks, idf=_inverse_document_frequency
+    )
 
 
 def _similar_pks(article: Article, count: int) -> list[int]:
     return [int(result.pk) for result in SearchQuerySet().more_like_this(article)[:count]]
+
+
+def _inverse_document_frequency() -> Callable[[str], float]:
+    """How rare each stem is in the index, where the backend can say (the archive's Whoosh
+    backend); otherwise every stem weighs the same."""
+    backend = connections["default"].get_backend()
+    rarity = getattr(backend, "inverse_document_frequency", None)
+    return rarity() if rarity is not None else (lambda term: 1.0)

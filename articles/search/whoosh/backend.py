@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import math
 import multiprocessing
 import os
 import queue
@@ -18,7 +19,7 @@ import shutil
 import threading
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -51,6 +52,7 @@ from articles.search.whoosh.analysis import (
 logger = logging.getLogger(__name__)
 
 MORE_LIKE_THIS_CHARS = 2500
+IDF_KEPT = 200_000  # stems whose rarity is remembered (a few MB)
 
 
 class ArchiveText(TEXT):
@@ -101,7 +103,10 @@ class ArchiveText(TEXT):
 
 
 class ExactText(ArchiveText):
-    """The words as written, for quoted phrases (see EXACT_FIELD)."""
+    """The words as written, for quoted phrases (see EXACT_FIELD). Never scored (the
+    phrase's stems score it), so no field lengths are kept: a tenth of a build."""
+
+    scorable = False
 
     def terms(self, value: str) -> tuple[dict[str, list[int]], set[str]]:
         return exact_terms(value)
@@ -339,6 +344,25 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if not query_string or not searcher.doc_count():
             return None
         return respell(searcher.reader(), self.content_field_name, query_string)
+
+    def inverse_document_frequency(self) -> Callable[[str], float]:
+        """A stem's inverse document frequency in the content field (not part of Haystack's
+        contract: related coverage weighs words with it). Kept for as long as the index is
+        unchanged, since most stems recur from article to article."""
+        searcher = self.searcher()
+        reader = searcher.reader()
+        total = reader.doc_count() or 1
+        known: dict[str, float] = engine.index_cached(searcher, ("idf",), dict)
+        field = self.content_field_name
+
+        def idf(term: str) -> float:
+            if term not in known:
+                if len(known) >= IDF_KEPT:
+                    known.clear()
+                known[term] = math.log((1 + total) / (1 + reader.doc_frequency(field, term))) + 1
+            return known[term]
+
+        return idf
 
     def more_like_this(
         self,

@@ -480,6 +480,12 @@ _index_cache: OrderedDict[tuple, object] = OrderedDict()
 _INDEX_CACHE_ENTRIES = 32
 
 
+def index_cached(searcher, name: tuple, build):
+    """A value kept for the index as it stands (its segments and deletions), shared by the
+    threads of a process: built once by `build()`."""
+    return _searcher_cached(searcher, name, build)
+
+
 def _searcher_cached(searcher, name: tuple, build):
     signature = tuple(
         (reader.segment().segment_id(), reader.segment().deleted_count())
