@@ -123,9 +123,11 @@ STORAGES = {
 SEARCH_URL = env.str("SEARCH_URL", default=f"whoosh://{DATA_DIR / 'whoosh_index'}")
 HAYSTACK_CONNECTIONS = {"default": environ.Env.search_url_config(SEARCH_URL)}
 if HAYSTACK_CONNECTIONS["default"]["ENGINE"] == "haystack.backends.whoosh_backend.WhooshEngine":
-    HAYSTACK_CONNECTIONS["default"]["ENGINE"] = "articles.whoosh_backend.ArchiveWhooshEngine"
+    HAYSTACK_CONNECTIONS["default"]["ENGINE"] = "articles.search.whoosh.backend.ArchiveWhooshEngine"
 HAYSTACK_SIGNAL_PROCESSOR = "articles.signals.OnCommitSignalProcessor"
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
+# Seconds one search may run before it is stopped with a page that says so.
+SEARCH_TIME_BUDGET = env.float("ARCHIVE_SEARCH_SECONDS", default=5.0)
 # One model is indexed: restricting every query to it would only cost a second search.
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 

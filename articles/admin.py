@@ -62,6 +62,33 @@ class ReviewReasonFilter(admin.SimpleListFilter):
         return queryset
 
 
+# Bands of an article's weakest field confidence, as the review queue offers them.
+CONFIDENCE_BANDS = {
+    "weak": ("Weak guess (below 0.6)", 0.0, 0.6),
+    "uncertain": ("Uncertain (0.6 to 0.8)", 0.6, 0.8),
+    "sure": ("Sure (0.8 and above)", 0.8, 1.01),
+}
+
+
+class ConfidenceFilter(admin.SimpleListFilter):
+    """The least certain articles first: filter by the confidence of their weakest field."""
+
+    title = "weakest field"
+    parameter_name = "confidence"
+
+    def lookups(self, request, model_admin):
+        bands = [(key, label) for key, (label, _, _) in CONFIDENCE_BANDS.items()]
+        return [*bands, ("none", "No evidence recorded")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(weakest_confidence__isnull=True)
+        if self.value() in CONFIDENCE_BANDS:
+            _, low, high = CONFIDENCE_BANDS[self.value()]
+            return queryset.filter(weakest_confidence__gte=low, weakest_confidence__lt=high)
+        return queryset
+
+
 class YearFilter(admin.SimpleListFilter):
     title = "year"
     parameter_name = "year"
@@ -162,17 +189,26 @@ def _intermediate(modeladmin, request, queryset, form, template, title):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ("title", "source", "published_date", "reasons", "needs_review")
-    list_filter = (ReviewStateFilter, ReviewReasonFilter, "source", YearFilter)
+    list_display = ("title", "source", "published_date", "weakest", "reasons", "needs_review")
+    list_filter = (ReviewStateFilter, ConfidenceFilter, ReviewReasonFilter, "source", YearFilter)
+    # What to check first: the weakest guesses, then the rest by date.
+    ordering = (
+        models.F("weakest_confidence").asc(nulls_last=True),
+        "-published_date",
+        "-id",
+    )
     search_fields = ("title", "byline", "body")
     date_hierarchy = "published_date"
     list_select_related = ("source",)
     list_per_page = 50
     actions = ("mark_reviewed_action", "assign_source_action")
-    readonly_fields = (*CAPTURE_FIELDS, "review_list", "correction_history")
+    readonly_fields = (*CAPTURE_FIELDS, "review_list", "evidence_table", "correction_history")
     fieldsets = (
         ("Metadata", {"fields": METADATA_FIELDS}),
-        ("Review", {"fields": ("review_list", "needs_review", "correction_history")}),
+        (
+            "Review",
+            {"fields": ("review_list", "evidence_table", "needs_review", "correction_history")},
+        ),
         (
             "Capture",
             {
@@ -184,6 +220,29 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="Review reasons")
     def reasons(self, article: Article) -> str:
         return ", ".join(article.review_labels) or "—"
+
+    @admin.display(description="Weakest field", ordering="weakest_confidence")
+    def weakest(self, article: Article) -> str:
+        records = article.field_evidence or []
+        if not records:
+            return "—"
+        record = min(records, key=lambda r: r["confidence"])
+        return f"{record['field']} {record['confidence']:.2f}"
+
+    @admin.display(description="How each field was found")
+    def evidence_table(self, article: Article):
+        records = sorted(article.field_evidence or [], key=lambda r: r["confidence"])
+        if not records:
+            return "No evidence recorded (read before evidence was kept, or a text capture)."
+        return format_html(
+            '<table class="field-evidence"><thead><tr><th>Field</th><th>Confidence</th>'
+            "<th>Evidence</th></tr></thead><tbody>{}</tbody></table>",
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                ((r["field"], f"{r['confidence']:.2f}", r["evidence"]) for r in records),
+            ),
+        )
 
     @admin.display(description="Needs review because")
     def review_list(self, article: Article) -> str:
@@ -247,7 +306,14 @@ class ArticleAdmin(admin.ModelAdmin):
             before = {name: getattr(old, name) for name in form.changed_data}
             super().save_model(request, obj, form, change)
             if record_corrections(obj, before, user=request.user):
-                obj.save(update_fields=["review_reasons", "needs_review"])
+                obj.save(
+                    update_fields=[
+                        "review_reasons",
+                        "needs_review",
+                        "field_evidence",
+                        "weakest_confidence",
+                    ]
+                )
         else:
             super().save_model(request, obj, form, change)
 

@@ -13,8 +13,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from articles.models import Article, Correction, Source
+from articles.review import settle
 from articles.signals import index_on_commit
-from articles.store import REASONS_SETTLED_BY
 
 
 def display_value(value) -> str:
@@ -35,9 +35,8 @@ def record_corrections(
         for name in Article.CORRECTABLE_FIELDS
         if name in old_values and old_values[name] != getattr(article, name)
     ]
-    settled = set().union(*(REASONS_SETTLED_BY.get(name, set()) for name in changed))
-    article.review_reasons = [r for r in article.review_reasons if r not in settled]
-    article.needs_review = bool(article.review_reasons)
+    settle(article, changed)
+    article.set_evidence(article.field_evidence, changed)
     return Correction.objects.bulk_create(
         Correction(
             article=article,
@@ -82,10 +81,7 @@ def assign_source(articles: QuerySet[Article], source: Source, user=None) -> int
                 )
             )
             article.source = source
-            article.review_reasons = [
-                r for r in article.review_reasons if r not in REASONS_SETTLED_BY["source"]
-            ]
-            article.needs_review = bool(article.review_reasons)
+            settle(article, ["source"])
             article.updated_at = timezone.now()
         Article.objects.bulk_update(
             rows, ["source", "review_reasons", "needs_review", "updated_at"], batch_size=500

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from django.db import connections, models, router, transaction
 from django.db.models import Q
 
-from articles.analysis import catalogue
 from articles.analysis.catalogue import PersonSpec, RoundSpec, TopicSpec
 from articles.analysis.duplicates import hamming
+from articles.curated_lists import add_curated_lists, person_spec, round_spec, topic_spec
 from articles.ingest.prepare import CuratedLists, TextAnalysis, analyse_text
 from articles.models import (
     Article,
@@ -28,57 +28,10 @@ from articles.signals import index_on_commit
 NEAR_DUPLICATE_DISTANCE = 3
 
 
-def _lines(text: str) -> tuple[str, ...]:
-    return tuple(line.strip() for line in text.splitlines() if line.strip())
-
-
 def load_catalogue() -> int:
     """Add the curated people, topics and rounds that are not in the database yet; rows
     staff have edited are left as they are."""
-    created = 0
-    for spec in catalogue.PEOPLE:
-        _, new = Person.objects.get_or_create(
-            slug=spec.slug,
-            defaults={
-                "name": spec.name,
-                "role": spec.role,
-                "surname": spec.surname,
-                "pronoun": spec.pronoun,
-                "variants": "\n".join(spec.variants),
-                "role_words": "\n".join(spec.role_words),
-            },
-        )
-        created += new
-    for spec in catalogue.TOPICS:
-        _, new = Topic.objects.get_or_create(
-            slug=spec.slug,
-            defaults={
-                "name": spec.name,
-                "description": spec.description,
-                "patterns": "\n".join(spec.patterns),
-                "weak_patterns": "\n".join(spec.weak_patterns),
-            },
-        )
-        created += new
-    for spec in catalogue.ROUNDS:
-        talks_round, new = TalksRound.objects.get_or_create(
-            slug=spec.slug,
-            defaults={
-                "name": spec.name,
-                "start": spec.start,
-                "end": spec.end,
-                "place": spec.place,
-                "place_variants": "\n".join(spec.place_variants),
-                "parties": ", ".join(spec.parties),
-                "keywords": "\n".join(spec.keywords),
-                "description": spec.description,
-            },
-        )
-        if new:
-            talks_round.participants.set(Person.objects.filter(slug__in=spec.participants))
-            talks_round.topics.set(Topic.objects.filter(slug__in=spec.topics))
-        created += new
-    return created
+    return add_curated_lists(Person, Topic, TalksRound)
 
 
 @dataclass(frozen=True)
@@ -98,44 +51,9 @@ class Catalogue:
         topics = tuple(Topic.objects.all())
         rounds = tuple(TalksRound.objects.prefetch_related("participants", "topics"))
         return cls(
-            people=tuple(
-                PersonSpec(
-                    slug=p.slug,
-                    name=p.name,
-                    role=p.role,
-                    surname=p.surname,
-                    pronoun=p.pronoun,
-                    variants=_lines(p.variants),
-                    role_words=_lines(p.role_words),
-                )
-                for p in people
-            ),
-            topics=tuple(
-                TopicSpec(
-                    slug=t.slug,
-                    name=t.name,
-                    description=t.description,
-                    patterns=_lines(t.patterns),
-                    weak_patterns=_lines(t.weak_patterns),
-                )
-                for t in topics
-            ),
-            rounds=tuple(
-                RoundSpec(
-                    slug=r.slug,
-                    name=r.name,
-                    start=r.start,
-                    end=r.end,
-                    place=r.place,
-                    place_variants=_lines(r.place_variants),
-                    parties=tuple(x.strip() for x in r.parties.split(",") if x.strip()),
-                    participants=tuple(p.slug for p in r.participants.all()),
-                    topics=tuple(t.slug for t in r.topics.all()),
-                    keywords=_lines(r.keywords),
-                    description=r.description,
-                )
-                for r in rounds
-            ),
+            people=tuple(person_spec(p) for p in people),
+            topics=tuple(topic_spec(t) for t in topics),
+            rounds=tuple(round_spec(r) for r in rounds),
             person_ids={p.slug: p.pk for p in people},
             topic_ids={t.slug: t.pk for t in topics},
             round_ids={r.slug: r.pk for r in rounds},

@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 
 from articles.models import UNKNOWN_SOURCE, Source
+from articles.search.limits import MAX_QUERY_LENGTH
 
 SORTS = (("relevance", "Relevance"), ("newest", "Newest first"), ("oldest", "Oldest first"))
-MAX_QUERY_LENGTH = 500
+# Dates a search can be narrowed to: four-digit years, short of the calendar's last year,
+# where "the day after" a date has no date.
+EARLIEST_DATE, LATEST_DATE = date(1000, 1, 1), date(9998, 12, 31)
+
+
+def searchable_date(value: date) -> None:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise forms.ValidationError(
+            f"Dates run from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}."
+        )
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, label="Search words", strip=True)
     source = forms.MultipleChoiceField(required=False, choices=())
-    date_from = forms.DateField(required=False, label="From", input_formats=["%Y-%m-%d"])
-    date_to = forms.DateField(required=False, label="To", input_formats=["%Y-%m-%d"])
+    date_from = forms.DateField(
+        required=False, label="From", input_formats=["%Y-%m-%d"], validators=[searchable_date]
+    )
+    date_to = forms.DateField(
+        required=False, label="To", input_formats=["%Y-%m-%d"], validators=[searchable_date]
+    )
     year = forms.RegexField(required=False, regex=r"^(\d{4}|unknown)$")
     month = forms.RegexField(required=False, regex=r"^(\d{4}-(0[1-9]|1[0-2])|unknown)$")
     person = forms.SlugField(required=False)

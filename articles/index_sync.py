@@ -20,15 +20,18 @@ from haystack import connections
 from haystack.exceptions import SearchBackendError
 from haystack.query import SearchQuerySet
 
-from articles.models import Article
-from articles.search_indexes import naive_utc
-from articles.whoosh_backend import ArchiveWhooshBackend
+from articles.models import Article, IndexTask
+from articles.search.indexes import naive_utc
+from articles.search.whoosh.backend import ArchiveWhooshBackend
+from articles.signals import in_chunks
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 # Index writes use several processes only when each gets at least this many articles:
 # below it, starting them costs more than it saves.
 PARALLEL_MIN_PER_WORKER = 2_000
+# Article ids a drift report names before it says "and N more".
+DRIFT_IDS_SHOWN = 20
 
 
 def _article_index():
@@ -98,6 +101,20 @@ class IndexDrift:
             f"{len(self.orphaned)} orphaned documents in the index."
         )
 
+    def details(self, limit: int | None = DRIFT_IDS_SHOWN) -> list[str]:
+        """A line per kind of drift naming the article ids, the first `limit` of them."""
+        lines = []
+        for kind, pks in (
+            ("missing", self.missing),
+            ("stale", self.stale),
+            ("orphaned", self.orphaned),
+        ):
+            if pks:
+                shown = sorted(pks)[:limit]
+                more = f" and {len(pks) - len(shown)} more" if len(pks) > len(shown) else ""
+                lines.append(f"{kind}: article {', '.join(map(str, shown))}{more}")
+        return lines
+
 
 def indexed_versions() -> dict[int, datetime | None]:
     """Article id -> the `updated` time stored with its document in the index."""
@@ -111,6 +128,36 @@ def indexed_versions() -> dict[int, datetime | None]:
             }
     results = SearchQuerySet().models(Article).values_list("django_id", "updated")
     return {int(pk): updated for pk, updated in results}
+
+
+def unindexed(pks: Iterable[int]) -> set[int]:
+    """Those of these articles whose current version the index lacks (missing or stale)."""
+    current = {
+        pk: naive_utc(updated)
+        for chunk in in_chunks(pks, BATCH_SIZE)
+        for pk, updated in Article.objects.filter(pk__in=chunk).values_list("pk", "updated_at")
+    }
+    backend = connections["default"].get_backend()
+    if not isinstance(backend, ArchiveWhooshBackend):
+        indexed = indexed_versions()
+        return {pk for pk, updated in current.items() if indexed.get(pk, False) != updated}
+    found = set()
+    with backend.current_index().searcher() as searcher:
+        for pk, updated in current.items():
+            number = searcher.document_number(id=f"articles.article.{pk}")
+            if number is not None and searcher.stored_fields(number).get("updated") == updated:
+                found.add(pk)
+    return set(current) - found
+
+
+def reindex_unindexed(pks: Iterable[int]) -> int:
+    """Index those of these articles the index lacks or holds an old version of; returns
+    how many. An ingest runs it on the files it found unchanged, which an interrupted
+    earlier run may have stored without indexing."""
+    lacking = unindexed(pks)
+    if lacking:
+        update_articles(sorted(lacking))
+    return len(lacking)
 
 
 def compare_index() -> IndexDrift:
@@ -134,7 +181,12 @@ def repair_index(drift: IndexDrift | None = None, *, rebuild: bool = False) -> i
     in a fresh folder and swapped in, so searchers never see an empty index."""
     drift = drift or (None if rebuild else compare_index())
     if rebuild or drift.unreadable:
-        return rebuild_index()
+        # The rebuild reads every article after this point: the tasks queued so far are done.
+        queued = list(IndexTask.objects.values_list("pk", flat=True))
+        count = rebuild_index()
+        for chunk in in_chunks(queued, BATCH_SIZE):
+            IndexTask.objects.filter(pk__in=chunk).delete()
+        return count
     remove_articles(drift.orphaned)
     return update_articles(drift.missing | drift.stale) + len(drift.orphaned)
 

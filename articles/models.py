@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -240,6 +241,16 @@ class ArticleQuerySet(models.QuerySet):
         return series
 
 
+# Which evidence record a correctable field settles when staff correct it.
+EVIDENCE_FIELDS = {
+    "title": "title",
+    "published_date": "published",
+    "published_at": "published",
+    "byline": "byline",
+    "source": "source",
+}
+
+
 class Article(models.Model):
     """One captured news article: its clean text, its metadata and the raw capture as read."""
 
@@ -293,6 +304,18 @@ class Article(models.Model):
     )
     needs_review = models.BooleanField(default=False, db_index=True)
     review_reasons = models.JSONField(default=list, blank=True)
+    field_evidence = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="How the ingester found each field and how far to trust it: "
+        "[{field, evidence, confidence}].",
+    )
+    weakest_confidence = models.FloatField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="The lowest confidence among its fields: the review queue shows these first.",
+    )
     ingested_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
@@ -313,6 +336,8 @@ class Article(models.Model):
             models.Index(
                 fields=["published_date", "published_at", "id"], name="article_date_order"
             ),
+            # Order of addition: the latest-additions feed reads its first rows.
+            models.Index(fields=["ingested_at", "id"], name="article_ingested_order"),
         ]
 
     def __str__(self) -> str:
@@ -324,6 +349,17 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", args=[self.pk, self.slug or "article"])
+
+    def set_evidence(self, found: Iterable[dict], corrected: Iterable[str] = ()) -> None:
+        """Keep how each field was found; a field staff corrected is certain from then on."""
+        settled = {EVIDENCE_FIELDS[name] for name in corrected if name in EVIDENCE_FIELDS}
+        records = [record for record in found if record["field"] not in settled]
+        records += [
+            {"field": field, "evidence": "corrected by staff", "confidence": 1.0}
+            for field in sorted(settled)
+        ]
+        self.field_evidence = records
+        self.weakest_confidence = min((record["confidence"] for record in records), default=None)
 
     @property
     def review_labels(self) -> list[str]:
@@ -615,3 +651,23 @@ class ArticleRound(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} ({self.state}) in article {self.article_id}"
+
+
+class IndexTask(models.Model):
+    """Index work for an article, written in the same transaction as the change it follows
+    and deleted once the index has it: after a crash, what the index still lacks is here."""
+
+    class Action(models.TextChoices):
+        UPDATE = "update", "Index the article"
+        REMOVE = "remove", "Remove it from the index"
+
+    # Not a foreign key: a removal outlives its article.
+    article_id = models.BigIntegerField(db_index=True)
+    action = models.CharField(max_length=6, choices=Action.choices, default=Action.UPDATE)
+    queued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} article {self.article_id}"

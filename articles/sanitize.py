@@ -7,12 +7,39 @@ swapped without touching the rest of the code.
 import re
 from collections.abc import Iterable
 from html import escape
+from urllib.parse import urlsplit
 
 import bleach
+from bleach.html5lib_shim import Filter
 
-ALLOWED_TAGS = frozenset({"p", "h2", "h3", "blockquote", "ul", "ol", "li", "em", "strong", "a"})
-ALLOWED_ATTRIBUTES = {"a": ["href", "title"]}
+# An article's structure: paragraphs, sub-headings, lists, tables, quotations, emphasis and
+# links. Nothing that runs, styles, embeds or loads anything.
+ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "h2",
+        "h3",
+        "h4",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "em",
+        "strong",
+        "code",
+        "br",
+        "a",
+    }
+)
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow noopener"
 
 # Block kinds from the parser and the element each becomes.
 BLOCK_TAGS = {"p": "p", "h": "h2", "q": "blockquote"}
@@ -23,16 +50,49 @@ _NEEDS_CLEANING = re.compile("[\x00-\x08\x0b-\x1f]")
 _HTML_SPACE = " \t\n\x0c"
 
 
+def allowed_attribute(tag: str, name: str, value: str) -> bool:
+    """Links keep an absolute http(s) or mailto address and a title; table cells their span.
+    A relative address would point into this archive, not to the page it came from."""
+    if tag == "a":
+        if name == "href":
+            try:
+                return urlsplit(value.strip()).scheme.casefold() in ALLOWED_PROTOCOLS
+            except ValueError:
+                return False
+        return name == "title"
+    return tag in ("th", "td") and name in ("colspan", "rowspan") and value.isdigit()
+
+
+class LinkRel(Filter):
+    """Every kept link gets rel="nofollow noopener": the archive vouches for no page it
+    links to and gives none of them a handle on its window."""
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if token["type"] in ("StartTag", "EmptyTag") and token["name"] == "a":
+                attributes = dict(token.get("data") or {})
+                attributes[(None, "rel")] = LINK_REL
+                token["data"] = attributes
+            yield token
+
+
 def sanitize_html(html: str) -> str:
-    """Keep only the allow-listed tags; scripts, styles and event handlers are dropped."""
-    return bleach.clean(
-        html,
+    """Keep only the allow-listed tags and attributes; scripts, styles, iframes and event
+    handlers are dropped, links made safe."""
+    cleaner = bleach.Cleaner(
         tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        attributes=allowed_attribute,
         protocols=ALLOWED_PROTOCOLS,
         strip=True,
         strip_comments=True,
+        filters=[LinkRel],
     )
+    return cleaner.clean(html)
+
+
+def article_html(blocks: Iterable[tuple[str, str]], markup: str = "") -> str:
+    """An article's HTML: the structure its page had, sanitised, or else its text blocks."""
+    return sanitize_html(markup) if markup else render_blocks(blocks)
 
 
 def render_blocks(blocks: Iterable[tuple[str, str]]) -> str:

@@ -1,25 +1,27 @@
-"""Search pages: the results page, its exports and its feed. Thin: forms validate, `search`
-does the work."""
+"""Search pages: the results page, its exports and its feed. Thin: forms validate,
+`search.service` does the work."""
 
 from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
+from itertools import chain
 
 from django.contrib.syndication.views import Feed
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape
 
 from articles.export import EXPORT_FIELDS, article_records, csv_row
+from articles.feeds import PlainTextAtomFeed, plain_summary
 from articles.forms import SearchForm
-from articles.search import (
-    Criteria,
+from articles.quotation_search import quotations_saying
+from articles.search.limits import QueryError, SearchTimedOut, search_limits
+from articles.search.query import Criteria
+from articles.search.service import (
     IndexUnavailable,
-    QueryError,
     matching_articles,
     month_label,
     run_search,
@@ -39,7 +41,8 @@ def _criteria(request) -> tuple[SearchForm, Criteria | None]:
 
 def _page_number(request) -> int:
     raw = request.GET.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
+    # ASCII digits only: "²" and "٣" are digits to str.isdigit() but not to int().
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise Http404("There is no such page of results.")
     return int(raw)
 
@@ -93,22 +96,33 @@ def active_filters(request) -> list[tuple[str, str]]:
     return filters
 
 
+def _refusal(request, form, error: Exception | None = None):
+    """The search page saying why a search cannot run: the form's errors or the query's
+    (400), or that the index is being built (503)."""
+    context = {"form": form, "query_string": request.GET.urlencode(), "limits": search_limits()}
+    if isinstance(error, IndexUnavailable):
+        response = render(request, "search/index_building.html", context, status=503)
+        response["Retry-After"] = "30"
+        return response
+    if isinstance(error, SearchTimedOut):
+        context["timed_out"] = error
+        return render(request, "search/search.html", context, status=503)
+    if error is not None:
+        context["query_error"] = str(error)
+    return render(request, "search/search.html", context, status=400)
+
+
 def search(request):
     form, criteria = _criteria(request)
-    context = {"form": form, "query_string": request.GET.urlencode()}
+    context = {"form": form, "query_string": request.GET.urlencode(), "limits": search_limits()}
     if criteria is None:
         status = 400 if request.GET else 200
         return render(request, "search/search.html", context, status=status)
     page_number = _page_number(request)
     try:
         outcome = run_search(criteria, page=page_number, per_page=PER_PAGE)
-    except QueryError as error:
-        context["query_error"] = str(error)
-        return render(request, "search/search.html", context, status=400)
-    except IndexUnavailable:
-        response = render(request, "search/index_building.html", context, status=503)
-        response["Retry-After"] = "30"
-        return response
+    except (QueryError, IndexUnavailable, SearchTimedOut) as error:
+        return _refusal(request, form, error)
     paginator = Paginator(range(outcome.hits), PER_PAGE, allow_empty_first_page=True)
     try:
         page = paginator.page(page_number)
@@ -116,6 +130,7 @@ def search(request):
         raise Http404("There is no such page of results.") from error
     context.update(
         outcome=outcome,
+        quotations=quotations_saying(criteria) if page_number == 1 else [],
         page=page,
         criteria=criteria,
         active_filters=active_filters(request),
@@ -124,14 +139,18 @@ def search(request):
     return render(request, "search/search.html", context)
 
 
-def _export_articles(request):
+def _export_articles(request) -> tuple[Iterator | None, HttpResponse | None]:
+    """(the articles, None), or (None, the page refusing a bad search). The search runs
+    here, before the response starts, so an export never breaks off part way."""
     form, criteria = _criteria(request)
     if criteria is None:
-        raise Http404("Exports need a valid search.")
+        return None, _refusal(request, form)
     try:
-        return matching_articles(criteria, limit=EXPORT_LIMIT)
-    except (QueryError, IndexUnavailable) as error:
-        raise Http404(str(error)) from error
+        articles = matching_articles(criteria, limit=EXPORT_LIMIT)
+        first = next(articles, None)
+    except (QueryError, IndexUnavailable, SearchTimedOut) as error:
+        return None, _refusal(request, form, error)
+    return (chain([first], articles) if first is not None else iter(())), None
 
 
 class _Echo:
@@ -140,7 +159,9 @@ class _Echo:
 
 
 def export_csv(request):
-    articles = _export_articles(request)
+    articles, refusal = _export_articles(request)
+    if refusal is not None:
+        return refusal
     writer = csv.writer(_Echo())
 
     def rows():
@@ -154,7 +175,10 @@ def export_csv(request):
 
 
 def export_json(request):
-    records = list(article_records(_export_articles(request)))
+    articles, refusal = _export_articles(request)
+    if refusal is not None:
+        return refusal
+    records = list(article_records(articles))
     body = json.dumps(
         {"query": request.GET.dict(), "count": len(records), "articles": records},
         ensure_ascii=False,
@@ -168,7 +192,7 @@ def export_json(request):
 class SearchFeed(Feed):
     """An Atom feed of a search, newest first: an alert without an account."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
 
     def get_object(self, request, *args, **kwargs):
         form, criteria = _criteria(request)
@@ -189,15 +213,14 @@ class SearchFeed(Feed):
     def items(self, criteria: Criteria):
         try:
             return list(matching_articles(criteria, limit=FEED_ITEMS))
-        except (QueryError, IndexUnavailable) as error:
+        except (QueryError, IndexUnavailable, SearchTimedOut) as error:
             raise Http404(str(error)) from error
 
     def item_title(self, article) -> str:
         return article.title
 
     def item_description(self, article) -> str:
-        # Atom summaries are HTML: escape the text so it is shown, never run.
-        return escape(article.body[:500])
+        return plain_summary(article.body)
 
     def item_pubdate(self, article):
         return article.sort_datetime

@@ -1,7 +1,10 @@
-"""Keep the search index in step with the database, on commit and never before.
+"""Keep the search index in step with the database, on commit and never before, and
+durably: index work is written to an outbox (`IndexTask`) in the transaction that changes
+the article, and done after it commits.
 
-A rolled-back transaction never reaches the index. Inside `batched_indexing()` (an ingest
-run, a bulk admin action) changes are gathered and sent to the index in one update.
+A rolled-back transaction leaves neither the change nor its task. A crash after the commit
+leaves the task, which the next ingest or `sync_index` does. Inside `batched_indexing()` (an
+ingest run, a bulk admin action) committed work is gathered and done in one index update.
 """
 
 from __future__ import annotations
@@ -10,22 +13,15 @@ import logging
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 
 from django.db import models, transaction
 from haystack.signals import BaseSignalProcessor
 
 logger = logging.getLogger(__name__)
 _local = threading.local()
-
-
-class _Batch:
-    def __init__(self) -> None:
-        self.updated: set[int] = set()
-        self.removed: set[int] = set()
-
-    def add(self, pk: int, *, removed: bool) -> None:
-        (self.removed if removed else self.updated).add(pk)
-        (self.updated if removed else self.removed).discard(pk)
+# Rows per query when reading or deleting tasks by id.
+TASK_CHUNK = 500
 
 
 @contextmanager
@@ -35,12 +31,13 @@ def batched_indexing() -> Iterator[None]:
     if outer is not None:
         yield
         return
-    _local.batch = batch = _Batch()
+    _local.batch = batch = set()
     try:
         yield
     finally:
         _local.batch = None
-        flush(batch.updated, batch.removed)
+        if batch:
+            drain_index_tasks(batch)
 
 
 def flush(updated: set[int], removed: set[int]) -> None:
@@ -54,19 +51,74 @@ def flush(updated: set[int], removed: set[int]) -> None:
 
 
 def index_on_commit(pks: Iterable[int], *, removed: bool = False, using: str | None = None) -> None:
-    """Queue index work for these articles, done only if and when the transaction commits."""
-    pks = list(pks)
-    if pks:
-        transaction.on_commit(lambda: _committed(pks, removed), using=using)
+    """Record index work for these articles in the current transaction; it is done when the
+    transaction commits, or after a crash by the next ingest or `sync_index`."""
+    from articles.models import IndexTask
+
+    pks = list(dict.fromkeys(pks))
+    if not pks:
+        return
+    action = IndexTask.Action.REMOVE if removed else IndexTask.Action.UPDATE
+    IndexTask.objects.using(using).bulk_create(
+        [IndexTask(article_id=pk, action=action) for pk in pks], batch_size=TASK_CHUNK
+    )
+    transaction.on_commit(lambda: _committed(pks), using=using)
 
 
-def _committed(pks: list[int], removed: bool) -> None:
+def _committed(pks: list[int]) -> None:
     batch = getattr(_local, "batch", None)
     if batch is None:
-        flush(set() if removed else set(pks), set(pks) if removed else set())
-        return
-    for pk in pks:
-        batch.add(pk, removed=removed)
+        drain_index_tasks(pks)
+    else:
+        batch.update(pks)
+
+
+def drain_index_tasks(pks: Iterable[int] | None = None) -> int:
+    """Do the queued index work for these articles (all of it when None), then delete the
+    tasks done; returns how many articles it indexed or removed.
+
+    Safe after a crash and beside another drain: the work is idempotent, and a task is
+    deleted only once the index has it. If the index cannot be written, the tasks stay.
+    """
+    from articles.models import Article, IndexTask
+
+    tasks = IndexTask.objects.order_by("id").values_list("id", "article_id", "action")
+    if pks is None:
+        rows = list(tasks)
+    else:
+        chunks = in_chunks(pks, TASK_CHUNK)
+        rows = sorted(row for chunk in chunks for row in tasks.filter(article_id__in=chunk))
+    if not rows:
+        return 0
+    latest = {article_id: action for _, article_id, action in rows}  # the last task wins
+    wanted = [pk for pk, action in latest.items() if action == IndexTask.Action.UPDATE]
+    existing = {
+        pk
+        for chunk in in_chunks(wanted, TASK_CHUNK)
+        for pk in Article.objects.filter(pk__in=chunk).values_list("pk", flat=True)
+    }
+    try:
+        flush(existing, set(latest) - existing)
+    except Exception:  # the tasks stay queued for the next ingest or sync_index
+        logger.exception("Index work for %d articles failed; it stays queued", len(latest))
+        return 0
+    for chunk in in_chunks((task_id for task_id, _, _ in rows), TASK_CHUNK):
+        IndexTask.objects.filter(id__in=chunk).delete()
+    return len(latest)
+
+
+def in_chunks(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of up to `size` items: ids a query at a time, under the database's limits."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def queued_index_tasks() -> int:
+    """How many articles have index work waiting."""
+    from articles.models import IndexTask
+
+    return IndexTask.objects.values("article_id").distinct().count()
 
 
 class OnCommitSignalProcessor(BaseSignalProcessor):

@@ -23,8 +23,9 @@ from articles.ingest.read import FoundFile, SkippedFile, find_files
 from articles.ingest.signatures import SOURCES
 from articles.ingest.warc import WebArchiveReading
 from articles.models import Article, Capture, Source
-from articles.sanitize import render_blocks
-from articles.signals import batched_indexing, index_on_commit
+from articles.review import unsettled
+from articles.sanitize import article_html
+from articles.signals import batched_indexing, drain_index_tasks, index_on_commit
 
 if TYPE_CHECKING:
     from articles.enrich import Catalogue
@@ -33,14 +34,6 @@ logger = logging.getLogger(__name__)
 
 # What the signatures table knows of an outlet, by lower-cased name.
 SOURCE_PROFILES = {profile.name.lower(): profile for profile in SOURCES}
-
-# A staff correction of a field settles the review reasons that field raised.
-REASONS_SETTLED_BY = {
-    "title": {"title_derived"},
-    "source": {"source_unknown"},
-    "published_date": {"date_unknown", "date_ambiguous", "date_implausible"},
-    "published_at": {"date_unknown", "date_ambiguous", "date_implausible"},
-}
 
 
 # Files written per transaction, and the fewest files (or the smallest web archive) worth
@@ -72,6 +65,8 @@ class IngestReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
     # Each web archive read, with what its records were and where a damaged one stopped.
     archives: list[tuple[str, WebArchiveReading]] = field(default_factory=list)
+    # Articles an earlier, interrupted run stored but left out of the search index.
+    reindexed: int = 0
 
     @property
     def damaged(self) -> list[str]:
@@ -96,6 +91,8 @@ class IngestReport:
         if skipped:
             reasons = "; ".join(f"{n} {reason}" for reason, n in sorted(skipped.items()))
             counts += f"; {sum(skipped.values())} skipped ({reasons})"
+        if self.reindexed:
+            counts += f"; {self.reindexed} articles missing from the search index indexed again"
         return counts
 
 
@@ -119,8 +116,11 @@ def ingest_paths(
     there are many, and written in batches, a transaction each.
     """
     from articles.enrich import Catalogue
+    from articles.index_sync import reindex_unindexed
 
     report = IngestReport()
+    if not dry_run:  # index work an interrupted run committed but never did
+        report.reindexed += drain_index_tasks()
     max_bytes = settings.ARCHIVE_MAX_CAPTURE_BYTES
     catalogue = Catalogue.from_database()
     found, skipped = find_files(paths)
@@ -139,24 +139,35 @@ def ingest_paths(
         captures, max_bytes=max_bytes, lists=catalogue.lists, stored=stored, workers=workers
     )
     sources = SourceCache()
+    unchanged: list[str] = []
+
+    def store(batch: list[PreparedCapture]) -> list[FileOutcome]:
+        outcomes = store_batch(batch, catalogue=catalogue, sources=sources, dry_run=dry_run)
+        unchanged.extend(
+            p.sha256
+            for p, o in zip(batch, outcomes, strict=True)
+            if o.status == "unchanged" and p.sha256
+        )
+        return outcomes
+
     with batched_indexing():
         for batch in _batches(prepared, BATCH_SIZE):
-            report.outcomes.extend(
-                store_batch(batch, catalogue=catalogue, sources=sources, dry_run=dry_run)
-            )
+            report.outcomes.extend(store(batch))
         for web_archive in (f for f in found if f.kind == "web archive"):
             big = web_archive.path.stat().st_size >= POOL_MIN_WEB_ARCHIVE_BYTES
             ingest_web_archive(
                 web_archive,
                 report,
-                store=lambda batch: store_batch(
-                    batch, catalogue=catalogue, sources=sources, dry_run=dry_run
-                ),
+                store=store,
                 max_bytes=max_bytes,
                 lists=catalogue.lists,
                 stored=stored,
                 workers=pool_workers if big else 1,
             )
+    if unchanged and not dry_run:
+        # "Unchanged" must not hide an article the index lacks.
+        pks = Capture.objects.filter(sha256__in=unchanged).values_list("article_id", flat=True)
+        report.reindexed += reindex_unindexed(set(pks))
     return report
 
 
@@ -405,9 +416,22 @@ def article_values(
         "byline": parsed.byline,
         "dateline": parsed.dateline,
         "body": parsed.body,
-        "body_html": render_blocks((b.kind, b.text) for b in parsed.blocks)
+        "body_html": article_html(((b.kind, b.text) for b in parsed.blocks), parsed.markup)
         if body_html is None
         else body_html,
+        **evidence_values(parsed),
+    }
+
+
+def evidence_values(parsed: ParsedArticle) -> dict:
+    """The evidence fields of an article: each field's evidence, and the weakest confidence."""
+    records = [
+        {"field": found.field, "evidence": found.evidence, "confidence": found.confidence}
+        for found in parsed.evidence
+    ]
+    return {
+        "field_evidence": records,
+        "weakest_confidence": min((r["confidence"] for r in records), default=None),
     }
 
 
@@ -491,11 +515,11 @@ def store_article(prepared: PreparedCapture, *, catalogue: Catalogue | None = No
     values = article_values(parsed)
     corrected = set(article.corrections.values_list("field", flat=True))
     kept = tuple(sorted(name for name in corrected if name in values))
-    settled = set().union(*(REASONS_SETTLED_BY.get(name, set()) for name in corrected))
-    reasons = [r for r in parsed.review_reasons if r not in settled]
+    reasons = unsettled(parsed.review_reasons, corrected)
     for name, value in values.items():
         if name not in corrected:
             setattr(article, name, value)
+    article.set_evidence(values["field_evidence"], corrected)
     article.review_reasons = reasons
     article.needs_review = bool(reasons)
     article.save()

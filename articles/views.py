@@ -1,14 +1,14 @@
 """Browsing pages: the home page, article lists and date archives, articles, sources.
 
 Views stay thin: collection rules live on the querysets, citation formats in
-articles.citation, related-article search in articles.search.
+articles.citation, related articles in articles.search.similar.
 """
 
 from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import MAXYEAR, MINYEAR, date
 
 from django import forms
 from django.core.cache import cache
@@ -35,7 +35,7 @@ from articles import citation
 from articles.changes import Reading, change_summary, paragraphs_diff, word_diff
 from articles.enrich import republished_copies
 from articles.models import Article, ArticleRound, Capture, Source
-from articles.search import more_like_this
+from articles.search.similar import more_like_this
 
 ARTICLES_PER_PAGE = 20
 # "Other coverage of the same days": how far either side of the publication date to look.
@@ -279,7 +279,8 @@ class UndatedArticleListView(ArticleListView):
 
 
 class DateArchiveMixin:
-    """What the year and month archives share: chronological, paginated, empty allowed."""
+    """What the year and month archives share: chronological, paginated, empty allowed,
+    and years with a year on either side (the archives link to their neighbours)."""
 
     queryset = Article.objects.published().without_texts()
     date_field = "published_date"
@@ -290,6 +291,12 @@ class DateArchiveMixin:
     paginate_by = ARTICLES_PER_PAGE
     paginator_class = IdsFirstPaginator
     ordering = CHRONOLOGICAL
+
+    def get_year(self) -> str:
+        year = super().get_year()
+        if not MINYEAR < int(year) < MAXYEAR:
+            raise Http404("There is no archive for that year.")
+        return year
 
     def neighbours(self, start: date, end: date) -> tuple[date | None, date | None]:
         """The nearest publication dates before `start` and from `end` on.

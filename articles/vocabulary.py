@@ -4,6 +4,8 @@ Sources spell the same thing two ways (RIA Novosti's "defense", the BBC's "defen
 researcher searching one expects the other. The index folds each variant to one form.
 """
 
+import re
+
 # American (or variant) spelling -> the form the index stores.
 SPELLING_VARIANTS: dict[str, str] = {
     "defense": "defence",
@@ -52,3 +54,13 @@ def spelling_alternatives(word: str) -> list[str]:
     forms = {canonical} | {k for k, v in SPELLING_VARIANTS.items() if v == canonical}
     forms.discard(lowered)
     return sorted(forms)
+
+
+_ABBREVIATION_DOT = re.compile(r"(?<=\w)\.(?=\w)")
+_EXACT_WORD = re.compile(r"\w+")
+
+
+def exact_words(text: str) -> list[str]:
+    """Words as a quoted phrase compares them: every word kept (stop words too), lower
+    case, unstemmed, any mark a word break, except dots inside an abbreviation (U.S. = US)."""
+    return _EXACT_WORD.findall(_ABBREVIATION_DOT.sub("", text).lower())

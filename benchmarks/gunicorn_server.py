@@ -36,7 +36,7 @@ def start_gunicorn(
         "--threads",
         str(threads),
         "--timeout",
-        "120",
+        "30",
     ]
     process = subprocess.Popen(command, env=env, cwd=BASE_DIR, stdout=log, stderr=log)
     process.log = log  # type: ignore[attr-defined]

@@ -117,3 +117,30 @@ KIND_LABELS = {
     "source": "word + source filter",
     "dates": "word + date range",
 }
+
+
+# Queries written to cost as much as possible (issue #13): fuzzy words with many edits, long
+# wildcard chains, short prefixes standing for thousands of words, many expanding words in
+# one query, unknown words that send the spelling suggester through the word list. Each
+# must answer quickly, with results or with a page saying which limit it passed.
+_LETTERS = random.Random(DEFAULT_SEED)
+_GIBBERISH = " ".join(
+    "".join(_LETTERS.choice("bcdfghjklmnpqrstvwxz") for _ in range(9)) for _ in range(48)
+)
+HOSTILE_MIX: tuple[str, ...] = (
+    "abcdefghijklmnopqrst~2",
+    "abcdefghijklmnopqrst~5",
+    "abcdefghijklmnopqrst~6",
+    "abcdefghijklmnopqrst~7",
+    "missile~2 radar~2 treaty~2 Lavrov~2",
+    "m*i*s*s*i*l*e*",
+    "*a*b*c*d*e*f*g*",
+    "a*e*i*o*",
+    "s*",
+    "a* b* c* d* e* f* g* h*",
+    "mis* rad* tre* neg* kre* lav* def* sec*",
+    " ".join(f"{letter}*" for letter in "abcdefghijklmnopqrstuvwxyz"),
+    "text:[a TO z]",
+    " OR ".join(("missile", "radar", "treaty", "Lavrov", "Kosovo", "talks", "Poland") * 8),
+    _GIBBERISH[:480],
+)

@@ -30,7 +30,7 @@ if str(BASE_DIR) not in sys.path:
 from benchmarks import clients, gunicorn_server, sandbox  # noqa: E402 - needs sys.path
 from benchmarks.generate import DATA_DIR, write_corpus  # noqa: E402
 from benchmarks.latency import ratio, summarise  # noqa: E402
-from benchmarks.queries import KIND_LABELS, SEARCH_MIX, SearchCase  # noqa: E402
+from benchmarks.queries import HOSTILE_MIX, KIND_LABELS, SEARCH_MIX, SearchCase  # noqa: E402
 
 # The issue's targets at 100k articles on 2 cores, printed beside the figures.
 TARGETS = {
@@ -43,6 +43,7 @@ TARGETS = {
     "list": "p95 ≤ 50 ms",
     "memory": "≤ 300 MB",
     "correction": "≤ 1 s",
+    "hostile": "slowest ≤ 1 s, never a 500",
 }
 
 
@@ -275,7 +276,8 @@ def hit_counts(case: SearchCase, fts: sqlite3.Connection, stock: bool) -> tuple[
     """How many articles each system finds for a case: a check that they do similar work."""
     from haystack.query import SearchQuerySet
 
-    from articles.search import Criteria, run_search
+    from articles.search.query import Criteria
+    from articles.search.service import run_search
 
     criteria = Criteria(
         q=case.q,
@@ -322,6 +324,32 @@ def measure_search(fts: sqlite3.Connection, runs: int, stock_runs: int) -> dict:
         system: {kind: summarise(values) for kind, values in kinds.items()}
         for system, kinds in timings.items()
     } | {"hits": counts}
+
+
+def measure_hostile(runs: int) -> dict:
+    """Each hostile query through the archive's page, `runs` times: its median time and the
+    status it answered (200 results, 400 a limit named, 503 stopped at the time budget; a
+    500 would be a failure)."""
+    from urllib.parse import urlencode
+
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    cases = {}
+    for q in HOSTILE_MIX:
+        path = f"/search/?{urlencode({'q': q})}"
+        times, statuses = [], set()
+        for _ in range(runs):
+            started = time.perf_counter()
+            response = client.get(path)
+            times.append(time.perf_counter() - started)
+            statuses.add(response.status_code)
+        cases[q] = {
+            "median": statistics.median(times) * 1000,
+            "max": max(times) * 1000,
+            "status": sorted(statuses),
+        }
+    return cases
 
 
 def sample_pages(articles: int = 40, lists: int = 8) -> tuple[list[str], list[str]]:
@@ -386,7 +414,8 @@ def measure_corrections(runs: int, server_port: int | None = None) -> dict:
     """Seconds from the start of an admin-style save to the change being found by run_search
     in this process and, with a server running, by the search page it serves."""
     from articles.models import Article
-    from articles.search import Criteria, run_search
+    from articles.search.query import Criteria
+    from articles.search.service import run_search
 
     def in_process(token: str) -> bool:
         return run_search(Criteria(q=token)).hits > 0
@@ -530,6 +559,17 @@ def fill_table(table: Table, figures: dict) -> None:
             f"search: whole mix, first pass (cold caches), p50/p95/p99 ms (n={cold['n']})",
             p50_95_99(cold),
         )
+    hostile = figures.get("hostile")
+    if hostile:
+        slowest = max(hostile.values(), key=lambda case: case["median"])
+        statuses = sorted(set().union(*(case["status"] for case in hostile.values())))
+        table.add(
+            f"search: hostile queries, slowest median / median of all, ms (n={len(hostile)})",
+            f"{ms(slowest['median'])} / "
+            f"{ms(statistics.median(case['median'] for case in hostile.values()))}",
+            rat="statuses " + ", ".join(map(str, statuses)),
+            key="hostile",
+        )
     pages = figures["pages"]
     for kind, label in (("article", "article page"), ("list", "list page")):
         table.add(
@@ -598,6 +638,8 @@ def run(args: argparse.Namespace) -> tuple[Table, dict]:
         log("searching")
         stock_runs = (args.stock_runs or args.runs) if stock_built else 0
         figures["search"] = measure_search(fts, args.runs, stock_runs)
+        log("hostile queries")
+        figures["hostile"] = measure_hostile(args.runs)
         log("article and list pages")
         figures["pages"] = measure_pages(args.runs)
         log("corrections")

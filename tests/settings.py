@@ -15,7 +15,7 @@ STORAGES = {
 }
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": "articles.whoosh_backend.ArchiveWhooshEngine",
+        "ENGINE": "articles.search.whoosh.backend.ArchiveWhooshEngine",
         "PATH": str(DATA_DIR / "whoosh_index"),
     }
 }

@@ -8,8 +8,9 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
 from articles.models import Article, Correction, Source
-from articles.search import Criteria, run_search
-from articles.whoosh_backend import ArchiveWhooshBackend
+from articles.search.query import Criteria
+from articles.search.service import run_search
+from articles.search.whoosh.backend import ArchiveWhooshBackend
 from tests.conftest import SEEDS, make_article, make_source
 
 pytestmark = pytest.mark.django_db

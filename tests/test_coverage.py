@@ -9,7 +9,8 @@ from articles.analysis.duplicates import fingerprint
 from articles.charts import timeline_chart
 from articles.enrich import Catalogue, analyse_article, load_catalogue, republished_copies
 from articles.models import ArticleRound, Person, Quotation, TalksRound, Topic
-from articles.search import Criteria, run_search
+from articles.search.query import Criteria
+from articles.search.service import run_search
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, date, datetime
 from xml.etree import ElementTree
 
+import feedparser
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.sanitize import sanitize_html
 from tests.conftest import make_article, make_source
@@ -87,6 +92,56 @@ def test_feed_escapes_hostile_titles_bylines_sources_and_bodies(client):
         # Parsed back, the text is the same characters, as text, not markup.
         assert entry.findtext(f"{ATOM}title") == f"Talks {PAYLOAD}"
         assert entry.findtext(f"{ATOM}summary") == f"Body {PAYLOAD}"
+        assert entry.find(f"{ATOM}summary").get("type") == "text"
+
+
+def reader_view(response) -> list[dict[str, tuple[str, str]]]:
+    """Each entry's title and summary as a feed reader gets them: (content type, value)."""
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    return [
+        {part: (e[f"{part}_detail"].type, e[f"{part}_detail"].value) for part in PARTS}
+        for e in feed.entries
+    ]
+
+
+PARTS = ("title", "summary")
+
+
+def assert_shown_as_text(shown: tuple[str, str], expected: str) -> None:
+    """A reader shows the capture's characters; none of them becomes an element."""
+    kind, value = shown
+    if kind == "text/plain":
+        assert value == expected
+    else:  # HTML: must hold no element, and read back as the same characters
+        assert "<" not in value, value
+        assert html.unescape(value) == expected
+
+
+def test_feed_readers_get_capture_text_as_text_in_every_feed(client, on_commit):
+    make_source("Hostile Wire", slug="hostile-wire")
+    with on_commit():
+        make_article(
+            title=f"Talks {PAYLOAD}",
+            source="Hostile Wire",
+            body=f"Negotiations {PAYLOAD} & more",
+            body_html=sanitize_html(f"<p>Negotiations {PAYLOAD} &amp; more</p>"),
+        )
+    for url in ("/feeds/latest/", "/feeds/sources/hostile-wire/", "/search/feed/?q=negotiations"):
+        (entry,) = reader_view(client.get(url))
+        assert_shown_as_text(entry["title"], f"Talks {PAYLOAD}")
+        assert_shown_as_text(entry["summary"], f"Negotiations {PAYLOAD} & more")
+
+
+def test_feeds_leave_out_characters_xml_cannot_carry(client, on_commit):
+    with on_commit():
+        make_article(title="Talks\x0b resume\x1f", body="Bell\x07 rings in Geneva\ufffe")
+    for url in ("/feeds/latest/", "/search/feed/?q=geneva\x0b"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        (entry,) = reader_view(response)
+        assert entry["title"][1] == "Talks resume"
+        assert entry["summary"][1] == "Bell rings in Geneva"
 
 
 def test_feed_summary_is_a_short_plain_text_extract(client):
@@ -104,3 +159,22 @@ def test_feeds_queries_are_bounded(client, django_assert_max_num_queries):
         assert client.get("/feeds/latest/").status_code == 200
     with django_assert_max_num_queries(3):
         assert client.get("/feeds/sources/bbc-news/").status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite query plans")
+def test_latest_feed_reads_its_rows_through_an_index_and_only_the_columns_it_shows(client):
+    for n in range(40):
+        make_article(source=["RIA Novosti", "BBC News"][n % 2])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/feeds/latest/").status_code == 200
+    (query,) = [q["sql"] for q in queries.captured_queries if "articles_article" in q["sql"]]
+    columns = re.sub(r"SUBSTR\([^)]*\)", "SUBSTR", query.split(" FROM ")[0])
+    for text in ("raw", "body_html", "body"):  # only the start of the body, through SUBSTR
+        assert f'"articles_article"."{text}"' not in columns
+    assert "SUBSTR" in columns
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + query)
+        plan = [row[-1] for row in cursor.fetchall()]
+    assert any("USING INDEX article_ingested_order" in step for step in plan), plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan
+    assert "SCAN articles_article" not in plan, plan

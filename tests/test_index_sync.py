@@ -3,22 +3,30 @@ in atomically, concurrent writers never lose an update."""
 
 import threading
 from io import StringIO
+from unittest import mock
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 
-from articles.index_sync import compare_index, indexed_versions, rebuild_index
-from articles.models import Article
-from articles.search import Criteria, run_search
-from tests.conftest import make_article
+from articles.index_sync import compare_index, indexed_versions, rebuild_index, remove_articles
+from articles.models import Article, IndexTask
+from articles.search.query import Criteria
+from articles.search.service import run_search
+from articles.signals import drain_index_tasks
+from articles.store import ingest_paths
+from tests.conftest import SEEDS, make_article
 
 pytestmark = pytest.mark.django_db
 
 
 def sync(*args) -> str:
+    """What sync_index prints; the error `--check` ends with on drift, as its last line."""
     out = StringIO()
-    call_command("sync_index", *args, stdout=out)
+    try:
+        call_command("sync_index", *args, stdout=out)
+    except CommandError as error:
+        out.write(f"{error}\n")
     return out.getvalue()
 
 
@@ -38,7 +46,9 @@ def test_drift_is_reported_and_repaired(on_commit):
     assert drift.missing == {missing.pk}
     assert drift.stale == {stale.pk}
     assert drift.orphaned == {orphan.pk}
-    assert "1 missing, 1 stale, 1 orphaned" in sync("--check")
+    report = sync("--check")
+    assert "1 missing, 1 stale, 1 orphaned" in report
+    assert report.endswith("The search index differs from the database.\n")
     assert compare_index().missing == {missing.pk}  # --check changed nothing
 
     sync()
@@ -125,3 +135,102 @@ def test_concurrent_writers_never_lose_an_update(on_commit):
     assert compare_index().clean
     assert run_search(Criteria(q="alpha")).hits == 40
     assert run_search(Criteria(q="bravo")).hits == 40
+
+
+# -- The outbox: index work recorded with the change, done after the commit ---------------
+
+
+def queued() -> list[tuple[int, str]]:
+    return list(IndexTask.objects.values_list("article_id", "action"))
+
+
+def test_index_work_is_recorded_in_the_transaction_and_done_after_it_commits(on_commit):
+    with on_commit(), transaction.atomic():
+        article = make_article(title="Queued with its row", body="verification")
+        assert queued() == [(article.pk, "update")]
+        assert indexed_versions() == {}  # not before the commit
+    assert queued() == []
+    assert run_search(Criteria(q="verification")).hits == 1
+
+
+def test_a_rolled_back_change_leaves_no_index_work(on_commit):
+    with on_commit(), pytest.raises(RuntimeError), transaction.atomic():
+        make_article(title="Never committed")
+        raise RuntimeError
+    assert queued() == []
+    assert indexed_versions() == {}
+
+
+def test_a_deletion_is_queued_and_removes_the_document(on_commit):
+    with on_commit():
+        article = make_article(body="verification")
+    with on_commit():
+        article.delete()
+    assert queued() == []
+    assert run_search(Criteria(q="verification")).hits == 0
+
+
+def crashed_after_commit(**fields) -> Article:
+    """An article committed with its index work, by a process killed before doing that work
+    (in a test, the commit callbacks simply never run)."""
+    article = make_article(**fields)
+    assert queued()[-1] == (article.pk, "update")
+    return article
+
+
+def test_work_left_by_a_crash_is_done_by_the_next_ingest(tmp_path):
+    article = crashed_after_commit(body="verification")
+    report = ingest_paths([tmp_path])
+    assert report.reindexed == 1
+    assert "1 articles missing from the search index indexed again" in report.summary()
+    assert queued() == []
+    assert [row.article.pk for row in run_search(Criteria(q="verification")).rows] == [article.pk]
+
+
+def test_work_left_by_a_crash_is_done_by_sync_index():
+    article = crashed_after_commit(body="verification")
+    assert "Queued index work done for 1 articles" in sync()
+    assert queued() == [] and compare_index().clean
+    assert [row.article.pk for row in run_search(Criteria(q="verification")).rows] == [article.pk]
+
+
+def test_index_work_that_fails_stays_queued_for_the_next_drain(on_commit):
+    from articles import signals
+
+    def index_down(updated, removed):
+        raise OSError("disk full")
+
+    with mock.patch.object(signals, "flush", index_down), on_commit():
+        article = make_article(body="verification")
+    assert queued() == [(article.pk, "update")]
+    assert drain_index_tasks() == 1
+    assert queued() == [] and run_search(Criteria(q="verification")).hits == 1
+
+
+def test_sync_index_check_exits_1_naming_the_drifted_articles():
+    missing = crashed_after_commit()
+    out = StringIO()
+    with pytest.raises(CommandError, match="differs from the database"):
+        call_command("sync_index", "--check", stdout=out)
+    report = out.getvalue()
+    assert "1 articles have index work queued" in report
+    assert "1 missing, 0 stale, 0 orphaned" in report
+    assert f"missing: article {missing.pk}" in report
+    assert queued()  # --check changed nothing
+    sync()
+    assert "0 missing, 0 stale, 0 orphaned" in sync("--check")
+
+
+def test_reingesting_unchanged_files_restores_documents_the_index_lost(on_commit):
+    with on_commit():
+        ingest_paths([SEEDS])
+    lost = Article.objects.order_by("pk").first()
+    remove_articles([lost.pk])
+    assert compare_index().missing == {lost.pk}
+    report = ingest_paths([SEEDS])
+    assert report.summary() == (
+        "0 created, 0 updated, 5 unchanged, 0 failed; "
+        "1 articles missing from the search index indexed again"
+    )
+    assert compare_index().clean
+    assert ingest_paths([SEEDS]).reindexed == 0  # and nothing more to do the time after

@@ -136,3 +136,226 @@ def test_page_with_no_article_text_is_refused():
 def test_xml_declaration_does_not_break_parsing():
     html = '<?xml version="1.0" encoding="utf-8"?>' + page().decode()
     assert parse_capture(html.encode(), "a.xhtml").title == "Talks stall"
+
+
+# -- Fields chosen by the page's own metadata ------------------------------------------------
+
+STORY = (
+    "<p>Russian Foreign Minister Sergei Lavrov has said no agreement has been reached with "
+    "the US over its plan to base parts of a missile defence system in Europe.</p>"
+    "<p>He said Russia continued to oppose the use of facilities in Poland and the Czech "
+    "Republic after talks in Moscow, officials said on Tuesday evening.</p>"
+    "<p>Both sides said they would meet again in Washington next month to continue the "
+    "discussions on missile defence and arms control.</p>"
+)
+
+
+def story_page(head: str = "", under_headline: str = "", h1: str = "Talks stall") -> bytes:
+    return (
+        f"<html><head><title>Talks stall | Daily Planet</title>{head}</head><body>"
+        "<nav>Home | World | Europe | Americas</nav><article>"
+        f"<h1>{h1}</h1><div class='meta'>{under_headline}</div>{STORY}"
+        "</article></body></html>"
+    ).encode()
+
+
+def json_ld(**fields) -> str:
+    import json
+
+    return f'<script type="application/ld+json">{json.dumps(fields)}</script>'
+
+
+def evidence_of(article: ParsedArticle, field: str):
+    return next(found for found in article.evidence if found.field == field)
+
+
+def test_headline_confirmed_by_og_title_is_trusted():
+    head = '<meta property="og:title" content="Talks stall">'
+    article = parse_capture(story_page(head=head), "a.html")
+    assert article.title == "Talks stall"
+    assert evidence_of(article, "title").confidence >= 0.9
+    assert "title_uncertain" not in article.review_reasons
+
+
+def test_site_name_is_cut_from_the_stated_title_when_the_page_has_no_headline():
+    head = '<meta property="og:site_name" content="Daily Planet">'
+    html = story_page(head=head).replace(b"<h1>Talks stall</h1>", b"")
+    assert parse_capture(html, "a.html").title == "Talks stall"
+
+
+def test_json_ld_gives_date_and_authors_with_their_evidence():
+    head = json_ld(
+        **{
+            "@type": "NewsArticle",
+            "headline": "Talks stall",
+            "datePublished": "2008-03-18T14:50:00+03:00",
+            "author": [{"@type": "Person", "name": "Anna Beck"}, {"name": "Tom Lee"}],
+        }
+    )
+    article = parse_capture(story_page(head=head), "a.html")
+    assert article.published_date == date(2008, 3, 18)
+    assert article.published_at == datetime(2008, 3, 18, 11, 50, tzinfo=UTC)
+    assert article.byline == "Anna Beck; Tom Lee"
+    assert "JSON-LD datePublished" in evidence_of(article, "published").evidence
+    assert "JSON-LD author" in evidence_of(article, "byline").evidence
+
+
+def test_a_teasers_json_ld_date_does_not_count():
+    head = json_ld(
+        **{
+            "@graph": [
+                {"@type": "NewsArticle", "datePublished": "2008-03-18"},
+                {"@type": "NewsArticle", "datePublished": "2008-01-02"},
+            ]
+        }
+    )
+    article = parse_capture(story_page(head=head, under_headline="18.03.2008"), "a.html")
+    assert article.published_date == date(2008, 3, 18)
+    assert "against" not in evidence_of(article, "published").evidence
+
+
+@pytest.mark.parametrize(
+    "printed", ["18.03.2008", "18. März 2008", "18 mars 2008", "March 18, 2008", "2008-03-18"]
+)
+def test_date_printed_under_the_headline_in_any_common_format_and_language(printed):
+    article = parse_capture(story_page(under_headline=f"Politik | {printed} | 3 Min."), "a.html")
+    assert article.published_date == date(2008, 3, 18)
+    assert evidence_of(article, "published").evidence.startswith("date under the headline")
+
+
+def test_relative_time_under_the_headline_is_no_date():
+    article = parse_capture(story_page(under_headline="3 hours ago"), "a.html")
+    assert article.published_date is None
+    assert "date_unknown" in article.review_reasons
+
+
+def test_printed_date_and_metadata_that_agree_are_sure():
+    head = '<meta property="article:published_time" content="2008-03-18T10:00:00+01:00">'
+    article = parse_capture(story_page(head=head, under_headline="18.03.2008"), "a.html")
+    assert article.published_date == date(2008, 3, 18)
+    assert evidence_of(article, "published").confidence >= 0.95
+    assert "date_uncertain" not in article.review_reasons
+
+
+def test_dates_that_disagree_are_kept_but_flagged_with_both_sides():
+    head = '<meta property="article:published_time" content="2008-02-01T10:00:00+01:00">'
+    article = parse_capture(story_page(head=head, under_headline="18.03.2008"), "a.html")
+    assert article.published_date == date(2008, 3, 18)
+    found = evidence_of(article, "published")
+    assert "against: 2008-02-01" in found.evidence
+    assert "date_uncertain" in article.review_reasons
+
+
+def test_a_utc_time_near_midnight_alone_is_a_weak_date():
+    head = '<meta property="article:published_time" content="2008-03-18T23:30:00Z">'
+    article = parse_capture(story_page(head=head), "a.html")
+    assert "date_uncertain" in article.review_reasons or article.published_date is None
+
+
+def test_printed_byline_under_the_headline():
+    article = parse_capture(story_page(under_headline="Von Anna Beck | 18.03.2008"), "a.html")
+    assert article.byline == "Anna Beck"
+    assert evidence_of(article, "byline").evidence == "byline under the headline"
+
+
+def test_prose_with_von_is_no_byline():
+    under = "Die Rede von einer attraktiven Verzinsung"
+    assert parse_capture(story_page(under_headline=under), "a.html").byline == ""
+
+
+def test_the_site_named_as_author_is_kept_but_flagged():
+    head = (
+        '<meta property="og:site_name" content="Planet Blog">'
+        '<meta name="author" content="Planet Blog">'
+    )
+    article = parse_capture(story_page(head=head), "a.html")
+    assert article.byline == "Planet Blog"
+    assert "byline_uncertain" in article.review_reasons
+
+
+# -- The article's structure ----------------------------------------------------------------
+
+STRUCTURED = (
+    "<p>Russian Foreign Minister Sergei Lavrov has said no agreement has been reached with "
+    'the US over <a href="/shield">its plan</a> to base parts of a <b>missile defence</b> '
+    "system in Europe, officials said.</p>"
+    "<h2>Where the sites would be</h2>"
+    "<ul><li>Interceptor missiles in northern Poland</li><li>A radar near Prague</li></ul>"
+    "<table><tr><th>Site</th><th>Country</th></tr><tr><td>Redzikowo</td><td>Poland</td></tr>"
+    "</table>"
+    "<blockquote><p>We agreed to continue consultations to study the proposals received "
+    "today in Moscow.</p></blockquote>"
+    "<p>Both sides said they would meet again in Washington next month to continue the "
+    'discussions, <a href="javascript:alert(1)">officials</a> said.</p>'
+)
+
+
+def structured_article() -> ParsedArticle:
+    head = '<meta property="og:url" content="https://news.example.org/2008/03/18/talks">'
+    return parse_capture(page(body=STRUCTURED, head=head, title="Talks stall"), "a.html")
+
+
+def test_structure_is_kept_as_markup_beside_the_plain_text():
+    article = structured_article()
+    assert "<h2>Where the sites would be</h2>" in article.markup
+    assert "<li>A radar near Prague</li>" in article.markup
+    assert "<th>Site</th>" in article.markup and "<td>Redzikowo</td>" in article.markup
+    assert "<blockquote><p>We agreed" in article.markup
+    assert "<strong>missile defence</strong>" in article.markup
+    assert "Redzikowo | Poland" in article.body
+    assert "<" not in article.body
+
+
+def test_links_are_made_absolute_against_the_pages_address_and_unsafe_ones_dropped():
+    article = structured_article()
+    assert '<a href="https://news.example.org/shield">its plan</a>' in article.markup
+    assert "javascript" not in article.markup
+    assert "officials</a>" not in article.markup and "officials said" in article.markup
+
+
+def test_the_dateline_cut_from_the_lead_is_cut_from_its_markup_too():
+    article = parse_capture(page(head=BBC_HEAD), "a.html")
+    assert article.dateline == "MOSCOW"
+    assert "(Reuters)" not in article.markup
+    assert "<p>Russian Foreign Minister Sergei Lavrov" in article.markup
+
+
+def test_hostile_markup_leaves_no_trace_in_the_stored_html(tmp_path):
+    from articles.ingest.prepare import prepare_capture
+
+    path = tmp_path / "hostile.html"
+    path.write_bytes(page(body=HOSTILE))
+    prepared = prepare_capture(path, max_bytes=10**6, lists=None)
+    for forbidden in ("<script", "alert", "onerror", "onclick", "<iframe", "javascript", "evil"):
+        assert forbidden not in prepared.body_html
+    assert "<p>Diplomats met in Geneva on Tuesday" in prepared.body_html
+
+
+def test_spaces_around_emphasis_and_links_are_kept():
+    body = (
+        "<p>The <b>Russian</b> minister met <a href='https://example.org/'>his US "
+        "counterpart</a> in Moscow on Tuesday, where they talked about the shield.</p>"
+    ) + STORY
+    markup = parse_capture(story_page().replace(STORY.encode(), body.encode()), "a.html").markup
+    assert "The <strong>Russian</strong> minister met <a " in markup
+    assert "counterpart</a> in Moscow" in markup
+
+
+def test_author_marked_by_the_pages_markup_but_not_a_commenters():
+    marked = (
+        "<span class='author vcard'><a class='url fn n' rel='author' href='/u/anna'>"
+        "anna_beck</a></span>"
+    )
+    comment = "<div class='comments'><span class='author'>Troll Person</span></div>"
+    html = story_page(under_headline=marked).replace(
+        b"</article>", comment.encode() + b"</article>"
+    )
+    article = parse_capture(html, "a.html")
+    assert article.byline == "anna_beck"
+    assert "rel=author link" in evidence_of(article, "byline").evidence
+
+
+def test_a_commenters_name_alone_is_no_author():
+    comment = "<div class='comment-list'><span class='author'>Troll Person</span></div>"
+    html = story_page().replace(b"</article>", comment.encode() + b"</article>")
+    assert parse_capture(html, "a.html").byline == ""

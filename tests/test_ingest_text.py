@@ -230,6 +230,10 @@ def test_every_review_reason_has_a_human_label():
         "source_unknown",
         "encoding_fallback",
         "date_implausible",
+        "title_uncertain",
+        "date_uncertain",
+        "date_conflicting",
+        "byline_uncertain",
     }
     assert all(label[0].isupper() for label in REVIEW_REASONS.values())
 

@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("articles", "0006_topic_weak_patterns")]
-AFTER = [("articles", "0007_captures")]
+BEFORE = [("articles", "0010_field_evidence")]
+AFTER = [("articles", "0011_captures")]
 
 
 def migrate(targets):

@@ -78,3 +78,80 @@ def test_form_feeds_come_out_as_bleach_leaves_them(text):
     """Kept in leading or trailing white space, shown as "?" inside the text."""
     expected = sanitize_html(f"<p>{escape(text, quote=False)}</p>")
     assert render_blocks([("p", text)]) == expected
+
+
+# -- The allow-list for an article's kept structure ----------------------------------------
+
+STRUCTURE = (
+    "<h2>Positions</h2><h3>Moscow</h3><p>Said <strong>no</strong> to <em>radars</em>.</p>"
+    "<ul><li>Poland</li><li>Czech Republic</li></ul><ol><li>First</li></ol>"
+    "<blockquote><p>We agreed to continue.</p></blockquote>"
+    '<table><tbody><tr><th>Site</th><td colspan="2">Radar</td></tr></tbody></table>'
+)
+
+
+def test_an_articles_structure_is_kept_as_written():
+    assert sanitize_html(STRUCTURE) == STRUCTURE
+
+
+def test_links_keep_their_address_and_get_nofollow_noopener():
+    html = sanitize_html('<p><a href="https://example.org/talks" title="T">talks</a></p>')
+    assert html == (
+        '<p><a href="https://example.org/talks" title="T" rel="nofollow noopener">talks</a></p>'
+    )
+    mail = sanitize_html('<a href="mailto:press@example.org">press</a>')
+    assert 'href="mailto:press@example.org"' in mail
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html,x",
+        "/relative/page",
+        "#top",
+        "ftp://example.org/",
+        "vbscript:x",
+    ],
+)
+def test_only_absolute_http_and_mailto_addresses_are_kept(href):
+    html = sanitize_html(f'<a href="{href}">link</a>')
+    assert "href" not in html
+    assert html == '<a rel="nofollow noopener">link</a>'
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '<p style="color:red" onclick="x()" class="c" id="i">text</p>',
+        '<a href="https://example.org/" onmouseover="x()" target="_blank">text</a>',
+        '<td style="x" onclick="y" colspan="x2">text</td>',
+        "<iframe src='https://evil.example/'>text</iframe>",
+        "<object data='x'>text</object><embed src='x'>",
+        "<img src='x' onerror='alert(1)'>text",
+        "<form action='x'><input value='y'>text</form>",
+        "<svg><a href='javascript:x'>text</a></svg>",
+    ],
+)
+def test_no_styles_handlers_frames_or_forms_survive(hostile):
+    html = sanitize_html(hostile)
+    for needle in (
+        "style",
+        "onclick",
+        "onmouseover",
+        "onerror",
+        "target",
+        "iframe",
+        "object",
+        "embed",
+        "img",
+        "form",
+        "input",
+        "svg",
+        "javascript",
+        "class=",
+        "id=",
+    ):
+        assert needle not in html
+    assert "text" in html or hostile.startswith("<object")

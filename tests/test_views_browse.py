@@ -440,7 +440,7 @@ def test_article_page_lists_other_sources_within_three_days(client):
     make_article(title="BBC four days later", source="BBC News", published_date=date(2008, 3, 22))
     make_article(title="RIA the same day", source="RIA Novosti", published_date=date(2008, 3, 18))
     page = text_of(client.get(article.get_absolute_url()))
-    section = page.split("Other sources, same days", 1)[1]
+    section = page.split("Other sources, same days", 1)[1].split("Related coverage", 1)[0]
     assert "BBC two days later" in section
     assert "BBC four days later" not in section
     assert "RIA the same day" not in section
@@ -527,19 +527,27 @@ def test_previous_next_and_same_days_load_no_article_texts(client):
         assert {"body", "body_html"} <= other.get_deferred_fields()
 
 
-def test_article_page_shows_more_like_this(client, monkeypatch):
+def test_article_page_shows_related_coverage_same_event_first(client, monkeypatch):
+    from articles.related import RelatedArticle
+
     article = make_article(title="Talks in Moscow")
+    report = make_article(title="Moscow talks end", source="Other Wire")
     similar = make_article(title="Similar talks in Geneva", published_date=date(2001, 1, 1))
+    copy = make_article(title="Similar talks in Geneva", source="Reposting Site")
     calls = []
 
     def fake_more_like_this(given, *, limit):
         calls.append((given.pk, limit))
-        return [similar]
+        return [RelatedArticle(report, True), RelatedArticle(similar, False, [copy])]
 
     monkeypatch.setattr(views, "more_like_this", fake_more_like_this)
     page = text_of(client.get(article.get_absolute_url()))
     assert calls == [(article.pk, 5)]
-    assert "Similar talks in Geneva" in page.split("More like this", 1)[1]
+    related = page.split("Related coverage", 1)[1]
+    same_event, rest = related.split("More on the subject", 1)
+    assert "Other reports of the same event" in same_event and "Moscow talks end" in same_event
+    assert "Similar talks in Geneva" in rest
+    assert "Also published by Reposting Site" in rest
 
 
 def test_article_page_offers_a_citation_with_the_absolute_permalink(client, moscow_article):
@@ -820,8 +828,9 @@ def test_article_list_queries_are_bounded(client, collection, django_assert_max_
 
 def test_article_page_queries_are_bounded(client, collection, django_assert_max_num_queries):
     article = collection[12]
-    # A fixed number whatever the article links to: people, topics, rounds, copies, related.
-    with django_assert_max_num_queries(12):
+    # A fixed number whatever the article links to: people, topics, rounds, copies, related
+    # (the related coverage, ranked on a first view and then kept, takes up to ten).
+    with django_assert_max_num_queries(22):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 

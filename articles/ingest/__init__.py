@@ -5,9 +5,10 @@ Pure functions, no Django: bytes and a file name in, a ParsedArticle out.
 
 from __future__ import annotations
 
+from articles.ingest.article import Block, FieldEvidence, ParsedArticle
 from articles.ingest.read import DEFAULT_MAX_BYTES, IngestError, looks_like_html, read_capture
 from articles.ingest.signatures import REVIEW_REASONS
-from articles.ingest.text import Block, FieldEvidence, ParsedArticle, parse_text
+from articles.ingest.text import parse_text
 
 __all__ = [
     "REVIEW_REASONS",

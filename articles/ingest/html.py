@@ -1,8 +1,10 @@
-"""Saved HTML pages: trafilatura finds the article and its metadata; we keep only its text.
+"""Saved HTML pages: trafilatura finds the article; the page's own metadata (JSON-LD,
+OpenGraph, <meta>, <time>) and its headings decide the title, date and authors.
 
-No markup survives: blocks are built from the text of trafilatura's XML elements, so
-scripts, styles, iframes, event handlers and javascript: links cannot reach the archive.
-The same clutter, dateline, date and source rules as plain text then apply.
+The body keeps its structure (paragraphs, sub-headings, lists, tables, quotations, links)
+as markup built from trafilatura's XML with our own tags only, sanitised again before it is
+stored; the plain-text blocks beside it feed search and analysis. The same clutter,
+dateline, date and source rules as plain text apply.
 """
 
 from __future__ import annotations
@@ -14,138 +16,138 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from articles.ingest.read import IngestError
-from articles.ingest.text import (
-    HEADER_SCAN,
-    SUBHEADING_MAX_WORDS,
+from articles.ingest.article import (
     TITLE_MAX,
+    WEAK_REASONS,
     Block,
-    Evidence,
+    FieldEvidence,
     ParsedArticle,
     clip_on_word,
+    collect_reasons,
     derive_title,
-    find_publication_date,
+    pick_sources,
+    review_reasons_for,
+    split_long_paragraph,
+    take_dateline,
+)
+from articles.ingest.choose import (
+    AUTHOR_SURE,
+    DATE_KEEP,
+    DATE_SURE,
+    DATE_TRUST,
+    TITLE_SURE,
+    StatedDate,
+    choose_authors,
+    choose_published,
+    choose_title,
+    join_names,
+    norm,
+    read_printed_date,
+    read_stated_date,
+)
+from articles.ingest.dates import check_plausible, find_publication_date, match_date_line, read_date
+from articles.ingest.lines import (
+    Evidence,
     is_headline_like,
     is_label,
     lookup_host,
     lookup_source,
     match_clutter,
-    match_date_line,
     match_source_pattern,
-    pick_sources,
     read_byline,
-    review_reasons_for,
-    split_long_paragraph,
-    take_dateline,
     word_count,
 )
-
-# Where pages state their publication time, most reliable first.
-PUBLISHED_META_XPATHS: tuple[str, ...] = (
-    "//meta[@property='article:published_time']/@content",
-    "//meta[@name='article:published_time']/@content",
-    "//meta[@itemprop='datePublished']/@content",
-    "//meta[@name='pubdate']/@content",
-    "//meta[@name='publishdate']/@content",
-    "//meta[@name='date']/@content",
-    "//meta[@name='DC.date.issued']/@content",
-    "//time[@pubdate]/@datetime",
+from articles.ingest.markup import paragraph_html, read_units
+from articles.ingest.metadata import (
+    Statement,
+    named_only_in_comments,
+    printed_byline,
+    printed_dates,
+    read_metadata,
+    text_around,
 )
+from articles.ingest.read import IngestError
+from articles.ingest.text import HEADER_SCAN, SUBHEADING_MAX_WORDS
+
 BYLINE_MAX = 200
+PRECISION_MIN_CHARS = 200  # a precise reading shorter than this has lost the article
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-_TITLE_SEPARATORS = re.compile(r"\s+[|–—-]\s+|\s+::\s+")
 # Sites whose own pages are their own reporting: the site is also the credit.
 PUBLISHING_KINDS = frozenset({"agency", "broadcaster", "newspaper"})
 
-_BLOCK_KINDS = {"p": "p", "head": "h", "quote": "q", "item": "p"}
+
+def extract_article(tree: lxml.html.HtmlElement, *, favor_precision: bool):
+    """trafilatura's reading of the page: the article's XML with its structure, and metadata."""
+    return trafilatura.bare_extraction(
+        tree,
+        with_metadata=True,
+        favor_precision=favor_precision,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=True,
+        include_formatting=True,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
 
 
-def _element_text(element: etree._Element) -> str:
-    return " ".join("".join(element.itertext()).split())
-
-
-def extract_blocks(body: etree._Element) -> list[Block]:
-    """Paragraphs, headings, quotations and list items from trafilatura's XML, as text."""
-    blocks: list[Block] = []
-    for element in body.iter("p", "head", "quote", "item"):
-        # A quote or list item holding paragraphs is read through those paragraphs.
-        if element.tag in ("quote", "item") and element.find(".//p") is not None:
-            continue
-        if element.tag == "p" and element.getparent() is not None:
-            parent = element.getparent().tag
-            kind = "q" if parent == "quote" else "p"
-        else:
-            kind = _BLOCK_KINDS[element.tag]
-        text = _element_text(element)
-        if text:
-            blocks.append(Block(kind, text))
-    return blocks
-
-
-def published_meta(tree: lxml.html.HtmlElement) -> str:
-    """The first publication timestamp the page declares in its metadata, or ""."""
-    for xpath in PUBLISHED_META_XPATHS:
-        for value in tree.xpath(xpath):
-            value = " ".join(str(value).split())
-            if value:
-                return value
-    return ""
-
-
-def clean_title(title: str, site_names: tuple[str, ...]) -> str:
-    """Drop a site name around the headline ("Talks stall - BBC News")."""
-    parts = [part for part in _TITLE_SEPARATORS.split(title) if part.strip()]
-    if len(parts) > 1:
-        keys = {name.casefold() for name in site_names if name}
-        kept = [
-            part for part in parts if part.casefold() not in keys and lookup_source(part) is None
-        ]
-        if kept:
-            return max(kept, key=len) if len(kept) < len(parts) else title
-    return title
+def _body_text(document) -> str:
+    return "" if document.body is None else " ".join(document.body.itertext())
 
 
 def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None) -> ParsedArticle:
-    """A saved HTML page into a ParsedArticle."""
+    """A saved HTML page into a ParsedArticle, each field chosen by its evidence."""
     try:
         tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
-        meta_time = published_meta(tree)
-        document = trafilatura.bare_extraction(
-            tree,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=False,
-            include_images=False,
-            include_links=False,
-            include_formatting=False,
-            date_extraction_params={"extensive_search": False, "original_date": True},
+        # Read before trafilatura, which prunes the tree it is given.
+        meta = read_metadata(tree)
+        title_choice = choose_title(meta)
+        above, below = (
+            text_around(tree, meta.heading_elements[title_choice.heading])
+            if title_choice.heading is not None
+            else ("", "")
         )
+        document = extract_article(tree, favor_precision=True)
+        if document is None or len(_body_text(document)) < PRECISION_MIN_CHARS:
+            # Precision drops whole articles on a few pages: read those again for recall.
+            document = extract_article(
+                lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1)),
+                favor_precision=False,
+            )
     except (etree.LxmlError, ValueError, TypeError, AttributeError) as error:
         raise IngestError(f"The HTML page could not be read: {error}.") from None
     if document is None or document.body is None:
         raise IngestError("No article text could be found in the HTML page.")
 
     evidence = Evidence([], [], [])
-    site_names = (document.sitename or "", document.hostname or "")
+    site_names = [document.sitename or "", document.hostname or "", *meta.site_names]
     for found in (lookup_source(document.sitename or ""), lookup_host(document.hostname or "")):
         if found is not None:
             evidence.sites.append(found)
 
-    title = " ".join((document.title or "").split())
-    title = clean_title(title, site_names) if title else ""
-    byline = ""
+    title, title_evidence = title_choice.title, title_choice.evidence
+    if not title and (title := " ".join((document.title or "").split())):
+        title_evidence = FieldEvidence("title", "trafilatura's title", 0.5)
+    author_statements = list(meta.authors)
+    if name := printed_byline(below):
+        author_statements.append(Statement(name, "byline under the headline"))
+    stated_dates = printed_near_headline(above, below)
     author = " ".join((document.author or "").split())
-    if author:
-        byline = read_byline(f"By {author}", evidence) or ""
-        if byline and len(byline) > BYLINE_MAX:
-            byline = clip_on_word(byline, BYLINE_MAX)
+    if author and not named_only_in_comments(tree, author):
+        author_statements.append(Statement(author, "trafilatura's byline"))
+    for statement in author_statements:
+        credited = lookup_source(statement.value)
+        if credited is not None and credited not in evidence.credits:
+            evidence.credits.append(credited)  # an agency named as the author is a credit
 
-    date_matches = [m for m in (match_date_line(meta_time),) if m] if meta_time else []
+    units = read_units(document.body, meta.url or document.url or "")
+    raw_blocks = [(number, block) for number, unit in enumerate(units) for block in unit.blocks]
+    if title and _is_inner_heading(title, [block for _, block in raw_blocks]):
+        title, title_evidence = "", None  # a sub-heading is no headline
+    kept: dict[int, None] = {}  # units with a block in the body, in order
     blocks: list[Block] = []
-    raw_blocks = extract_blocks(document.body)
-    if title and _is_inner_heading(title, raw_blocks):
-        title = ""  # trafilatura falls back to a sub-heading when a page has no headline
-    for index, block in enumerate(raw_blocks):
+    owners: list[int] = []
+    for index, (number, block) in enumerate(raw_blocks):
         text = block.text
         if evidence.see_site_line(text):
             if blocks and _ends_article(text):
@@ -154,14 +156,20 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         if index < HEADER_SCAN and not blocks:
             date_match = match_date_line(text)
             if date_match:
-                date_matches.append(date_match)
+                reading = read_date(*date_match, month_day=None, dayfirst=None)
+                if reading is not None and reading.local is not None:
+                    trust = DATE_TRUST["date line above the article"]
+                    stated_dates.append(StatedDate(reading, "date line above the article", trust))
                 continue
             found_byline = read_byline(text, evidence)
             if found_byline is not None:
-                byline = byline or found_byline
+                if found_byline:
+                    author_statements.insert(0, Statement(found_byline, "byline above the article"))
                 continue
-            if text == title or (not title and block.kind == "h"):
-                title = title or text
+            if norm(text) == norm(title) or (not title and block.kind == "h"):
+                if not title:
+                    title = text
+                    title_evidence = FieldEvidence("title", "first heading of the article", 0.5)
                 continue
         if block.kind == "p" and is_headline_like(text) and is_label(text):
             continue
@@ -169,30 +177,52 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
             following = raw_blocks[index + 1 :]
             if not following or word_count(text) > 2 * SUBHEADING_MAX_WORDS:
                 continue
-        if block.kind == "p":
-            blocks.extend(split_long_paragraph(text))
-        else:
-            blocks.append(block)
-    if trafilatura_date := document.date:
-        found = match_date_line(str(trafilatura_date))
-        if found:
-            date_matches.append(found)
+        pieces = split_long_paragraph(text) if block.kind == "p" else [block]
+        blocks.extend(pieces)
+        owners.extend([number] * len(pieces))
+        kept[number] = None
+    if document.date:
+        reading = read_stated_date(str(document.date))
+        if reading is not None:
+            stated_dates.append(StatedDate(reading, "htmldate", DATE_TRUST["htmldate"]))
 
     dateline, lead_index = take_dateline(blocks, evidence)
     if not blocks:
         raise IngestError("No article text could be found in the HTML page.")
+    markup = {number: units[number].html for number in kept}
+    if dateline is not None and lead_index is not None:
+        markup[owners[lead_index]] = paragraph_html(blocks[lead_index].text)
 
     title_derived = not title
     if title_derived:
         lead = blocks[lead_index].text if lead_index is not None else blocks[0].text
         title = derive_title(lead)
+        title_evidence = FieldEvidence("title", "first sentence of the lead", 0.2)
     else:
         title = clip_on_word(title, TITLE_MAX)
     if not evidence.credits and evidence.sites and evidence.sites[0].kind in PUBLISHING_KINDS:
         evidence.credits.append(evidence.sites[0])
 
+    names, byline_evidence = choose_authors(author_statements, site_names)
+    byline = clip_on_word(join_names(names), BYLINE_MAX)
+
     source, site, site_kind = pick_sources(evidence)
-    published = find_publication_date(date_matches, dateline, source, today=today)
+    reading, date_evidence = choose_published(meta.published, stated_dates)
+    if reading is not None and date_evidence is not None and date_evidence.confidence >= DATE_KEEP:
+        published = check_plausible(reading, source, today=today)
+    else:
+        published = find_publication_date([], dateline, source, today=today)
+        if published.published_date is not None:
+            date_evidence = FieldEvidence("published", "the dateline", 0.7)
+        elif date_evidence is not None:
+            date_evidence = FieldEvidence(
+                "published",
+                f"left unknown: {date_evidence.evidence} is too weak",
+                date_evidence.confidence,
+            )
+    field_evidence = tuple(
+        found for found in (title_evidence, date_evidence, byline_evidence) if found is not None
+    )
     return ParsedArticle(
         title=title,
         title_derived=title_derived,
@@ -205,15 +235,46 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         byline=byline,
         dateline=dateline.place if dateline else "",
         blocks=tuple(blocks),
-        review_reasons=review_reasons_for(
-            title_derived=title_derived,
-            date_reasons=published.reasons,
-            source=source,
-            encoding=encoding,
+        review_reasons=collect_reasons(
+            review_reasons_for(
+                title_derived=title_derived,
+                date_reasons=published.reasons,
+                source=source,
+                encoding=encoding,
+            ),
+            weak_fields(field_evidence, has_date=published.published_date is not None),
         ),
         encoding=encoding,
         kind="html",
+        evidence=field_evidence,
+        markup="\n".join(markup.values()),
     )
+
+
+def printed_near_headline(above: str, below: str) -> list[StatedDate]:
+    """The first date printed just below the headline, and the nearest one above it."""
+    found = []
+    for text, evidence, pick in (
+        (below, "date under the headline", 0),
+        (above, "date above the headline", -1),
+    ):
+        readings = [r for d in printed_dates(text) if (r := read_printed_date(d)) and r.local]
+        if readings:
+            found.append(StatedDate(readings[pick], evidence, DATE_TRUST[evidence]))
+    return found
+
+
+def weak_fields(found: tuple[FieldEvidence, ...], *, has_date: bool) -> list[str]:
+    """Review reasons for fields kept on weak evidence, so staff check those first."""
+    reasons = []
+    for item in found:
+        if item.field == "title" and item.confidence < TITLE_SURE:
+            reasons.append(WEAK_REASONS["title"])
+        elif item.field == "published" and has_date and item.confidence < DATE_SURE:
+            reasons.append(WEAK_REASONS["published"])
+        elif item.field == "byline" and item.confidence < AUTHOR_SURE:
+            reasons.append(WEAK_REASONS["byline"])
+    return reasons
 
 
 def _is_inner_heading(title: str, blocks: list[Block]) -> bool:

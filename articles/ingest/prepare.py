@@ -36,7 +36,7 @@ from articles.ingest.warc import (
     wacz_warcs,
     with_host_source,
 )
-from articles.sanitize import render_blocks
+from articles.sanitize import article_html
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ def prepare_bytes(
         parsed=parsed,
         raw=raw,
         sha256=sha256,
-        body_html=render_blocks((b.kind, b.text) for b in parsed.blocks),
+        body_html=article_html(((b.kind, b.text) for b in parsed.blocks), parsed.markup),
         analysis=analysis,
     )
 

@@ -16,6 +16,10 @@ REVIEW_REASONS: dict[str, str] = {
     "date_implausible": "Publication date implausible (in the future or before 1900)",
     "source_unknown": "Credited source unknown",
     "encoding_fallback": "Not UTF-8: decoded as Windows-1252 (or UTF-16 with a BOM)",
+    "title_uncertain": "Title guessed from the page's layout, with little to confirm it",
+    "date_uncertain": "Publication date found away from the headline and byline",
+    "date_conflicting": "Several different dates near the headline: none was taken",
+    "byline_uncertain": "Byline guessed from a name near the headline",
 }
 
 
@@ -272,6 +276,9 @@ class ClutterPattern:
     pattern: str
     footer: bool = False
     hint_kind: str | None = None
+    # A word the line must contain (lower case) before the pattern is tried: keeps
+    # patterns that look through a whole line from slowing down every line.
+    keyword: str = ""
 
 
 CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
@@ -307,7 +314,70 @@ CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
     ),
     ClutterPattern(r"(?:Newer|Older) Posts?(?: (?:Home|Older Posts?))*", hint_kind="blog"),
     ClutterPattern(r"Leave a (?:comment|reply)", footer=True, hint_kind="blog"),
+    # Skip links for screen readers and keyboards, at the top of most pages.
+    ClutterPattern(
+        r"(?:Skip|Jump|Go) to (?:the )?(?:main )?(?:content|navigation|search|article)|"
+        r"Skip navigation|Zum Inhalt(?: springen)?|Navigation überspringen|"
+        r"(?:Direkt )?zum (?:Inhalt|Hauptinhalt)|Aller au contenu(?: principal)?|"
+        r"Saltar al contenido(?: principal)?|Vai al contenuto"
+    ),
+    # Cookie and consent prompts, in the languages of the pages users save.
+    ClutterPattern(
+        r".{0,200}\b(?:[Ww]e use|uses|[Vv]erwende[nt]|[Nn]utz(?:en|t)|[Ee]insatz von|"
+        r"utilis(?:e|ons|ent)|usamos|utilizamos|utilizza|gebruik(?:t|en))\b.{0,80}\b"
+        r"[Cc]ookies?\b.{0,300}",
+        keyword="cookie",
+    ),
+    ClutterPattern(
+        r".{0,200}\b[Cc]ookies?\b.{0,120}\b(?:accept|akzeptier|zustimm|[Ee]inwillig|"
+        r"consent|[Dd]atenschutz|privacy|accepte|aceptar?|acconsent).{0,300}",
+        keyword="cookie",
+    ),
 )
+
+# Photo credits under a picture: "Foto: Nick Fedirko/Shutterstock", "APA/Georg Hochmuth",
+# "© Oli Scarff/Getty Images". The line above one is the picture's caption.
+PHOTO_CREDITS: tuple[str, ...] = (
+    r"(?:Fotos?|Photos?|Bild(?:er)?|Bildquelle|Image|Credit|Crédit)\s*:\s*.{1,80}",
+    r"(?:©|\(c\)|Foto:?)\s*[^\W\d_].{0,80}",
+    r"[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,2} ?/ ?[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3}",
+)
+CLUTTER_PATTERNS = (*CLUTTER_PATTERNS, *(ClutterPattern(credit) for credit in PHOTO_CREDITS))
+
+# Short lines that open a page's comment section: no article text comes after one.
+PAGE_ENDS: tuple[str, ...] = (
+    "comments", "leave a reply", "leave a comment", "kommentare", "kommentar verfassen",
+    "schreibe einen kommentar", "antworten abbrechen", "commentaires",
+    "laisser un commentaire", "comentarios", "commenti", "reacties", "noch keine kommentare",
+    "keine kommentare", "no comments", "diskussion",
+)  # fmt: skip
+
+# Short lines that open what follows an article's text: related links, comments, share
+# bars, newsletter prompts, tags. Matched case-insensitively at the start of a short line;
+# the article's text never runs past one.
+RUN_BREAKS: tuple[str, ...] = (
+    # English
+    "related", "read more", "read also", "also read", "more from", "more on this",
+    "more stories", "recommended", "you may also like", "you might also like",
+    "comments", "comment", "leave a reply", "leave a comment", "share this", "share",
+    "newsletter", "tags", "filed under", "about the author", "previous post", "next post",
+    "post navigation", "most read", "most popular", "trending", "sponsored", "popular posts",
+    "recent posts",
+    # German
+    "kommentare", "kommentar", "schreibe einen kommentar", "ähnliche beiträge",
+    "ähnliche artikel", "weitere artikel", "weitere beiträge", "mehr zum thema",
+    "mehr zu diesem thema", "das könnte sie auch interessieren",
+    "das könnte dich auch interessieren", "auch interessant", "lesen sie auch",
+    "lesen sie mehr", "teilen", "schlagwörter", "schlagworte", "verwandte artikel",
+    "verwandte themen", "zum thema", "empfehlungen", "anzeige", "meistgelesen",
+    "vorheriger beitrag", "nächster beitrag", "beitragsnavigation", "ähnliche themen",
+    "das könnte sie auch", "mehr aus", "weitere themen", "diesen artikel teilen",
+    # French, Spanish, Italian, Dutch
+    "articles similaires", "à lire aussi", "lire aussi", "sur le même sujet",
+    "commentaires", "laisser un commentaire", "partager", "noticias relacionadas",
+    "comentarios", "te puede interesar", "compartir", "articoli correlati", "commenti",
+    "potrebbe interessarti", "gerelateerde artikelen", "reacties", "lees ook",
+)  # fmt: skip
 
 # A line made only of these words is a section menu ("Americas Africa Europe Middle East").
 _NAV_WORDS_TEXT = (
@@ -321,7 +391,7 @@ _NAV_WORDS_TEXT = (
 NAV_WORDS: frozenset[str] = frozenset(word.casefold() for word in _NAV_WORDS_TEXT.split())
 
 # Separators that make a line a breadcrumb or menu ("Home > World > Europe").
-NAV_SEPARATORS: tuple[str, ...] = (" > ", " » ", " | ", " · ", " • ")
+NAV_SEPARATORS: tuple[str, ...] = (" > ", " » ", " | ", " · ", " • ", " / ")
 
 
 @dataclass(frozen=True)
@@ -350,6 +420,23 @@ LABEL_PATTERNS: tuple[LabelPattern, ...] = (
 )
 
 # "By Reuters staff", "By BBC News Online staff": an agency name plus these is a credit.
+# Words that open a byline in the languages of the archive's sources and of the pages its
+# users save: "By", "Von", "Par", "Autor:"; a label may also stand alone above the name.
+BYLINE_LABELS: tuple[str, ...] = (
+    "By", "BY", "by", "Von", "VON", "von", "Par", "PAR", "par", "Por", "por", "Door", "door",
+    "Di", "di", "Av", "av", "Autor", "Autorin", "Autoren", "Author", "Authors", "Auteur",
+    "Auteurs", "Autore", "Text", "Texte", "Written by", "Posted by", "Reporting by",
+    "Geschrieben von", "Ein Kommentar von", "Ein Gastbeitrag von", "Eine Analyse von",
+    "Redaktion",
+)  # fmt: skip
+# Lower-case words that may sit inside a name ("Ursula von der Leyen", "Luis de Guindos").
+NAME_PARTICLES: tuple[str, ...] = (
+    "von", "van", "der", "den", "de", "du", "da", "di", "la", "le", "del", "dos", "bin",
+    "al", "zu", "ten", "ter", "y",
+)  # fmt: skip
+# Joining words between two names in one byline.
+NAME_JOINERS: tuple[str, ...] = ("und", "and", "&", "et", "y", "e", "en", "och", "og", "i")
+
 _STAFF_TEXT = (
     "staff writer writers reporter reporters correspondent correspondents desk wire wires "
     "service services agencies team online"
@@ -420,6 +507,16 @@ DATE_FORMATS: tuple[DateFormat, ...] = (
         numeric=True,
     ),
 )
+
+# Languages whose month names (full and abbreviated, from dateparser's locale data) are
+# read in dates anywhere in a page's header: "19. Oktober 2019", "5 févr. 2019". A name
+# that means different months in two of them (Croatian "listopad") is not read at all.
+DATE_LANGUAGES: tuple[str, ...] = (
+    "en", "de", "fr", "es", "it", "nl", "pt", "pl", "cs", "sk", "sv", "da", "nb", "fi",
+    "ru", "uk", "tr", "hu", "ro", "hr", "sl", "el", "ca",
+)  # fmt: skip
+# Words printed between a day and its month or year ("15 de octubre de 2019").
+DATE_FILLERS: tuple[str, ...] = ("de", "del", "di", "du", "of", "le", "el")
 
 # Zone abbreviations printed after times, to IANA zones (never fixed offsets: the tz
 # database knows when each place was on summer time).

@@ -1,4 +1,5 @@
-"""Haystack's Whoosh backend, adapted to the archive.
+"""Haystack's Whoosh backend for the archive: its search contract answered by the array engine,
+and the index written in bulk.
 
 - Facet fields are stored untokenised, so "RIA Novosti" counts as one value, not two stems.
 - Text is analysed with British/American spelling pairs folded before stemming.
@@ -13,91 +14,43 @@ import logging
 import multiprocessing
 import os
 import queue
-import re
 import shutil
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import whoosh.index
+from haystack import connections
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.exceptions import SearchBackendError
 from haystack.fields import FacetField
+from haystack.utils import get_identifier
 from whoosh import query as wq
-from whoosh.analysis import (
-    STOP_WORDS,
-    Filter,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-)
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.formats import Positions
 from whoosh.index import LockError
-from whoosh.lang.porter import stem
-from whoosh.qparser import FuzzyTermPlugin, MultifieldPlugin, QueryParser
 from whoosh.writing import SegmentWriter
 
-from articles import bulk_search
-from articles.vocabulary import SPELLING_VARIANTS
+from articles.search.limits import Deadline
+from articles.search.whoosh import analysis, engine, internals
+from articles.search.whoosh.analysis import (
+    ANALYZER,
+    EXACT_ANALYZER,
+    EXACT_FIELD,
+    ArchiveQueryParser,
+    exact_terms,
+    index_terms,
+    respell,
+)
 
 logger = logging.getLogger(__name__)
 
-
-class SpellingVariantFilter(Filter):
-    """Folds variant spellings to one form, before stemming."""
-
-    def __call__(self, tokens):
-        for token in tokens:
-            token.text = SPELLING_VARIANTS.get(token.text, token.text)
-            yield token
-
-
-def archive_analyzer():
-    """Tokenise, lower-case, fold spelling pairs, drop stop words, stem."""
-    return (
-        RegexTokenizer()
-        | LowercaseFilter()
-        | SpellingVariantFilter()
-        | StopFilter(minsize=1)
-        | StemFilter(cachesize=50000)
-    )
-
-
-ANALYZER = archive_analyzer()
-
-# What ANALYZER does, fused into one loop for indexing (tests hold the two equal): Whoosh's
-# chain makes a Token object per word and passes it through five generators, which was
-# most of the time spent adding a document.
-_WORD = re.compile(r"\w+(?:\.?\w+)*")  # RegexTokenizer's default pattern
-_cached_stem = lru_cache(maxsize=200_000)(stem)
-
-
-def index_terms(text: str) -> tuple[dict[str, list[int]], set[str]]:
-    """The stems of `text` with their positions, as ANALYZER numbers them (stop words
-    dropped, positions renumbered from the first kept word), and the unstemmed words."""
-    positions: dict[str, list[int]] = {}
-    words: set[str] = set()
-    variants = SPELLING_VARIANTS
-    stops = STOP_WORDS
-    position = None
-    for index, word in enumerate(_WORD.findall(text)):
-        word = word.lower()
-        word = variants.get(word, word)
-        if word in stops:
-            continue
-        position = index if position is None else position + 1
-        words.add(word)
-        term = _cached_stem(word)
-        if term in positions:
-            positions[term].append(position)
-        else:
-            positions[term] = [position]
-    return positions, words
+MORE_LIKE_THIS_CHARS = 2500
 
 
 class ArchiveText(TEXT):
@@ -110,12 +63,16 @@ class ArchiveText(TEXT):
         if not isinstance(value, str) or type(self.format) is not Positions:
             yield from super().index(value, **kwargs)
             return
-        positions, words = index_terms(value)
+        positions, words = self.terms(value)
         self._last = (value, words)
         boost = self.format.field_boost
         encode = self.format.encode
         for term, places in positions.items():
             yield term.encode("utf-8"), len(places), len(places) * boost, encode(places)
+
+    def terms(self, value: str) -> tuple[dict[str, list[int]], set[str]]:
+        """Each term with its positions, and the words to offer for spelling."""
+        return index_terms(value)
 
     def spellable_words(self, value):
         """Words not yet given for spelling by this writer: Whoosh keeps one entry per word
@@ -141,6 +98,13 @@ class ArchiveText(TEXT):
         state.pop("_last", None)
         state.pop("_given", None)
         return state
+
+
+class ExactText(ArchiveText):
+    """The words as written, for quoted phrases (see EXACT_FIELD)."""
+
+    def terms(self, value: str) -> tuple[dict[str, list[int]], set[str]]:
+        return exact_terms(value)
 
 
 class ArchiveSegmentWriter(SegmentWriter):
@@ -174,47 +138,10 @@ class ArchiveSegmentWriter(SegmentWriter):
 
     def per_document_reader(self):
         reader = super().per_document_reader()
-        reader.has_column = lru_cache(maxsize=None)(reader.has_column)
-        return reader
+        return internals.remember_columns(reader)
 
 
-TITLE_BOOST = 3.0
 SORT_FIELDS = ("sort_newest", "sort_oldest")
-
-
-SPELLING_FIELD = "spell_text"  # unstemmed words of the body, kept by Whoosh for spelling
-
-
-class StemmedPrefix(wq.Prefix):
-    """`negotiat*` must find "negotiations", which the index holds stemmed as "negoti": expand
-    the prefix over the unstemmed words, then look up their stems."""
-
-    def _btexts(self, ixreader):
-        found = set(ixreader.expand_prefix(self.fieldname, self.text))
-        if SPELLING_FIELD in ixreader.schema:
-            for word in ixreader.expand_prefix(SPELLING_FIELD, self.text):
-                for token in ANALYZER(word.decode("utf-8")):
-                    found.add(token.text.encode("utf-8"))
-        return sorted(found)
-
-
-def _widen_prefix(node: wq.Query) -> wq.Query:
-    if type(node) is wq.Prefix:
-        return StemmedPrefix(node.fieldname, node.text, boost=node.boost)
-    return node
-
-
-class ArchiveQueryParser(QueryParser):
-    """Searches the body and the title (boosted); prefixes also match stemmed words."""
-
-    def __init__(self, schema, fieldnames=("text", "title")):
-        super().__init__(None, schema)
-        self.add_plugins(
-            [MultifieldPlugin(list(fieldnames), {"title": TITLE_BOOST}), FuzzyTermPlugin()]
-        )
-
-    def parse(self, text, normalize=True, debug=False):
-        return super().parse(text, normalize=normalize, debug=debug).accept(_widen_prefix)
 
 
 WRITE_RETRIES = 20
@@ -227,33 +154,56 @@ SEGMENT_DOCS = 10_000
 _thread_lock = threading.Lock()
 
 
+def archive_schema(fields) -> tuple[str, Schema]:
+    """The index's schema from the Haystack index's fields: Haystack's own, except that
+    facets are stored untokenised, sort keys are 64-bit and text fields use the archive's
+    analyzer. The one place the schema is decided; query reading uses it too."""
+    content_field_name, schema = WhooshSearchBackend.build_schema(None, fields)
+    for field in fields.values():
+        name = field.index_fieldname
+        if isinstance(field, FacetField) and field.is_multivalued:
+            schema.remove(name)
+            schema.add(name, KEYWORD(stored=True, commas=True, lowercase=False))
+        elif isinstance(field, FacetField):
+            schema.remove(name)
+            schema.add(name, ID(stored=True, sortable=True))
+        elif name in SORT_FIELDS:
+            schema.remove(name)
+            schema.add(name, NUMERIC(numtype=int, bits=64, sortable=True))
+        elif name == EXACT_FIELD:
+            schema.remove(name)
+            schema.add(name, ExactText(analyzer=EXACT_ANALYZER, phrase=True))
+        elif field.field_type == "string" and field.indexed:
+            schema.remove(name)
+            schema.add(
+                name,
+                ArchiveText(
+                    stored=field.stored and not field.document,
+                    analyzer=ANALYZER,
+                    field_boost=field.boost,
+                    spelling=field.document,
+                    phrase=True,
+                ),
+            )
+    return content_field_name, schema
+
+
+@lru_cache(maxsize=1)
+def _reading_parser() -> ArchiveQueryParser:
+    fields = connections["default"].get_unified_index().all_searchfields()
+    content_field_name, schema = archive_schema(fields)
+    return ArchiveQueryParser(schema, (content_field_name, "title"))
+
+
+def read_query(text: str) -> analysis.QueryTerms:
+    """What a user's query looks for (to highlight), read by the parser and schema the index
+    searches with; raises QueryError when it cannot be read or is over the cost limits."""
+    return analysis.read_query(_reading_parser(), text)
+
+
 class ArchiveWhooshBackend(WhooshSearchBackend):
     def build_schema(self, fields):
-        content_field_name, schema = super().build_schema(fields)
-        for field in fields.values():
-            name = field.index_fieldname
-            if isinstance(field, FacetField) and field.is_multivalued:
-                schema.remove(name)
-                schema.add(name, KEYWORD(stored=True, commas=True, lowercase=False))
-            elif isinstance(field, FacetField):
-                schema.remove(name)
-                schema.add(name, ID(stored=True, sortable=True))
-            elif name in SORT_FIELDS:
-                schema.remove(name)
-                schema.add(name, NUMERIC(numtype=int, bits=64, sortable=True))
-            elif field.field_type == "string" and field.indexed:
-                schema.remove(name)
-                schema.add(
-                    name,
-                    ArchiveText(
-                        stored=field.stored and not field.document,
-                        analyzer=ANALYZER,
-                        field_boost=field.boost,
-                        spelling=field.document,
-                        phrase=True,
-                    ),
-                )
-        return content_field_name, schema
+        return archive_schema(fields)
 
     def setup(self):
         super().setup()
@@ -313,9 +263,20 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         result_class=None,
         **kwargs,
     ):
-        """Haystack's Whoosh search, answered with arrays (bulk_search): one pass finds,
-        scores and counts the matches, however many there are; facets are counted from
-        the same match set. Narrowing queries are joined to the query."""
+        """Haystack's search, answered with arrays (engine.py): one pass finds, scores and
+        counts the matches, however many there are; facets are counted from the same match
+        set. Narrowing queries are joined to the query; results sort by every key asked
+        for; a spelling suggestion comes with `spelling_query` (or INCLUDE_SPELLING).
+        Haystack's highlighting, date and query facets and spatial searches are not
+        supported: asking for them warns, as Haystack's own backends do."""
+        _warn_unsupported(
+            highlight=highlight,
+            date_facets=date_facets,
+            query_facets=query_facets,
+            within=within,
+            dwithin=dwithin,
+            distance_point=distance_point,
+        )
         if not query_string or (len(query_string) <= 1 and query_string != "*"):
             return {"results": [], "hits": 0}
         searcher = self.searcher()
@@ -326,26 +287,25 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             return {"results": [], "hits": 0}
         if narrow_queries:
             parsed = wq.And([parsed, *(self.parser.parse(nq) for nq in narrow_queries)])
-        matches = bulk_search.ArraySearch(searcher).evaluate(parsed)
+        matches = engine.ArraySearch(searcher, Deadline()).evaluate(parsed)
         start = start_offset or 0
         stop = end_offset if end_offset is not None else start + 20
         if sort_by:
-            name = sort_by[0].lstrip("-")
-            keys = bulk_search.numeric_column(searcher, name)
-            page = bulk_search.sorted_by(
-                matches, keys, start, stop, reverse=sort_by[0].startswith("-")
-            )
+            page = engine.sorted_by(matches, self._sort_keys(searcher, sort_by), start, stop)
         else:
-            page = bulk_search.top(matches, start, stop)
+            page = engine.top(matches, start, stop)
         results = self._process_results(
             _ArrayPage(searcher, *page, hits=len(matches)),
             query_string=query_string,
+            spelling_query=spelling_query,
             result_class=result_class,
         )
+        if spelling_query and not self.include_spelling:
+            results["spelling_suggestion"] = self.create_spelling_suggestion(spelling_query)
         if facets:
             results["facets"] = {
                 "fields": {
-                    name: bulk_search.count_values(
+                    name: engine.count_values(
                         searcher,
                         name,
                         matches.docs,
@@ -357,6 +317,70 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 "queries": {},
             }
         return results
+
+    def _sort_keys(self, searcher, sort_by) -> list[tuple[np.ndarray, bool]]:
+        """Each sort key as (values per document, descending?); refuses a field that has no
+        sortable column, rather than ignoring it."""
+        keys = []
+        for key in sort_by:
+            name = key.lstrip("-")
+            field = self.schema[name] if name in self.schema.names() else None
+            if field is None or field.column_type is None:
+                raise SearchBackendError(f"Cannot sort by {name!r}: it is not a sortable field.")
+            keys.append((engine.sort_key(searcher, name), key.startswith("-")))
+        return keys
+
+    def create_spelling_suggestion(self, query_string: str) -> str | None:
+        """The query with each word the index does not know replaced by its closest known
+        word (Haystack's contract), or None when every word is known or nothing is close."""
+        searcher = self.searcher()
+        if not query_string or not searcher.doc_count():
+            return None
+        return respell(searcher.reader(), self.content_field_name, query_string)
+
+    def more_like_this(
+        self,
+        model_instance,
+        additional_query_string=None,
+        start_offset=0,
+        end_offset=None,
+        models=None,
+        limit_to_registered_models=None,
+        result_class=None,
+        **kwargs,
+    ):
+        """Documents whose words resemble an object's (Haystack's contract). The opening of
+        a news story carries its subject, so only its first MORE_LIKE_THIS_CHARS are
+        weighed: weighing every word costs more and finds no better."""
+        searcher = self.searcher()
+        docnum = searcher.document_number(id=get_identifier(model_instance))
+        if docnum is None:
+            return {"results": [], "hits": 0}
+        index = (
+            connections[self.connection_alias].get_unified_index().get_index(type(model_instance))
+        )
+        text = index.full_prepare(model_instance)[self.content_field_name]
+        start = start_offset or 0
+        stop = end_offset if end_offset is not None else start + 20
+        hits = searcher.more_like(
+            docnum, self.content_field_name, text=text[:MORE_LIKE_THIS_CHARS], top=stop
+        )
+        found = [(hit.docnum, hit.score) for hit in hits]
+        if additional_query_string and additional_query_string not in ("*", "*:*"):
+            wanted = engine.ArraySearch(searcher, Deadline()).evaluate(
+                self.parser.parse(additional_query_string)
+            )
+            found = [(doc, score) for doc, score in found if doc in set(wanted.docs.tolist())]
+        found = found[start:stop]
+        return self._process_results(
+            _ArrayPage(
+                searcher,
+                np.array([doc for doc, _ in found], dtype=np.int64),
+                np.array([score for _, score in found]),
+                hits=len(found),
+            ),
+            result_class=result_class,
+        )
 
     @contextmanager
     def write_lock(self) -> Iterator[None]:
@@ -471,18 +495,18 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                     old = searcher.document_number(id=doc_id)
                     if old is not None:
                         writer.delete_document(old)
-        segments = list(writer.segments)
+        segments = list(writer.segments)  # public: the segments the writer will keep
         for part in parts:
             part_index = whoosh.index.open_dir(str(part))
-            for segment in part_index._read_toc().segments:
-                prefix = f"{segment.indexname}_{segment.segid}"
+            for segment in internals.toc_segments(part_index):
+                prefix = internals.segment_file_prefix(segment)
                 for name in os.listdir(part):
                     if name.startswith(prefix):
                         os.replace(part / name, Path(self.path) / name)
                 segments.append(segment)
             part_index.close()
             shutil.rmtree(part, ignore_errors=True)
-        writer.segments = segments
+        internals.set_segments(writer, segments)
         writer.commit(merge=False)
 
     def update(self, index, iterable, commit=True):
@@ -544,6 +568,15 @@ class _ArrayPage:
 
     def score(self, offset: int) -> float:
         return float(self.scores[offset])
+
+
+def _warn_unsupported(**asked) -> None:
+    for name, value in asked.items():
+        if value:
+            warnings.warn(
+                f"The archive's Whoosh backend does not support {name}; it was ignored.",
+                stacklevel=3,
+            )
 
 
 class ArchiveWhooshEngine(WhooshEngine):

@@ -19,15 +19,14 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from math import log
-from pickle import loads
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.fields import DATETIME
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.system import _INT_SIZE
-from whoosh.util.numeric import byte_to_length
+from whoosh.fields import DATETIME, NUMERIC
+
+from articles.search.limits import MAX_EXPANSION, Deadline, QueryTooCostly
+from articles.search.whoosh import internals
+from articles.search.whoosh.analysis import EXACT_FIELD, ExactPhrase, written
 
 # Whoosh's BM25F defaults.
 B, K1 = 0.75, 1.2
@@ -39,7 +38,6 @@ POSITION_BITS = 24
 # stay under 2**14 (articles of fewer than 16,384 words); otherwise they stay 64-bit.
 COMPACT_BITS, COMPACT_DOC_BITS = 14, 18
 EMPTY_SCORES = np.zeros(0, dtype=np.float64)
-_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -118,141 +116,33 @@ def _leaves(searcher) -> list[tuple[object, int]]:
     return [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
 
 
-def _block_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """All postings of one term in one segment, deleted documents included: ids (int32)
-    and weights (float32), a block at a time."""
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    if not isinstance(matcher, W3LeafMatcher):  # another codec: the slow, general way
-        ids, weights = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-        docs, scores = np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
-    else:
-        id_blocks, weight_blocks = [], []
-        while not matcher._atend:
-            matcher._read_data()
-            ids, weights = matcher._data[0], matcher._data[1]
-            count = matcher._blocklength
-            if matcher._byteids:
-                block = np.array(ids, dtype=np.int64)
-            else:
-                block = np.cumsum(np.array(ids, dtype=np.int64))
-            id_blocks.append(block)
-            if weights is None:
-                weight_blocks.append(np.ones(count))
-            elif isinstance(weights, float):
-                weight_blocks.append(np.full(count, weights))
-            else:
-                weight_blocks.append(np.array(weights, dtype=np.float64))
-            matcher._next_block()
-        docs = np.concatenate(id_blocks) if id_blocks else EMPTY_DOCS
-        scores = np.concatenate(weight_blocks) if weight_blocks else EMPTY_SCORES
-    return docs.astype(np.int32), scores.astype(np.float32)
-
-
 def _live_postings(reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
     """A term's postings in one segment without its deleted documents (cached raw, since a
     segment's deletions change while its postings never do)."""
     key = (reader.segment().segment_id(), fieldname, btext)
     docs, weights = POSTINGS_CACHE.get(
-        key, lambda: _block_postings(reader.postings(fieldname, btext))
+        key, lambda: internals.block_postings(reader.postings(fieldname, btext))
     )
     if reader.has_deletions():
-        keep = ~np.isin(docs, _deleted(reader))
+        keep = ~np.isin(docs, internals.deleted_docs(reader))
         docs, weights = docs[keep], weights[keep]
     return docs.astype(np.int64), weights.astype(np.float64)
 
 
-def _block_positions(matcher) -> tuple[np.ndarray, np.ndarray]:
+def _block_positions(matcher) -> tuple[np.ndarray]:
     """Every (document, position) of one term in one segment, as one array of keys
     `document << POSITION_BITS | position`, read from the postings' position lists."""
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    docs, counts, deltas = [], [], []
-    if isinstance(matcher, W3LeafMatcher):
-        values = []
-        while not matcher._atend:
-            matcher._read_data()
-            ids = matcher._data[0]
-            block = np.cumsum(np.array(ids, dtype=np.int64)) if not matcher._byteids else ids
-            docs.append(np.asarray(block, dtype=np.int64))
-            values.extend(matcher._data[2])
-            matcher._next_block()
-        decoded = _decode_position_lists(values)
-        if decoded is None:  # not the layout expected: one list at a time
-            decoded = _decode_one_by_one(values)
-        counts, deltas = decoded
-    else:
-        while matcher.is_active():
-            places = matcher.value_as("positions")
-            docs.append(np.array([matcher.id()], dtype=np.int64))
-            counts.append(len(places))
-            deltas.extend(np.diff(places, prepend=0).tolist())
-            matcher.next()
-    if not docs:
+    docs, counts, deltas = internals.position_lists(matcher)
+    if not len(docs):
         return (np.zeros(0, dtype=np.int64),)
-    counts_array = np.asarray(counts, dtype=np.int64)
-    flat = np.asarray(deltas, dtype=np.int64)
-    running = np.cumsum(flat)
-    starts = np.cumsum(counts_array) - counts_array
-    positions = running - np.repeat(running[starts] - flat[starts], counts_array)
-    owners = np.repeat(np.concatenate(docs), counts_array)
+    running = np.cumsum(deltas)
+    starts = np.cumsum(counts) - counts
+    positions = running - np.repeat(running[starts] - deltas[starts], counts)
+    owners = np.repeat(docs, counts)
     if len(owners) and owners[-1] < 2**COMPACT_DOC_BITS and positions.max() < 2**COMPACT_BITS:
         # Half the memory in the cache: 32-bit keys (a segment's document, a position).
         return (((owners << COMPACT_BITS) | positions).astype(np.uint32),)
     return ((owners << POSITION_BITS) | positions,)
-
-
-# Whoosh's Positions format stores a posting's positions as a 4-byte count, then the pickle
-# (protocol 2) of the list of position deltas: for two or more, `\x80\x02]q\x00(` items
-# `e.`; for one, `\x80\x02]q\x00` item `a.`.
-_LIST_HEAD = np.frombuffer(b"\x80\x02]q\x00", dtype=np.uint8)
-
-
-def _decode_position_lists(values: list[bytes]) -> tuple[np.ndarray, np.ndarray] | None:
-    """Every posting's position deltas with one `pickle.loads`: the items of all the lists
-    are cut out of their pickles with array operations and joined into one list's pickle.
-    Decoding list by list cost a Python call per posting, most of a cold phrase query."""
-    if not values:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-    buffer = np.frombuffer(b"".join(values), dtype=np.uint8)
-    starts = np.cumsum(lengths) - lengths
-    prefix = buffer[starts[:, None] + np.arange(_INT_SIZE)].astype(np.int64)
-    counts = (prefix[:, 0] << 24) | (prefix[:, 1] << 16) | (prefix[:, 2] << 8) | prefix[:, 3]
-    head = starts[:, None] + _INT_SIZE + np.arange(len(_LIST_HEAD))
-    ends = starts + lengths
-    several = counts > 1
-    if (
-        (lengths < _INT_SIZE + len(_LIST_HEAD) + 3).any()
-        or (buffer[head] != _LIST_HEAD).any()
-        or (buffer[ends - 1] != ord(".")).any()
-        or (buffer[ends - 2] != np.where(several, ord("e"), ord("a"))).any()
-        or (buffer[starts + _INT_SIZE + len(_LIST_HEAD)][several] != ord("(")).any()
-    ):
-        return None
-    first = starts + _INT_SIZE + len(_LIST_HEAD) + several
-    edges = np.zeros(len(buffer) + 1, dtype=np.int8)
-    edges[first] = 1  # each list's items run from `first` to just before its `e.`/`a.`
-    edges[ends - 2] = -1
-    items = buffer[np.cumsum(edges[:-1], dtype=np.int8) > 0].tobytes()
-    deltas = loads(b"\x80\x02](" + items + b"e.")
-    if len(deltas) != counts.sum():
-        return None
-    return counts, np.array(deltas, dtype=np.int64)
-
-
-def _decode_one_by_one(values: list[bytes]) -> tuple[list[int], list[int]]:
-    counts, deltas = [], []
-    for value in values:
-        pickled = value[_INT_SIZE:]
-        codes = loads(pickled if pickled.endswith(b".") else pickled + b".")
-        counts.append(len(codes))
-        deltas.extend(codes)
-    return counts, deltas
 
 
 def _live_positions(reader, fieldname: str, btext: bytes) -> np.ndarray:
@@ -263,35 +153,25 @@ def _live_positions(reader, fieldname: str, btext: bytes) -> np.ndarray:
         keys = keys.astype(np.int64)
         keys = ((keys >> COMPACT_BITS) << POSITION_BITS) | (keys & (2**COMPACT_BITS - 1))
     if reader.has_deletions():
-        keys = keys[~np.isin(keys >> POSITION_BITS, _deleted(reader))]
+        keys = keys[~np.isin(keys >> POSITION_BITS, internals.deleted_docs(reader))]
     return keys
-
-
-def _deleted(reader) -> np.ndarray:
-    return np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int32)
 
 
 def _field_lengths(reader, fieldname: str) -> np.ndarray:
     """Each document's length in a field, as Whoosh stores it (one byte, logarithmic)."""
-
-    def build() -> np.ndarray:
-        count = reader.doc_count_all()
-        codes = np.zeros(count, dtype=np.uint8)
-        column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is not None:
-            codes = np.fromiter((column[n] for n in range(count)), dtype=np.uint8, count=count)
-        return _BYTE_TO_LENGTH[codes]
-
-    return _segment_cached(reader, ("lengths", fieldname), build)
+    return _segment_cached(
+        reader, ("lengths", fieldname), lambda: internals.field_lengths(reader, fieldname)
+    )
 
 
 class ArraySearch:
     """Evaluates a parsed query over one searcher (the index as it stands)."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, deadline: Deadline | None = None):
         self.searcher = searcher
         self.leaves = _leaves(searcher)
         self.doc_count = searcher.doc_count_all()
+        self.deadline = deadline
 
     # Terms
 
@@ -324,6 +204,8 @@ class ArraySearch:
 
     def evaluate(self, node: wq.Query) -> Matches:
         """The documents matching `node`, with scores."""
+        if self.deadline is not None:
+            self.deadline.check()
         if isinstance(node, wq.Term):
             return self.term(node.fieldname, node.text, node.boost)
         if isinstance(node, wq.And):
@@ -338,6 +220,8 @@ class ArraySearch:
             return self.every()
         if node is wq.NullQuery or isinstance(node, type(wq.NullQuery)):
             return NO_MATCHES
+        if isinstance(node, ExactPhrase):
+            return self.exact_phrase(node)
         if isinstance(node, wq.Phrase):
             return self.phrase(node)
         if isinstance(node, wq.MultiTerm):
@@ -369,9 +253,21 @@ class ArraySearch:
         Whoosh scores them (a constant, unless the query says otherwise)."""
         reader = self.searcher.reader()
         fieldname = node.field()
-        terms = [self.term(fieldname, btext, node.boost) for btext in node._btexts(reader)]
+        # Counted before any postings are read, so a refused word costs little.
+        btexts = list(itertools.islice(internals.expansion(node, reader), MAX_EXPANSION + 1))
+        if len(btexts) > MAX_EXPANSION:
+            raise QueryTooCostly(
+                f"“{written(node)}” stands for more than {MAX_EXPANSION:,} words of the index; "
+                "make it narrower (more letters before * or ?, or fewer edits after ~)."
+            )
+        constant = getattr(node, "constantscore", False)
+        terms = []
+        for btext in btexts:
+            if self.deadline is not None:
+                self.deadline.check()
+            terms.append(self.term(fieldname, btext, node.boost, scored=not constant))
         matches = union(terms)
-        if getattr(node, "constantscore", False):
+        if constant:
             matches = Matches(matches.docs, np.full(len(matches), node.boost))
         return matches
 
@@ -416,6 +312,26 @@ class ArraySearch:
         keep = np.isin(candidates.docs, confirmed.docs, assume_unique=True)
         return Matches(candidates.docs[keep], candidates.scores[keep] * node.boost)
 
+    def exact_phrase(self, node: ExactPhrase) -> Matches:
+        """Documents holding exactly these words in this order, scored by the phrase's stems
+        in the node's field. A phrase of stop words alone ("to be or not to be") has no
+        stems: its matches score alike."""
+        if EXACT_FIELD not in self.searcher.schema:  # an index built before the field
+            return self.phrase(wq.Phrase(node.fieldname, list(node.stems), boost=node.boost))
+        if node.stems:
+            stems = [self.term(node.fieldname, stem, node.boost) for stem in node.stems]
+            candidates = intersection(stems)
+        else:
+            candidates = self.every()
+        if len(candidates) == 0:
+            return NO_MATCHES
+        if len(node.words) == 1:
+            exact = self.term(EXACT_FIELD, node.words[0], scored=False)
+        else:
+            exact = self.phrase(wq.Phrase(EXACT_FIELD, list(node.words)))
+        keep = np.isin(candidates.docs, exact.docs, assume_unique=True)
+        return Matches(candidates.docs[keep], candidates.scores[keep])
+
     def _positions(self, fieldname: str, text) -> np.ndarray:
         """Position keys of a term over the whole index (document numbers made global)."""
         field = self.searcher.schema[fieldname]
@@ -437,6 +353,8 @@ class ArraySearch:
                 continue
             mine = within[(within >= offset) & (within < offset + sub.doc_count_all())] - offset
             for target in mine.tolist():
+                if self.deadline is not None:
+                    self.deadline.check()
                 if not matcher.is_active():
                     break
                 matcher.skip_to(target)
@@ -498,7 +416,7 @@ def minus(matches: Matches, excluded: np.ndarray) -> Matches:
 def top(matches: Matches, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
     """Documents ranked start..stop by score (ties: lower document number first)."""
     count = len(matches)
-    if start >= count:
+    if start >= count or stop <= start:
         return EMPTY_DOCS, EMPTY_SCORES
     stop = min(stop, count)
     if stop < count:
@@ -513,12 +431,30 @@ def top(matches: Matches, start: int, stop: int) -> tuple[np.ndarray, np.ndarray
 
 
 def sorted_by(
-    matches: Matches, keys: np.ndarray, start: int, stop: int, *, reverse: bool
+    matches: Matches, keys: list[tuple[np.ndarray, bool]], start: int, stop: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Documents start..stop ordered by a per-document key (ties: document number)."""
-    values = keys[matches.docs]
-    order = np.lexsort((matches.docs, -values if reverse else values))[start:stop]
+    """Documents start..stop ordered by per-document keys, each (values, descending?), the
+    first deciding first (ties: document number)."""
+    columns = [matches.docs]
+    for values, descending in reversed(keys):
+        picked = values[matches.docs]
+        columns.append(-picked if descending else picked)
+    order = np.lexsort(columns)[start:stop]
     return matches.docs[order], matches.scores[order]
+
+
+def sort_key(searcher, fieldname: str) -> np.ndarray:
+    """A sortable field's order for every document: numbers as they are, text by its rank
+    among the field's values (documents without a value first)."""
+    field = searcher.schema[fieldname]
+    if isinstance(field, DATETIME):
+        return raw_column(searcher, fieldname)
+    if isinstance(field, NUMERIC):
+        return numeric_column(searcher, fieldname)
+    codes, names = value_codes(searcher, fieldname)
+    ranks = np.empty(len(names), dtype=np.int64)
+    ranks[np.argsort(np.array(names, dtype=object))] = np.arange(len(names))
+    return ranks[codes]
 
 
 # Per-document values for sorting and facets, as arrays by document number. Each segment's
@@ -590,7 +526,7 @@ def live_documents(searcher) -> np.ndarray:
         live = np.ones(searcher.doc_count_all(), dtype=bool)
         for reader, offset in _leaves(searcher):
             if reader.has_deletions():
-                live[_deleted(reader).astype(np.int64) + offset] = False
+                live[internals.deleted_docs(reader).astype(np.int64) + offset] = False
         return live
 
     return _searcher_cached(searcher, ("live",), build)

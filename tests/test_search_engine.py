@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 from haystack import connections
 
-from articles import bulk_search, index_sync
+from articles import index_sync
 from articles.models import Article
-from articles.whoosh_backend import ANALYZER, index_terms
+from articles.search.whoosh import engine, internals
+from articles.search.whoosh.analysis import ANALYZER, index_terms
 from tests.conftest import make_article
 
 WORDS = [
@@ -68,7 +69,7 @@ def test_array_search_finds_and_scores_what_whoosh_does(corpus, text):
     assert searcher.reader().has_deletions()
     parsed = corpus.parser.parse(text)
     expected = {hit.docnum: hit.score for hit in searcher.search(parsed, limit=None)}
-    found = bulk_search.ArraySearch(searcher).evaluate(parsed)
+    found = engine.ArraySearch(searcher).evaluate(parsed)
     assert set(found.docs.tolist()) == set(expected)
     if "*" not in text:  # Whoosh scores expanded prefixes as a constant, as we do
         # The same scores, up to a constant (Whoosh adds 1 for a NOT): the same ranking.
@@ -92,25 +93,25 @@ def test_phrases_match_the_documents_whoosh_matches(corpus, text):
     searcher = corpus.searcher()
     parsed = corpus.parser.parse(text)
     expected = {hit.docnum for hit in searcher.search(parsed, limit=None)}
-    assert set(bulk_search.ArraySearch(searcher).evaluate(parsed).docs.tolist()) == expected
+    assert set(engine.ArraySearch(searcher).evaluate(parsed).docs.tolist()) == expected
 
 
 def test_top_results_are_ranked_by_score_then_document(corpus):
     searcher = corpus.searcher()
     parsed = corpus.parser.parse("missile OR radar")
     expected = [hit.docnum for hit in searcher.search(parsed, limit=10)]
-    docs, _ = bulk_search.top(bulk_search.ArraySearch(searcher).evaluate(parsed), 0, 10)
+    docs, _ = engine.top(engine.ArraySearch(searcher).evaluate(parsed), 0, 10)
     assert docs.tolist() == expected
-    page_two, _ = bulk_search.top(bulk_search.ArraySearch(searcher).evaluate(parsed), 5, 10)
+    page_two, _ = engine.top(engine.ArraySearch(searcher).evaluate(parsed), 5, 10)
     assert page_two.tolist() == expected[5:]
 
 
 def test_facet_counts_are_exact_over_the_matches(corpus):
     searcher = corpus.searcher()
-    found = bulk_search.ArraySearch(searcher).evaluate(corpus.parser.parse("radar"))
+    found = engine.ArraySearch(searcher).evaluate(corpus.parser.parse("radar"))
     stored = [searcher.stored_fields(int(n)) for n in found.docs]
     for name in ("source_exact", "year"):
-        counts = bulk_search.count_values(searcher, name, found.docs, multivalued=False)
+        counts = engine.count_values(searcher, name, found.docs, multivalued=False)
         assert dict(counts) == Counter(fields[name] for fields in stored)
     assert sum(count for _, count in counts) == len(found)
 
@@ -172,7 +173,7 @@ def test_position_lists_decode_in_bulk_as_whoosh_encodes_them():
     encode = Positions().encode
     lists = [[0], [5], [3, 300], [1, 70_000, 70_001], list(range(0, 7_500, 3)), [2**20]]
     values = [encode(places) for places in lists]
-    counts, deltas = bulk_search._decode_position_lists(values)
+    counts, deltas = internals.decode_position_lists(values)
     assert counts.tolist() == [len(places) for places in lists]
     expected = [d for places in lists for d in np.diff(places, prepend=0).tolist()]
     assert deltas.tolist() == expected
@@ -181,7 +182,7 @@ def test_position_lists_decode_in_bulk_as_whoosh_encodes_them():
 def test_the_postings_cache_keeps_hitting_when_a_cycle_of_queries_overflows_it():
     """Least-recently-used eviction would miss every time on a repeating sequence larger
     than the budget; the cache must still serve part of it, and stay within budget."""
-    cache = bulk_search._PostingsCache(budget=10 * 800)  # ten entries of 800 bytes
+    cache = engine._PostingsCache(budget=10 * 800)  # ten entries of 800 bytes
     reads = []
 
     def reader(n):
@@ -192,3 +193,15 @@ def test_the_postings_cache_keeps_hitting_when_a_cycle_of_queries_overflows_it()
             cache.get(("term", n), reader(n))
     assert cache.used <= cache.budget
     assert len(reads) < 5 * 12 * 0.7  # a good share of the later passes were hits
+
+
+def test_the_engine_refuses_to_load_under_a_whoosh_it_was_not_written_for(monkeypatch):
+    import importlib
+
+    import whoosh
+
+    monkeypatch.setattr(whoosh, "versionstring", lambda: "2.8.0")
+    with pytest.raises(ImportError, match="written for Whoosh 2.7.4, found 2.8.0"):
+        importlib.reload(internals)
+    monkeypatch.undo()
+    importlib.reload(internals)

@@ -72,7 +72,7 @@ def move_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0006_topic_weak_patterns"),
+        ("articles", "0010_field_evidence"),
     ]
 
     operations = [

@@ -1,0 +1,232 @@
+"""What a reader returns, and the one assembly of a parsed article that both readers (text
+and HTML) use: the dateline, the title or one derived from the lead, the sources, the
+publication date and the review reasons."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from articles.ingest import signatures as sig
+from articles.ingest.dates import (
+    Dateline,
+    DateReading,
+    check_plausible,
+    find_dateline,
+    find_publication_date,
+)
+from articles.ingest.lines import Evidence, lookup_source, match_clutter, split_sentences
+from articles.ingest.read import IngestError
+
+TITLE_MAX = 300
+DERIVED_TITLE_MAX = 90
+LONG_PARAGRAPH = 1000  # a "paragraph" this long is really a whole article on one line
+SENTENCES_PER_PARAGRAPH = 3
+WEAK_CONFIDENCE = 0.6  # a field found with less is kept but flagged for review
+WEAK_REASONS = {
+    "title": "title_uncertain",
+    "published": "date_uncertain",
+    "byline": "byline_uncertain",
+}
+_QUOTE_OPENERS = "\"“‘«'"
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "p" paragraph, "h" sub-heading, "q" block quotation
+    text: str
+
+
+@dataclass(frozen=True)
+class FieldEvidence:
+    """How a reader found one field and how far to trust it: a weak guess is kept but
+    flagged for review, so staff check the least certain fields first."""
+
+    field: str  # "title", "published", "byline", "source", "body"
+    evidence: str  # where it came from, e.g. "JSON-LD datePublished", "line above byline"
+    confidence: float  # 0 (a guess) to 1 (stated by the page's own metadata)
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    title: str
+    title_derived: bool
+    source: str | None
+    captured_from: str | None
+    captured_from_kind: str | None
+    published_date: date | None
+    published_at: datetime | None
+    published_tz: str | None
+    byline: str
+    dateline: str
+    blocks: tuple[Block, ...]
+    review_reasons: tuple[str, ...]
+    encoding: str
+    kind: str
+    evidence: tuple[FieldEvidence, ...] = ()
+    markup: str = ""  # the body's structure as HTML (saved pages), sanitised before storing
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(block.text for block in self.blocks)
+
+
+def take_dateline(blocks: list[Block], evidence: Evidence) -> tuple[Dateline | None, int | None]:
+    """Cut the dateline ("MOSCOW, October 12 (RIA Novosti) -") off the lead paragraph, in
+    place; a credit inside it outranks any other. Returns it and the lead's index."""
+    lead_index = next((i for i, block in enumerate(blocks) if block.kind == "p"), None)
+    if lead_index is None:
+        return None, None
+    dateline = find_dateline(blocks[lead_index].text)
+    if dateline is not None:
+        blocks[lead_index] = Block("p", dateline.rest)
+        credited = lookup_source(dateline.credit) if dateline.credit else None
+        if credited is not None:
+            evidence.credits.insert(0, credited)
+    return dateline, lead_index
+
+
+def split_long_paragraph(text: str) -> list[Block]:
+    """Split an article that arrived as one line into paragraphs: a quotation with its
+    attribution stands alone, other sentences go in threes. Drops clutter sentences
+    ("To watch the full press-conference ..., please, follow link.")."""
+    if len(text) <= LONG_PARAGRAPH:
+        return [Block("p", text)]
+    paragraphs: list[list[str]] = [[]]
+    for sentence in split_sentences(text):
+        if match_clutter(sentence):
+            continue
+        opens_quote = sentence[0] in _QUOTE_OPENERS
+        if paragraphs[-1] and (opens_quote or len(paragraphs[-1]) >= SENTENCES_PER_PARAGRAPH):
+            paragraphs.append([])
+        paragraphs[-1].append(sentence)
+        if opens_quote:
+            paragraphs.append([])
+    return [Block("p", " ".join(p)) for p in paragraphs if p]
+
+
+# -- Titles ---------------------------------------------------------------------------------
+
+
+def clip_on_word(text: str, limit: int) -> str:
+    """At most `limit` characters, cut between words, with "…" when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > 0:
+        cut = cut[:space]
+    else:
+        boundary = max((m.start() for m in re.finditer(r"\W", cut)), default=0)
+        cut = cut[:boundary] if boundary > 0 else cut
+    return cut.rstrip(" ,;:–—-") + "…"
+
+
+def derive_title(lead: str) -> str:
+    """A short title from the lead's first sentence, for captures without a headline."""
+    sentences = split_sentences(lead[:600])
+    first = sentences[0].strip() if sentences else lead.strip()
+    if first.endswith(".") and first.split()[-1] not in sig.ABBREVIATIONS:
+        first = first[:-1]
+    return clip_on_word(first, DERIVED_TITLE_MAX)
+
+
+# -- Sources --------------------------------------------------------------------------------
+
+
+def pick_sources(
+    evidence: Evidence,
+) -> tuple[sig.Source | None, sig.Source | None, str | None]:
+    """(credited source, site captured from, kind of site)."""
+    source = evidence.credits[0] if evidence.credits else None
+    site = evidence.sites[0] if evidence.sites else None
+    if site is not None:
+        return source, site, site.kind
+    return source, None, evidence.hints[0] if evidence.hints else None
+
+
+def review_reasons_for(
+    *,
+    title_derived: bool,
+    date_reasons: tuple[str, ...],
+    source,
+    encoding: str,
+    weak: tuple[str, ...] = (),
+) -> tuple[str, ...]:
+    """What staff should check: every guess the parser made, in one place for both kinds."""
+    return collect_reasons(
+        tuple(WEAK_REASONS[name] for name in weak if name in WEAK_REASONS),
+        ("title_derived",) if title_derived else (),
+        date_reasons,
+        () if source else ("source_unknown",),
+        () if encoding == "utf-8" else ("encoding_fallback",),
+    )
+
+
+def collect_reasons(*groups: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Review reasons in the order of REVIEW_REASONS, without repeats."""
+    found = {reason for group in groups for reason in group}
+    return tuple(reason for reason in sig.REVIEW_REASONS if reason in found)
+
+
+def assemble_article(
+    *,
+    title: str,
+    blocks: list[Block],
+    byline: str,
+    evidence: Evidence,
+    date_matches: list,
+    encoding: str,
+    kind: str,
+    empty_message: str,
+    header_date: date | None = None,
+    date_reasons: tuple[str, ...] = (),
+    fields: tuple[FieldEvidence, ...] = (),
+    today: date | None = None,
+) -> ParsedArticle:
+    """The article from what a reader found: cut the dateline off the lead, derive a
+    title when there is none, pick the sources and the publication date, list what staff
+    should check. Raises IngestError with `empty_message` when no text is left."""
+    dateline, lead_index = take_dateline(blocks, evidence)
+    if not blocks:
+        raise IngestError(empty_message)
+    title_derived = not title
+    if title_derived:
+        lead = blocks[lead_index].text if lead_index is not None else blocks[0].text
+        title = derive_title(lead)
+    else:
+        title = clip_on_word(title, TITLE_MAX)
+
+    source, site, site_kind = pick_sources(evidence)
+    published = find_publication_date(date_matches, dateline, source, today=today)
+    if published.published_date is None and header_date is not None:
+        published = check_plausible(
+            DateReading(datetime.combine(header_date, time()), False, None, None),
+            source,
+            today=today,
+        )
+    fields = tuple(f for f in fields if f.field != "published" or published.published_date)
+    return ParsedArticle(
+        title=title,
+        title_derived=title_derived,
+        source=source.name if source else None,
+        captured_from=site.name if site else None,
+        captured_from_kind=site_kind,
+        published_date=published.published_date,
+        published_at=published.published_at,
+        published_tz=published.published_tz,
+        byline=byline,
+        dateline=dateline.place if dateline else "",
+        blocks=tuple(blocks),
+        review_reasons=review_reasons_for(
+            title_derived=title_derived,
+            date_reasons=published.reasons + date_reasons,
+            source=source,
+            encoding=encoding,
+            weak=tuple(f.field for f in fields if f.confidence < WEAK_CONFIDENCE),
+        ),
+        encoding=encoding,
+        kind=kind,
+        evidence=fields,
+    )

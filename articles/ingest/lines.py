@@ -1,0 +1,418 @@
+"""Line shapes: what a line of a capture looks like (a headline, a menu, a banner, a
+byline, a sentence) and what it says about the article's source, by the tables in
+signatures.py. Pure functions on one line at a time."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from articles.ingest import signatures as sig
+
+HEADLINE_MAX_WORDS = 20
+HEADLINE_MAX_CHARS = 150
+CLUTTER_MAX_CHARS = 400  # page furniture is short: skip the pattern scan on long lines
+
+
+class Line(NamedTuple):
+    """One non-empty line. A tuple, not a dataclass: there are many and they are cheap."""
+
+    text: str
+    blank_before: bool  # a blank line separates it from the previous line
+    words: int  # shapes are computed once per line: they are asked for many times
+    headline: bool
+
+    @classmethod
+    def of(cls, text: str, blank_before: bool, words: int | None = None) -> Line:
+        words = word_count(text) if words is None else words
+        return cls(text, blank_before, words, is_headline_like(text, words))
+
+
+@dataclass
+class Evidence:
+    """What the lines said about who wrote the article and where it was captured."""
+
+    credits: list[sig.Source]
+    sites: list[sig.Source]
+    hints: list[str]
+
+    def see_site_line(self, text: str) -> bool:
+        """Record a source pattern, clutter or copyright line; True when it is not body."""
+        if len(text) > CLUTTER_MAX_CHARS:
+            return False  # page furniture is short
+        if not _ANY_FURNITURE.fullmatch(text) and not has_keyword_clutter(text):
+            return is_nav_line(text)  # one pass rules out every pattern at once
+        pattern = match_source_pattern(text)
+        if pattern is not None:
+            source = SOURCES_BY_SLUG[pattern.slug]
+            if pattern.role in ("credit", "masthead"):
+                self.credits.append(source)
+            if pattern.role in ("site", "masthead"):
+                self.sites.append(source)
+            return True
+        clutter = match_clutter(text)
+        if clutter is not None:
+            if clutter.hint_kind:
+                self.hints.append(clutter.hint_kind)
+            return True
+        owner = match_copyright(text)
+        if owner is not None:
+            if owner.kind in ("website", "aggregator", "blog"):
+                self.sites.append(owner)
+            else:
+                self.credits.append(owner)
+            return True
+        return is_nav_line(text)
+
+
+# -- Compiled tables ----------------------------------------------------------------------
+
+SOURCES_BY_SLUG: dict[str, sig.Source] = {source.slug: source for source in sig.SOURCES}
+
+
+def _alias_key(name: str) -> str:
+    key = " ".join(name.casefold().split()).strip(" .,:;-–—|()[]")
+    return key[4:] if key.startswith("the ") else key
+
+
+SOURCES_BY_ALIAS: dict[str, sig.Source] = {
+    _alias_key(alias): source for source in sig.SOURCES for alias in (source.name, *source.aliases)
+}
+SOURCES_BY_HOST: dict[str, sig.Source] = {
+    host: source for source in sig.SOURCES for host in source.hosts
+}
+
+
+def _any_of(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+
+
+_COPYRIGHT_PATTERN = (
+    r"(?:©|\([cC]\)|Copyright|COPYRIGHT)\s*©?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?"
+    r"(?P<owner>[^\d\s].{0,80}?)(?:,?\s*\d{4}(?:\s*[-–]\s*\d{4})?)?\.?"
+    r"(?:\s+All rights reserved\.?)?"
+)
+_COPYRIGHT = re.compile(_COPYRIGHT_PATTERN)
+_SOURCE_PATTERNS = [(re.compile(p.pattern), p) for p in sig.SOURCE_PATTERNS]
+_ANY_SOURCE_PATTERN = _any_of([p.pattern for p in sig.SOURCE_PATTERNS])
+_CLUTTER = [(re.compile(c.pattern), c) for c in sig.CLUTTER_PATTERNS]
+_ANY_CLUTTER = _any_of([c.pattern for c in sig.CLUTTER_PATTERNS if not c.keyword])
+_KEYWORD_CLUTTER = [re.compile(c.pattern) for c in sig.CLUTTER_PATTERNS if c.keyword]
+_CLUTTER_KEYWORDS = re.compile(
+    "|".join(re.escape(c.keyword) for c in sig.CLUTTER_PATTERNS if c.keyword) or "(?!)",
+    re.IGNORECASE,
+)
+_ANY_FURNITURE = _any_of(
+    [p.pattern for p in sig.SOURCE_PATTERNS]
+    + [c.pattern for c in sig.CLUTTER_PATTERNS if not c.keyword]
+    + [_COPYRIGHT_PATTERN]
+)
+_ANY_LABEL = _any_of([label.pattern for label in sig.LABEL_PATTERNS])
+
+_BYLINE = re.compile(r"(?:By|BY|by)\s+(?P<who>[^\W\d_].{0,150})")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_CLOSERS = "\"'”’»)]} "
+_SENTENCE_GAP = re.compile(r"[.!?…][\"'”’»)\]]*\s+(?=[\"“‘'«(\[]?[A-Z0-9])")
+_INITIAL = re.compile(r"(?:[A-Z]\.)+")
+_NAV_SEPARATOR = re.compile("|".join(re.escape(sep) for sep in sig.NAV_SEPARATORS))
+
+
+# -- Line shapes ----------------------------------------------------------------------------
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def last_mark(text: str) -> str:
+    """The last character that is not a closing quote or bracket."""
+    stripped = text.rstrip(_CLOSERS)
+    return stripped[-1] if stripped else ""
+
+
+def is_headline_like(text: str, words: int | None = None) -> bool:
+    """Short and not ending like a sentence: a headline, sub-heading, caption or menu."""
+    return (
+        len(text) <= HEADLINE_MAX_CHARS
+        and (word_count(text) if words is None else words) <= HEADLINE_MAX_WORDS
+        and last_mark(text) not in ".…,;:"
+    )
+
+
+def is_nav_line(text: str) -> bool:
+    """A section menu or breadcrumb ("Americas Africa Europe Middle East")."""
+    if len(text) > 300 or last_mark(text) in ".!?…":
+        return False
+    if len(_NAV_SEPARATOR.findall(text)) >= 2:
+        return True
+    words = text.split()
+    return (
+        len(words) >= 3
+        and words[0].casefold() in sig.NAV_WORDS
+        and all(word.casefold() in sig.NAV_WORDS for word in words)
+    )
+
+
+def is_section_name(text: str) -> bool:
+    """A kicker naming the section ("World news"), not a headline."""
+    return all(word.casefold() in sig.NAV_WORDS for word in text.split())
+
+
+def match_clutter(text: str) -> sig.ClutterPattern | None:
+    if len(text) > CLUTTER_MAX_CHARS:
+        return None
+    if not _ANY_CLUTTER.fullmatch(text) and not has_keyword_clutter(text):
+        return None
+    return next((c for pattern, c in _CLUTTER if pattern.fullmatch(text)), None)
+
+
+def has_keyword_clutter(text: str) -> bool:
+    """A clutter line of the kind that is only tried on lines holding its keyword."""
+    if not _CLUTTER_KEYWORDS.search(text):
+        return False
+    return any(pattern.fullmatch(text) for pattern in _KEYWORD_CLUTTER)
+
+
+def match_source_pattern(text: str) -> sig.SourcePattern | None:
+    if len(text) > CLUTTER_MAX_CHARS or not _ANY_SOURCE_PATTERN.fullmatch(text):
+        return None
+    return next((p for pattern, p in _SOURCE_PATTERNS if pattern.fullmatch(text)), None)
+
+
+def match_copyright(text: str) -> sig.Source | None:
+    if len(text) > 160:
+        return None
+    match = _COPYRIGHT.fullmatch(text)
+    return lookup_source(match["owner"]) if match else None
+
+
+def is_label(text: str) -> bool:
+    """A picture or graphic label ("US missile defence graphic")."""
+    return len(text) <= CLUTTER_MAX_CHARS and _ANY_LABEL.fullmatch(text) is not None
+
+
+def lookup_source(name: str) -> sig.Source | None:
+    """A source by any of its printed names; None for names not in the table."""
+    return SOURCES_BY_ALIAS.get(_alias_key(name))
+
+
+def lookup_host(host: str) -> sig.Source | None:
+    """A source by web host, trying parent domains (news.bbc.co.uk -> bbc.co.uk)."""
+    parts = host.casefold().strip(".").split(".")
+    for start in range(len(parts) - 1):
+        source = SOURCES_BY_HOST.get(".".join(parts[start:]))
+        if source is not None:
+            return source
+    return None
+
+
+# -- Lines ----------------------------------------------------------------------------------
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-empty lines with collapsed spaces, remembering where blank lines were."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(" ", text)
+    lines: list[Line] = []
+    blank = False
+    for raw in text.split("\n"):
+        words = raw.split()
+        if not words:
+            blank = True
+            continue
+        text = " ".join(words)
+        if len(text) >= GLUED_LINE_MIN:
+            pieces = split_glued(text)
+            if len(pieces) > 1:
+                lines.extend(Line.of(piece, blank) for piece in pieces)
+                blank = False
+                continue
+        lines.append(Line.of(text, blank, len(words)))
+        blank = False
+    return lines
+
+
+# A lower-case letter (or a sentence's end) run straight into a capital: where a page's
+# elements met when its line breaks were lost ("KontaktImpressum", "weiter.Der").
+_GLUE = re.compile(r"(?<=[a-zß-öø-ÿ][a-zß-öø-ÿ.!?)”\"])(?=[A-ZÀ-ÖØ-Þ])")
+GLUED_LINE_MIN = 1500
+GLUE_EVERY = 400  # a whole page on one line has a join at least this often
+
+
+def split_glued(text: str) -> list[str]:
+    """A whole page captured as one line, cut where its elements were run together; a
+    long line with few such joins (a real paragraph) is left whole."""
+    cuts = [match.start() for match in _GLUE.finditer(text)]
+    if len(cuts) * GLUE_EVERY < len(text):
+        return [text]
+    bounds = [0, *cuts, len(text)]
+    pieces = [text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [piece for piece in pieces if piece]
+
+
+def unwrap_hard_wrapped(lines: list[Line]) -> list[Line]:
+    """Join lines of paragraphs that were wrapped at a fixed width (old e-mail and wire
+    copy), where blank lines separate paragraphs and most lines fill the width."""
+    if len(lines) < 6:
+        return lines
+    width = max(len(line.text) for line in lines)
+    if not 55 <= width <= 100:
+        return lines
+    continued = [i for i in range(len(lines) - 1) if not lines[i + 1].blank_before]
+    full = sum(1 for i in continued if len(lines[i].text) >= 0.6 * width)
+    if full < 3 or full < 0.6 * len(continued):
+        return lines
+    merged: list[Line] = []
+    previous_full = False
+    for line in lines:
+        if is_nav_line(line.text) or match_clutter(line.text):
+            merged.append(line)  # menus and banners are never part of a paragraph
+            previous_full = False
+            continue
+        if merged and not line.blank_before and previous_full:
+            merged[-1] = Line.of(f"{merged[-1].text} {line.text}", merged[-1].blank_before)
+        else:
+            merged.append(line)
+        previous_full = len(line.text) >= 0.6 * width
+    return merged
+
+
+_LABELS = "|".join(re.escape(label) for label in sorted(sig.BYLINE_LABELS, key=len, reverse=True))
+_NAME_WORD = r"[^\W\d_][\w'’.-]*"
+_PARTICLES = "|".join(sig.NAME_PARTICLES)
+_NAME = (
+    rf"(?:[^\W\d_a-zß-ÿ][\w'’.-]*)(?:\s+(?:(?:{_PARTICLES})\s+)*(?:[^\W\d_a-zß-ÿ][\w'’.-]*)){{0,4}}"
+)
+_JOINERS = "|".join(re.escape(joiner) for joiner in sig.NAME_JOINERS)
+_NAMES = rf"{_NAME}(?:(?:\s+(?:{_JOINERS})\s+|,\s+){_NAME}){{0,3}}"
+# "Von Heike Buchter", "ByJane Doe" (run together), "Autor: Jean Dupont", "by IWB".
+_LABELLED_BYLINE = re.compile(
+    rf"(?:{_LABELS})(?:\s*:\s*|\s+|(?<=[Bb][Yy])(?=[A-Z][a-z]))(?P<who>{_NAMES})"
+    r"(?=$|\s*[,|•·/(]|\s+[-–—]\s|\s+\d|\s+(?:on|am|um|le|el|il|op|at|in)\s)"
+)
+_LABEL_ALONE = re.compile(rf"(?:{_LABELS})\s*:?")
+_NAME_ALONE = re.compile(_NAMES)
+NAME_MAX_WORDS = 12
+
+
+_PHOTO_CREDIT = _any_of(list(sig.PHOTO_CREDITS))
+
+
+def is_photo_credit(text: str) -> bool:
+    return len(text) <= CLUTTER_MAX_CHARS and _PHOTO_CREDIT.fullmatch(text) is not None
+
+
+def is_furniture(text: str) -> bool:
+    """A menu, banner, source line or copyright line: never a headline or article text.
+    Unlike Evidence.see_site_line, records nothing."""
+    if len(text) > CLUTTER_MAX_CHARS:
+        return False
+    return (
+        _ANY_FURNITURE.fullmatch(text) is not None or has_keyword_clutter(text) or is_nav_line(text)
+    )
+
+
+_RUN_BREAK = re.compile(
+    r"(?:\d+\s+)?(?:"
+    + "|".join(re.escape(phrase) for phrase in sorted(sig.RUN_BREAKS, key=len, reverse=True))
+    + r")\b[^.!?]{0,40}",
+    re.IGNORECASE,
+)
+_PAGE_END = re.compile(
+    r"(?:\d+\s+|noch\s+)?(?:"
+    + "|".join(re.escape(phrase) for phrase in sorted(sig.PAGE_ENDS, key=len, reverse=True))
+    + r")\b[^.!?]{0,40}",
+    re.IGNORECASE,
+)
+RUN_BREAK_MAX_CHARS = 60
+
+
+def is_page_end(text: str) -> bool:
+    """A short line that opens the comment section ("7 Comments:", "Leave a Reply")."""
+    return len(text) <= RUN_BREAK_MAX_CHARS and _PAGE_END.fullmatch(text) is not None
+
+
+def is_run_break(text: str) -> bool:
+    """A short line that opens related links, comments, a share bar or tags."""
+    return len(text) <= RUN_BREAK_MAX_CHARS and _RUN_BREAK.fullmatch(text) is not None
+
+
+def is_byline_label(text: str) -> bool:
+    """A byline label alone on its line ("Von", "Autor:"), the name on the next."""
+    return len(text) <= 24 and _LABEL_ALONE.fullmatch(text) is not None
+
+
+def is_name(text: str) -> bool:
+    """Capitalised words that could be one or a few people's names ("Heike Buchter")."""
+    return (
+        len(text) <= 80
+        and word_count(text) <= NAME_MAX_WORDS
+        and _NAME_ALONE.fullmatch(text) is not None
+    )
+
+
+def find_labelled_byline(text: str) -> str | None:
+    """The names after a byline label anywhere in a short line ("October 19, 2019 by IWB",
+    "Von Heike Buchter, Washington"), or None."""
+    if len(text) > 200:
+        return None
+    for match in _LABELLED_BYLINE.finditer(text):
+        start = match.start()
+        # The label starts the line or follows a separator or a date, never a word
+        # ("Christoph von Ritter" is a name, not a byline for "Ritter").
+        before = text[:start].rstrip()
+        if not before or not before[-1].isalpha():
+            who = match["who"].strip(" ,.-")
+            if who and word_count(who) <= NAME_MAX_WORDS:
+                return who
+    return None
+
+
+def read_byline(text: str, evidence: Evidence) -> str | None:
+    """The byline in "By Jonathan Marcus, BBC diplomatic correspondent", "" for an agency
+    credit like "By RIA Novosti", None when the line is not a byline."""
+    match = _BYLINE.fullmatch(text)
+    if not match or last_mark(text) in ".;:":
+        return None
+    who = match["who"].strip()
+    parts = [part.strip() for part in re.split(r",|\s\|\s|\s-\s", who) if part.strip()]
+    if not parts or word_count(parts[0]) > 8 or not parts[0][0].isupper():
+        return None
+    name_words = parts[0].split()
+    while len(name_words) > 1 and name_words[-1].casefold() in sig.STAFF_WORDS:
+        name_words.pop()  # "Reuters staff" is Reuters
+    for name in (who, parts[0], " ".join(name_words)):
+        source = lookup_source(name)
+        if source is not None:
+            evidence.credits.append(source)
+            return ""
+    # "Jonathan Marcus, BBC diplomatic correspondent": the outlet opens the role.
+    for part in parts[1:]:
+        role_words = part.split()
+        for size in range(min(4, len(role_words)), 0, -1):
+            source = lookup_source(" ".join(role_words[:size]))
+            if source is not None:
+                evidence.credits.append(source)
+                return parts[0]
+    return parts[0]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences, not broken after "U.S.", "Mr." or an initial ("George W. Bush")."""
+    sentences: list[str] = []
+    start = 0
+    for gap in _SENTENCE_GAP.finditer(text):
+        word_start = text.rfind(" ", start, gap.start()) + 1
+        token = text[word_start : gap.start() + 1].lstrip("\"'“‘(")
+        if token in sig.ABBREVIATIONS or _INITIAL.fullmatch(token):
+            continue
+        end = gap.end()
+        sentences.append(text[start:end].rstrip())
+        start = end
+    if start < len(text):
+        sentences.append(text[start:])
+    return sentences

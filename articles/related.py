@@ -1,0 +1,266 @@
+"""Related coverage for an article page: other outlets' reports of the same event first,
+then other articles on the subject.
+
+Word similarity alone mixes up meetings: every report of these talks names Putin, Lavrov,
+the radar and the Czech Republic. A report of the same event also shares its days (or
+its talks round, when undated), its people and its less common words. Candidates come
+from three bounded look-ups (the index's most similar articles, the same days, the same
+rounds); `rank_related` weighs them and is pure.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.cache import cache
+from django.db.models import Count
+from haystack import connections
+
+from articles.enrich import republished_map
+from articles.models import Article, ArticlePerson, ArticleRound
+from articles.search.whoosh.analysis import index_terms
+from articles.search.whoosh.backend import ArchiveWhooshBackend
+
+logger = logging.getLogger(__name__)
+
+# Reports of one meeting appear over its days and the day or two after.
+SAME_EVENT_DAYS = 2
+# Below this word similarity, sharing days and people is not enough: two unrelated
+# stories of the same week.
+SAME_EVENT_MIN_SIMILARITY = 0.08
+SIMILAR_CANDIDATES = 30
+SAME_DAYS_CANDIDATES = 60
+ROUND_CANDIDATES = 60
+# The opening of a news story carries its subject; the whole text costs more to weigh.
+TEXT_CHARS = 2500
+CACHE_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What relatedness is judged on, for one article."""
+
+    pk: int
+    source_id: int | None
+    # Its day; when undated, the days of the talks round it most likely reports.
+    spans: tuple[tuple[date, date], ...]
+    dated: bool  # a known day, or a round staff confirmed: more than a guess
+    people: frozenset[str]
+    rounds: frozenset[str]
+    vector: dict[str, float] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Relation:
+    pk: int
+    same_event: bool
+    score: float
+    # Of a report of the same event: both days known (3), one guessed from a suggested
+    # round (2), both guessed (1).
+    certainty: int = 0
+
+
+def text_vector(text: str, idf: Callable[[str], float]) -> dict[str, float]:
+    """Unit TF-IDF vector of the stems of `text` (tf dampened by a logarithm)."""
+    counts = {term: len(places) for term, places in index_terms(text)[0].items()}
+    vector = {term: (1 + math.log(n)) * idf(term) for term, n in counts.items()}
+    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+    return {term: value / norm for term, value in vector.items() if value}
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(value * b.get(term, 0.0) for term, value in a.items())
+
+
+def day_gap(a: Profile, b: Profile) -> int | None:
+    """Days between the two articles' spans (0 when they overlap); None if either has none."""
+    if not a.spans or not b.spans:
+        return None
+    return min(
+        max((start2 - end1).days, (start1 - end2).days, 0)
+        for start1, end1 in a.spans
+        for start2, end2 in b.spans
+    )
+
+
+def relation(target: Profile, other: Profile) -> Relation:
+    """How related `other` is to `target`, and whether it reports the same event."""
+    similarity = cosine(target.vector, other.vector)
+    gap = day_gap(target, other)
+    shared_round = bool(target.rounds & other.rounds)
+    people = len(target.people & other.people) / (len(target.people | other.people) or 1)
+    near = gap is not None and gap <= SAME_EVENT_DAYS
+    same_event = near and similarity >= SAME_EVENT_MIN_SIMILARITY
+    closeness = 1 - gap / (SAME_EVENT_DAYS + 1) if near else 0.0
+    score = similarity * (1 + closeness) + 0.1 * people + 0.1 * shared_round
+    certainty = 1 + target.dated + other.dated if same_event else 0
+    return Relation(other.pk, same_event, score, certainty)
+
+
+def rank_related(target: Profile, candidates: Iterable[Profile]) -> list[Relation]:
+    """Candidates in the order the page lists them: reports of the same event first, other
+    outlets before the article's own; then the rest, most related first."""
+    relations = {c.pk: (relation(target, c), c) for c in candidates if c.pk != target.pk}
+
+    def order(pk: int) -> tuple:
+        found, candidate = relations[pk]
+        same_outlet = target.source_id is not None and candidate.source_id == target.source_id
+        return (-found.certainty, found.same_event and same_outlet, -found.score, pk)
+
+    return [relations[pk][0] for pk in sorted(relations, key=order)]
+
+
+@dataclass
+class RelatedArticle:
+    """A row of the related list; copies of it elsewhere are listed with it."""
+
+    article: Article
+    same_event: bool
+    also_published_by: list[Article] = field(default_factory=list)
+
+
+def related_articles(
+    article: Article, *, limit: int = 5, similar_pks: Callable[[Article, int], list[int]]
+) -> list[RelatedArticle]:
+    """The article page's related coverage (ranked once, then kept for a while: related
+    reading does not need to be to the second). `similar_pks` asks the index for the
+    articles whose words resemble this one's."""
+    key = f"related:{article.pk}:{article.updated_at.timestamp()}:{limit}"
+    ranked = cache.get(key)
+    if ranked is None:
+        try:
+            ranked = _rank(article, limit, similar_pks)
+        except Exception:  # related reading is a nicety; never fail the article page
+            logger.exception("Related coverage failed for article %s", article.pk)
+            return []
+        cache.set(key, ranked, CACHE_SECONDS)
+    found = Article.objects.for_links().in_bulk(
+        [pk for pk, _, copies in ranked for pk in (pk, *copies)]
+    )
+    return [
+        RelatedArticle(found[pk], same_event, [found[copy] for copy in copies if copy in found])
+        for pk, same_event, copies in ranked
+        if pk in found
+    ]
+
+
+def _rank(
+    article: Article, limit: int, similar_pks: Callable[[Article, int], list[int]]
+) -> list[tuple[int, bool, list[int]]]:
+    """(pk, same event?, pks of its copies) for the first `limit` related articles."""
+    idf = _idf()
+    row = (article.pk, article.source_id, article.published_date, article.title, article.body)
+    target = _profiles([row], idf)[article.pk]
+    pks = set(similar_pks(article, SIMILAR_CANDIDATES)) | _nearby(target)
+    copies = republished_map(
+        Article.objects.published().without_texts().filter(pk__in=pks | {article.pk})
+    )
+    excluded = {article.pk} | {copy.pk for copy in copies.get(article.pk, ())}
+    rows = Article.objects.filter(pk__in=pks - excluded).values_list(
+        "pk", "source_id", "published_date", "title", "body"
+    )
+    profiles = _profiles(rows, idf)
+    rows: list[tuple[int, bool, list[int]]] = []
+    shown: set[int] = set()
+    for found in rank_related(target, profiles.values()):
+        if found.pk in shown:
+            continue
+        # A copy of a row already listed joins that row as "also published by".
+        row_copies = [c.pk for c in copies.get(found.pk, ()) if c.pk not in excluded]
+        shown |= {found.pk, *row_copies}
+        rows.append((found.pk, found.same_event, row_copies))
+        if len(rows) == limit:
+            break
+    return rows
+
+
+def _nearby(target: Profile) -> set[int]:
+    """Articles of the same days (of its rounds' days when undated) and of the same rounds."""
+    pks: set[int] = set()
+    for start, end in target.spans:
+        window = (start - timedelta(days=SAME_EVENT_DAYS), end + timedelta(days=SAME_EVENT_DAYS))
+        nearby = Article.objects.filter(published_date__range=window).order_by()
+        if target.people:
+            # On a busy day, those naming the most of the same people.
+            nearby = (
+                nearby.filter(mentions__person__slug__in=target.people)
+                .annotate(shared=Count("mentions"))
+                .order_by("-shared", "pk")
+            )
+        pks |= set(nearby.values_list("pk", flat=True)[:SAME_DAYS_CANDIDATES])
+    if target.rounds:
+        linked = ArticleRound.objects.filter(round__slug__in=target.rounds).exclude(
+            state=ArticleRound.State.REJECTED
+        )
+        pks |= set(linked.order_by().values_list("article_id", flat=True)[:ROUND_CANDIDATES])
+    return pks
+
+
+def _profiles(
+    rows: Iterable[tuple[int, int | None, date | None, str, str]], idf: Callable[[str], float]
+) -> dict[int, Profile]:
+    """Profiles of articles given as (pk, source id, day, title, body): two queries for
+    their people and rounds, however many."""
+    rows = list(rows)
+    pks = [row[0] for row in rows]
+    people: dict[int, set[str]] = {}
+    for pk, slug in ArticlePerson.objects.filter(article_id__in=pks).values_list(
+        "article_id", "person__slug"
+    ):
+        people.setdefault(pk, set()).add(slug)
+    rounds: dict[int, set[str]] = {}
+    guessed: dict[int, tuple[float, tuple[date, date]]] = {}
+    confirmed: dict[int, list[tuple[date, date]]] = {}
+    links = ArticleRound.objects.filter(article_id__in=pks).exclude(
+        state=ArticleRound.State.REJECTED
+    )
+    for pk, slug, state, score, start, end in links.values_list(
+        "article_id", "round__slug", "state", "score", "round__start", "round__end"
+    ):
+        rounds.setdefault(pk, set()).add(slug)
+        if state == ArticleRound.State.CONFIRMED:
+            confirmed.setdefault(pk, []).append((start, end))
+        elif score > guessed.get(pk, (-1.0, None))[0]:
+            guessed[pk] = (score, (start, end))
+    profiles = {}
+    for pk, source_id, day, title, body in rows:
+        if day:
+            spans = ((day, day),)
+        elif pk in confirmed:
+            spans = tuple(confirmed[pk])
+        else:
+            spans = (guessed[pk][1],) if pk in guessed else ()
+        profiles[pk] = Profile(
+            pk=pk,
+            source_id=source_id,
+            spans=spans,
+            dated=bool(day) or pk in confirmed,
+            people=frozenset(people.get(pk, ())),
+            rounds=frozenset(rounds.get(pk, ())),
+            vector=text_vector(f"{title}\n{body[:TEXT_CHARS]}", idf),
+        )
+    return profiles
+
+
+def _idf() -> Callable[[str], float]:
+    """Inverse document frequency of a stem in the whole index (1.0 for every stem when
+    the index cannot say: other engines)."""
+    backend = connections["default"].get_backend()
+    if not isinstance(backend, ArchiveWhooshBackend):
+        return lambda term: 1.0
+    reader = backend.searcher().reader()
+    total = reader.doc_count() or 1
+    known: dict[str, float] = {}
+
+    def idf(term: str) -> float:
+        if term not in known:
+            known[term] = math.log((1 + total) / (1 + reader.doc_frequency("text", term))) + 1
+        return known[term]
+
+    return idf

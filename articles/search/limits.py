@@ -1,0 +1,74 @@
+"""What one search may cost, so that no single request can occupy a server.
+
+Fuzzy, wildcard, prefix and range words each stand for many index words; a query may hold
+only a few of them, each may stand for only so many, and a search that still runs too long
+is stopped. The limits are stated to users on the search page's help.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+
+# Characters of a query read; the rest is cut, with a note.
+MAX_QUERY_LENGTH = 500
+# Edits a fuzzy word (`radr~2`) may allow: each more edit multiplies the work.
+MAX_EDIT_DISTANCE = 2
+# Letters a fuzzy word must share with what it finds: misspellings rarely start wrong, and
+# a fixed first letter keeps the search to a small part of the index's words.
+MIN_FUZZY_PREFIX = 1
+# Words with *, ? or ~ (or ranges) in one query.
+MAX_EXPANDING_TERMS = 8
+# Wildcard characters in one word.
+MAX_WILDCARDS_PER_WORD = 4
+# Index words one such word may stand for.
+MAX_EXPANSION = 1000
+
+
+def search_limits() -> dict[str, float]:
+    """The limits, by name, for the search page's help."""
+    return {
+        "edit_distance": MAX_EDIT_DISTANCE,
+        "fuzzy_prefix": MIN_FUZZY_PREFIX,
+        "expanding_terms": MAX_EXPANDING_TERMS,
+        "wildcards_per_word": MAX_WILDCARDS_PER_WORD,
+        "expansion": MAX_EXPANSION,
+        "seconds": time_budget(),
+    }
+
+
+class QueryError(ValueError):
+    """A query the index cannot run; the message tells the user how to fix it."""
+
+
+class QueryTooCostly(QueryError):
+    """A query over the limits above; the message names the limit and the word."""
+
+
+class SearchTimedOut(RuntimeError):
+    """A search stopped after running past its time budget."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"The search ran for more than {seconds:g} seconds and was stopped.")
+        self.seconds = seconds
+
+
+def time_budget() -> float:
+    """Seconds one search may run (settings.SEARCH_TIME_BUDGET, ARCHIVE_SEARCH_SECONDS)."""
+    return float(settings.SEARCH_TIME_BUDGET)
+
+
+class Deadline:
+    """The moment a search must stop by; `check()` raises SearchTimedOut after it."""
+
+    def __init__(self, seconds: float | None = None):
+        self.seconds = time_budget() if seconds is None else seconds
+        self.at = time.monotonic() + self.seconds
+
+    def passed(self) -> bool:
+        return time.monotonic() >= self.at
+
+    def check(self) -> None:
+        if self.passed():
+            raise SearchTimedOut(self.seconds)

@@ -1,0 +1,200 @@
+"""Every use of Whoosh's private internals, in one place, for the Whoosh version they were
+read from: the block layout of its postings and the pickled position lists inside them, its
+per-document columns and deletions, the hook by which a multi-term query names the words it
+stands for, its table of contents, and the columns a segment writer consults.
+
+Importing this module under another Whoosh version fails, rather than answering wrongly.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pickle import loads
+
+import numpy as np
+import whoosh
+import whoosh.index
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.system import _INT_SIZE
+from whoosh.util.numeric import byte_to_length
+
+WRITTEN_FOR = "2.7.4"
+if whoosh.versionstring() != WRITTEN_FOR:
+    raise ImportError(
+        f"articles.search.whoosh was written for Whoosh {WRITTEN_FOR}, found "
+        f"{whoosh.versionstring()}: check internals.py against the new version first."
+    )
+
+_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+def block_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """All postings of one term in one segment, deleted documents included: ids (int32)
+    and weights (float32), a block at a time."""
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    if not isinstance(matcher, W3LeafMatcher):  # another codec: the slow, general way
+        ids, weights = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        docs, scores = np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    else:
+        id_blocks, weight_blocks = [], []
+        while not matcher._atend:
+            matcher._read_data()
+            ids, weights = matcher._data[0], matcher._data[1]
+            count = matcher._blocklength
+            if matcher._byteids:
+                block = np.array(ids, dtype=np.int64)
+            else:
+                block = np.cumsum(np.array(ids, dtype=np.int64))
+            id_blocks.append(block)
+            if weights is None:
+                weight_blocks.append(np.ones(count))
+            elif isinstance(weights, float):
+                weight_blocks.append(np.full(count, weights))
+            else:
+                weight_blocks.append(np.array(weights, dtype=np.float64))
+            matcher._next_block()
+        docs = np.concatenate(id_blocks) if id_blocks else np.zeros(0, dtype=np.int64)
+        scores = np.concatenate(weight_blocks) if weight_blocks else np.zeros(0)
+    return docs.astype(np.int32), scores.astype(np.float32)
+
+
+def position_lists(matcher) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One term's postings in one segment with their positions: each document (deleted
+    ones included), how many positions it has, and all the position deltas in a row."""
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    docs, counts, deltas = [], [], []
+    if isinstance(matcher, W3LeafMatcher):
+        values = []
+        while not matcher._atend:
+            matcher._read_data()
+            ids = matcher._data[0]
+            block = np.cumsum(np.array(ids, dtype=np.int64)) if not matcher._byteids else ids
+            docs.append(np.asarray(block, dtype=np.int64))
+            values.extend(matcher._data[2])
+            matcher._next_block()
+        decoded = decode_position_lists(values)
+        if decoded is None:  # not the layout expected: one list at a time
+            decoded = _decode_one_by_one(values)
+        counts, deltas = decoded
+    else:
+        while matcher.is_active():
+            places = matcher.value_as("positions")
+            docs.append(np.array([matcher.id()], dtype=np.int64))
+            counts.append(len(places))
+            deltas.extend(np.diff(places, prepend=0).tolist())
+            matcher.next()
+    return (
+        np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64),
+        np.asarray(counts, dtype=np.int64),
+        np.asarray(deltas, dtype=np.int64),
+    )
+
+
+# Whoosh's Positions format stores a posting's positions as a 4-byte count, then the pickle
+# (protocol 2) of the list of position deltas: for two or more, `\x80\x02]q\x00(` items
+# `e.`; for one, `\x80\x02]q\x00` item `a.`.
+_LIST_HEAD = np.frombuffer(b"\x80\x02]q\x00", dtype=np.uint8)
+
+
+def decode_position_lists(values: list[bytes]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every posting's position deltas with one `pickle.loads`: the items of all the lists
+    are cut out of their pickles with array operations and joined into one list's pickle.
+    Decoding list by list cost a Python call per posting, most of a cold phrase query."""
+    if not values:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    buffer = np.frombuffer(b"".join(values), dtype=np.uint8)
+    starts = np.cumsum(lengths) - lengths
+    prefix = buffer[starts[:, None] + np.arange(_INT_SIZE)].astype(np.int64)
+    counts = (prefix[:, 0] << 24) | (prefix[:, 1] << 16) | (prefix[:, 2] << 8) | prefix[:, 3]
+    head = starts[:, None] + _INT_SIZE + np.arange(len(_LIST_HEAD))
+    ends = starts + lengths
+    several = counts > 1
+    if (
+        (lengths < _INT_SIZE + len(_LIST_HEAD) + 3).any()
+        or (buffer[head] != _LIST_HEAD).any()
+        or (buffer[ends - 1] != ord(".")).any()
+        or (buffer[ends - 2] != np.where(several, ord("e"), ord("a"))).any()
+        or (buffer[starts + _INT_SIZE + len(_LIST_HEAD)][several] != ord("(")).any()
+    ):
+        return None
+    first = starts + _INT_SIZE + len(_LIST_HEAD) + several
+    edges = np.zeros(len(buffer) + 1, dtype=np.int8)
+    edges[first] = 1  # each list's items run from `first` to just before its `e.`/`a.`
+    edges[ends - 2] = -1
+    items = buffer[np.cumsum(edges[:-1], dtype=np.int8) > 0].tobytes()
+    deltas = loads(b"\x80\x02](" + items + b"e.")
+    if len(deltas) != counts.sum():
+        return None
+    return counts, np.array(deltas, dtype=np.int64)
+
+
+def _decode_one_by_one(values: list[bytes]) -> tuple[list[int], list[int]]:
+    counts, deltas = [], []
+    for value in values:
+        pickled = value[_INT_SIZE:]
+        codes = loads(pickled if pickled.endswith(b".") else pickled + b".")
+        counts.append(len(codes))
+        deltas.extend(codes)
+    return counts, deltas
+
+
+def deleted_docs(reader) -> np.ndarray:
+    """A segment's deleted document numbers."""
+    return np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int32)
+
+
+def field_lengths(reader, fieldname: str) -> np.ndarray:
+    """Each document's length in a field, as Whoosh stores it (one byte, logarithmic)."""
+    count = reader.doc_count_all()
+    codes = np.zeros(count, dtype=np.uint8)
+    column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is not None:
+        codes = np.fromiter((column[n] for n in range(count)), dtype=np.uint8, count=count)
+    return _BYTE_TO_LENGTH[codes]
+
+
+def expansion(node: wq.MultiTerm, reader):
+    """The index words (bytes) a prefix, wildcard, fuzzy word or range stands for, lazily."""
+    return node._btexts(reader)
+
+
+class ExpandingPrefix(wq.Prefix):
+    """A prefix query whose words come from `index_words(reader)`: Whoosh's multi-term
+    queries, its own matchers included, ask the private `_btexts` for them."""
+
+    def index_words(self, reader):
+        return super()._btexts(reader)
+
+    def _btexts(self, ixreader):
+        return self.index_words(ixreader)
+
+
+def toc_segments(index) -> list:
+    """The segments listed in an index's table of contents."""
+    return list(index._read_toc().segments)
+
+
+def segment_file_prefix(segment) -> str:
+    """How the files of a segment begin."""
+    return f"{segment.indexname}_{segment.segid}"
+
+
+def set_segments(writer, segments: list) -> None:
+    """Make a writer commit exactly these segments (ones written elsewhere included)."""
+    writer.segments = segments
+
+
+def remember_columns(reader):
+    """A per-document reader that asks the file system once per column whether it exists:
+    Whoosh asks for every posting written."""
+    reader.has_column = lru_cache(maxsize=None)(reader.has_column)
+    return reader

@@ -1,0 +1,360 @@
+"""Relevance on the judged set: related coverage (recall at 5), the judged queries
+(precision at 10, nDCG at 10) and exact phrases, each beside a plain TF-IDF cosine
+baseline computed in the same run over the same archive.
+
+    python benchmarks/relevance/measure.py [--noise 1000]
+
+The judged articles (seeds/ and benchmarks/relevance/captures/) are loaded into a fresh
+archive with `--noise` generated captures around them: articles on the same subject and
+in the same months that are relevant to nothing, as most of a real archive is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh.analysis import STOP_WORDS
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+if str(BASE_DIR) not in sys.path:
+    sys.path.insert(0, str(BASE_DIR))
+
+from benchmarks import sandbox  # noqa: E402 - needs sys.path
+from benchmarks.relevance import CAPTURES, COPIES, EVENTS, PHRASES, QUERIES  # noqa: E402
+
+SEEDS = BASE_DIR / "seeds"
+RELATED_K = 5
+QUERY_K = 10
+SAMPLED_PHRASES = 3  # per judged article, of three to five words
+_WORD = re.compile(r"\w+")
+# Words too common to tell articles apart, left out as a plain TF-IDF does with any
+# standard English list (Whoosh's, and a few reporting words).
+_BASELINE_STOP = STOP_WORDS | {"has", "he", "its", "said", "their", "was", "were", "which"}
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# -- Measures (pure) --------------------------------------------------------------------------
+
+
+def hits_at(ranked: Sequence[str], relevant: Iterable[str], k: int) -> int:
+    """How many of `relevant` are among the first k of `ranked`."""
+    return len(set(ranked[:k]) & set(relevant))
+
+
+def precision_at(ranked: Sequence[str], grades: dict[str, int], k: int) -> float:
+    return sum(1 for name in ranked[:k] if grades.get(name, 0) > 0) / k
+
+
+def ndcg_at(ranked: Sequence[str], grades: dict[str, int], k: int) -> float:
+    """Normalised discounted cumulative gain, gain 2^grade - 1."""
+
+    def dcg(values: Iterable[int]) -> float:
+        return sum((2**grade - 1) / math.log2(rank + 2) for rank, grade in enumerate(values))
+
+    ideal = dcg(sorted(grades.values(), reverse=True)[:k])
+    return dcg(grades.get(name, 0) for name in ranked[:k]) / ideal if ideal else 0.0
+
+
+def folded_words(text: str) -> list[str]:
+    """Words as the phrase check compares them: lower case, every mark a word break, dots
+    inside abbreviations dropped (U.S. = US)."""
+    text = re.sub(r"(?<=\w)\.(?=\w)", "", text)
+    return [word.lower() for word in _WORD.findall(text)]
+
+
+def holds_phrase(text: str, phrase: str) -> bool:
+    words, wanted = folded_words(text), folded_words(phrase)
+    size = len(wanted)
+    return any(words[i : i + size] == wanted for i in range(len(words) - size + 1))
+
+
+class TfidfBaseline:
+    """Plain TF-IDF cosine over title and body (raw counts, idf ln((1+N)/(1+df)) + 1, as
+    scikit-learn's default, common English words left out)."""
+
+    def __init__(self, texts: dict[str, str]):
+        counts = {name: Counter(self.words(text)) for name, text in texts.items()}
+        frequency = Counter(word for words in counts.values() for word in words)
+        total = len(counts)
+        self.idf = {w: math.log((1 + total) / (1 + df)) + 1 for w, df in frequency.items()}
+        self.vectors = {name: self._unit(words) for name, words in counts.items()}
+
+    @staticmethod
+    def words(text: str) -> list[str]:
+        return [w for w in (w.lower() for w in _WORD.findall(text)) if w not in _BASELINE_STOP]
+
+    def _unit(self, counts: Counter) -> dict[str, float]:
+        vector = {w: n * self.idf.get(w, 0.0) for w, n in counts.items()}
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        return {w: v / norm for w, v in vector.items()}
+
+    def _ranked(self, vector: dict[str, float], skip: Iterable[str] = ()) -> list[str]:
+        skip = set(skip)
+        scores = {
+            name: sum(weight * other.get(word, 0.0) for word, weight in vector.items())
+            for name, other in self.vectors.items()
+            if name not in skip
+        }
+        return [name for name, score in sorted(scores.items(), key=lambda i: -i[1]) if score > 0]
+
+    def similar(self, name: str, skip: Iterable[str] = ()) -> list[str]:
+        return self._ranked(self.vectors[name], {name, *skip})
+
+    def search(self, query: str) -> list[str]:
+        return self._ranked(self._unit(Counter(self.words(query))))
+
+
+# -- The judged archive ------------------------------------------------------------------------
+
+
+def judged_name(origin: str) -> str | None:
+    """A judged article's name from its file name: "003" for a seed, the stem otherwise."""
+    stem = Path(origin).stem
+    if (SEEDS / Path(origin).name).exists():
+        return stem.split("_", 1)[0]
+    if (CAPTURES / Path(origin).name).exists():
+        return stem
+    return None
+
+
+@dataclass
+class Archive:
+    names: dict[int, str]  # article pk -> judged name, or "noise-<pk>"
+    pks: dict[str, int]
+    texts: dict[str, str]
+
+
+def load_archive(noise: int, workdir: Path) -> Archive:
+    from django.core.management import call_command
+
+    from articles.enrich import load_catalogue
+    from articles.index_sync import rebuild_index
+    from articles.models import Article
+    from articles.store import ingest_paths
+    from benchmarks.generate import write_corpus
+
+    call_command("migrate", interactive=False, verbosity=0)
+    load_catalogue()
+    paths = [SEEDS, CAPTURES]
+    if noise:
+        paths.append(write_corpus(workdir / "noise", noise))
+    report = ingest_paths(paths)
+    if report.failed:
+        raise SystemExit(f"{report.failed} captures failed to ingest")
+    rebuild_index()
+    names, pks, texts = {}, {}, {}
+    # An article's first capture names the file it was read from.
+    rows = Article.objects.values_list("pk", "captures__origin", "title", "body").order_by(
+        "pk", "captures__id"
+    )
+    for pk, origin, title, body in rows:
+        if pk in names:
+            continue
+        name = judged_name(origin) or f"noise-{pk}"
+        names[pk], pks[name], texts[name] = name, pk, f"{title}\n{body}"
+    missing = {n for event in EVENTS.values() for n in event} - set(pks)
+    if missing:
+        raise SystemExit(f"judged articles missing from the archive: {sorted(missing)}")
+    return Archive(names, pks, texts)
+
+
+def copies_of(name: str) -> set[str]:
+    return {other for group in COPIES if name in group for other in group if other != name}
+
+
+# -- Related coverage --------------------------------------------------------------------------
+
+
+def related_recall(
+    archive: Archive, ranked_for: Callable[[str], list[str]], *, verbose: bool = False
+) -> tuple[int, int]:
+    """(other outlets' reports of the same event among the first five, all of them), over
+    every judged article whose event has another report."""
+    found = wanted = 0
+    for members in EVENTS.values():
+        for name in members:
+            relevant = set(members) - {name} - copies_of(name)
+            if not relevant:
+                continue
+            ranked = ranked_for(name)
+            found += hits_at(ranked, relevant, RELATED_K)
+            wanted += len(relevant)
+            if verbose and (missed := relevant - set(ranked[:RELATED_K])):
+                log(f"{name}: missed {sorted(missed)}; listed {ranked[:RELATED_K]}")
+    return found, wanted
+
+
+def archive_related(archive: Archive) -> Callable[[str], list[str]]:
+    """The article page's related list (a row's copies are one row)."""
+    from articles.models import Article
+    from articles.search.similar import more_like_this
+
+    def ranked(name: str) -> list[str]:
+        article = Article.objects.get(pk=archive.pks[name])
+        rows = more_like_this(article, limit=RELATED_K)
+        return [archive.names[row.article.pk] for row in rows]
+
+    return ranked
+
+
+def engine_similar(archive: Archive) -> Callable[[str], list[str]]:
+    """The index's own more-like-this (Whoosh's key terms), which the page used alone."""
+    from articles.models import Article
+    from articles.search.similar import _similar_pks
+
+    def ranked(name: str) -> list[str]:
+        article = Article.objects.get(pk=archive.pks[name])
+        skip = {name, *copies_of(name)}
+        names = [archive.names[pk] for pk in _similar_pks(article, RELATED_K * 3)]
+        return [other for other in names if other not in skip][:RELATED_K]
+
+    return ranked
+
+
+# -- Queries and phrases -----------------------------------------------------------------------
+
+
+def archive_search(archive: Archive, q: str, k: int = QUERY_K) -> list[str]:
+    """Names of the articles on the first page of results, copies folded into their row."""
+    from articles.search.query import Criteria
+    from articles.search.service import run_search
+
+    outcome = run_search(Criteria(q=q), per_page=k)
+    return [archive.names[row.article.pk] for row in outcome.rows]
+
+
+def every_match(archive: Archive, q: str) -> set[str]:
+    from articles.search.query import Criteria
+    from articles.search.service import matching_articles
+
+    return {archive.names[article.pk] for article in matching_articles(Criteria(q=q))}
+
+
+def sampled_phrases(archive: Archive, rng: random.Random) -> list[tuple[str, str]]:
+    """(phrase, article) pairs: runs of three to five words within a paragraph of each
+    judged article."""
+    pairs = []
+    for name in sorted(n for n in archive.pks if not n.startswith("noise-")):
+        paragraphs = [p.split() for p in archive.texts[name].splitlines() if len(p.split()) > 5]
+        for _ in range(SAMPLED_PHRASES):
+            words = rng.choice(paragraphs)
+            size = rng.randint(3, 5)
+            start = rng.randrange(0, len(words) - size)
+            phrase = " ".join(words[start : start + size]).replace('"', " ")
+            if folded_words(phrase):
+                pairs.append((phrase, name))
+    return pairs
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--noise", type=int, default=1000, help="Generated captures loaded around the set."
+    )
+    parser.add_argument("--verbose", action="store_true", help="Log what each list missed.")
+    parser.add_argument("--seed", type=int, default=20080318, help="For the sampled phrases.")
+    args = parser.parse_args(argv)
+    data_dir = sandbox.fresh_data_dir("archive-relevance-")
+    sandbox.setup_django(data_dir)
+    try:
+        log(f"loading the judged set and {args.noise} generated captures")
+        archive = load_archive(args.noise, data_dir)
+        report(archive, args)
+    finally:
+        sandbox.remove(data_dir)
+
+
+def report(archive: Archive, args: argparse.Namespace) -> None:
+    baseline = TfidfBaseline(archive.texts)
+    judged = sum(1 for name in archive.pks if not name.startswith("noise-"))
+    print(
+        f"Relevance on the judged set: {judged} judged articles in {len(EVENTS)} events, "
+        f"{len(QUERIES)} queries, {len(PHRASES)} hand-written phrases; "
+        f"{len(archive.pks) - judged} generated articles around them"
+    )
+    print()
+    print("| measure | archive | TF-IDF cosine baseline |")
+    print("|---|---|---|")
+
+    log("related coverage")
+    ours = related_recall(archive, archive_related(archive), verbose=args.verbose)
+    engine = related_recall(archive, engine_similar(archive))
+    base = related_recall(
+        archive, lambda name: baseline.similar(name, skip=copies_of(name))[:RELATED_K]
+    )
+    print(
+        f"| related coverage: recall at {RELATED_K}, other outlets' reports of the same event "
+        f"| {_share(*ours)} | {_share(*base)} |"
+    )
+    print(
+        f"| the same with the index's more-like-this alone (before related coverage) "
+        f"| {_share(*engine)} | |"
+    )
+
+    log("queries")
+    ours_p, ours_n, base_p, base_n = [], [], [], []
+    for q, grades in QUERIES.items():
+        ranked = archive_search(archive, q)
+        ours_p.append(precision_at(ranked, grades, QUERY_K))
+        ours_n.append(ndcg_at(ranked, grades, QUERY_K))
+        ranked = baseline.search(q)
+        base_p.append(precision_at(ranked, grades, QUERY_K))
+        base_n.append(ndcg_at(ranked, grades, QUERY_K))
+    print(
+        f"| judged queries: mean precision at {QUERY_K} (n={len(QUERIES)}) "
+        f"| {_mean(ours_p):.3f} | {_mean(base_p):.3f} |"
+    )
+    print(
+        f"| judged queries: mean nDCG at {QUERY_K} (n={len(QUERIES)}) "
+        f"| {_mean(ours_n):.3f} | {_mean(base_n):.3f} |"
+    )
+
+    log("phrases")
+    exact = 0
+    for q, expected in PHRASES.items():
+        # Generated articles are not judged: they may hold the phrase, and must if found.
+        found = every_match(archive, q)
+        judged = {name for name in found if not name.startswith("noise-")}
+        wrong = {name for name in found - judged if not holds_phrase(archive.texts[name], q)}
+        exact += judged == set(expected) and not wrong
+        if args.verbose and (judged != set(expected) or wrong):
+            log(f"{q}: found {sorted(judged | wrong)}, expected {sorted(expected)}")
+    print(
+        f"| hand-written quoted phrases found exactly (stop words, punctuation) "
+        f"| {exact} of {len(PHRASES)} | |"
+    )
+    own = extra = 0
+    pairs = sampled_phrases(archive, random.Random(args.seed))
+    for phrase, name in pairs:
+        found = every_match(archive, f'"{phrase}"')
+        own += name in found
+        extra += any(not holds_phrase(archive.texts[other], phrase) for other in found)
+    print(
+        f"| sampled body phrases (3–5 words) that find their own article | {own} of "
+        f"{len(pairs)} | |"
+    )
+    print(f"| sampled phrases that also find an article without them | {extra} | |")
+
+
+def _share(found: int, wanted: int) -> str:
+    return f"{found / wanted:.0%} ({found} of {wanted})" if wanted else "n/a"
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""Text captures of whole web pages: the article is found among menus, banners, related
+links, comments and footers by general rules about the shape of its lines."""
+
+from datetime import date
+
+import pytest
+
+from articles.ingest import parse_capture
+from articles.ingest.dates import find_dates
+
+MENU = "\n".join(["Skip to content", "Home", "News", "Sport", "Sign Up", "WATCH LIVE", "Menu"])
+BODY = (
+    "Diplomats from both countries met again in Geneva on Tuesday to discuss the treaty.\n"
+    "The talks, which lasted six hours, ended without an agreement on the radar sites.\n"
+    "Officials said a further round would be held in the spring, after the elections.\n"
+)
+
+
+def parse(text: str):
+    return parse_capture(text.encode("utf-8"), "page.txt")
+
+
+def page(header: str, *, body: str = BODY, footer: str = "") -> str:
+    return f"{MENU}\n{header}\n{body}{footer}"
+
+
+def test_headline_under_a_menu_is_the_line_beside_the_date_not_the_first_line():
+    article = parse(page("Talks on the treaty end without agreement\n18 March 2008"))
+    assert article.title == "Talks on the treaty end without agreement"
+    assert article.published_date == date(2008, 3, 18)
+
+
+@pytest.mark.parametrize(
+    "printed, expected",
+    [
+        ("19. Oktober 2019, 19:08 Uhr", date(2019, 10, 19)),
+        ("Publié le 5 févr. 2019", date(2019, 2, 5)),
+        ("15 de octubre de 2019", date(2019, 10, 15)),
+        ("Oct. 9, 2019", date(2019, 10, 9)),
+        ("2019-10-19", date(2019, 10, 19)),
+        ("19.10.2019", date(2019, 10, 19)),
+        ("10/19/2019", date(2019, 10, 19)),
+    ],
+)
+def test_header_dates_are_read_in_common_formats_and_languages(printed, expected):
+    article = parse(page(f"Talks on the treaty end without agreement\n{printed}"))
+    assert article.published_date == expected
+
+
+@pytest.mark.parametrize("printed", ["3 hours ago", "vor 2 Stunden", "03/04/2019", "Mai 2019"])
+def test_relative_ambiguous_or_partial_dates_are_not_dates(printed):
+    article = parse(page(f"Talks on the treaty end without agreement\n{printed}"))
+    assert article.published_date is None
+    assert "date_unknown" in article.review_reasons
+
+
+def test_a_date_inside_a_caption_is_not_the_publication_date():
+    caption = "Delegates arrive at the conference centre in Geneva for talks (18 March 2008)"
+    article = parse(page(f"Talks on the treaty end without agreement\n{caption}"))
+    assert article.published_date is None
+
+
+def test_find_dates_reads_only_full_dates():
+    assert find_dates("Updated 19 октября 2019 г.") == [(8, date(2019, 10, 19))]
+    assert find_dates("Teil 3 von 2019") == []
+
+
+@pytest.mark.parametrize(
+    "lines, byline",
+    [
+        ("Von Heike Buchter", "Heike Buchter"),
+        ("ByJane Doe", "Jane Doe"),
+        ("Autor: Jean Dupont", "Jean Dupont"),
+        ("October 19, 2019 by Sam Lee", "Sam Lee"),
+        ("Von\nHeike Buchter", "Heike Buchter"),
+        ("Posted by Ana de la Cruz on October 3, 2019", "Ana de la Cruz"),
+        ("Jon Nitz am 24. Januar 2022 um 15:47", "Jon Nitz"),
+        ("1. Februar 2022, Daniel Dillenburg", "Daniel Dillenburg"),
+        ("Christoph von Ritter\n3. März 2022", "Christoph von Ritter"),
+    ],
+)
+def test_bylines_in_their_common_shapes(lines, byline):
+    article = parse(page(f"Talks on the treaty end without agreement\n{lines}"))
+    assert article.byline == byline
+    assert any(found.field == "byline" for found in article.evidence)
+
+
+def test_an_agency_after_by_is_a_credit_not_a_byline():
+    article = parse(page("Talks on the treaty end without agreement\nBy Reuters"))
+    assert article.byline == ""
+    assert article.source == "Reuters"
+
+
+def test_body_is_the_longest_run_of_sentences_without_menus_or_footers():
+    footer = (
+        "Related\nOther talks stall in Vienna\nSanctions debated again\n"
+        "We use cookies to improve your experience. By continuing you accept them.\n"
+        "© 2019 Example Media\n"
+    )
+    article = parse(page("Talks on the treaty end without agreement\n18 March 2008", footer=footer))
+    assert article.body.startswith("Diplomats from both countries")
+    assert article.body.endswith("after the elections.")
+    for clutter in ("Sign Up", "WATCH LIVE", "Other talks stall", "cookies"):
+        assert clutter not in article.body
+
+
+def test_a_confirmed_headline_is_trusted_and_an_unconfirmed_one_is_flagged():
+    sure = parse(page("Talks on the treaty end without agreement\n18 March 2008"))
+    assert "title_uncertain" not in sure.review_reasons
+    weak = parse(MENU + "\nGeneva talks resume\nPhoto gallery\n" + BODY)
+    assert weak.title == "Geneva talks resume"
+    assert "title_uncertain" in weak.review_reasons
+    title = next(found for found in weak.evidence if found.field == "title")
+    assert title.confidence < 0.6
+
+
+def test_the_comment_section_is_never_the_article_even_when_longer():
+    comments = "Leave a Reply\n" + (
+        "Anna\nI disagree with every word of this piece, and I have said so many times before.\n"
+        * 6
+    )
+    article = parse(
+        page("Talks on the treaty end without agreement\n18 March 2008", footer=comments)
+    )
+    assert article.body.startswith("Diplomats from both countries")
+    assert "I disagree" not in article.body
+
+
+def test_a_page_captured_on_one_line_is_cut_where_its_elements_ran_together():
+    menu = "HomeNewsSportWeatherContactImpressum" * 20
+    glued = f"{menu}Talks on the treaty end without agreement{BODY.replace(chr(10), '')}" * 3
+    article = parse(glued)
+    assert "ImpressumHome" not in article.body
+    assert "Diplomats from both countries met again in Geneva" in article.body
+
+
+def test_a_bare_name_under_the_headline_is_a_byline_flagged_for_review():
+    article = parse(page("Talks on the treaty end without agreement\nMaria Huber"))
+    assert article.byline == "Maria Huber"
+    assert "byline_uncertain" in article.review_reasons
+
+
+def test_tags_and_section_names_are_not_bylines():
+    article = parse(page("Talks on the treaty end without agreement\nPolitics, World\nTop News"))
+    assert article.byline == ""
+
+
+def test_captions_between_the_headline_and_the_text_are_not_sub_headings():
+    header = (
+        "Talks on the treaty end without agreement\n18 March 2008\n"
+        "Delegates at the conference centre in Geneva\n© Photo Agency"
+    )
+    article = parse(page(header))
+    assert all(block.kind == "p" for block in article.blocks)
+    assert "Delegates at the conference" not in article.body
+
+
+def test_a_teaser_above_the_headline_does_not_hide_it():
+    teaser = "Read our special report on the arms race in Europe, updated every week."
+    article = parse(page(f"{teaser}\nTalks on the treaty end without agreement\n18 March 2008"))
+    assert article.title == "Talks on the treaty end without agreement"
+    assert article.body.startswith("Diplomats from both countries")
+
+
+def test_two_different_dates_under_the_headline_leave_the_date_unknown_and_say_why():
+    article = parse(page("Talks on the treaty end without agreement\n18 March 2008\n2 May 2009"))
+    assert article.published_date is None
+    assert "date_conflicting" in article.review_reasons
+
+
+def test_a_picture_caption_above_its_credit_is_not_the_headline():
+    header = (
+        "Talks on the treaty end without agreement\n18 March 2008\n"
+        "Delegates arrive for the second day of talks in Geneva\nAPA/Georg Hochmuth"
+    )
+    article = parse(page(header))
+    assert article.title == "Talks on the treaty end without agreement"
+    assert "Hochmuth" not in article.body
+
+
+def test_a_breadcrumb_with_slashes_is_navigation():
+    article = parse(page("Home / Essays / 2017 / Talks\nTalks on the treaty end\n18 March 2008"))
+    assert article.title == "Talks on the treaty end"

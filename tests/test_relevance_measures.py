@@ -1,0 +1,64 @@
+"""The judged set's measures: what the relevance figures in the benchmark kit mean."""
+
+import pytest
+
+from benchmarks.relevance import CAPTURES, COPIES, EVENTS, PHRASES, QUERIES
+from benchmarks.relevance.measure import (
+    TfidfBaseline,
+    folded_words,
+    hits_at,
+    holds_phrase,
+    judged_name,
+    ndcg_at,
+    precision_at,
+)
+from tests.conftest import SEEDS
+
+
+def test_ndcg_is_one_for_the_ideal_order_and_less_when_the_best_come_late():
+    grades = {"a": 2, "b": 1}
+    assert ndcg_at(["a", "b", "x"], grades, 10) == pytest.approx(1.0)
+    assert ndcg_at(["x", "b", "a"], grades, 10) < ndcg_at(["a", "x", "b"], grades, 10) < 1
+    assert ndcg_at(["x", "y"], grades, 10) == 0.0
+
+
+def test_precision_and_hits_count_only_the_first_k():
+    assert precision_at(["a", "x", "b", "c"], {"a": 1, "b": 2, "c": 1}, 2) == 0.5
+    assert hits_at(["x", "a", "y", "b"], {"a", "b"}, 3) == 1
+
+
+def test_the_phrase_check_folds_case_punctuation_and_abbreviations_only():
+    assert folded_words("U.S.-Russia relations, it's") == ["us", "russia", "relations", "it", "s"]
+    assert holds_phrase("The shield is\nnot a threat.", "is not a threat")
+    assert not holds_phrase("The shield is not a threat.", "it is not a threat")
+    assert not holds_phrase("direct threat", "direct threats")
+
+
+def test_the_baseline_ranks_the_article_sharing_rare_words_first():
+    baseline = TfidfBaseline(
+        {
+            "gabala": "Putin offered the Gabala radar in Azerbaijan",
+            "also-gabala": "The Gabala radar offer from Azerbaijan",
+            "other": "Putin spoke in Moscow about the talks",
+        }
+    )
+    assert baseline.similar("gabala")[0] == "also-gabala"
+    assert set(baseline.search("Gabala radar")) == {"gabala", "also-gabala"}
+
+
+def test_every_judged_name_is_a_seed_or_a_capture():
+    names = {judged_name(path.name) for path in [*CAPTURES.glob("*.txt"), *SEEDS.glob("*.txt")]}
+    judged = {n for event in EVENTS.values() for n in event}
+    judged |= {n for grades in QUERIES.values() for n in grades}
+    judged |= {n for found in PHRASES.values() for n in found}
+    judged |= {n for group in COPIES for n in group}
+    assert judged <= names
+    assert len({n for event in EVENTS.values() for n in event}) == sum(map(len, EVENTS.values()))
+
+
+def test_the_hand_written_phrase_judgements_agree_with_the_texts():
+    texts = {judged_name(path.name): path.read_text() for path in CAPTURES.glob("*.txt")}
+    texts |= {judged_name(path.name): path.read_text() for path in SEEDS.glob("*.txt")}
+    for phrase, expected in PHRASES.items():
+        holding = {name for name, text in texts.items() if holds_phrase(text, phrase)}
+        assert holding == set(expected), phrase

@@ -1,0 +1,91 @@
+"""The archive's backend keeps Haystack's contract: what a SearchQuerySet asks for (sorting by
+several keys, spelling suggestions, more like this) is answered, and what it cannot do is
+refused or warned about, never silently ignored."""
+
+from datetime import date
+
+import pytest
+from haystack.exceptions import SearchBackendError
+from haystack.inputs import Raw
+from haystack.query import SearchQuerySet
+
+from tests.conftest import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus(on_commit):
+    with on_commit():
+        make_article(
+            title="Beta on the radar talks",
+            source="Beta Wire",
+            body="Lavrov and Rice discussed the radar in Gabala and the interceptors in Poland.",
+            published_date=date(2008, 3, 18),
+        )
+        make_article(
+            title="Alpha on the radar talks",
+            source="Alpha Wire",
+            body="Rice and Lavrov discussed the Gabala radar and the Polish interceptor site.",
+            published_date=date(2008, 3, 18),
+        )
+        make_article(
+            title="Later radar talks",
+            source="Beta Wire",
+            body="Another round on the radar, in Moscow.",
+            published_date=date(2008, 4, 2),
+        )
+        make_article(
+            title="Kosovo dominates agenda",
+            source="Gamma Wire",
+            body="Kosovo and the CFE treaty were discussed in Brussels.",
+            published_date=date(2008, 2, 1),
+        )
+
+
+def titles(sqs) -> list[str]:
+    return [result.title for result in sqs]
+
+
+def test_results_sort_by_every_key_asked_for(corpus):
+    radar = SearchQuerySet().filter(content=Raw("radar"))
+    by_date_then_source = radar.order_by("-sort_newest", "source_exact")
+    assert titles(by_date_then_source) == [
+        "Later radar talks",
+        "Alpha on the radar talks",
+        "Beta on the radar talks",
+    ]
+    by_date_then_source_descending = radar.order_by("-sort_newest", "-source_exact")
+    assert titles(by_date_then_source_descending)[1:] == [
+        "Beta on the radar talks",
+        "Alpha on the radar talks",
+    ]
+
+
+def test_sorting_by_a_field_without_a_sort_column_is_refused(corpus):
+    with pytest.raises(SearchBackendError, match="not a sortable field"):
+        list(SearchQuerySet().filter(content=Raw("radar")).order_by("title"))
+
+
+def test_unsupported_requests_warn_instead_of_being_ignored(corpus):
+    sqs = SearchQuerySet().filter(content=Raw("radar"))
+    with pytest.warns(UserWarning, match="date_facets"):
+        sqs.date_facet(
+            "pub_date", start_date=date(2008, 1, 1), end_date=date(2009, 1, 1), gap_by="month"
+        ).facet_counts()
+    with pytest.warns(UserWarning, match="query_facets"):
+        sqs.query_facet("pub_date", "[2008-01-01 TO 2008-12-31]").facet_counts()
+
+
+def test_spelling_suggestions_come_through_the_search_query_set(corpus):
+    assert SearchQuerySet().spelling_suggestion("Lavorv radar").lower() == "lavrov radar"
+    assert SearchQuerySet().spelling_suggestion("Lavrov radar") is None
+
+
+def test_more_like_this_comes_through_the_search_query_set(corpus):
+    from articles.models import Article
+
+    beta = Article.objects.get(title="Beta on the radar talks")
+    similar = titles(SearchQuerySet().more_like_this(beta)[:3])
+    assert similar[0] == "Alpha on the radar talks"
+    assert "Beta on the radar talks" not in similar

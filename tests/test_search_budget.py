@@ -1,0 +1,107 @@
+"""One request cannot burn minutes of CPU: costly queries are refused with a message that
+names the limit, and a search past its time budget is stopped with a page saying so."""
+
+import pytest
+from django.test import override_settings
+
+from articles.search import limits
+from tests.conftest import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus(on_commit):
+    with on_commit():
+        make_article(
+            title="Radar offer discussed",
+            body="Lavrov said the radar in Azerbaijan could be used jointly. Radars, radios "
+            "and radial roads were discussed.",
+        )
+        make_article(title="Kosovo dominates agenda", body="Kosovo and the CFE treaty.")
+
+
+def search(client, q: str):
+    return client.get("/search/", {"q": q})
+
+
+def error_text(response) -> str:
+    assert response.status_code == 400, response.status_code
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("distance", [5, 6, 7])
+def test_fuzzy_words_with_many_edits_are_refused_with_the_limit(corpus, client, distance):
+    page = error_text(search(client, f"abcdefghijklmnopqrst~{distance}"))
+    assert "That query could not be run" in page
+    assert f"at most {limits.MAX_EDIT_DISTANCE} are allowed" in page
+    assert "abcdefghijklmnopqrst~2" in page  # what to write instead
+    assert 'value="abcdefghijklmnopqrst~' in page  # the query stays in the box
+
+
+def test_fuzzy_words_within_the_limit_find_misspellings(corpus, client):
+    response = search(client, "Lavorv~2")
+    assert response.status_code == 200
+    assert "Radar offer discussed" in response.content.decode()
+
+
+def test_fuzzy_words_keep_their_first_letter(corpus, client):
+    # "Kavrov" is one letter from "Lavrov", but the first letter must match.
+    response = search(client, "Kavrov~1")
+    assert response.status_code == 200
+    assert "Radar offer discussed" not in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["m*i*s*s*i*l*e*", "r?d?r?s?x*"])
+def test_long_wildcard_chains_are_refused(corpus, client, query):
+    page = error_text(search(client, query))
+    assert f"more than {limits.MAX_WILDCARDS_PER_WORD} wildcards" in page
+
+
+def test_a_word_starting_with_a_wildcard_is_refused(corpus, client):
+    page = error_text(search(client, "*adar"))
+    assert "begin it with at least one letter" in page
+
+
+def test_a_query_with_too_many_expanding_words_is_refused(corpus, client):
+    words = [f"{letters}*" for letters in ("ra", "ko", "tr", "la", "az", "di", "jo", "ro", "cf")]
+    assert len(words) > limits.MAX_EXPANDING_TERMS
+    page = error_text(search(client, " ".join(words)))
+    assert f"at most {limits.MAX_EXPANDING_TERMS} are allowed" in page
+    allowed = search(client, " OR ".join(words[: limits.MAX_EXPANDING_TERMS]))
+    assert allowed.status_code == 200
+
+
+def test_a_word_standing_for_too_many_index_words_is_refused(corpus, client, monkeypatch):
+    from articles.search.whoosh import engine
+
+    monkeypatch.setattr(engine, "MAX_EXPANSION", 2)
+    page = error_text(search(client, "rad*"))
+    assert "“rad*” stands for more than 2 words of the index" in page
+    assert search(client, "azer*").status_code == 200
+
+
+def test_a_search_past_its_time_budget_explains_itself_instead_of_failing(corpus, client):
+    with override_settings(SEARCH_TIME_BUDGET=0):
+        response = search(client, "radar")
+        feed = client.get("/search/feed/", {"q": "radar"})
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "That search took too long and was stopped" in page
+    assert 'value="radar"' in page
+    assert feed.status_code == 404
+    assert search(client, "radar").status_code == 200
+
+
+def test_exports_of_a_refused_query_explain_the_refusal_rather_than_failing(corpus, client):
+    for name in ("csv", "json"):
+        response = client.get(f"/search/export.{name}", {"q": "abcdefghijklmnopqrst~7"})
+        assert response.status_code == 400
+        assert "at most 2 are allowed" in response.content.decode()
+
+
+def test_the_help_states_the_limits(client, db):
+    page = client.get("/search/").content.decode()
+    assert f"may hold at most {limits.MAX_EXPANDING_TERMS} of them" in page
+    assert f"at most {limits.MAX_EDIT_DISTANCE} letters different" in page
+    assert "is stopped" in page
