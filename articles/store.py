@@ -63,10 +63,10 @@ class FileOutcome:
 @dataclass
 class IngestReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
-    # Each web archive read, with what its records were and where a damaged one stopped.
-    archives: list[tuple[str, WebArchiveReading]] = field(default_factory=list)
     # Articles an earlier, interrupted run stored but left out of the search index.
     reindexed: int = 0
+    # Each web archive read, with what its records were and where a damaged one stopped.
+    archives: list[tuple[str, WebArchiveReading]] = field(default_factory=list)
 
     @property
     def damaged(self) -> list[str]:
@@ -84,6 +84,8 @@ class IngestReport:
             f"{self.count(status)} {status}"
             for status in ("created", "updated", "unchanged", "failed")
         )
+        if self.reindexed:
+            counts += f"; {self.reindexed} articles missing from the search index indexed again"
         collisions = sum(1 for o in self.outcomes if o.collided_with)
         if collisions:
             counts += f"; {collisions} with the name of another file (both kept)"
@@ -91,8 +93,6 @@ class IngestReport:
         if skipped:
             reasons = "; ".join(f"{n} {reason}" for reason, n in sorted(skipped.items()))
             counts += f"; {sum(skipped.values())} skipped ({reasons})"
-        if self.reindexed:
-            counts += f"; {self.reindexed} articles missing from the search index indexed again"
         return counts
 
 
@@ -144,9 +144,7 @@ def ingest_paths(
     def store(batch: list[PreparedCapture]) -> list[FileOutcome]:
         outcomes = store_batch(batch, catalogue=catalogue, sources=sources, dry_run=dry_run)
         unchanged.extend(
-            p.sha256
-            for p, o in zip(batch, outcomes, strict=True)
-            if o.status == "unchanged" and p.sha256
+            p.sha256 for p, o in zip(batch, outcomes, strict=True) if o.status == "unchanged"
         )
         return outcomes
 
@@ -166,8 +164,8 @@ def ingest_paths(
             )
     if unchanged and not dry_run:
         # "Unchanged" must not hide an article the index lacks.
-        pks = Capture.objects.filter(sha256__in=unchanged).values_list("article_id", flat=True)
-        report.reindexed += reindex_unindexed(set(pks))
+        pks = Article.objects.filter(captures__sha256__in=unchanged).values_list("pk", flat=True)
+        report.reindexed += reindex_unindexed(pks)
     return report
 
 

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from articles.ingest import parse_capture
-from articles.ingest.prepare import PreparedCapture
-from articles.store import store_article
+from articles.store import ingest_paths
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +33,9 @@ def article_body(response) -> str:
     return re.search(r'<div class="article-body">(.*?)</div>', content, re.S).group(1)
 
 
-def test_article_page_shows_the_kept_structure_sanitised(client):
-    from articles.ingest.prepare import prepare_bytes
-
-    prepared = prepare_bytes(
-        PAGE, PreparedCapture(Path("shield.html")), max_bytes=5_000_000, lists=None
-    )
-    assert prepared.parsed == parse_capture(PAGE, "shield.html")
-    store_article(prepared)
+def test_article_page_shows_the_kept_structure_sanitised(client, tmp_path):
+    (tmp_path / "shield.html").write_bytes(PAGE)
+    ingest_paths([tmp_path / "shield.html"])
     from articles.models import Article
 
     article = Article.objects.get(captures__origin="shield.html")

@@ -103,8 +103,8 @@ def fixed(path: str, *keys: str, examples: int = 15) -> Route:
 
 LIST_KEYS = ("source", "year", "month", "page")
 SEARCH_KEYS = (
-    "q", "source", "from", "to", "year", "month", "person", "topic", "round", "sort", "page",
-    "changed",
+    "q", "source", "from", "to", "year", "month", "person", "topic", "round", "changed", "sort",
+    "page",
 )  # fmt: skip
 article = st.tuples(ids, slugs)
 

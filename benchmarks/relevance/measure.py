@@ -141,7 +141,7 @@ def load_archive(noise: int, workdir: Path) -> Archive:
 
     from articles.enrich import load_catalogue
     from articles.index_sync import rebuild_index
-    from articles.models import Article
+    from articles.models import Article, Capture
     from articles.store import ingest_paths
     from benchmarks.generate import write_corpus
 
@@ -155,14 +155,9 @@ def load_archive(noise: int, workdir: Path) -> Archive:
         raise SystemExit(f"{report.failed} captures failed to ingest")
     rebuild_index()
     names, pks, texts = {}, {}, {}
-    # An article's first capture names the file it was read from.
-    rows = Article.objects.values_list("pk", "captures__origin", "title", "body").order_by(
-        "pk", "captures__id"
-    )
-    for pk, origin, title, body in rows:
-        if pk in names:
-            continue
-        name = judged_name(origin) or f"noise-{pk}"
+    origins = dict(Capture.objects.values_list("article_id", "origin"))
+    for pk, title, body in Article.objects.values_list("pk", "title", "body"):
+        name = judged_name(origins.get(pk, "")) or f"noise-{pk}"
         names[pk], pks[name], texts[name] = name, pk, f"{title}\n{body}"
     missing = {n for event in EVENTS.values() for n in event} - set(pks)
     if missing:
