@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import hashlib
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -458,6 +460,19 @@ class Capture(models.Model):
     def moment(self) -> datetime:
         """When it was captured, or else when it was read into the archive."""
         return self.captured_at or self.ingested_at
+
+    def bytes_as_read(self) -> bytes | None:
+        """The bytes as they were read, rebuilt from the text in its encoding and checked
+        against the checksum; None if they cannot be rebuilt exactly."""
+        try:
+            encoded = self.raw.encode(self.encoding)
+        except (LookupError, UnicodeEncodeError):
+            return None
+        # A UTF-8 byte-order mark is not kept in the text.
+        for candidate in (encoded, codecs.BOM_UTF8 + encoded):
+            if hashlib.sha256(candidate).hexdigest() == self.sha256:
+                return candidate
+        return None
 
     @property
     def wayback_url(self) -> str:

@@ -437,7 +437,14 @@ class ArticleOriginalView(CanonicalArticleMixin, DetailView):
 
     def render_to_response(self, context, **response_kwargs):
         capture = context["capture"]
-        if self.request.GET.get("download") and capture is not None:
+        download = self.request.GET.get("download")
+        if download == "bytes" and capture is not None:
+            data = capture.bytes_as_read()
+            if data is None:
+                raise Http404("The bytes of this capture cannot be rebuilt exactly.")
+            suffix = ".html" if capture.kind == "html" else ".txt"
+            return bytes_attachment(data, download_name(capture.origin, suffix))
+        if download and capture is not None:
             return text_attachment(capture.raw, download_name(capture.origin, ".txt"))
         return super().render_to_response(context, **response_kwargs)
 
@@ -498,6 +505,15 @@ def text_attachment(text: str, filename: str, content_type: str = "text/plain") 
     return HttpResponse(
         text,
         content_type=f"{content_type}; charset=utf-8",
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
+
+
+def bytes_attachment(data: bytes, filename: str) -> HttpResponse:
+    """Bytes to save exactly as they are: no character set is claimed for them."""
+    return HttpResponse(
+        data,
+        content_type="application/octet-stream",
         headers={"Content-Disposition": content_disposition_header(True, filename)},
     )
 

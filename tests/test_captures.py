@@ -108,3 +108,28 @@ def test_each_capture_can_be_read_and_downloaded_and_others_are_not_found(tmp_pa
     assert client.get(original, {"capture": "x"}).status_code == 404
     changes = client.get(article.get_absolute_url() + "changes/", {"to": "999999"})
     assert changes.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        REPORT_A.encode(),
+        b"\xef\xbb\xbf" + REPORT_A.encode(),  # with a UTF-8 byte-order mark
+        "Caf\u00e9 talks end\n\nPARIS - Ministers called it \u201cuseful\u201d.\n".encode("cp1252"),
+    ],
+    ids=["utf-8", "utf-8-bom", "cp1252"],
+)
+def test_the_bytes_as_received_download_exactly_and_match_the_checksum(tmp_path, client, data):
+    (tmp_path / "story.txt").write_bytes(data)
+    run_ingest(tmp_path / "story.txt")
+    article = Article.objects.get()
+    response = client.get(article.get_absolute_url() + "original/", {"download": "bytes"})
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"] == 'attachment; filename="story.txt"'
+    assert response.content == data
+
+
+def test_bytes_that_cannot_be_rebuilt_are_not_offered_as_if_they_were(client):
+    article = make_article()  # its checksum is not of its text
+    response = client.get(article.get_absolute_url() + "original/", {"download": "bytes"})
+    assert response.status_code == 404

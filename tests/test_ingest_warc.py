@@ -171,10 +171,11 @@ def test_the_same_canonical_url_is_the_same_story(tmp_path):
     assert Article.objects.get().captures.count() == 2
 
 
-def test_reingesting_a_crawl_changes_nothing(tmp_path):
+def test_reingesting_a_crawl_changes_nothing(tmp_path, on_commit):
     crawl = every_kind().save(tmp_path / "crawl.warc.gz")
-    ingest_paths([crawl])
-    assert ingest_paths([crawl]).summary().startswith("0 created, 0 updated, 3 unchanged, 0 failed")
+    with on_commit():  # indexed, as a committed run is
+        ingest_paths([crawl])
+    assert ingest_paths([crawl]).summary() == "0 created, 0 updated, 3 unchanged, 0 failed"
 
 
 def test_a_truncated_warc_loads_every_complete_record_and_says_where_it_stopped(tmp_path):
@@ -377,7 +378,7 @@ def test_a_page_in_the_charset_its_server_declares_is_read_in_it(tmp_path):
     capture = article.captures.get()
     assert article.title == headline and "Сергей Лавров" in article.body
     assert capture.encoding == "cp1251" and headline in capture.raw
-    assert capture.raw.encode("cp1251") == page  # the bytes as read, exactly
+    assert capture.bytes_as_read() == page  # the bytes as read, exactly
     assert capture.sha256 == hashlib.sha256(page).hexdigest()
     assert "encoding_fallback" not in article.review_reasons
     assert article.source.name == "RIA Novosti"

@@ -108,8 +108,7 @@ def file_kind(name: str) -> str | None:
 
 def unreadable_kind_reason(name: str) -> str:
     suffix = PurePath(name).suffix.lower() or "no extension"
-    readable = ", ".join((*CAPTURE_SUFFIXES, *WEB_ARCHIVE_SUFFIXES))
-    return f"not a capture or web archive ({suffix}); the archive reads {readable}"
+    return f"not a capture or web archive ({suffix})"
 
 
 def not_regular_reason(mode: int) -> str | None:

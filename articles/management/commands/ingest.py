@@ -5,8 +5,8 @@ from articles.store import ingest_paths
 
 class Command(BaseCommand):
     help = (
-        "Load news captures (plain text or saved HTML pages) into the archive. "
-        "Files found in folders but not read are counted; -v 2 lists them."
+        "Load news captures (plain text or saved HTML pages) and web archives (WARC, WACZ) "
+        "into the archive. Files found in folders but not read are counted; -v 2 lists them."
     )
 
     def add_arguments(self, parser):
@@ -48,9 +48,13 @@ class Command(BaseCommand):
         self.stdout.write(prefix + report.summary())
         for damage in report.damaged:
             self.stderr.write(damage)
-        if report.failed or report.damaged:
-            raise CommandError(
-                f"{report.failed} file(s) could not be loaded; "
+        problems = []
+        if report.failed:
+            problems.append(f"{report.failed} file(s) could not be loaded")
+        if report.damaged:
+            problems.append(
                 f"{len(report.damaged)} web archive(s) were damaged (their complete records "
-                "before the damage were loaded)."
+                "before the damage were loaded)"
             )
+        if problems:
+            raise CommandError("; ".join(problems) + ".")
