@@ -12,8 +12,7 @@ from datetime import date
 
 from django import forms
 from django.core.cache import cache
-from django.core.paginator import Page, Paginator
-from django.db.models import F, Max, Min, Q, QuerySet
+from django.db.models import F, Max, Min, Q
 from django.forms.utils import flatatt
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
@@ -34,6 +33,7 @@ from django.views.generic.detail import SingleObjectMixin
 from articles import citation
 from articles.enrich import republished_copies
 from articles.models import Article, ArticleRound, Source
+from articles.paging import IdsFirstPaginator
 from articles.search import more_like_this
 
 ARTICLES_PER_PAGE = 20
@@ -99,7 +99,9 @@ class HomeView(TemplateView):
             sources=sources,
             timeline=month_bars(articles.monthly_counts()),
             timeline_height=TIMELINE_HEIGHT,
-            latest=articles.order_by("-ingested_at", "-id")[:LATEST_ADDITIONS],
+            # Newest ids are the latest additions (ids only grow), found in the primary key;
+            # ingested_at has no index, and ordering by it would sort every article.
+            latest=articles.without_texts().order_by("-pk")[:LATEST_ADDITIONS],
             **kwargs,
         )
 
@@ -108,30 +110,6 @@ home = HomeView.as_view()
 
 
 # -- Lists and date archives ------------------------------------------------------------
-
-
-class IdsFirstPaginator(Paginator):
-    """Finds a page's ids in the index first, then loads just those rows, in one query.
-
-    Skipping to a deep page then walks the date index alone, where loading rows on the way
-    (and joining their sources) would read every article skipped. Pages past the middle are
-    found from the end in reverse order, so no page skips more than half the list.
-    """
-
-    def page(self, number) -> Page:
-        rows = self.object_list
-        if not isinstance(rows, QuerySet) or not rows.ordered:
-            return super().page(number)
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        if bottom > self.count - top:
-            ids = rows.reverse().values("pk")[self.count - top : self.count - bottom]
-        else:
-            ids = rows.values("pk")[bottom:top]
-        return self._get_page(list(rows.filter(pk__in=ids)), number, self)
 
 
 class PlainSelect(forms.Select):
