@@ -591,3 +591,25 @@ def _similar_pks(article: Article, count: int) -> list[int]:
     text = f"{article.title}\n{article.body[:MORE_LIKE_THIS_CHARS]}"
     hits = searcher.more_like(docnum, "text", text=text, top=count + 1)
     return [int(hit["django_id"]) for hit in hits]
+
+
+# Searches that read what every search reads (field lengths, the date column, facet and
+# sort columns, the spelling words) and the postings of the archive's commonest words.
+WARM_UP_SEARCHES = (
+    Criteria(q="missile defence"),
+    Criteria(q='"foreign minister"', sort="newest"),
+    Criteria(q="Russia", date_from=date(2007, 1, 1), date_to=date(2008, 12, 31)),
+)
+
+
+def warm_up() -> float:
+    """Run a few searches so a server worker's first reader does not pay for cold caches;
+    returns the seconds it took. Called once per worker as it starts (gunicorn.conf.py)."""
+    started = time.perf_counter()
+    for criteria in WARM_UP_SEARCHES:
+        try:
+            run_search(criteria)
+        except (IndexUnavailable, QueryError):
+            logger.info("No search warm-up: the index is not ready")
+            break
+    return time.perf_counter() - started

@@ -4,11 +4,12 @@ does the work."""
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 
 from django.contrib.syndication.views import Feed
 from django.core.paginator import EmptyPage, Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -26,7 +27,9 @@ from articles.search import (
 )
 
 PER_PAGE = 20
-EXPORT_LIMIT = 100_000
+# Exports stream, but each holds at most this many articles (about 40 MB of CSV with their
+# texts): the search page says so, and a narrower search exports the rest.
+EXPORT_LIMIT = 10_000
 FEED_ITEMS = 50
 
 
@@ -114,6 +117,7 @@ def search(request):
     except EmptyPage as error:
         raise Http404("There is no such page of results.") from error
     context.update(
+        export_limit=EXPORT_LIMIT,
         outcome=outcome,
         page=page,
         criteria=criteria,
@@ -127,10 +131,14 @@ def _export_articles(request):
     form, criteria = _criteria(request)
     if criteria is None:
         raise Http404("Exports need a valid search.")
+    articles = matching_articles(criteria, limit=EXPORT_LIMIT)
     try:
-        return matching_articles(criteria, limit=EXPORT_LIMIT)
+        # The search runs on the first article asked for: ask here, so a bad query is a
+        # 404 rather than a broken download.
+        first = next(articles, None)
     except (QueryError, IndexUnavailable) as error:
         raise Http404(str(error)) from error
+    return itertools.chain([first] if first is not None else [], articles)
 
 
 class _Echo:
@@ -153,13 +161,21 @@ def export_csv(request):
 
 
 def export_json(request):
-    records = [article_record(article) for article in _export_articles(request)]
-    body = json.dumps(
-        {"query": request.GET.dict(), "count": len(records), "articles": records},
-        ensure_ascii=False,
-        indent=1,
-    )
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    """The same records as one JSON object, written an article at a time: the count and
+    whether the ceiling cut the export short come last, once they are known."""
+    articles = _export_articles(request)
+    head = json.dumps({"query": request.GET.dict(), "limit": EXPORT_LIMIT}, ensure_ascii=False)
+
+    def chunks():
+        yield head[:-1] + ', "articles": [\n'
+        count = 0
+        for article in articles:
+            prefix = ",\n" if count else ""
+            yield prefix + json.dumps(article_record(article), ensure_ascii=False, indent=1)
+            count += 1
+        yield f'\n], "count": {count}, "at_limit": {json.dumps(count >= EXPORT_LIMIT)}}}\n'
+
+    response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="search-results.json"'
     return response
 

@@ -154,9 +154,35 @@ def test_exports_contain_every_matching_article(corpus, client, on_commit):
     response = client.get("/search/export.csv", {"q": "radar"})
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == 32
-    data = json.loads(client.get("/search/export.json", {"q": "radar"}).content)
-    assert data["count"] == 32 and len(data["articles"]) == 32
+    data = json.loads(b"".join(client.get("/search/export.json", {"q": "radar"}).streaming_content))
+    assert data["count"] == 32 and len(data["articles"]) == 32 and not data["at_limit"]
     assert {"title", "source", "published", "url", "sha256"} <= set(data["articles"][0])
+
+
+def test_exports_stop_at_their_stated_ceiling_and_the_page_says_so(
+    corpus, client, on_commit, monkeypatch
+):
+    from articles import search_views
+
+    with on_commit():
+        for n in range(8):
+            make_article(title=f"Radar bulletin {n}", body="radar radar")
+    monkeypatch.setattr(search_views, "EXPORT_LIMIT", 5)
+    page = " ".join(client.get("/search/", {"q": "radar"}).content.decode().split())
+    assert "Download the first 5 of 10 results (exports stop at 5 articles" in page
+    response = client.get("/search/export.csv", {"q": "radar"})
+    assert (
+        len(list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))) == 5
+    )
+    data = json.loads(b"".join(client.get("/search/export.json", {"q": "radar"}).streaming_content))
+    assert data["count"] == 5 and data["at_limit"] and len(data["articles"]) == 5
+
+
+def test_an_export_of_a_query_without_words_is_not_found_rather_than_a_broken_download(
+    client, seeded
+):
+    for export in ("/search/export.csv", "/search/export.json"):
+        assert client.get(export, {"q": "!!!"}).status_code == 404
 
 
 def test_csv_export_neutralises_spreadsheet_formulas(client, on_commit):
@@ -344,3 +370,18 @@ def test_sources_with_the_same_word_are_counted_apart(on_commit):
         make_article(source="RIA Novosti", body="summit")
     counts = {f.value: f.count for f in run_search(Criteria(q="summit")).source_facets}
     assert counts == {"RIA Novosti": 2, "Novosti Daily": 1}
+
+
+def test_warm_up_fills_the_search_caches_a_workers_first_search_would_fill(seeded):
+    from articles import bulk_search
+    from articles.search import warm_up
+
+    bulk_search._segment_cache.clear()
+    assert warm_up() > 0
+    assert bulk_search._segment_cache, "nothing was loaded ahead of the first search"
+
+
+def test_warm_up_of_an_archive_without_an_index_passes_quietly(db):
+    from articles.search import warm_up
+
+    assert warm_up() >= 0
