@@ -30,7 +30,7 @@ class LatestArticlesFeed(Feed):
         return reverse("articles:list")
 
     def items(self):
-        return Article.objects.published().order_by("-ingested_at", "-id")[:FEED_ITEMS]
+        return Article.objects.published().latest_additions()[:FEED_ITEMS]
 
     def item_title(self, item: Article) -> str:
         return item.title
@@ -71,8 +71,4 @@ class SourceArticlesFeed(LatestArticlesFeed):
         return obj.get_absolute_url()
 
     def items(self, obj: Source):
-        return (
-            Article.objects.published()
-            .from_source(obj)
-            .order_by("-ingested_at", "-id")[:FEED_ITEMS]
-        )
+        return Article.objects.published().from_source(obj).latest_additions()[:FEED_ITEMS]

@@ -135,6 +135,11 @@ class ArticleQuerySet(models.QuerySet):
             return self.filter(models.Exists(links.filter(article=models.OuterRef("pk"))))
         return self.filter(pk__in=links.values("article"))
 
+    def latest_additions(self) -> ArticleQuerySet:
+        """Newest additions first. Ids only grow, so the primary key gives this order at
+        once; ingested_at has no index, and ordering by it sorts every article."""
+        return self.order_by("-pk")
+
     # -- Browsing ------------------------------------------------------------------------
 
     def undated(self) -> ArticleQuerySet:

@@ -99,9 +99,7 @@ class HomeView(TemplateView):
             sources=sources,
             timeline=month_bars(articles.monthly_counts()),
             timeline_height=TIMELINE_HEIGHT,
-            # Newest ids are the latest additions (ids only grow), found in the primary key;
-            # ingested_at has no index, and ordering by it would sort every article.
-            latest=articles.without_texts().order_by("-pk")[:LATEST_ADDITIONS],
+            latest=articles.without_texts().latest_additions()[:LATEST_ADDITIONS],
             **kwargs,
         )
 

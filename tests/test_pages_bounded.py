@@ -193,6 +193,10 @@ PAGES = [
     "/topics/radar/?page=2",
     "/rounds/",
     "/rounds/moscow-2008-03/?page=2",
+    "/feeds/latest/",
+    "/feeds/sources/ria-novosti/",
+    "/sitemap.xml",
+    "/sitemap-articles.xml",
 ]
 
 
@@ -252,3 +256,22 @@ def test_page_queries_read_indexes_never_a_whole_table_or_a_sort_of_everything(
                 sql,
                 plan,
             )
+
+
+def test_article_sitemap_pages_together_list_every_article_once(client, coverage, monkeypatch):
+    from articles.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 7)
+    Article.objects.filter(pk__in=[a.pk for a in coverage[3:9]]).delete()  # a short page
+    index = client.get("/sitemap.xml").content.decode()
+    # The index links the first page without a number, the others with ?p=.
+    numbers = sorted({1} | {int(n) for n in re.findall(r"sitemap-articles\.xml\?p=(\d+)", index)})
+    last = Article.objects.order_by("-pk").values_list("pk", flat=True)[0]
+    assert len(numbers) == -(-last // 7)  # ids up to the last, seven to a page
+    listed = []
+    for number in numbers:
+        page = client.get(f"/sitemap-articles.xml?p={number}").content.decode()
+        listed += [int(pk) for pk in re.findall(r"/articles/(\d+)/", page)]
+    assert sorted(listed) == sorted(Article.objects.values_list("pk", flat=True))
+    assert len(listed) == len(set(listed)) == 39
+    assert client.get(f"/sitemap-articles.xml?p={max(numbers) + 1}").status_code == 404
