@@ -593,20 +593,28 @@ def _similar_pks(article: Article, count: int) -> list[int]:
     return [int(hit["django_id"]) for hit in hits]
 
 
-# Searches that read what every search reads (field lengths, the date column, facet and
-# sort columns, the spelling words) and the postings of the archive's commonest words.
-WARM_UP_SEARCHES = (
-    Criteria(q="missile defence"),
-    Criteria(q='"foreign minister"', sort="newest"),
-    Criteria(q="Russia", date_from=date(2007, 1, 1), date_to=date(2008, 12, 31)),
+# Words of the talks that readers search for, beside the curated people's surnames and
+# the rounds' places: warm_up() reads their postings before the first reader does.
+WARM_UP_WORDS = (
+    "missile defence radar treaty talks Russia Poland Czech NATO interceptor shield Kosovo "
+    "Iran nuclear Kremlin Moscow Washington Warsaw Prague minister president agreement"
 )
 
 
 def warm_up() -> float:
-    """Run a few searches so a server worker's first reader does not pay for cold caches;
-    returns the seconds it took. Called once per worker as it starts (gunicorn.conf.py)."""
+    """Run a few searches so a server worker's first reader does not pay for cold caches
+    (field lengths, the date, facet and sort columns, the commonest words' postings and
+    positions); returns the seconds it took. Called as each worker starts (gunicorn.conf.py)."""
     started = time.perf_counter()
-    for criteria in WARM_UP_SEARCHES:
+    names = [*Person.objects.values_list("surname", flat=True)]
+    names += TalksRound.objects.values_list("place", flat=True)
+    words = " OR ".join([*WARM_UP_WORDS.split(), *(n for n in names if n.isalpha())])
+    searches = (
+        Criteria(q=words),
+        Criteria(q='"missile defence"', sort="newest"),
+        Criteria(q="Russia", date_from=date(2007, 1, 1), date_to=date(2008, 12, 31)),
+    )
+    for criteria in searches:
         try:
             run_search(criteria)
         except (IndexUnavailable, QueryError):

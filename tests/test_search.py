@@ -385,3 +385,24 @@ def test_warm_up_of_an_archive_without_an_index_passes_quietly(db):
     from articles.search import warm_up
 
     assert warm_up() >= 0
+
+
+def test_each_gunicorn_worker_warms_search_and_pages_before_taking_requests(seeded):
+    import runpy
+    from pathlib import Path
+
+    from articles import bulk_search
+
+    config = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    logged = []
+
+    class Worker:
+        class log:
+            @staticmethod
+            def info(message, *args):
+                logged.append(message % args)
+
+    bulk_search._segment_cache.clear()
+    config["post_worker_init"](Worker)
+    assert bulk_search._segment_cache
+    assert logged and logged[0].startswith("Search caches warmed in")
