@@ -41,10 +41,12 @@ def _listed_articles():
 
 
 def person_list(request: HttpRequest) -> HttpResponse:
+    # Curated lists hold dozens of rows: counted once, in one query, then paged here
+    # (a queryset's page would count them again for the order, the page and the total).
     people = Person.objects.with_counts().filter(article_count__gt=0)
     nav = page_of(
         request,
-        people.order_by("-article_count", "name", "pk"),
+        list(people.order_by("-article_count", "name", "pk")),
         NAMES_PER_PAGE,
         noun=("person", "people"),
     )
@@ -96,7 +98,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def topic_list(request: HttpRequest) -> HttpResponse:
     nav = page_of(
         request,
-        Topic.objects.with_counts().order_by("-article_count", "name", "pk"),
+        list(Topic.objects.with_counts().order_by("-article_count", "name", "pk")),
         NAMES_PER_PAGE,
         noun=("topic", "topics"),
     )
@@ -123,7 +125,9 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def round_list(request: HttpRequest) -> HttpResponse:
     rounds = TalksRound.objects.with_counts().prefetch_related("participants")
-    nav = page_of(request, rounds.order_by("start", "pk"), NAMES_PER_PAGE, noun=("round", "rounds"))
+    nav = page_of(
+        request, list(rounds.order_by("start", "pk")), NAMES_PER_PAGE, noun=("round", "rounds")
+    )
     return render(request, "coverage/round_list.html", {"nav": nav, "rounds": nav.page})
 
 
