@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count
+from django.core.cache import cache
+from django.db.models import Count, F, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -30,6 +31,7 @@ ARTICLES_PER_PAGE = 20
 QUOTING_ARTICLES_PER_PAGE = 10
 ROUND_LINKS_PER_PAGE = 40
 NAMES_PER_PAGE = 50
+PEOPLE_COUNTS_SECONDS = 60
 
 
 def _listed_articles():
@@ -41,16 +43,29 @@ def _listed_articles():
 
 
 def person_list(request: HttpRequest) -> HttpResponse:
-    # Curated lists hold dozens of rows: counted once, in one query, then paged here
-    # (a queryset's page would count them again for the order, the page and the total).
-    people = Person.objects.with_counts().filter(article_count__gt=0)
-    nav = page_of(
-        request,
-        list(people.order_by("-article_count", "name", "pk")),
-        NAMES_PER_PAGE,
-        noun=("person", "people"),
-    )
+    nav = page_of(request, named_people(), NAMES_PER_PAGE, noun=("person", "people"))
     return render(request, "coverage/person_list.html", {"nav": nav, "people": nav.page})
+
+
+def named_people() -> list[Person]:
+    """Everyone named in some article, busiest first, with their counts.
+
+    Curated lists hold dozens of rows: counted once, in one query, and paged in Python (a
+    queryset's page would count them again for the order, the page and the total). The
+    counts read every mention and quotation in the link tables' indexes, so the list is
+    remembered under the newest link of each kind: new analysis shows at once, and an
+    article's deletion within PEOPLE_COUNTS_SECONDS.
+    """
+    newest = (
+        ArticlePerson.objects.aggregate(last=Max("pk"))["last"],
+        Quotation.objects.aggregate(last=Max("pk"))["last"],
+    )
+    people = Person.objects.with_counts().filter(article_count__gt=0)
+    return cache.get_or_set(
+        f"named-people:{newest[0]}:{newest[1]}",
+        lambda: list(people.order_by("-article_count", "name", "pk")),
+        PEOPLE_COUNTS_SECONDS,
+    )
 
 
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -143,7 +158,12 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         links.select_related("article__source")
         .defer("article__body", "article__body_html", "article__raw")
-        .order_by("article__published_date", "article__published_at", "article_id"),
+        .order_by(
+            # Undated reports last: the round's links are few enough to sort either way.
+            F("article__published_date").asc(nulls_last=True),
+            F("article__published_at").asc(nulls_last=True),
+            "article_id",
+        ),
         ROUND_LINKS_PER_PAGE,
         count=talks_round.article_count,
         noun=("report", "reports"),

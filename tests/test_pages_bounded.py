@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from articles import models
@@ -127,7 +128,11 @@ def test_a_rounds_coverage_pages_by_date_with_whole_round_counts_per_source(clie
     shown = ArticleRound.objects.exclude(state="rejected")
     assert [link.pk for link in links] == [
         link.pk
-        for link in shown.order_by("article__published_date", "article__published_at", "article_id")
+        for link in shown.order_by(
+            F("article__published_date").asc(nulls_last=True),
+            F("article__published_at").asc(nulls_last=True),
+            "article_id",
+        )
     ]
     columns = client.get("/rounds/moscow-2008-03/").context["columns"]
     totals = {name: total for name, total, _ in columns}
@@ -275,3 +280,21 @@ def test_article_sitemap_pages_together_list_every_article_once(client, coverage
     assert sorted(listed) == sorted(Article.objects.values_list("pk", flat=True))
     assert len(listed) == len(set(listed)) == 39
     assert client.get(f"/sitemap-articles.xml?p={max(numbers) + 1}").status_code == 404
+
+
+def test_the_people_list_is_remembered_until_someone_is_named_again(client, coverage, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
+    assert [p.slug for p in pages(client, "/people/")] == ["sergei-lavrov", "daniel-fried"]
+    with CaptureQueriesContext(connection) as remembered:
+        client.get("/people/")
+    assert not any("COUNT(" in query["sql"] for query in remembered.captured_queries)
+    burns = Person.objects.create(slug="william-burns", name="William Burns", surname="Burns")
+    ArticlePerson.objects.bulk_create(ArticlePerson(article=a, person=burns) for a in coverage[:5])
+    assert [p.slug for p in pages(client, "/people/")] == [
+        "sergei-lavrov",
+        "william-burns",
+        "daniel-fried",
+    ]
