@@ -14,7 +14,7 @@ from django.db.models import Count, F, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from articles.charts import timeline_chart
+from articles.charts import DRAWING_SECONDS, drawing_key, timeline_chart
 from articles.models import (
     Article,
     ArticlePerson,
@@ -202,8 +202,15 @@ def timeline(request: HttpRequest) -> HttpResponse:
     series = Article.objects.monthly_counts()
     rounds = list(TalksRound.objects.with_counts().order_by("start"))
     chart = timeline_chart(series, [(r.name, r.get_absolute_url(), r.start, r.end) for r in rounds])
+    undated = Article.objects.undated().count()
     return render(
         request,
         "coverage/timeline.html",
-        {"chart": chart, "rounds": rounds, "undated": Article.objects.undated().count()},
+        {
+            "chart": chart,
+            "chart_key": drawing_key(chart, undated),
+            "drawing_seconds": DRAWING_SECONDS,
+            "rounds": rounds,
+            "undated": undated,
+        },
     )

@@ -31,6 +31,7 @@ from django.views.generic import (
 from django.views.generic.detail import SingleObjectMixin
 
 from articles import citation
+from articles.charts import DRAWING_SECONDS, drawing_key
 from articles.enrich import republished_copies
 from articles.models import Article, ArticleRound, Source
 from articles.paging import IdsFirstPaginator
@@ -93,11 +94,15 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         articles = Article.objects.published()
+        coverage = articles.coverage()
+        timeline = month_bars(articles.monthly_counts())
         sources = Source.objects.in_use().with_coverage().order_by("-article_count", "name")
         return super().get_context_data(
-            coverage=articles.coverage(),
+            coverage=coverage,
             sources=sources,
-            timeline=month_bars(articles.monthly_counts()),
+            timeline=timeline,
+            timeline_key=drawing_key(timeline, coverage["undated"]),
+            drawing_seconds=DRAWING_SECONDS,
             timeline_height=TIMELINE_HEIGHT,
             latest=articles.without_texts().latest_additions()[:LATEST_ADDITIONS],
             **kwargs,

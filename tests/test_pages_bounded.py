@@ -298,3 +298,18 @@ def test_the_people_list_is_remembered_until_someone_is_named_again(client, cove
         "william-burns",
         "daniel-fried",
     ]
+
+
+@pytest.mark.parametrize("url", ["/", "/timeline/"])
+def test_a_remembered_timeline_drawing_changes_as_soon_as_its_figures_do(
+    client, coverage, settings, url
+):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
+    before = client.get(url).content.decode()
+    assert client.get(url).content.decode() == before  # drawn once, then reused
+    assert "May 2008" not in before
+    make_article(published_date=date(2008, 5, 2))
+    assert "May 2008: 1 article" in client.get(url).content.decode()
