@@ -71,4 +71,7 @@ class SourceArticlesFeed(LatestArticlesFeed):
         return obj.get_absolute_url()
 
     def items(self, obj: Source):
-        return Article.objects.published().from_source(obj).latest_additions()[:FEED_ITEMS]
+        # The ids first: asked for whole rows, SQLite read every article of the source in
+        # full (texts and raw capture) to sort them before keeping fifty.
+        ids = Article.objects.from_source(obj).latest_additions().values_list("pk", flat=True)
+        return Article.objects.published().filter(pk__in=list(ids[:FEED_ITEMS])).latest_additions()
