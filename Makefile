@@ -9,7 +9,7 @@ SIZE ?= 10000
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run setup test lint format bench bench-quick bench-relevance eval clean
+.PHONY: run setup test lint format bench bench-quick bench-relevance bench-site eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,12 +60,14 @@ format: $(TEST_STAMP)
 	$(BIN)/ruff format .
 
 ## bench: benchmark kit at SIZE articles, beside stock Haystack and SQLite FTS5 (about
-## half an hour at 10k: stock Haystack's rebuild alone takes 12 minutes)
+## half an hour at 10k: stock Haystack's rebuild alone takes 12 minutes), then every
+## public URL served by gunicorn, alone and under 1, 8 and 32 clients (bench-site)
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py --size $(SIZE)
 	$(BIN)/python benchmarks/relevance/measure.py
+	$(BIN)/python benchmarks/site.py --size $(SIZE)
 
-## bench-quick: the same table without stock Haystack, in a few minutes at 10k
+## bench-quick: the search and ingest table without stock Haystack, in a few minutes at 10k
 bench-quick: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py --size $(SIZE) --runs 3 --no-stock
 	$(BIN)/python benchmarks/relevance/measure.py
@@ -79,6 +81,10 @@ bench-relevance: $(TEST_STAMP)
 ## through a real ingest and export; ARGS="--misses --by-language" for more
 eval: $(TEST_STAMP)
 	$(BIN)/python benchmarks/evaluate.py $(ARGS)
+
+## bench-site: every public URL under gunicorn, one client then 1, 8 and 32 (60 s each)
+bench-site: $(TEST_STAMP)
+	$(BIN)/python benchmarks/site.py --size $(SIZE)
 
 clean:
 	rm -rf var/ staticfiles/ .pytest_cache/ .ruff_cache/

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
+
+# How long a drawn chart is kept; it is keyed by what it shows, so it is never stale.
+DRAWING_SECONDS = 600
+
+
+def drawing_key(*shown: object) -> str:
+    """A digest of everything a chart shows: its drawing, cached under it, is reused exactly
+    while the figures are the same (drawing hundreds of months costs more than counting)."""
+    return hashlib.sha256(repr(shown).encode()).hexdigest()
 
 
 @dataclass(frozen=True)

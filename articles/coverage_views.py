@@ -1,125 +1,216 @@
 """Pages about the talks themselves: rounds, people and their quotations, topics, the
-timeline. The analysis that feeds them runs at ingest (articles.enrich)."""
+timeline. The analysis that feeds them runs at ingest (articles.enrich).
+
+Every list is paginated and counted from its link table's index, so a person, topic or
+round that every article names costs no more to show than a rare one.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, Prefetch
+from django.core.cache import cache
+from django.db.models import Count, F, Max
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.generic import ListView
 
-from articles.charts import timeline_chart
-from articles.models import Article, ArticleRound, Person, Quotation, TalksRound, Topic
+from articles.charts import DRAWING_SECONDS, drawing_key, timeline_chart
+from articles.models import (
+    Article,
+    ArticlePerson,
+    ArticleRound,
+    ArticleTopic,
+    Person,
+    Quotation,
+    TalksRound,
+    Topic,
+)
+from articles.paging import page_of
 
-
-def _by_source(links) -> list[tuple[str, list[ArticleRound]]]:
-    """A round's article links grouped by credited source, each in date order: side by side."""
-    columns: dict[str, list[ArticleRound]] = defaultdict(list)
-    for link in links:
-        columns[link.article.credited_name].append(link)
-    return sorted(columns.items(), key=lambda item: (-len(item[1]), item[0]))
-
-
-class PersonListView(ListView):
-    template_name = "coverage/person_list.html"
-    context_object_name = "people"
-
-    def get_queryset(self):
-        return (
-            Person.objects.annotate(
-                article_count=Count("mentions", distinct=True),
-                quotation_count=Count("quotations", distinct=True),
-            )
-            .filter(article_count__gt=0)
-            .order_by("-article_count", "name")
-        )
+ARTICLES_PER_PAGE = 20
+QUOTING_ARTICLES_PER_PAGE = 10
+ROUND_LINKS_PER_PAGE = 40
+NAMES_PER_PAGE = 50
+PEOPLE_COUNTS_SECONDS = 60
 
 
-def person_detail(request, slug):
-    person = get_object_or_404(Person, slug=slug)
-    articles = Article.objects.published().filter(mentions__person=person).chronological()
-    quotations = (
-        Quotation.objects.filter(person=person)
-        .select_related("article__source", "article__captured_from")
-        .order_by("article__published_date", "article_id", "paragraph", "id")
+def _listed_articles():
+    """Articles as a list shows them: source and capture site, no texts, newest first."""
+    return Article.objects.published().without_texts().newest_first()
+
+
+# -- People -------------------------------------------------------------------------------
+
+
+def person_list(request: HttpRequest) -> HttpResponse:
+    nav = page_of(request, named_people(), NAMES_PER_PAGE, noun=("person", "people"))
+    return render(request, "coverage/person_list.html", {"nav": nav, "people": nav.page})
+
+
+def named_people() -> list[Person]:
+    """Everyone named in some article, busiest first, with their counts.
+
+    Curated lists hold dozens of rows: counted once, in one query, and paged in Python (a
+    queryset's page would count them again for the order, the page and the total). The
+    counts read every mention and quotation in the link tables' indexes, so the list is
+    remembered under the newest link of each kind: new analysis shows at once, and an
+    article's deletion within PEOPLE_COUNTS_SECONDS.
+    """
+    newest = (
+        ArticlePerson.objects.aggregate(last=Max("pk"))["last"],
+        Quotation.objects.aggregate(last=Max("pk"))["last"],
     )
-    grouped: dict[int, list[Quotation]] = defaultdict(list)
-    for quotation in quotations:
-        grouped[quotation.article_id].append(quotation)
-    quoted = [(quotes[0].article, quotes) for quotes in grouped.values()]
+    people = Person.objects.with_counts().filter(article_count__gt=0)
+    return cache.get_or_set(
+        f"named-people:{newest[0]}:{newest[1]}",
+        lambda: list(people.order_by("-article_count", "name", "pk")),
+        PEOPLE_COUNTS_SECONDS,
+    )
+
+
+def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A person: the articles quoting them, each with its quotations, and those naming them."""
+    person = get_object_or_404(Person.objects.with_counts(), slug=slug)
+    naming = ArticlePerson.objects.filter(person=person)
+    articles = page_of(
+        request,
+        _listed_articles().linked_by(naming, person.article_count),
+        ARTICLES_PER_PAGE,
+        count=person.article_count,
+    )
+    quotations = Quotation.objects.filter(person=person)
+    quoting_count = quotations.order_by().values("article").distinct().count()
+    quoting = page_of(
+        request,
+        _listed_articles().linked_by(quotations, quoting_count),
+        QUOTING_ARTICLES_PER_PAGE,
+        param="quotes",
+        count=quoting_count,
+        noun=("article quoting them", "articles quoting them"),
+    )
+    said: dict[int, list[Quotation]] = defaultdict(list)
+    for quotation in quotations.filter(article__in=[a.pk for a in quoting.page]).only(
+        "article_id", "quote", "sentence"
+    ):
+        said[quotation.article_id].append(quotation)
     return render(
         request,
         "coverage/person_detail.html",
         {
             "person": person,
-            "articles": list(articles),
-            "quoted": quoted,
-            "sources_quoting": len({article.credited_name for article, _ in quoted}),
+            "nav": articles,
+            "articles": articles.page,
+            "quoting": quoting,
+            "quoted": [(article, said[article.pk]) for article in quoting.page],
             "rounds": person.rounds.all(),
         },
     )
 
 
-class TopicListView(ListView):
-    template_name = "coverage/topic_list.html"
-    context_object_name = "topics"
-
-    def get_queryset(self):
-        return Topic.objects.annotate(article_count=Count("article_links")).order_by(
-            "-article_count", "name"
-        )
+# -- Topics -------------------------------------------------------------------------------
 
 
-def topic_detail(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
-    articles = Article.objects.published().filter(topic_links__topic=topic).chronological()
+def topic_list(request: HttpRequest) -> HttpResponse:
+    nav = page_of(
+        request,
+        list(Topic.objects.with_counts().order_by("-article_count", "name", "pk")),
+        NAMES_PER_PAGE,
+        noun=("topic", "topics"),
+    )
+    return render(request, "coverage/topic_list.html", {"nav": nav, "topics": nav.page})
+
+
+def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = get_object_or_404(Topic.objects.with_counts(), slug=slug)
+    nav = page_of(
+        request,
+        _listed_articles().linked_by(ArticleTopic.objects.filter(topic=topic), topic.article_count),
+        ARTICLES_PER_PAGE,
+        count=topic.article_count,
+    )
     return render(
         request,
         "coverage/topic_detail.html",
-        {"topic": topic, "articles": list(articles), "rounds": topic.rounds.all()},
+        {"topic": topic, "nav": nav, "articles": nav.page, "rounds": topic.rounds.all()},
     )
 
 
-class RoundListView(ListView):
-    template_name = "coverage/round_list.html"
-    context_object_name = "rounds"
-
-    def get_queryset(self):
-        return TalksRound.objects.prefetch_related("participants").annotate(
-            article_count=Count("article_links")
-        )
+# -- Rounds -------------------------------------------------------------------------------
 
 
-def round_detail(request, slug):
+def round_list(request: HttpRequest) -> HttpResponse:
+    rounds = TalksRound.objects.with_counts().prefetch_related("participants")
+    nav = page_of(
+        request, list(rounds.order_by("start", "pk")), NAMES_PER_PAGE, noun=("round", "rounds")
+    )
+    return render(request, "coverage/round_list.html", {"nav": nav, "rounds": nav.page})
+
+
+def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A round's coverage side by side, one column per source, a page of dates at a time."""
     talks_round = get_object_or_404(
-        TalksRound.objects.prefetch_related("participants", "topics"), slug=slug
+        TalksRound.objects.with_counts().prefetch_related("participants", "topics"), slug=slug
     )
-    links = (
-        ArticleRound.objects.filter(round=talks_round)
-        .exclude(state=ArticleRound.State.REJECTED)
-        .select_related("article__source", "article__captured_from")
-        .order_by("article__published_date", "article_id")
+    links = ArticleRound.objects.filter(round=talks_round).exclude(
+        state=ArticleRound.State.REJECTED
+    )
+    nav = page_of(
+        request,
+        links.select_related("article__source")
+        .defer("article__body", "article__body_html")
+        .order_by(
+            # Undated reports last: the round's links are few enough to sort either way.
+            F("article__published_date").asc(nulls_last=True),
+            F("article__published_at").asc(nulls_last=True),
+            "article_id",
+        ),
+        ROUND_LINKS_PER_PAGE,
+        count=talks_round.article_count,
+        noun=("report", "reports"),
+    )
+    totals = dict(
+        links.order_by()
+        .values_list("article__source__name")
+        .annotate(count=Count("id"))
+        .values_list("article__source__name", "count")
     )
     return render(
         request,
         "coverage/round_detail.html",
-        {"round": talks_round, "columns": _by_source(links)},
+        {"round": talks_round, "nav": nav, "columns": by_source(nav.page, totals)},
     )
 
 
-def timeline(request):
-    series = Article.objects.published().monthly_counts()
-    rounds = TalksRound.objects.order_by("start")
+def by_source(links, totals: dict[str | None, int]) -> list[tuple[str, int, list[ArticleRound]]]:
+    """A page of a round's links grouped by credited source, busiest source first: each
+    column with the source's count over the whole round, its links in date order."""
+    columns: dict[str | None, list[ArticleRound]] = defaultdict(list)
+    for link in links:
+        columns[link.article.source.name if link.article.source else None].append(link)
+    ordered = sorted(columns, key=lambda name: (-totals.get(name, 0), name or ""))
+    return [
+        (links_of[0].article.credited_name, totals.get(name, len(links_of)), links_of)
+        for name in ordered
+        for links_of in [columns[name]]
+    ]
+
+
+# -- Timeline -----------------------------------------------------------------------------
+
+
+def timeline(request: HttpRequest) -> HttpResponse:
+    series = Article.objects.monthly_counts()
+    rounds = list(TalksRound.objects.with_counts().order_by("start"))
     chart = timeline_chart(series, [(r.name, r.get_absolute_url(), r.start, r.end) for r in rounds])
+    undated = Article.objects.undated().count()
     return render(
         request,
         "coverage/timeline.html",
         {
             "chart": chart,
-            "rounds": rounds.prefetch_related(
-                Prefetch("article_links", queryset=ArticleRound.objects.exclude(state="rejected"))
-            ),
-            "undated": Article.objects.published().undated().count(),
+            "chart_key": drawing_key(chart, undated),
+            "drawing_seconds": DRAWING_SECONDS,
+            "rounds": rounds,
+            "undated": undated,
         },
     )

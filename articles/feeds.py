@@ -138,4 +138,9 @@ class SourceArticlesFeed(LatestArticlesFeed):
         return obj.get_absolute_url()
 
     def items(self, obj: Source):
-        return feed_articles(Article.objects.from_source(obj))
+        # The ids first: asked for whole rows, SQLite read every article of the source in
+        # full to sort them before keeping the newest.
+        ids = Article.objects.from_source(obj).order_by("-ingested_at", "-id")
+        return feed_articles(
+            Article.objects.filter(pk__in=list(ids.values_list("pk", flat=True)[:FEED_ITEMS]))
+        )

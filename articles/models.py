@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Cast, Coalesce, Greatest, Least, Substr
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -26,17 +26,27 @@ class SourceQuerySet(models.QuerySet):
         """
         credited = Article.objects.filter(source=models.OuterRef("pk"))
         captured = Article.objects.filter(captured_from=models.OuterRef("pk"))
-        related = Article.objects.filter(
-            models.Q(source=models.OuterRef("pk")) | models.Q(captured_from=models.OuterRef("pk")),
-            published_date__isnull=False,
-        ).values("published_date")
+        # Each end of the span from each relation's own date index, then the earlier
+        # (later) of the two: one subquery over "credited or captured" reads every row.
+        ends = {
+            f"{end}_{relation}": _date_end(rows, descending=end == "last")
+            for end in ("first", "last")
+            for relation, rows in (("credited", credited), ("captured", captured))
+        }
         return self.annotate(
             article_count=_count_of(credited, "source"),
             capture_count=_count_of(
                 captured.exclude(source=models.F("captured_from")), "captured_from"
             ),
-            first_date=models.Subquery(related.order_by("published_date")[:1]),
-            last_date=models.Subquery(related.order_by("-published_date")[:1]),
+            **ends,
+            first_date=Least(
+                Coalesce("first_credited", "first_captured"),
+                Coalesce("first_captured", "first_credited"),
+            ),
+            last_date=Greatest(
+                Coalesce("last_credited", "last_captured"),
+                Coalesce("last_captured", "last_credited"),
+            ),
         )
 
     def in_use(self) -> SourceQuerySet:
@@ -47,6 +57,11 @@ class SourceQuerySet(models.QuerySet):
         )
 
 
+def _date_end(rows: models.QuerySet, *, descending: bool) -> models.Expression:
+    days = rows.filter(published_date__isnull=False).values("published_date")
+    return models.Subquery(days.order_by("-published_date" if descending else "published_date")[:1])
+
+
 def _count_of(rows: models.QuerySet, group: str) -> models.Expression:
     counted = rows.order_by().values(group).annotate(n=models.Count("id")).values("n")
     return Coalesce(models.Subquery(counted, output_field=models.IntegerField()), 0)
@@ -55,6 +70,8 @@ def _count_of(rows: models.QuerySet, group: str) -> models.Expression:
 UNKNOWN_SOURCE = "Unknown source"
 # Beyond this many years between the first and last dates, listing years scans instead.
 MAX_YEARS_LOOKED_UP = 300
+# Links held by at least one article in this many are "common": see linked_by().
+DENSE_LINKS_SHARE = 50
 
 
 class Source(models.Model):
@@ -108,6 +125,23 @@ class ArticleQuerySet(models.QuerySet):
             models.F("published_at").desc(nulls_last=True),
             "-id",
         )
+
+    def linked_by(self, links: models.QuerySet, count: int) -> ArticleQuerySet:
+        """Articles with a row among `links` (a link table narrowed to one person, topic...),
+        `count` of them, planned for how common they are.
+
+        Where they are common, walking the date index and checking each article's link
+        finds a page at once; where rare, reading them from the link table's index and
+        sorting the few found is quicker than walking past thousands of others.
+        """
+        if count * DENSE_LINKS_SHARE >= self.model.objects.order_by().count():
+            return self.filter(models.Exists(links.filter(article=models.OuterRef("pk"))))
+        return self.filter(pk__in=links.values("article"))
+
+    def latest_additions(self) -> ArticleQuerySet:
+        """Newest additions first. Ids only grow, so the primary key gives this order at
+        once; ingested_at has no index, and ordering by it sorts every article."""
+        return self.order_by("-pk")
 
     # -- Browsing ------------------------------------------------------------------------
 
@@ -187,11 +221,16 @@ class ArticleQuerySet(models.QuerySet):
         """The first and last publication dates; None when nothing is dated."""
         dated = self.filter(published_date__isnull=False).order_by()
         days = dated.values("published_date")
-        # Two subqueries rather than Min and Max together, which SQLite answers with a scan.
-        span = dated.values(
-            first=models.Subquery(days.order_by("published_date")[:1]),
-            last=models.Subquery(days.order_by("-published_date")[:1]),
-        ).first()
+        # Two subqueries rather than Min and Max together, which SQLite answers with a scan;
+        # the outer row comes from the date index too (.first() would order by id: a scan).
+        span = (
+            dated.order_by("published_date")
+            .values(
+                first=models.Subquery(days.order_by("published_date")[:1]),
+                last=models.Subquery(days.order_by("-published_date")[:1]),
+            )
+            .first()
+        )
         return (span["first"], span["last"]) if span else None
 
     def coverage_years(self, span: tuple[date, date] | None = None) -> list[date]:
@@ -213,24 +252,33 @@ class ArticleQuerySet(models.QuerySet):
         return [date(year, 1, 1) for year in years if found[f"y{year}"]]
 
     def coverage(self) -> dict:
-        """How many articles, how many undated, and the first and last publication dates."""
-        return self.aggregate(
-            count=models.Count("id"),
-            undated=models.Count("id", filter=models.Q(published_date__isnull=True)),
-            first_date=models.Min("published_date"),
-            last_date=models.Max("published_date"),
-        )
+        """How many articles, how many undated, and the first and last publication dates.
+
+        Three index look-ups (a count, a count of the undated, the span's two ends), not
+        one aggregate of Min and Max, which SQLite answers by reading every row.
+        """
+        span = self.date_span()
+        return {
+            "count": self.order_by().count(),
+            "undated": self.undated().order_by().count(),
+            "first_date": span[0] if span else None,
+            "last_date": span[1] if span else None,
+        }
 
     def monthly_counts(self) -> list[tuple[date, int]]:
-        """Articles per month from the first dated month to the last, empty months included."""
-        rows = (
+        """Articles per month from the first dated month to the last, empty months included.
+
+        Grouped on the first seven characters of the ISO date ("2008-03"), which the date
+        index gives without a function call per row (TruncMonth calls Python on SQLite).
+        """
+        months = (
             self.filter(published_date__isnull=False)
-            .annotate(month=TruncMonth("published_date"))
             .order_by()
-            .values("month")
-            .annotate(count=models.Count("id"))
+            .annotate(month=Substr(Cast("published_date", models.CharField()), 1, 7))
+            .values_list("month")
+            .annotate(count=models.Count("pk"))
         )
-        counts = {row["month"]: row["count"] for row in rows}
+        counts = {date(int(month[:4]), int(month[5:7]), 1): count for month, count in months}
         if not counts:
             return []
         month, last = min(counts), max(counts)
@@ -332,6 +380,10 @@ class Article(models.Model):
         ordering = ["-published_date", "-id"]
         indexes = [
             models.Index(fields=["source", "published_date"]),
+            # A site's captures: counted (those credited elsewhere) and spanned from the index.
+            models.Index(
+                fields=["captured_from", "published_date", "source"], name="article_capture_site"
+            ),
             # Date order (id breaking ties): lists page through it, previous/next seek in it.
             models.Index(
                 fields=["published_date", "published_at", "id"], name="article_date_order"
@@ -510,6 +562,20 @@ class Correction(models.Model):
             return self.field.replace("_", " ")
 
 
+class PersonQuerySet(models.QuerySet):
+    def with_counts(self) -> PersonQuerySet:
+        """Each person with the articles that name them and the quotations attributed to them.
+
+        One subquery per count over its link table's person index: joining both tables
+        would multiply each person's mentions by their quotations.
+        """
+        person = models.OuterRef("pk")
+        return self.annotate(
+            article_count=_count_of(ArticlePerson.objects.filter(person=person), "person"),
+            quotation_count=_count_of(Quotation.objects.filter(person=person), "person"),
+        )
+
+
 class Person(models.Model):
     """Someone named in the coverage, recognised by name variants staff can extend."""
 
@@ -530,6 +596,8 @@ class Person(models.Model):
         blank=True, help_text="Phrases that refer to this person in context, one per line."
     )
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
@@ -539,6 +607,13 @@ class Person(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:person", args=[self.slug])
+
+
+class TopicQuerySet(models.QuerySet):
+    def with_counts(self) -> TopicQuerySet:
+        """Each topic with the number of articles on it, counted in the link table's index."""
+        links = ArticleTopic.objects.filter(topic=models.OuterRef("pk"))
+        return self.annotate(article_count=_count_of(links, "topic"))
 
 
 class Topic(models.Model):
@@ -556,6 +631,8 @@ class Topic(models.Model):
         "twice in an article (a passing mention is not the subject).",
     )
 
+    objects = TopicQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -564,6 +641,15 @@ class Topic(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:topic", args=[self.slug])
+
+
+class TalksRoundQuerySet(models.QuerySet):
+    def with_counts(self) -> TalksRoundQuerySet:
+        """Each round with the articles reporting it (suggested or confirmed, not rejected)."""
+        links = ArticleRound.objects.filter(round=models.OuterRef("pk")).exclude(
+            state=ArticleRound.State.REJECTED
+        )
+        return self.annotate(article_count=_count_of(links, "round"))
 
 
 class TalksRound(models.Model):
@@ -580,6 +666,8 @@ class TalksRound(models.Model):
     description = models.TextField(blank=True)
     participants = models.ManyToManyField(Person, blank=True, related_name="rounds")
     topics = models.ManyToManyField(Topic, blank=True, related_name="rounds")
+
+    objects = TalksRoundQuerySet.as_manager()
 
     class Meta:
         ordering = ["start"]
@@ -615,6 +703,10 @@ class Quotation(models.Model):
 
     class Meta:
         ordering = ["article", "paragraph", "id"]
+        indexes = [
+            # A person's quoting articles: counted, and each checked, from the index alone.
+            models.Index(fields=["person", "article"], name="quotation_person_article"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person}: {self.quote[:60]}"

@@ -28,7 +28,9 @@ from articles.search.service import (
 )
 
 PER_PAGE = 20
-EXPORT_LIMIT = 100_000
+# Exports stream, but each holds at most this many articles (about 40 MB of CSV with their
+# texts): the search page says so, and a narrower search exports the rest.
+EXPORT_LIMIT = 10_000
 FEED_ITEMS = 50
 
 
@@ -129,6 +131,7 @@ def search(request):
     except EmptyPage as error:
         raise Http404("There is no such page of results.") from error
     context.update(
+        export_limit=EXPORT_LIMIT,
         outcome=outcome,
         quotations=quotations_saying(criteria) if page_number == 1 else [],
         page=page,
@@ -175,16 +178,23 @@ def export_csv(request):
 
 
 def export_json(request):
+    """The same records as one JSON object, written an article at a time: the count and
+    whether the ceiling cut the export short come last, once they are known."""
     articles, refusal = _export_articles(request)
     if refusal is not None:
         return refusal
-    records = list(article_records(articles))
-    body = json.dumps(
-        {"query": request.GET.dict(), "count": len(records), "articles": records},
-        ensure_ascii=False,
-        indent=1,
-    )
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    head = json.dumps({"query": request.GET.dict(), "limit": EXPORT_LIMIT}, ensure_ascii=False)
+
+    def chunks():
+        yield head[:-1] + ', "articles": [\n'
+        count = 0
+        for record in article_records(articles):
+            prefix = ",\n" if count else ""
+            yield prefix + json.dumps(record, ensure_ascii=False, indent=1)
+            count += 1
+        yield f'\n], "count": {count}, "at_limit": {json.dumps(count >= EXPORT_LIMIT)}}}\n'
+
+    response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="search-results.json"'
     return response
 

@@ -61,11 +61,11 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("opensearch.xml", views.opensearch_xml, name="opensearch"),
     # The talks: rounds, people, topics, timeline
-    path("rounds/", coverage_views.RoundListView.as_view(), name="rounds"),
+    path("rounds/", coverage_views.round_list, name="rounds"),
     path("rounds/<slug:slug>/", coverage_views.round_detail, name="round"),
-    path("people/", coverage_views.PersonListView.as_view(), name="people"),
+    path("people/", coverage_views.person_list, name="people"),
     path("people/<slug:slug>/", coverage_views.person_detail, name="person"),
-    path("topics/", coverage_views.TopicListView.as_view(), name="topics"),
+    path("topics/", coverage_views.topic_list, name="topics"),
     path("topics/<slug:slug>/", coverage_views.topic_detail, name="topic"),
     path("timeline/", coverage_views.timeline, name="timeline"),
     # Search

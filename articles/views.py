@@ -12,8 +12,7 @@ from datetime import MAXYEAR, MINYEAR, date
 
 from django import forms
 from django.core.cache import cache
-from django.core.paginator import Page, Paginator
-from django.db.models import F, Max, Min, Q, QuerySet
+from django.db.models import F, Max, Min, Q
 from django.forms.utils import flatatt
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
@@ -33,8 +32,10 @@ from django.views.generic.detail import SingleObjectMixin
 
 from articles import citation
 from articles.changes import Reading, change_summary, paragraphs_diff, word_diff
+from articles.charts import DRAWING_SECONDS, drawing_key
 from articles.enrich import republished_copies
 from articles.models import Article, ArticleRound, Capture, Source
+from articles.paging import IdsFirstPaginator
 from articles.search.similar import more_like_this
 
 ARTICLES_PER_PAGE = 20
@@ -94,13 +95,17 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         articles = Article.objects.published()
+        coverage = articles.coverage()
+        timeline = month_bars(articles.monthly_counts())
         sources = Source.objects.in_use().with_coverage().order_by("-article_count", "name")
         return super().get_context_data(
-            coverage=articles.coverage(),
+            coverage=coverage,
             sources=sources,
-            timeline=month_bars(articles.monthly_counts()),
+            timeline=timeline,
+            timeline_key=drawing_key(timeline, coverage["undated"]),
+            drawing_seconds=DRAWING_SECONDS,
             timeline_height=TIMELINE_HEIGHT,
-            latest=articles.order_by("-ingested_at", "-id")[:LATEST_ADDITIONS],
+            latest=articles.without_texts().latest_additions()[:LATEST_ADDITIONS],
             **kwargs,
         )
 
@@ -109,30 +114,6 @@ home = HomeView.as_view()
 
 
 # -- Lists and date archives ------------------------------------------------------------
-
-
-class IdsFirstPaginator(Paginator):
-    """Finds a page's ids in the index first, then loads just those rows, in one query.
-
-    Skipping to a deep page then walks the date index alone, where loading rows on the way
-    (and joining their sources) would read every article skipped. Pages past the middle are
-    found from the end in reverse order, so no page skips more than half the list.
-    """
-
-    def page(self, number) -> Page:
-        rows = self.object_list
-        if not isinstance(rows, QuerySet) or not rows.ordered:
-            return super().page(number)
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        if bottom > self.count - top:
-            ids = rows.reverse().values("pk")[self.count - top : self.count - bottom]
-        else:
-            ids = rows.values("pk")[bottom:top]
-        return self._get_page(list(rows.filter(pk__in=ids)), number, self)
 
 
 class PlainSelect(forms.Select):

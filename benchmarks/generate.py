@@ -36,7 +36,7 @@ if str(BASE_DIR) not in sys.path:
 from articles.ingest import parse_capture  # noqa: E402 - needs BASE_DIR on sys.path
 from articles.ingest.signatures import SOURCES  # noqa: E402
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: principals named and quoted
 DEFAULT_SEED = 20080318
 SEED_DIR = BASE_DIR / "seeds"
 DATA_DIR = BASE_DIR / "benchmarks" / "data"
@@ -219,7 +219,65 @@ NAV_LINES = (
 )
 
 
+# The talks' principals as coverage names them at first mention, and after.
+PRINCIPALS = (
+    ("Russian Foreign Minister Sergei Lavrov", "Lavrov"),
+    ("US Secretary of State Condoleezza Rice", "Rice"),
+    ("Defence Secretary Robert Gates", "Gates"),
+    ("President Vladimir Putin", "Putin"),
+    ("First Deputy Prime Minister Dmitry Medvedev", "Medvedev"),
+    ("President George W. Bush", "Bush"),
+    ("Deputy Foreign Minister Sergei Kislyak", "Kislyak"),
+    ("Assistant Secretary of State Daniel Fried", "Fried"),
+    ("Polish Foreign Minister Radoslaw Sikorski", "Sikorski"),
+    ("Czech Prime Minister Mirek Topolanek", "Topolanek"),
+    ("Defence Minister Anatoly Serdyukov", "Serdyukov"),
+    ("NATO Secretary General Jaap de Hoop Scheffer", "de Hoop Scheffer"),
+)
+# The first few are named in most coverage, the others now and then (Zipf-like weights).
+PRINCIPAL_WEIGHTS = tuple(1 / (rank + 1) ** 0.8 for rank in range(len(PRINCIPALS)))
+QUOTED_SHARE = 0.85  # articles that quote at least one principal
+SAYING_VERBS = ("said", "told reporters", "said on Tuesday", "added", "insisted", "warned")
+DEVSET_TEXT = BASE_DIR.parent / "shared" / "devset" / "extraction" / "text"
+# Words of political news: a sentence quoted in a generated article has one of them.
+NEWS_WORDS = (
+    "missile", "radar", "defence", "defense", "treaty", "talks", "Russia", "NATO",
+    "government", "minister", "president", "security", "military", "officials", "nuclear",
+    "agreement", "Europe", "Washington", "Moscow", "negotiat", "policy", "election",
+)  # fmt: skip
+
+
 # -- Text model -----------------------------------------------------------------------------
+
+
+def quotable_sentences(folder: Path = DEVSET_TEXT) -> list[str]:
+    """Sentences of real coverage to put in the principals' mouths: the seeds' own, and
+    English sentences of political news from the development set's texts where that set
+    is at hand (the corpus is then written from both; the manifest records which)."""
+    texts = ["\n".join(seed_paragraphs())]
+    texts += [path.read_text(errors="replace") for path in sorted(folder.glob("*.txt"))]
+    found: set[str] = set()
+    for text in texts:
+        for line in text.splitlines():
+            if len(line) < 60 or " the " not in line:
+                continue
+            for sentence in line.replace("”", '"').replace("“", '"').split(". "):
+                words = sentence.split()
+                if (
+                    8 <= len(words) <= 35
+                    and '"' not in sentence
+                    and sentence.isascii()
+                    and sentence[:1].isupper()
+                    and max(len(word) for word in words) <= 18
+                    and sum(word in sentence for word in NEWS_WORDS) >= 2
+                ):
+                    found.add(sentence.rstrip(". "))
+    return sorted(found)
+
+
+def quoted_paragraph(sentence: str, name: str, rng: random.Random) -> str:
+    """A paragraph of the shape coverage quotes people in: “…,” Lavrov said."""
+    return f"\u201c{sentence},\u201d {name} {rng.choice(SAYING_VERBS)}."
 
 
 def seed_paragraphs(seed_dir: Path = SEED_DIR) -> list[str]:
@@ -557,6 +615,7 @@ class CorpusWriter:
         self.outlets = outlets()
         weights = outlet_weights(len(self.outlets))
         self.outlet_cumulative = [sum(weights[: i + 1]) for i in range(len(weights))]
+        self.sentences = quotable_sentences()
 
     def capture(self, number: int) -> str:
         """The text of capture `number`: the same for the same seed, whatever the size."""
@@ -570,6 +629,7 @@ class CorpusWriter:
             paragraph = self.model.paragraph(rng, rng.randint(1, 4))
             paragraphs.append(paragraph)
             count += len(paragraph.split())
+        self.quote_principals(paragraphs, rng)
         draft = Draft(
             headline=self.model.headline(rng),
             outlet=outlet,
@@ -581,6 +641,18 @@ class CorpusWriter:
         shapes = SHAPES_BY_KIND.get(outlet.kind if outlet.known else "newspaper")
         shape = rng.choices([s for s, _ in shapes], weights=[w for _, w in shapes])[0]
         return "\n".join(shape(draft, rng)).rstrip() + "\n"
+
+    def quote_principals(self, paragraphs: list[str], rng: random.Random) -> None:
+        """Name and quote one to three principals in most articles, full title first."""
+        if rng.random() >= QUOTED_SHARE or not self.sentences:
+            return
+        chosen = {rng.choices(PRINCIPALS, weights=PRINCIPAL_WEIGHTS)[0] for _ in range(3)}
+        for full, surname in sorted(chosen):
+            place = rng.randint(1, len(paragraphs))
+            paragraphs.insert(place, quoted_paragraph(rng.choice(self.sentences), full, rng))
+            if rng.random() < 0.5:
+                later = rng.randint(place + 1, len(paragraphs))
+                paragraphs.insert(later, quoted_paragraph(rng.choice(self.sentences), surname, rng))
 
 
 def capture_path(folder: Path, number: int) -> Path:
@@ -608,7 +680,13 @@ def write_corpus(
     """Write captures start..start+size-1 under `folder`, unless it already holds them."""
     folder = Path(folder)
     manifest = folder / ".corpus.json"
-    wanted = {"version": GENERATOR_VERSION, "seed": seed, "start": start, "size": size}
+    wanted = {
+        "version": GENERATOR_VERSION,
+        "seed": seed,
+        "start": start,
+        "size": size,
+        "sentences": "devset" if any(DEVSET_TEXT.glob("*.txt")) else "seeds",
+    }
     if manifest.exists() and json.loads(manifest.read_text()) == wanted:
         return folder
     folder.mkdir(parents=True, exist_ok=True)

@@ -63,7 +63,7 @@ def test_a_persons_page_lists_quotations_by_source(talks, client):
     page = client.get("/people/sergei-lavrov/").content.decode()
     assert "We still disagree on the radar in the Czech Republic" in page
     assert "Our concerns about the Polish interceptor site remain" in page
-    assert "quoted in 2 from 2 sources" in page
+    assert "2 quotations in 2 articles" in page
     assert "Wire C" not in page.split("What each outlet quoted")[1].split("Articles naming")[0]
 
 

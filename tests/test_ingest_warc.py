@@ -3,6 +3,7 @@ and browser-based capture tools write them."""
 
 import contextlib
 import hashlib
+import json
 import threading
 import urllib.request
 from datetime import UTC, datetime
@@ -352,7 +353,8 @@ def test_search_narrows_to_stories_that_changed(tmp_path, client, on_commit):
     assert "Only stories that changed between captures" in page
     everything = client.get("/search/", {"q": "missile"}).content.decode()
     assert "Poland weighs the offer" in everything
-    data = client.get("/search/export.json", {"q": "missile", "changed": "yes"}).json()
+    export = client.get("/search/export.json", {"q": "missile", "changed": "yes"})
+    data = json.loads(b"".join(export.streaming_content))
     assert [a["capture_url"] for a in data["articles"]] == [STORY]
 
 

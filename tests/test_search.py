@@ -6,6 +6,7 @@ import json
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 
 from articles.models import Article
@@ -150,9 +151,35 @@ def test_exports_contain_every_matching_article(corpus, client, on_commit):
     response = client.get("/search/export.csv", {"q": "radar"})
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == 32
-    data = json.loads(client.get("/search/export.json", {"q": "radar"}).content)
-    assert data["count"] == 32 and len(data["articles"]) == 32
+    data = json.loads(b"".join(client.get("/search/export.json", {"q": "radar"}).streaming_content))
+    assert data["count"] == 32 and len(data["articles"]) == 32 and not data["at_limit"]
     assert {"title", "source", "published", "url", "sha256"} <= set(data["articles"][0])
+
+
+def test_exports_stop_at_their_stated_ceiling_and_the_page_says_so(
+    corpus, client, on_commit, monkeypatch
+):
+    from articles import search_views
+
+    with on_commit():
+        for n in range(8):
+            make_article(title=f"Radar bulletin {n}", body="radar radar")
+    monkeypatch.setattr(search_views, "EXPORT_LIMIT", 5)
+    page = " ".join(client.get("/search/", {"q": "radar"}).content.decode().split())
+    assert "Download the first 5 of 10 results (exports stop at 5 articles" in page
+    response = client.get("/search/export.csv", {"q": "radar"})
+    assert (
+        len(list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))) == 5
+    )
+    data = json.loads(b"".join(client.get("/search/export.json", {"q": "radar"}).streaming_content))
+    assert data["count"] == 5 and data["at_limit"] and len(data["articles"]) == 5
+
+
+def test_an_export_of_a_query_without_words_is_refused_rather_than_a_broken_download(
+    client, seeded
+):
+    for export in ("/search/export.csv", "/search/export.json"):
+        assert client.get(export, {"q": "!!!"}).status_code == 400
 
 
 def test_csv_export_neutralises_spreadsheet_formulas(client, on_commit):
@@ -328,3 +355,47 @@ def test_sources_with_the_same_word_are_counted_apart(on_commit):
         make_article(source="RIA Novosti", body="summit")
     counts = {f.value: f.count for f in run_search(Criteria(q="summit")).source_facets}
     assert counts == {"RIA Novosti": 2, "Novosti Daily": 1}
+
+
+ARCHIVE_ENGINE_ONLY = pytest.mark.skipif(
+    "haystack_search" in settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"],
+    reason="the warm-up fills the archive engine's caches, which Haystack's search never reads",
+)
+
+
+@ARCHIVE_ENGINE_ONLY
+def test_warm_up_fills_the_search_caches_a_workers_first_search_would_fill(seeded):
+    from articles.search.warm import warm_up
+    from articles.search.whoosh import engine as bulk_search
+
+    bulk_search._segment_cache.clear()
+    assert warm_up() > 0
+    assert bulk_search._segment_cache, "nothing was loaded ahead of the first search"
+
+
+def test_warm_up_of_an_archive_without_an_index_passes_quietly(db):
+    from articles.search.warm import warm_up
+
+    assert warm_up() >= 0
+
+
+@ARCHIVE_ENGINE_ONLY
+def test_each_gunicorn_worker_warms_search_and_pages_before_taking_requests(seeded):
+    import runpy
+    from pathlib import Path
+
+    from articles.search.whoosh import engine as bulk_search
+
+    config = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    logged = []
+
+    class Worker:
+        class log:
+            @staticmethod
+            def info(message, *args):
+                logged.append(message % args)
+
+    bulk_search._segment_cache.clear()
+    config["post_worker_init"](Worker)
+    assert bulk_search._segment_cache
+    assert logged and logged[0].startswith("Search caches warmed in")

@@ -1,0 +1,43 @@
+"""Time pages in this process against a kept archive, with their queries: the best of a few
+requests each, the page's size and each query's time. For finding what a slow page does.
+
+    python benchmarks/page_queries.py /tmp/archive-site-XXXX / /people/ /timeline/
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+if str(BASE_DIR) not in sys.path:
+    sys.path.insert(0, str(BASE_DIR))
+
+from benchmarks import sandbox  # noqa: E402 - needs sys.path
+
+
+def main(data_dir: Path, paths: list[str], tries: int = 5) -> None:
+    sandbox.setup_django(data_dir)
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    for path in paths:
+        best = float("inf")
+        for _ in range(tries):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(path)
+                best = min(best, time.perf_counter() - started)
+        print(
+            f"{path} {response.status_code}: best {best * 1000:.1f} ms, "
+            f"{len(response.content) / 1024:.0f} KB, {len(queries)} queries"
+        )
+        for query in queries.captured_queries:
+            print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:100]}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), sys.argv[2:])
