@@ -124,7 +124,7 @@ SEARCH_URL = env.str("SEARCH_URL", default=f"whoosh://{DATA_DIR / 'whoosh_index'
 HAYSTACK_CONNECTIONS = {"default": environ.Env.search_url_config(SEARCH_URL)}
 if HAYSTACK_CONNECTIONS["default"]["ENGINE"] == "haystack.backends.whoosh_backend.WhooshEngine":
     HAYSTACK_CONNECTIONS["default"]["ENGINE"] = "articles.search.whoosh.backend.ArchiveWhooshEngine"
-HAYSTACK_SIGNAL_PROCESSOR = "articles.signals.OnCommitSignalProcessor"
+HAYSTACK_SIGNAL_PROCESSOR = "articles.search.queue.OnCommitSignalProcessor"
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 # Seconds one search may run before it is stopped with a page that says so.
 SEARCH_TIME_BUDGET = env.float("ARCHIVE_SEARCH_SECONDS", default=5.0)

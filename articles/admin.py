@@ -16,7 +16,7 @@ from articles.corrections import assign_source, mark_reviewed, merge_sources, re
 from articles.enrich import analyse_articles
 from articles.ingest.signatures import REVIEW_REASONS
 from articles.models import Article, ArticleRound, Correction, Person, Source, TalksRound, Topic
-from articles.signals import index_on_commit
+from articles.search.queue import index_on_commit
 
 EARLIEST_DATE = date(1900, 1, 1)
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from articles.models import Article, Correction, Source
 from articles.review import settle
-from articles.signals import index_on_commit
+from articles.search.queue import index_on_commit
 
 
 def display_value(value) -> str:

@@ -23,7 +23,7 @@ from articles.models import (
     TalksRound,
     Topic,
 )
-from articles.signals import index_on_commit
+from articles.search.queue import index_on_commit
 
 NEAR_DUPLICATE_DISTANCE = 3
 

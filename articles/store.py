@@ -25,7 +25,7 @@ from articles.ingest.warc import WebArchiveReading
 from articles.models import Article, Capture, Source
 from articles.review import unsettled
 from articles.sanitize import article_html
-from articles.signals import batched_indexing, drain_index_tasks, index_on_commit
+from articles.search.queue import batched_indexing, drain_index_tasks, index_on_commit
 
 if TYPE_CHECKING:
     from articles.enrich import Catalogue
@@ -116,7 +116,7 @@ def ingest_paths(
     there are many, and written in batches, a transaction each.
     """
     from articles.enrich import Catalogue
-    from articles.index_sync import reindex_unindexed
+    from articles.search.sync import reindex_unindexed
 
     report = IngestReport()
     if not dry_run:  # index work an interrupted run committed but never did

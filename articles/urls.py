@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import path, re_path
 
-from articles import coverage_views, feeds, search_views, views
+from articles import feeds, search_views, talks_views, views
 from articles.sitemaps import SITEMAPS
 
 app_name = "articles"
@@ -61,13 +61,13 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("opensearch.xml", views.opensearch_xml, name="opensearch"),
     # The talks: rounds, people, topics, timeline
-    path("rounds/", coverage_views.round_list, name="rounds"),
-    path("rounds/<slug:slug>/", coverage_views.round_detail, name="round"),
-    path("people/", coverage_views.person_list, name="people"),
-    path("people/<slug:slug>/", coverage_views.person_detail, name="person"),
-    path("topics/", coverage_views.topic_list, name="topics"),
-    path("topics/<slug:slug>/", coverage_views.topic_detail, name="topic"),
-    path("timeline/", coverage_views.timeline, name="timeline"),
+    path("rounds/", talks_views.round_list, name="rounds"),
+    path("rounds/<slug:slug>/", talks_views.round_detail, name="round"),
+    path("people/", talks_views.person_list, name="people"),
+    path("people/<slug:slug>/", talks_views.person_detail, name="person"),
+    path("topics/", talks_views.topic_list, name="topics"),
+    path("topics/<slug:slug>/", talks_views.topic_detail, name="topic"),
+    path("timeline/", talks_views.timeline, name="timeline"),
     # Search
     path("search/", search_views.search, name="search"),
     path("search/export.csv", search_views.export_csv, name="search-csv"),

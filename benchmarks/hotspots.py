@@ -127,15 +127,15 @@ def main(argv: list[str] | None = None) -> None:
     sandbox.setup_django(data_dir)
     from django.test import Client
 
-    from articles import signals
-    from articles.index_sync import rebuild_index, update_articles
     from articles.models import Article
+    from articles.search import queue
+    from articles.search.sync import rebuild_index, update_articles
     from articles.store import find_captures, ingest_paths
 
     try:
         prepare_database()
         paths = [found.path for found in find_captures([corpus])]
-        no_flush = mock.patch.object(signals, "flush", lambda updated, removed: None)
+        no_flush = mock.patch.object(queue, "flush", lambda updated, removed: None)
         log(f"profiling the ingest of {args.ingest_sample} captures (index deferred)")
         with no_flush:
             profile, seconds, _ = profiled(ingest_paths, paths[: args.ingest_sample])

@@ -33,7 +33,7 @@ from benchmarks import sandbox  # noqa: E402 - needs BASE_DIR on sys.path
 
 STATE_SCRIPT = """
 import json
-from articles.index_sync import indexed_versions
+from articles.search.sync import indexed_versions
 from articles.models import Article, IndexTask
 stored = set(Article.objects.values_list("pk", flat=True))
 indexed = set(indexed_versions())

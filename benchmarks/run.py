@@ -138,15 +138,15 @@ def measure_ingest(corpus: Path, *, flush: bool = True) -> tuple[dict, list[int]
     """ingest_paths with its end-of-run index flush held back, then that flush on its own.
 
     ingest_paths wraps the run in batched_indexing(), which gathers committed article ids
-    and indexes them all when the run ends; holding `signals.flush` back times the parse
+    and indexes them all when the run ends; holding `queue.flush` back times the parse
     and database work alone, and the flush is then timed as update_articles(ids) (unless
     `flush` is false: the full rebuild that follows fills the index anyway)."""
-    from articles import signals
-    from articles.index_sync import update_articles
+    from articles.search import queue
+    from articles.search.sync import update_articles
     from articles.store import ingest_paths
 
     held: list[set[int]] = []
-    with mock.patch.object(signals, "flush", lambda updated, removed: held.append(updated)):
+    with mock.patch.object(queue, "flush", lambda updated, removed: held.append(updated)):
         started = time.perf_counter()
         report = ingest_paths([corpus])
         store_seconds = time.perf_counter() - started
@@ -168,14 +168,14 @@ def measure_ingest(corpus: Path, *, flush: bool = True) -> tuple[dict, list[int]
 def measure_warc_ingest(corpus: Path, start: int, size: int) -> dict:
     """A gzipped WARC of `size` further stories (requests, stylesheets and re-captures as a
     crawl has them) ingested with the index flush held back, as text ingest is timed."""
-    from articles import signals
+    from articles.search import queue
     from articles.store import ingest_paths
     from benchmarks.generate import write_warc
 
     crawl = corpus.parent / f"crawl-{start}-{size}.warc.gz"
     warc = write_warc(crawl, size, start=start)
     try:
-        with mock.patch.object(signals, "flush", lambda updated, removed: None):
+        with mock.patch.object(queue, "flush", lambda updated, removed: None):
             started = time.perf_counter()
             ingest_paths([crawl])
             seconds = time.perf_counter() - started
@@ -190,7 +190,7 @@ def measure_index_builds(data_dir: Path, stock_timeout: float = 0) -> dict:
     `stock_timeout` seconds if that is set."""
     import subprocess
 
-    from articles.index_sync import rebuild_index
+    from articles.search.sync import rebuild_index
 
     started = time.perf_counter()
     count = rebuild_index()

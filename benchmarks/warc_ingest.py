@@ -35,10 +35,10 @@ def cpu_seconds() -> float:
 def timed_ingest(path: Path) -> tuple[float, float, object]:
     """ingest_paths on `path` with the end-of-run index flush held back: wall seconds, CPU
     seconds (steadier than wall time on a shared machine) and the report."""
-    from articles import signals
+    from articles.search import queue
     from articles.store import ingest_paths
 
-    with mock.patch.object(signals, "flush", lambda updated, removed: None):
+    with mock.patch.object(queue, "flush", lambda updated, removed: None):
         started, cpu = time.perf_counter(), cpu_seconds()
         report = ingest_paths([path])
         return time.perf_counter() - started, cpu_seconds() - cpu, report

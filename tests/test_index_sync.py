@@ -11,11 +11,11 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from articles.index_sync import compare_index, indexed_versions, rebuild_index, remove_articles
 from articles.models import Article, IndexTask
 from articles.search.query import Criteria
+from articles.search.queue import drain_index_tasks
 from articles.search.service import run_search
-from articles.signals import drain_index_tasks
+from articles.search.sync import compare_index, indexed_versions, rebuild_index, remove_articles
 from articles.store import ingest_paths
 from tests.conftest import SEEDS, make_article
 
@@ -197,12 +197,12 @@ def test_work_left_by_a_crash_is_done_by_sync_index():
 
 
 def test_index_work_that_fails_stays_queued_for_the_next_drain(on_commit):
-    from articles import signals
+    from articles.search import queue
 
     def index_down(updated, removed):
         raise OSError("disk full")
 
-    with mock.patch.object(signals, "flush", index_down), on_commit():
+    with mock.patch.object(queue, "flush", index_down), on_commit():
         article = make_article(body="verification")
     assert queued() == [(article.pk, "update")]
     assert drain_index_tasks() == 1

@@ -226,7 +226,7 @@ def test_a_file_the_database_refuses_fails_alone_and_the_rest_of_its_batch_loads
 ):
     from django.db import connection
 
-    from articles import signals
+    from articles.search import queue
 
     if connection.vendor != "sqlite":
         pytest.skip("the refusal is an SQLite trigger")
@@ -239,7 +239,7 @@ def test_a_file_the_database_refuses_fails_alone_and_the_rest_of_its_batch_loads
         )
     indexed = []
     with (
-        mock.patch.object(signals, "flush", lambda updated, removed: indexed.extend(updated)),
+        mock.patch.object(queue, "flush", lambda updated, removed: indexed.extend(updated)),
         django_capture_on_commit_callbacks(execute=True),
     ):
         report = ingest_paths([tmp_path])
@@ -255,13 +255,13 @@ def test_a_file_the_database_refuses_fails_alone_and_the_rest_of_its_batch_loads
 def test_new_articles_are_stored_with_their_analysis_and_sent_to_the_index(
     django_capture_on_commit_callbacks,
 ):
-    from articles import signals
     from articles.enrich import load_catalogue
+    from articles.search import queue
 
     load_catalogue()
     indexed = []
     with (
-        mock.patch.object(signals, "flush", lambda updated, removed: indexed.extend(updated)),
+        mock.patch.object(queue, "flush", lambda updated, removed: indexed.extend(updated)),
         django_capture_on_commit_callbacks(execute=True),
     ):
         ingest_paths([SEEDS])

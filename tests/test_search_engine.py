@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from haystack import connections
 
-from articles import index_sync
 from articles.models import Article
+from articles.search import sync as index_sync
 from articles.search.whoosh import engine, internals
 from articles.search.whoosh.analysis import ANALYZER, index_terms
 from tests.conftest import make_article

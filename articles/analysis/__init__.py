@@ -9,5 +9,5 @@ default) so tests and editors can try other tables.
 - quotations.find_quotations(paragraphs) -> Quotation per attributed quote
 - topics.find_topics(text) -> topic slugs
 - rounds.suggest_rounds(published=, dateline=, text=, people=) -> RoundSuggestion, best first
-- duplicates.fingerprint(text), bands, hamming, are_near_duplicates, similarity
+- duplicates.fingerprint(text), bands, hamming
 """

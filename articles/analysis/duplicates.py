@@ -1,15 +1,15 @@
 """Spotting republished copies: the same agency story on several sites.
 
 `fingerprint` sketches an article's word 3-shingles into 64 bits so that copies differ in
-few bits; `bands` buckets fingerprints so only likely copies are compared; `similarity`
-(Jaccard of the shingles) confirms a pair.
+few bits; `bands` buckets fingerprints so only likely copies are compared, and `hamming`
+tells how far apart two fingerprints are.
 
 The sketch is a one-permutation MinHash with one bit per bin, not a classic SimHash: on
 the seeds, SimHash flipped 4–9 of 64 bits when three words changed or a paragraph was
-dropped, more than `max_distance=3` allows. A MinHash bit flips with probability about
+dropped, more than the three bits copies may differ by. A MinHash bit flips with probability about
 (1 - Jaccard) / 2, so three changed words in a 500-word story move ~1 bit (96% of random
 trials stay within 3), while dropping a paragraph that holds a tenth of the story moves
-~3 bits (within 3 about half the time; `similarity` stays above 0.85). Short lines
+~3 bits (within 3 about half the time, at a Jaccard similarity still above 0.85). Short lines
 (headers, menus, "Join our mailing list" footers) are left out before shingling, so a
 different header or footer usually changes nothing at all.
 """
@@ -139,16 +139,3 @@ def bands(fp: int, n: int = 4) -> tuple[int, ...]:
 def hamming(a: int, b: int) -> int:
     """Number of bits in which two fingerprints differ."""
     return ((a ^ b) & _MASK).bit_count()
-
-
-def are_near_duplicates(a: int, b: int, *, max_distance: int = 3) -> bool:
-    """Whether two fingerprints are close enough to be copies of one story."""
-    return hamming(a, b) <= max_distance
-
-
-def similarity(a_text: str, b_text: str) -> float:
-    """Jaccard similarity of the two texts' word 3-shingles, from 0.0 to 1.0."""
-    a, b = set(shingle_hashes(a_text)), set(shingle_hashes(b_text))
-    if not a and not b:
-        return 1.0
-    return len(a & b) / len(a | b)

@@ -137,7 +137,7 @@ def derive_title(lead: str) -> str:
 
 def pick_sources(
     evidence: Evidence,
-) -> tuple[sig.Source | None, sig.Source | None, str | None]:
+) -> tuple[sig.SourceSignature | None, sig.SourceSignature | None, str | None]:
     """(credited source, site captured from, kind of site)."""
     source = evidence.credits[0] if evidence.credits else None
     site = evidence.sites[0] if evidence.sites else None

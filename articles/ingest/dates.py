@@ -207,7 +207,7 @@ def read_date(
 def find_publication_date(
     header_dates: list[tuple[re.Match[str], sig.DateFormat]],
     dateline: Dateline | None,
-    source: sig.Source | None,
+    source: sig.SourceSignature | None,
     *,
     today: date | None = None,
 ) -> Published:
@@ -240,7 +240,7 @@ def _match_date_text(text: str) -> list[tuple[re.Match[str], sig.DateFormat]]:
 
 
 def check_plausible(
-    reading: DateReading, source: sig.Source | None, *, today: date | None = None
+    reading: DateReading, source: sig.SourceSignature | None, *, today: date | None = None
 ) -> Published:
     """Refuse dates in the future or before 1900; give a time a zone and convert to UTC."""
     assert reading.local is not None

@@ -33,8 +33,8 @@ class Line(NamedTuple):
 class Evidence:
     """What the lines said about who wrote the article and where it was captured."""
 
-    credits: list[sig.Source]
-    sites: list[sig.Source]
+    credits: list[sig.SourceSignature]
+    sites: list[sig.SourceSignature]
     hints: list[str]
 
     def see_site_line(self, text: str) -> bool:
@@ -68,7 +68,7 @@ class Evidence:
 
 # -- Compiled tables ----------------------------------------------------------------------
 
-SOURCES_BY_SLUG: dict[str, sig.Source] = {source.slug: source for source in sig.SOURCES}
+SOURCES_BY_SLUG: dict[str, sig.SourceSignature] = {source.slug: source for source in sig.SOURCES}
 
 
 def _alias_key(name: str) -> str:
@@ -76,10 +76,10 @@ def _alias_key(name: str) -> str:
     return key[4:] if key.startswith("the ") else key
 
 
-SOURCES_BY_ALIAS: dict[str, sig.Source] = {
+SOURCES_BY_ALIAS: dict[str, sig.SourceSignature] = {
     _alias_key(alias): source for source in sig.SOURCES for alias in (source.name, *source.aliases)
 }
-SOURCES_BY_HOST: dict[str, sig.Source] = {
+SOURCES_BY_HOST: dict[str, sig.SourceSignature] = {
     host: source for source in sig.SOURCES for host in source.hosts
 }
 
@@ -181,7 +181,7 @@ def match_source_pattern(text: str) -> sig.SourcePattern | None:
     return next((p for pattern, p in _SOURCE_PATTERNS if pattern.fullmatch(text)), None)
 
 
-def match_copyright(text: str) -> sig.Source | None:
+def match_copyright(text: str) -> sig.SourceSignature | None:
     if len(text) > 160:
         return None
     match = _COPYRIGHT.fullmatch(text)
@@ -193,12 +193,12 @@ def is_label(text: str) -> bool:
     return len(text) <= CLUTTER_MAX_CHARS and _ANY_LABEL.fullmatch(text) is not None
 
 
-def lookup_source(name: str) -> sig.Source | None:
+def lookup_source(name: str) -> sig.SourceSignature | None:
     """A source by any of its printed names; None for names not in the table."""
     return SOURCES_BY_ALIAS.get(_alias_key(name))
 
 
-def lookup_host(host: str) -> sig.Source | None:
+def lookup_host(host: str) -> sig.SourceSignature | None:
     """A source by web host, trying parent domains (news.bbc.co.uk -> bbc.co.uk)."""
     parts = host.casefold().strip(".").split(".")
     for start in range(len(parts) - 1):

@@ -24,7 +24,7 @@ REVIEW_REASONS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class Source:
+class SourceSignature:
     """A news outlet. `aliases` are the names it is printed under in credits and mastheads."""
 
     name: str
@@ -37,8 +37,8 @@ class Source:
     tz: str | None = None  # zone its bare clock times are given in
 
 
-SOURCES: tuple[Source, ...] = (
-    Source(
+SOURCES: tuple[SourceSignature, ...] = (
+    SourceSignature(
         "RIA Novosti",
         "ria-novosti",
         "agency",
@@ -48,7 +48,7 @@ SOURCES: tuple[Source, ...] = (
         dayfirst=True,
         tz="Europe/Moscow",
     ),
-    Source(
+    SourceSignature(
         "BBC News",
         "bbc-news",
         "broadcaster",
@@ -58,7 +58,7 @@ SOURCES: tuple[Source, ...] = (
         dayfirst=True,
         tz="Europe/London",
     ),
-    Source(
+    SourceSignature(
         "GlobalSecurity.org",
         "globalsecurity-org",
         "website",
@@ -66,7 +66,7 @@ SOURCES: tuple[Source, ...] = (
         ("GlobalSecurity.org", "GlobalSecurity", "Global Security"),
         ("globalsecurity.org",),
     ),
-    Source(
+    SourceSignature(
         "Reuters",
         "reuters",
         "agency",
@@ -74,7 +74,7 @@ SOURCES: tuple[Source, ...] = (
         ("Reuters", "Thomson Reuters"),
         ("reuters.com",),
     ),
-    Source(
+    SourceSignature(
         "Associated Press",
         "associated-press",
         "agency",
@@ -84,7 +84,7 @@ SOURCES: tuple[Source, ...] = (
         dayfirst=False,
         tz="America/New_York",
     ),
-    Source(
+    SourceSignature(
         "Agence France-Presse",
         "afp",
         "agency",
@@ -93,7 +93,7 @@ SOURCES: tuple[Source, ...] = (
         ("afp.com",),
         dayfirst=True,
     ),
-    Source(
+    SourceSignature(
         "Interfax",
         "interfax",
         "agency",
@@ -103,7 +103,7 @@ SOURCES: tuple[Source, ...] = (
         dayfirst=True,
         tz="Europe/Moscow",
     ),
-    Source(
+    SourceSignature(
         "ITAR-TASS",
         "itar-tass",
         "agency",
@@ -113,7 +113,7 @@ SOURCES: tuple[Source, ...] = (
         dayfirst=True,
         tz="Europe/Moscow",
     ),
-    Source(
+    SourceSignature(
         "RT",
         "rt",
         "broadcaster",
@@ -123,7 +123,7 @@ SOURCES: tuple[Source, ...] = (
         dayfirst=True,
         tz="Europe/Moscow",
     ),
-    Source(
+    SourceSignature(
         "The Guardian",
         "the-guardian",
         "newspaper",
@@ -133,7 +133,7 @@ SOURCES: tuple[Source, ...] = (
         dayfirst=True,
         tz="Europe/London",
     ),
-    Source(
+    SourceSignature(
         "The New York Times",
         "the-new-york-times",
         "newspaper",
@@ -143,7 +143,7 @@ SOURCES: tuple[Source, ...] = (
         dayfirst=False,
         tz="America/New_York",
     ),
-    Source(
+    SourceSignature(
         "The Washington Post",
         "the-washington-post",
         "newspaper",
@@ -153,7 +153,7 @@ SOURCES: tuple[Source, ...] = (
         dayfirst=False,
         tz="America/New_York",
     ),
-    Source(
+    SourceSignature(
         "Voice of America",
         "voice-of-america",
         "broadcaster",
@@ -162,7 +162,7 @@ SOURCES: tuple[Source, ...] = (
         ("voanews.com",),
         dayfirst=False,
     ),
-    Source(
+    SourceSignature(
         "Radio Free Europe/Radio Liberty",
         "rferl",
         "broadcaster",
@@ -170,7 +170,7 @@ SOURCES: tuple[Source, ...] = (
         ("Radio Free Europe/Radio Liberty", "RFE/RL", "Radio Free Europe", "Radio Liberty"),
         ("rferl.org",),
     ),
-    Source(
+    SourceSignature(
         "Deutsche Welle",
         "deutsche-welle",
         "broadcaster",
@@ -179,7 +179,7 @@ SOURCES: tuple[Source, ...] = (
         ("dw.com", "dw-world.de"),
         dayfirst=True,
     ),
-    Source(
+    SourceSignature(
         "CNN",
         "cnn",
         "broadcaster",
@@ -188,7 +188,7 @@ SOURCES: tuple[Source, ...] = (
         ("cnn.com", "edition.cnn.com"),
         dayfirst=False,
     ),
-    Source(
+    SourceSignature(
         "Al Jazeera",
         "al-jazeera",
         "broadcaster",
@@ -196,7 +196,7 @@ SOURCES: tuple[Source, ...] = (
         ("Al Jazeera", "Al Jazeera English", "Aljazeera"),
         ("aljazeera.com", "aljazeera.net", "english.aljazeera.net"),
     ),
-    Source(
+    SourceSignature(
         "Xinhua",
         "xinhua",
         "agency",
@@ -204,7 +204,7 @@ SOURCES: tuple[Source, ...] = (
         ("Xinhua", "Xinhua News Agency"),
         ("xinhuanet.com", "news.cn"),
     ),
-    Source(
+    SourceSignature(
         "The Moscow Times",
         "the-moscow-times",
         "newspaper",

@@ -467,7 +467,7 @@ def read_header(lines: list[Line], evidence: Evidence) -> Header:
     """Classify the lines before the first paragraph: masthead, date, byline, credit,
     headline, and captions under the headline."""
     headline_like: list[int] = []
-    name_lines: list[tuple[int, sig.Source]] = []
+    name_lines: list[tuple[int, sig.SourceSignature]] = []
     date_matches: list[tuple[re.Match[str], sig.DateFormat]] = []
     byline = ""
     body_start = None

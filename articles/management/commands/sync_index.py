@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.index_sync import compare_index, repair_index
-from articles.signals import drain_index_tasks, queued_index_tasks
+from articles.search.queue import drain_index_tasks, queued_index_tasks
+from articles.search.sync import compare_index, repair_index
 
 
 class Command(BaseCommand):

@@ -42,7 +42,7 @@ def batched_indexing() -> Iterator[None]:
 
 def flush(updated: set[int], removed: set[int]) -> None:
     """Send committed changes to the index: one update for all changed rows, then removals."""
-    from articles.index_sync import remove_articles, update_articles
+    from articles.search.sync import remove_articles, update_articles
 
     if updated:
         update_articles(sorted(updated))

@@ -22,8 +22,8 @@ from haystack.query import SearchQuerySet
 
 from articles.models import Article, IndexTask
 from articles.search.indexes import naive_utc
+from articles.search.queue import in_chunks
 from articles.search.whoosh.backend import ArchiveWhooshBackend
-from articles.signals import in_chunks
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
