@@ -12,6 +12,7 @@ from articles.ingest import signatures as sig
 from articles.ingest.dates import (
     Dateline,
     DateReading,
+    Published,
     check_plausible,
     find_dateline,
     find_publication_date,
@@ -152,11 +153,9 @@ def review_reasons_for(
     date_reasons: tuple[str, ...],
     source,
     encoding: str,
-    weak: tuple[str, ...] = (),
 ) -> tuple[str, ...]:
     """What staff should check: every guess the parser made, in one place for both kinds."""
     return collect_reasons(
-        tuple(WEAK_REASONS[name] for name in weak if name in WEAK_REASONS),
         ("title_derived",) if title_derived else (),
         date_reasons,
         () if source else ("source_unknown",),
@@ -207,6 +206,44 @@ def assemble_article(
             today=today,
         )
     fields = tuple(f for f in fields if f.field != "published" or published.published_date)
+    return parsed_article(
+        title=title,
+        title_derived=title_derived,
+        picked=(source, site, site_kind),
+        published=published,
+        byline=byline,
+        dateline=dateline,
+        blocks=blocks,
+        encoding=encoding,
+        kind=kind,
+        fields=fields,
+        weak_reasons=tuple(
+            WEAK_REASONS[f.field]
+            for f in fields
+            if f.confidence < WEAK_CONFIDENCE and f.field in WEAK_REASONS
+        ),
+        date_reasons=date_reasons,
+    )
+
+
+def parsed_article(
+    *,
+    title: str,
+    title_derived: bool,
+    picked: tuple,
+    published: Published,
+    byline: str,
+    dateline: Dateline | None,
+    blocks: list[Block],
+    encoding: str,
+    kind: str,
+    fields: tuple[FieldEvidence, ...],
+    weak_reasons: tuple[str, ...] | list[str],
+    date_reasons: tuple[str, ...] = (),
+    markup: str = "",
+) -> ParsedArticle:
+    """The one place both readers make their ParsedArticle, with every review reason."""
+    source, site, site_kind = picked
     return ParsedArticle(
         title=title,
         title_derived=title_derived,
@@ -219,14 +256,17 @@ def assemble_article(
         byline=byline,
         dateline=dateline.place if dateline else "",
         blocks=tuple(blocks),
-        review_reasons=review_reasons_for(
-            title_derived=title_derived,
-            date_reasons=published.reasons + date_reasons,
-            source=source,
-            encoding=encoding,
-            weak=tuple(f.field for f in fields if f.confidence < WEAK_CONFIDENCE),
+        review_reasons=collect_reasons(
+            review_reasons_for(
+                title_derived=title_derived,
+                date_reasons=published.reasons + date_reasons,
+                source=source,
+                encoding=encoding,
+            ),
+            weak_reasons,
         ),
         encoding=encoding,
         kind=kind,
         evidence=fields,
+        markup=markup,
     )

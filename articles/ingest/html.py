@@ -23,10 +23,9 @@ from articles.ingest.article import (
     FieldEvidence,
     ParsedArticle,
     clip_on_word,
-    collect_reasons,
     derive_title,
+    parsed_article,
     pick_sources,
-    review_reasons_for,
     split_long_paragraph,
     take_dateline,
 )
@@ -239,30 +238,18 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
     field_evidence = tuple(
         found for found in (title_evidence, date_evidence, byline_evidence) if found is not None
     )
-    return ParsedArticle(
+    return parsed_article(
         title=title,
         title_derived=title_derived,
-        source=source.name if source else None,
-        captured_from=site.name if site else None,
-        captured_from_kind=site_kind,
-        published_date=published.published_date,
-        published_at=published.published_at,
-        published_tz=published.published_tz,
+        picked=(source, site, site_kind),
+        published=published,
         byline=byline,
-        dateline=dateline.place if dateline else "",
-        blocks=tuple(blocks),
-        review_reasons=collect_reasons(
-            review_reasons_for(
-                title_derived=title_derived,
-                date_reasons=published.reasons,
-                source=source,
-                encoding=encoding,
-            ),
-            weak_fields(field_evidence, has_date=published.published_date is not None),
-        ),
+        dateline=dateline,
+        blocks=blocks,
         encoding=encoding,
         kind="html",
-        evidence=field_evidence,
+        fields=field_evidence,
+        weak_reasons=weak_fields(field_evidence, has_date=published.published_date is not None),
         markup="\n".join(markup.values()),
     )
 
