@@ -396,11 +396,16 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        self.slug = slugify(self.title)[:100] or "article"
+        self.set_slug()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", args=[self.pk, self.slug or "article"])
+
+    def set_slug(self) -> None:
+        """The words of the URL, from the title; the id in the URL is what identifies it.
+        Bulk inserts skip save(), so they call this themselves."""
+        self.slug = slugify(self.title)[:100] or "article"
 
     def set_evidence(self, found: Iterable[dict], corrected: Iterable[str] = ()) -> None:
         """Keep how each field was found; a field staff corrected is certain from then on."""

@@ -337,7 +337,7 @@ def _create_articles(
             needs_review=bool(reasons),
             review_reasons=reasons,
         )
-        article.slug = slugify(article.title)[:100] or "article"  # as Article.save() does
+        article.set_slug()
         if catalogue is not None and prepared.analysis is not None:
             set_fingerprint(article, prepared.analysis)
         articles.append(article)

@@ -6,19 +6,14 @@ articles.citation, related articles in articles.search.similar.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, date
 
-from django import forms
-from django.core.cache import cache
-from django.db.models import F, Max, Min, Q
-from django.forms.utils import flatatt
+from django.db.models import F, Max, Min
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 from django.views.generic import (
     DetailView,
@@ -34,6 +29,7 @@ from articles import citation
 from articles.changes import Reading, change_summary, paragraphs_diff, word_diff
 from articles.charts import DRAWING_SECONDS, drawing_key
 from articles.enrich import republished_copies
+from articles.forms import ArticleFilterForm
 from articles.models import Article, ArticleRound, Capture, Source
 from articles.paging import IdsFirstPaginator
 from articles.search.similar import more_like_this
@@ -43,19 +39,8 @@ ARTICLES_PER_PAGE = 20
 SAME_DAYS_WINDOW = 3
 SAME_DAYS_LIMIT = 10
 LATEST_ADDITIONS = 8
-# How long the list of years with coverage is remembered (see coverage_years()).
-COVERAGE_YEARS_SECONDS = 300
 # Height of the tallest bar in the home page timeline, in SVG user units.
 TIMELINE_HEIGHT = 120
-MONTH_CHOICES = [
-    (str(n), name)
-    for n, name in enumerate(
-        ["January", "February", "March", "April", "May", "June", "July", "August",
-         "September", "October", "November", "December"],
-        start=1,
-    )
-]  # fmt: skip
-MONTH_NAMES = {int(number): name for number, name in MONTH_CHOICES}
 # The date archives read oldest first. They hold no undated articles, so a plain ascending
 # date (which the date index gives without sorting) is the same order as chronological().
 CHRONOLOGICAL = (
@@ -114,109 +99,6 @@ home = HomeView.as_view()
 
 
 # -- Lists and date archives ------------------------------------------------------------
-
-
-class PlainSelect(forms.Select):
-    """A select whose options are written out directly: a template per option (Django's way)
-    costs more than the rest of the list page's form when there are dozens of sources."""
-
-    def render(self, name, value, attrs=None, renderer=None) -> str:
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], flatatt(option["attrs"]), option["label"])
-                for _, group, _ in widget["optgroups"]
-                for option in group
-            ),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), options
-        )
-
-
-class ArticleFilterForm(forms.Form):
-    """The list page's query string; an invalid value is reported and left out."""
-
-    source = forms.ModelChoiceField(
-        queryset=Source.objects.in_use(),
-        to_field_name="slug",
-        required=False,
-        empty_label="All sources",
-        widget=PlainSelect,
-    )
-    year = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, widget=PlainSelect)
-    month = forms.TypedChoiceField(
-        coerce=int,
-        required=False,
-        empty_value=None,
-        choices=[("", "Any month"), *MONTH_CHOICES],
-        widget=PlainSelect,
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.years = coverage_years()
-        self.fields["year"].choices = [("", "Any year")] + [
-            (str(d.year), d.year) for d in self.years
-        ]
-        self.fields["source"].error_messages["invalid_choice"] = "There is no such source."
-        self.fields["year"].error_messages["invalid_choice"] = "No articles from that year."
-        self.fields["month"].error_messages["invalid_choice"] = "Months are numbered 1 to 12."
-
-    def describe(self) -> str:
-        """The filters in words, for the line above the list: "from Reuters in March 2008"."""
-        self.is_valid()
-        data, words = self.cleaned_data, []
-        if data.get("source"):
-            words.append(f"from {data['source'].name}")
-        month = MONTH_NAMES.get(data.get("month"), "")
-        when = " ".join(str(part) for part in (month, data.get("year")) if part)
-        if when:
-            words.append(f"in {when}" if data.get("year") else f"in {month} of any year")
-        return " ".join(words)
-
-    def filter(self, queryset):
-        """The queryset narrowed by every field that validated."""
-        self.is_valid()
-        data = self.cleaned_data
-        if data.get("source"):
-            queryset = queryset.from_source(data["source"])
-        year, month = data.get("year"), data.get("month")
-        # Date ranges rather than the year and month of each row's date, so the index applies.
-        if year and month:
-            queryset = queryset.filter(published_date__range=month_span(year, month))
-        elif year:
-            queryset = queryset.filter(published_date__year=year)
-        elif month:
-            in_month = Q(pk__in=[])
-            for year_start in self.years:
-                in_month |= Q(published_date__range=month_span(year_start.year, month))
-            queryset = queryset.filter(in_month)
-        return queryset
-
-
-def month_span(year: int, month: int) -> tuple[date, date]:
-    """The first and last days of a month."""
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-
-
-def coverage_years() -> list[date]:
-    """The years with coverage, remembered for a while under the first and last dates.
-
-    They change only when a year gains its first article or loses its last. Keyed by the
-    span, a new year at either end shows at once; a gap filled within the span shows within
-    COVERAGE_YEARS_SECONDS.
-    """
-    span = Article.objects.date_span()
-    if span is None:
-        return []
-    return cache.get_or_set(
-        f"coverage-years:{span[0]}:{span[1]}",
-        lambda: Article.objects.coverage_years(span),
-        COVERAGE_YEARS_SECONDS,
-    )
 
 
 class ArticleListView(ListView):
