@@ -239,15 +239,28 @@ def split_lines(text: str) -> list[Line]:
 # A lower-case letter (or a sentence's end) run straight into a capital: where a page's
 # elements met when its line breaks were lost ("KontaktImpressum", "weiter.Der").
 _GLUE = re.compile(r"(?<=[a-zß-öø-ÿ][a-zß-öø-ÿ.!?)”\"])(?=[A-ZÀ-ÖØ-Þ])")
-GLUED_LINE_MIN = 1500
-GLUE_EVERY = 400  # a whole page on one line has a join at least this often
+GLUED_LINE_MIN = 600
+GLUE_EVERY = 3000  # a whole page on one line has a join at least this often
+GLUE_MIN_CUTS = 2
+GLUED_TOKEN_MIN = 11  # letters run together beyond a long word
+
+
+def is_join(text: str, cut: int) -> bool:
+    """Where two elements met: after a sentence's end ("weiter.Der") or inside a run of
+    letters too long for one word ("KontaktImpressum"); "YouTube" and "PowerPoint" are
+    words."""
+    if text[cut - 1] in '.!?)”"':
+        return True
+    start = text.rfind(" ", 0, cut) + 1
+    end = text.find(" ", cut)
+    return (len(text) if end < 0 else end) - start >= GLUED_TOKEN_MIN
 
 
 def split_glued(text: str) -> list[str]:
     """A whole page captured as one line, cut where its elements were run together; a
     long line with few such joins (a real paragraph) is left whole."""
-    cuts = [match.start() for match in _GLUE.finditer(text)]
-    if len(cuts) * GLUE_EVERY < len(text):
+    cuts = [cut for cut in (match.start() for match in _GLUE.finditer(text)) if is_join(text, cut)]
+    if len(cuts) < GLUE_MIN_CUTS or len(cuts) * GLUE_EVERY < len(text):
         return [text]
     bounds = [0, *cuts, len(text)]
     pieces = [text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
@@ -292,7 +305,7 @@ _NAMES = rf"{_NAME}(?:(?:\s+(?:{_JOINERS})\s+|,\s+){_NAME}){{0,3}}"
 # "Von Heike Buchter", "ByJane Doe" (run together), "Autor: Jean Dupont", "by IWB".
 _LABELLED_BYLINE = re.compile(
     rf"(?:{_LABELS})(?:\s*:\s*|\s+|(?<=[Bb][Yy])(?=[A-Z][a-z]))(?P<who>{_NAMES})"
-    r"(?=$|\s*[,|•·/(]|\s+[-–—]\s|\s+\d|\s+(?:on|am|um|le|el|il|op|at|in)\s)"
+    r"(?=$|\s*[,|•·/(]|\s+[-–—]\s|\s+\d|\s+(?:on|am|um|le|el|il|op|at|in|under|unter|dans)\s)"
 )
 _LABEL_ALONE = re.compile(rf"(?:{_LABELS})\s*:?")
 _NAME_ALONE = re.compile(_NAMES)
