@@ -181,3 +181,11 @@ def test_a_picture_caption_above_its_credit_is_not_the_headline():
 def test_a_breadcrumb_with_slashes_is_navigation():
     article = parse(page("Home / Essays / 2017 / Talks\nTalks on the treaty end\n18 March 2008"))
     assert article.title == "Talks on the treaty end"
+
+
+def test_a_long_paragraph_naming_brands_in_camel_case_stays_whole():
+    sentence = "Officials shared the YouTube clip and a PowerPoint deck with reporters in Geneva. "
+    paragraph = sentence * 12
+    article = parse(f"Talks on the treaty end without agreement\n18 March 2008\n{paragraph}")
+    assert len(article.blocks) == 1
+    assert "YouTube" in article.body and "PowerPoint" in article.body

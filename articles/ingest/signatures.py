@@ -427,7 +427,7 @@ BYLINE_LABELS: tuple[str, ...] = (
     "Di", "di", "Av", "av", "Autor", "Autorin", "Autoren", "Author", "Authors", "Auteur",
     "Auteurs", "Autore", "Text", "Texte", "Written by", "Posted by", "Reporting by",
     "Geschrieben von", "Ein Kommentar von", "Ein Gastbeitrag von", "Eine Analyse von",
-    "Redaktion",
+    "Redaktion", "Interview", "Interview von", "Entretien",
 )  # fmt: skip
 # Lower-case words that may sit inside a name ("Ursula von der Leyen", "Luis de Guindos").
 NAME_PARTICLES: tuple[str, ...] = (

@@ -145,7 +145,7 @@ INSIDE_RUN_PENALTY = 0.5
 TITLE_WINDOW = 40  # lines above the article's text where its headline may sit
 HEADER_BELOW_TITLE = 12  # lines under the headline where its date and byline may sit
 DATE_ABOVE = 15  # lines above the headline where its date may sit
-NEAR_TITLE = 6  # a date or byline this close confirms a headline
+NEAR_TITLE = 4  # a date or byline this close confirms a headline
 DATE_LINE_MAX = 150  # dates are read from short lines only: a paragraph's dates are news
 TITLE_MIN_CHARS = 10
 TITLE_WORDS = 8
@@ -153,6 +153,7 @@ TITLE_WORDS = 8
 REPEATED_BONUS = 0.5  # printed again in a page title, breadcrumb or list of posts
 HEADER_BELOW_BONUS = 1.5  # a date or byline under it
 HEADER_ABOVE_BONUS = 1.0  # ... or just above it
+DISTANCE_PENALTY = 0.01  # per line between it and the text
 PARAGRAPH_MIN_WORDS = 5
 # How far to trust a headline by its score (see score_title).
 TITLE_SURE = 2.5
@@ -295,7 +296,7 @@ def score_title(page: PageLines, index: int, body_first: int, first: bool) -> fl
         score += HEADER_BELOW_BONUS
     elif any(page.is_header_line(i) for i in range(max(0, index - 2), index)):
         score += HEADER_ABOVE_BONUS
-    score -= 0.03 * abs(body_first - index)
+    score -= DISTANCE_PENALTY * abs(body_first - index)
     return score
 
 
