@@ -54,6 +54,14 @@ def test_relative_ambiguous_or_partial_dates_are_not_dates(printed):
     assert "date_unknown" in article.review_reasons
 
 
+def test_a_dotted_numeric_date_is_day_first_while_a_slashed_one_stays_ambiguous():
+    dotted = parse(page("Talks on the treaty end without agreement\n02.11.2021"))
+    assert dotted.published_date == date(2021, 11, 2)
+    assert "date_ambiguous" not in dotted.review_reasons
+    slashed = parse(page("Talks on the treaty end without agreement\n02/11/2021"))
+    assert slashed.published_date is None
+
+
 def test_a_date_inside_a_caption_is_not_the_publication_date():
     caption = "Delegates arrive at the conference centre in Geneva for talks (18 March 2008)"
     article = parse(page(f"Talks on the treaty end without agreement\n{caption}"))
