@@ -62,6 +62,14 @@ def test_a_dotted_numeric_date_is_day_first_while_a_slashed_one_stays_ambiguous(
     assert slashed.published_date is None
 
 
+def test_a_date_line_just_under_the_headline_counts_even_after_the_text_starts():
+    lead = "Diplomats met again in Geneva on Tuesday to discuss the treaty and its radar sites."
+    article = parse(page(f"Talks on the treaty end without agreement\n{lead}\n18.03.2008 14:50"))
+    assert article.published_date == date(2008, 3, 18)
+    event = parse(page(f"Talks on the treaty end without agreement\n{lead}\nTermin: 18.03.2008"))
+    assert event.published_date is None
+
+
 def test_a_date_inside_a_caption_is_not_the_publication_date():
     caption = "Delegates arrive at the conference centre in Geneva for talks (18 March 2008)"
     article = parse(page(f"Talks on the treaty end without agreement\n{caption}"))

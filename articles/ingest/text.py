@@ -158,6 +158,7 @@ PARAGRAPH_MIN_WORDS = 5
 # How far to trust a headline by its score (see score_title).
 TITLE_SURE = 2.5
 TITLE_WEAK = 0.25
+BARE_DATE_MAX = 40  # a date line inside the text's first lines: the date and a time at most
 DATE_START_MAX = 40  # a header date opens its line ("Last Updated: 18 March 2008")
 CREDIT_AFTER_TEXT = 3  # an agency's name alone this close under the text credits it
 
@@ -261,6 +262,15 @@ def header_date(text: str) -> date | None:
     return found[0][1] if found and found[0][0] <= DATE_START_MAX else None
 
 
+def bare_date(text: str) -> date | None:
+    """The date of a line that opens with it and says little else ("19.10.2019 12.09"):
+    an event's or a tweet's date comes after words ("Termin: 21.02.2020")."""
+    if len(text) > BARE_DATE_MAX:
+        return None
+    found = find_dates(text)
+    return found[0][1] if found and found[0][0] == 0 else None
+
+
 def is_header_line(line: Line) -> bool:
     """A date or byline line, which marks a headline's neighbourhood."""
     text = line.text
@@ -350,11 +360,19 @@ def find_header_date(lines: list[Line], span: ArticleSpan) -> HeaderDate:
     different dates there (published, updated, an event's) leave it unknown: a wrong
     date is worse than none."""
     found: list[tuple[int, int, date]] = []
-    for order, indexes in enumerate(header_ranges(span, above=DATE_ABOVE)):
+    below, above = header_ranges(span, above=DATE_ABOVE)
+    for order, indexes in enumerate((below, above)):
         for index in indexes:
             value = header_date(lines[index].text)
             if value:
                 found.append((order, index, value))
+    if span.title_index is not None:
+        # The text may start right under the headline (a standfirst, a caption): a line
+        # there that is a date and little else still belongs to the header.
+        for index in range(below.stop, min(span.end, span.title_index + NEAR_TITLE + 1)):
+            value = bare_date(lines[index].text)
+            if value:
+                found.append((0, index, value))
     if not found:
         return HeaderDate(None, 0.0)
     if len({value for _, _, value in found}) > 1:
