@@ -70,6 +70,14 @@ def test_a_date_line_just_under_the_headline_counts_even_after_the_text_starts()
     assert event.published_date is None
 
 
+def test_a_date_under_a_commenters_name_is_the_comments_not_the_articles():
+    comment = "Peter sagt:\n24. August 2019 um 03:36 Uhr"
+    article = parse(page(f"Talks on the treaty end without agreement\n{comment}"))
+    assert article.published_date is None
+    signed = parse(page("Talks on the treaty end without agreement\nPeter Smith\n24. August 2019"))
+    assert signed.published_date == date(2019, 8, 24)
+
+
 def test_a_date_inside_a_caption_is_not_the_publication_date():
     caption = "Delegates arrive at the conference centre in Geneva for talks (18 March 2008)"
     article = parse(page(f"Talks on the treaty end without agreement\n{caption}"))

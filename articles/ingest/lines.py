@@ -373,6 +373,17 @@ def _opens_like_a_break(text: str) -> bool:
     return first.casefold().rstrip(":") in _BREAK_OPENERS
 
 
+_COMMENTER = re.compile(
+    r".{1,40}?\s(?:" + "|".join(re.escape(verb) for verb in sig.COMMENTER_VERBS) + r")\s?:",
+    re.IGNORECASE,
+)
+
+
+def is_commenter_line(text: str) -> bool:
+    """A commenter's name and verb ("Peter sagt:", "Jane Doe says:"), which heads a comment."""
+    return len(text) <= RUN_BREAK_MAX_CHARS and text[-1] == ":" and bool(_COMMENTER.fullmatch(text))
+
+
 def is_run_break(text: str) -> bool:
     """A short line that opens related links, comments, a share bar or tags."""
     return (

@@ -352,6 +352,13 @@ PAGE_ENDS: tuple[str, ...] = (
     "keine kommentare", "no comments", "diskussion",
 )  # fmt: skip
 
+# The verb after a commenter's name ("Peter sagt:", "Jane says:"): the date under such a
+# line is a comment's, never the article's.
+COMMENTER_VERBS: tuple[str, ...] = (
+    "says", "said", "wrote", "writes", "sagt", "schreibt", "meint", "kommentierte",
+    "dit", "a écrit", "écrit", "dice", "escribió", "scrive", "zegt", "schreef",
+)  # fmt: skip
+
 # Short lines that open what follows an article's text: related links, comments, share
 # bars, newsletter prompts, tags. Matched case-insensitively at the start of a short line;
 # the article's text never runs past one.

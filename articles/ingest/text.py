@@ -39,6 +39,7 @@ from articles.ingest.lines import (
     Line,
     find_labelled_byline,
     is_byline_label,
+    is_commenter_line,
     is_furniture,
     is_headline_like,
     is_label,
@@ -364,7 +365,7 @@ def find_header_date(lines: list[Line], span: ArticleSpan) -> HeaderDate:
     for order, indexes in enumerate((below, above)):
         for index in indexes:
             value = header_date(lines[index].text)
-            if value:
+            if value and not (index and is_commenter_line(lines[index - 1].text)):
                 found.append((order, index, value))
     if span.title_index is not None:
         # The text may start right under the headline (a standfirst, a caption): a line
