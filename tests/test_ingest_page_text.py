@@ -78,6 +78,24 @@ def test_a_date_under_a_commenters_name_is_the_comments_not_the_articles():
     assert signed.published_date == date(2019, 8, 24)
 
 
+HEADLINE = "Talks on the treaty end without agreement"
+
+
+@pytest.mark.parametrize(
+    "printed, headline",
+    [
+        (f"Politics{HEADLINE}", HEADLINE),
+        (f"{HEADLINE}18. März 2008", HEADLINE),
+        ("Anna Smith18. März 2008Talks on the treaty end", "Talks on the treaty end"),
+        ("Talks on the treaty end without #NoAgreementToday", None),
+        ("Naturschutzbund e.V. and YouTube end their talks", None),
+    ],
+)
+def test_a_headline_run_together_with_its_kicker_or_date_is_cut_out(printed, headline):
+    article = parse(page(f"{printed}\n18 March 2008"))
+    assert article.title == (headline or printed)  # None: the line is whole
+
+
 def test_a_date_inside_a_caption_is_not_the_publication_date():
     caption = "Delegates arrive at the conference centre in Geneva for talks (18 March 2008)"
     article = parse(page(f"Talks on the treaty end without agreement\n{caption}"))

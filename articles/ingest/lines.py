@@ -323,6 +323,33 @@ NAME_MAX_WORDS = 12
 _PHOTO_CREDIT = _any_of(list(sig.PHOTO_CREDITS))
 
 
+# A date run into the word before it ("Kulturtechnik25. Oktober 2023").
+_GLUED_DATE = re.compile(
+    r"(?<=[^\W\d_]{3})(?=\d{1,2}\.\s?[^\W\d_]{3,}\.?\s\d{4}|\d{1,2}\.\d{1,2}\.\d{4})"
+    r"|(?<=(?:19|20)\d\d)(?=[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ])"  # ... or a year into a headline
+)
+# Not a join: an abbreviation ("e.V."), a gender suffix ("MedienpädagogIn", "LehrerInnen").
+_NOT_A_JOIN = re.compile(r"(?<=\b\w\.)|(?=In(?:nen)?\b)")
+
+
+def glued_pieces(text: str) -> list[str]:
+    """A short line cut at every place where elements were run together: a kicker or a
+    menu into a headline ("UmweltDu wirst nicht glauben ..."), a headline into its date."""
+    cuts = [
+        cut
+        for cut in (match.start() for match in _GLUE.finditer(text))
+        if is_join(text, cut)
+        and not _NOT_A_JOIN.match(text, cut)
+        and text[text.rfind(" ", 0, cut) + 1] != "#"  # a hashtag: "#OutInChurch"
+    ]
+    cuts += [match.start() for match in _GLUED_DATE.finditer(text)]
+    if not cuts:
+        return [text]
+    bounds = [0, *sorted(set(cuts)), len(text)]
+    pieces = [text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [piece for piece in pieces if piece]
+
+
 def is_photo_credit(text: str) -> bool:
     return len(text) <= CLUTTER_MAX_CHARS and _PHOTO_CREDIT.fullmatch(text) is not None
 

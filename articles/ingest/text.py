@@ -38,6 +38,7 @@ from articles.ingest.lines import (
     Evidence,
     Line,
     find_labelled_byline,
+    glued_pieces,
     is_byline_label,
     is_commenter_line,
     is_furniture,
@@ -641,7 +642,7 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
     fields: list[FieldEvidence] = []
     title = header.title
     if span.title_index is not None:
-        title = lines[span.title_index].text
+        title = headline_piece(lines[span.title_index].text)
         fields.append(title_evidence(span))
     if not blocks and title:
         # A headline alone is all the text there is: keep it as the body too.
@@ -675,6 +676,21 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
         empty_message="No article text is left once navigation and other clutter are removed.",
         today=today,
     )
+
+
+def headline_piece(text: str) -> str:
+    """The headline inside a line its kicker, menu or date ran into: the piece with the
+    most words that is shaped like a headline ("SearchLieblingslabel: Faire Swimwear"
+    -> "Lieblingslabel: Faire Swimwear")."""
+    pieces = glued_pieces(text)
+    if len(pieces) == 1:
+        return text
+    shaped = [
+        piece
+        for piece in pieces
+        if word_count(piece) >= 2 and is_headline_like(piece) and not find_dates(piece)
+    ]
+    return max(shaped, key=word_count) if shaped else text
 
 
 def see_credits_after(lines: list[Line], evidence: Evidence) -> None:
