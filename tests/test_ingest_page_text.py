@@ -119,6 +119,8 @@ def test_find_dates_reads_only_full_dates():
         ("Jon Nitz am 24. Januar 2022 um 15:47", "Jon Nitz"),
         ("1. Februar 2022, Daniel Dillenburg", "Daniel Dillenburg"),
         ("Christoph von Ritter\n3. März 2022", "Christoph von Ritter"),
+        ("Erstellt von Fabian Roth am Dienstag 6. Mai 2014", "Fabian Roth"),
+        ("Publicado por Alberto González", "Alberto González"),
     ],
 )
 def test_bylines_in_their_common_shapes(lines, byline):

@@ -434,7 +434,9 @@ BYLINE_LABELS: tuple[str, ...] = (
     "Di", "di", "Av", "av", "Autor", "Autorin", "Autoren", "Author", "Authors", "Auteur",
     "Auteurs", "Autore", "Text", "Texte", "Written by", "Posted by", "Reporting by",
     "Geschrieben von", "Ein Kommentar von", "Ein Gastbeitrag von", "Eine Analyse von",
-    "Redaktion", "Interview", "Interview von", "Entretien",
+    "Redaktion", "Interview", "Interview von", "Entretien", "Erstellt von", "Beitrag von",
+    "Ein Beitrag von", "Ein Interview von", "Publicado por", "Escrito por", "Publié par",
+    "Écrit par", "Pubblicato da", "Scritto da",
 )  # fmt: skip
 # Lower-case words that may sit inside a name ("Ursula von der Leyen", "Luis de Guindos").
 NAME_PARTICLES: tuple[str, ...] = (
