@@ -121,6 +121,7 @@ def test_find_dates_reads_only_full_dates():
         ("Christoph von Ritter\n3. März 2022", "Christoph von Ritter"),
         ("Erstellt von Fabian Roth am Dienstag 6. Mai 2014", "Fabian Roth"),
         ("Publicado por Alberto González", "Alberto González"),
+        ("Veröffentlicht am 12. Juni 2017 von gizzmo", "gizzmo"),
     ],
 )
 def test_bylines_in_their_common_shapes(lines, byline):

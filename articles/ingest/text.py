@@ -105,6 +105,11 @@ BARE_NAME_MAX_WORDS = 4
 _NAME_BEFORE_DATE = re.compile(
     r"(?P<who>[^\d|·•,]{3,60}?)\s+(?:am|on|le|el|il|um|at|den|,|\||·|•|-|–)\s*\d"
 )
+# A blog's user name after the date ("Veröffentlicht am 12. Juni 2017 von gizzmo").
+_USER_AFTER_DATE = re.compile(
+    r"(?:19|20)\d\d(?:,?\s+(?:um\s+)?\d{1,2}[:.]\d{2}(?:\s*Uhr)?)?\s+"
+    r"(?:von|by|par|por|door)\s+(?P<who>[^\W\d_][\w.-]{2,29})\s*$"
+)
 _DATE_SEPARATORS = re.compile(r"\s*[|·•,]\s*|\s+[-–—]\s+")
 _LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not headlines
 _BYLINE_START = re.compile(r"(?:By|BY|by)\s")
@@ -470,7 +475,8 @@ def name_beside_date(text: str) -> str:
         part = part.strip()
         if part and not any(char.isdigit() for char in part) and is_bare_name(part):
             return part
-    return ""
+    user = _USER_AFTER_DATE.search(text)
+    return user["who"] if user else ""
 
 
 # -- Header ---------------------------------------------------------------------------------
