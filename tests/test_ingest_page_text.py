@@ -54,6 +54,48 @@ def test_relative_ambiguous_or_partial_dates_are_not_dates(printed):
     assert "date_unknown" in article.review_reasons
 
 
+def test_a_dotted_numeric_date_is_day_first_while_a_slashed_one_stays_ambiguous():
+    dotted = parse(page("Talks on the treaty end without agreement\n02.11.2021"))
+    assert dotted.published_date == date(2021, 11, 2)
+    assert "date_ambiguous" not in dotted.review_reasons
+    slashed = parse(page("Talks on the treaty end without agreement\n02/11/2021"))
+    assert slashed.published_date is None
+
+
+def test_a_date_line_just_under_the_headline_counts_even_after_the_text_starts():
+    lead = "Diplomats met again in Geneva on Tuesday to discuss the treaty and its radar sites."
+    article = parse(page(f"Talks on the treaty end without agreement\n{lead}\n18.03.2008 14:50"))
+    assert article.published_date == date(2008, 3, 18)
+    event = parse(page(f"Talks on the treaty end without agreement\n{lead}\nTermin: 18.03.2008"))
+    assert event.published_date is None
+
+
+def test_a_date_under_a_commenters_name_is_the_comments_not_the_articles():
+    comment = "Peter sagt:\n24. August 2019 um 03:36 Uhr"
+    article = parse(page(f"Talks on the treaty end without agreement\n{comment}"))
+    assert article.published_date is None
+    signed = parse(page("Talks on the treaty end without agreement\nPeter Smith\n24. August 2019"))
+    assert signed.published_date == date(2019, 8, 24)
+
+
+HEADLINE = "Talks on the treaty end without agreement"
+
+
+@pytest.mark.parametrize(
+    "printed, headline",
+    [
+        (f"Politics{HEADLINE}", HEADLINE),
+        (f"{HEADLINE}18. März 2008", HEADLINE),
+        ("Anna Smith18. März 2008Talks on the treaty end", "Talks on the treaty end"),
+        ("Talks on the treaty end without #NoAgreementToday", None),
+        ("Naturschutzbund e.V. and YouTube end their talks", None),
+    ],
+)
+def test_a_headline_run_together_with_its_kicker_or_date_is_cut_out(printed, headline):
+    article = parse(page(f"{printed}\n18 March 2008"))
+    assert article.title == (headline or printed)  # None: the line is whole
+
+
 def test_a_date_inside_a_caption_is_not_the_publication_date():
     caption = "Delegates arrive at the conference centre in Geneva for talks (18 March 2008)"
     article = parse(page(f"Talks on the treaty end without agreement\n{caption}"))
@@ -77,6 +119,9 @@ def test_find_dates_reads_only_full_dates():
         ("Jon Nitz am 24. Januar 2022 um 15:47", "Jon Nitz"),
         ("1. Februar 2022, Daniel Dillenburg", "Daniel Dillenburg"),
         ("Christoph von Ritter\n3. März 2022", "Christoph von Ritter"),
+        ("Erstellt von Fabian Roth am Dienstag 6. Mai 2014", "Fabian Roth"),
+        ("Publicado por Alberto González", "Alberto González"),
+        ("Veröffentlicht am 12. Juni 2017 von gizzmo", "gizzmo"),
     ],
 )
 def test_bylines_in_their_common_shapes(lines, byline):
@@ -181,3 +226,11 @@ def test_a_picture_caption_above_its_credit_is_not_the_headline():
 def test_a_breadcrumb_with_slashes_is_navigation():
     article = parse(page("Home / Essays / 2017 / Talks\nTalks on the treaty end\n18 March 2008"))
     assert article.title == "Talks on the treaty end"
+
+
+def test_a_long_paragraph_naming_brands_in_camel_case_stays_whole():
+    sentence = "Officials shared the YouTube clip and a PowerPoint deck with reporters in Geneva. "
+    paragraph = sentence * 12
+    article = parse(f"Talks on the treaty end without agreement\n18 March 2008\n{paragraph}")
+    assert len(article.blocks) == 1
+    assert "YouTube" in article.body and "PowerPoint" in article.body

@@ -188,6 +188,8 @@ def read_date(
         numbers = _NUMERIC_DATE.search(date_text)
         if numbers is None:
             return None
+        if dayfirst is None and "." in numbers[0]:
+            dayfirst = True  # dots are day-first wherever they are written ("02.11.2021")
         resolved = resolve_dayfirst(int(numbers["a"]), int(numbers["b"]), month_day, dayfirst)
         if resolved is None:
             return DateReading(None, False, None, None, ambiguous=True)

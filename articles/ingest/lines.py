@@ -99,9 +99,11 @@ _ANY_SOURCE_PATTERN = _any_of([p.pattern for p in sig.SOURCE_PATTERNS])
 _CLUTTER = [(re.compile(c.pattern), c) for c in sig.CLUTTER_PATTERNS]
 _ANY_CLUTTER = _any_of([c.pattern for c in sig.CLUTTER_PATTERNS if not c.keyword])
 _KEYWORD_CLUTTER = [re.compile(c.pattern) for c in sig.CLUTTER_PATTERNS if c.keyword]
-_CLUTTER_KEYWORDS = re.compile(
-    "|".join(re.escape(c.keyword) for c in sig.CLUTTER_PATTERNS if c.keyword) or "(?!)",
-    re.IGNORECASE,
+# Each keyword as printed at a sentence's start or inside it ("Cookies", "cookies").
+_CLUTTER_KEYWORDS = tuple(
+    sorted(
+        {form for c in sig.CLUTTER_PATTERNS if c.keyword for form in (c.keyword, c.keyword.title())}
+    )
 )
 _ANY_FURNITURE = _any_of(
     [p.pattern for p in sig.SOURCE_PATTERNS]
@@ -170,7 +172,7 @@ def match_clutter(text: str) -> sig.ClutterPattern | None:
 
 def has_keyword_clutter(text: str) -> bool:
     """A clutter line of the kind that is only tried on lines holding its keyword."""
-    if not _CLUTTER_KEYWORDS.search(text):
+    if not any(keyword in text for keyword in _CLUTTER_KEYWORDS):
         return False
     return any(pattern.fullmatch(text) for pattern in _KEYWORD_CLUTTER)
 
@@ -239,15 +241,28 @@ def split_lines(text: str) -> list[Line]:
 # A lower-case letter (or a sentence's end) run straight into a capital: where a page's
 # elements met when its line breaks were lost ("KontaktImpressum", "weiter.Der").
 _GLUE = re.compile(r"(?<=[a-zß-öø-ÿ][a-zß-öø-ÿ.!?)”\"])(?=[A-ZÀ-ÖØ-Þ])")
-GLUED_LINE_MIN = 1500
-GLUE_EVERY = 400  # a whole page on one line has a join at least this often
+GLUED_LINE_MIN = 600
+GLUE_EVERY = 3000  # a whole page on one line has a join at least this often
+GLUE_MIN_CUTS = 2
+GLUED_TOKEN_MIN = 11  # letters run together beyond a long word
+
+
+def is_join(text: str, cut: int) -> bool:
+    """Where two elements met: after a sentence's end ("weiter.Der") or inside a run of
+    letters too long for one word ("KontaktImpressum"); "YouTube" and "PowerPoint" are
+    words."""
+    if text[cut - 1] in '.!?)”"':
+        return True
+    start = text.rfind(" ", 0, cut) + 1
+    end = text.find(" ", cut)
+    return (len(text) if end < 0 else end) - start >= GLUED_TOKEN_MIN
 
 
 def split_glued(text: str) -> list[str]:
     """A whole page captured as one line, cut where its elements were run together; a
     long line with few such joins (a real paragraph) is left whole."""
-    cuts = [match.start() for match in _GLUE.finditer(text)]
-    if len(cuts) * GLUE_EVERY < len(text):
+    cuts = [cut for cut in (match.start() for match in _GLUE.finditer(text)) if is_join(text, cut)]
+    if len(cuts) < GLUE_MIN_CUTS or len(cuts) * GLUE_EVERY < len(text):
         return [text]
     bounds = [0, *cuts, len(text)]
     pieces = [text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
@@ -292,7 +307,13 @@ _NAMES = rf"{_NAME}(?:(?:\s+(?:{_JOINERS})\s+|,\s+){_NAME}){{0,3}}"
 # "Von Heike Buchter", "ByJane Doe" (run together), "Autor: Jean Dupont", "by IWB".
 _LABELLED_BYLINE = re.compile(
     rf"(?:{_LABELS})(?:\s*:\s*|\s+|(?<=[Bb][Yy])(?=[A-Z][a-z]))(?P<who>{_NAMES})"
-    r"(?=$|\s*[,|•·/(]|\s+[-–—]\s|\s+\d|\s+(?:on|am|um|le|el|il|op|at|in)\s)"
+    r"(?=$|\s*[,|•·/(]|\s+[-–—]\s|\s+\d|\s+(?:on|am|um|le|el|il|op|at|in|under|unter|dans)\s)"
+)
+# Any label's first word, as a word or run into a name ("ByJane"): a cheap first test.
+_LABEL_WORD = re.compile(
+    r"\b(?:"
+    + "|".join(sorted({re.escape(label.split()[0]) for label in sig.BYLINE_LABELS}))
+    + r")(?:\b|(?=[A-Z]))"
 )
 _LABEL_ALONE = re.compile(rf"(?:{_LABELS})\s*:?")
 _NAME_ALONE = re.compile(_NAMES)
@@ -300,6 +321,33 @@ NAME_MAX_WORDS = 12
 
 
 _PHOTO_CREDIT = _any_of(list(sig.PHOTO_CREDITS))
+
+
+# A date run into the word before it ("Kulturtechnik25. Oktober 2023").
+_GLUED_DATE = re.compile(
+    r"(?<=[^\W\d_]{3})(?=\d{1,2}\.\s?[^\W\d_]{3,}\.?\s\d{4}|\d{1,2}\.\d{1,2}\.\d{4})"
+    r"|(?<=(?:19|20)\d\d)(?=[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ])"  # ... or a year into a headline
+)
+# Not a join: an abbreviation ("e.V."), a gender suffix ("MedienpädagogIn", "LehrerInnen").
+_NOT_A_JOIN = re.compile(r"(?<=\b\w\.)|(?=In(?:nen)?\b)")
+
+
+def glued_pieces(text: str) -> list[str]:
+    """A short line cut at every place where elements were run together: a kicker or a
+    menu into a headline ("UmweltDu wirst nicht glauben ..."), a headline into its date."""
+    cuts = [
+        cut
+        for cut in (match.start() for match in _GLUE.finditer(text))
+        if is_join(text, cut)
+        and not _NOT_A_JOIN.match(text, cut)
+        and text[text.rfind(" ", 0, cut) + 1] != "#"  # a hashtag: "#OutInChurch"
+    ]
+    cuts += [match.start() for match in _GLUED_DATE.finditer(text)]
+    if not cuts:
+        return [text]
+    bounds = [0, *sorted(set(cuts)), len(text)]
+    pieces = [text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [piece for piece in pieces if piece]
 
 
 def is_photo_credit(text: str) -> bool:
@@ -333,12 +381,43 @@ RUN_BREAK_MAX_CHARS = 60
 
 def is_page_end(text: str) -> bool:
     """A short line that opens the comment section ("7 Comments:", "Leave a Reply")."""
-    return len(text) <= RUN_BREAK_MAX_CHARS and _PAGE_END.fullmatch(text) is not None
+    return (
+        len(text) <= RUN_BREAK_MAX_CHARS
+        and _opens_like_a_break(text)
+        and _PAGE_END.fullmatch(text) is not None
+    )
+
+
+# First words of the phrases above, to rule out most lines without running the patterns.
+_BREAK_OPENERS = frozenset(
+    phrase.split()[0].casefold() for phrase in (*sig.RUN_BREAKS, *sig.PAGE_ENDS)
+) | {"noch"}
+
+
+def _opens_like_a_break(text: str) -> bool:
+    words = text.split(maxsplit=2)
+    first = words[1] if len(words) > 1 and words[0].isdigit() else words[0]
+    return first.casefold().rstrip(":") in _BREAK_OPENERS
+
+
+_COMMENTER = re.compile(
+    r".{1,40}?\s(?:" + "|".join(re.escape(verb) for verb in sig.COMMENTER_VERBS) + r")\s?:",
+    re.IGNORECASE,
+)
+
+
+def is_commenter_line(text: str) -> bool:
+    """A commenter's name and verb ("Peter sagt:", "Jane Doe says:"), which heads a comment."""
+    return len(text) <= RUN_BREAK_MAX_CHARS and text[-1] == ":" and bool(_COMMENTER.fullmatch(text))
 
 
 def is_run_break(text: str) -> bool:
     """A short line that opens related links, comments, a share bar or tags."""
-    return len(text) <= RUN_BREAK_MAX_CHARS and _RUN_BREAK.fullmatch(text) is not None
+    return (
+        len(text) <= RUN_BREAK_MAX_CHARS
+        and _opens_like_a_break(text)
+        and _RUN_BREAK.fullmatch(text) is not None
+    )
 
 
 def is_byline_label(text: str) -> bool:
@@ -358,7 +437,7 @@ def is_name(text: str) -> bool:
 def find_labelled_byline(text: str) -> str | None:
     """The names after a byline label anywhere in a short line ("October 19, 2019 by IWB",
     "Von Heike Buchter, Washington"), or None."""
-    if len(text) > 200:
+    if len(text) > 200 or not _LABEL_WORD.search(text):
         return None
     for match in _LABELLED_BYLINE.finditer(text):
         start = match.start()

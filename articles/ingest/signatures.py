@@ -352,6 +352,13 @@ PAGE_ENDS: tuple[str, ...] = (
     "keine kommentare", "no comments", "diskussion",
 )  # fmt: skip
 
+# The verb after a commenter's name ("Peter sagt:", "Jane says:"): the date under such a
+# line is a comment's, never the article's.
+COMMENTER_VERBS: tuple[str, ...] = (
+    "says", "said", "wrote", "writes", "sagt", "schreibt", "meint", "kommentierte",
+    "dit", "a écrit", "écrit", "dice", "escribió", "scrive", "zegt", "schreef",
+)  # fmt: skip
+
 # Short lines that open what follows an article's text: related links, comments, share
 # bars, newsletter prompts, tags. Matched case-insensitively at the start of a short line;
 # the article's text never runs past one.
@@ -427,7 +434,9 @@ BYLINE_LABELS: tuple[str, ...] = (
     "Di", "di", "Av", "av", "Autor", "Autorin", "Autoren", "Author", "Authors", "Auteur",
     "Auteurs", "Autore", "Text", "Texte", "Written by", "Posted by", "Reporting by",
     "Geschrieben von", "Ein Kommentar von", "Ein Gastbeitrag von", "Eine Analyse von",
-    "Redaktion",
+    "Redaktion", "Interview", "Interview von", "Entretien", "Erstellt von", "Beitrag von",
+    "Ein Beitrag von", "Ein Interview von", "Publicado por", "Escrito por", "Publié par",
+    "Écrit par", "Pubblicato da", "Scritto da",
 )  # fmt: skip
 # Lower-case words that may sit inside a name ("Ursula von der Leyen", "Luis de Guindos").
 NAME_PARTICLES: tuple[str, ...] = (

@@ -38,7 +38,9 @@ from articles.ingest.lines import (
     Evidence,
     Line,
     find_labelled_byline,
+    glued_pieces,
     is_byline_label,
+    is_commenter_line,
     is_furniture,
     is_headline_like,
     is_label,
@@ -103,6 +105,11 @@ BARE_NAME_MAX_WORDS = 4
 _NAME_BEFORE_DATE = re.compile(
     r"(?P<who>[^\d|·•,]{3,60}?)\s+(?:am|on|le|el|il|um|at|den|,|\||·|•|-|–)\s*\d"
 )
+# A blog's user name after the date ("Veröffentlicht am 12. Juni 2017 von gizzmo").
+_USER_AFTER_DATE = re.compile(
+    r"(?:19|20)\d\d(?:,?\s+(?:um\s+)?\d{1,2}[:.]\d{2}(?:\s*Uhr)?)?\s+"
+    r"(?:von|by|par|por|door)\s+(?P<who>[^\W\d_][\w.-]{2,29})\s*$"
+)
 _DATE_SEPARATORS = re.compile(r"\s*[|·•,]\s*|\s+[-–—]\s+")
 _LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not headlines
 _BYLINE_START = re.compile(r"(?:By|BY|by)\s")
@@ -145,7 +152,7 @@ INSIDE_RUN_PENALTY = 0.5
 TITLE_WINDOW = 40  # lines above the article's text where its headline may sit
 HEADER_BELOW_TITLE = 12  # lines under the headline where its date and byline may sit
 DATE_ABOVE = 15  # lines above the headline where its date may sit
-NEAR_TITLE = 6  # a date or byline this close confirms a headline
+NEAR_TITLE = 4  # a date or byline this close confirms a headline
 DATE_LINE_MAX = 150  # dates are read from short lines only: a paragraph's dates are news
 TITLE_MIN_CHARS = 10
 TITLE_WORDS = 8
@@ -153,10 +160,12 @@ TITLE_WORDS = 8
 REPEATED_BONUS = 0.5  # printed again in a page title, breadcrumb or list of posts
 HEADER_BELOW_BONUS = 1.5  # a date or byline under it
 HEADER_ABOVE_BONUS = 1.0  # ... or just above it
+DISTANCE_PENALTY = 0.01  # per line between it and the text
 PARAGRAPH_MIN_WORDS = 5
 # How far to trust a headline by its score (see score_title).
 TITLE_SURE = 2.5
 TITLE_WEAK = 0.25
+BARE_DATE_MAX = 40  # a date line inside the text's first lines: the date and a time at most
 DATE_START_MAX = 40  # a header date opens its line ("Last Updated: 18 March 2008")
 CREDIT_AFTER_TEXT = 3  # an agency's name alone this close under the text credits it
 
@@ -260,6 +269,15 @@ def header_date(text: str) -> date | None:
     return found[0][1] if found and found[0][0] <= DATE_START_MAX else None
 
 
+def bare_date(text: str) -> date | None:
+    """The date of a line that opens with it and says little else ("19.10.2019 12.09"):
+    an event's or a tweet's date comes after words ("Termin: 21.02.2020")."""
+    if len(text) > BARE_DATE_MAX:
+        return None
+    found = find_dates(text)
+    return found[0][1] if found and found[0][0] == 0 else None
+
+
 def is_header_line(line: Line) -> bool:
     """A date or byline line, which marks a headline's neighbourhood."""
     text = line.text
@@ -295,7 +313,7 @@ def score_title(page: PageLines, index: int, body_first: int, first: bool) -> fl
         score += HEADER_BELOW_BONUS
     elif any(page.is_header_line(i) for i in range(max(0, index - 2), index)):
         score += HEADER_ABOVE_BONUS
-    score -= 0.03 * abs(body_first - index)
+    score -= DISTANCE_PENALTY * abs(body_first - index)
     return score
 
 
@@ -349,11 +367,19 @@ def find_header_date(lines: list[Line], span: ArticleSpan) -> HeaderDate:
     different dates there (published, updated, an event's) leave it unknown: a wrong
     date is worse than none."""
     found: list[tuple[int, int, date]] = []
-    for order, indexes in enumerate(header_ranges(span, above=DATE_ABOVE)):
+    below, above = header_ranges(span, above=DATE_ABOVE)
+    for order, indexes in enumerate((below, above)):
         for index in indexes:
             value = header_date(lines[index].text)
-            if value:
+            if value and not (index and is_commenter_line(lines[index - 1].text)):
                 found.append((order, index, value))
+    if span.title_index is not None:
+        # The text may start right under the headline (a standfirst, a caption): a line
+        # there that is a date and little else still belongs to the header.
+        for index in range(below.stop, min(span.end, span.title_index + NEAR_TITLE + 1)):
+            value = bare_date(lines[index].text)
+            if value:
+                found.append((0, index, value))
     if not found:
         return HeaderDate(None, 0.0)
     if len({value for _, _, value in found}) > 1:
@@ -449,7 +475,8 @@ def name_beside_date(text: str) -> str:
         part = part.strip()
         if part and not any(char.isdigit() for char in part) and is_bare_name(part):
             return part
-    return ""
+    user = _USER_AFTER_DATE.search(text)
+    return user["who"] if user else ""
 
 
 # -- Header ---------------------------------------------------------------------------------
@@ -621,7 +648,7 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
     fields: list[FieldEvidence] = []
     title = header.title
     if span.title_index is not None:
-        title = lines[span.title_index].text
+        title = headline_piece(lines[span.title_index].text)
         fields.append(title_evidence(span))
     if not blocks and title:
         # A headline alone is all the text there is: keep it as the body too.
@@ -655,6 +682,21 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
         empty_message="No article text is left once navigation and other clutter are removed.",
         today=today,
     )
+
+
+def headline_piece(text: str) -> str:
+    """The headline inside a line its kicker, menu or date ran into: the piece with the
+    most words that is shaped like a headline ("SearchLieblingslabel: Faire Swimwear"
+    -> "Lieblingslabel: Faire Swimwear")."""
+    pieces = glued_pieces(text)
+    if len(pieces) == 1:
+        return text
+    shaped = [
+        piece
+        for piece in pieces
+        if word_count(piece) >= 2 and is_headline_like(piece) and not find_dates(piece)
+    ]
+    return max(shaped, key=word_count) if shaped else text
 
 
 def see_credits_after(lines: list[Line], evidence: Evidence) -> None:
