@@ -32,10 +32,8 @@ EXPORT_FIELDS = (
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def article_record(article: Article, capture: Capture | None = None, count: int = 1) -> dict:
-    """One article's export record; `capture` is its latest (looked up when not given)."""
-    if capture is None:
-        capture = article.captures.latest_first().defer("raw", "body").first()
+def article_record(article: Article, capture: Capture | None, count: int) -> dict:
+    """One article's export record; `capture` is its latest, as `latest_captures` finds it."""
     return {
         "id": article.pk,
         "url": article.get_absolute_url(),
