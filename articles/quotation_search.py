@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from articles.models import Article, Person, Quotation
 from articles.search.limits import SearchTimedOut
 from articles.search.query import Criteria, build_queryset, clean_query
-from articles.vocabulary import exact_words
+from articles.vocabulary import exact_phrase_pattern, exact_text, exact_words
 
 # Articles of the search whose quotations are read, in rank order.
 ARTICLES_READ = 500
@@ -84,29 +84,36 @@ def quotations_saying(criteria: Criteria) -> list[SpeakerSayings]:
         pks = [int(pk) for pk in sqs.values_list("pk", flat=True)[:ARTICLES_READ]]
     except SearchTimedOut:  # the results were found in time; this box is a nicety
         return []
-    rows = (
+    # Every quotation of those articles is tested, earliest report first, as text only:
+    # the dozen shown are loaded whole.
+    patterns = [exact_phrase_pattern(phrase) for phrase in phrases]
+    scanned = (
         Quotation.objects.filter(article_id__in=pks)
-        .select_related("person", "article__source")
-        .defer("article__body", "article__body_html")
         .order_by(F("article__published_date").asc(nulls_last=True), "article_id", "id")
+        .values_list("pk", "quote")
     )
+    shown = []
+    for pk, quote in scanned.iterator(chunk_size=2000):
+        folded = exact_text(quote)
+        if any(pattern.search(folded) for pattern in patterns):
+            shown.append(pk)
+            if len(shown) == SHOWN:
+                break
+    rows = Quotation.objects.select_related("person", "article__source").defer(
+        "article__body", "article__body_html"
+    )
+    loaded = rows.in_bulk(shown)
     by_person: dict[int, SpeakerSayings] = {}
-    shown = 0
-    for row in rows:
-        for phrase in phrases:
-            span = phrase_span(row.quote, phrase)
-            if span is None:
-                continue
-            start, end = span
-            quote = mark_safe(  # noqa: S308 - every piece is escaped
-                escape(row.quote[:start])
-                + f"<mark>{escape(row.quote[start:end])}</mark>"
-                + escape(row.quote[end:])
-            )
-            speaker = by_person.setdefault(row.person_id, SpeakerSayings(row.person, []))
-            speaker.sayings.append(QuotedSaying(row.person, row.article, quote, row.sentence))
-            shown += 1
-            break
-        if shown == SHOWN:
-            break
+    for row in (loaded[pk] for pk in shown):
+        span = next(filter(None, (phrase_span(row.quote, phrase) for phrase in phrases)), None)
+        if span is None:
+            continue
+        start, end = span
+        quote = mark_safe(  # noqa: S308 - every piece is escaped
+            escape(row.quote[:start])
+            + f"<mark>{escape(row.quote[start:end])}</mark>"
+            + escape(row.quote[end:])
+        )
+        speaker = by_person.setdefault(row.person_id, SpeakerSayings(row.person, []))
+        speaker.sayings.append(QuotedSaying(row.person, row.article, quote, row.sentence))
     return sorted(by_person.values(), key=lambda s: (-len(s.sayings), s.person.name))

@@ -63,4 +63,16 @@ _EXACT_WORD = re.compile(r"\w+")
 def exact_words(text: str) -> list[str]:
     """Words as a quoted phrase compares them: every word kept (stop words too), lower
     case, unstemmed, any mark a word break, except dots inside an abbreviation (U.S. = US)."""
-    return _EXACT_WORD.findall(_ABBREVIATION_DOT.sub("", text).lower())
+    return _EXACT_WORD.findall(exact_text(text))
+
+
+def exact_text(text: str) -> str:
+    """The text whose runs of word characters are its `exact_words`."""
+    return _ABBREVIATION_DOT.sub("", text).lower()
+
+
+def exact_phrase_pattern(phrase: str) -> re.Pattern:
+    """Finds `phrase` in an `exact_text` as a quoted search finds it: its words whole, in
+    order, with only marks and spaces between them."""
+    words = exact_words(phrase)
+    return re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?!\w)")

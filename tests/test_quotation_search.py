@@ -1,9 +1,15 @@
 """Quotation search: a quoted phrase someone was quoted saying shows who, where and when."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from articles.quotation_search import phrase_span, quoted_phrases
+from articles.vocabulary import exact_phrase_pattern, exact_text
 from tests.conftest import make_article
+
+_PIECES = st.sampled_from(["U.S.", "us", "Side", "side", "as", "far", "ас", "_x", "x_"])
+_MARKS = st.sampled_from([" ", ", ", "-", " — ", ".", "'", "\n\n", ""])
 
 
 def test_only_double_quoted_phrases_of_two_words_or_more_are_looked_up():
@@ -23,6 +29,19 @@ def test_a_phrase_matches_a_quotation_as_a_quoted_search_does():
     assert quote[slice(*phrase_span(quote, "side as far"))] == "side, as far"
     assert phrase_span(quote, "far as understand") is None  # no word may be skipped
     assert phrase_span("The U.S. side agreed", "US side") == (4, 13)  # "U.S. side"
+
+
+@given(
+    quote=st.lists(st.tuples(_PIECES, _MARKS), max_size=8),
+    phrase=st.lists(_PIECES, min_size=1, max_size=3),
+)
+def test_the_quick_scan_of_quotations_finds_exactly_what_phrase_span_finds(quote, phrase):
+    """Quotations are scanned with one pattern over the folded text; only those shown are
+    marked up with phrase_span, so the two must agree on every text."""
+    text = "".join(word + mark for word, mark in quote)
+    wanted = " ".join(phrase)
+    found = exact_phrase_pattern(wanted).search(exact_text(text)) is not None
+    assert found == (phrase_span(text, wanted) is not None)
 
 
 @pytest.fixture

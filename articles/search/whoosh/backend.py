@@ -294,7 +294,11 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             return {"results": [], "hits": 0}
         if narrow_queries:
             parsed = wq.And([parsed, *(self.parser.parse(nq) for nq in narrow_queries)])
-        matches = engine.ArraySearch(searcher, Deadline()).evaluate(parsed)
+        matches = engine.RECENT_MATCHES.get(
+            searcher,
+            (query_string, tuple(sorted(narrow_queries or ()))),
+            lambda: engine.ArraySearch(searcher, Deadline()).evaluate(parsed),
+        )
         start = start_offset or 0
         stop = end_offset if end_offset is not None else start + 20
         if sort_by:

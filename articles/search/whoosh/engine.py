@@ -111,6 +111,34 @@ class _PostingsCache:
 POSTINGS_CACHE = _PostingsCache(budget=64 * 1024 * 1024)
 
 
+class RecentMatches:
+    """The matches of the last few searches, each kept with the searcher it ran on: a
+    results page asks its search twice (the page, then the first matches whose quotations
+    name who said a quoted phrase), and an index change makes a new searcher."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.entries: OrderedDict[tuple, tuple[object, Matches]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, searcher, key: tuple, evaluate) -> Matches:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None and found[0] is searcher:
+                self.entries.move_to_end(key)
+                return found[1]
+        matches = evaluate()
+        with self.lock:
+            self.entries[key] = (searcher, matches)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return matches
+
+
+RECENT_MATCHES = RecentMatches(size=8)
+
+
 def _leaves(searcher) -> list[tuple[object, int]]:
     """(segment reader, first document number) for each segment."""
     return [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
@@ -180,13 +208,16 @@ class ArraySearch:
         field = self.searcher.schema[fieldname]
         btext = field.to_bytes(text) if not isinstance(text, bytes) else text
         doc_parts, score_parts = [], []
+        scoring = None
         for reader, offset in self.leaves:
             if (fieldname, btext) not in reader:
                 continue
             docs, weights = _live_postings(reader, fieldname, btext)
             if scored and field.scorable:
+                # The term's rarity over the whole index, asked once, not once a segment.
+                scoring = scoring or self._bm25_constants(fieldname, btext)
                 lengths = _field_lengths(reader, fieldname)[docs]
-                weights = self._bm25(fieldname, btext, weights, lengths)
+                weights = self._bm25(scoring, weights, lengths)
             else:
                 weights = np.zeros(len(docs))
             doc_parts.append(docs + offset)
@@ -195,10 +226,16 @@ class ArraySearch:
             return NO_MATCHES
         return Matches(np.concatenate(doc_parts), np.concatenate(score_parts))
 
-    def _bm25(self, fieldname, btext, weights, lengths) -> np.ndarray:
+    def _bm25_constants(self, fieldname: str, btext: bytes) -> tuple[float, float]:
+        """A term's inverse document frequency and its field's average length."""
         searcher = self.searcher
         idf = log(self.doc_count / (searcher.doc_frequency(fieldname, btext) + 1)) + 1
         average = searcher.field_length(fieldname) / max(self.doc_count, 1) or 1.0
+        return idf, average
+
+    @staticmethod
+    def _bm25(scoring: tuple[float, float], weights, lengths) -> np.ndarray:
+        idf, average = scoring
         return idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / average))
 
     # Combinations
