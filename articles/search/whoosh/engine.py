@@ -173,16 +173,54 @@ def _block_positions(matcher) -> tuple[np.ndarray]:
     return ((owners << POSITION_BITS) | positions,)
 
 
-def _live_positions(reader, fieldname: str, btext: bytes) -> np.ndarray:
-    """Position keys of a term in one segment, deleted documents left out (cached raw)."""
+def _segment_positions(reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, int]:
+    """A term's position keys in one segment, deleted documents included, and how many
+    low bits of a key hold the position (cached as read: 32-bit keys where they fit)."""
     key = (reader.segment().segment_id(), fieldname, btext, "positions")
     (keys,) = POSTINGS_CACHE.get(key, lambda: _block_positions(reader.postings(fieldname, btext)))
-    if keys.dtype == np.uint32:
-        keys = keys.astype(np.int64)
-        keys = ((keys >> COMPACT_BITS) << POSITION_BITS) | (keys & (2**COMPACT_BITS - 1))
-    if reader.has_deletions():
-        keys = keys[~np.isin(keys >> POSITION_BITS, internals.deleted_docs(reader))]
-    return keys
+    return keys, COMPACT_BITS if keys.dtype == np.uint32 else POSITION_BITS
+
+
+def _wide(keys: np.ndarray, bits: int) -> np.ndarray:
+    """Keys with POSITION_BITS position bits, as 64-bit integers."""
+    keys = keys.astype(np.int64)
+    if bits == POSITION_BITS:
+        return keys
+    return ((keys >> bits) << POSITION_BITS) | (keys & (2**bits - 1))
+
+
+def phrase_docs(reader, fieldname: str, btexts: list[bytes]) -> np.ndarray:
+    """The documents of one segment (deleted ones left out) where the words stand next
+    to each other in this order.
+
+    Each word's position keys, moved back by its place in the phrase, are intersected,
+    the shortest first; what is left are the phrase's starts. Working a segment at a time
+    on the keys as cached (32-bit where they fit) keeps the arrays small: the positions of
+    "the" over 100,000 articles are five million keys.
+    """
+    if any((fieldname, btext) not in reader for btext in btexts):
+        return EMPTY_DOCS
+    found = [_segment_positions(reader, fieldname, btext) for btext in btexts]
+    bits = found[0][1]
+    if any(b != bits for _, b in found):  # a long article somewhere: all keys 64-bit
+        found = [(_wide(keys, b), POSITION_BITS) for keys, b in found]
+        bits = POSITION_BITS
+    mask = 2**bits - 1
+    shifted = []
+    for place, (keys, _) in enumerate(found):
+        if place:
+            keys = keys[(keys & mask) >= place] - keys.dtype.type(place)
+        shifted.append(keys)
+    shifted.sort(key=len)
+    starts = shifted[0]
+    for keys in shifted[1:]:
+        if not len(starts):
+            break
+        starts = _sorted_common(starts, keys)
+    docs = np.unique(starts >> bits).astype(np.int64)
+    if len(docs) and reader.has_deletions():
+        docs = docs[~np.isin(docs, internals.deleted_docs(reader))]
+    return docs
 
 
 def _field_lengths(reader, fieldname: str) -> np.ndarray:
@@ -201,6 +239,7 @@ class ArraySearch:
         self.doc_count = searcher.doc_count_all()
         self.deadline = deadline
         self.expanded = 0  # index words the query's expanding words have stood for so far
+        self._exact: dict[tuple[str, ...], Matches] = {}
 
     # Terms
 
@@ -351,14 +390,7 @@ class ArraySearch:
         if node.slop != 1:
             confirmed = self._by_whoosh(node, within=candidates.docs)
         else:
-            starts = None
-            for shift, word in enumerate(words):
-                keys = self._positions(node.fieldname, word.text) - shift
-                starts = keys if starts is None else _sorted_common(starts, keys)
-            owners = starts >> POSITION_BITS
-            first = np.ones(len(owners), dtype=bool)
-            first[1:] = owners[1:] != owners[:-1]
-            confirmed = Matches(owners[first], EMPTY_SCORES)
+            confirmed = self._phrase_starts(node.fieldname, [w.text for w in words], candidates)
         keep = np.isin(candidates.docs, confirmed.docs, assume_unique=True)
         return Matches(candidates.docs[keep], candidates.scores[keep] * node.boost)
 
@@ -375,23 +407,36 @@ class ArraySearch:
             candidates = self.every()
         if len(candidates) == 0:
             return NO_MATCHES
-        if len(node.words) == 1:
-            exact = self.term(EXACT_FIELD, node.words[0], scored=False)
-        else:
-            exact = self.phrase(wq.Phrase(EXACT_FIELD, list(node.words)))
+        # The phrase is asked of the title and the text alike: its documents are found once.
+        words = tuple(node.words)
+        exact = self._exact.get(words)
+        if exact is None:
+            if len(words) == 1:
+                exact = self.term(EXACT_FIELD, words[0], scored=False)
+            else:
+                exact = self._phrase_starts(EXACT_FIELD, list(words))
+            self._exact[words] = exact
         keep = np.isin(candidates.docs, exact.docs, assume_unique=True)
         return Matches(candidates.docs[keep], candidates.scores[keep])
 
-    def _positions(self, fieldname: str, text) -> np.ndarray:
-        """Position keys of a term over the whole index (document numbers made global)."""
+    def _phrase_starts(
+        self, fieldname: str, texts: list, candidates: Matches | None = None
+    ) -> Matches:
+        """Documents holding the words as a phrase, read only in segments where some
+        `candidates` (documents holding every word) are, if given."""
         field = self.searcher.schema[fieldname]
-        btext = field.to_bytes(text) if not isinstance(text, bytes) else text
-        parts = [
-            _live_positions(reader, fieldname, btext) + (offset << POSITION_BITS)
-            for reader, offset in self.leaves
-            if (fieldname, btext) in reader
-        ]
-        return np.concatenate(parts) if parts else EMPTY_DOCS
+        btexts = [t if isinstance(t, bytes) else field.to_bytes(t) for t in texts]
+        parts = []
+        for reader, offset in self.leaves:
+            if candidates is not None:
+                ends = np.searchsorted(candidates.docs, [offset, offset + reader.doc_count_all()])
+                if ends[0] == ends[1]:
+                    continue
+            if self.deadline is not None:
+                self.deadline.check()
+            parts.append(phrase_docs(reader, fieldname, btexts) + offset)
+        docs = np.concatenate(parts) if parts else EMPTY_DOCS
+        return Matches(docs, EMPTY_SCORES)
 
     def _by_whoosh(self, node: wq.Query, within: np.ndarray | None = None) -> Matches:
         """Whoosh's own matcher for a node, stepped only to the candidate documents."""
