@@ -243,6 +243,9 @@ def run(args: argparse.Namespace) -> dict:
                 "requests": len(hits),
                 "rate": len(hits) / elapsed,
                 "errors": sum(1 for h in hits if h.status >= 500 or h.status == 0),
+                "failed": sorted(
+                    {f"{h.status} {h.kind}" for h in hits if h.status >= 500 or h.status == 0}
+                ),
                 "timeouts": sum(1 for h in hits if is_timeout(h)),
                 "kinds": {kind: summarise(values) for kind, values in by_kind.items()},
             }
@@ -300,6 +303,7 @@ def report(figures: dict, args: argparse.Namespace) -> str:
         lines.append(
             f"- mix, {n} clients: {mix['requests']:,} requests, {mix['rate']:.1f}/s, "
             f"{mix['errors']} errors (5xx or no answer), {mix['timeouts']} time-outs"
+            + (f" ({', '.join(mix['failed'])})" if mix["failed"] else "")
         )
     first = figures["first_search"]
     lines.append(
