@@ -248,6 +248,7 @@ def run(args: argparse.Namespace) -> dict:
                 ),
                 "timeouts": sum(1 for h in hits if is_timeout(h)),
                 "kinds": {kind: summarise(values) for kind, values in by_kind.items()},
+                "time": {kind: sum(values) for kind, values in by_kind.items()},
             }
         figures["workers"] = [
             gunicorn_server.memory_kib(pid) for pid in gunicorn_server.worker_pids(server.pid)
@@ -305,6 +306,14 @@ def report(figures: dict, args: argparse.Namespace) -> str:
             f"{mix['errors']} errors (5xx or no answer), {mix['timeouts']} time-outs"
             + (f" ({', '.join(mix['failed'])})" if mix["failed"] else "")
         )
+    # With one client the server works on one request at a time: where its time goes.
+    spent = figures[f"mix{args.clients[0]}"]["time"]
+    total = sum(spent.values()) or 1
+    shares = sorted(spent.items(), key=lambda item: -item[1])
+    lines.append(
+        f"- time by kind, mix of {args.clients[0]} client(s): "
+        + ", ".join(f"{kind} {seconds / total:.0%}" for kind, seconds in shares[:10])
+    )
     first = figures["first_search"]
     lines.append(
         f"- server answering after {figures['start_seconds']:.1f} s; first two searches "

@@ -223,6 +223,28 @@ def phrase_docs(reader, fieldname: str, btexts: list[bytes]) -> np.ndarray:
     return docs
 
 
+def _any_of(reader, fieldname: str, btexts: list, deadline: Deadline | None) -> np.ndarray:
+    """The documents of one segment holding any of the words, deleted ones left out. The
+    union is cached, not each word's postings: a prefix or fuzzy word asked again reads one
+    array rather than the postings of its hundreds of words, which would also crowd out of
+    the cache the common words every search needs."""
+
+    def read() -> tuple[np.ndarray]:
+        parts = []
+        for btext in btexts:
+            if deadline is not None:
+                deadline.check()
+            if (fieldname, btext) in reader:  # a fuzzy or stemmed word may not be
+                parts.append(internals.block_postings(reader.postings(fieldname, btext))[0])
+        return (np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int32),)
+
+    key = (reader.segment().segment_id(), fieldname, "any of", tuple(btexts))
+    (docs,) = POSTINGS_CACHE.get(key, read)
+    if reader.has_deletions():
+        docs = docs[~np.isin(docs, internals.deleted_docs(reader))]
+    return docs.astype(np.int64)
+
+
 def _field_lengths(reader, fieldname: str) -> np.ndarray:
     """Each document's length in a field, as Whoosh stores it (one byte, logarithmic)."""
     return _segment_cached(
@@ -350,14 +372,11 @@ class ArraySearch:
             )
         if not getattr(node, "constantscore", False):
             return union([self.term(fieldname, btext, node.boost) for btext in sorted(distinct)])
-        parts = []
-        for reader, offset, btexts in by_segment:
-            for btext in btexts:
-                if self.deadline is not None:
-                    self.deadline.check()
-                if (fieldname, btext) in reader:  # a fuzzy or stemmed word may not be
-                    parts.append(_live_postings(reader, fieldname, btext)[0] + offset)
-        docs = np.unique(np.concatenate(parts)) if parts else EMPTY_DOCS
+        parts = [
+            _any_of(reader, fieldname, btexts, self.deadline) + offset
+            for reader, offset, btexts in by_segment
+        ]
+        docs = np.concatenate(parts) if parts else EMPTY_DOCS
         return Matches(docs, np.full(len(docs), node.boost))
 
     def every(self) -> Matches:
