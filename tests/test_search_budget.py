@@ -92,6 +92,21 @@ def test_expanding_words_that_together_stand_for_too_many_index_words_are_refuse
     assert "Together, the words with *, ? or ~ in this query stand for more than 6" in page
 
 
+def test_a_query_over_its_budget_is_refused_before_any_postings_are_read(
+    corpus, client, monkeypatch
+):
+    """The words every expanding word stands for are listed first, so a refusal costs a
+    listing, not the reading of the words allowed before the one that passed the budget."""
+    from articles.search.whoosh import engine, internals
+
+    read = []
+    real = internals.block_postings
+    monkeypatch.setattr(internals, "block_postings", lambda m: read.append(m) or real(m))
+    monkeypatch.setattr(engine, "MAX_QUERY_EXPANSION", 6)
+    assert search(client, "rad* OR azer*").status_code == 400
+    assert read == []
+
+
 def test_a_search_past_its_time_budget_explains_itself_instead_of_failing(corpus, client):
     with override_settings(SEARCH_TIME_BUDGET=0):
         response = search(client, "radar")

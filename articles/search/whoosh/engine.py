@@ -262,6 +262,8 @@ class ArraySearch:
         self.deadline = deadline
         self.expanded = 0  # index words the query's expanding words have stood for so far
         self._exact: dict[tuple[str, ...], Matches] = {}
+        self._expansions: dict[int, tuple] = {}
+        self._counted = False
 
     # Terms
 
@@ -305,6 +307,9 @@ class ArraySearch:
         """The documents matching `node`, with scores."""
         if self.deadline is not None:
             self.deadline.check()
+        if not self._counted:  # the query as a whole, before anything is read
+            self._counted = True
+            self._count_expansions(node)
         if isinstance(node, wq.Term):
             return self.term(node.fieldname, node.text, node.boost)
         if isinstance(node, wq.And):
@@ -347,12 +352,20 @@ class ArraySearch:
             result = minus(result, self.evaluate(sub).docs)
         return result
 
-    def _expanded(self, node: wq.MultiTerm) -> Matches:
-        """A prefix, wildcard or fuzzy term: every indexed term it stands for, scored as
-        Whoosh scores them (a constant, unless the query says otherwise)."""
-        fieldname = node.field()
-        # Each segment's own words, counted before any postings are read, so a refused word
-        # costs little and no segment is asked for words it does not hold.
+    def _count_expansions(self, root: wq.Query) -> None:
+        """List what every expanding word of the query stands for before any postings are
+        read: a query over its budget is refused at the cost of listing words only."""
+        for leaf in root.leaves():
+            if isinstance(leaf, wq.MultiTerm):
+                self._expansion(leaf)
+
+    def _expansion(self, node: wq.MultiTerm) -> tuple[list[tuple], set]:
+        """(reader, offset, words) per segment and the distinct words an expanding word
+        stands for, counted against the word's and the query's budget (once per node)."""
+        found = self._expansions.get(id(node))
+        if found is not None:
+            return found[1]
+        # Each segment's own words, so no segment is asked for words it does not hold.
         by_segment, distinct = [], set()
         for reader, offset in self.leaves:
             btexts = list(itertools.islice(internals.expansion(node, reader), MAX_EXPANSION + 1))
@@ -370,6 +383,14 @@ class ArraySearch:
                 "Together, the words with *, ? or ~ in this query stand for more than "
                 f"{MAX_QUERY_EXPANSION:,} words of the index; use fewer or narrower ones."
             )
+        self._expansions[id(node)] = (node, (by_segment, distinct))
+        return by_segment, distinct
+
+    def _expanded(self, node: wq.MultiTerm) -> Matches:
+        """A prefix, wildcard or fuzzy term: every indexed term it stands for, scored as
+        Whoosh scores them (a constant, unless the query says otherwise)."""
+        fieldname = node.field()
+        by_segment, distinct = self._expansion(node)
         if not getattr(node, "constantscore", False):
             return union([self.term(fieldname, btext, node.boost) for btext in sorted(distinct)])
         parts = [
