@@ -38,10 +38,12 @@ SINGLE_TARGET_MS = {"search: phrase": 500, "search: quotation": 500}
 SEARCH_TARGET_MS = 200
 PAGE_TARGET_MS = 100
 MIX_TARGET_MS = 1000
-UNTARGETED = ("export",)
+UNTARGETED = ("export",)  # exports stream a whole result set: timed, no target
+# A hostile query is answered, or refused with a page that names the limit it passed; a
+# short link sends the reader on to the article's address.
+EXPECTED = {"search: hostile": (200, 400), "short link": (301,)}
+# Stories of a small crawl ingested beside the corpus, some captured twice (changes pages).
 RECAPTURED_STORIES = 200
-# A hostile query is answered, or refused with a page that names the limit it passed.
-EXPECTED = {"search: hostile": (200, 400)}  # exports stream a whole result set: timed, no target
 
 
 def log(message: str) -> None:
@@ -88,7 +90,7 @@ def site_pages(database: Path, *, articles: int = 12, seed: int = 14) -> list[tu
     for pk, slug in chosen:
         base = f"/articles/{pk}/{slug or 'article'}/"
         pages += [("article", base), ("original capture", f"{base}original/")]
-        pages += [("article", f"/a/{pk}/")]
+        pages += [("short link", f"/a/{pk}/")]
         pages += [
             ("citation", f"/articles/{pk}/cite.bib"),
             ("citation", f"/articles/{pk}/cite.ris"),
