@@ -128,6 +128,8 @@ HAYSTACK_SIGNAL_PROCESSOR = "articles.search.queue.OnCommitSignalProcessor"
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 # Seconds one search may run before it is stopped with a page that says so.
 SEARCH_TIME_BUDGET = env.float("ARCHIVE_SEARCH_SECONDS", default=5.0)
+# Searches one server process runs at once; the others wait their turn (search/limits.py).
+SEARCH_CONCURRENCY = env.int("ARCHIVE_SEARCH_CONCURRENCY", default=2)
 # One model is indexed: restricting every query to it would only cost a second search.
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 

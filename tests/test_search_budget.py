@@ -131,3 +131,35 @@ def test_the_help_states_the_limits(client, db):
     assert f"at most {limits.MAX_EXPANDING_TERMS} such words in one search" in page
     assert f"at most {limits.MAX_EDIT_DISTANCE} letters different" in page
     assert "is stopped" in page
+
+
+def test_searches_beyond_the_process_s_slots_wait_their_turn_then_explain_a_timeout(
+    corpus, client, settings, monkeypatch
+):
+    """A server process runs only a few searches at once; one that cannot start within the
+    time budget gets the page saying the search took too long, not an error."""
+    import threading
+
+    from articles.search import limits
+
+    monkeypatch.setattr(limits, "_slots", None)
+    settings.SEARCH_CONCURRENCY = 1
+    settings.SEARCH_TIME_BUDGET = 0.2
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_slot():
+        with limits.search_slot():
+            held.set()
+            release.wait(5)
+
+    holder = threading.Thread(target=hold_the_slot)
+    holder.start()
+    held.wait(5)
+    try:
+        waiting = search(client, "radar")
+    finally:
+        release.set()
+        holder.join()
+    assert waiting.status_code == 503
+    assert "was stopped" in waiting.content.decode()
+    assert search(client, "radar").status_code == 200

@@ -7,7 +7,10 @@ is stopped. The limits are stated to users on the search page's help.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 
@@ -65,6 +68,36 @@ class SearchTimedOut(RuntimeError):
 def time_budget() -> float:
     """Seconds one search may run (settings.SEARCH_TIME_BUDGET, ARCHIVE_SEARCH_SECONDS)."""
     return float(settings.SEARCH_TIME_BUDGET)
+
+
+_slots: threading.BoundedSemaphore | None = None
+_slots_lock = threading.Lock()
+_holding = threading.local()
+
+
+@contextmanager
+def search_slot() -> Iterator[None]:
+    """Hold one of the process's few search slots (settings.SEARCH_CONCURRENCY) while a
+    search runs. Searches are CPU work under one interpreter lock: a server thread's search
+    that waits its turn then runs at full speed, where all of a worker's threads searching
+    at once ran each several times slower, and under load past their time budget. A
+    search still waiting when the budget has gone by is stopped as if it had run."""
+    global _slots
+    if getattr(_holding, "slot", False):  # a search within a search (a respelling's)
+        yield
+        return
+    with _slots_lock:
+        if _slots is None:
+            _slots = threading.BoundedSemaphore(settings.SEARCH_CONCURRENCY)
+        slots = _slots
+    if not slots.acquire(timeout=time_budget()):
+        raise SearchTimedOut(time_budget())
+    _holding.slot = True
+    try:
+        yield
+    finally:
+        _holding.slot = False
+        slots.release()
 
 
 class Deadline:

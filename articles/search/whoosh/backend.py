@@ -37,7 +37,7 @@ from whoosh.formats import Positions
 from whoosh.index import LockError
 from whoosh.writing import SegmentWriter
 
-from articles.search.limits import Deadline
+from articles.search.limits import Deadline, search_slot
 from articles.search.whoosh import analysis, engine, internals
 from articles.search.whoosh.analysis import (
     ANALYZER,
@@ -294,40 +294,41 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             return {"results": [], "hits": 0}
         if narrow_queries:
             parsed = wq.And([parsed, *(self.parser.parse(nq) for nq in narrow_queries)])
-        matches = engine.RECENT_MATCHES.get(
-            searcher,
-            (query_string, tuple(sorted(narrow_queries or ()))),
-            lambda: engine.ArraySearch(searcher, Deadline()).evaluate(parsed),
-        )
-        start = start_offset or 0
-        stop = end_offset if end_offset is not None else start + 20
-        if sort_by:
-            page = engine.sorted_by(matches, self._sort_keys(searcher, sort_by), start, stop)
-        else:
-            page = engine.top(matches, start, stop)
-        results = self._process_results(
-            _ArrayPage(searcher, *page, hits=len(matches)),
-            query_string=query_string,
-            spelling_query=spelling_query,
-            result_class=result_class,
-        )
-        if spelling_query and not self.include_spelling:
-            results["spelling_suggestion"] = self.create_spelling_suggestion(spelling_query)
-        if facets:
-            results["facets"] = {
-                "fields": {
-                    name: engine.count_values(
-                        searcher,
-                        name,
-                        matches.docs,
-                        multivalued=isinstance(self.schema[name], KEYWORD),
-                    )
-                    for name in facets
-                },
-                "dates": {},
-                "queries": {},
-            }
-        return results
+        with search_slot():  # at most a few searches of this process at once
+            matches = engine.RECENT_MATCHES.get(
+                searcher,
+                (query_string, tuple(sorted(narrow_queries or ()))),
+                lambda: engine.ArraySearch(searcher, Deadline()).evaluate(parsed),
+            )
+            start = start_offset or 0
+            stop = end_offset if end_offset is not None else start + 20
+            if sort_by:
+                page = engine.sorted_by(matches, self._sort_keys(searcher, sort_by), start, stop)
+            else:
+                page = engine.top(matches, start, stop)
+            results = self._process_results(
+                _ArrayPage(searcher, *page, hits=len(matches)),
+                query_string=query_string,
+                spelling_query=spelling_query,
+                result_class=result_class,
+            )
+            if spelling_query and not self.include_spelling:
+                results["spelling_suggestion"] = self.create_spelling_suggestion(spelling_query)
+            if facets:
+                results["facets"] = {
+                    "fields": {
+                        name: engine.count_values(
+                            searcher,
+                            name,
+                            matches.docs,
+                            multivalued=isinstance(self.schema[name], KEYWORD),
+                        )
+                        for name in facets
+                    },
+                    "dates": {},
+                    "queries": {},
+                }
+            return results
 
     def _sort_keys(self, searcher, sort_by) -> list[tuple[np.ndarray, bool]]:
         """Each sort key as (values per document, descending?); refuses a field that has no
