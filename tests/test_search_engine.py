@@ -179,6 +179,15 @@ def test_position_lists_decode_in_bulk_as_whoosh_encodes_them():
     assert deltas.tolist() == expected
 
 
+def test_positions_are_encoded_as_whoosh_encodes_them():
+    from whoosh.formats import Positions
+
+    lists = [[0], [5], [0, 1], [3, 300], [1, 70_000, 70_001], list(range(0, 7_500, 3)), [2**20]]
+    for places in lists:
+        assert internals.encode_positions(places) == Positions().encode(places)
+        assert internals.encode_positions(places) == Positions().encode(places)  # kept
+
+
 def test_the_postings_cache_keeps_hitting_when_a_cycle_of_queries_overflows_it():
     """Least-recently-used eviction would miss every time on a repeating sequence larger
     than the budget; the cache must still serve part of it, and stay within budget."""
@@ -205,3 +214,55 @@ def test_the_engine_refuses_to_load_under_a_whoosh_it_was_not_written_for(monkey
         importlib.reload(internals)
     monkeypatch.undo()
     importlib.reload(internals)
+
+
+def test_postings_written_a_term_at_a_time_are_the_bytes_whoosh_writes(tmp_path, monkeypatch):
+    """The same documents written by the archive's segment writer with and without its own
+    postings loop give identical segment files: terms in more than one block (128 postings),
+    fields without lengths (exact), spelling words, facets, numbers and dates."""
+    from datetime import UTC, datetime
+
+    import whoosh.index
+
+    from articles.search.whoosh.backend import ArchiveSegmentWriter
+
+    rng = random.Random(3)
+    backend = connections["default"].get_backend()
+    backend.setup()
+    index = connections["default"].get_unified_index().get_index(Article)
+    docs = []
+    for n in range(1, 301):
+        article = Article(
+            pk=n,
+            title=" ".join(rng.sample(WORDS, 3)),
+            body=" ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 120))),
+            published_date=date(2000 + n % 9, 1 + n % 12, 1) if n % 5 else None,
+            updated_at=datetime(2024, 1, 1, tzinfo=UTC),
+        )
+        article.index_links = {
+            "people": sorted(rng.sample(["lavrov", "rice", "gates"], n % 3)),
+            "topics": ["cfe-treaty"] if n % 4 else [],
+            "rounds": [],
+        }
+        docs.append(backend.prepare_document(index, article))
+
+    def segment_files(folder) -> dict[str, bytes]:
+        folder.mkdir()
+        ix = whoosh.index.create_in(str(folder), backend.schema)
+        writer = ArchiveSegmentWriter(ix, compound=False)
+        for doc in docs:
+            writer.add_document(**doc)
+        writer.commit(merge=False)
+        [segment] = internals.toc_segments(whoosh.index.open_dir(str(folder)))
+        prefix = internals.segment_file_prefix(segment)
+        return {
+            path.name[len(prefix) :]: path.read_bytes()
+            for path in folder.iterdir()
+            if path.name.startswith(prefix)
+        }
+
+    ours = segment_files(tmp_path / "ours")
+    monkeypatch.setattr(internals, "write_postings_by_term", lambda writer: None)
+    whooshs = segment_files(tmp_path / "whoosh")
+    assert ".pst" in ours and ".trm" in ours
+    assert ours == whooshs

@@ -68,7 +68,7 @@ class ArchiveText(TEXT):
         positions, words = self.terms(value)
         self._last = (value, words)
         boost = self.format.field_boost
-        encode = self.format.encode
+        encode = internals.encode_positions
         for term, places in positions.items():
             yield term.encode("utf-8"), len(places), len(places) * boost, encode(places)
 
@@ -113,12 +113,13 @@ class ExactText(ArchiveText):
 
 
 class ArchiveSegmentWriter(SegmentWriter):
-    """Whoosh's segment writer, except that the lengths reader it consults for every posting
-    remembers which columns exist: Whoosh asks the file system each time (a `stat` per
-    posting, a sixth of a build)."""
+    """Whoosh's segment writer, except that it writes its postings a term at a time, and
+    the lengths reader it consults remembers which columns exist: Whoosh asks the file
+    system each time (a `stat` per posting, a sixth of a build)."""
 
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
+        internals.write_postings_by_term(self)
         self._spelling_fields = [f for f in self.schema if isinstance(f, ArchiveText)]
         self._forget_spelling(start=True)
 
