@@ -10,6 +10,7 @@ and the index written in bulk.
 from __future__ import annotations
 
 import fcntl
+import gc
 import logging
 import math
 import multiprocessing
@@ -440,7 +441,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if not self.setup_complete:
             self.setup()
         count = 0
-        with self.write_lock():
+        with self.write_lock(), cycle_collection_paused():
             current = self.index.refresh()
             writer = ArchiveSegmentWriter(current, limitmb=WRITER_MB, compound=False)
             try:
@@ -548,6 +549,20 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         return self._retrying(super().clear, models=models, commit=commit)
 
 
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a segment is written: the writer holds a
+    tuple per posting, millions of objects and no cycles, which every collection walked
+    again (a tenth of writing). Reference counting still frees what is dropped."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _hand_over(todo, item, process) -> None:
     """Put work on a build process's queue, unless that process has stopped."""
     while process.is_alive():
@@ -576,6 +591,7 @@ def _write_part(path: str, schema, todo, done, parent: int) -> None:
         os.makedirs(path, exist_ok=True)
         part = whoosh.index.create_in(path, schema)
         count, writer = 0, None
+        gc.disable()  # this process only writes: see cycle_collection_paused
         while (docs := _next_work(todo, parent)) is not None:
             for doc in docs:
                 writer = writer or ArchiveSegmentWriter(part, limitmb=WRITER_MB, compound=False)
