@@ -76,7 +76,11 @@ def index_costs(paths: list[Path]) -> dict[str, float]:
 
     from articles.models import Article
     from articles.search import sync
-    from articles.search.whoosh.backend import WRITER_MB, ArchiveSegmentWriter
+    from articles.search.whoosh.backend import (
+        WRITER_MB,
+        ArchiveSegmentWriter,
+        cycle_collection_paused,
+    )
     from articles.store import ingest_paths
 
     ingest_paths(paths, workers=1)
@@ -95,13 +99,14 @@ def index_costs(paths: list[Path]) -> dict[str, float]:
         writer = ArchiveSegmentWriter(
             whoosh.index.create_in(str(folder), backend.schema), limitmb=WRITER_MB, compound=False
         )
-        started = time.perf_counter()
-        for doc in docs:
-            writer.add_document(**doc)
-        spent["writer: add documents"] = time.perf_counter() - started
-        started = time.perf_counter()
-        writer.commit(merge=False)
-        spent["writer: write the segment"] = time.perf_counter() - started
+        with cycle_collection_paused():  # as the archive's index writers run
+            started = time.perf_counter()
+            for doc in docs:
+                writer.add_document(**doc)
+            spent["writer: add documents"] = time.perf_counter() - started
+            started = time.perf_counter()
+            writer.commit(merge=False)
+            spent["writer: write the segment"] = time.perf_counter() - started
     finally:
         sandbox.remove(folder)
     return spent

@@ -254,7 +254,8 @@ class TermPool(PostingPool):
     limit it spills a sorted run as Whoosh's does, and then answers as Whoosh's."""
 
     def __init__(self, pool: PostingPool) -> None:
-        super().__init__(pool.tempstore, pool.segment, limitmb=pool.limit / (1024 * 1024))
+        super().__init__(pool.tempstore, pool.segment)
+        self.limit = pool.limit
         self._fields: dict[str, dict[bytes, list[tuple]]] = {}
         # Terms whose postings came out of document order (never, from add_document).
         self._unordered: set[tuple[str, bytes]] = set()
