@@ -1,6 +1,8 @@
 """What each stage of ingest costs per article, in one process: reading and parsing,
-rendering the HTML, and each analyser (people, quotations, topics, rounds, fingerprint).
-Storing rows and indexing are timed end to end by run.py and site.py.
+rendering the HTML, and each analyser (people, quotations, topics, rounds, fingerprint);
+then, with the sample stored, what indexing it costs: reading the articles for the index,
+preparing their documents, and one index-writing process adding them and writing its
+segment. Ingest end to end is timed by run.py and site.py.
 
     python benchmarks/ingest_stages.py --size 10000 [--sample 1000]
 """
@@ -67,6 +69,58 @@ def stage_costs(paths: list[Path]) -> dict[str, float]:
     return dict(spent)
 
 
+def index_costs(paths: list[Path]) -> dict[str, float]:
+    """Seconds spent in each indexing stage for `paths`, stored first as ingest stores them."""
+    import whoosh.index
+    from haystack import connections
+
+    from articles.models import Article
+    from articles.search import sync
+    from articles.search.whoosh.backend import (
+        WRITER_MB,
+        ArchiveSegmentWriter,
+        cycle_collection_paused,
+    )
+    from articles.store import ingest_paths
+
+    ingest_paths(paths, workers=1)
+    pks = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    backend = connections["default"].get_backend()
+    index = sync._article_index()
+    spent: dict[str, float] = {}
+    started = time.perf_counter()
+    batches = list(sync.article_batches(pks))
+    spent["read articles for the index"] = time.perf_counter() - started
+    started = time.perf_counter()
+    docs = [backend.prepare_document(index, article) for batch in batches for article in batch]
+    spent["prepare documents"] = time.perf_counter() - started
+    folder = Path(tempfile.mkdtemp(prefix="archive-stages-index-"))
+    try:
+        writer = ArchiveSegmentWriter(
+            whoosh.index.create_in(str(folder), backend.schema), limitmb=WRITER_MB, compound=False
+        )
+        with cycle_collection_paused():  # as the archive's index writers run
+            started = time.perf_counter()
+            for doc in docs:
+                writer.add_document(**doc)
+            spent["writer: add documents"] = time.perf_counter() - started
+            started = time.perf_counter()
+            writer.commit(merge=False)
+            spent["writer: write the segment"] = time.perf_counter() - started
+    finally:
+        sandbox.remove(folder)
+    return spent
+
+
+def print_table(title: str, spent: dict[str, float], count: int) -> None:
+    total = sum(spent.values())
+    print(f"{title} ({count:,} captures, one process, ms per article)")
+    print("| stage | ms/article | share |\n|---|---|---|")
+    for stage, seconds in sorted(spent.items(), key=lambda item: -item[1]):
+        print(f"| {stage} | {seconds / count * 1000:.2f} | {seconds / total:.0%} |")
+    print(f"| all of the above | {total / count * 1000:.2f} | |")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=10_000, help="Corpus to sample from.")
@@ -81,14 +135,12 @@ def main(argv: list[str] | None = None) -> None:
 
         call_command("migrate", interactive=False, verbosity=0)
         spent = stage_costs(paths)
+        indexing = index_costs(paths)
     finally:
         sandbox.remove(data_dir)
-    total = sum(spent.values())
-    print(f"Ingest stages over {len(paths):,} captures, one process (ms per article)")
-    print("| stage | ms/article | share |\n|---|---|---|")
-    for stage, seconds in sorted(spent.items(), key=lambda item: -item[1]):
-        print(f"| {stage} | {seconds / len(paths) * 1000:.2f} | {seconds / total:.0%} |")
-    print(f"| all of the above | {total / len(paths) * 1000:.2f} | |")
+    print_table("Before the database", spent, len(paths))
+    print()
+    print_table("Indexing", indexing, len(paths))
 
 
 if __name__ == "__main__":

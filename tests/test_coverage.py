@@ -106,6 +106,30 @@ def test_staff_decisions_on_rounds_survive_reanalysis_and_reach_the_index(
     assert rounds["moscow-2plus2-2008-03"] == 1
 
 
+def test_index_documents_list_the_same_links_read_in_bulk_or_alone(
+    talks, django_assert_max_num_queries
+):
+    """A batch of articles is read for the index with a query for the articles and one per
+    kind of link, and each document lists the people, topics and rounds (not the rejected
+    ones) that the article read alone gives."""
+    from haystack import connections
+
+    from articles.models import Article
+    from articles.search.sync import article_batches
+
+    ArticleRound.objects.filter(article=talks[1]).update(state="rejected")
+    index = connections["default"].get_unified_index().get_index(Article)
+    with django_assert_max_num_queries(4):
+        [batch] = article_batches([article.pk for article in talks])
+        documents = {article.pk: index.full_prepare(article) for article in batch}
+    for article in talks:
+        assert documents[article.pk] == index.full_prepare(Article.objects.get(pk=article.pk))
+    first, second, third = (documents[article.pk] for article in talks)
+    assert first["people"] == ["condoleezza-rice", "sergei-lavrov"]
+    assert first["rounds"] == ["moscow-2plus2-2008-03"] and second["rounds"] == []
+    assert third["topics"] == ["cfe-treaty"]
+
+
 def test_staff_can_extend_a_persons_name_variants(catalogue, on_commit):
     person = Person.objects.get(slug="sergei-lavrov")
     person.variants += "\nS. V. Lavrov"

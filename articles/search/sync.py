@@ -21,7 +21,7 @@ from haystack.exceptions import SearchBackendError
 from haystack.query import SearchQuerySet
 
 from articles.models import Article, IndexTask
-from articles.search.indexes import naive_utc
+from articles.search.indexes import attach_links, naive_utc
 from articles.search.queue import in_chunks
 from articles.search.whoosh.backend import ArchiveWhooshBackend
 
@@ -68,7 +68,9 @@ def article_batches(pks: list[int] | None = None) -> Iterator[list[Article]]:
     if pks is None:
         pks = list(queryset.values_list("pk", flat=True))
     for start in range(0, len(pks), BATCH_SIZE):
-        yield list(queryset.filter(pk__in=pks[start : start + BATCH_SIZE]))
+        batch = list(queryset.filter(pk__in=pks[start : start + BATCH_SIZE]))
+        attach_links(batch)
+        yield batch
 
 
 def remove_articles(pks: Iterable[int]) -> None:

@@ -9,7 +9,10 @@ Importing this module under another Whoosh version fails, rather than answering 
 from __future__ import annotations
 
 from functools import lru_cache
-from pickle import loads
+from itertools import groupby, pairwise
+from operator import itemgetter
+from pickle import dumps, loads
+from struct import Struct
 
 import numpy as np
 import whoosh
@@ -17,10 +20,17 @@ import whoosh.index
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    W3FieldWriter,
+    W3LeafMatcher,
+    W3PerDocReader,
+    _lenfield,
+)
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
+from whoosh.writing import PostingPool
 
 WRITTEN_FOR = "2.7.4"
 if whoosh.versionstring() != WRITTEN_FOR:
@@ -30,6 +40,8 @@ if whoosh.versionstring() != WRITTEN_FOR:
     )
 
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+# A length byte as the segment writer reads it back: byte 0 gives None, not 0.
+_LENGTH_OF_BYTE = [None, *(byte_to_length(b) for b in range(1, 256))]
 
 
 def block_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
@@ -139,6 +151,28 @@ def decode_position_lists(values: list[bytes]) -> tuple[np.ndarray, np.ndarray] 
     return counts, np.array(deltas, dtype=np.int64)
 
 
+_pack_count = Struct("!I").pack
+# Single positions below this are encoded once and kept (most words occur once).
+_ONE_POSITION_KEPT = 1 << 16
+_ONE_POSITION: dict[int, bytes] = {}
+
+
+def encode_positions(places: list[int]) -> bytes:
+    """Whoosh's Positions.encode (the layout above), for increasing positions: a list of
+    one, most words' in an article, comes from a table instead of a pickle each."""
+    if len(places) == 1:
+        place = places[0]
+        encoded = _ONE_POSITION.get(place)
+        if encoded is None:
+            encoded = _pack_count(1) + dumps(places, 2)
+            if place < _ONE_POSITION_KEPT:
+                _ONE_POSITION[place] = encoded
+        return encoded
+    deltas = [places[0]]
+    deltas += [after - before for before, after in pairwise(places)]
+    return _pack_count(len(deltas)) + dumps(deltas, 2)
+
+
 def _decode_one_by_one(values: list[bytes]) -> tuple[list[int], list[int]]:
     counts, deltas = [], []
     for value in values:
@@ -220,3 +254,173 @@ def remember_columns(reader):
     Whoosh asks for every posting written."""
     reader.has_column = lru_cache(maxsize=None)(reader.has_column)
     return reader
+
+
+def write_postings_by_term(writer) -> None:
+    """Make a segment writer keep its postings by term as documents are added (TermPool)
+    and write them a term at a time (add_postings), instead of a tuple per posting sorted
+    at the end and several method calls and a length look-up each: most of writing a
+    segment."""
+    fieldwriter = writer.fieldwriter
+    if type(fieldwriter) is not W3FieldWriter or type(writer.pool) is not PostingPool:
+        return
+    writer.pool = TermPool(writer.pool)
+    fieldwriter.add_postings = lambda schema, lengths, items: add_postings(
+        fieldwriter, schema, lengths, items
+    )
+
+
+class TermPool(PostingPool):
+    """Whoosh's posting pool, holding each field's terms with their postings as they are
+    added: documents come in order, so a term's postings need no sort. Over its memory
+    limit it spills a sorted run as Whoosh's does, and then answers as Whoosh's."""
+
+    def __init__(self, pool: PostingPool) -> None:
+        super().__init__(pool.tempstore, pool.segment)
+        self.limit = pool.limit
+        self._fields: dict[str, dict[bytes, list[tuple]]] = {}
+        # Terms whose postings came out of document order (never, from add_document).
+        self._unordered: set[tuple[str, bytes]] = set()
+        self._fieldname, self._terms = None, {}
+
+    def add(self, item: tuple) -> None:
+        fieldname, btext, docnum, weight, value = item
+        if fieldname != self._fieldname:  # a document's postings come a field at a time
+            self._fieldname = fieldname
+            self._terms = self._fields.setdefault(fieldname, {})
+        postings = self._terms.get(btext)
+        if postings is None:
+            self._terms[btext] = [item]
+        else:
+            if postings[-1][2] >= docnum:
+                self._unordered.add((fieldname, btext))
+            postings.append(item)
+        # PostingPool's estimate of the memory a posting takes.
+        self.currentsize += 150 + len(fieldname) + 2 * len(btext) + len(value or b"")
+        if self.currentsize > self.limit:
+            self.save()
+
+    def save(self) -> None:
+        self.current = list(self.groups())
+        self._fields, self._unordered = {}, set()
+        self._fieldname, self._terms = None, {}
+        super().save()
+
+    def items(self, maxfiles: int = 128):
+        # With runs spilled, Whoosh's merge (which saves what is held here first).
+        return super().items(maxfiles) if self.runs else self.groups()
+
+    def groups(self) -> TermGroups:
+        return TermGroups(self._fields, self._unordered)
+
+
+class TermGroups:
+    """A pool's postings by field and term; iterated, Whoosh's sorted posting tuples."""
+
+    def __init__(self, fields: dict, unordered: set) -> None:
+        self._fields, self._unordered = fields, unordered
+
+    def terms(self):
+        """(field name, its (term, postings) in order) for each field in order."""
+        for fieldname in sorted(self._fields):
+            terms = self._fields[fieldname]
+            yield (
+                fieldname,
+                (
+                    (btext, sorted(terms[btext]))
+                    if (fieldname, btext) in self._unordered
+                    else (btext, terms[btext])
+                    for btext in sorted(terms)
+                ),
+            )
+
+    def __iter__(self):
+        for _, terms in self.terms():
+            for _, postings in terms:
+                yield from postings
+
+
+# Blocks of at most this many postings are written uncompressed: compressing a few dozen
+# bytes costs a zlib stream's set-up (most of writing a rare word) and saves nothing.
+UNCOMPRESSED_POSTINGS = 2
+
+
+def add_postings(fieldwriter: W3FieldWriter, schema, lengths, items) -> None:
+    """What Whoosh's W3FieldWriter.add_postings writes, from the same postings sorted by
+    field, term and document (or a TermPool's groups of them): each block's buffers are
+    filled by a list operation each, each field's lengths are read once, and a block of
+    UNCOMPRESSED_POSTINGS or fewer is not compressed. Postings numbered -1 (Whoosh's old
+    spelling hack) start a field but are not written."""
+    if lengths is not None and type(lengths) is not W3PerDocReader:
+        W3FieldWriter.add_postings(fieldwriter, schema, lengths, items)
+        return
+    lengths_of = _FieldLengths(lengths)
+    if isinstance(items, TermGroups):
+        fields = items.terms()
+    else:
+        fields = (
+            (fieldname, ((btext, list(group)) for btext, group in terms))
+            for fieldname, field_items in groupby(items, key=itemgetter(0))
+            for terms in [groupby(field_items, key=itemgetter(1))]
+        )
+    for fieldname, terms in fields:
+        fieldwriter.start_field(fieldname, schema[fieldname])
+        postwriter = fieldwriter._postwriter
+        compression = postwriter._compression
+        column = lengths_of.column(fieldname)
+        for btext, postings in terms:
+            if postings[0][2] == -1:
+                postings = [posting for posting in postings if posting[2] != -1]
+                if not postings:
+                    continue
+            fieldwriter.start_term(btext)
+            _fill_blocks(postwriter, postings, column, compression)
+            fieldwriter.finish_term()
+        postwriter._compression = compression
+        fieldwriter.finish_field()
+
+
+def _fill_blocks(postwriter, postings: list[tuple], column: list | None, compression) -> None:
+    """Put one term's postings in a postings writer's blocks, as add_posting would one by
+    one; the last block is left for finish_postings to write."""
+    _, _, docnums, weights, values = zip(*postings, strict=True)
+    limit = postwriter._blocklimit
+    for start in range(0, len(docnums), limit):
+        if start:
+            postwriter._write_block()
+        stop = start + limit
+        block_weights = weights[start:stop]
+        postwriter._ids.extend(docnums[start:stop])
+        postwriter._weights.extend(block_weights)
+        postwriter._values.extend(value for value in values[start:stop] if value)
+        postwriter._compression = compression if len(block_weights) > UNCOMPRESSED_POSTINGS else 0
+        heaviest = max(block_weights)
+        if heaviest > postwriter._maxweight:
+            postwriter._maxweight = heaviest
+        if column is not None:
+            known = [n for n in map(column.__getitem__, docnums[start:stop]) if n]
+            if known:
+                postwriter._minlength = min(known)
+                postwriter._maxlength = max(known)
+
+
+class _FieldLengths:
+    """Each document's length in a field as the segment writer reads it back (None for a
+    length byte of 0), a column at a time from the new segment's per-document reader."""
+
+    def __init__(self, reader: W3PerDocReader | None) -> None:
+        self._reader = reader
+        self._columns: dict[str, list | None] = {}
+
+    def column(self, fieldname: str) -> list | None:
+        """The field's lengths by document number, or None where there are none (every
+        length then reads as 0)."""
+        if fieldname not in self._columns:
+            codes = None
+            if self._reader is not None:
+                column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+                codes = None if column is None else column.load()
+            self._columns[fieldname] = (
+                None if codes is None else [_LENGTH_OF_BYTE[code] for code in codes]
+            )
+        return self._columns[fieldname]
