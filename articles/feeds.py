@@ -138,9 +138,12 @@ class SourceArticlesFeed(LatestArticlesFeed):
         return obj.get_absolute_url()
 
     def items(self, obj: Source):
-        # The ids first: asked for whole rows, SQLite read every article of the source in
-        # full to sort them before keeping the newest.
-        ids = Article.objects.from_source(obj).order_by("-ingested_at", "-id")
-        return feed_articles(
-            Article.objects.filter(pk__in=list(ids.values_list("pk", flat=True)[:FEED_ITEMS]))
-        )
+        # The newest few credited to the source and the newest few captured from its site,
+        # each from its own index, then merged: asked for both at once, SQLite read and
+        # sorted every article of a busy source (60 ms at 100,000 articles).
+        newest = set()
+        for field in ("source", "captured_from"):
+            added = Article.objects.filter(**{field: obj}).order_by("-ingested_at", "-id")
+            newest.update(added.values_list("ingested_at", "pk")[:FEED_ITEMS])
+        ids = [pk for _, pk in sorted(newest, reverse=True)[:FEED_ITEMS]]
+        return feed_articles(Article.objects.filter(pk__in=ids))

@@ -388,8 +388,11 @@ class Article(models.Model):
             models.Index(
                 fields=["published_date", "published_at", "id"], name="article_date_order"
             ),
-            # Order of addition: the latest-additions feed reads its first rows.
+            # Order of addition: the latest-additions feed reads its first rows, and a
+            # source's feed those of its articles and of its site's captures.
             models.Index(fields=["ingested_at", "id"], name="article_ingested_order"),
+            models.Index(fields=["source", "ingested_at", "id"], name="article_source_added"),
+            models.Index(fields=["captured_from", "ingested_at", "id"], name="article_site_added"),
         ]
 
     def __str__(self) -> str:

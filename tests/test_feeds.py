@@ -70,6 +70,22 @@ def test_source_feed_holds_credited_and_captured_articles_only(client):
     assert root.findtext(f"{ATOM}title") == "Talks Archive: GlobalSecurity.org"
 
 
+def test_source_feed_keeps_the_newest_of_credited_and_captured_articles_together(
+    client, monkeypatch
+):
+    from articles import feeds
+
+    monkeypatch.setattr(feeds, "FEED_ITEMS", 2)
+    site = make_source("GlobalSecurity.org", kind="website", slug="globalsecurity-org")
+    make_article(title="Oldest own piece", source=site)
+    make_article(title="Captured piece", source="RIA Novosti", captured_from=site)
+    make_article(title="Captured again", source="RIA Novosti", captured_from=site)
+    make_article(title="Newest own piece", source=site)
+    response = client.get("/feeds/sources/globalsecurity-org/")
+    titles = [entry.findtext(f"{ATOM}title") for entry in entries(response)]
+    assert titles == ["Newest own piece", "Captured again"]
+
+
 def test_feed_of_an_unknown_source_is_not_found(client):
     assert client.get("/feeds/sources/nobody/").status_code == 404
 
@@ -157,7 +173,8 @@ def test_feeds_queries_are_bounded(client, django_assert_max_num_queries):
         make_article(source=["RIA Novosti", "BBC News", "Reuters"][n % 3])
     with django_assert_max_num_queries(2):
         assert client.get("/feeds/latest/").status_code == 200
-    with django_assert_max_num_queries(3):
+    # The source, its newest credited and newest captured ids (each from an index), the rows.
+    with django_assert_max_num_queries(4):
         assert client.get("/feeds/sources/bbc-news/").status_code == 200
 
 
