@@ -29,6 +29,7 @@ import numpy as np
 import whoosh.index
 from haystack import connections
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from haystack.constants import DJANGO_CT, DJANGO_ID
 from haystack.exceptions import SearchBackendError
 from haystack.fields import FacetField
 from haystack.utils import get_identifier
@@ -309,7 +310,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             else:
                 page = engine.top(matches, start, stop)
             results = self._process_results(
-                _ArrayPage(searcher, *page, hits=len(matches)),
+                _ArrayPage(searcher, *page, hits=len(matches), fields=fields),
                 query_string=query_string,
                 spelling_query=spelling_query,
                 result_class=result_class,
@@ -618,14 +619,20 @@ class _ArrayPage:
     """A page of results as Haystack's result processing reads a Whoosh one: the total
     count, the stored fields of each document on the page, and their scores."""
 
-    def __init__(self, searcher, docs, scores, *, hits: int):
+    def __init__(self, searcher, docs, scores, *, hits: int, fields=()):
         self.searcher, self.docs, self.scores, self.hits = searcher, docs, scores, hits
+        # Asked for some fields only (Haystack's values and values_list), only those are
+        # converted: a quotation search reads 500 results' ids, not their every field.
+        self.fields = set(fields or ()) | {DJANGO_CT, DJANGO_ID} if fields else None
 
     def __len__(self) -> int:
         return self.hits
 
     def __iter__(self):
-        return (self.searcher.stored_fields(int(docnum)) for docnum in self.docs)
+        stored = (self.searcher.stored_fields(int(docnum)) for docnum in self.docs)
+        if self.fields is None:
+            return stored
+        return ({k: v for k, v in doc.items() if k in self.fields} for doc in stored)
 
     def score(self, offset: int) -> float:
         return float(self.scores[offset])
