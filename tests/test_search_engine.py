@@ -297,3 +297,15 @@ def test_postings_written_a_term_at_a_time_are_the_bytes_whoosh_writes(tmp_path,
     assert spilled == write("whoosh-spilled", limitmb=0.05)
     assert len(smaller[".pst"]) < len(whooshs[".pst"])
     assert read_back("smaller") == read_back("whoosh")
+
+
+def test_cached_position_keys_pack_into_16_bit_steps_only_where_every_step_fits():
+    dense = np.array([5, 9, 60_000, 60_001, 120_000], dtype=np.uint32)
+    packed = engine.packed_keys(dense)
+    assert [part.dtype for part in packed] == [np.uint32, np.uint16]
+    assert engine.unpacked_keys(packed).tolist() == dense.tolist()
+    sparse = np.array([5, 9, 70_000, 2**32 - 1], dtype=np.uint32)  # a step past 65,535
+    assert engine.packed_keys(sparse)[0] is sparse
+    assert engine.unpacked_keys(engine.packed_keys(sparse)).tolist() == sparse.tolist()
+    single = np.array([7], dtype=np.uint32)
+    assert engine.unpacked_keys(engine.packed_keys(single)).tolist() == [7]

@@ -169,15 +169,37 @@ def _block_positions(matcher) -> tuple[np.ndarray]:
     owners = np.repeat(docs, counts)
     if len(owners) and owners[-1] < 2**COMPACT_DOC_BITS and positions.max() < 2**COMPACT_BITS:
         # Half the memory in the cache: 32-bit keys (a segment's document, a position).
-        return (((owners << COMPACT_BITS) | positions).astype(np.uint32),)
+        return packed_keys(((owners << COMPACT_BITS) | positions).astype(np.uint32))
     return ((owners << POSITION_BITS) | positions,)
+
+
+def packed_keys(keys: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Sorted 32-bit keys as the cache keeps them: the first key and 16-bit steps when
+    every step fits (a word in most articles: "the" takes 11 MB at 100,000 articles, not
+    22, so the cache holds more of the common words phrases read), or the keys."""
+    if len(keys) > 1 and int(np.diff(keys).max()) < 2**16:
+        return keys[:1], np.diff(keys).astype(np.uint16)
+    return (keys,)
+
+
+def unpacked_keys(packed: tuple[np.ndarray, ...]) -> np.ndarray:
+    """The keys `packed_keys` packed."""
+    if len(packed) == 1:
+        return packed[0]
+    first, steps = packed
+    keys = np.empty(len(steps) + 1, dtype=np.uint32)
+    keys[0] = first[0]
+    np.cumsum(steps, dtype=np.uint32, out=keys[1:])
+    keys[1:] += first[0]
+    return keys
 
 
 def _segment_positions(reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, int]:
     """A term's position keys in one segment, deleted documents included, and how many
     low bits of a key hold the position (cached as read: 32-bit keys where they fit)."""
     key = (reader.segment().segment_id(), fieldname, btext, "positions")
-    (keys,) = POSTINGS_CACHE.get(key, lambda: _block_positions(reader.postings(fieldname, btext)))
+    packed = POSTINGS_CACHE.get(key, lambda: _block_positions(reader.postings(fieldname, btext)))
+    keys = unpacked_keys(packed)
     return keys, COMPACT_BITS if keys.dtype == np.uint32 else POSITION_BITS
 
 
