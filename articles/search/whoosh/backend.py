@@ -597,17 +597,17 @@ def _write_part(path: str, schema, todo, done, parent: int) -> None:
         os.makedirs(path, exist_ok=True)
         part = whoosh.index.create_in(path, schema)
         count, writer = 0, None
-        gc.disable()  # this process only writes: see cycle_collection_paused
-        while (docs := _next_work(todo, parent)) is not None:
-            for doc in docs:
-                writer = writer or ArchiveSegmentWriter(part, limitmb=WRITER_MB, compound=False)
-                writer.add_document(**doc)
-                count += 1
-                if count % SEGMENT_DOCS == 0:
-                    writer.commit(merge=False)
-                    writer = None
-        if writer is not None:
-            writer.commit(merge=False)
+        with cycle_collection_paused():  # this process only writes
+            while (docs := _next_work(todo, parent)) is not None:
+                for doc in docs:
+                    writer = writer or ArchiveSegmentWriter(part, limitmb=WRITER_MB, compound=False)
+                    writer.add_document(**doc)
+                    count += 1
+                    if count % SEGMENT_DOCS == 0:
+                        writer.commit(merge=False)
+                        writer = None
+            if writer is not None:
+                writer.commit(merge=False)
         done.put(count)
     except BaseException as error:  # reported to the parent, which raises it
         done.put(f"{type(error).__name__}: {error}")
@@ -623,7 +623,7 @@ class _ArrayPage:
         self.searcher, self.docs, self.scores, self.hits = searcher, docs, scores, hits
         # Asked for some fields only (Haystack's values and values_list), only those are
         # converted: a quotation search reads 500 results' ids, not their every field.
-        self.fields = set(fields or ()) | {DJANGO_CT, DJANGO_ID} if fields else None
+        self.fields = set(fields) | {DJANGO_CT, DJANGO_ID} if fields else None
 
     def __len__(self) -> int:
         return self.hits

@@ -151,10 +151,16 @@ def _live_postings(reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np
     docs, weights = POSTINGS_CACHE.get(
         key, lambda: internals.block_postings(reader.postings(fieldname, btext))
     )
-    if reader.has_deletions():
-        keep = ~np.isin(docs, internals.deleted_docs(reader))
-        docs, weights = docs[keep], weights[keep]
+    docs, weights = _without_deleted(reader, docs, weights)
     return docs.astype(np.int64), weights.astype(np.float64)
+
+
+def _without_deleted(reader, docs: np.ndarray, *aligned: np.ndarray) -> tuple[np.ndarray, ...]:
+    """A segment's documents, and the arrays aligned with them, without its deleted ones."""
+    if not reader.has_deletions():
+        return (docs, *aligned)
+    keep = ~np.isin(docs, internals.deleted_docs(reader))
+    return (docs[keep], *(values[keep] for values in aligned))
 
 
 def _block_positions(matcher) -> tuple[np.ndarray]:
@@ -239,9 +245,7 @@ def phrase_docs(reader, fieldname: str, btexts: list[bytes]) -> np.ndarray:
         if not len(starts):
             break
         starts = _sorted_common(starts, keys)
-    docs = np.unique(starts >> bits).astype(np.int64)
-    if len(docs) and reader.has_deletions():
-        docs = docs[~np.isin(docs, internals.deleted_docs(reader))]
+    (docs,) = _without_deleted(reader, np.unique(starts >> bits).astype(np.int64))
     return docs
 
 
@@ -261,9 +265,7 @@ def _any_of(reader, fieldname: str, btexts: list, deadline: Deadline | None) -> 
         return (np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int32),)
 
     key = (reader.segment().segment_id(), fieldname, "any of", tuple(btexts))
-    (docs,) = POSTINGS_CACHE.get(key, read)
-    if reader.has_deletions():
-        docs = docs[~np.isin(docs, internals.deleted_docs(reader))]
+    (docs,) = _without_deleted(reader, *POSTINGS_CACHE.get(key, read))
     return docs.astype(np.int64)
 
 

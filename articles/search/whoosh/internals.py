@@ -190,12 +190,17 @@ def deleted_docs(reader) -> np.ndarray:
 
 def field_lengths(reader, fieldname: str) -> np.ndarray:
     """Each document's length in a field, as Whoosh stores it (one byte, logarithmic)."""
-    count = reader.doc_count_all()
-    codes = np.zeros(count, dtype=np.uint8)
-    column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    if column is not None:
-        codes = np.fromiter((column[n] for n in range(count)), dtype=np.uint8, count=count)
-    return _BYTE_TO_LENGTH[codes]
+    codes = length_codes(reader._perdoc, fieldname)
+    if codes is None:
+        return _BYTE_TO_LENGTH[np.zeros(reader.doc_count_all(), dtype=np.uint8)]
+    return _BYTE_TO_LENGTH[np.asarray(codes, dtype=np.uint8)]
+
+
+def length_codes(perdoc: W3PerDocReader, fieldname: str):
+    """A segment's length byte for a field, one per document, read as one column; None
+    where the field keeps no lengths."""
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    return None if column is None else column.load()
 
 
 def expansion(node: wq.MultiTerm, reader):
@@ -416,10 +421,7 @@ class _FieldLengths:
         """The field's lengths by document number, or None where there are none (every
         length then reads as 0)."""
         if fieldname not in self._columns:
-            codes = None
-            if self._reader is not None:
-                column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-                codes = None if column is None else column.load()
+            codes = None if self._reader is None else length_codes(self._reader, fieldname)
             self._columns[fieldname] = (
                 None if codes is None else [_LENGTH_OF_BYTE[code] for code in codes]
             )
