@@ -5,6 +5,7 @@ publication date and the review reasons."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -30,6 +31,8 @@ WEAK_REASONS = {
     "published": "date_uncertain",
     "byline": "byline_uncertain",
 }
+# How sure the text reader must be of each field not to flag it (the HTML reader has its own).
+TEXT_SURE = dict.fromkeys(WEAK_REASONS, WEAK_CONFIDENCE)
 _QUOTE_OPENERS = "\"“‘«'"
 
 
@@ -217,12 +220,22 @@ def assemble_article(
         encoding=encoding,
         kind=kind,
         fields=fields,
-        weak_reasons=tuple(
-            WEAK_REASONS[f.field]
-            for f in fields
-            if f.confidence < WEAK_CONFIDENCE and f.field in WEAK_REASONS
-        ),
+        sure=TEXT_SURE,
         date_reasons=date_reasons,
+    )
+
+
+def weak_reasons(
+    fields: tuple[FieldEvidence, ...], sure: Mapping[str, float], *, has_date: bool
+) -> tuple[str, ...]:
+    """Review reasons for fields kept on evidence weaker than their reader must be `sure`
+    of, so staff check those first; a date counts only when one was kept."""
+    return tuple(
+        WEAK_REASONS[found.field]
+        for found in fields
+        if found.field in sure
+        and found.confidence < sure[found.field]
+        and (found.field != "published" or has_date)
     )
 
 
@@ -238,7 +251,7 @@ def parsed_article(
     encoding: str,
     kind: str,
     fields: tuple[FieldEvidence, ...],
-    weak_reasons: tuple[str, ...] | list[str],
+    sure: Mapping[str, float],
     date_reasons: tuple[str, ...] = (),
     markup: str = "",
 ) -> ParsedArticle:
@@ -263,7 +276,7 @@ def parsed_article(
                 source=source,
                 encoding=encoding,
             ),
-            weak_reasons,
+            weak_reasons(fields, sure, has_date=published.published_date is not None),
         ),
         encoding=encoding,
         kind=kind,

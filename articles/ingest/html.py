@@ -18,7 +18,6 @@ from lxml import etree
 
 from articles.ingest.article import (
     TITLE_MAX,
-    WEAK_REASONS,
     Block,
     FieldEvidence,
     ParsedArticle,
@@ -76,6 +75,8 @@ PRECISION_MIN_CHARS = 200  # a precise reading shorter than this has lost the ar
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Sites whose own pages are their own reporting: the site is also the credit.
 PUBLISHING_KINDS = frozenset({"agency", "broadcaster", "newspaper"})
+# How sure the HTML reader must be of each field not to flag it for review.
+HTML_SURE = {"title": TITLE_SURE, "published": DATE_SURE, "byline": AUTHOR_SURE}
 
 
 def extract_article(
@@ -249,7 +250,7 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         encoding=encoding,
         kind="html",
         fields=field_evidence,
-        weak_reasons=weak_fields(field_evidence, has_date=published.published_date is not None),
+        sure=HTML_SURE,
         markup="\n".join(markup.values()),
     )
 
@@ -267,19 +268,6 @@ def printed_near_headline(above: str, below: str, language: str = "") -> list[St
         if readings:
             found.append(StatedDate(readings[pick], evidence, DATE_TRUST[evidence]))
     return found
-
-
-def weak_fields(found: tuple[FieldEvidence, ...], *, has_date: bool) -> list[str]:
-    """Review reasons for fields kept on weak evidence, so staff check those first."""
-    reasons = []
-    for item in found:
-        if item.field == "title" and item.confidence < TITLE_SURE:
-            reasons.append(WEAK_REASONS["title"])
-        elif item.field == "published" and has_date and item.confidence < DATE_SURE:
-            reasons.append(WEAK_REASONS["published"])
-        elif item.field == "byline" and item.confidence < AUTHOR_SURE:
-            reasons.append(WEAK_REASONS["byline"])
-    return reasons
 
 
 def _is_inner_heading(title: str, blocks: list[Block]) -> bool:
