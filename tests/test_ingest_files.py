@@ -67,12 +67,74 @@ def test_a_fifo_named_on_the_command_line_fails_without_waiting_for_a_writer(tmp
     assert not ok and "not a regular file: it is a named pipe (FIFO)" in err
 
 
-def test_a_device_named_as_a_capture_is_refused_not_read(tmp_path):
+def test_a_device_is_refused_not_read(tmp_path):
+    with pytest.raises(IngestError, match="not a regular file: it is a character device"):
+        read_bounded(Path("/dev/zero"), 1_000)
     zero = tmp_path / "zero.txt"
     zero.symlink_to("/dev/zero")
     report = ingest_paths([zero])
     assert report.summary() == "0 created, 0 updated, 0 unchanged, 1 failed"
-    assert report.outcomes[0].message == "not a regular file: it is a character device"
+    assert report.outcomes[0].message.startswith("a symbolic link")
+
+
+def test_a_linked_file_in_a_folder_is_never_read_or_published(tmp_path, client):
+    secret = tmp_path / "secret_key"
+    secret.write_text("Signing key\n\nGENEVA - django-insecure-the-real-signing-key-value.\n")
+    folder = tmp_path / "captures"
+    folder.mkdir()
+    (folder / "story.txt").write_text(STORY)
+    (folder / "key.txt").symlink_to(secret)
+    (folder / "inside.txt").symlink_to(folder / "story.txt")  # a link, even to a neighbour
+    out, err, ok = run_ingest(folder)
+    assert ok and Article.objects.count() == 1
+    assert "2 skipped" in out and "2 a symbolic link" in out
+    for article in Article.objects.all():
+        page = client.get(article.get_absolute_url() + "original/?download=1")
+        assert b"real-signing-key" not in page.content
+    out, _, _ = run_ingest(folder, verbosity=2)
+    assert f"{folder / 'key.txt'}: skipped: a symbolic link" in out
+
+
+def test_a_linked_file_named_on_the_command_line_is_refused(tmp_path):
+    secret = tmp_path / "secret_key"
+    secret.write_text(STORY)
+    (tmp_path / "key.txt").symlink_to(secret)
+    _, err, ok = run_ingest(tmp_path / "key.txt")
+    assert not ok and not Article.objects.exists()
+    assert "key.txt: skipped: a symbolic link" in err
+
+
+def test_a_linked_folder_inside_the_folder_is_not_followed(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "private.txt").write_text(STORY)
+    folder = tmp_path / "captures"
+    folder.mkdir()
+    (folder / "elsewhere").symlink_to(outside)
+    out, _, _ = run_ingest(folder)
+    assert not Article.objects.exists()
+    assert "a symbolic link" in out
+
+
+def test_a_file_swapped_for_a_link_after_the_scan_is_refused(tmp_path):
+    secret = tmp_path / "secret_key"
+    secret.write_text(STORY)
+    folder = tmp_path / "captures"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "story.txt").write_text(STORY)
+    found, _ = find_files([folder])
+    (folder / "sub" / "story.txt").unlink()
+    (folder / "sub" / "story.txt").symlink_to(secret)
+    with pytest.raises(IngestError, match="symbolic link"):
+        read_bounded(found[0].path, 1_000, within=found[0].root)
+    # A folder on the way swapped for a link to one outside: the file opened is outside.
+    (folder / "sub" / "story.txt").unlink()
+    (folder / "sub").rmdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "story.txt").write_text(STORY)
+    (folder / "sub").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(IngestError, match="outside the folder"):
+        read_bounded(found[0].path, 1_000, within=found[0].root)
 
 
 def test_reading_stops_at_the_limit_whatever_the_file_claims(tmp_path):

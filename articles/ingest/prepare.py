@@ -132,7 +132,7 @@ def prepare_capture(
     will not be stored again, so it is not analysed."""
     found = path if isinstance(path, FoundFile) else FoundFile(path, path.name)
     try:
-        data = read_bounded(found.path, max_bytes)
+        data = read_bounded(found.path, max_bytes, within=found.root)
     except IngestError as error:
         return PreparedCapture(found.path, error=str(error), origin=found.origin)
     return prepare_bytes(
@@ -254,7 +254,7 @@ def prepare_web_archive(
 def web_pages(found: FoundFile, reading: WebArchiveReading, *, max_bytes: int) -> Iterator[WebPage]:
     """The pages and revisits of a web archive, in order, each with its provenance."""
     digests: dict[str, str] = {}  # WARC-Payload-Digest -> checksum of the page's bytes
-    for stream in open_web_archive(found.path):
+    for stream in open_web_archive(found.path, within=found.root):
         with stream:
             for record in read_warc(stream, reading, max_bytes=max_bytes):
                 if record.payload is None and record.kind != "revisit":
@@ -301,10 +301,10 @@ def prepare_web_page(
     return replace(prepared, parsed=with_host_source(prepared.parsed, where.url))
 
 
-def open_web_archive(path: Path) -> Iterator[BinaryIO]:
+def open_web_archive(path: Path, *, within: Path | None = None) -> Iterator[BinaryIO]:
     """Streams of the WARC files in a web archive: the file itself, or each WARC of a
     WACZ package once the package is checked."""
-    handle = open_regular(path)
+    handle = open_regular(path, within=within)
     if not path.name.lower().endswith(".wacz"):
         yield handle
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
 import stat
@@ -129,6 +130,8 @@ class FoundFile:
     path: Path
     origin: str
     kind: str = "capture"
+    # The folder it was found in: opening it checks that it is still really inside.
+    root: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -150,10 +153,13 @@ def find_files(paths: Iterable[str | Path]) -> tuple[list[FoundFile], list[Skipp
             skipped.append(SkippedFile(path, _os_reason(error), named=True))
             continue
         if stat.S_ISDIR(mode):
+            # A folder named on the command line may itself be a link; nothing inside is
+            # followed (rglob does not descend into linked folders, _check refuses links).
             for inner in sorted(path.rglob("*")):
-                if inner.is_dir():
+                if inner.is_dir() and not inner.is_symlink():
                     continue
-                checked = _check(inner, inner.relative_to(path).as_posix(), named=False)
+                origin = inner.relative_to(path).as_posix()
+                checked = _check(inner, origin, named=False, root=path)
                 (found if isinstance(checked, FoundFile) else skipped).append(checked)
         else:
             checked = _check(path, path.name, named=True)
@@ -161,19 +167,28 @@ def find_files(paths: Iterable[str | Path]) -> tuple[list[FoundFile], list[Skipp
     return found, skipped
 
 
-def _check(path: Path, origin: str, *, named: bool) -> FoundFile | SkippedFile:
+SYMLINK_REASON = "a symbolic link: links are not followed (name the file it points to)"
+
+
+def _check(
+    path: Path, origin: str, *, named: bool, root: Path | None = None
+) -> FoundFile | SkippedFile:
     if not named and any(part.startswith(".") for part in PurePath(origin).parts):
         return SkippedFile(path, "hidden file", named)
+    try:
+        mode = path.lstat().st_mode
+    except OSError as error:
+        return SkippedFile(path, _os_reason(error), named)
+    # Before the name is looked at: a link is refused whatever it is called.
+    if stat.S_ISLNK(mode):
+        return SkippedFile(path, SYMLINK_REASON, named)
     kind = file_kind(path.name)
     if kind is None:
         return SkippedFile(path, unreadable_kind_reason(path.name), named)
-    try:
-        reason = not_regular_reason(path.stat().st_mode)
-    except OSError as error:
-        reason = _os_reason(error)
+    reason = not_regular_reason(mode)
     if reason:
         return SkippedFile(path, reason, named)
-    return FoundFile(path, origin, kind)
+    return FoundFile(path, origin, kind, root)
 
 
 def _os_reason(error: OSError) -> str:
@@ -184,25 +199,40 @@ def _os_reason(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def open_regular(path: Path) -> BinaryIO:
+def open_regular(path: Path, *, within: Path | None = None) -> BinaryIO:
     """A regular file opened for reading; anything else is refused with the reason. Opened
-    without blocking, so a FIFO is refused rather than waited on."""
+    without blocking, so a FIFO is refused rather than waited on, and without following a
+    link, so a file swapped for a link after the scan is refused too. With `within`, the
+    file opened must really be inside that folder (no linked folder on the way)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise IngestError(SYMLINK_REASON) from None
         raise IngestError(_os_reason(error)) from None
     handle = os.fdopen(fd, "rb")
     reason = not_regular_reason(os.fstat(fd).st_mode)
+    if not reason and within is not None and not _opened_inside(fd, path, within):
+        reason = "outside the folder being ingested (reached through a symbolic link)"
     if reason:
         handle.close()
         raise IngestError(reason)
     return handle
 
 
-def read_bounded(path: Path, max_bytes: int) -> bytes:
+def _opened_inside(fd: int, path: Path, folder: Path) -> bool:
+    """Whether the file open as `fd` lies inside `folder`, by the path the kernel opened."""
+    try:
+        opened = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:  # no /proc: the path as resolved now
+        opened = os.path.realpath(path)
+    return Path(opened).is_relative_to(os.path.realpath(folder))
+
+
+def read_bounded(path: Path, max_bytes: int, *, within: Path | None = None) -> bytes:
     """The bytes of a regular file, never more than `max_bytes` whatever the file claims:
     a device or a file that grows is stopped at the limit."""
-    with open_regular(path) as handle:
+    with open_regular(path, within=within) as handle:
         size = os.fstat(handle.fileno()).st_size
         if size > max_bytes:
             raise IngestError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
