@@ -26,7 +26,13 @@ from django.views.generic import (
 from django.views.generic.detail import SingleObjectMixin
 
 from articles import citation
-from articles.changes import Reading, change_summary, paragraphs_diff, word_diff
+from articles.changes import (
+    DiffBudget,
+    Reading,
+    change_summary,
+    paragraphs_diff,
+    word_diff,
+)
 from articles.charts import DRAWING_SECONDS, drawing_key
 from articles.enrich import republished_copies
 from articles.forms import ArticleFilterForm
@@ -345,11 +351,15 @@ class ArticleChangesView(CanonicalArticleMixin, DetailView):
             for c in self.object.captures.filter(pk__in=[before.pk, after.pk]).only("title", "body")
         }
         before, after = texts[before.pk], texts[after.pk]
+        budget = DiffBudget()
+        title_diff = word_diff(before.title, after.title, budget)
+        body_diff = paragraphs_diff(before.body, after.body, budget)
         return super().get_context_data(
             before=before,
             after=after,
-            title_diff=word_diff(before.title, after.title),
-            body_diff=paragraphs_diff(before.body, after.body),
+            title_diff=title_diff,
+            body_diff=body_diff,
+            shown_whole=budget.exhausted,
             **history,
             **kwargs,
         )
