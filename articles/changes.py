@@ -141,10 +141,7 @@ def _myers(a: list[int], b: list[int], budget: DiffBudget) -> list[Opcode] | Non
         trace.append(dict(frontier))
         budget.steps -= len(frontier)  # the copy kept for the walk back
         for k in range(-d, d + 1, 2):
-            if k == -d or (k != d and frontier[k - 1] < frontier[k + 1]):
-                x = frontier[k + 1]
-            else:
-                x = frontier[k - 1] + 1
+            x = frontier[k + 1] if _from_above(frontier, k, d) else frontier[k - 1] + 1
             y = x - k
             start = x
             while x < n and y < m and a[x] == b[y]:
@@ -159,6 +156,12 @@ def _myers(a: list[int], b: list[int], budget: DiffBudget) -> list[Opcode] | Non
     raise AssertionError("unreachable: an edit script of n + m steps always exists")
 
 
+def _from_above(frontier: dict[int, int], k: int, d: int) -> bool:
+    """Whether diagonal k at step d is best reached from k + 1 (a word added) rather
+    than from k - 1 (a word removed)."""
+    return k == -d or (k != d and frontier[k - 1] < frontier[k + 1])
+
+
 def _path(trace: list[dict[int, int]], n: int, m: int) -> list[tuple[int, int]]:
     """The matched pairs (i, j) of the shortest edit script, walked back from the end."""
     pairs: list[tuple[int, int]] = []
@@ -166,10 +169,7 @@ def _path(trace: list[dict[int, int]], n: int, m: int) -> list[tuple[int, int]]:
     for d in range(len(trace) - 1, 0, -1):
         frontier = trace[d]
         k = x - y
-        if k == -d or (k != d and frontier[k - 1] < frontier[k + 1]):
-            previous_k = k + 1
-        else:
-            previous_k = k - 1
+        previous_k = k + 1 if _from_above(frontier, k, d) else k - 1
         previous_x = frontier[previous_k]
         previous_y = previous_x - previous_k
         while x > previous_x and y > previous_y:
