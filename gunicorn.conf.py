@@ -4,6 +4,10 @@ a request."""
 
 import ctypes
 
+# Requests are read whole by each worker's event loop before a thread gets them, so slow
+# clients cannot hold the threads (archive/workers.py).
+worker_class = "archive.workers.BufferedThreadWorker"
+
 # glibc's allocator as a threaded server with large, short-lived search arrays needs it:
 # two arenas rather than one per thread, and blocks of 256 KB or more always mapped and
 # given back when freed (glibc's moving threshold otherwise keeps freed arrays' memory).
