@@ -28,9 +28,10 @@ REQUEST_SECONDS = float(os.environ.get("ARCHIVE_REQUEST_SECONDS", "10"))
 MAX_HEADER_BYTES = 64 * 1024
 # Bytes of body read ahead in the loop; a larger declared body (none of the archive's forms
 # comes near) is handed on once its headers are in.
-MAX_BUFFERED_BODY = 1024 * 1024
-# Incomplete requests one client address may have waiting at once.
-MAX_WAITING_PER_CLIENT = 32
+MAX_BUFFERED_BODY = 256 * 1024
+# Bytes of incomplete requests one worker holds at once; a connection that would pass it is
+# dropped. (No limit per address: behind a proxy every reader has the proxy's.)
+MAX_WAITING_BYTES = 32 * 1024 * 1024
 
 _HEADERS_END = b"\r\n\r\n"
 _CONTENT_LENGTH = re.compile(rb"^content-length[ \t]*:[ \t]*(\d{1,12})[ \t]*\r?$", re.I | re.M)
@@ -64,6 +65,7 @@ class BufferedThreadWorker(ThreadWorker):
 
     def init_process(self) -> None:
         self.waiting: dict[object, Waiting] = {}
+        self.waiting_bytes = 0
         super().init_process()
 
     def on_client_socket_readable(self, conn, client) -> None:
@@ -75,14 +77,11 @@ class BufferedThreadWorker(ThreadWorker):
                 except ValueError:
                     return
         if self.cfg.is_ssl:  # TLS is read by the thread; terminate it at a proxy instead
-            self.waiting.pop(conn, None)
+            self._forget(conn)
             self.enqueue_req(conn)
             return
         waiting = self.waiting.get(conn)
         if waiting is None:
-            if self._waiting_from(conn.client) >= MAX_WAITING_PER_CLIENT:
-                self._drop(conn)
-                return
             waiting = self.waiting[conn] = Waiting(time.monotonic() + REQUEST_SECONDS)
         try:
             chunk = conn.sock.recv(65536, socket.MSG_DONTWAIT)
@@ -95,12 +94,16 @@ class BufferedThreadWorker(ThreadWorker):
             self._drop(conn)
             return
         if chunk:
+            if self.waiting_bytes + len(chunk) > MAX_WAITING_BYTES:
+                self._drop(conn)
+                return
             waiting.received += chunk
+            self.waiting_bytes += len(chunk)
         complete = request_complete(waiting.received)
         if complete is None:
             self._drop(conn)
         elif complete:
-            del self.waiting[conn]
+            self._forget(conn)
             conn.init()
             conn.parser.unreader.unread(bytes(waiting.received))
             self.enqueue_req(conn)
@@ -118,16 +121,13 @@ class BufferedThreadWorker(ThreadWorker):
                 self.poller.unregister(conn.sock)
             self._drop(conn)
 
-    def _waiting_from(self, client) -> int:
-        host = client[0] if isinstance(client, tuple) else client
-        return sum(
-            1
-            for c in self.waiting
-            if (c.client[0] if isinstance(c.client, tuple) else c.client) == host
-        )
+    def _forget(self, conn) -> None:
+        waiting = self.waiting.pop(conn, None)
+        if waiting is not None:
+            self.waiting_bytes -= len(waiting.received)
 
     def _drop(self, conn) -> None:
         """Close a connection that will get no answer, and forget it."""
-        self.waiting.pop(conn, None)
+        self._forget(conn)
         self.nr_conns -= 1
         conn.close()
