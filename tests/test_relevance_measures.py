@@ -3,8 +3,9 @@
 import pytest
 
 from benchmarks.relevance import CAPTURES, COPIES, EVENTS, PHRASES, QUERIES
+from benchmarks.relevance.baselines import Bm25Baseline, TfidfBaseline
+from benchmarks.relevance.known_items import reciprocal_rank, title_queries
 from benchmarks.relevance.measure import (
-    TfidfBaseline,
     folded_words,
     hits_at,
     holds_phrase,
@@ -44,6 +45,30 @@ def test_the_baseline_ranks_the_article_sharing_rare_words_first():
     )
     assert baseline.similar("gabala")[0] == "also-gabala"
     assert set(baseline.search("Gabala radar")) == {"gabala", "also-gabala"}
+
+
+def test_bm25_ranks_any_word_by_rarity_and_can_require_every_word():
+    bm25 = Bm25Baseline(
+        {
+            "both": "Gabala radar offer",
+            "rare": "the Gabala station",
+            "common": "radar radar talks",
+            "none": "nothing here",
+        }
+    )
+    ranked = bm25.search("Gabala radar")
+    assert set(ranked) == {"both", "rare", "common"} and ranked[0] == "both"
+    assert bm25.search("Gabala radar", every_word=True) == ["both"]
+
+
+def test_known_item_queries_are_title_words_and_rank_zero_when_not_found():
+    import random
+
+    gold = {"p1": {"title": "Bohren, bis es heiß wird"}, "p2": {"title": "The talks"}}
+    queries = title_queries(gold, 3, random.Random(1), set(TfidfBaseline.STOP))
+    assert list(queries) == ["p1"]
+    assert all(word in "bohren bis es heiß wird" for word in queries["p1"].split())
+    assert reciprocal_rank(["x", "p1"], "p1") == 0.5 and reciprocal_rank(["x"], "p1") == 0
 
 
 def test_every_judged_name_is_a_seed_or_a_capture():

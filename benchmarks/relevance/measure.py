@@ -17,12 +17,9 @@ import random
 import re
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from whoosh.analysis import STOP_WORDS
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 if str(BASE_DIR) not in sys.path:
@@ -30,15 +27,13 @@ if str(BASE_DIR) not in sys.path:
 
 from benchmarks import sandbox  # noqa: E402 - needs sys.path
 from benchmarks.relevance import CAPTURES, COPIES, EVENTS, PHRASES, QUERIES  # noqa: E402
+from benchmarks.relevance.baselines import Bm25Baseline, TfidfBaseline  # noqa: E402
 
 SEEDS = BASE_DIR / "seeds"
 RELATED_K = 5
 QUERY_K = 10
 SAMPLED_PHRASES = 3  # per judged article, of three to five words
 _WORD = re.compile(r"\w+")
-# Words too common to tell articles apart, left out as a plain TF-IDF does with any
-# standard English list (Whoosh's, and a few reporting words).
-_BASELINE_STOP = STOP_WORDS | {"has", "he", "its", "said", "their", "was", "were", "which"}
 
 
 def log(message: str) -> None:
@@ -78,42 +73,6 @@ def holds_phrase(text: str, phrase: str) -> bool:
     words, wanted = folded_words(text), folded_words(phrase)
     size = len(wanted)
     return any(words[i : i + size] == wanted for i in range(len(words) - size + 1))
-
-
-class TfidfBaseline:
-    """Plain TF-IDF cosine over title and body (raw counts, idf ln((1+N)/(1+df)) + 1, as
-    scikit-learn's default, common English words left out)."""
-
-    def __init__(self, texts: dict[str, str]):
-        counts = {name: Counter(self.words(text)) for name, text in texts.items()}
-        frequency = Counter(word for words in counts.values() for word in words)
-        total = len(counts)
-        self.idf = {w: math.log((1 + total) / (1 + df)) + 1 for w, df in frequency.items()}
-        self.vectors = {name: self._unit(words) for name, words in counts.items()}
-
-    @staticmethod
-    def words(text: str) -> list[str]:
-        return [w for w in (w.lower() for w in _WORD.findall(text)) if w not in _BASELINE_STOP]
-
-    def _unit(self, counts: Counter) -> dict[str, float]:
-        vector = {w: n * self.idf.get(w, 0.0) for w, n in counts.items()}
-        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-        return {w: v / norm for w, v in vector.items()}
-
-    def _ranked(self, vector: dict[str, float], skip: Iterable[str] = ()) -> list[str]:
-        skip = set(skip)
-        scores = {
-            name: sum(weight * other.get(word, 0.0) for word, weight in vector.items())
-            for name, other in self.vectors.items()
-            if name not in skip
-        }
-        return [name for name, score in sorted(scores.items(), key=lambda i: -i[1]) if score > 0]
-
-    def similar(self, name: str, skip: Iterable[str] = ()) -> list[str]:
-        return self._ranked(self.vectors[name], {name, *skip})
-
-    def search(self, query: str) -> list[str]:
-        return self._ranked(self._unit(Counter(self.words(query))))
 
 
 # -- The judged archive ------------------------------------------------------------------------
@@ -280,8 +239,9 @@ def report(archive: Archive, args: argparse.Namespace) -> None:
         f"{len(archive.pks) - judged} generated articles around them"
     )
     print()
-    print("| measure | archive | TF-IDF cosine baseline |")
-    print("|---|---|---|")
+    bm25 = Bm25Baseline(archive.texts)
+    print("| measure | archive | TF-IDF cosine baseline | BM25 (any word) |")
+    print("|---|---|---|---|")
 
     log("related coverage")
     ours = related_recall(archive, archive_related(archive), verbose=args.verbose)
@@ -291,30 +251,32 @@ def report(archive: Archive, args: argparse.Namespace) -> None:
     )
     print(
         f"| related coverage: recall at {RELATED_K}, other outlets' reports of the same event "
-        f"| {_share(*ours)} | {_share(*base)} |"
+        f"| {_share(*ours)} | {_share(*base)} | |"
     )
     print(
         f"| the same with the index's more-like-this alone (before related coverage) "
-        f"| {_share(*engine)} | |"
+        f"| {_share(*engine)} | | |"
     )
 
     log("queries")
-    ours_p, ours_n, base_p, base_n = [], [], [], []
+    rankings = {
+        "archive": lambda q: archive_search(archive, q),
+        "tfidf": baseline.search,
+        "bm25": bm25.search,
+    }
+    precision = {name: [] for name in rankings}
+    ndcg = {name: [] for name in rankings}
     for q, grades in QUERIES.items():
-        ranked = archive_search(archive, q)
-        ours_p.append(precision_at(ranked, grades, QUERY_K))
-        ours_n.append(ndcg_at(ranked, grades, QUERY_K))
-        ranked = baseline.search(q)
-        base_p.append(precision_at(ranked, grades, QUERY_K))
-        base_n.append(ndcg_at(ranked, grades, QUERY_K))
-    print(
-        f"| judged queries: mean precision at {QUERY_K} (n={len(QUERIES)}) "
-        f"| {_mean(ours_p):.3f} | {_mean(base_p):.3f} |"
-    )
-    print(
-        f"| judged queries: mean nDCG at {QUERY_K} (n={len(QUERIES)}) "
-        f"| {_mean(ours_n):.3f} | {_mean(base_n):.3f} |"
-    )
+        for name, ranked_for in rankings.items():
+            ranked = ranked_for(q)
+            precision[name].append(precision_at(ranked, grades, QUERY_K))
+            ndcg[name].append(ndcg_at(ranked, grades, QUERY_K))
+    for label, values in (
+        (f"mean precision at {QUERY_K}", precision),
+        (f"mean nDCG at {QUERY_K}", ndcg),
+    ):
+        cells = " | ".join(f"{_mean(values[name]):.3f}" for name in rankings)
+        print(f"| judged queries: {label} (n={len(QUERIES)}) | {cells} |")
 
     log("phrases")
     exact = 0
@@ -328,7 +290,7 @@ def report(archive: Archive, args: argparse.Namespace) -> None:
             log(f"{q}: found {sorted(judged | wrong)}, expected {sorted(expected)}")
     print(
         f"| hand-written quoted phrases found exactly (stop words, punctuation) "
-        f"| {exact} of {len(PHRASES)} | |"
+        f"| {exact} of {len(PHRASES)} | | |"
     )
     own = extra = 0
     pairs = sampled_phrases(archive, random.Random(args.seed))
@@ -338,9 +300,9 @@ def report(archive: Archive, args: argparse.Namespace) -> None:
         extra += any(not holds_phrase(archive.texts[other], phrase) for other in found)
     print(
         f"| sampled body phrases (3–5 words) that find their own article | {own} of "
-        f"{len(pairs)} | |"
+        f"{len(pairs)} | | |"
     )
-    print(f"| sampled phrases that also find an article without them | {extra} | |")
+    print(f"| sampled phrases that also find an article without them | {extra} | | |")
 
 
 def _share(found: int, wanted: int) -> str:

@@ -1,0 +1,139 @@
+"""Known-item search on real pages: the development set's 680 saved pages are ingested into
+a fresh archive, and for each page a query of a few words of its gold title (what a reader
+remembers of a headline) should find that page first. Prints the mean reciprocal rank and
+the share found first and in the first ten, for the archive's search beside Okapi BM25
+(k1 1.2, b 0.75, any word) and TF-IDF cosine computed on the same article texts in the same
+run.
+
+    python benchmarks/relevance/known_items.py [--devset ../shared/devset] [--words 3]
+
+Without the development set it says so and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+if str(BASE_DIR) not in sys.path:
+    sys.path.insert(0, str(BASE_DIR))
+
+from benchmarks import sandbox  # noqa: E402 - needs sys.path
+from benchmarks.relevance.baselines import Bm25Baseline, TfidfBaseline  # noqa: E402
+from benchmarks.relevance.measure import archive_search, log  # noqa: E402
+
+DEVSET = BASE_DIR.parent / "shared" / "devset"
+DEPTH = 50  # a page not in the first 50 counts as not found (reciprocal rank 0)
+
+
+def title_queries(
+    gold: dict[str, dict], words: int, rng: random.Random, stop: set[str]
+) -> dict[str, str]:
+    """For each page whose gold title has enough words that are not stop words, a query of
+    `words` of them drawn at random, in title order (a reader's memory of a headline)."""
+    queries = {}
+    for page, fields in sorted(gold.items()):
+        title = (fields.get("title") or "").replace('"', " ")
+        candidates = [w for w in TfidfBaseline.tokens(title) if w not in stop and len(w) > 1]
+        if len(set(candidates)) < words:
+            continue
+        chosen = sorted(rng.sample(range(len(candidates)), words))
+        queries[page] = " ".join(candidates[i] for i in chosen)
+    return queries
+
+
+def reciprocal_rank(ranked: Sequence[str], wanted: str) -> float:
+    try:
+        return 1 / (ranked[:DEPTH].index(wanted) + 1)
+    except ValueError:
+        return 0.0
+
+
+def measure(queries: dict[str, str], ranked_for: Callable[[str], list[str]]) -> dict[str, float]:
+    ranks = [reciprocal_rank(ranked_for(q), page) for page, q in queries.items()]
+    count = len(ranks) or 1
+    return {
+        "mrr": sum(ranks) / count,
+        "first": sum(1 for r in ranks if r == 1) / count,
+        "top10": sum(1 for r in ranks if r >= 0.1) / count,
+        "none": sum(1 for r in ranks if r == 0) / count,
+    }
+
+
+def load_pages(devset: Path, kind: str) -> tuple[dict[int, str], dict[str, str]]:
+    """Ingest the pages; (article pk -> page id, page id -> title and body as stored)."""
+    from django.core.management import call_command
+
+    from articles.models import Article, Capture
+    from articles.search.sync import rebuild_index
+    from articles.store import ingest_paths
+
+    call_command("migrate", interactive=False, verbosity=0)
+    report = ingest_paths([devset / "extraction" / kind])
+    log(report.summary())
+    rebuild_index()
+    origins = dict(Capture.objects.values_list("article_id", "origin"))
+    names, texts = {}, {}
+    for pk, title, body in Article.objects.values_list("pk", "title", "body"):
+        page = Path(origins.get(pk, "")).stem
+        names[pk], texts[page] = page, f"{title}\n{body}"
+    return names, texts
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--devset", type=Path, default=DEVSET, help="The development set.")
+    parser.add_argument("--words", type=int, default=3, help="Title words per query.")
+    parser.add_argument("--kind", choices=("html", "text"), default="html", help="Captures.")
+    parser.add_argument("--seed", type=int, default=680, help="For the words drawn.")
+    args = parser.parse_args(argv)
+    gold_path = args.devset / "extraction" / "gold.json"
+    if not gold_path.exists():
+        print(f"No development set at {args.devset}: nothing to measure.")
+        return
+    gold = json.loads(gold_path.read_text())
+    data_dir = sandbox.fresh_data_dir("archive-known-items-")
+    sandbox.setup_django(data_dir)
+    try:
+        names, texts = load_pages(args.devset, args.kind)
+        from benchmarks.relevance.measure import Archive
+
+        archive = Archive(names, {page: pk for pk, page in names.items()}, texts)
+        queries = title_queries(
+            {p: g for p, g in gold.items() if p in texts},
+            args.words,
+            random.Random(args.seed),
+            TfidfBaseline.STOP,
+        )
+        bm25, tfidf = Bm25Baseline(texts), TfidfBaseline(texts)
+        log(f"{len(queries)} known-item queries")
+        rows = {
+            "archive": measure(queries, lambda q: archive_search(archive, q, k=DEPTH)),
+            "BM25 (any word)": measure(queries, lambda q: bm25.search(q)[:DEPTH]),
+            "BM25 (every word)": measure(
+                queries, lambda q: bm25.search(q, every_word=True)[:DEPTH]
+            ),
+            "TF-IDF cosine": measure(queries, lambda q: tfidf.search(q)[:DEPTH]),
+        }
+    finally:
+        sandbox.remove(data_dir)
+    print(
+        f"Known-item search: {len(queries)} queries of {args.words} gold-title words, "
+        f"{len(texts)} pages ({args.kind}) of the development set\n"
+    )
+    print("| ranking | MRR | found first | in the first 10 | not in the first 50 |")
+    print("|---|---|---|---|---|")
+    for name, row in rows.items():
+        print(
+            f"| {name} | {row['mrr']:.3f} | {row['first']:.0%} | {row['top10']:.0%} "
+            f"| {row['none']:.0%} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
