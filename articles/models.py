@@ -14,6 +14,7 @@ from django.db.models.functions import Cast, Coalesce, Greatest, Least, Substr
 from django.urls import reverse
 from django.utils.text import slugify
 
+from articles.ingest.read import text_codec
 from articles.ingest.signatures import REVIEW_REASONS
 
 
@@ -524,9 +525,10 @@ class Capture(models.Model):
     def bytes_as_read(self) -> bytes | None:
         """The bytes as they were read, rebuilt from the text in its encoding and checked
         against the checksum; None if they cannot be rebuilt exactly."""
+        # A capture whose declared charset is not one for text was read as UTF-8.
         try:
-            encoded = self.raw.encode(self.encoding)
-        except (LookupError, UnicodeEncodeError):
+            encoded = self.raw.encode(text_codec(self.encoding) or "utf-8")
+        except UnicodeError:
             return None
         # A UTF-8 byte-order mark is not kept in the text.
         for candidate in (encoded, codecs.BOM_UTF8 + encoded):
