@@ -6,6 +6,7 @@ import codecs
 import hashlib
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -467,6 +468,18 @@ class Article(models.Model):
         return ""
 
 
+def web_link(url: str) -> str:
+    """The URL if a page may link to it (http or https, to a host), else "": a WARC names
+    its target URI freely, and a javascript: or data: "capture URL" must never be a link."""
+    if not url or any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in url):
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else ""
+
+
 class CaptureQuerySet(models.QuerySet):
     def latest_first(self) -> CaptureQuerySet:
         """Latest reading first: by capture time (a file has none, so it comes before
@@ -537,9 +550,14 @@ class Capture(models.Model):
         return None
 
     @property
+    def link(self) -> str:
+        """Its URL when pages may link to it (`web_link`), else ""."""
+        return web_link(self.url)
+
+    @property
     def wayback_url(self) -> str:
         """The Wayback Machine's copy of the page nearest this capture's moment."""
-        if not self.url or self.captured_at is None:
+        if not self.link or self.captured_at is None:
             return ""
         stamp = self.captured_at.astimezone(UTC).strftime("%Y%m%d%H%M%S")
         return f"https://web.archive.org/web/{stamp}/{self.url}"

@@ -3,6 +3,7 @@ a story read again becomes a new capture beside the earlier ones, and staff corr
 win over every re-reading."""
 
 import hashlib
+from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
@@ -165,3 +166,38 @@ def test_a_warc_page_declaring_charset_idna_is_read_and_downloads_exactly(tmp_pa
     response = client.get(article.get_absolute_url() + "original/", {"download": "bytes"})
     assert response.status_code == 200
     assert response.content == page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(document.domain)//https://en.rian.ru/",
+        "data:text/html,<script>alert(1)</script>",
+        "java\tscript:alert(1)",
+        "https:alert(1)",
+    ],
+)
+def test_a_capture_url_that_is_not_a_web_address_is_shown_but_never_linked(client, url):
+    article = make_article()
+    article.captures.update(url=url, captured_at=datetime(2008, 3, 5, 12, tzinfo=UTC))
+    pages = [
+        client.get(article.get_absolute_url()).content.decode(),
+        client.get(article.get_absolute_url() + "original/").content.decode(),
+    ]
+    for page in pages:
+        assert 'href="javascript:' not in page.lower()
+        assert 'href="data:' not in page.lower()
+        assert "web.archive.org" not in page
+        assert 'href="https:alert' not in page
+    assert "Captured from" in pages[0]
+
+
+def test_a_web_capture_url_links_to_the_page_and_its_wayback_copy(client):
+    article = make_article()
+    url = "https://en.rian.ru/world/20080305/story.html"
+    article.captures.update(url=url, captured_at=datetime(2008, 3, 5, 12, tzinfo=UTC))
+    for page in (article.get_absolute_url(), article.get_absolute_url() + "original/"):
+        html = client.get(page).content.decode()
+        assert f'href="{url}"' in html
+        assert f'href="https://web.archive.org/web/20080305120000/{url}"' in html
