@@ -791,3 +791,32 @@ class IndexTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} article {self.article_id}"
+
+
+class AnalysisRequest(models.Model):
+    """Staff asking for every article to be analysed again. The admin records the request
+    and starts `analyse_articles --pending`, which runs it outside any web request; a
+    request still unfinished after a restart is run by the next such command."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    articles = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many articles the run analysed."
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = "re-analysis request"
+
+    def __str__(self) -> str:
+        return f"Re-analysis requested {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def state(self) -> str:
+        if self.finished_at:
+            return "finished"
+        return "running" if self.started_at else "waiting"
