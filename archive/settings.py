@@ -139,6 +139,13 @@ ARCHIVE_INGEST_WORKERS = env.int("ARCHIVE_INGEST_WORKERS", default=0)  # 0: one 
 # Processes a full index rebuild writes with (0: one per core).
 ARCHIVE_INDEX_WORKERS = env.int("ARCHIVE_INDEX_WORKERS", default=0)
 ARCHIVE_SITE_NAME = env.str("ARCHIVE_SITE_NAME", default="Talks Archive")
+# Exports and search feeds (export_limits.py): each reader's at once is one; a minute's,
+# this many; a server process streams this many exports at once.
+ARCHIVE_EXPORTS_PER_MINUTE = env.int("ARCHIVE_EXPORTS_PER_MINUTE", default=4)
+ARCHIVE_EXPORT_CONCURRENCY = env.int("ARCHIVE_EXPORT_CONCURRENCY", default=1)
+# The default cache lives in each server process; a shared one (redis://, memcache://)
+# makes the export limits count across processes and machines.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # Security headers. HTTPS-only settings follow DJANGO_HTTPS so a local http run still works.
 HTTPS = env.bool("DJANGO_HTTPS", default=False)

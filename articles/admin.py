@@ -13,9 +13,18 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from articles.corrections import assign_source, mark_reviewed, merge_sources, record_corrections
-from articles.enrich import analyse_articles
 from articles.ingest.signatures import REVIEW_REASONS
-from articles.models import Article, ArticleRound, Correction, Person, Source, TalksRound, Topic
+from articles.models import (
+    AnalysisRequest,
+    Article,
+    ArticleRound,
+    Correction,
+    Person,
+    Source,
+    TalksRound,
+    Topic,
+)
+from articles.reanalysis import request_reanalysis, start_background_run
 from articles.search.queue import index_on_commit
 
 EARLIEST_DATE = date(1900, 1, 1)
@@ -317,12 +326,12 @@ class ArticleAdmin(admin.ModelAdmin):
         else:
             super().save_model(request, obj, form, change)
 
-    @admin.action(description="Mark selected articles as reviewed")
+    @admin.action(description="Mark selected articles as reviewed", permissions=["change"])
     def mark_reviewed_action(self, request, queryset):
         count = mark_reviewed(queryset)
         self.message_user(request, f"{count} article(s) marked as reviewed.", messages.SUCCESS)
 
-    @admin.action(description="Credit selected articles to a source…")
+    @admin.action(description="Credit selected articles to a source…", permissions=["change"])
     def assign_source_action(self, request, queryset):
         form = AssignSourceForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
@@ -359,7 +368,12 @@ class SourceAdmin(admin.ModelAdmin):
     def article_count(self, source: Source) -> int:
         return source.article_count
 
-    @admin.action(description="Merge selected sources…")
+    def has_merge_permission(self, request) -> bool:
+        """A merge changes one source and deletes the others: it needs both permissions
+        (an action's own list of permissions asks for any one of them)."""
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
+    @admin.action(description="Merge selected sources…", permissions=["merge"])
     def merge_action(self, request, queryset):
         if queryset.count() < 2:
             self.message_user(request, "Select at least two sources to merge.", messages.ERROR)
@@ -391,10 +405,49 @@ class CorrectionAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.action(description="Find the curated people, topics and rounds again in all articles")
+@admin.action(
+    description="Find the curated people, topics and rounds again in all articles",
+    permissions=["change"],
+)
 def reanalyse_all(modeladmin, request, queryset):
-    count = analyse_articles()
-    modeladmin.message_user(request, f"{count} article(s) analysed again.", messages.SUCCESS)
+    """Minutes of work for a large collection: recorded here, run in the background."""
+    queued = request_reanalysis(request.user)
+    start_background_run()
+    modeladmin.message_user(
+        request,
+        (
+            "Every article will be analysed again in the background"
+            if queued
+            else "A re-analysis is already waiting to start; it will cover this request"
+        )
+        + " (manage.py analyse_articles --pending; at 10,000 articles it takes a few "
+        "minutes). Its progress is listed under Re-analysis requests.",
+        messages.SUCCESS,
+    )
+
+
+@admin.register(AnalysisRequest)
+class AnalysisRequestAdmin(admin.ModelAdmin):
+    """What became of each request to analyse every article again: a record, not edited."""
+
+    list_display = (
+        "requested_at",
+        "requested_by",
+        "state",
+        "started_at",
+        "finished_at",
+        "articles",
+    )
+    list_select_related = ("requested_by",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Person)
@@ -452,10 +505,10 @@ class ArticleRoundAdmin(admin.ModelAdmin):
             index_on_commit(article_ids)
         self.message_user(request, f"{count} link(s) {state}.", messages.SUCCESS)
 
-    @admin.action(description="Confirm the selected links")
+    @admin.action(description="Confirm the selected links", permissions=["change"])
     def confirm(self, request, queryset):
         self._decide(request, queryset, ArticleRound.State.CONFIRMED)
 
-    @admin.action(description="Reject the selected links")
+    @admin.action(description="Reject the selected links", permissions=["change"])
     def reject(self, request, queryset):
         self._decide(request, queryset, ArticleRound.State.REJECTED)

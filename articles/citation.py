@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.utils.text import slugify
@@ -21,10 +22,13 @@ MONTH_NAMES = (
 BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 # Characters BibTeX treats as commands or grouping; escaped so a title can't break the entry.
+# BibTeX counts every brace, escaped or not, to find where a value ends: a lone "\}" in a
+# headline would close the field and let the rest be read as fields of its own. Braces
+# become commands whose own braces are balanced.
 BIBTEX_SPECIALS = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",
@@ -102,7 +106,14 @@ def chicago(ref: Reference) -> str:
 
 
 def bibtex_escape(text: str) -> str:
+    """Text as a BibTeX value holds it: on one line, specials escaped, braces balanced."""
     return "".join(BIBTEX_SPECIALS.get(char, char) for char in " ".join(text.split()))
+
+
+def bibtex_url(url: str) -> str:
+    """A URL as a BibTeX value holds it: URL fields are read verbatim, so characters that
+    would end or break the value are percent-encoded instead of escaped."""
+    return quote(" ".join(url.split()), safe="/:?#[]@!$&'()*+,;=%~-._")
 
 
 def bibtex(ref: Reference) -> str:
@@ -122,7 +133,7 @@ def bibtex(ref: Reference) -> str:
     if ref.via:
         note += f"; captured via {ref.via}"
     fields += [
-        ("url", f"{{{ref.url}}}"),
+        ("url", f"{{{bibtex_url(ref.url)}}}"),
         ("urldate", f"{{{ref.accessed.isoformat()}}}"),
         ("note", f"{{{bibtex_escape(note)}}}"),
     ]

@@ -6,6 +6,7 @@ import codecs
 import hashlib
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.db.models.functions import Cast, Coalesce, Greatest, Least, Substr
 from django.urls import reverse
 from django.utils.text import slugify
 
+from articles.ingest.read import text_codec
 from articles.ingest.signatures import REVIEW_REASONS
 
 
@@ -466,6 +468,18 @@ class Article(models.Model):
         return ""
 
 
+def web_link(url: str) -> str:
+    """The URL if a page may link to it (http or https, to a host), else "": a WARC names
+    its target URI freely, and a javascript: or data: "capture URL" must never be a link."""
+    if not url or any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in url):
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else ""
+
+
 class CaptureQuerySet(models.QuerySet):
     def latest_first(self) -> CaptureQuerySet:
         """Latest reading first: by capture time (a file has none, so it comes before
@@ -524,9 +538,10 @@ class Capture(models.Model):
     def bytes_as_read(self) -> bytes | None:
         """The bytes as they were read, rebuilt from the text in its encoding and checked
         against the checksum; None if they cannot be rebuilt exactly."""
+        # A capture whose declared charset is not one for text was read as UTF-8.
         try:
-            encoded = self.raw.encode(self.encoding)
-        except (LookupError, UnicodeEncodeError):
+            encoded = self.raw.encode(text_codec(self.encoding) or "utf-8")
+        except UnicodeError:
             return None
         # A UTF-8 byte-order mark is not kept in the text.
         for candidate in (encoded, codecs.BOM_UTF8 + encoded):
@@ -535,9 +550,14 @@ class Capture(models.Model):
         return None
 
     @property
+    def link(self) -> str:
+        """Its URL when pages may link to it (`web_link`), else ""."""
+        return web_link(self.url)
+
+    @property
     def wayback_url(self) -> str:
         """The Wayback Machine's copy of the page nearest this capture's moment."""
-        if not self.url or self.captured_at is None:
+        if not self.link or self.captured_at is None:
             return ""
         stamp = self.captured_at.astimezone(UTC).strftime("%Y%m%d%H%M%S")
         return f"https://web.archive.org/web/{stamp}/{self.url}"
@@ -771,3 +791,32 @@ class IndexTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} article {self.article_id}"
+
+
+class AnalysisRequest(models.Model):
+    """Staff asking for every article to be analysed again. The admin records the request
+    and starts `analyse_articles --pending`, which runs it outside any web request; a
+    request still unfinished after a restart is run by the next such command."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    articles = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many articles the run analysed."
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = "re-analysis request"
+
+    def __str__(self) -> str:
+        return f"Re-analysis requested {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def state(self) -> str:
+        if self.finished_at:
+            return "finished"
+        return "running" if self.started_at else "waiting"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from functools import wraps
 from itertools import chain
 
 from django.contrib.syndication.views import Feed
@@ -15,6 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from articles.export import EXPORT_FIELDS, article_records, csv_row
+from articles.export_limits import ExportRefused, ReleasingStream, claim_export
 from articles.feeds import PlainTextAtomFeed, plain_summary
 from articles.forms import SearchForm
 from articles.quotation_search import quotations_saying
@@ -142,6 +144,17 @@ def search(request):
     return render(request, "search/search.html", context)
 
 
+def _client(request) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def too_many(refused: ExportRefused) -> HttpResponse:
+    """429, saying why and when to try again."""
+    response = HttpResponse(f"{refused}\n", status=429, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(refused.retry_after)
+    return response
+
+
 def _export_articles(request) -> tuple[Iterator | None, HttpResponse | None]:
     """(the articles, None), or (None, the page refusing a bad search). The search runs
     here, before the response starts, so an export never breaks off part way."""
@@ -156,11 +169,37 @@ def _export_articles(request) -> tuple[Iterator | None, HttpResponse | None]:
     return (chain([first], articles) if first is not None else iter(())), None
 
 
+def limited_export(view):
+    """Run an export view under an export permit (`export_limits`): refused with 429
+    when the reader's or the server's exports are at their limit, released when the
+    response's stream is closed."""
+
+    @wraps(view)
+    def wrapper(request):
+        try:
+            permit = claim_export(_client(request), "export")
+        except ExportRefused as refused:
+            return too_many(refused)
+        try:
+            response = view(request)
+        except BaseException:
+            permit.release()
+            raise
+        if response.streaming:
+            response.streaming_content = ReleasingStream(response.streaming_content, permit)
+        else:
+            permit.release()
+        return response
+
+    return wrapper
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
 
 
+@limited_export
 def export_csv(request):
     articles, refusal = _export_articles(request)
     if refusal is not None:
@@ -177,6 +216,7 @@ def export_csv(request):
     return response
 
 
+@limited_export
 def export_json(request):
     """The same records as one JSON object, written an article at a time: the count and
     whether the ceiling cut the export short come last, once they are known."""
@@ -203,6 +243,18 @@ class SearchFeed(Feed):
     """An Atom feed of a search, newest first: an alert without an account."""
 
     feed_type = PlainTextAtomFeed
+
+    def __call__(self, request, *args, **kwargs):
+        """One search feed at a time for each reader, and a few a minute: each runs a
+        search and reads 50 articles."""
+        try:
+            permit = claim_export(_client(request), "feed", streams=False)
+        except ExportRefused as refused:
+            return too_many(refused)
+        try:
+            return super().__call__(request, *args, **kwargs)
+        finally:
+            permit.release()
 
     def get_object(self, request, *args, **kwargs):
         form, criteria = _criteria(request)

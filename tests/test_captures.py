@@ -2,6 +2,8 @@
 a story read again becomes a new capture beside the earlier ones, and staff corrections
 win over every re-reading."""
 
+import hashlib
+from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
@@ -10,6 +12,7 @@ from django.core.management import call_command
 from articles.models import Article, Capture, Correction
 from articles.store import ingest_paths
 from tests.conftest import make_article
+from tests.webarchives import WarcBuilder, article_page
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +136,68 @@ def test_bytes_that_cannot_be_rebuilt_are_not_offered_as_if_they_were(client):
     article = make_article()  # its checksum is not of its text
     response = client.get(article.get_absolute_url() + "original/", {"download": "bytes"})
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("charset", ["idna", "punycode", "rot13", "zlib", "no-such-charset"])
+def test_a_capture_declaring_a_codec_that_is_no_charset_downloads_as_utf8(client, charset):
+    # Labels over 63 characters, as in any sentence, are what idna refuses to encode.
+    text = "Talks resumed in Geneva today without agreement on the radar offer. " * 3
+    data = text.encode("utf-8")
+    article = make_article(raw=text, sha256=hashlib.sha256(data).hexdigest())
+    article.captures.update(encoding=charset)
+    response = client.get(article.get_absolute_url() + "original/", {"download": "bytes"})
+    assert response.status_code == 200
+    assert response.content == data
+
+
+def test_a_warc_page_declaring_charset_idna_is_read_and_downloads_exactly(tmp_path, client):
+    page = article_page("Russia and US fail to agree on missile shield " + "x" * 70)
+    crawl = (
+        WarcBuilder()
+        .response(
+            "https://en.rian.ru/world/20080305/story.html",
+            page,
+            content_type="text/html; charset=idna",
+        )
+        .save(tmp_path / "crawl.warc.gz")
+    )
+    run_ingest(crawl)
+    article = Article.objects.get()
+    response = client.get(article.get_absolute_url() + "original/", {"download": "bytes"})
+    assert response.status_code == 200
+    assert response.content == page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(document.domain)//https://en.rian.ru/",
+        "data:text/html,<script>alert(1)</script>",
+        "java\tscript:alert(1)",
+        "https:alert(1)",
+    ],
+)
+def test_a_capture_url_that_is_not_a_web_address_is_shown_but_never_linked(client, url):
+    article = make_article()
+    article.captures.update(url=url, captured_at=datetime(2008, 3, 5, 12, tzinfo=UTC))
+    pages = [
+        client.get(article.get_absolute_url()).content.decode(),
+        client.get(article.get_absolute_url() + "original/").content.decode(),
+    ]
+    for page in pages:
+        assert 'href="javascript:' not in page.lower()
+        assert 'href="data:' not in page.lower()
+        assert "web.archive.org" not in page
+        assert 'href="https:alert' not in page
+    assert "Captured from" in pages[0]
+
+
+def test_a_web_capture_url_links_to_the_page_and_its_wayback_copy(client):
+    article = make_article()
+    url = "https://en.rian.ru/world/20080305/story.html"
+    article.captures.update(url=url, captured_at=datetime(2008, 3, 5, 12, tzinfo=UTC))
+    for page in (article.get_absolute_url(), article.get_absolute_url() + "original/"):
+        html = client.get(page).content.decode()
+        assert f'href="{url}"' in html
+        assert f'href="https://web.archive.org/web/20080305120000/{url}"' in html

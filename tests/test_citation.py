@@ -86,9 +86,56 @@ def test_bibtex_entry_names_outlet_as_journal_with_date_and_archive_url():
 def test_bibtex_escapes_characters_that_would_break_the_entry():
     entry = bibtex(make_reference(title="50% of {talks} & $costs #1_a~b^c\\d"))
     assert (
-        r"title = {50\% of \{talks\} \& \$costs \#1\_a\textasciitilde{}b\textasciicircum{}c"
-        r"\textbackslash{}d}" in entry
+        r"title = {50\% of \textbraceleft{}talks\textbraceright{} \& \$costs "
+        r"\#1\_a\textasciitilde{}b\textasciicircum{}c\textbackslash{}d}" in entry
     )
+
+
+def bibtex_fields(entry: str) -> dict[str, str]:
+    """The fields of one BibTeX entry as BibTeX reads them: braces nest, and a backslash
+    does not keep a brace from counting."""
+    body = entry[entry.index(",") + 1 : entry.rindex("}")]
+    fields, at = {}, 0
+    while body[at:].strip(" ,\n"):
+        equals = body.index("=", at)
+        name = body[at:equals].strip(" ,\n").lower()
+        at = equals + 1
+        while body[at] == " ":
+            at += 1
+        start, depth = at, 0
+        closing = {"{": "}", '"': '"'}.get(body[at])
+        if closing:
+            at += 1
+        while at < len(body):
+            char = body[at]
+            if depth == 0 and (char == closing or (closing is None and char == ",")):
+                break
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            at += 1
+        at += 1 if closing else 0
+        assert name not in fields, f"{name} given twice"
+        fields[name] = body[start:at].strip()
+    return fields
+
+
+def test_bibtex_fields_cannot_be_forged_from_a_headline_or_byline():
+    forged = 'Gabala radar}, author = "Mallory Forger", year = 1999, url = {http://evil.example/}'
+    entry = bibtex(
+        make_reference(title=forged, byline="Andrei Ivanov} ,journal={Forged", source="RIA{")
+    )
+    fields = bibtex_fields(entry)
+    assert set(fields) == {
+        "title", "author", "journal", "year", "month", "day", "date", "url", "urldate", "note"
+    }  # fmt: skip
+    assert fields["author"].startswith("{Andrei Ivanov")
+    assert "Mallory Forger" in fields["title"]
+    assert fields["year"] == "2007"
+    assert fields["url"] == f"{{{URL}}}"
+    for value in fields.values():
+        assert value.count("{") == value.count("}")
+    odd_url = bibtex_fields(bibtex(make_reference(url="https://a.example/x}, year = 1999")))
+    assert odd_url["url"] == "{https://a.example/x%7D,%20year%20=%201999}"
+    assert odd_url["year"] == "2007"
 
 
 def test_bibtex_leaves_out_date_fields_for_an_undated_article():

@@ -4,7 +4,6 @@ of processes while one process writes the rows."""
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import multiprocessing
 import os
@@ -26,7 +25,7 @@ from articles.analysis.quotations import Quotation, find_quotations
 from articles.analysis.rounds import RoundSuggestion, suggest_rounds
 from articles.analysis.topics import find_topics
 from articles.ingest import IngestError, ParsedArticle, parse_capture, read_capture
-from articles.ingest.read import FoundFile, open_regular, read_bounded
+from articles.ingest.read import FoundFile, open_regular, read_bounded, text_codec
 from articles.ingest.warc import (
     WebArchiveReading,
     canonical_url,
@@ -199,13 +198,15 @@ def declared_text(data: bytes, charset: str) -> tuple[str, bytes]:
     convert or the declaration is unknown or wrong (the readers then sniff as for files)."""
     if not charset:
         return "", data
+    name = text_codec(charset)
+    if name is None:
+        return "", data
+    name = WEB_CODECS.get(name, name)
+    if name == "utf-8":
+        return "", data
     try:
-        name = codecs.lookup(charset).name
-        name = WEB_CODECS.get(name, name)
-        if name == "utf-8":
-            return "", data
         return name, data.decode(name).encode("utf-8")
-    except (LookupError, UnicodeDecodeError):
+    except UnicodeError:
         return "", data
 
 

@@ -23,6 +23,26 @@ _HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", 
 _MAX_CONTROL_RATIO = 0.01
 
 
+# Codecs Python offers as "text encodings" that are not character sets: they transform
+# host names or escape text, and fail or give other bytes on an ordinary page.
+_NOT_CHARSETS = frozenset(
+    {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape", "charmap"}
+)
+
+
+def text_codec(label: str) -> str | None:
+    """The codec's name if `label` (a declared charset) names a character set for text, else
+    None: unknown labels and codecs such as idna, punycode, rot13 or zlib, which a WARC
+    may declare but which do not turn a page's bytes into its text and back."""
+    try:
+        info = codecs.lookup(label.strip())
+    except (LookupError, ValueError):
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return None
+    return info.name
+
+
 class IngestError(ValueError):
     """A capture that cannot be loaded; str(e) is a clear human-readable reason."""
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from articles.enrich import analyse_articles, load_catalogue
+from articles.enrich import load_catalogue
+from articles.reanalysis import run_requests
 
 
 class Command(BaseCommand):
@@ -15,12 +16,20 @@ class Command(BaseCommand):
             action="store_true",
             help="Only add curated people, topics and rounds that are missing.",
         )
+        parser.add_argument(
+            "--pending",
+            action="store_true",
+            help="Only if staff asked for it in the admin and it has not finished yet; "
+            "the admin starts this itself.",
+        )
 
-    def handle(self, *args, catalogue_only, verbosity, **options):
-        created = load_catalogue()
-        if verbosity:
-            self.stdout.write(f"{created} curated entries added.")
+    def handle(self, *args, catalogue_only, pending, verbosity, **options):
+        # Staff asked for the lists as they keep them: nothing they removed comes back.
+        if not pending:
+            created = load_catalogue()
+            if verbosity:
+                self.stdout.write(f"{created} curated entries added.")
         if not catalogue_only:
-            count = analyse_articles()
+            count = run_requests(always=not pending)
             if verbosity:
                 self.stdout.write(f"{count} articles analysed.")
