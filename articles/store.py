@@ -152,7 +152,7 @@ def ingest_paths(
         for batch in _batches(prepared, BATCH_SIZE):
             report.outcomes.extend(store(batch))
         for web_archive in (f for f in found if f.kind == "web archive"):
-            big = web_archive.path.stat().st_size >= POOL_MIN_WEB_ARCHIVE_BYTES
+            big = _size(web_archive.path) >= POOL_MIN_WEB_ARCHIVE_BYTES
             ingest_web_archive(
                 web_archive,
                 report,
@@ -186,7 +186,20 @@ def ingest_web_archive(
     except IngestError as error:
         report.outcomes.append(FileOutcome(str(web_archive.path), "failed", str(error)))
         return
+    except Exception as error:  # what no check foresaw fails this file, not the run
+        logger.exception("Could not read %s", web_archive.path)
+        reason = f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"
+        message = f"could not be read ({reason}); {reading.summary()} before that"
+        report.outcomes.append(FileOutcome(str(web_archive.path), "failed", message))
+        return
     report.archives.append((str(web_archive.path), reading))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone since it was found: reading it says so
+        return 0
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:

@@ -4,8 +4,8 @@ of processes while one process writes the rows."""
 
 from __future__ import annotations
 
-import codecs
 import hashlib
+import logging
 import multiprocessing
 import os
 import zipfile
@@ -26,7 +26,7 @@ from articles.analysis.quotations import Quotation, find_quotations
 from articles.analysis.rounds import RoundSuggestion, suggest_rounds
 from articles.analysis.topics import find_topics
 from articles.ingest import IngestError, ParsedArticle, parse_capture, read_capture
-from articles.ingest.read import FoundFile, open_regular, read_bounded
+from articles.ingest.read import FoundFile, open_regular, read_bounded, web_codec
 from articles.ingest.warc import (
     WebArchiveReading,
     canonical_url,
@@ -37,6 +37,8 @@ from articles.ingest.warc import (
     with_host_source,
 )
 from articles.sanitize import article_html
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -131,17 +133,23 @@ def prepare_capture(
     comes back with the reason rather than raising. A capture whose checksum is `stored`
     will not be stored again, so it is not analysed."""
     found = path if isinstance(path, FoundFile) else FoundFile(path, path.name)
+    where = PreparedCapture(found.path, origin=found.origin)
     try:
         data = read_bounded(found.path, max_bytes)
+        return prepare_bytes(data, where, max_bytes=max_bytes, lists=lists, stored=stored)
     except IngestError as error:
-        return PreparedCapture(found.path, error=str(error), origin=found.origin)
-    return prepare_bytes(
-        data,
-        PreparedCapture(found.path, origin=found.origin),
-        max_bytes=max_bytes,
-        lists=lists,
-        stored=stored,
-    )
+        return replace(where, error=str(error))
+    except Exception as error:
+        return failed_unexpectedly(where, error)
+
+
+def failed_unexpectedly(where: PreparedCapture, error: Exception) -> PreparedCapture:
+    """A capture whose reading raised what no check foresaw: the fault is that file's (or
+    record's) alone, reported with its reason, and the run goes on."""
+    logger.warning("Could not prepare %s", where.location, exc_info=error)
+    text = " ".join(str(error).split())[:200]
+    reason = type(error).__name__ + (f": {text}" if text else "")
+    return replace(where, error=f"could not be read ({reason})", parsed=None, analysis=None)
 
 
 def prepare_bytes(
@@ -188,24 +196,17 @@ def prepare_bytes(
     )
 
 
-# As browsers read them (the WHATWG Encoding Standard): pages labelled Latin-1 or ASCII are
-# Windows-1252, whose curly quotes and dashes they very often hold.
-WEB_CODECS = {"iso8859-1": "cp1252", "ascii": "cp1252"}
-
-
 def declared_text(data: bytes, charset: str) -> tuple[str, bytes]:
     """Bytes in a declared character set other than UTF-8 (windows-1251 on Russian sites),
     as UTF-8 for the readers, with the codec's name; ("", data) when there is nothing to
-    convert or the declaration is unknown or wrong (the readers then sniff as for files)."""
-    if not charset:
+    convert or the declaration is unknown, no web text encoding, or wrong (the readers
+    then sniff as for files)."""
+    name = web_codec(charset) if charset else None
+    if name is None or name == "utf-8":
         return "", data
     try:
-        name = codecs.lookup(charset).name
-        name = WEB_CODECS.get(name, name)
-        if name == "utf-8":
-            return "", data
         return name, data.decode(name).encode("utf-8")
-    except (LookupError, UnicodeDecodeError):
+    except UnicodeError:
         return "", data
 
 
@@ -254,9 +255,9 @@ def prepare_web_archive(
 def web_pages(found: FoundFile, reading: WebArchiveReading, *, max_bytes: int) -> Iterator[WebPage]:
     """The pages and revisits of a web archive, in order, each with its provenance."""
     digests: dict[str, str] = {}  # WARC-Payload-Digest -> checksum of the page's bytes
-    for stream in open_web_archive(found.path):
+    for stream, size in open_web_archive(found.path):
         with stream:
-            for record in read_warc(stream, reading, max_bytes=max_bytes):
+            for record in read_warc(stream, reading, max_bytes=max_bytes, size=size):
                 if record.payload is None and record.kind != "revisit":
                     continue
                 where = PreparedCapture(
@@ -286,6 +287,15 @@ def prepare_web_page(
     """A web page read, parsed and analysed, its source recognised from its URL's host."""
     if page.payload is None:
         return page.where
+    try:
+        return _prepare_web_page(page, max_bytes=max_bytes, lists=lists, stored=stored)
+    except Exception as error:
+        return failed_unexpectedly(page.where, error)
+
+
+def _prepare_web_page(
+    page: WebPage, *, max_bytes: int, lists: CuratedLists | None, stored: Collection[str]
+) -> PreparedCapture:
     where = page.where
     prepared = prepare_bytes(
         page.payload,
@@ -301,12 +311,12 @@ def prepare_web_page(
     return replace(prepared, parsed=with_host_source(prepared.parsed, where.url))
 
 
-def open_web_archive(path: Path) -> Iterator[BinaryIO]:
-    """Streams of the WARC files in a web archive: the file itself, or each WARC of a
-    WACZ package once the package is checked."""
+def open_web_archive(path: Path) -> Iterator[tuple[BinaryIO, int]]:
+    """Streams of the WARC files in a web archive, each with its size as stored: the file
+    itself, or each WARC of a WACZ package once the package is checked."""
     handle = open_regular(path)
     if not path.name.lower().endswith(".wacz"):
-        yield handle
+        yield handle, os.fstat(handle.fileno()).st_size
         return
     with handle:
         try:
@@ -319,7 +329,7 @@ def open_web_archive(path: Path) -> Iterator[BinaryIO]:
             except (zipfile.BadZipFile, OSError, zlib.error) as error:
                 raise IngestError(f"not a valid WACZ: {error}") from None
             for name in names:
-                yield package.open(name)
+                yield package.open(name), package.getinfo(name).file_size
 
 
 # Files per task sent to a worker: enough to make the round trip cheap, few enough that
