@@ -8,7 +8,6 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,9 +35,11 @@ logger = logging.getLogger(__name__)
 SOURCE_PROFILES = {profile.name.lower(): profile for profile in SOURCES}
 
 
-# Files written per transaction, and the fewest files (or the smallest web archive) worth
+# Files written per transaction (and, whatever their number, no more than BATCH_BYTES of
+# capture text held for one), and the fewest files (or the smallest web archive) worth
 # starting processes for.
 BATCH_SIZE = 500
+BATCH_BYTES = 32_000_000
 POOL_MIN_FILES = 200
 POOL_MIN_WEB_ARCHIVE_BYTES = 1_000_000
 
@@ -202,9 +203,15 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _batches(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
+def _batches(items: Iterable[PreparedCapture], size: int) -> Iterator[list[PreparedCapture]]:
+    batch, weight = [], 0
+    for prepared in items:
+        batch.append(prepared)
+        weight += len(prepared.raw)
+        if len(batch) >= size or weight >= BATCH_BYTES:
+            yield batch
+            batch, weight = [], 0
+    if batch:
         yield batch
 
 

@@ -15,7 +15,6 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
@@ -241,7 +240,7 @@ def prepare_web_archive(
         )
     else:
         prepared = _in_pool(
-            _chunks(pages, CHUNK_SIZE),
+            _chunks(pages, lambda page: len(page.payload or b"")),
             _prepare_web_chunk,
             workers=workers,
             setup=(max_bytes, lists, frozenset(stored)),
@@ -336,8 +335,12 @@ def open_web_archive(path: Path) -> Iterator[tuple[BinaryIO, int]]:
 # the writer gets its first batch soon.
 CHUNK_SIZE = 32
 # Chunks in flight per worker: enough to keep the workers busy while a batch is written,
-# few enough to bound the prepared captures held in memory.
+# few enough to bound the prepared captures held in memory; and, whatever their number,
+# no more than CHUNK_BYTES in a chunk and IN_FLIGHT_BYTES in all (of captures as read: a
+# prepared capture holds about four times its size, in text, blocks and HTML).
 CHUNKS_AHEAD = 16
+CHUNK_BYTES = 8_000_000
+IN_FLIGHT_BYTES = 32_000_000
 
 
 def prepare_captures(
@@ -354,43 +357,65 @@ def prepare_captures(
             yield prepare_capture(path, max_bytes=max_bytes, lists=lists, stored=stored)
         return
     yield from _in_pool(
-        _chunks(iter(paths), CHUNK_SIZE),
+        _chunks(iter(paths), _size_on_disk),
         _prepare_chunk,
         workers=workers,
         setup=(max_bytes, lists, frozenset(stored)),
     )
 
 
-def _chunks(items: Iterator, size: int) -> Iterator[list]:
-    while chunk := list(islice(items, size)):
-        yield chunk
+def _size_on_disk(path: Path | FoundFile) -> int:
+    try:
+        return (path.path if isinstance(path, FoundFile) else path).stat().st_size
+    except OSError:
+        return 0  # reading it will say why
+
+
+def _chunks(items: Iterator, weigh: Callable[[object], int]) -> Iterator[tuple[list, int]]:
+    """Chunks of at most CHUNK_SIZE items and (but for one big item) CHUNK_BYTES, each
+    with its weight in bytes."""
+    chunk, weight = [], 0
+    for item in items:
+        chunk.append(item)
+        weight += weigh(item)
+        if len(chunk) >= CHUNK_SIZE or weight >= CHUNK_BYTES:
+            yield chunk, weight
+            chunk, weight = [], 0
+    if chunk:
+        yield chunk, weight
 
 
 def _in_pool(
-    chunks: Iterator[list],
+    chunks: Iterator[tuple[list, int]],
     prepare_chunk: Callable[[list], list[PreparedCapture]],
     *,
     workers: int,
     setup: tuple,
 ) -> Iterator[PreparedCapture]:
     """prepare_chunk over each chunk in a pool of processes, results in order, with a
-    bounded number of chunks in flight."""
+    bounded number (and weight) of chunks in flight."""
     # fork: the children start at once with the modules and compiled patterns loaded.
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_set_up_worker, initargs=setup
     ) as pool:
-        pending: deque[Future[list[PreparedCapture]]] = deque()
+        pending: deque[tuple[Future[list[PreparedCapture]], int]] = deque()
+        in_flight = 0
         try:
-            for chunk in chunks:
-                pending.append(pool.submit(prepare_chunk, chunk))
-                if len(pending) >= workers * CHUNKS_AHEAD:
-                    yield from pending.popleft().result()
+            for chunk, weight in chunks:
+                pending.append((pool.submit(prepare_chunk, chunk), weight))
+                in_flight += weight
+                while pending and (
+                    len(pending) >= workers * CHUNKS_AHEAD or in_flight >= IN_FLIGHT_BYTES
+                ):
+                    future, done = pending.popleft()
+                    in_flight -= done
+                    yield from future.result()
             while pending:
-                yield from pending.popleft().result()
+                yield from pending.popleft()[0].result()
         finally:
             # A writer that stops early must not wait for files it will never store.
-            for future in pending:
+            for future, _ in pending:
                 future.cancel()
 
 

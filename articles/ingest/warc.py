@@ -176,8 +176,9 @@ class _BoundedReader(DecompressingBufferedReader):
         super()._process_read(data)
         if self.num_read > self.max_expanded:
             raise ArchiveLimitError(
-                f"it expands to more than {self.max_expanded:,} bytes ({MAX_EXPANSION} "
-                "times its size, the most a web archive is read to)"
+                f"it expands to more than {self.max_expanded:,} bytes, the most a web "
+                f"archive of its size is read to ({MAX_EXPANSION} times its size, plus "
+                f"{EXPANSION_ALLOWANCE // (1 << 20)} MiB)"
             )
 
 
