@@ -90,7 +90,7 @@ def test_a_wacz_whose_warc_expands_a_thousandfold_is_refused_before_reading(tmp_
     deflated_zip(package, members)
     output, ok = run_ingest(package)
     assert not ok
-    assert "not a valid WACZ: archive/data.warc expands to 4,000,000 bytes, over the" in output
+    assert "not a valid WACZ: its files expand to 4,000,000 bytes, over the" in output
     assert not Capture.objects.exists()
 
 
@@ -239,3 +239,17 @@ def test_a_manifest_of_valid_json_within_the_limit_still_loads(tmp_path):
     assert manifest["resources"]
     output, ok = run_ingest(package)
     assert ok and "1 created" in output
+
+
+def test_the_warcs_of_a_wacz_share_one_decompression_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(warc, "EXPANSION_ALLOWANCE", 1_000_000)
+
+    def crawl(n: int) -> bytes:
+        body = b"x" * 900_000
+        return WarcBuilder().response(f"{GOOD}?{n}", body, content_type="text/plain").bytes()
+
+    package = wacz(tmp_path / "two.wacz", {"one.warc.gz": crawl(1), "two.warc.gz": crawl(2)})
+    output, ok = run_ingest(package)
+    assert not ok
+    assert "1 records (1 response)" in output
+    assert "stopped at byte 0: it expands to more than" in output

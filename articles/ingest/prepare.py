@@ -27,6 +27,7 @@ from articles.analysis.topics import find_topics
 from articles.ingest import IngestError, ParsedArticle, parse_capture, read_capture
 from articles.ingest.read import FoundFile, open_regular, read_bounded, web_codec
 from articles.ingest.warc import (
+    Decompressed,
     WebArchiveReading,
     canonical_url,
     normal_url,
@@ -254,9 +255,11 @@ def prepare_web_archive(
 def web_pages(found: FoundFile, reading: WebArchiveReading, *, max_bytes: int) -> Iterator[WebPage]:
     """The pages and revisits of a web archive, in order, each with its provenance."""
     digests: dict[str, str] = {}  # WARC-Payload-Digest -> checksum of the page's bytes
-    for stream, size in open_web_archive(found.path):
+    for stream, decompressed in open_web_archive(found.path):
         with stream:
-            for record in read_warc(stream, reading, max_bytes=max_bytes, size=size):
+            for record in read_warc(
+                stream, reading, max_bytes=max_bytes, decompressed=decompressed
+            ):
                 if record.payload is None and record.kind != "revisit":
                     continue
                 where = PreparedCapture(
@@ -310,12 +313,14 @@ def _prepare_web_page(
     return replace(prepared, parsed=with_host_source(prepared.parsed, where.url))
 
 
-def open_web_archive(path: Path) -> Iterator[tuple[BinaryIO, int]]:
-    """Streams of the WARC files in a web archive, each with its size as stored: the file
-    itself, or each WARC of a WACZ package once the package is checked."""
+def open_web_archive(path: Path) -> Iterator[tuple[BinaryIO, Decompressed]]:
+    """Streams of the WARC files in a web archive, with what the whole file may still
+    give decompressed: the file itself, or each WARC of a WACZ package once the package
+    is checked."""
     handle = open_regular(path)
+    decompressed = Decompressed(os.fstat(handle.fileno()).st_size)
     if not path.name.lower().endswith(".wacz"):
-        yield handle, os.fstat(handle.fileno()).st_size
+        yield handle, decompressed
         return
     with handle:
         try:
@@ -324,11 +329,11 @@ def open_web_archive(path: Path) -> Iterator[tuple[BinaryIO, int]]:
             raise IngestError("not a valid WACZ: it is not a ZIP package") from None
         with package:
             try:
-                names = wacz_warcs(package)
+                names = wacz_warcs(package, decompressed)
             except (zipfile.BadZipFile, OSError, zlib.error) as error:
                 raise IngestError(f"not a valid WACZ: {error}") from None
             for name in names:
-                yield package.open(name), package.getinfo(name).file_size
+                yield package.open(name), decompressed
 
 
 # Files per task sent to a worker: enough to make the round trip cheap, few enough that

@@ -45,13 +45,31 @@ MAX_EXPANSION = 100
 EXPANSION_ALLOWANCE = 16 * 1024 * 1024
 
 
-def expansion_limit(size_on_disk: int) -> int:
-    """The most bytes a stream of this size on disk may decompress to."""
-    return MAX_EXPANSION * size_on_disk + EXPANSION_ALLOWANCE
-
-
 class ArchiveLimitError(Exception):
     """A web archive asks for more reading than a limit allows; str(e) says which."""
+
+
+@dataclass
+class Decompressed:
+    """The bytes decompressed so far from one web archive (all the WARCs of a WACZ
+    together), and the most it may give: MAX_EXPANSION times its size on disk, plus
+    EXPANSION_ALLOWANCE once for the whole file."""
+
+    size_on_disk: int
+    used: int = 0
+
+    @property
+    def limit(self) -> int:
+        return MAX_EXPANSION * self.size_on_disk + EXPANSION_ALLOWANCE
+
+    def add(self, count: int) -> None:
+        self.used += count
+        if self.used > self.limit:
+            raise ArchiveLimitError(
+                f"it expands to more than {self.limit:,} bytes, the most a web archive of "
+                f"its size is read to ({MAX_EXPANSION} times its size, plus "
+                f"{EXPANSION_ALLOWANCE // (1 << 20)} MiB)"
+            )
 
 
 @dataclass(frozen=True)
@@ -92,12 +110,12 @@ class WebArchiveReading:
 
 
 def read_warc(
-    stream: BinaryIO, reading: WebArchiveReading, *, max_bytes: int, size: int
+    stream: BinaryIO, reading: WebArchiveReading, *, max_bytes: int, decompressed: Decompressed
 ) -> Iterator[WebRecord]:
-    """The records of a WARC stream (gzipped or not, `size` bytes on disk) in order. Every
-    complete record is yielded; at damage, truncation or a limit reading stops, and
-    `reading.stopped` says where."""
-    records = _BoundedArchiveIterator(stream, max_expanded=expansion_limit(size))
+    """The records of a WARC stream (gzipped or not) in order, its bytes counted in
+    `decompressed`. Every complete record is yielded; at damage, truncation or a limit
+    reading stops, and `reading.stopped` says where."""
+    records = _BoundedArchiveIterator(stream, decompressed)
     offset = 0
     try:
         for record in records:
@@ -133,11 +151,11 @@ def _counted(found: WebRecord, reading: WebArchiveReading) -> WebRecord:
 class _BoundedReader(DecompressingBufferedReader):
     """warcio's reader with the limits it lacks: a line longer than MAX_HEADER_LINE, more
     than MAX_HEADER_BYTES of lines between one record's content and the next's, or more
-    than `max_expanded` bytes decompressed in all raise ArchiveLimitError."""
+    than its archive may give decompressed raise ArchiveLimitError."""
 
-    def __init__(self, stream, *, max_expanded: int) -> None:
+    def __init__(self, stream, decompressed: Decompressed) -> None:
         super().__init__(stream, block_size=BUFF_SIZE)
-        self.max_expanded = max_expanded
+        self.decompressed = decompressed
         self.lines_in_a_row = 0
 
     def next_record(self) -> None:
@@ -173,22 +191,18 @@ class _BoundedReader(DecompressingBufferedReader):
         return line
 
     def _process_read(self, data):
+        before = self.num_read
         super()._process_read(data)
-        if self.num_read > self.max_expanded:
-            raise ArchiveLimitError(
-                f"it expands to more than {self.max_expanded:,} bytes, the most a web "
-                f"archive of its size is read to ({MAX_EXPANSION} times its size, plus "
-                f"{EXPANSION_ALLOWANCE // (1 << 20)} MiB)"
-            )
+        self.decompressed.add(self.num_read - before)
 
 
 class _BoundedArchiveIterator(ArchiveIterator):
     """warcio's ArchiveIterator reading through a _BoundedReader."""
 
-    def __init__(self, stream: BinaryIO, *, max_expanded: int) -> None:
+    def __init__(self, stream: BinaryIO, decompressed: Decompressed) -> None:
         super().__init__(stream, ensure_http_headers=False)
         # Replaced before the first record is read (iteration has not started).
-        self.reader = _BoundedReader(self.fh, max_expanded=max_expanded)
+        self.reader = _BoundedReader(self.fh, decompressed)
 
 
 def _reason(error: Exception) -> str:
@@ -288,7 +302,7 @@ def parse_warc_date(value: str | None) -> datetime | None:
 # -- WACZ packages ----------------------------------------------------------------------
 
 
-def wacz_warcs(package: zipfile.ZipFile) -> list[str]:
+def wacz_warcs(package: zipfile.ZipFile, decompressed: Decompressed) -> list[str]:
     """The WARC files of a WACZ package, once the package is checked: a datapackage.json
     listing its files, each present with the SHA-256 it declares, none expanding more than
     a web archive may. Raises IngestError."""
@@ -301,10 +315,10 @@ def wacz_warcs(package: zipfile.ZipFile) -> list[str]:
         path = resource.get("path") if isinstance(resource, dict) else None
         if not isinstance(path, str) or path not in names:
             raise IngestError(f"not a valid WACZ: it lacks a file its package lists ({path})")
-        _check_expansion(package.getinfo(path))
         declared = str(resource.get("hash", ""))
         if declared.startswith("sha256:") and _sha256_of(package, path) != declared[7:]:
             raise IngestError(f"not a valid WACZ: {path} does not match its SHA-256")
+    _check_expansion(package, {r["path"] for r in resources}, decompressed)
     warcs = sorted(
         r["path"]
         for r in resources
@@ -339,14 +353,15 @@ def _manifest(package: zipfile.ZipFile) -> object:
         raise IngestError("not a valid WACZ: datapackage.json is nested too deeply") from None
 
 
-def _check_expansion(info: zipfile.ZipInfo) -> None:
-    """A member that would decompress to more than a web archive may is refused before it
-    is read (zipfile reads no more than the size the entry states)."""
-    limit = expansion_limit(info.compress_size)
-    if info.file_size > limit:
+def _check_expansion(package: zipfile.ZipFile, paths: set[str], decompressed: Decompressed):
+    """Files that would decompress to more than the package may give are refused before
+    they are read (zipfile reads no more of a file than the size its entry states)."""
+    expanded = sum(package.getinfo(path).file_size for path in paths)
+    if expanded > decompressed.limit:
         raise IngestError(
-            f"not a valid WACZ: {info.filename} expands to {info.file_size:,} bytes, over "
-            f"the {limit:,}-byte limit for its {info.compress_size:,} compressed bytes"
+            f"not a valid WACZ: its files expand to {expanded:,} bytes, over the "
+            f"{decompressed.limit:,}-byte limit for a package of "
+            f"{decompressed.size_on_disk:,} bytes"
         )
 
 
