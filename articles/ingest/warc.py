@@ -39,8 +39,8 @@ PAGE_RECORDS = ("response", "resource")
 MAX_HEADER_LINE = 64 * 1024  # bytes in one line of a record's WARC or HTTP headers
 MAX_HEADER_BYTES = 256 * 1024  # a record's header lines, with the blank lines before it
 MAX_MANIFEST_BYTES = 1024 * 1024  # a WACZ's datapackage.json
-# Bytes decompressed from a WARC (or a WACZ member) per byte it takes on disk, above a
-# fixed allowance: gzipped HTML expands ten times or less, a bomb a thousand.
+# Bytes decompressed from a web archive per byte it takes on disk, above one fixed
+# allowance per file: gzipped HTML expands ten times or less, a bomb a thousand.
 MAX_EXPANSION = 100
 EXPANSION_ALLOWANCE = 16 * 1024 * 1024
 
