@@ -15,7 +15,7 @@ from django.db.models.functions import Cast, Coalesce, Greatest, Least, Substr
 from django.urls import reverse
 from django.utils.text import slugify
 
-from articles.ingest.read import text_codec
+from articles.ingest.read import web_codec
 from articles.ingest.signatures import REVIEW_REASONS
 
 
@@ -540,7 +540,7 @@ class Capture(models.Model):
         against the checksum; None if they cannot be rebuilt exactly."""
         # A capture whose declared charset is not one for text was read as UTF-8.
         try:
-            encoded = self.raw.encode(text_codec(self.encoding) or "utf-8")
+            encoded = self.raw.encode(web_codec(self.encoding) or "utf-8")
         except UnicodeError:
             return None
         # A UTF-8 byte-order mark is not kept in the text.

@@ -8,7 +8,6 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,9 +35,11 @@ logger = logging.getLogger(__name__)
 SOURCE_PROFILES = {profile.name.lower(): profile for profile in SOURCES}
 
 
-# Files written per transaction, and the fewest files (or the smallest web archive) worth
+# Files written per transaction (and, whatever their number, no more than BATCH_BYTES of
+# capture text held for one), and the fewest files (or the smallest web archive) worth
 # starting processes for.
 BATCH_SIZE = 500
+BATCH_BYTES = 32_000_000
 POOL_MIN_FILES = 200
 POOL_MIN_WEB_ARCHIVE_BYTES = 1_000_000
 
@@ -152,7 +153,7 @@ def ingest_paths(
         for batch in _batches(prepared, BATCH_SIZE):
             report.outcomes.extend(store(batch))
         for web_archive in (f for f in found if f.kind == "web archive"):
-            big = web_archive.path.stat().st_size >= POOL_MIN_WEB_ARCHIVE_BYTES
+            big = _size(web_archive.path) >= POOL_MIN_WEB_ARCHIVE_BYTES
             ingest_web_archive(
                 web_archive,
                 report,
@@ -186,12 +187,31 @@ def ingest_web_archive(
     except IngestError as error:
         report.outcomes.append(FileOutcome(str(web_archive.path), "failed", str(error)))
         return
+    except Exception as error:  # what no check foresaw fails this file, not the run
+        logger.exception("Could not read %s", web_archive.path)
+        reason = f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"
+        message = f"could not be read ({reason}); {reading.summary()} before that"
+        report.outcomes.append(FileOutcome(str(web_archive.path), "failed", message))
+        return
     report.archives.append((str(web_archive.path), reading))
 
 
-def _batches(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone since it was found: reading it says so
+        return 0
+
+
+def _batches(items: Iterable[PreparedCapture], size: int) -> Iterator[list[PreparedCapture]]:
+    batch, weight = [], 0
+    for prepared in items:
+        batch.append(prepared)
+        weight += len(prepared.raw)
+        if len(batch) >= size or weight >= BATCH_BYTES:
+            yield batch
+            batch, weight = [], 0
+    if batch:
         yield batch
 
 

@@ -32,15 +32,18 @@ words ('rogue' states) and quoted names ("two-plus-two") are not quotations.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
+from typing import TypeVar
 
 from articles.analysis.catalogue import PEOPLE, PersonSpec
 from articles.analysis.people import PersonSpan, person_spans
 from articles.analysis.rounds import MONTHS, WEEKDAYS
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -273,6 +276,11 @@ class _State:
     roles: _Roles
     offsets: list[int]  # where each paragraph starts
     events: list[_Event] = field(default_factory=list)
+    starts_by_slug: dict[str, list[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for span in self.spans:  # spans are in reading order
+            self.starts_by_slug.setdefault(span.slug, []).append(span.start)
 
 
 @dataclass(frozen=True)
@@ -371,25 +379,27 @@ def _paragraph_quotations(
     inside = paragraph.inside
     # Speech verbs outside quotations, each with its speaker, in reading order.
     verbs = [m for m in _SPEECH_VERB.finditer(text) if not inside(m.start())]
+    # Each verb and quotation found its sentence once (not each sentence every verb: a
+    # long paragraph would be read quadratically).
+    starts = [start for start, _ in paragraph.sentences]
+    verbs_in = _by_sentence(starts, verbs, lambda verb: verb.start())
+    quotes_in = _by_sentence(starts, paragraph.quotes, lambda quote: quote[0])
     events_by_position: dict[int, _Event] = {}
-    for sentence_start, sentence_end in paragraph.sentences:
+    for (sentence_start, _), sentence_verbs in zip(paragraph.sentences, verbs_in, strict=True):
         first = True
-        for verb in verbs:
-            if sentence_start <= verb.start() < sentence_end:
-                slug = _subject(paragraph, state, verb, sentence_start)
-                event = _Event(base + verb.start(), slug, first)
-                state.events.append(event)
-                events_by_position[verb.start()] = event
-                first = False
+        for verb in sentence_verbs:
+            slug = _subject(paragraph, state, verb, sentence_start)
+            event = _Event(base + verb.start(), slug, first)
+            state.events.append(event)
+            events_by_position[verb.start()] = event
+            first = False
 
     quotations: list[Quotation] = []
     speaker_of_sentence: dict[int, str] = {}
     last_speaker = carried_speaker
-    for number, (sentence_start, sentence_end) in enumerate(paragraph.sentences):
-        sentence_verbs = [v for v in verbs if sentence_start <= v.start() < sentence_end]
-        for start, end in paragraph.quotes:
-            if not sentence_start <= start < sentence_end:
-                continue
+    for number, (_, sentence_end) in enumerate(paragraph.sentences):
+        sentence_verbs = verbs_in[number]
+        for start, end in quotes_in[number]:
             closed = end - start > 1 and text[end - 1] in "\"”'’»"
             quote = text[start + 1 : end - 1 if closed else end].strip().rstrip(",;:").strip()
             if len(quote.split()) < MIN_QUOTE_WORDS:
@@ -423,6 +433,17 @@ def _paragraph_quotations(
     if text.rstrip().endswith(":"):
         return quotations, speaker_of_sentence.get(len(paragraph.sentences) - 1)
     return quotations, None
+
+
+def _by_sentence(
+    starts: list[int], items: Iterable[T], position: Callable[[T], int]
+) -> list[list[T]]:
+    """`items` (in reading order) grouped by the sentence each is in, sentences given by
+    their `starts` (they cover the paragraph, the first at 0)."""
+    grouped: list[list[T]] = [[] for _ in starts]
+    for item in items:
+        grouped[bisect_right(starts, position(item)) - 1].append(item)
+    return grouped
 
 
 def _attribute(
@@ -492,8 +513,10 @@ def _subject(
         # An inverted attribution: `"...," said Lavrov` or `"...," said the minister`.
         return _subject_after(paragraph, state, verb.end())
     if verb_text in PARTICIPLES and last[2].endswith(","):
-        earlier = [e for e in state.events if e.position >= paragraph.offset + sentence_start]
-        return earlier[-1].slug if earlier else None
+        # Events are in reading order: the latest is the one to check.
+        latest = state.events[-1] if state.events else None
+        in_sentence = latest is not None and latest.position >= paragraph.offset + sentence_start
+        return latest.slug if in_sentence else None
     gap_words = 0
     back = 0  # how many words back from the verb, 0 for the word right before it
     while (entry := words.get(back)) is not None:
@@ -650,12 +673,17 @@ def _resolve_role(
 ) -> str | None:
     """The one person with this role named so far, or named in this or the last paragraph."""
     position = paragraph.offset + start
-    named_before = [span for span in state.spans if span.start < position and span.slug in slugs]
-    named = {span.slug for span in named_before}
+    # Where each of these people is named (sorted), rather than every span read again.
+    starts = {slug: state.starts_by_slug.get(slug, ()) for slug in slugs}
+    named = {slug for slug, at in starts.items() if at and at[0] < position}
     if len(named) == 1:
         return named.pop()
     window_start = _window_start(state, position)
-    recent = {span.slug for span in named_before if span.start >= window_start}
+    recent = {
+        slug
+        for slug in named
+        if bisect_left(starts[slug], position) > bisect_left(starts[slug], window_start)
+    }
     return recent.pop() if len(recent) == 1 else None
 
 

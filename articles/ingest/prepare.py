@@ -5,6 +5,7 @@ of processes while one process writes the rows."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import multiprocessing
 import os
 import zipfile
@@ -14,7 +15,6 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
@@ -25,8 +25,9 @@ from articles.analysis.quotations import Quotation, find_quotations
 from articles.analysis.rounds import RoundSuggestion, suggest_rounds
 from articles.analysis.topics import find_topics
 from articles.ingest import IngestError, ParsedArticle, parse_capture, read_capture
-from articles.ingest.read import FoundFile, open_regular, read_bounded, text_codec
+from articles.ingest.read import FoundFile, open_regular, read_bounded, web_codec
 from articles.ingest.warc import (
+    Decompressed,
     WebArchiveReading,
     canonical_url,
     normal_url,
@@ -36,6 +37,8 @@ from articles.ingest.warc import (
     with_host_source,
 )
 from articles.sanitize import article_html
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -130,17 +133,23 @@ def prepare_capture(
     comes back with the reason rather than raising. A capture whose checksum is `stored`
     will not be stored again, so it is not analysed."""
     found = path if isinstance(path, FoundFile) else FoundFile(path, path.name)
+    where = PreparedCapture(found.path, origin=found.origin)
     try:
         data = read_bounded(found.path, max_bytes, within=found.root)
+        return prepare_bytes(data, where, max_bytes=max_bytes, lists=lists, stored=stored)
     except IngestError as error:
-        return PreparedCapture(found.path, error=str(error), origin=found.origin)
-    return prepare_bytes(
-        data,
-        PreparedCapture(found.path, origin=found.origin),
-        max_bytes=max_bytes,
-        lists=lists,
-        stored=stored,
-    )
+        return replace(where, error=str(error))
+    except Exception as error:
+        return failed_unexpectedly(where, error)
+
+
+def failed_unexpectedly(where: PreparedCapture, error: Exception) -> PreparedCapture:
+    """A capture whose reading raised what no check foresaw: the fault is that file's (or
+    record's) alone, reported with its reason, and the run goes on."""
+    logger.warning("Could not prepare %s", where.location, exc_info=error)
+    text = " ".join(str(error).split())[:200]
+    reason = type(error).__name__ + (f": {text}" if text else "")
+    return replace(where, error=f"could not be read ({reason})", parsed=None, analysis=None)
 
 
 def prepare_bytes(
@@ -187,22 +196,13 @@ def prepare_bytes(
     )
 
 
-# As browsers read them (the WHATWG Encoding Standard): pages labelled Latin-1 or ASCII are
-# Windows-1252, whose curly quotes and dashes they very often hold.
-WEB_CODECS = {"iso8859-1": "cp1252", "ascii": "cp1252"}
-
-
 def declared_text(data: bytes, charset: str) -> tuple[str, bytes]:
     """Bytes in a declared character set other than UTF-8 (windows-1251 on Russian sites),
     as UTF-8 for the readers, with the codec's name; ("", data) when there is nothing to
-    convert or the declaration is unknown or wrong (the readers then sniff as for files)."""
-    if not charset:
-        return "", data
-    name = text_codec(charset)
-    if name is None:
-        return "", data
-    name = WEB_CODECS.get(name, name)
-    if name == "utf-8":
+    convert or the declaration is unknown, no web text encoding, or wrong (the readers
+    then sniff as for files)."""
+    name = web_codec(charset) if charset else None
+    if name is None or name == "utf-8":
         return "", data
     try:
         return name, data.decode(name).encode("utf-8")
@@ -241,7 +241,7 @@ def prepare_web_archive(
         )
     else:
         prepared = _in_pool(
-            _chunks(pages, CHUNK_SIZE),
+            _chunks(pages, lambda page: len(page.payload or b"")),
             _prepare_web_chunk,
             workers=workers,
             setup=(max_bytes, lists, frozenset(stored)),
@@ -255,9 +255,11 @@ def prepare_web_archive(
 def web_pages(found: FoundFile, reading: WebArchiveReading, *, max_bytes: int) -> Iterator[WebPage]:
     """The pages and revisits of a web archive, in order, each with its provenance."""
     digests: dict[str, str] = {}  # WARC-Payload-Digest -> checksum of the page's bytes
-    for stream in open_web_archive(found.path, within=found.root):
+    for stream, decompressed in open_web_archive(found.path, within=found.root):
         with stream:
-            for record in read_warc(stream, reading, max_bytes=max_bytes):
+            for record in read_warc(
+                stream, reading, max_bytes=max_bytes, decompressed=decompressed
+            ):
                 if record.payload is None and record.kind != "revisit":
                     continue
                 where = PreparedCapture(
@@ -287,6 +289,15 @@ def prepare_web_page(
     """A web page read, parsed and analysed, its source recognised from its URL's host."""
     if page.payload is None:
         return page.where
+    try:
+        return _prepare_web_page(page, max_bytes=max_bytes, lists=lists, stored=stored)
+    except Exception as error:
+        return failed_unexpectedly(page.where, error)
+
+
+def _prepare_web_page(
+    page: WebPage, *, max_bytes: int, lists: CuratedLists | None, stored: Collection[str]
+) -> PreparedCapture:
     where = page.where
     prepared = prepare_bytes(
         page.payload,
@@ -302,12 +313,16 @@ def prepare_web_page(
     return replace(prepared, parsed=with_host_source(prepared.parsed, where.url))
 
 
-def open_web_archive(path: Path, *, within: Path | None = None) -> Iterator[BinaryIO]:
-    """Streams of the WARC files in a web archive: the file itself, or each WARC of a
-    WACZ package once the package is checked."""
+def open_web_archive(
+    path: Path, *, within: Path | None = None
+) -> Iterator[tuple[BinaryIO, Decompressed]]:
+    """Streams of the WARC files in a web archive, with what the whole file may still
+    give decompressed: the file itself, or each WARC of a WACZ package once the package
+    is checked."""
     handle = open_regular(path, within=within)
+    decompressed = Decompressed(os.fstat(handle.fileno()).st_size)
     if not path.name.lower().endswith(".wacz"):
-        yield handle
+        yield handle, decompressed
         return
     with handle:
         try:
@@ -316,19 +331,23 @@ def open_web_archive(path: Path, *, within: Path | None = None) -> Iterator[Bina
             raise IngestError("not a valid WACZ: it is not a ZIP package") from None
         with package:
             try:
-                names = wacz_warcs(package)
+                names = wacz_warcs(package, decompressed)
             except (zipfile.BadZipFile, OSError, zlib.error) as error:
                 raise IngestError(f"not a valid WACZ: {error}") from None
             for name in names:
-                yield package.open(name)
+                yield package.open(name), decompressed
 
 
 # Files per task sent to a worker: enough to make the round trip cheap, few enough that
 # the writer gets its first batch soon.
 CHUNK_SIZE = 32
 # Chunks in flight per worker: enough to keep the workers busy while a batch is written,
-# few enough to bound the prepared captures held in memory.
+# few enough to bound the prepared captures held in memory; and, whatever their number,
+# no more than CHUNK_BYTES in a chunk and IN_FLIGHT_BYTES in all (of captures as read: a
+# prepared capture holds about four times its size, in text, blocks and HTML).
 CHUNKS_AHEAD = 16
+CHUNK_BYTES = 8_000_000
+IN_FLIGHT_BYTES = 32_000_000
 
 
 def prepare_captures(
@@ -345,43 +364,65 @@ def prepare_captures(
             yield prepare_capture(path, max_bytes=max_bytes, lists=lists, stored=stored)
         return
     yield from _in_pool(
-        _chunks(iter(paths), CHUNK_SIZE),
+        _chunks(iter(paths), _size_on_disk),
         _prepare_chunk,
         workers=workers,
         setup=(max_bytes, lists, frozenset(stored)),
     )
 
 
-def _chunks(items: Iterator, size: int) -> Iterator[list]:
-    while chunk := list(islice(items, size)):
-        yield chunk
+def _size_on_disk(path: Path | FoundFile) -> int:
+    try:
+        return (path.path if isinstance(path, FoundFile) else path).stat().st_size
+    except OSError:
+        return 0  # reading it will say why
+
+
+def _chunks(items: Iterator, weigh: Callable[[object], int]) -> Iterator[tuple[list, int]]:
+    """Chunks of at most CHUNK_SIZE items and (but for one big item) CHUNK_BYTES, each
+    with its weight in bytes."""
+    chunk, weight = [], 0
+    for item in items:
+        chunk.append(item)
+        weight += weigh(item)
+        if len(chunk) >= CHUNK_SIZE or weight >= CHUNK_BYTES:
+            yield chunk, weight
+            chunk, weight = [], 0
+    if chunk:
+        yield chunk, weight
 
 
 def _in_pool(
-    chunks: Iterator[list],
+    chunks: Iterator[tuple[list, int]],
     prepare_chunk: Callable[[list], list[PreparedCapture]],
     *,
     workers: int,
     setup: tuple,
 ) -> Iterator[PreparedCapture]:
     """prepare_chunk over each chunk in a pool of processes, results in order, with a
-    bounded number of chunks in flight."""
+    bounded number (and weight) of chunks in flight."""
     # fork: the children start at once with the modules and compiled patterns loaded.
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_set_up_worker, initargs=setup
     ) as pool:
-        pending: deque[Future[list[PreparedCapture]]] = deque()
+        pending: deque[tuple[Future[list[PreparedCapture]], int]] = deque()
+        in_flight = 0
         try:
-            for chunk in chunks:
-                pending.append(pool.submit(prepare_chunk, chunk))
-                if len(pending) >= workers * CHUNKS_AHEAD:
-                    yield from pending.popleft().result()
+            for chunk, weight in chunks:
+                pending.append((pool.submit(prepare_chunk, chunk), weight))
+                in_flight += weight
+                while pending and (
+                    len(pending) >= workers * CHUNKS_AHEAD or in_flight >= IN_FLIGHT_BYTES
+                ):
+                    future, done = pending.popleft()
+                    in_flight -= done
+                    yield from future.result()
             while pending:
-                yield from pending.popleft().result()
+                yield from pending.popleft()[0].result()
         finally:
             # A writer that stops early must not wait for files it will never store.
-            for future in pending:
+            for future, _ in pending:
                 future.cancel()
 
 

@@ -23,26 +23,6 @@ _HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", 
 _MAX_CONTROL_RATIO = 0.01
 
 
-# Codecs Python offers as "text encodings" that are not character sets: they transform
-# host names or escape text, and fail or give other bytes on an ordinary page.
-_NOT_CHARSETS = frozenset(
-    {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape", "charmap"}
-)
-
-
-def text_codec(label: str) -> str | None:
-    """The codec's name if `label` (a declared charset) names a character set for text, else
-    None: unknown labels and codecs such as idna, punycode, rot13 or zlib, which a WARC
-    may declare but which do not turn a page's bytes into its text and back."""
-    try:
-        info = codecs.lookup(label.strip())
-    except (LookupError, ValueError):
-        return None
-    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
-        return None
-    return info.name
-
-
 class IngestError(ValueError):
     """A capture that cannot be loaded; str(e) is a clear human-readable reason."""
 
@@ -93,6 +73,67 @@ def _decode(data: bytes) -> tuple[str, str]:
         raise IngestError(
             "The file is neither UTF-8 nor Windows-1252 text, so it cannot be decoded."
         ) from None
+
+
+# The character sets web pages may declare, as browsers read them (the WHATWG Encoding
+# Standard's, by Python codec name). Python also has codecs that are no text encoding of
+# a page (idna, punycode, unicode_escape, rot13, base64, zlib...): a page declaring one
+# is read as an undeclared page is.
+_WEB_CHARSETS = [
+    "utf-8",
+    "utf-16-le",
+    "utf-16-be",
+    "utf-16",
+    "cp866",
+    "iso8859-2",
+    "iso8859-3",
+    "iso8859-4",
+    "iso8859-5",
+    "iso8859-6",
+    "iso8859-7",
+    "iso8859-8",
+    "iso8859-10",
+    "iso8859-13",
+    "iso8859-14",
+    "iso8859-15",
+    "iso8859-16",
+    "koi8-r",
+    "koi8-u",
+    "mac-roman",
+    "mac-cyrillic",
+    "cp874",
+    "cp1250",
+    "cp1251",
+    "cp1252",
+    "cp1253",
+    "cp1254",
+    "cp1255",
+    "cp1256",
+    "cp1257",
+    "cp1258",
+    "gbk",
+    "gb18030",
+    "big5",
+    "euc-jp",
+    "iso2022-jp",
+    "shift-jis",
+    "euc-kr",
+]
+WEB_CODECS = frozenset(codecs.lookup(name).name for name in _WEB_CHARSETS)
+# Pages labelled Latin-1 or ASCII are Windows-1252, whose curly quotes and dashes they
+# very often hold (browsers read them so too).
+_WEB_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252"}
+
+
+def web_codec(label: str) -> str | None:
+    """The Python codec for a character set a page declares, or None if it is unknown or
+    not a text encoding a web page can be in."""
+    try:
+        name = codecs.lookup(label.strip()).name
+    except (LookupError, ValueError):
+        return None
+    name = _WEB_ALIASES.get(name, name)
+    return name if name in WEB_CODECS else None
 
 
 def looks_like_html(data: bytes, filename: str) -> bool:

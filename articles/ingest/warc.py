@@ -20,6 +20,8 @@ from typing import BinaryIO
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import DecompressingBufferedReader
+from warcio.utils import BUFF_SIZE
 
 from articles.ingest.read import IngestError
 from articles.ingest.signatures import REVIEW_REASONS
@@ -30,6 +32,44 @@ PUBLISHER_KINDS = frozenset({"agency", "broadcaster", "newspaper", "blog"})
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Record kinds that hold a page: a crawler's response, or a resource a browser saved.
 PAGE_RECORDS = ("response", "resource")
+
+# What one web archive may make the ingester read, whatever the file says. warcio reads a
+# header line to its end and decompresses without limit, so a small file could hold a
+# gigabyte-long line or expand a thousandfold.
+MAX_HEADER_LINE = 64 * 1024  # bytes in one line of a record's WARC or HTTP headers
+MAX_HEADER_BYTES = 256 * 1024  # a record's header lines, with the blank lines before it
+MAX_MANIFEST_BYTES = 1024 * 1024  # a WACZ's datapackage.json
+# Bytes decompressed from a web archive per byte it takes on disk, above one fixed
+# allowance per file: gzipped HTML expands ten times or less, a bomb a thousand.
+MAX_EXPANSION = 100
+EXPANSION_ALLOWANCE = 16 * 1024 * 1024
+
+
+class ArchiveLimitError(Exception):
+    """A web archive asks for more reading than a limit allows; str(e) says which."""
+
+
+@dataclass
+class Decompressed:
+    """The bytes decompressed so far from one web archive (all the WARCs of a WACZ
+    together), and the most it may give: MAX_EXPANSION times its size on disk, plus
+    EXPANSION_ALLOWANCE once for the whole file."""
+
+    size_on_disk: int
+    used: int = 0
+
+    @property
+    def limit(self) -> int:
+        return MAX_EXPANSION * self.size_on_disk + EXPANSION_ALLOWANCE
+
+    def add(self, count: int) -> None:
+        self.used += count
+        if self.used > self.limit:
+            raise ArchiveLimitError(
+                f"it expands to more than {self.limit:,} bytes, the most a web archive of "
+                f"its size is read to ({MAX_EXPANSION} times its size, plus "
+                f"{EXPANSION_ALLOWANCE // (1 << 20)} MiB)"
+            )
 
 
 @dataclass(frozen=True)
@@ -70,35 +110,104 @@ class WebArchiveReading:
 
 
 def read_warc(
-    stream: BinaryIO, reading: WebArchiveReading, *, max_bytes: int
+    stream: BinaryIO, reading: WebArchiveReading, *, max_bytes: int, decompressed: Decompressed
 ) -> Iterator[WebRecord]:
-    """The records of a WARC stream (gzipped or not) in order. Every complete record is
-    yielded; at damage or truncation reading stops, and `reading.stopped` says where."""
-    records = ArchiveIterator(stream, ensure_http_headers=False)
+    """The records of a WARC stream (gzipped or not) in order, its bytes counted in
+    `decompressed`. Every complete record is yielded; at damage, truncation or a limit
+    reading stops, and `reading.stopped` says where."""
+    records = _BoundedArchiveIterator(stream, decompressed)
     offset = 0
     try:
         for record in records:
             kind = record.rec_type or "unknown"
             reading.kinds[kind] += 1
-            found = _read_record(record, kind, max_bytes=max_bytes)
+            found = replace(_read_record(record, kind, max_bytes=max_bytes), offset=offset)
             if getattr(record.raw_stream, "limit", 0) > 0:  # fewer bytes than it declared
                 reading.kinds[kind] -= 1
                 reading.kinds += Counter()  # drops a kind left at none
                 reading.stopped = f"stopped at byte {offset:,}: the file ends inside a record"
                 return
-            offset = records.get_record_offset()
-            found = replace(found, offset=offset)
-            if found.skipped:
-                reading.skipped[found.skipped.split(":")[0]] += 1
-                if found.skipped.startswith("over the size limit"):
-                    reading.oversize.append(found.url)
-            yield found
+            records.reader.next_record()
+            try:
+                records.read_to_end()  # the blank lines between it and the next record
+            except ArchiveLimitError as error:  # the record itself is whole
+                yield _counted(found, reading)
+                reading.stopped = f"stopped after the record at byte {offset:,}: {error}"
+                return
+            yield _counted(found, reading)
             offset = records.offset
     except Exception as error:  # warcio raises several kinds on damage; all stop here
         reading.stopped = f"stopped at byte {records.offset:,}: {_reason(error)}"
 
 
+def _counted(found: WebRecord, reading: WebArchiveReading) -> WebRecord:
+    if found.skipped:
+        reading.skipped[found.skipped.split(":")[0]] += 1
+        if found.skipped.startswith("over the size limit"):
+            reading.oversize.append(found.url)
+    return found
+
+
+class _BoundedReader(DecompressingBufferedReader):
+    """warcio's reader with the limits it lacks: a line longer than MAX_HEADER_LINE, more
+    than MAX_HEADER_BYTES of lines between one record's content and the next's, or more
+    than its archive may give decompressed raise ArchiveLimitError."""
+
+    def __init__(self, stream, decompressed: Decompressed) -> None:
+        super().__init__(stream, block_size=BUFF_SIZE)
+        self.decompressed = decompressed
+        self.lines_in_a_row = 0
+
+    def next_record(self) -> None:
+        """Count lines from here: the end of one record's content."""
+        self.lines_in_a_row = 0
+
+    def read(self, length=None):
+        self.lines_in_a_row = 0  # content, not headers
+        return super().read(length)
+
+    def readline(self, length=None):
+        # warcio's own readline reads to the end of the line however long it is.
+        limit = MAX_HEADER_LINE + 1 if length is None else min(length, MAX_HEADER_LINE + 1)
+        pieces, got = [], 0
+        while got < limit:
+            self._fillbuff()
+            if self.empty():
+                break
+            piece = self.buff.readline(limit - got)
+            pieces.append(piece)
+            got += len(piece)
+            if piece.endswith(b"\n"):
+                break
+        line = b"".join(pieces)
+        if len(line) > MAX_HEADER_LINE and not line.endswith(b"\n"):
+            raise ArchiveLimitError(f"a header line is longer than {MAX_HEADER_LINE:,} bytes")
+        self.lines_in_a_row += len(line)
+        if self.lines_in_a_row > MAX_HEADER_BYTES:
+            raise ArchiveLimitError(
+                f"a record's headers (with the blank lines before them) are longer than "
+                f"{MAX_HEADER_BYTES:,} bytes"
+            )
+        return line
+
+    def _process_read(self, data):
+        before = self.num_read
+        super()._process_read(data)
+        self.decompressed.add(self.num_read - before)
+
+
+class _BoundedArchiveIterator(ArchiveIterator):
+    """warcio's ArchiveIterator reading through a _BoundedReader."""
+
+    def __init__(self, stream: BinaryIO, decompressed: Decompressed) -> None:
+        super().__init__(stream, ensure_http_headers=False)
+        # Replaced before the first record is read (iteration has not started).
+        self.reader = _BoundedReader(self.fh, decompressed)
+
+
 def _reason(error: Exception) -> str:
+    if isinstance(error, ArchiveLimitError):
+        return str(error)
     text = " ".join(str(error).split())[:160]
     return f"the file is damaged ({type(error).__name__}{': ' + text if text else ''})"
 
@@ -193,15 +302,11 @@ def parse_warc_date(value: str | None) -> datetime | None:
 # -- WACZ packages ----------------------------------------------------------------------
 
 
-def wacz_warcs(package: zipfile.ZipFile) -> list[str]:
+def wacz_warcs(package: zipfile.ZipFile, decompressed: Decompressed) -> list[str]:
     """The WARC files of a WACZ package, once the package is checked: a datapackage.json
-    listing its files, each present with the SHA-256 it declares. Raises IngestError."""
-    try:
-        manifest = json.loads(package.read("datapackage.json"))
-    except KeyError:
-        raise IngestError("not a valid WACZ: it has no datapackage.json") from None
-    except (ValueError, UnicodeDecodeError):
-        raise IngestError("not a valid WACZ: datapackage.json is not JSON") from None
+    listing its files, each present with the SHA-256 it declares, none expanding more than
+    a web archive may. Raises IngestError."""
+    manifest = _manifest(package)
     resources = manifest.get("resources") if isinstance(manifest, dict) else None
     if not isinstance(resources, list) or not resources:
         raise IngestError("not a valid WACZ: datapackage.json lists no resources")
@@ -213,6 +318,7 @@ def wacz_warcs(package: zipfile.ZipFile) -> list[str]:
         declared = str(resource.get("hash", ""))
         if declared.startswith("sha256:") and _sha256_of(package, path) != declared[7:]:
             raise IngestError(f"not a valid WACZ: {path} does not match its SHA-256")
+    _check_expansion(package, {r["path"] for r in resources}, decompressed)
     warcs = sorted(
         r["path"]
         for r in resources
@@ -221,6 +327,42 @@ def wacz_warcs(package: zipfile.ZipFile) -> list[str]:
     if not warcs:
         raise IngestError("not a valid WACZ: its package lists no WARC files under archive/")
     return warcs
+
+
+def _manifest(package: zipfile.ZipFile) -> object:
+    """The parsed datapackage.json, read to at most MAX_MANIFEST_BYTES whatever its ZIP
+    entry says of its size."""
+    try:
+        info = package.getinfo("datapackage.json")
+    except KeyError:
+        raise IngestError("not a valid WACZ: it has no datapackage.json") from None
+    too_big = IngestError(
+        f"not a valid WACZ: datapackage.json is over the {MAX_MANIFEST_BYTES:,}-byte limit"
+    )
+    if info.file_size > MAX_MANIFEST_BYTES:
+        raise too_big
+    with package.open(info) as member:
+        data = member.read(MAX_MANIFEST_BYTES + 1)
+    if len(data) > MAX_MANIFEST_BYTES:
+        raise too_big
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        raise IngestError("not a valid WACZ: datapackage.json is not JSON") from None
+    except RecursionError:
+        raise IngestError("not a valid WACZ: datapackage.json is nested too deeply") from None
+
+
+def _check_expansion(package: zipfile.ZipFile, paths: set[str], decompressed: Decompressed):
+    """Files that would decompress to more than the package may give are refused before
+    they are read (zipfile reads no more of a file than the size its entry states)."""
+    expanded = sum(package.getinfo(path).file_size for path in paths)
+    if expanded > decompressed.limit:
+        raise IngestError(
+            f"not a valid WACZ: its files expand to {expanded:,} bytes, over the "
+            f"{decompressed.limit:,}-byte limit for a package of "
+            f"{decompressed.size_on_disk:,} bytes"
+        )
 
 
 def _sha256_of(package: zipfile.ZipFile, name: str) -> str:
