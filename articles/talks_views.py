@@ -14,7 +14,7 @@ from django.db.models import Count, F, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from articles.charts import DRAWING_SECONDS, drawing_key, timeline_chart
+from articles.charts import DRAWING_SECONDS, drawing_key, timeline_drawings
 from articles.models import (
     Article,
     ArticlePerson,
@@ -201,14 +201,16 @@ def by_source(links, totals: dict[str | None, int]) -> list[tuple[str, int, list
 def timeline(request: HttpRequest) -> HttpResponse:
     series = Article.objects.monthly_counts()
     rounds = list(TalksRound.objects.with_counts().order_by("start"))
-    chart = timeline_chart(series, [(r.name, r.get_absolute_url(), r.start, r.end) for r in rounds])
+    bands = [(r.name, r.get_absolute_url(), r.start, r.end) for r in rounds]
     undated = Article.objects.undated().count()
     return render(
         request,
         "coverage/timeline.html",
         {
-            "chart": chart,
-            "chart_key": drawing_key(chart, undated),
+            # Drawn only when the remembered drawing is out of date.
+            "drawings": lambda: timeline_drawings(series, bands),
+            "has_chart": bool(series or bands),
+            "chart_key": drawing_key(series, bands, undated),
             "drawing_seconds": DRAWING_SECONDS,
             "rounds": rounds,
             "undated": undated,

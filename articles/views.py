@@ -6,7 +6,6 @@ articles.citation, related articles in articles.search.similar.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, date
 
 from django.db.models import F, Max, Min
@@ -27,7 +26,7 @@ from django.views.generic.detail import SingleObjectMixin
 
 from articles import citation
 from articles.changes import Reading, change_summary, paragraphs_diff, word_diff
-from articles.charts import DRAWING_SECONDS, drawing_key
+from articles.charts import DRAWING_SECONDS, drawing_key, timeline_drawings
 from articles.enrich import republished_copies
 from articles.forms import ArticleFilterForm
 from articles.models import Article, ArticleRound, Capture, Source
@@ -39,8 +38,6 @@ ARTICLES_PER_PAGE = 20
 SAME_DAYS_WINDOW = 3
 SAME_DAYS_LIMIT = 10
 LATEST_ADDITIONS = 8
-# Height of the tallest bar in the home page timeline, in SVG user units.
-TIMELINE_HEIGHT = 120
 # The date archives read oldest first. They hold no undated articles, so a plain ascending
 # date (which the date index gives without sorting) is the same order as chronological().
 CHRONOLOGICAL = (
@@ -53,43 +50,22 @@ CHRONOLOGICAL = (
 # -- Home -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MonthBar:
-    """One month of the coverage timeline, sized for an SVG bar."""
-
-    month: date
-    count: int
-    height: int
-
-    @property
-    def y(self) -> int:
-        return TIMELINE_HEIGHT - self.height
-
-
-def month_bars(series: list[tuple[date, int]]) -> list[MonthBar]:
-    """Bars scaled to the busiest month; a month with any article shows at least a sliver."""
-    busiest = max((count for _, count in series), default=0)
-    return [
-        MonthBar(month, count, max(2, round(TIMELINE_HEIGHT * count / busiest)) if count else 0)
-        for month, count in series
-    ]
-
-
 class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
         articles = Article.objects.published()
         coverage = articles.coverage()
-        timeline = month_bars(articles.monthly_counts())
+        series = articles.monthly_counts()
         sources = Source.objects.in_use().with_coverage().order_by("-article_count", "name")
         return super().get_context_data(
             coverage=coverage,
             sources=sources,
-            timeline=timeline,
-            timeline_key=drawing_key(timeline, coverage["undated"]),
+            # Drawn only when the remembered drawing is out of date.
+            timeline=lambda: timeline_drawings(series),
+            has_timeline=bool(series),
+            timeline_key=drawing_key(series, coverage["undated"]),
             drawing_seconds=DRAWING_SECONDS,
-            timeline_height=TIMELINE_HEIGHT,
             latest=articles.without_texts().latest_additions()[:LATEST_ADDITIONS],
             **kwargs,
         )
