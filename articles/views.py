@@ -38,6 +38,8 @@ ARTICLES_PER_PAGE = 20
 SAME_DAYS_WINDOW = 3
 SAME_DAYS_LIMIT = 10
 LATEST_ADDITIONS = 8
+# The home page names the busiest sources; the sources page lists them all.
+HOME_SOURCES = 12
 # The date archives read oldest first. They hold no undated articles, so a plain ascending
 # date (which the date index gives without sorting) is the same order as chronological().
 CHRONOLOGICAL = (
@@ -57,10 +59,11 @@ class HomeView(TemplateView):
         articles = Article.objects.published()
         coverage = articles.coverage()
         series = articles.monthly_counts()
-        sources = Source.objects.in_use().with_coverage().order_by("-article_count", "name")
+        sources = list(Source.objects.in_use().with_coverage().order_by("-article_count", "name"))
         return super().get_context_data(
             coverage=coverage,
-            sources=sources,
+            sources=sources[:HOME_SOURCES],
+            source_count=len(sources),
             # Drawn only when the remembered drawing is out of date.
             timeline=lambda: timeline_drawings(series),
             has_timeline=bool(series),

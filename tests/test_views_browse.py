@@ -122,6 +122,18 @@ def test_home_page_lists_sources_with_counts_and_latest_additions(client):
     assert page.index("Lavrov says the US heeded concerns") < page.index(first.title)
 
 
+def test_home_page_names_the_busiest_sources_and_links_to_all_of_them(client):
+    for n in range(views.HOME_SOURCES + 5):
+        make_article(source=f"Wire {n:02d}")
+    make_article(source="Wire 03")
+    page = text_of(client.get("/"))
+    assert f"Sources {views.HOME_SOURCES + 5}" in page
+    table = page[page.index("Busiest sources") :]
+    assert table.index("Wire 03") < table.index("Wire 00")
+    assert f"Wire {views.HOME_SOURCES + 4:02d}" not in table
+    assert f"All {views.HOME_SOURCES + 5} sources" in table
+
+
 def test_home_page_explains_an_empty_archive(client):
     page = text_of(client.get("/"))
     assert "no captures have been ingested yet" in page
