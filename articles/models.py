@@ -6,6 +6,7 @@ import codecs
 import hashlib
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import PurePath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -533,6 +534,15 @@ class Capture(models.Model):
             if hashlib.sha256(candidate).hexdigest() == self.sha256:
                 return candidate
         return None
+
+    @property
+    def file_name(self) -> str:
+        """The name of the file it was read from, without the folders of the server's disk
+        (which are nobody else's business)."""
+        path = self.path
+        if self.container == self.Container.WARC and self.url and path.endswith(" " + self.url):
+            path = path.removesuffix(" " + self.url)  # a record's path names file and URL
+        return PurePath(path).name if path else ""
 
     @property
     def wayback_url(self) -> str:

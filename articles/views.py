@@ -25,7 +25,7 @@ from django.views.generic import (
 from django.views.generic.detail import SingleObjectMixin
 
 from articles import citation
-from articles.changes import Reading, change_summary, paragraphs_diff, word_diff
+from articles.changes import Reading, change_summary, paragraphs_diff, unchanged, word_diff
 from articles.charts import DRAWING_SECONDS, drawing_key, timeline_drawings
 from articles.enrich import republished_copies
 from articles.forms import ArticleFilterForm
@@ -224,10 +224,16 @@ class ArticleDetailView(CanonicalArticleMixin, DetailView):
 def capture_history(article: Article) -> dict:
     """The article's captures without their texts, the latest, and what changed."""
     captures = list(article.captures.in_order().defer("raw", "body"))
-    for previous, capture in zip([None, *captures], captures, strict=False):
+    for number, (previous, capture) in enumerate(
+        zip([None, *captures], captures, strict=False), start=1
+    ):
         capture.previous_id = previous.pk if previous else None
+        capture.number = number
+    minutes = [capture.moment.replace(second=0, microsecond=0) for capture in captures]
     return {
         "captures": captures,
+        # Two captures in one minute are told apart by their seconds.
+        "captures_share_minutes": len(set(minutes)) < len(minutes),
         "latest_capture": captures[-1] if captures else None,
         "change_summary": change_summary(
             [Reading(capture.moment, capture.changes) for capture in captures]
@@ -275,6 +281,8 @@ class ArticleOriginalView(CanonicalArticleMixin, DetailView):
         history = capture_history(self.object)
         chosen = chosen_capture(self.request.GET.get("capture"), history["captures"])
         capture = self.object.captures.get(pk=chosen.pk) if chosen else None
+        if capture is not None:
+            capture.number = chosen.number
         return super().get_context_data(capture=capture, **history, **kwargs)
 
     def render_to_response(self, context, **response_kwargs):
@@ -319,16 +327,22 @@ class ArticleChangesView(CanonicalArticleMixin, DetailView):
             raise Http404("This article has no captures to compare.")
         before = chosen_capture(self.request.GET.get("from") or _first_id(captures), captures)
         after = chosen_capture(self.request.GET.get("to"), captures)
-        texts = {
-            c.pk: c
-            for c in self.object.captures.filter(pk__in=[before.pk, after.pk]).only("title", "body")
-        }
-        before, after = texts[before.pk], texts[after.pk]
+        texts = self.object.captures.filter(pk__in=[before.pk, after.pk]).values_list(
+            "pk", "title", "body"
+        )
+        for pk, title, body in texts:
+            for capture in (before, after):
+                if capture.pk == pk:
+                    capture.title, capture.body = title, body
+        title_diff = word_diff(before.title, after.title)
+        body_diff = paragraphs_diff(before.body, after.body)
         return super().get_context_data(
             before=before,
             after=after,
-            title_diff=word_diff(before.title, after.title),
-            body_diff=paragraphs_diff(before.body, after.body),
+            title_diff=title_diff,
+            title_same=unchanged([title_diff]),
+            body_diff=body_diff,
+            body_same=body_diff is not None and unchanged(body_diff),
             **history,
             **kwargs,
         )

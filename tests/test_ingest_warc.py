@@ -4,6 +4,7 @@ and browser-based capture tools write them."""
 import contextlib
 import hashlib
 import json
+import re
 import threading
 import urllib.request
 from datetime import UTC, datetime
@@ -415,3 +416,47 @@ def test_a_large_crawl_prepared_in_worker_processes_stores_the_same(tmp_path):
     assert rows == list(
         Article.objects.order_by("title").values("title", "body_html", "source__name")
     )
+
+
+def test_provenance_and_what_changed_are_said_under_the_headline(tmp_path, client):
+    article = three_captures(tmp_path)
+    page = client.get(article.get_absolute_url()).content.decode()
+    body_starts = page.index('class="article-body"')
+    assert page.index("Captured from") < body_starts
+    assert page.index("The Wayback Machine’s copy of that moment") < body_starts
+    assert page.index("2 captures; the headline changed on") < body_starts
+
+
+def test_captures_of_one_minute_are_told_apart_and_an_unchanged_text_is_said_to_be(
+    tmp_path, client
+):
+    crawl = (
+        WarcBuilder()
+        .response(STORY, article_page("Talks end"), date="2026-12-07T01:43:05Z")
+        .response(STORY, article_page("Talks end without a deal"), date="2026-12-07T01:43:41Z")
+        .save(tmp_path / "crawl.warc.gz")
+    )
+    ingest_paths([crawl])
+    article = Article.objects.get()
+    response = client.get(article.get_absolute_url() + "changes/")
+    page = " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    assert "1. 7 December 2026, 01:43:05 UTC" in page
+    assert "2. 7 December 2026, 01:43:41 UTC" in page
+    assert "only in capture 1 ( 7 December 2026, 01:43:05 UTC )" in page
+    assert "Unchanged: the text of capture 2 is word for word the text of capture 1" in page
+    assert PARAGRAPHS[0] not in response.content.decode()
+
+
+def test_the_original_capture_page_names_the_file_not_the_servers_folders(tmp_path, client):
+    crawl = (
+        WarcBuilder()
+        .response(STORY, article_page("Talks end"), date="2008-03-05T12:00:00Z")
+        .save(tmp_path / "crawl.warc.gz")
+    )
+    ingest_paths([crawl])
+    article = Article.objects.get()
+    page = client.get(article.get_absolute_url() + "original/").content.decode()
+    assert str(tmp_path) not in page
+    assert "A WARC record in <code>crawl.warc.gz</code>" in page
+    # The HTML source is folded away until asked for.
+    assert re.search(r'<details class="capture-source">\s*<summary>The page’s HTML source', page)
