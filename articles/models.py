@@ -758,6 +758,7 @@ class ArticleRound(models.Model):
     class Meta:
         unique_together = [("article", "round")]
         verbose_name = "article in a talks round"
+        verbose_name_plural = "articles in talks rounds"
 
     def __str__(self) -> str:
         return f"{self.round} ({self.state}) in article {self.article_id}"

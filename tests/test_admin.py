@@ -278,3 +278,11 @@ def test_hostile_metadata_is_escaped_in_the_admin(client, editor):
         assert "<script>alert(" not in page
         assert "<img src=x" not in page
     assert "&lt;script&gt;alert(&#x27;raw&#x27;)&lt;/script&gt;" in pages[1]
+
+
+def test_the_admin_names_round_links_in_a_proper_plural(client):
+    admin = User.objects.create_superuser("root", password="pw-for-tests")
+    client.force_login(admin)
+    page = client.get("/admin/").content.decode()
+    assert "Articles in talks rounds" in page
+    assert "Article in a talks rounds" not in page

@@ -70,7 +70,7 @@ def test_each_record_kind_is_counted_and_only_article_pages_become_captures(tmp_
     assert "2 created, 0 updated, 1 unchanged, 0 failed" in output
     assert (
         f"{crawl}: 9 records (1 metadata, 1 request, 1 resource, 4 response, 1 revisit, "
-        "1 warcinfo); skipped: 1 error response, 1 metadata record, 1 not HTML (an asset or "
+        "1 warcinfo); skipped: 1 error response, 1 metadata record, 1 record not HTML (an asset or "
         "other file), 1 redirect, 1 request record, 1 warcinfo record"
     ) in output
     bbc = Capture.objects.get(url=STORY)
@@ -415,6 +415,18 @@ def test_a_large_crawl_prepared_in_worker_processes_stores_the_same(tmp_path):
     assert pooled.archives[0][1] == in_process.archives[0][1]
     assert rows == list(
         Article.objects.order_by("title").values("title", "body_html", "source__name")
+    )
+
+
+def test_skipped_records_are_counted_in_proper_plurals():
+    from articles.ingest.warc import WebArchiveReading
+
+    reading = WebArchiveReading()
+    reading.kinds.update({"request": 5, "response": 3})
+    reading.skipped.update({"request record": 5, "redirect": 2, "not an article page": 1})
+    assert reading.summary() == (
+        "8 records (5 request, 3 response); skipped: 1 record not an article page, "
+        "2 redirects, 5 request records"
     )
 
 

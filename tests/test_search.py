@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -438,3 +439,15 @@ def test_filter_chips_name_the_person_topic_and_round_rather_than_their_slugs(co
     assert "Topic: Radar stations" in page
     assert "Talks round: “Two-plus-two” talks, Moscow, March 2008" in page
     assert "Person: sergei-lavrov" not in page
+
+
+def test_the_count_of_matches_is_in_good_english_and_a_quoted_query_is_not_quoted_again(
+    corpus, client
+):
+    page = " ".join(re.sub(r"<[^>]+>", " ", search(client, q="Kosovo").content.decode()).split())
+    assert "1 article matches Kosovo" in page
+    page = " ".join(re.sub(r"<[^>]+>", " ", search(client, q="radar").content.decode()).split())
+    assert "2 articles match radar" in page
+    content = search(client, q='"missile defence"').content.decode()
+    assert "<q>&quot;missile defence&quot;</q>" not in content
+    assert "&quot;missile defence&quot;" in content
