@@ -250,10 +250,12 @@ def in_this_article(article: Article) -> dict:
     return {
         "people": people,
         "topics": list(article.topic_links.select_related("topic").order_by("topic__name")),
+        # Every round whose page lists the article (confirmed first, then suggestions by
+        # strength): the two pages never disagree.
         "rounds": list(
             article.round_links.exclude(state=ArticleRound.State.REJECTED)
             .select_related("round")
-            .order_by("state", "-score")[:3]
+            .order_by("state", "-score", "round__start")
         ),
     }
 

@@ -294,3 +294,20 @@ def test_the_catalogue_in_the_database_keeps_the_weak_topic_rule(catalogue):
     edited = Catalogue.from_database()
     assert find_topics("Iran was discussed. Tehran was discussed too.", edited.topics) == ()
     assert find_topics("Persia, then Persia again.", edited.topics) == ("iran",)
+
+
+def test_an_article_page_lists_every_round_whose_page_lists_the_article(catalogue, client):
+    article = make_article(title="Expert talks in Washington")
+    rounds = list(TalksRound.objects.order_by("start")[:5])
+    for n, talks_round in enumerate(rounds):
+        ArticleRound.objects.create(article=article, round=talks_round, score=5 - n)
+    ArticleRound.objects.filter(round=rounds[-1]).update(state=ArticleRound.State.REJECTED)
+    page = client.get(article.get_absolute_url()).content.decode()
+    for talks_round in rounds:
+        round_page = client.get(talks_round.get_absolute_url()).content.decode()
+        listed_there = "Expert talks in Washington" in round_page
+        assert listed_there == (talks_round.get_absolute_url() in page), talks_round.slug
+    assert (
+        "Expert talks in Washington"
+        not in client.get(rounds[-1].get_absolute_url()).content.decode()
+    )
