@@ -88,11 +88,12 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         count=quoting_count,
         noun=("article quoting them", "articles quoting them"),
     )
-    said: dict[int, list[Quotation]] = defaultdict(list)
+    # Fragments quoted from one sentence are shown together, with that sentence once.
+    said: dict[int, dict[str, list[str]]] = defaultdict(dict)
     for quotation in quotations.filter(article__in=[a.pk for a in quoting.page]).only(
         "article_id", "quote", "sentence"
     ):
-        said[quotation.article_id].append(quotation)
+        said[quotation.article_id].setdefault(quotation.sentence, []).append(quotation.quote)
     return render(
         request,
         "coverage/person_detail.html",
@@ -101,7 +102,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "nav": articles,
             "articles": articles.page,
             "quoting": quoting,
-            "quoted": [(article, said[article.pk]) for article in quoting.page],
+            "quoted": [(article, list(said[article.pk].items())) for article in quoting.page],
             "rounds": person.rounds.all(),
         },
     )

@@ -311,3 +311,20 @@ def test_an_article_page_lists_every_round_whose_page_lists_the_article(catalogu
         "Expert talks in Washington"
         not in client.get(rounds[-1].get_absolute_url()).content.decode()
     )
+
+
+def test_a_persons_fragments_from_one_sentence_are_shown_with_it_once(catalogue, client, on_commit):
+    with on_commit():
+        article = make_article(
+            title="Lavrov after Kennebunkport",
+            body=(
+                "Sergei Lavrov said that the two 'great powers' had a natural understanding "
+                "for the importance of 'minimizing differences' and 'reaching agreements,' "
+                "Interfax reported."
+            ),
+        )
+        analyse_article(article, catalogue)
+    page = " ".join(client.get("/people/sergei-lavrov/").content.decode().split())
+    assert "“minimizing differences” … “reaching agreements”" in page
+    assert page.count("In context: Sergei Lavrov said that the two") == 1
+    assert "“great powers”" not in page
