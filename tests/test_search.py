@@ -451,3 +451,18 @@ def test_the_count_of_matches_is_in_good_english_and_a_quoted_query_is_not_quote
     content = search(client, q='"missile defence"').content.decode()
     assert "<q>&quot;missile defence&quot;</q>" not in content
     assert "&quot;missile defence&quot;" in content
+
+
+def test_on_a_phone_the_results_come_before_the_facets_and_a_long_coverage_table_is_folded(
+    corpus, client, on_commit
+):
+    with on_commit():
+        for n in range(8):
+            make_article(title=f"Radar bulletin {n}", body="radar", source=f"Wire {n}")
+    content = search(client, q="radar").content.decode()
+    assert content.index('class="result-list"') < content.index('class="facets"')
+    assert '<details class="coverage">' in content  # ten sources: folded
+    css = (settings.BASE_DIR / "static" / "css" / "search.css").read_text()
+    assert "order: -1" not in css  # nothing moves the facets back above the results
+    few = search(client, q="Kosovo").content.decode()
+    assert '<details class="coverage" open>' in few
