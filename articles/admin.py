@@ -198,6 +198,10 @@ def _intermediate(modeladmin, request, queryset, form, template, title):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     list_display = ("title", "source", "published_date", "weakest", "reasons", "needs_review")
     list_filter = (ReviewStateFilter, ConfidenceFilter, ReviewReasonFilter, "source", YearFilter)
     # What to check first: the weakest guesses, then the rest by date.

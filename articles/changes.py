@@ -200,6 +200,12 @@ def _opcodes(pairs: list[tuple[int, int]], n: int, m: int) -> list[Opcode]:
     return ops
 
 
+def unchanged(paragraphs: list[list[Piece]]) -> bool:
+    """Whether a comparison found nothing removed or added (a page says so rather than
+    repeat a whole text with no marks in it)."""
+    return all(piece.kind == "same" for pieces in paragraphs for piece in pieces)
+
+
 def _paragraphs(text: str) -> list[str]:
     return [paragraph.strip() for paragraph in text.split("\n\n") if paragraph.strip()]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
 from articles.models import Article, Capture
@@ -32,11 +32,22 @@ EXPORT_FIELDS = (
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def article_record(article: Article, capture: Capture | None, count: int) -> dict:
-    """One article's export record; `capture` is its latest, as `latest_captures` finds it."""
+def _as_is(path: str) -> str:
+    return path
+
+
+def article_record(
+    article: Article,
+    capture: Capture | None,
+    count: int,
+    address: Callable[[str], str] = _as_is,
+) -> dict:
+    """One article's export record; `capture` is its latest, as `latest_captures` finds it.
+    `address` turns the article's path into the URL a reader follows (a web export's is
+    absolute, so a spreadsheet's link works away from the site)."""
     return {
         "id": article.pk,
-        "url": article.get_absolute_url(),
+        "url": address(article.get_absolute_url()),
         "title": article.title,
         "source": article.source.name if article.source else None,
         "captured_from": article.captured_from.name if article.captured_from else None,
@@ -55,13 +66,17 @@ def article_record(article: Article, capture: Capture | None, count: int) -> dic
     }
 
 
-def article_records(articles: Iterable[Article]) -> Iterator[dict]:
+def article_records(
+    articles: Iterable[Article], address: Callable[[str], str] = _as_is
+) -> Iterator[dict]:
     """Export records with each article's latest capture, looked up a chunk at a time."""
     iterator = iter(articles)
     while chunk := list(islice(iterator, CHUNK)):
         latest, counts = latest_captures([article.pk for article in chunk])
         for article in chunk:
-            yield article_record(article, latest.get(article.pk), counts.get(article.pk, 0))
+            yield article_record(
+                article, latest.get(article.pk), counts.get(article.pk, 0), address
+            )
 
 
 def latest_captures(article_ids: list[int]) -> tuple[dict[int, Capture], dict[int, int]]:

@@ -6,6 +6,7 @@ import codecs
 import hashlib
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import PurePath
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -555,6 +556,15 @@ class Capture(models.Model):
         return web_link(self.url)
 
     @property
+    def file_name(self) -> str:
+        """The name of the file it was read from, without the folders of the server's disk
+        (which are nobody else's business)."""
+        path = self.path
+        if self.container == self.Container.WARC and self.url and path.endswith(" " + self.url):
+            path = path.removesuffix(" " + self.url)  # a record's path names file and URL
+        return PurePath(path).name if path else ""
+
+    @property
     def wayback_url(self) -> str:
         """The Wayback Machine's copy of the page nearest this capture's moment."""
         if not self.link or self.captured_at is None:
@@ -768,6 +778,7 @@ class ArticleRound(models.Model):
     class Meta:
         unique_together = [("article", "round")]
         verbose_name = "article in a talks round"
+        verbose_name_plural = "articles in talks rounds"
 
     def __str__(self) -> str:
         return f"{self.round} ({self.state}) in article {self.article_id}"

@@ -19,6 +19,7 @@ from articles.export import EXPORT_FIELDS, article_records, csv_row
 from articles.export_limits import ExportRefused, ReleasingStream, claim_export
 from articles.feeds import PlainTextAtomFeed, plain_summary
 from articles.forms import SearchForm
+from articles.models import Person, TalksRound, Topic
 from articles.quotation_search import quotations_saying
 from articles.search.limits import QueryError, SearchTimedOut, search_limits
 from articles.search.query import Criteria
@@ -82,15 +83,33 @@ def facet_groups(request, outcome) -> list[tuple[str, list]]:
     return groups
 
 
+# Filters that name a row by its slug, shown by the row's name.
+NAMED_BY_SLUG = {"person": Person, "topic": Topic, "round": TalksRound}
+
+
+def filter_names(request) -> dict[tuple[str, str], str]:
+    """The names of the people, topics and rounds the URL filters by, keyed by (key, slug):
+    one query for each kind named."""
+    names = {}
+    for key, model in NAMED_BY_SLUG.items():
+        slugs = request.GET.getlist(key)
+        if slugs:
+            rows = model.objects.filter(slug__in=slugs).values_list("slug", "name")
+            names.update({(key, slug): name for slug, name in rows})
+    return names
+
+
 def active_filters(request) -> list[tuple[str, str]]:
     """Each filter in the URL as (label, URL without it), so every choice is removable."""
     filters = []
+    names = filter_names(request)
     for key, values in request.GET.lists():
         for value in values:
             if key == "source":
                 label = f"Source: {value}"
             elif key in FILTER_LABELS:
-                label = FILTER_LABELS[key].format(month_label(value) if key == "month" else value)
+                shown = month_label(value) if key == "month" else names.get((key, value), value)
+                label = FILTER_LABELS[key].format(shown)
             else:
                 continue
             remaining = request.GET.copy()
@@ -208,7 +227,7 @@ def export_csv(request):
 
     def rows():
         yield writer.writerow(EXPORT_FIELDS)
-        for record in article_records(articles):
+        for record in article_records(articles, request.build_absolute_uri):
             yield writer.writerow(csv_row(record))
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
@@ -228,7 +247,7 @@ def export_json(request):
     def chunks():
         yield head[:-1] + ', "articles": [\n'
         count = 0
-        for record in article_records(articles):
+        for record in article_records(articles, request.build_absolute_uri):
             prefix = ",\n" if count else ""
             yield prefix + json.dumps(record, ensure_ascii=False, indent=1)
             count += 1
@@ -268,6 +287,10 @@ class SearchFeed(Feed):
 
     def link(self, criteria: Criteria) -> str:
         return f"{reverse('articles:search')}?{self.query_string}"
+
+    def feed_url(self, criteria: Criteria) -> str:
+        """The feed's own address keeps its search (Django's default drops the query)."""
+        return f"{reverse('articles:search-feed')}?{self.query_string}"
 
     def subtitle(self, criteria: Criteria) -> str:
         return "New articles matching this search."

@@ -14,7 +14,7 @@ from django.db.models import Count, F, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from articles.charts import DRAWING_SECONDS, drawing_key, timeline_chart
+from articles.charts import DRAWING_SECONDS, drawing_key, timeline_drawings
 from articles.models import (
     Article,
     ArticlePerson,
@@ -88,11 +88,12 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         count=quoting_count,
         noun=("article quoting them", "articles quoting them"),
     )
-    said: dict[int, list[Quotation]] = defaultdict(list)
+    # Fragments quoted from one sentence are shown together, with that sentence once.
+    said: dict[int, dict[str, list[str]]] = defaultdict(dict)
     for quotation in quotations.filter(article__in=[a.pk for a in quoting.page]).only(
         "article_id", "quote", "sentence"
     ):
-        said[quotation.article_id].append(quotation)
+        said[quotation.article_id].setdefault(quotation.sentence, []).append(quotation.quote)
     return render(
         request,
         "coverage/person_detail.html",
@@ -101,7 +102,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "nav": articles,
             "articles": articles.page,
             "quoting": quoting,
-            "quoted": [(article, said[article.pk]) for article in quoting.page],
+            "quoted": [(article, list(said[article.pk].items())) for article in quoting.page],
             "rounds": person.rounds.all(),
         },
     )
@@ -201,14 +202,16 @@ def by_source(links, totals: dict[str | None, int]) -> list[tuple[str, int, list
 def timeline(request: HttpRequest) -> HttpResponse:
     series = Article.objects.monthly_counts()
     rounds = list(TalksRound.objects.with_counts().order_by("start"))
-    chart = timeline_chart(series, [(r.name, r.get_absolute_url(), r.start, r.end) for r in rounds])
+    bands = [(r.name, r.get_absolute_url(), r.start, r.end) for r in rounds]
     undated = Article.objects.undated().count()
     return render(
         request,
         "coverage/timeline.html",
         {
-            "chart": chart,
-            "chart_key": drawing_key(chart, undated),
+            # Drawn only when the remembered drawing is out of date.
+            "drawings": lambda: timeline_drawings(series, bands),
+            "has_chart": bool(series or bands),
+            "chart_key": drawing_key(series, bands, undated),
             "drawing_seconds": DRAWING_SECONDS,
             "rounds": rounds,
             "undated": undated,

@@ -6,7 +6,6 @@ articles.citation, related articles in articles.search.similar.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, date
 
 from django.db.models import F, Max, Min
@@ -31,9 +30,10 @@ from articles.changes import (
     Reading,
     change_summary,
     paragraphs_diff,
+    unchanged,
     word_diff,
 )
-from articles.charts import DRAWING_SECONDS, drawing_key
+from articles.charts import DRAWING_SECONDS, drawing_key, timeline_drawings
 from articles.enrich import republished_copies
 from articles.forms import ArticleFilterForm
 from articles.models import Article, ArticleRound, Capture, Source
@@ -45,8 +45,8 @@ ARTICLES_PER_PAGE = 20
 SAME_DAYS_WINDOW = 3
 SAME_DAYS_LIMIT = 10
 LATEST_ADDITIONS = 8
-# Height of the tallest bar in the home page timeline, in SVG user units.
-TIMELINE_HEIGHT = 120
+# The home page names the busiest sources; the sources page lists them all.
+HOME_SOURCES = 12
 # The date archives read oldest first. They hold no undated articles, so a plain ascending
 # date (which the date index gives without sorting) is the same order as chronological().
 CHRONOLOGICAL = (
@@ -59,43 +59,23 @@ CHRONOLOGICAL = (
 # -- Home -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MonthBar:
-    """One month of the coverage timeline, sized for an SVG bar."""
-
-    month: date
-    count: int
-    height: int
-
-    @property
-    def y(self) -> int:
-        return TIMELINE_HEIGHT - self.height
-
-
-def month_bars(series: list[tuple[date, int]]) -> list[MonthBar]:
-    """Bars scaled to the busiest month; a month with any article shows at least a sliver."""
-    busiest = max((count for _, count in series), default=0)
-    return [
-        MonthBar(month, count, max(2, round(TIMELINE_HEIGHT * count / busiest)) if count else 0)
-        for month, count in series
-    ]
-
-
 class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
         articles = Article.objects.published()
         coverage = articles.coverage()
-        timeline = month_bars(articles.monthly_counts())
-        sources = Source.objects.in_use().with_coverage().order_by("-article_count", "name")
+        series = articles.monthly_counts()
+        sources = list(Source.objects.in_use().with_coverage().order_by("-article_count", "name"))
         return super().get_context_data(
             coverage=coverage,
-            sources=sources,
-            timeline=timeline,
-            timeline_key=drawing_key(timeline, coverage["undated"]),
+            sources=sources[:HOME_SOURCES],
+            source_count=len(sources),
+            # Drawn only when the remembered drawing is out of date.
+            timeline=lambda: timeline_drawings(series),
+            has_timeline=bool(series),
+            timeline_key=drawing_key(series, coverage["undated"]),
             drawing_seconds=DRAWING_SECONDS,
-            timeline_height=TIMELINE_HEIGHT,
             latest=articles.without_texts().latest_additions()[:LATEST_ADDITIONS],
             **kwargs,
         )
@@ -251,10 +231,16 @@ class ArticleDetailView(CanonicalArticleMixin, DetailView):
 def capture_history(article: Article) -> dict:
     """The article's captures without their texts, the latest, and what changed."""
     captures = list(article.captures.in_order().defer("raw", "body"))
-    for previous, capture in zip([None, *captures], captures, strict=False):
+    for number, (previous, capture) in enumerate(
+        zip([None, *captures], captures, strict=False), start=1
+    ):
         capture.previous_id = previous.pk if previous else None
+        capture.number = number
+    minutes = [capture.moment.replace(second=0, microsecond=0) for capture in captures]
     return {
         "captures": captures,
+        # Two captures in one minute are told apart by their seconds.
+        "captures_share_minutes": len(set(minutes)) < len(minutes),
         "latest_capture": captures[-1] if captures else None,
         "change_summary": change_summary(
             [Reading(capture.moment, capture.changes) for capture in captures]
@@ -271,10 +257,12 @@ def in_this_article(article: Article) -> dict:
     return {
         "people": people,
         "topics": list(article.topic_links.select_related("topic").order_by("topic__name")),
+        # Every round whose page lists the article (confirmed first, then suggestions by
+        # strength): the two pages never disagree.
         "rounds": list(
             article.round_links.exclude(state=ArticleRound.State.REJECTED)
             .select_related("round")
-            .order_by("state", "-score")[:3]
+            .order_by("state", "-score", "round__start")
         ),
     }
 
@@ -302,6 +290,8 @@ class ArticleOriginalView(CanonicalArticleMixin, DetailView):
         history = capture_history(self.object)
         chosen = chosen_capture(self.request.GET.get("capture"), history["captures"])
         capture = self.object.captures.get(pk=chosen.pk) if chosen else None
+        if capture is not None:
+            capture.number = chosen.number
         return super().get_context_data(capture=capture, **history, **kwargs)
 
     def render_to_response(self, context, **response_kwargs):
@@ -346,11 +336,13 @@ class ArticleChangesView(CanonicalArticleMixin, DetailView):
             raise Http404("This article has no captures to compare.")
         before = chosen_capture(self.request.GET.get("from") or _first_id(captures), captures)
         after = chosen_capture(self.request.GET.get("to"), captures)
-        texts = {
-            c.pk: c
-            for c in self.object.captures.filter(pk__in=[before.pk, after.pk]).only("title", "body")
-        }
-        before, after = texts[before.pk], texts[after.pk]
+        texts = self.object.captures.filter(pk__in=[before.pk, after.pk]).values_list(
+            "pk", "title", "body"
+        )
+        for pk, title, body in texts:
+            for capture in (before, after):
+                if capture.pk == pk:
+                    capture.title, capture.body = title, body
         budget = DiffBudget()
         title_diff = word_diff(before.title, after.title, budget)
         body_diff = paragraphs_diff(before.body, after.body, budget)
@@ -358,7 +350,9 @@ class ArticleChangesView(CanonicalArticleMixin, DetailView):
             before=before,
             after=after,
             title_diff=title_diff,
+            title_same=unchanged([title_diff]),
             body_diff=body_diff,
+            body_same=body_diff is not None and unchanged(body_diff),
             shown_whole=budget.exhausted,
             **history,
             **kwargs,

@@ -278,3 +278,21 @@ def test_hostile_metadata_is_escaped_in_the_admin(client, editor):
         assert "<script>alert(" not in page
         assert "<img src=x" not in page
     assert "&lt;script&gt;alert(&#x27;raw&#x27;)&lt;/script&gt;" in pages[1]
+
+
+def test_the_admin_names_round_links_in_a_proper_plural(client):
+    admin = User.objects.create_superuser("root", password="pw-for-tests")
+    client.force_login(admin)
+    page = client.get("/admin/").content.decode()
+    assert "Articles in talks rounds" in page
+    assert "Article in a talks rounds" not in page
+
+
+def test_the_change_forms_capture_text_wraps_inside_the_form(seeded, client, editor):
+    from django.conf import settings
+
+    article = Article.objects.get(captures__origin="002_039291e9fa94fbe8.txt")
+    page = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert 'href="/static/css/admin.css"' in page
+    css = (settings.BASE_DIR / "static" / "css" / "admin.css").read_text()
+    assert ".raw-capture" in css and "white-space: pre-wrap" in css

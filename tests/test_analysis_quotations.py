@@ -43,7 +43,6 @@ def test_lavrov_is_quoted_in_every_seed():
         "third missile site (in Europe) is to drop the plans, and switch to joint projects"
     ]
     assert quotes_by(1, "sergei-lavrov") == [
-        "great powers",
         "minimizing differences",
         "reaching agreements",
     ]
@@ -289,6 +288,20 @@ def test_a_quote_with_no_speaker_is_skipped():
 def test_single_word_scare_quotes_are_not_quotations():
     assert said("Lavrov said the 'rogue' states were a pretext.") == []
     assert said('Rice said talks in the "two-plus-two" format would continue.') == []
+
+
+def test_short_phrases_used_as_terms_are_scare_quotes_not_quotations():
+    text = (
+        "Sergei Lavrov said that the two 'great powers' had a natural understanding for the "
+        "importance of 'minimizing differences' and 'reaching agreements,' Interfax reported."
+    )
+    assert [quote for _, quote in said(text)] == ["minimizing differences", "reaching agreements"]
+    assert said("Rice said the so-called 'missile gap' was a myth.") == []
+    assert said('Lavrov said the "frozen conflicts" were a danger.') == []
+    # Longer phrases and fragments that are the speech itself are still quotations.
+    assert said("Mr Serdyukov said the plans were 'a real threat' to Russia.") == [
+        ("anatoly-serdyukov", "a real threat")
+    ]
 
 
 def test_apostrophes_are_not_quote_marks():

@@ -1,21 +1,28 @@
 """A reader's visit in a real Chromium: what they see on each page, and what axe-core finds.
 
 Runs Django under pytest-django's live_server with the seed captures ingested. Every page
-visited is screenshotted under tests/screenshots/ and checked with axe-core; a serious or
+visited is screenshotted into a folder under the system's temporary directory (never the
+repository; ARCHIVE_SCREENSHOTS names another) and checked with axe-core; a serious or
 critical violation, or a Content-Security-Policy refusal in the console, fails the test.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+SCREENSHOTS = Path(
+    os.environ.get("ARCHIVE_SCREENSHOTS")
+    or Path(tempfile.gettempdir()) / "talks-archive-screenshots"
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -74,7 +81,7 @@ class Visit:
         """Screenshot the page, run axe-core on it and fail on serious problems."""
         from axe_playwright_python.sync_playwright import Axe
 
-        SCREENSHOTS.mkdir(exist_ok=True)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=SCREENSHOTS / f"{self.name}-{label}.png", full_page=True)
         violations = Axe().run(self.page).response["violations"]
         blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
@@ -272,3 +279,151 @@ def test_historian_sees_where_a_story_was_captured_and_what_changed(
     assert url in facts and "5 March 2008, 12:00:00 UTC" in facts
     assert "Missile shield talks end</title>" in page.locator("pre.capture").inner_text()
     visit.check("original-capture")
+
+
+# -- A collection of many years and sources: every page holds at any width ----------------
+
+WIDE_YEARS = range(2007, 2023)
+WIDE_SOURCES = 300
+
+
+@pytest.fixture
+def wide_collection(seeded):
+    """The seeds beside sixteen years of generated coverage from a few hundred sources and
+    a talks round every other year: the span and breadth that broke pages before."""
+    from articles.enrich import load_catalogue
+    from articles.models import Article, ArticleRound, Source, TalksRound
+    from articles.sanitize import render_blocks
+
+    load_catalogue()  # a transactional test before this one emptied the curated lists
+
+    sources = Source.objects.bulk_create(
+        Source(name=f"Wire Service {n:03d}", slug=f"wire-service-{n:03d}", kind="agency")
+        for n in range(WIDE_SOURCES)
+    )
+    first, days = date(WIDE_YEARS[0], 1, 3), (date(WIDE_YEARS[-1], 12, 28) - date(2007, 1, 3)).days
+    body = "Negotiators met in Geneva for another round of talks on missile defence."
+    articles = Article.objects.bulk_create(
+        Article(
+            title=f"Missile defence talks, report {n}",
+            source=sources[n % WIDE_SOURCES],
+            published_date=first + timedelta(days=(n * 7919) % days),
+            body=body,
+            body_html=render_blocks([("p", body)]),
+        )
+        for n in range(900)
+    )
+    for year in WIDE_YEARS[2::2]:
+        talks_round = TalksRound.objects.create(
+            slug=f"geneva-{year}",
+            name=f"Geneva talks, April {year}",
+            start=date(year, 4, 6),
+            end=date(year, 4, 8),
+            place="Geneva",
+        )
+        ArticleRound.objects.bulk_create(
+            ArticleRound(article=article, round=talks_round, score=1.0)
+            for article in articles
+            if article.published_date.year == year
+        )
+    return articles
+
+
+# The public pages a reader reaches, one of each kind.
+PUBLIC_PAGES = [
+    "/",
+    "/timeline/",
+    "/articles/",
+    "/articles/2015/",
+    "/articles/2015/04/",
+    "/articles/undated/",
+    "/sources/",
+    "/sources/ria-novosti/",
+    "/rounds/",
+    "/rounds/geneva-2015/",
+    "/rounds/moscow-2plus2-2008-03/",
+    "/people/",
+    "/people/sergei-lavrov/",
+    "/topics/",
+    "/search/?q=missile",
+    "/search/?q=%22missile+defence%22&person=sergei-lavrov",
+]
+# Where the server keeps things: none of it is any reader's business.
+SERVER_FOLDERS = [str(Path(__file__).resolve().parent.parent), tempfile.gettempdir() + "/"]
+
+
+def overlapping_chart_text(page) -> list:
+    """Pairs of text boxes in the chart on show that overlap, and its smallest text."""
+    return page.evaluate(
+        """() => {
+          const chart = [...document.querySelectorAll('svg.chart')]
+            .find(svg => getComputedStyle(svg).display !== 'none');
+          if (!chart) return {pairs: [], smallest: null, shown: 0};
+          const boxes = [...chart.querySelectorAll('text')].map(t => {
+            const r = t.getBoundingClientRect();
+            return {text: t.textContent.trim(), left: r.left, right: r.right,
+                    top: r.top, bottom: r.bottom};
+          });
+          const pairs = [];
+          for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i], b = boxes[j];
+            if (a.left < b.right - 0.5 && b.left < a.right - 0.5 &&
+                a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) pairs.push([a.text, b.text]);
+          }
+          const heights = boxes.map(b => b.bottom - b.top);
+          return {pairs, smallest: Math.min(...heights), shown: boxes.length,
+                  right: Math.max(...boxes.map(b => b.right)),
+                  edge: chart.getBoundingClientRect().right};
+        }"""
+    )
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_every_page_of_a_sixteen_year_collection_fits_the_window_and_hides_the_servers_disk(
+    browser, live_server, wide_collection, viewport
+):
+    from articles.models import Article
+
+    name = "wide-phone" if viewport is PHONE else "wide-desktop"
+    visit = Visit(browser, live_server.url, viewport, name)
+    seed = Article.objects.get(captures__origin="002_039291e9fa94fbe8.txt")
+    generated = wide_collection[0]
+    pages = [
+        *PUBLIC_PAGES,
+        seed.get_absolute_url(),
+        seed.get_absolute_url() + "original/",
+        generated.get_absolute_url(),
+    ]
+    for path in pages:
+        page = visit.open(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow} px at {viewport['width']}"
+        shown = page.locator("body").inner_text()
+        for folder in SERVER_FOLDERS:
+            assert folder not in shown, f"{path} shows the server's folder {folder}"
+        chart = overlapping_chart_text(page)
+        assert not chart["pairs"], f"{path}: chart labels overlap: {chart['pairs']}"
+        if chart["shown"]:
+            assert chart["smallest"] >= 11, f"{path}: chart text {chart['smallest']} px high"
+            assert chart["right"] <= chart["edge"] + 1, f"{path}: chart text cut off"
+    for label, path in [
+        ("home", "/"),
+        ("timeline", "/timeline/"),
+        ("search", "/search/?q=missile"),
+    ]:
+        visit.open(path)
+        visit.check(label)
+    visit.open(seed.get_absolute_url())
+    visit.check("article")
+
+
+def test_the_sixteen_year_charts_draw_years_and_every_round(browser, live_server, wide_collection):
+    visit = Visit(browser, live_server.url, DESKTOP, "wide-desktop")
+    page = visit.open("/")
+    years = page.locator("svg.chart-wide a[href$='/']").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    assert [f"/articles/{year}/" for year in WIDE_YEARS] == [y for y in years if y.count("/") == 3]
+    page = visit.open("/timeline/")
+    numbers = page.locator("svg.chart-wide .round-label").all_text_contents()
+    assert len(numbers) == page.locator(".round-list li").count()

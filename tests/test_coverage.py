@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from articles.analysis.duplicates import fingerprint
-from articles.charts import timeline_chart
+from articles.charts import DRAWING_WIDTHS, Label, timeline_chart, timeline_drawings
 from articles.enrich import Catalogue, analyse_article, load_catalogue, republished_copies
 from articles.models import ArticleRound, Person, Quotation, TalksRound, Topic
 from articles.search.query import Criteria
@@ -196,6 +196,54 @@ def test_the_timeline_chart_covers_every_round_and_scales_bars():
     assert chart.markers[0].x < chart.markers[1].x <= chart.width
 
 
+def _overlapping(labels, font):
+    """Pairs of labels on one line whose estimated boxes meet."""
+    clashes = []
+    for y in {label.y for label in labels}:
+        spans = sorted(label.span(font) for label in labels if label.y == y)
+        clashes += [(a, b) for a, b in zip(spans, spans[1:], strict=False) if b[0] < a[1]]
+    return clashes
+
+
+@pytest.mark.parametrize("years", [0, 1, 3, 8, 16, 40])
+@pytest.mark.parametrize("width", [width for _, width, _ in DRAWING_WIDTHS])
+def test_a_chart_of_any_span_fits_its_width_with_labels_apart(years, width):
+    first = date(2007, 10, 1)
+    series = [
+        (date(first.year + (first.month - 1 + n) // 12, (first.month - 1 + n) % 12 + 1, 1), n % 7)
+        for n in range(years * 12 + 3)
+    ]
+    rounds = [
+        (f"Round {n}", f"/rounds/{n}/", day, day)
+        for n, day in enumerate(
+            [date(2007, 10, 12), date(2007, 10, 20), date(2007, 11, 2), date(2008, 3, 17)]
+            + [date(2008 + k, 4, 6) for k in range(years)],
+            start=1,
+        )
+    ]
+    chart = timeline_chart(series, rounds, width=width)
+    assert all(bar.x >= 0 and bar.x + bar.width <= width for bar in chart.bars)
+    assert not _overlapping(chart.ticks, chart.font)
+    assert all(
+        left >= 0 and right <= width for left, right in (t.span(chart.font) for t in chart.ticks)
+    )
+    # Bars too thin to see become years; then every year is a bar.
+    assert chart.by_year == (width / (years * 12 + 3) < 6)
+    assert chart.ticks, "the axis is labelled"
+    for row in {marker.row for marker in chart.markers}:
+        numbers = [
+            Label(str(m.number), m.label_x, m.label_y) for m in chart.markers if m.row == row
+        ]
+        assert not _overlapping(numbers, chart.font)
+
+
+def test_sixteen_years_are_drawn_by_year_in_every_width_and_by_month_when_short():
+    months = [(date(2007 + n // 12, n % 12 + 1, 1), 1) for n in range(16 * 12)]
+    assert all(chart.by_year for chart in timeline_drawings(months))
+    assert [bar.name for bar in timeline_drawings(months)[0].bars][:2] == ["2007", "2008"]
+    assert not any(chart.by_year for chart in timeline_drawings(months[:24]))
+
+
 def test_hostile_names_are_escaped_on_the_talks_pages(catalogue, client):
     TalksRound.objects.create(
         slug="evil",
@@ -246,3 +294,37 @@ def test_the_catalogue_in_the_database_keeps_the_weak_topic_rule(catalogue):
     edited = Catalogue.from_database()
     assert find_topics("Iran was discussed. Tehran was discussed too.", edited.topics) == ()
     assert find_topics("Persia, then Persia again.", edited.topics) == ("iran",)
+
+
+def test_an_article_page_lists_every_round_whose_page_lists_the_article(catalogue, client):
+    article = make_article(title="Expert talks in Washington")
+    rounds = list(TalksRound.objects.order_by("start")[:5])
+    for n, talks_round in enumerate(rounds):
+        ArticleRound.objects.create(article=article, round=talks_round, score=5 - n)
+    ArticleRound.objects.filter(round=rounds[-1]).update(state=ArticleRound.State.REJECTED)
+    page = client.get(article.get_absolute_url()).content.decode()
+    for talks_round in rounds:
+        round_page = client.get(talks_round.get_absolute_url()).content.decode()
+        listed_there = "Expert talks in Washington" in round_page
+        assert listed_there == (talks_round.get_absolute_url() in page), talks_round.slug
+    assert (
+        "Expert talks in Washington"
+        not in client.get(rounds[-1].get_absolute_url()).content.decode()
+    )
+
+
+def test_a_persons_fragments_from_one_sentence_are_shown_with_it_once(catalogue, client, on_commit):
+    with on_commit():
+        article = make_article(
+            title="Lavrov after Kennebunkport",
+            body=(
+                "Sergei Lavrov said that the two 'great powers' had a natural understanding "
+                "for the importance of 'minimizing differences' and 'reaching agreements,' "
+                "Interfax reported."
+            ),
+        )
+        analyse_article(article, catalogue)
+    page = " ".join(client.get("/people/sergei-lavrov/").content.decode().split())
+    assert "“minimizing differences” … “reaching agreements”" in page
+    assert page.count("In context: Sergei Lavrov said that the two") == 1
+    assert "“great powers”" not in page

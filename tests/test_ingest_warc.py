@@ -4,6 +4,7 @@ and browser-based capture tools write them."""
 import contextlib
 import hashlib
 import json
+import re
 import threading
 import urllib.request
 from datetime import UTC, datetime
@@ -69,7 +70,7 @@ def test_each_record_kind_is_counted_and_only_article_pages_become_captures(tmp_
     assert "2 created, 0 updated, 1 unchanged, 0 failed" in output
     assert (
         f"{crawl}: 9 records (1 metadata, 1 request, 1 resource, 4 response, 1 revisit, "
-        "1 warcinfo); skipped: 1 error response, 1 metadata record, 1 not HTML (an asset or "
+        "1 warcinfo); skipped: 1 error response, 1 metadata record, 1 record not HTML (an asset or "
         "other file), 1 redirect, 1 request record, 1 warcinfo record"
     ) in output
     bbc = Capture.objects.get(url=STORY)
@@ -415,3 +416,59 @@ def test_a_large_crawl_prepared_in_worker_processes_stores_the_same(tmp_path):
     assert rows == list(
         Article.objects.order_by("title").values("title", "body_html", "source__name")
     )
+
+
+def test_skipped_records_are_counted_in_proper_plurals():
+    from articles.ingest.warc import WebArchiveReading
+
+    reading = WebArchiveReading()
+    reading.kinds.update({"request": 5, "response": 3})
+    reading.skipped.update({"request record": 5, "redirect": 2, "not an article page": 1})
+    assert reading.summary() == (
+        "8 records (5 request, 3 response); skipped: 1 record not an article page, "
+        "2 redirects, 5 request records"
+    )
+
+
+def test_provenance_and_what_changed_are_said_under_the_headline(tmp_path, client):
+    article = three_captures(tmp_path)
+    page = client.get(article.get_absolute_url()).content.decode()
+    body_starts = page.index('class="article-body"')
+    assert page.index("Captured from") < body_starts
+    assert page.index("The Wayback Machine’s copy of that moment") < body_starts
+    assert page.index("2 captures; the headline changed on") < body_starts
+
+
+def test_captures_of_one_minute_are_told_apart_and_an_unchanged_text_is_said_to_be(
+    tmp_path, client
+):
+    crawl = (
+        WarcBuilder()
+        .response(STORY, article_page("Talks end"), date="2026-12-07T01:43:05Z")
+        .response(STORY, article_page("Talks end without a deal"), date="2026-12-07T01:43:41Z")
+        .save(tmp_path / "crawl.warc.gz")
+    )
+    ingest_paths([crawl])
+    article = Article.objects.get()
+    response = client.get(article.get_absolute_url() + "changes/")
+    page = " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    assert "1. 7 December 2026, 01:43:05 UTC" in page
+    assert "2. 7 December 2026, 01:43:41 UTC" in page
+    assert "only in capture 1 ( 7 December 2026, 01:43:05 UTC )" in page
+    assert "Unchanged: the text of capture 2 is word for word the text of capture 1" in page
+    assert PARAGRAPHS[0] not in response.content.decode()
+
+
+def test_the_original_capture_page_names_the_file_not_the_servers_folders(tmp_path, client):
+    crawl = (
+        WarcBuilder()
+        .response(STORY, article_page("Talks end"), date="2008-03-05T12:00:00Z")
+        .save(tmp_path / "crawl.warc.gz")
+    )
+    ingest_paths([crawl])
+    article = Article.objects.get()
+    page = client.get(article.get_absolute_url() + "original/").content.decode()
+    assert str(tmp_path) not in page
+    assert "A WARC record in <code>crawl.warc.gz</code>" in page
+    # The HTML source is folded away until asked for.
+    assert re.search(r'<details class="capture-source">\s*<summary>The page’s HTML source', page)

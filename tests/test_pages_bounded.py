@@ -119,7 +119,9 @@ def test_a_persons_quotations_page_by_article_separately_from_the_articles(
     assert response.context["quoting"].page.number == 2
     assert response.context["nav"].page.number == 2
     shown = response.context["quoted"]
-    assert len(shown) == 10 and all(len(quotes) == 2 for _, quotes in shown)
+    # Each article's two quotations, grouped under the sentence they share.
+    assert len(shown) == 10
+    assert all(sum(len(fragments) for _, fragments in quotes) == 2 for _, quotes in shown)
     assert f"Words {shown[0][0].pk}-1" in page
     assert "Named in 45 articles; 60 quotations in 30 articles." in " ".join(page.split())
     # The links to the other pages of one list keep the page of the other.

@@ -96,3 +96,19 @@ def test_quotations_are_escaped(client, on_commit):
     assert "Sergei Lavrov" in page
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;" in page
+
+
+@pytest.mark.django_db
+def test_a_quotation_from_an_undated_article_reads_date_unknown_then_its_title(client, on_commit):
+    from articles.enrich import analyse_articles, load_catalogue
+
+    load_catalogue()
+    with on_commit():
+        make_article(
+            title="Lavrov on the radar",
+            published_date=None,
+            body='"We will answer the radar," Sergei Lavrov said.',
+        )
+        analyse_articles()
+    page = " ".join(client.get("/search/", {"q": '"answer the radar"'}).content.decode().split())
+    assert "Date unknown: <a" in page

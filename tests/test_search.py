@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -399,3 +400,69 @@ def test_each_gunicorn_worker_warms_search_and_pages_before_taking_requests(seed
     config["post_worker_init"](Worker)
     assert bulk_search._segment_cache
     assert logged and logged[0].startswith("Search caches warmed in")
+
+
+def test_exports_and_the_search_feed_carry_addresses_that_work_away_from_the_site(corpus, client):
+    response = client.get("/search/export.csv", {"q": "radar"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert all(row["url"].startswith("http://testserver/articles/") for row in rows)
+    data = json.loads(b"".join(client.get("/search/export.json", {"q": "radar"}).streaming_content))
+    assert all(a["url"].startswith("http://testserver/articles/") for a in data["articles"])
+    feed = client.get("/search/feed/", {"q": "radar", "source": "RIA Novosti"}).content.decode()
+    assert (
+        '<link href="http://testserver/search/feed/?q=radar&amp;source=RIA+Novosti" rel="self"/>'
+        in feed
+    )
+
+
+def test_filter_chips_name_the_person_topic_and_round_rather_than_their_slugs(corpus, client):
+    from articles.models import Person, TalksRound, Topic
+
+    Person.objects.update_or_create(
+        slug="sergei-lavrov", defaults={"name": "Sergei Lavrov", "surname": "Lavrov"}
+    )
+    Topic.objects.update_or_create(slug="radar", defaults={"name": "Radar stations"})
+    TalksRound.objects.update_or_create(
+        slug="moscow-2plus2-2008-03",
+        defaults={
+            "name": "“Two-plus-two” talks, Moscow, March 2008",
+            "start": date(2008, 3, 17),
+            "end": date(2008, 3, 18),
+            "place": "Moscow",
+        },
+    )
+    params = {"q": "radar", "person": "sergei-lavrov", "topic": "radar"}
+    page = " ".join(
+        search(client, **params, round="moscow-2plus2-2008-03").content.decode().split()
+    )
+    assert "Person: Sergei Lavrov" in page
+    assert "Topic: Radar stations" in page
+    assert "Talks round: “Two-plus-two” talks, Moscow, March 2008" in page
+    assert "Person: sergei-lavrov" not in page
+
+
+def test_the_count_of_matches_is_in_good_english_and_a_quoted_query_is_not_quoted_again(
+    corpus, client
+):
+    page = " ".join(re.sub(r"<[^>]+>", " ", search(client, q="Kosovo").content.decode()).split())
+    assert "1 article matches Kosovo" in page
+    page = " ".join(re.sub(r"<[^>]+>", " ", search(client, q="radar").content.decode()).split())
+    assert "2 articles match radar" in page
+    content = search(client, q='"missile defence"').content.decode()
+    assert "<q>&quot;missile defence&quot;</q>" not in content
+    assert "&quot;missile defence&quot;" in content
+
+
+def test_on_a_phone_the_results_come_before_the_facets_and_a_long_coverage_table_is_folded(
+    corpus, client, on_commit
+):
+    with on_commit():
+        for n in range(8):
+            make_article(title=f"Radar bulletin {n}", body="radar", source=f"Wire {n}")
+    content = search(client, q="radar").content.decode()
+    assert content.index('class="result-list"') < content.index('class="facets"')
+    assert '<details class="coverage">' in content  # ten sources: folded
+    css = (settings.BASE_DIR / "static" / "css" / "search.css").read_text()
+    assert "order: -1" not in css  # nothing moves the facets back above the results
+    few = search(client, q="Kosovo").content.decode()
+    assert '<details class="coverage" open>' in few

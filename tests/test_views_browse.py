@@ -100,8 +100,16 @@ def test_home_page_timeline_links_each_month_with_coverage_to_its_archive(client
     assert 'href="/articles/2007/12/"' not in content
     assert "December 2007: 0 articles" in text_of(response)
     assert "March 2008: 2 articles" in text_of(response)
-    # Bar heights are SVG attributes: the busiest month gets the full height.
-    assert f'height="{views.TIMELINE_HEIGHT}"' in content
+
+
+def test_home_page_timeline_of_sixteen_years_shows_years_each_linked_to_its_archive(client):
+    for year in range(2007, 2023):
+        make_article(published_date=date(year, 6, 1))
+    content = html(client.get("/"))
+    # One drawing per width class, each a bar per year: never 192 months in a row.
+    assert content.count('href="/articles/2015/"') == 3
+    assert 'href="/articles/2015/06/"' not in content
+    assert "2015: 1 article" in content
 
 
 def test_home_page_lists_sources_with_counts_and_latest_additions(client):
@@ -112,6 +120,18 @@ def test_home_page_lists_sources_with_counts_and_latest_additions(client):
     assert "BBC News broadcaster" in page or "BBC News news agency" in page
     assert 'href="/sources/bbc-news/"' in html(response)
     assert page.index("Lavrov says the US heeded concerns") < page.index(first.title)
+
+
+def test_home_page_names_the_busiest_sources_and_links_to_all_of_them(client):
+    for n in range(views.HOME_SOURCES + 5):
+        make_article(source=f"Wire {n:02d}")
+    make_article(source="Wire 03")
+    page = text_of(client.get("/"))
+    assert f"Sources {views.HOME_SOURCES + 5}" in page
+    table = page[page.index("Busiest sources") :]
+    assert table.index("Wire 03") < table.index("Wire 00")
+    assert f"Wire {views.HOME_SOURCES + 4:02d}" not in table
+    assert f"All {views.HOME_SOURCES + 5} sources" in table
 
 
 def test_home_page_explains_an_empty_archive(client):

@@ -26,7 +26,9 @@ are understood.
 
 Speakers outside the catalogue ("a Kremlin spokesman", "Interfax", "Washington") block
 attribution, so their words are never credited to a catalogue person. Quoted single
-words ('rogue' states) and quoted names ("two-plus-two") are not quotations.
+words ('rogue' states) and quoted names ("two-plus-two") are not quotations, and nor are
+scare quotes: a phrase of up to three words used as a term within a sentence, after a
+determiner or before a verb of its own ("the two 'great powers' had").
 """
 
 from __future__ import annotations
@@ -55,6 +57,50 @@ class Quotation:
 
 
 MIN_QUOTE_WORDS = 2
+# A quoted phrase this short may be a term the writer set in quotes rather than words
+# someone said: it is one when the sentence uses it as a noun, after a determiner or as
+# the subject of a verb that follows it.
+SCARE_QUOTE_MAX_WORDS = 3
+TERM_BEFORE: frozenset[str] = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "this",
+        "these",
+        "those",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "your",
+        "two",
+        "three",
+        "both",
+        "so-called",
+        "such",
+    ]
+)
+TERM_AFTER: frozenset[str] = frozenset(
+    [
+        "had",
+        "have",
+        "has",
+        "was",
+        "were",
+        "is",
+        "are",
+        "would",
+        "will",
+        "could",
+        "should",
+        "can",
+        "may",
+        "might",
+        "must",
+    ]
+)
 
 SPEECH_VERBS: tuple[str, ...] = (
     "said",
@@ -402,7 +448,7 @@ def _paragraph_quotations(
         for start, end in quotes_in[number]:
             closed = end - start > 1 and text[end - 1] in "\"”'’»"
             quote = text[start + 1 : end - 1 if closed else end].strip().rstrip(",;:").strip()
-            if len(quote.split()) < MIN_QUOTE_WORDS:
+            if len(quote.split()) < MIN_QUOTE_WORDS or _scare_quote(text, start, end, quote):
                 continue
             slug, first_sentence = _attribute(
                 paragraph,
@@ -480,6 +526,18 @@ def _attribute(
         if sentence_number and sentence_number - 1 in speaker_of_sentence:
             return speaker_of_sentence[sentence_number - 1], sentence_number - 1
     return None, sentence_number
+
+
+def _scare_quote(text: str, start: int, end: int, quote: str) -> bool:
+    """A short quoted phrase used as a term: "the two 'great powers' had" (module doc)."""
+    if len(quote.split()) > SCARE_QUOTE_MAX_WORDS:
+        return False
+    before = text[:start].split()[-1:]
+    after = text[end:].split()[:1]
+    return bool(
+        (before and before[0].lower() in TERM_BEFORE)
+        or (after and after[0].rstrip(",;:.").lower() in TERM_AFTER)
+    )
 
 
 def _subject_follows_quote(between: str) -> bool:

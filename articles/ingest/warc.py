@@ -104,9 +104,20 @@ class WebArchiveReading:
         text = f"{sum(self.kinds.values())} records ({read or 'none'})"
         if self.skipped:
             text += "; skipped: " + ", ".join(
-                f"{n} {why}" for why, n in sorted(self.skipped.items())
+                counted(n, why) for why, n in sorted(self.skipped.items())
             )
         return text + (f"; {self.stopped}" if self.stopped else "")
+
+
+# Reasons for skipping that name what was skipped ("request record"), and so take a plural.
+COUNTABLE_ENDINGS = ("record", "response", "redirect")
+
+
+def counted(n: int, why: str) -> str:
+    """ "5 request records", "1 redirect", "2 records not HTML (...)": a count read aloud."""
+    if why.endswith(COUNTABLE_ENDINGS):
+        return f"{n} {why}{'s' if n != 1 else ''}"
+    return f"{n} record{'s' if n != 1 else ''} {why}"
 
 
 def read_warc(

@@ -50,11 +50,13 @@ class Command(BaseCommand):
             self.stderr.write(damage)
         problems = []
         if report.failed:
-            problems.append(f"{report.failed} file(s) could not be loaded")
+            files = "1 file" if report.failed == 1 else f"{report.failed} files"
+            problems.append(f"{files} could not be loaded")
         if report.damaged:
+            damaged = len(report.damaged)
             problems.append(
-                f"{len(report.damaged)} web archive(s) were damaged (their complete records "
-                "before the damage were loaded)"
+                ("1 web archive was" if damaged == 1 else f"{damaged} web archives were")
+                + " damaged (their complete records before the damage were loaded)"
             )
         if problems:
             raise CommandError("; ".join(problems) + ".")
