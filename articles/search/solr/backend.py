@@ -13,9 +13,10 @@ from haystack.constants import DJANGO_CT
 from haystack.utils import get_identifier, get_model_ct
 from pysolr import SolrError
 
-# Related coverage: words used at least twice in the article, in at least two documents.
+# Related coverage: words used at least twice in the article. Each shard weighs the words by
+# its own document counts, so a word need only occur once in a shard to count there.
 MLT_MIN_TERM_FREQUENCY = 2
-MLT_MIN_DOCUMENT_FREQUENCY = 2
+MLT_MIN_DOCUMENT_FREQUENCY = 1
 
 
 class ArchiveSolrBackend(SolrSearchBackend):
