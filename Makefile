@@ -9,7 +9,7 @@ SIZE ?= 10000
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run setup test lint format bench bench-quick bench-relevance bench-site eval clean
+.PHONY: run setup test lint format bench bench-quick bench-relevance bench-site eval clean solr
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,27 @@ eval: $(TEST_STAMP)
 ## bench-site: every public URL under gunicorn, one client then 1, 8 and 32 (60 s each)
 bench-site: $(TEST_STAMP)
 	$(BIN)/python benchmarks/site.py --size $(SIZE)
+
+# A local SolrCloud from Maven artifacts (solr/launcher/): Java 17 and Maven 3.8 on the PATH.
+SOLR_PORT ?= 8983
+SOLR_ZK_PORT ?= 9983
+SOLR_NODES ?= 2
+SOLR_SHARDS ?= 2
+SOLR_DATA ?= var/solr
+SOLR_HEAP ?= 1g
+SOLR_BUILD := var/solr-launcher
+SOLR_LAUNCHER := $(SOLR_BUILD)/solr-launcher-1.0.jar
+
+$(SOLR_LAUNCHER): solr/launcher/pom.xml $(shell find solr/launcher/src -type f)
+	cd solr/launcher && mvn -q -B -Dstyle.color=never package
+
+## solr: start a local SolrCloud (SOLR_NODES nodes from SOLR_PORT up, an embedded ZooKeeper on
+## SOLR_ZK_PORT, collection `archive` in SOLR_SHARDS shards), print the SEARCH_URL line to use,
+## and run until stopped (Ctrl-C); each start begins with an empty index under SOLR_DATA
+solr: $(SOLR_LAUNCHER)
+	exec java -Xmx$(SOLR_HEAP) -cp '$(SOLR_BUILD)/lib/*:$(SOLR_BUILD)/classes' archive.solr.Launcher \
+		--configset solr/configset/archive --data $(SOLR_DATA) --port $(SOLR_PORT) \
+		--zk-port $(SOLR_ZK_PORT) --nodes $(SOLR_NODES) --shards $(SOLR_SHARDS)
 
 clean:
 	rm -rf var/ staticfiles/ .pytest_cache/ .ruff_cache/

@@ -119,11 +119,20 @@ STORAGES = {
 }
 
 # Search: Whoosh under the data folder by default; SEARCH_URL (elasticsearch7://host:9200/index,
-# solr://host:8983/solr/core) moves the index elsewhere with no code change.
+# solr://host:8983/solr/collection, as `make solr` prints) moves the index elsewhere with no code
+# change.
 SEARCH_URL = env.str("SEARCH_URL", default=f"whoosh://{DATA_DIR / 'whoosh_index'}")
 HAYSTACK_CONNECTIONS = {"default": environ.Env.search_url_config(SEARCH_URL)}
-if HAYSTACK_CONNECTIONS["default"]["ENGINE"] == "haystack.backends.whoosh_backend.WhooshEngine":
-    HAYSTACK_CONNECTIONS["default"]["ENGINE"] = "articles.search.whoosh.backend.ArchiveWhooshEngine"
+# Each stock engine django-environ names is replaced by the archive's own subclass of it.
+_ARCHIVE_ENGINES = {
+    "haystack.backends.whoosh_backend.WhooshEngine": (
+        "articles.search.whoosh.backend.ArchiveWhooshEngine"
+    ),
+    "haystack.backends.solr_backend.SolrEngine": "articles.search.solr.backend.ArchiveSolrEngine",
+}
+HAYSTACK_CONNECTIONS["default"]["ENGINE"] = _ARCHIVE_ENGINES.get(
+    HAYSTACK_CONNECTIONS["default"]["ENGINE"], HAYSTACK_CONNECTIONS["default"]["ENGINE"]
+)
 HAYSTACK_SIGNAL_PROCESSOR = "articles.search.queue.OnCommitSignalProcessor"
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 # Seconds one search may run before it is stopped with a page that says so.

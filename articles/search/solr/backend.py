@@ -1,0 +1,101 @@
+"""Haystack's Solr backend, as the archive needs it on Solr 9 and SolrCloud.
+
+Two changes to the stock backend: related coverage goes through `/select` with the `{!mlt}`
+query parser, which SolrCloud answers from every shard (the `/mlt` handler the stock backend
+calls reads only the shard it lands on); and a spelling suggestion is asked for when one is
+wanted (`spelling_query`), not on every search unless INCLUDE_SPELLING says so.
+"""
+
+from haystack import connections
+from haystack.backends import SPELLING_SUGGESTION_HAS_NOT_RUN, EmptyResults
+from haystack.backends.solr_backend import SolrEngine, SolrSearchBackend, SolrSearchQuery
+from haystack.constants import DJANGO_CT
+from haystack.utils import get_identifier, get_model_ct
+from pysolr import SolrError
+
+# Related coverage: words used at least twice in the article. Each shard weighs the words by
+# its own document counts, so a word need only occur once in a shard to count there.
+MLT_MIN_TERM_FREQUENCY = 2
+MLT_MIN_DOCUMENT_FREQUENCY = 1
+
+
+class ArchiveSolrBackend(SolrSearchBackend):
+    def __init__(self, connection_alias, **connection_options):
+        super().__init__(connection_alias, **connection_options)
+        # The stock backend reads suggestions from a response only when every query asks for
+        # them; the archive asks only when a search found nothing.
+        self.spell_every_query = self.include_spelling
+        self.include_spelling = True
+
+    def build_search_kwargs(self, query_string, spelling_query=None, spelling=False, **kwargs):
+        search_kwargs = super().build_search_kwargs(
+            query_string, spelling_query=spelling_query, **kwargs
+        )
+        if not (spelling or spelling_query or self.spell_every_query):
+            for key in [key for key in search_kwargs if key.startswith("spellcheck")]:
+                del search_kwargs[key]
+        return search_kwargs
+
+    def more_like_this(
+        self,
+        model_instance,
+        additional_query_string=None,
+        start_offset=0,
+        end_offset=None,
+        models=None,
+        limit_to_registered_models=None,
+        result_class=None,
+        **kwargs,
+    ):
+        """Articles like this one, from every shard (`{!mlt}` through /select)."""
+        model = model_instance._meta.concrete_model
+        index = connections[self.connection_alias].get_unified_index().get_index(model)
+        query = (
+            f"{{!mlt qf={index.get_content_field()} mintf={MLT_MIN_TERM_FREQUENCY}"
+            f" mindf={MLT_MIN_DOCUMENT_FREQUENCY}}}{get_identifier(model_instance)}"
+        )
+        params = {"fl": "* score", "start": start_offset or 0}
+        if end_offset is not None:
+            params["rows"] = end_offset - (start_offset or 0)
+        if limit_to_registered_models is None:
+            limit_to_registered_models = self._limit_to_registered_models()
+        if models:
+            model_choices = sorted(get_model_ct(model) for model in models)
+        elif limit_to_registered_models:
+            model_choices = self.build_models_list()
+        else:
+            model_choices = []
+        filters = []
+        if model_choices:
+            filters.append(f"{DJANGO_CT}:({' OR '.join(model_choices)})")
+        if additional_query_string:
+            filters.append(additional_query_string)
+        if filters:
+            params["fq"] = filters
+        try:
+            raw_results = self.conn.search(query, **params)
+        except (OSError, SolrError):
+            if not self.silently_fail:
+                raise
+            self.log.exception("Failed to fetch More Like This from Solr: %s", query)
+            raw_results = EmptyResults()
+        return self._process_results(raw_results, result_class=result_class)
+
+    @staticmethod
+    def _limit_to_registered_models() -> bool:
+        from django.conf import settings
+
+        return getattr(settings, "HAYSTACK_LIMIT_TO_REGISTERED_MODELS", True)
+
+
+class ArchiveSolrSearchQuery(SolrSearchQuery):
+    def get_spelling_suggestion(self, preferred_query=None):
+        """The suggestion for `preferred_query`, or for this query: asked of Solr only now."""
+        if self._spelling_suggestion is SPELLING_SUGGESTION_HAS_NOT_RUN:
+            self.run(spelling_query=preferred_query, spelling=True)
+        return self._spelling_suggestion
+
+
+class ArchiveSolrEngine(SolrEngine):
+    backend = ArchiveSolrBackend
+    query = ArchiveSolrSearchQuery
