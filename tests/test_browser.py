@@ -277,6 +277,9 @@ def test_historian_sees_where_a_story_was_captured_and_what_changed(
     assert page.locator("h1").inner_text() == "Original capture"
     facts = page.locator(".capture-facts").inner_text()
     assert url in facts and "5 March 2008, 12:00:00 UTC" in facts
+    # An HTML capture's source is folded: a reader unfolds it to read it.
+    assert not page.locator("pre.capture").is_visible()
+    page.locator("details.capture-source summary").click()
     assert "Missile shield talks end</title>" in page.locator("pre.capture").inner_text()
     visit.check("original-capture")
 
