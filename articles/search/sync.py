@@ -125,7 +125,7 @@ def indexed_versions() -> dict[int, datetime | None]:
     backend = connections["default"].get_backend()
     if stored_versions := getattr(backend, "stored_versions", None):
         return stored_versions("articles.article")
-    results = SearchQuerySet().models(Article).values_list("django_id", "updated")
+    results = SearchQuerySet().models(Article).values_list("pk", "updated")
     return {int(pk): updated for pk, updated in results}
 
 
