@@ -1,6 +1,8 @@
 """One query tree, one compiler per engine: the archive's engine runs exactly the query
 its own parser reads from the text, and Solr gets the same search in its syntax."""
 
+import re
+
 import pytest
 from haystack import connections
 from hypothesis import given, settings
@@ -71,14 +73,19 @@ _forms = st.one_of(
 )
 
 
+_ADJACENT_OPERATORS = re.compile(r"\b(?:AND|OR|NOT) +(?:AND|OR)\b")
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_forms, min_size=1, max_size=6).map(" ".join))
 def test_any_query_of_documented_forms_compiles_to_what_whoosh_reads_from_it(text):
     parser = _parser()
     cleaned = clean_query(text).text
     tree = parse_query(cleaned)
-    if tree is None or "NOT NOT" in cleaned or "OR OR" in cleaned:
-        return  # Whoosh fails on a double NOT; reads "x OR OR y" as x AND y
+    if tree is None or "NOT NOT" in cleaned or _ADJACENT_OPERATORS.search(cleaned):
+        # Whoosh fails on a double NOT, and reads operators side by side inconsistently
+        # ("x OR OR y" as x AND y, "x OR OR OR y" as x OR y): the tree ignores the first.
+        return
     try:
         expected = repr(parser.parse(cleaned))
     except Exception:  # noqa: BLE001 - Whoosh's own parser fails on some odd input

@@ -97,6 +97,8 @@ def test_a_field_before_a_group_reaches_every_word_that_names_none():
         ("()", None),
         ("", None),
         ("radar ^2", And((Word("radar"), Word("^2")))),  # a boost after a space is a word
+        ("Talks~2^3", And((Fuzzy("Talks", distance=2), Word("^3")))),  # or after a fuzzy word
+        ("x~2y", And((Fuzzy("x", distance=2), Word("y")))),
     ],
 )
 def test_stray_syntax_is_read_as_words_or_left_out(text, tree):

@@ -124,16 +124,17 @@ def _chunk_tokens(chunk: str, *, attached: bool = False) -> list[_Token]:
         boost = None
     if boost:
         chunk = chunk[: boost.start()]
-    while chunk:
+    if chunk:
         fuzzy = _FUZZY.match(chunk)
         if fuzzy and not any(mark in fuzzy.group("text") for mark in WILDCARDS):
             distance = int(fuzzy.group("distance")) if fuzzy.group("distance") else 1
             prefix = int(fuzzy.group("prefix")) if fuzzy.group("prefix") else 0
             found.append(_Token("leaf", Fuzzy(fuzzy.group("text"), None, distance, prefix)))
-            chunk = chunk[fuzzy.end() :]
-            continue
-        found.append(_Token("leaf", _word(chunk)))
-        break
+            # What follows a fuzzy word (`x~2y`) is read as a chunk of its own, of words.
+            rest = chunk[fuzzy.end() :]
+            found.extend([_Token("leaf", Word(rest))] if rest in OPERATORS else _chunk_tokens(rest))
+        else:
+            found.append(_Token("leaf", _word(chunk)))
     if boost:
         found.append(_Token("boost", float(boost.group("factor"))))
     return found
