@@ -17,23 +17,26 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Person, Quotation
 from articles.search.limits import SearchTimedOut
-from articles.search.query import Criteria, build_queryset, clean_query
+from articles.search.nodes import Node, Phrase, SearchRequest, leaves
+from articles.search.parser import parse_query
+from articles.search.query import Criteria, clean_query, queryset_for, search_request
 from articles.vocabulary import exact_phrase_pattern, exact_text, exact_words
 
 # Articles of the search whose quotations are read, in rank order.
 ARTICLES_READ = 500
 SHOWN = 12
 MIN_PHRASE_WORDS = 2  # as the analysis: one quoted word is not a quotation
-_QUOTED = re.compile(r'"([^"]+)"')
 _WORD = re.compile(r"\w+(?:\.\w+)*")
 
 
-def quoted_phrases(query: str) -> list[str]:
-    """The phrases a query puts in double quotes, of two words or more."""
+def quoted_phrases(query: str | Node | None) -> list[str]:
+    """The phrases a query (its text, or its parsed tree) puts in double quotes, of two
+    words or more."""
+    tree = parse_query(query) if isinstance(query, str) else query
     return [
-        phrase.strip()
-        for phrase in _QUOTED.findall(query)
-        if len(exact_words(phrase)) >= MIN_PHRASE_WORDS
+        leaf.text.strip()
+        for leaf, _ in (leaves(tree) if tree is not None else ())
+        if isinstance(leaf, Phrase) and len(exact_words(leaf.text)) >= MIN_PHRASE_WORDS
     ]
 
 
@@ -73,13 +76,17 @@ class SpeakerSayings:
         return sorted({saying.article.credited_name for saying in self.sayings})
 
 
-def quotations_saying(criteria: Criteria) -> list[SpeakerSayings]:
-    """For each quoted phrase of the search, the people quoted saying it in the matching
-    articles, earliest report first; most quoted speaker first."""
-    phrases = quoted_phrases(clean_query(criteria.q).text)
+def quotations_saying(
+    criteria: Criteria, request: SearchRequest | None = None
+) -> list[SpeakerSayings]:
+    """For each quoted phrase of the search (`request`, as the results page parsed it),
+    the people quoted saying it in the matching articles, earliest report first; most
+    quoted speaker first."""
+    cleaned = clean_query(criteria.q) if request is None else None
+    phrases = quoted_phrases(request.query if request is not None else cleaned.text)
     if not phrases:
         return []
-    sqs, _ = build_queryset(criteria, clean_query(criteria.q))
+    sqs = queryset_for(request or search_request(criteria, cleaned))
     try:
         pks = [int(pk) for pk in sqs.values_list("pk", flat=True)[:ARTICLES_READ]]
     except SearchTimedOut:  # the results were found in time; this box is a nicety

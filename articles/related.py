@@ -21,7 +21,7 @@ from django.db.models import Count
 
 from articles.enrich import republished_map
 from articles.models import Article, ArticlePerson, ArticleRound
-from articles.search.whoosh.analysis import index_terms
+from articles.search.analysis import index_terms
 
 logger = logging.getLogger(__name__)
 

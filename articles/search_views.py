@@ -154,7 +154,7 @@ def search(request):
     context.update(
         export_limit=EXPORT_LIMIT,
         outcome=outcome,
-        quotations=quotations_saying(criteria) if page_number == 1 else [],
+        quotations=quotations_saying(criteria, outcome.request) if page_number == 1 else [],
         page=page,
         criteria=criteria,
         active_filters=active_filters(request),

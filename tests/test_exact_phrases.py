@@ -3,9 +3,9 @@ punctuation do not, and nothing is stemmed; unquoted words keep stemming and spe
 
 import pytest
 
+from articles.search.analysis import exact_terms
 from articles.search.query import Criteria
 from articles.search.service import run_search
-from articles.search.whoosh.analysis import exact_terms
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db

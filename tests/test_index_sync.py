@@ -287,3 +287,24 @@ os.kill(os.getpid(), signal.SIGKILL)
     while running() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not running(), "the writing process outlived its killed parent"
+
+
+def test_a_backend_offering_only_haystack_s_contract_is_kept_in_sync_through_haystack(
+    on_commit, monkeypatch
+):
+    """sync.py asks the backend what it can do beyond Haystack's contract: without those
+    abilities (another engine) drift is still found, repaired and rebuilt, by Haystack."""
+    from haystack import connections
+
+    backend = connections["default"].get_backend()
+    for ability in ("writes_in_bulk", "rebuilds_by_swap", "stored_versions", "stored_versions_of"):
+        monkeypatch.setattr(backend, ability, None, raising=False)
+    with on_commit():
+        indexed = make_article(title="Indexed through Haystack")
+    missing = make_article(title="Never indexed")
+    drift = compare_index()
+    assert (drift.missing, drift.stale, drift.orphaned) == ({missing.pk}, set(), set())
+    sync()
+    assert compare_index().clean
+    assert rebuild_index() == 2
+    assert set(indexed_versions()) == {indexed.pk, missing.pk}

@@ -12,9 +12,9 @@ from django.db import transaction
 
 from articles.models import Article
 from articles.search.highlight import highlight, matcher_for
+from articles.search.parser import parse_query
 from articles.search.query import Criteria, clean_query
 from articles.search.service import run_search
-from articles.search.whoosh.backend import read_query
 from tests.conftest import make_article, make_source
 
 pytestmark = pytest.mark.django_db
@@ -207,7 +207,7 @@ def test_snippets_escape_hostile_article_text_and_queries(client, on_commit):
 
 
 def test_highlight_marks_stems_and_prefixes_not_negated_words():
-    matcher = matcher_for(read_query('talk* "missile defense" NOT Kosovo'))
+    matcher = matcher_for(parse_query('talk* "missile defense" NOT Kosovo'))
     html = highlight("Talks on missile defence; Kosovo <b>too</b>", matcher)
     assert html == (
         "<mark>Talks</mark> on <mark>missile</mark> <mark>defence</mark>; Kosovo "

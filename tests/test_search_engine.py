@@ -14,8 +14,9 @@ from haystack import connections
 
 from articles.models import Article
 from articles.search import sync as index_sync
+from articles.search.analysis import analyse_text, index_terms
 from articles.search.whoosh import engine, internals
-from articles.search.whoosh.analysis import ANALYZER, index_terms
+from articles.search.whoosh.analysis import ANALYZER
 from tests.conftest import make_article
 
 WORDS = [
@@ -137,6 +138,8 @@ def test_the_fused_indexing_analysis_equals_the_analyser(text):
         positions.setdefault(token.text, []).append(token.pos)
     unstemmed = {token.text for token in ANALYZER(text, no_morph=True)}
     assert index_terms(text) == (positions, unstemmed)
+    # The engine-independent reading (query tree, highlighting) agrees with the index's.
+    assert analyse_text(text) == [token.text for token in ANALYZER(text)]
 
 
 def test_a_parallel_rebuild_indexes_every_article_once(corpus, settings, monkeypatch):

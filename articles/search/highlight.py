@@ -10,7 +10,9 @@ from functools import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.search.whoosh.analysis import QueryTerms, analyse
+from articles.search.analysis import analyse
+from articles.search.nodes import Node
+from articles.search.parser import positive_terms
 from articles.vocabulary import SPELLING_VARIANTS
 
 SNIPPET_FRAGMENTS = 3
@@ -56,8 +58,9 @@ class Matcher:
                 yield word
 
 
-def matcher_for(terms: QueryTerms) -> Matcher:
-    """What to mark for a query's words."""
+def matcher_for(query: Node | None) -> Matcher:
+    """What to mark for a query's words (none of those under a NOT)."""
+    terms = positive_terms(query)
     return Matcher(terms.terms, terms.prefixes)
 
 

@@ -14,6 +14,9 @@ from contextlib import contextmanager
 
 from django.conf import settings
 
+from articles.search.nodes import EXPANDING, Fuzzy, Node, Prefix, Range, Wildcard, leaves
+from articles.search.parser import looked_up
+
 # Characters of a query read; the rest is cut, with a note.
 MAX_QUERY_LENGTH = 500
 # Edits a fuzzy word (`radr~2`) may allow: each more edit multiplies the work.
@@ -113,3 +116,47 @@ class Deadline:
     def check(self) -> None:
         if self.passed():
             raise SearchTimedOut(self.seconds)
+
+
+def check_cost(query: Node | None) -> None:
+    """Raise QueryTooCostly when a query holds more expanding words (prefixes, wildcards,
+    fuzzy words, ranges) than a search may afford, or one that asks too much by itself.
+    Checked on the parsed tree, before any engine runs; a word written twice counts once."""
+    expanding: set[str] = set()
+    for leaf, _ in leaves(query) if query is not None else ():
+        if not isinstance(leaf, EXPANDING):
+            continue
+        word = written(leaf)
+        if isinstance(leaf, Fuzzy) and leaf.distance > MAX_EDIT_DISTANCE:
+            text = looked_up(leaf)
+            raise QueryTooCostly(
+                f"“{word}” asks for words up to {leaf.distance:g} letters different; at most "
+                f"{MAX_EDIT_DISTANCE} are allowed (write {text}~{MAX_EDIT_DISTANCE})."
+            )
+        if isinstance(leaf, Wildcard):
+            if sum(leaf.text.count(char) for char in "*?") > MAX_WILDCARDS_PER_WORD:
+                raise QueryTooCostly(
+                    f"“{word}” has more than {MAX_WILDCARDS_PER_WORD} wildcards (* or ?); "
+                    "use fewer."
+                )
+            if leaf.text[:1] in ("*", "?"):
+                raise QueryTooCostly(
+                    f"“{word}” starts with a wildcard; begin it with at least one letter."
+                )
+        expanding.add(word)
+    if len(expanding) > MAX_EXPANDING_TERMS:
+        raise QueryTooCostly(
+            f"This query has {len(expanding)} words with *, ? or ~; at most "
+            f"{MAX_EXPANDING_TERMS} are allowed in one search."
+        )
+
+
+def written(leaf: Prefix | Wildcard | Fuzzy | Range) -> str:
+    """An expanding word as the index looks it up (near enough to what the user wrote)."""
+    if isinstance(leaf, Fuzzy):
+        return f"{looked_up(leaf)}~{leaf.distance:g}"
+    if isinstance(leaf, Prefix):
+        return f"{looked_up(leaf)}*"
+    if isinstance(leaf, Range):
+        return f"[{leaf.start} TO {leaf.end}]"
+    return looked_up(leaf)

@@ -18,9 +18,17 @@ from haystack.query import SearchQuerySet
 
 from articles.enrich import republished_map
 from articles.models import Article, Person, TalksRound, Topic
-from articles.search.highlight import Matcher, highlight, snippets
+from articles.search.highlight import Matcher, highlight, matcher_for, snippets
 from articles.search.limits import QueryError, SearchTimedOut
-from articles.search.query import CleanQuery, Criteria, build_queryset, clean_query
+from articles.search.nodes import SearchRequest
+from articles.search.query import (
+    CleanQuery,
+    Criteria,
+    build_queryset,
+    clean_query,
+    queryset_for,
+    search_request,
+)
 from articles.search.spelling import also_searched, spelling_suggestion
 
 logger = logging.getLogger(__name__)
@@ -96,6 +104,7 @@ class SearchOutcome:
     suggestion: str = ""
     also_searched: list[str] = field(default_factory=list)
     elapsed_ms: float = 0.0
+    request: SearchRequest | None = None  # the search as parsed, for the quotation box
 
 
 def index_problem() -> str | None:
@@ -135,7 +144,8 @@ def run_search(criteria: Criteria, *, page: int = 1, per_page: int = 20) -> Sear
     started = time.perf_counter()
     cleaned = clean_query(criteria.q)
     outcome = SearchOutcome(criteria=criteria, query=cleaned)
-    sqs, matcher = build_queryset(criteria, cleaned)
+    outcome.request = search_request(criteria, cleaned)
+    sqs, matcher = queryset_for(outcome.request), matcher_for(outcome.request.query)
     faceted = sqs.facet("source_exact", limit=-1).facet("year", limit=-1).facet("month", limit=-1)
     faceted = faceted.facet("source_month", limit=-1)
     for name in ("people", "topics", "rounds"):

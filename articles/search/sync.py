@@ -1,6 +1,9 @@
 """Moves committed article changes into the search index.
 
 The database is the source of truth: everything here can be redone from it at any time.
+What a backend can do beyond Haystack's contract it says itself (`writes_in_bulk`,
+`stored_versions`, `stored_versions_of`, `rebuilds_by_swap`): any other backend is written,
+read and rebuilt through Haystack alone.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ from haystack.query import SearchQuerySet
 from articles.models import Article, IndexTask
 from articles.search.indexes import attach_links, naive_utc
 from articles.search.queue import in_chunks
-from articles.search.whoosh.backend import ArchiveWhooshBackend
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
@@ -43,7 +45,7 @@ def update_articles(pks: Iterable[int]) -> int:
     backend = connections["default"].get_backend()
     pks = list(pks)
     batches = article_batches(pks)
-    if isinstance(backend, ArchiveWhooshBackend):
+    if getattr(backend, "writes_in_bulk", False):
         if (workers := index_workers(len(pks))) > 1:
             return backend.write_parallel(_article_index(), batches, workers=workers)
         return backend.write_all(_article_index(), batches)
@@ -121,14 +123,9 @@ class IndexDrift:
 def indexed_versions() -> dict[int, datetime | None]:
     """Article id -> the `updated` time stored with its document in the index."""
     backend = connections["default"].get_backend()
-    if isinstance(backend, ArchiveWhooshBackend):
-        with backend.current_index().searcher() as searcher:
-            return {
-                int(fields["django_id"]): fields.get("updated")
-                for fields in searcher.all_stored_fields()
-                if fields.get("django_ct") == "articles.article"
-            }
-    results = SearchQuerySet().models(Article).values_list("django_id", "updated")
+    if stored_versions := getattr(backend, "stored_versions", None):
+        return stored_versions("articles.article")
+    results = SearchQuerySet().models(Article).values_list("pk", "updated")
     return {int(pk): updated for pk, updated in results}
 
 
@@ -140,16 +137,16 @@ def unindexed(pks: Iterable[int]) -> set[int]:
         for pk, updated in Article.objects.filter(pk__in=chunk).values_list("pk", "updated_at")
     }
     backend = connections["default"].get_backend()
-    if not isinstance(backend, ArchiveWhooshBackend):
+    if not (stored_versions_of := getattr(backend, "stored_versions_of", None)):
         indexed = indexed_versions()
         return {pk for pk, updated in current.items() if indexed.get(pk, False) != updated}
-    found = set()
-    with backend.current_index().searcher() as searcher:
-        for pk, updated in current.items():
-            number = searcher.document_number(id=f"articles.article.{pk}")
-            if number is not None and searcher.stored_fields(number).get("updated") == updated:
-                found.add(pk)
-    return set(current) - found
+    stored = stored_versions_of([f"articles.article.{pk}" for pk in current])
+    missing = object()
+    return {
+        pk
+        for pk, updated in current.items()
+        if stored.get(f"articles.article.{pk}", missing) != updated
+    }
 
 
 def reindex_unindexed(pks: Iterable[int]) -> int:
@@ -196,14 +193,14 @@ def repair_index(drift: IndexDrift | None = None, *, rebuild: bool = False) -> i
 def rebuild_index() -> int:
     """Index every article into a new folder, then point the index path at it atomically."""
     backend = connections["default"].get_backend()
-    if not isinstance(backend, ArchiveWhooshBackend):
+    if not getattr(backend, "rebuilds_by_swap", False):
         backend.clear()
         return update_articles(Article.objects.values_list("pk", flat=True))
     live = Path(backend.path)
     live.parent.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d%H%M%S")
     fresh = Path(tempfile.mkdtemp(prefix=f"{live.name}.{stamp}.", dir=live.parent))
-    builder = ArchiveWhooshBackend("default", PATH=str(fresh))
+    builder = backend.builder_at(str(fresh))
     pks = list(_article_index().index_queryset().values_list("pk", flat=True))
     if (workers := index_workers(len(pks))) > 1:
         batches = article_batches(pks)

@@ -1,16 +1,14 @@
-"""How the archive reads text and queries: one analyzer for indexing, searching and
-highlighting, and one query parser (the index's own fields, prefixes over stemmed words,
-fuzzy words that keep their first letters, the cost limits)."""
+"""How the archive's Whoosh engine reads text and queries: the analyzer the index is
+written with (as `articles.search.analysis` reads words), and the query reader for what
+`compile.to_whoosh` writes (the index's own fields, exact phrases, prefixes over stemmed
+words, fuzzy words that keep their first letters); spelling suggestions from the index."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 
 from whoosh import query as wq
 from whoosh.analysis import (
-    STOP_WORDS,
     Filter,
     LowercaseFilter,
     RegexTokenizer,
@@ -19,22 +17,18 @@ from whoosh.analysis import (
     Token,
     Tokenizer,
 )
-from whoosh.lang.porter import stem
 from whoosh.qparser import FuzzyTermPlugin, MultifieldPlugin, PhrasePlugin, QueryParser
 from whoosh.qparser.syntax import attach
 from whoosh.qparser.taggers import RegexTagger
 from whoosh.support.levenshtein import distance
 
-from articles.search.limits import (
-    MAX_EDIT_DISTANCE,
-    MAX_EXPANDING_TERMS,
-    MAX_WILDCARDS_PER_WORD,
-    MIN_FUZZY_PREFIX,
-    SPELLING_SECONDS,
-    Deadline,
-    QueryError,
-    QueryTooCostly,
+from articles.search.analysis import (
+    EXACT_COVERS,
+    EXACT_FIELD,
+    STOP_WORDS,
+    analyse,
 )
+from articles.search.limits import MAX_EDIT_DISTANCE, MIN_FUZZY_PREFIX, SPELLING_SECONDS, Deadline
 from articles.search.whoosh import internals
 from articles.vocabulary import SPELLING_VARIANTS, exact_words
 
@@ -49,75 +43,18 @@ class SpellingVariantFilter(Filter):
 
 
 def archive_analyzer():
-    """Tokenise, lower-case, fold spelling pairs, drop stop words, stem."""
+    """Tokenise, lower-case, fold spelling pairs, drop stop words, stem: as
+    `articles.search.analysis` reads words (tests hold the two equal)."""
     return (
         RegexTokenizer()
         | LowercaseFilter()
         | SpellingVariantFilter()
-        | StopFilter(minsize=1)
+        | StopFilter(stoplist=STOP_WORDS, minsize=1)
         | StemFilter(cachesize=50000)
     )
 
 
 ANALYZER = archive_analyzer()
-
-
-# What ANALYZER does, fused into one loop for indexing (tests hold the two equal): Whoosh's
-# chain makes a Token object per word and passes it through five generators, which was
-# most of the time spent adding a document.
-_WORD = re.compile(r"\w+(?:\.?\w+)*")  # RegexTokenizer's default pattern
-
-
-_cached_stem = lru_cache(maxsize=200_000)(stem)
-
-
-def index_terms(text: str) -> tuple[dict[str, list[int]], set[str]]:
-    """The stems of `text` with their positions, as ANALYZER numbers them (stop words
-    dropped, positions renumbered from the first kept word), and the unstemmed words."""
-    positions: dict[str, list[int]] = {}
-    words: set[str] = set()
-    variants = SPELLING_VARIANTS
-    stops = STOP_WORDS
-    position = None
-    for index, word in enumerate(_WORD.findall(text)):
-        word = word.lower()
-        word = variants.get(word, word)
-        if word in stops:
-            continue
-        position = index if position is None else position + 1
-        words.add(word)
-        term = _cached_stem(word)
-        if term in positions:
-            positions[term].append(position)
-        else:
-            positions[term] = [position]
-    return positions, words
-
-
-# Quoted phrases are matched in a field of their own, where every word is kept as written
-# (lower-cased, stop words included, not stemmed): "it is not a threat" must not match
-# "threats" or "is not a threat" alone, as it would with the stemmed words.
-EXACT_FIELD = "exact"
-# The fields whose words the exact field holds (the source name is not among them).
-EXACT_COVERS = frozenset({"text", "title", "byline", "dateline"})
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
-
-
-def exact_terms(text: str) -> tuple[dict[str, list[int]], set[str]]:
-    """The words of `text` as `exact_words` folds them, with their positions; a paragraph
-    break leaves a gap, so a phrase does not run on from one paragraph (or field) into the
-    next. Nothing is offered for spelling."""
-    positions: dict[str, list[int]] = {}
-    position = 0
-    for paragraph in _PARAGRAPH_BREAK.split(text):
-        for word in exact_words(paragraph):
-            if word in positions:
-                positions[word].append(position)
-            else:
-                positions[word] = [position]
-            position += 1
-        position += 1
-    return positions, set()
 
 
 class ExactTokenizer(Tokenizer):
@@ -193,13 +130,6 @@ class ExactPhrasePlugin(PhrasePlugin):
         return [(self.ExactPhraseTagger(self.expr), 0)]
 
 
-@lru_cache(maxsize=100_000)
-def analyse(word: str) -> str | None:
-    """A word as the index holds it (folded, stemmed), or None for a stop word."""
-    tokens = [token.text for token in ANALYZER(word)]
-    return tokens[0] if tokens else None
-
-
 TITLE_BOOST = 3.0
 
 
@@ -240,37 +170,6 @@ def _widen_prefix(node: wq.Query) -> wq.Query:
     return node
 
 
-def check_cost(parsed: wq.Query) -> None:
-    """Raise QueryTooCostly when a query holds more expanding words than a search may afford,
-    or one that asks too much by itself. A word searched in several fields counts once."""
-    expanding: dict[str, wq.MultiTerm] = {}
-    for node in parsed.leaves():
-        if not isinstance(node, wq.MultiTerm):
-            continue
-        word = written(node)
-        if isinstance(node, wq.FuzzyTerm) and node.maxdist > MAX_EDIT_DISTANCE:
-            raise QueryTooCostly(
-                f"“{word}” asks for words up to {node.maxdist:g} letters different; at most "
-                f"{MAX_EDIT_DISTANCE} are allowed (write {node.text}~{MAX_EDIT_DISTANCE})."
-            )
-        if isinstance(node, wq.Wildcard):
-            if sum(node.text.count(char) for char in "*?") > MAX_WILDCARDS_PER_WORD:
-                raise QueryTooCostly(
-                    f"“{word}” has more than {MAX_WILDCARDS_PER_WORD} wildcards (* or ?); "
-                    "use fewer."
-                )
-            if node.text[:1] in ("*", "?"):
-                raise QueryTooCostly(
-                    f"“{word}” starts with a wildcard; begin it with at least one letter."
-                )
-        expanding.setdefault(word, node)
-    if len(expanding) > MAX_EXPANDING_TERMS:
-        raise QueryTooCostly(
-            f"This query has {len(expanding)} words with *, ? or ~; at most "
-            f"{MAX_EXPANDING_TERMS} are allowed in one search."
-        )
-
-
 def written(node: wq.MultiTerm) -> str:
     """An expanding word as the user wrote it (near enough to recognise)."""
     if isinstance(node, wq.FuzzyTerm):
@@ -284,7 +183,8 @@ def written(node: wq.MultiTerm) -> str:
 
 class ArchiveQueryParser(QueryParser):
     """Searches the body and the title (boosted); prefixes also match stemmed words; fuzzy
-    words keep their first letters; queries over the cost limits are refused."""
+    words keep their first letters. It reads what `compile.to_whoosh` writes (the cost
+    limits were checked on the query tree before)."""
 
     def __init__(self, schema, fieldnames=("text", "title")):
         super().__init__(None, schema)
@@ -298,69 +198,7 @@ class ArchiveQueryParser(QueryParser):
         )
 
     def parse(self, text, normalize=True, debug=False):
-        parsed = super().parse(text, normalize=normalize, debug=debug).accept(_widen_prefix)
-        check_cost(parsed)
-        return parsed
-
-
-# A schema with the index's searchable fields, to read queries the way the index does.
-@dataclass(frozen=True)
-class QueryTerms:
-    """What a query looks for, as plain values: analysed words, and the lower-cased
-    beginnings of its prefix and wildcard words. Everything to highlight, none under NOT."""
-
-    terms: frozenset[str] = frozenset()
-    prefixes: tuple[str, ...] = ()
-
-
-def read_query(parser: QueryParser, text: str) -> QueryTerms:
-    """The words a query looks for; raises QueryError when it cannot be read, has nothing to
-    search for, or is over the cost limits."""
-    try:
-        parsed = parser.parse(text)
-    except QueryError:
-        raise
-    except Exception as error:  # Whoosh's parser raises assorted errors on odd input
-        raise QueryError("The query could not be read. Try plain words.") from error
-    if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)) or not _has_terms(parsed):
-        raise QueryError(
-            "That query has no words to search for. AND, OR and NOT join words; very common "
-            "words such as “the” count only inside a quoted phrase."
-        )
-    return _positive_terms(parsed)
-
-
-def _has_terms(node: wq.Query) -> bool:
-    if isinstance(node, wq.Not):
-        return False
-    if node.is_leaf():
-        return not isinstance(node, type(wq.NullQuery))
-    return any(_has_terms(child) for child in node.children())
-
-
-def _positive_terms(parsed: wq.Query) -> QueryTerms:
-    """Words to highlight: every positive term of the query, none under NOT."""
-    terms, prefixes = set(), []
-
-    def walk(node: wq.Query) -> None:
-        if isinstance(node, wq.Not):
-            return
-        if isinstance(node, ExactPhrase):
-            terms.update(node.stems)
-        elif isinstance(node, wq.Phrase):
-            terms.update(node.words)
-        elif isinstance(node, wq.Prefix):
-            prefixes.append(node.text.lower())
-        elif isinstance(node, wq.Wildcard):
-            prefixes.append(node.text.split("*")[0].split("?")[0].lower())
-        elif isinstance(node, wq.Term) and isinstance(node.text, str):
-            terms.add(node.text)
-        elif not node.is_leaf():
-            for child in node.children():
-                walk(child)
-
-    walk(parsed)
-    return QueryTerms(frozenset(terms), tuple(p for p in prefixes if p))
+        return super().parse(text, normalize=normalize, debug=debug).accept(_widen_prefix)
 
 
 OPERATORS = {"AND", "OR", "NOT", "TO"}

@@ -22,7 +22,6 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -39,17 +38,17 @@ from whoosh.formats import Positions
 from whoosh.index import LockError
 from whoosh.writing import SegmentWriter
 
+from articles.search.analysis import EXACT_FIELD, exact_terms, index_terms
 from articles.search.limits import Deadline, search_slot
-from articles.search.whoosh import analysis, engine, internals
+from articles.search.nodes import Node
+from articles.search.whoosh import engine, internals
 from articles.search.whoosh.analysis import (
     ANALYZER,
     EXACT_ANALYZER,
-    EXACT_FIELD,
     ArchiveQueryParser,
-    exact_terms,
-    index_terms,
     respell,
 )
+from articles.search.whoosh.compile import to_whoosh
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +166,7 @@ _thread_lock = threading.Lock()
 def archive_schema(fields) -> tuple[str, Schema]:
     """The index's schema from the Haystack index's fields: Haystack's own, except that
     facets are stored untokenised, sort keys are 64-bit and text fields use the archive's
-    analyzer. The one place the schema is decided; query reading uses it too."""
+    analyzer. The one place the schema is decided."""
     content_field_name, schema = WhooshSearchBackend.build_schema(None, fields)
     for field in fields.values():
         name = field.index_fieldname
@@ -198,22 +197,45 @@ def archive_schema(fields) -> tuple[str, Schema]:
     return content_field_name, schema
 
 
-@lru_cache(maxsize=1)
-def _reading_parser() -> ArchiveQueryParser:
-    fields = connections["default"].get_unified_index().all_searchfields()
-    content_field_name, schema = archive_schema(fields)
-    return ArchiveQueryParser(schema, (content_field_name, "title"))
-
-
-def read_query(text: str) -> analysis.QueryTerms:
-    """What a user's query looks for (to highlight), read by the parser and schema the index
-    searches with; raises QueryError when it cannot be read or is over the cost limits."""
-    return analysis.read_query(_reading_parser(), text)
-
-
 class ArchiveWhooshBackend(WhooshSearchBackend):
+    """Besides Haystack's contract, what the archive asks of a backend: `compile_query`
+    (the query tree in this engine's language), `inverse_document_frequency`, and for
+    index upkeep `writes_in_bulk` (`write_all`, `write_parallel`), `stored_versions`,
+    `stored_versions_of` and `rebuilds_by_swap` (`builder_at`, `path`)."""
+
+    writes_in_bulk = True
+    rebuilds_by_swap = True
+
     def build_schema(self, fields):
         return archive_schema(fields)
+
+    def compile_query(self, query: Node) -> str:
+        """A query tree as this engine reads it (Haystack hands backends strings)."""
+        return to_whoosh(query)
+
+    def builder_at(self, path: str) -> ArchiveWhooshBackend:
+        """A backend like this one writing a fresh index in `path` (a rebuild's)."""
+        return type(self)(self.connection_alias, PATH=path)
+
+    def stored_versions(self, django_ct: str) -> dict[int, object]:
+        """Object id -> the `updated` value stored with its document, for one model."""
+        with self.current_index().searcher() as searcher:
+            return {
+                int(fields["django_id"]): fields.get("updated")
+                for fields in searcher.all_stored_fields()
+                if fields.get("django_ct") == django_ct
+            }
+
+    def stored_versions_of(self, identifiers: list[str]) -> dict[str, object]:
+        """Document id -> its stored `updated` value, for those of these in the index:
+        a look-up each, not a read of every stored document."""
+        found = {}
+        with self.current_index().searcher() as searcher:
+            for identifier in identifiers:
+                number = searcher.document_number(id=identifier)
+                if number is not None:
+                    found[identifier] = searcher.stored_fields(number).get("updated")
+        return found
 
     def setup(self):
         super().setup()
