@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from articles.models import Article, Capture, Source
 from articles.store import ingest_paths
 from tests.conftest import SEEDS
+from tests.test_ingest_read import mojibake
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +154,23 @@ def test_windows_1252_is_decoded_with_a_recorded_fallback(tmp_path):
     article = Article.objects.get()
     assert "“useful”" in article.body and article.captures.get().encoding == "cp1252"
     assert "encoding_fallback" in article.review_reasons
+
+
+def test_a_mojibake_capture_loads_repaired_and_keeps_the_bytes_received(tmp_path):
+    original = (SEEDS / "003_9cbdff76008a1a21.txt").read_text(encoding="utf-8")
+    garbled = mojibake(original)
+    (tmp_path / "garbled.txt").write_bytes(garbled)
+
+    assert "1 created, 0 updated, 0 unchanged, 0 failed" in ingest(tmp_path)
+
+    article = Article.objects.get()
+    assert "â€" not in article.body and "”" in article.body
+    assert "text_repaired" in article.review_reasons and article.needs_review
+    assert {"field": "body", "evidence": "text repaired from mojibake", "confidence": 0.7} in (
+        article.field_evidence
+    )
+    capture = article.captures.get()
+    assert capture.bytes_as_read() == garbled and "â€" in capture.raw
 
 
 def test_hostile_html_is_sanitised_and_still_loads(tmp_path):

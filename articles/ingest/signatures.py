@@ -16,6 +16,7 @@ REVIEW_REASONS: dict[str, str] = {
     "date_implausible": "Publication date implausible (in the future or before 1900)",
     "source_unknown": "Credited source unknown",
     "encoding_fallback": "Not UTF-8: decoded as Windows-1252 (or UTF-16 with a BOM)",
+    "text_repaired": "Text repaired from mojibake (UTF-8 once read as Windows-1252)",
     "title_uncertain": "Title guessed from the page's layout, with little to confirm it",
     "date_uncertain": "Publication date found away from the headline and byline",
     "date_conflicting": "Several different dates near the headline: none was taken",
