@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import ipaddress
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -499,8 +501,16 @@ class Capture(models.Model):
     container = models.CharField(max_length=10, choices=Container.choices, default="file")
     kind = models.CharField(max_length=10, default="text", help_text="text or html")
     encoding = models.CharField(max_length=20, default="utf-8")
-    sha256 = models.CharField(max_length=64, unique=True, help_text="Of the bytes as read.")
-    raw = models.TextField(help_text="The capture exactly as read.")
+    sha256 = models.CharField(max_length=64, db_index=True, help_text="Of the bytes as read.")
+    repeats = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="repeated_by",
+        help_text="The earlier capture whose bytes this one received again (kept there, once).",
+    )
+    raw = models.TextField(help_text="The capture exactly as read (empty when it repeats one).")
     title = models.CharField(max_length=300, help_text="The headline this capture gave.")
     body = models.TextField(help_text="The text this capture gave.")
     changes = models.JSONField(
@@ -521,11 +531,17 @@ class Capture(models.Model):
         """When it was captured, or else when it was read into the archive."""
         return self.captured_at or self.ingested_at
 
+    @property
+    def received(self) -> Capture:
+        """The capture that holds these bytes: this one, or the earlier one it repeats."""
+        return self.repeats if self.repeats_id else self
+
     def bytes_as_read(self) -> bytes | None:
         """The bytes as they were read, rebuilt from the text in its encoding and checked
         against the checksum; None if they cannot be rebuilt exactly."""
+        received = self.received
         try:
-            encoded = self.raw.encode(self.encoding)
+            encoded = received.raw.encode(received.encoding)
         except (LookupError, UnicodeEncodeError):
             return None
         # A UTF-8 byte-order mark is not kept in the text.
@@ -535,12 +551,39 @@ class Capture(models.Model):
         return None
 
     @property
+    def public_url(self) -> str:
+        """The URL to cite and link: the one it was captured from, or else its canonical
+        URL; never a loopback or private address (a capture taken from a local copy)."""
+        for url in (self.url, self.canonical_url):
+            if url and is_public_url(url):
+                return url
+        return ""
+
+    @property
     def wayback_url(self) -> str:
         """The Wayback Machine's copy of the page nearest this capture's moment."""
-        if not self.url or self.captured_at is None:
+        if not self.public_url or self.captured_at is None:
             return ""
         stamp = self.captured_at.astimezone(UTC).strftime("%Y%m%d%H%M%S")
-        return f"https://web.archive.org/web/{stamp}/{self.url}"
+        return f"https://web.archive.org/web/{stamp}/{self.public_url}"
+
+
+def is_public_url(url: str) -> bool:
+    """False for a URL on this machine or a private network (127.0.0.0/8, ::1, localhost,
+    10/8, 192.168/16…), which no reader can follow and no public archive holds."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return False
+    if not host:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return True  # a name
+    return address.is_global
 
 
 class Correction(models.Model):

@@ -299,8 +299,9 @@ def test_one_run_with_a_copy_and_a_file_of_the_same_name_elsewhere_keeps_both(tm
     (tmp_path / "b" / "copy.txt").write_text(story)
     (tmp_path / "c" / "story.txt").write_text(story.replace("today", "today and agreed"))
     report = ingest_paths([tmp_path])
-    assert [o.status for o in report.outcomes] == ["created", "unchanged", "created"]
-    assert Article.objects.count() == 2
+    # The copy is the same capture received again: recorded, on the same article.
+    assert [o.status for o in report.outcomes] == ["created", "recaptured", "created"]
+    assert Article.objects.count() == 2 and Capture.objects.count() == 3
 
 
 def test_preparing_in_worker_processes_stores_the_same_as_in_process(tmp_path):
