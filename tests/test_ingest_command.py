@@ -328,3 +328,23 @@ def test_preparing_in_worker_processes_stores_the_same_as_in_process(tmp_path):
         )
         == pooled
     )
+
+
+def test_pages_of_an_outlet_not_in_the_table_share_a_source_named_by_their_pages(tmp_path):
+    for n in (1, 2):
+        (tmp_path / f"compass{n}.html").write_text(
+            '<html><head><meta property="og:site_name" content="Cayman Compass">'
+            f'<link rel="canonical" href="https://www.caymancompass.com/story-{n}/">'
+            f"<title>Shelters planned, part {n}</title></head><body><article>"
+            f"<h1>Shelters planned, part {n}</h1><p>Officials from the three islands met on "
+            "Tuesday to discuss the new hurricane shelters planned for the coming season, "
+            "the government said.</p><p>The work is expected to begin before the end of "
+            "the year, according to the ministry, which will publish the plans.</p>"
+            "</article></body></html>"
+        )
+    ingest(tmp_path)
+    source = Source.objects.get(name="Cayman Compass")
+    assert source.articles.count() == 2
+    for article in source.articles.all():
+        assert "source_uncertain" in article.review_reasons and article.needs_review
+        assert "source_unknown" not in article.review_reasons

@@ -235,6 +235,7 @@ def test_every_review_reason_has_a_human_label():
         "date_conflicting",
         "byline_uncertain",
         "text_repaired",
+        "source_uncertain",
     }
     assert all(label[0].isupper() for label in REVIEW_REASONS.values())
 
