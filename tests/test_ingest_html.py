@@ -466,3 +466,27 @@ def test_a_page_that_names_no_site_stays_of_unknown_source():
 def test_a_known_outlet_is_not_flagged_as_named_by_the_page():
     article = parse_capture(page(head=BBC_HEAD), "a.html")
     assert "source_uncertain" not in article.review_reasons
+
+
+# -- A page that is only navigation ---------------------------------------------------------
+
+PAYWALLED = (
+    "<!DOCTYPE html><html><head><title>Shelters planned for islands</title></head><body>"
+    "<div class='content'><h1>Shelters planned for islands</h1>"
+    "<p>Home</p><p>News</p><p>Sport</p><p>Business</p><p>Opinion</p>"
+    "<p>Share on Facebook</p><p>Share on Twitter</p><p>Share by email</p>"
+    "<p>Subscribe to keep reading.</p><p>Already a subscriber? Sign in</p>"
+    "</div></body></html>"
+)
+
+
+def test_a_page_that_is_only_navigation_is_flagged_with_the_reason():
+    article = parse_capture(PAYWALLED.encode(), "paywalled.html")
+    assert "body_uncertain" in article.review_reasons
+    doubt = next(e for e in article.evidence if e.field == "body")
+    assert doubt.evidence.startswith("only navigation:") and doubt.confidence < 0.5
+
+
+def test_an_article_with_a_menu_around_it_is_not_flagged():
+    article = parse_capture(page(body=OWN_REPORTING * 2), "a.html")
+    assert "body_uncertain" not in article.review_reasons

@@ -18,6 +18,8 @@ REVIEW_REASONS: dict[str, str] = {
     "source_uncertain": "Source named from the page's own statements (its site name or "
     "publisher), not a known outlet",
     "encoding_fallback": "Not UTF-8: decoded as Windows-1252 (or UTF-16 with a BOM)",
+    "body_uncertain": "Body may not be the article (only navigation, or prose left out): "
+    "see its evidence",
     "text_repaired": "Text repaired from mojibake (UTF-8 once read as Windows-1252)",
     "title_uncertain": "Title guessed from the page's layout, with little to confirm it",
     "date_uncertain": "Publication date found away from the headline and byline",
