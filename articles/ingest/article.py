@@ -274,7 +274,9 @@ def body_doubts(blocks: list[Block]) -> FieldEvidence | None:
         words = prose_words(block.text)
         prose += words
         short += not words
-    if prose >= PROSE_MIN_WORDS or short < NAV_MIN_LINES:
+        if prose >= PROSE_MIN_WORDS:
+            return None
+    if short < NAV_MIN_LINES:
         return None
     return FieldEvidence(
         "body",

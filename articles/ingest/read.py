@@ -94,7 +94,11 @@ _ENCODING_ONLY = ftfy.TextFixerConfig(
 # sequence as Windows-1252 shows it ("Ã", "â") before a continuation byte ("©", "€").
 # Only a gate, so that ftfy (which decides) runs on the few texts that may need it.
 _CONTINUATION = bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore")
-_MAY_BE_MOJIBAKE = re.compile(f"[\x80-\x9f]|[\u00c2-\u00f4][{re.escape(_CONTINUATION)}]")
+# One character class first, so that the search skips ahead quickly: a C1 control, or a
+# lead followed by a continuation.
+_MAY_BE_MOJIBAKE = re.compile(
+    f"[\x80-\x9f\u00c2-\u00f4](?:(?<=[\x80-\x9f])|[{re.escape(_CONTINUATION)}])"
+)
 
 
 def repair_mojibake(text: str) -> str:
@@ -102,7 +106,11 @@ def repair_mojibake(text: str) -> str:
     right, line by line; any other text comes back as it is."""
     if text.isascii() or not _MAY_BE_MOJIBAKE.search(text):
         return text
-    return ftfy.fix_text(text, _ENCODING_ONLY)
+    # ftfy reads line by line too; lines the gate passes over cost it nothing here.
+    return "\n".join(
+        ftfy.fix_text(line, _ENCODING_ONLY) if _MAY_BE_MOJIBAKE.search(line) else line
+        for line in text.split("\n")
+    )
 
 
 def _decode(data: bytes) -> tuple[str, str]:
