@@ -263,8 +263,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="Latest capture, exactly as ingested")
     def raw_capture(self, article: Article):
-        capture = article.captures.latest_first().only("raw").first()
-        return format_html('<pre class="raw-capture">{}</pre>', capture.raw if capture else "")
+        capture = article.captures.latest_first().select_related("repeats").first()
+        raw = capture.received.raw if capture else ""
+        return format_html('<pre class="raw-capture">{}</pre>', raw)
 
     @admin.display(description="Captures")
     def capture_list(self, article: Article):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import ipaddress
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import PurePath
@@ -514,8 +515,16 @@ class Capture(models.Model):
     container = models.CharField(max_length=10, choices=Container.choices, default="file")
     kind = models.CharField(max_length=10, default="text", help_text="text or html")
     encoding = models.CharField(max_length=20, default="utf-8")
-    sha256 = models.CharField(max_length=64, unique=True, help_text="Of the bytes as read.")
-    raw = models.TextField(help_text="The capture exactly as read.")
+    sha256 = models.CharField(max_length=64, db_index=True, help_text="Of the bytes as read.")
+    repeats = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="repeated_by",
+        help_text="The earlier capture whose bytes this one received again (kept there, once).",
+    )
+    raw = models.TextField(help_text="The capture exactly as read (empty when it repeats one).")
     title = models.CharField(max_length=300, help_text="The headline this capture gave.")
     body = models.TextField(help_text="The text this capture gave.")
     changes = models.JSONField(
@@ -536,12 +545,18 @@ class Capture(models.Model):
         """When it was captured, or else when it was read into the archive."""
         return self.captured_at or self.ingested_at
 
+    @property
+    def received(self) -> Capture:
+        """The capture that holds these bytes: this one, or the earlier one it repeats."""
+        return self.repeats if self.repeats_id else self
+
     def bytes_as_read(self) -> bytes | None:
         """The bytes as they were read, rebuilt from the text in its encoding and checked
         against the checksum; None if they cannot be rebuilt exactly."""
-        # A capture whose declared charset is not one for text was read as UTF-8.
+        # A capture whose declared charset is no web text encoding was read as UTF-8.
+        received = self.received
         try:
-            encoded = self.raw.encode(web_codec(self.encoding) or "utf-8")
+            encoded = received.raw.encode(web_codec(received.encoding) or "utf-8")
         except UnicodeError:
             return None
         # A UTF-8 byte-order mark is not kept in the text.
@@ -552,8 +567,19 @@ class Capture(models.Model):
 
     @property
     def link(self) -> str:
-        """Its URL when pages may link to it (`web_link`), else ""."""
-        return web_link(self.url)
+        """The URL to cite and link: the one it was captured from, or else its canonical
+        URL; only an http(s) web address (`web_link`), never a loopback or private one (a
+        capture taken from a local copy)."""
+        for url in (self.url, self.canonical_url):
+            if web_link(url) and is_public_url(url):
+                return url
+        return ""
+
+    @property
+    def shown_url(self) -> str:
+        """What "captured from" names: the link, or a URL that is no web address shown as
+        text; "" for a local copy's address, which is nobody else's business."""
+        return self.link or ("" if web_link(self.url) else self.url)
 
     @property
     def file_name(self) -> str:
@@ -570,7 +596,25 @@ class Capture(models.Model):
         if not self.link or self.captured_at is None:
             return ""
         stamp = self.captured_at.astimezone(UTC).strftime("%Y%m%d%H%M%S")
-        return f"https://web.archive.org/web/{stamp}/{self.url}"
+        return f"https://web.archive.org/web/{stamp}/{self.link}"
+
+
+def is_public_url(url: str) -> bool:
+    """False for a URL on this machine or a private network (127.0.0.0/8, ::1, localhost,
+    10/8, 192.168/16…), which no reader can follow and no public archive holds."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return False
+    if not host:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return True  # a name
+    return address.is_global
 
 
 class Correction(models.Model):

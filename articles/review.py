@@ -12,7 +12,7 @@ DATE_REASONS = frozenset(
 # A staff correction of a field settles the review reasons that field raised.
 REASONS_SETTLED_BY: dict[str, frozenset[str]] = {
     "title": frozenset({"title_derived", "title_uncertain"}),
-    "source": frozenset({"source_unknown"}),
+    "source": frozenset({"source_unknown", "source_uncertain"}),
     "published_date": DATE_REASONS,
     "published_at": DATE_REASONS,
     "byline": frozenset({"byline_uncertain"}),

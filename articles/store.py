@@ -7,7 +7,7 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,7 +55,10 @@ class DryRunRollback(Exception):
 @dataclass
 class FileOutcome:
     path: str
-    status: str  # created, updated, unchanged, failed, skipped (found in a folder, not read)
+    # created, updated, unchanged, failed, skipped (found in a folder, not read), or
+    # recaptured (the same bytes received again elsewhere or later: a capture row that
+    # repeats an earlier one, as a WARC revisit does)
+    status: str
     message: str = ""
     kept: tuple[str, ...] = ()
     collided_with: str = ""  # a different file stored under the same origin; both kept
@@ -85,6 +88,9 @@ class IngestReport:
             f"{self.count(status)} {status}"
             for status in ("created", "updated", "unchanged", "failed")
         )
+        recaptured = self.count("recaptured")
+        if recaptured:
+            counts += f"; {recaptured} captured again with the same bytes (recorded)"
         if self.reindexed:
             counts += f"; {self.reindexed} articles missing from the search index indexed again"
         collisions = sum(1 for o in self.outcomes if o.collided_with)
@@ -219,11 +225,14 @@ def store_prepared(
     prepared: PreparedCapture, *, dry_run: bool = False, catalogue: Catalogue | None = None
 ) -> FileOutcome:
     """Store one prepared capture in its own transaction; a database fault fails the file."""
-    if prepared.parsed is None:
-        return not_stored(prepared, set())
+    if prepared.parsed is None and not prepared.revisit_of:
+        return not_stored(prepared)
     try:
         with transaction.atomic():
-            outcome = store_article(prepared, catalogue=catalogue)
+            if prepared.revisit_of:
+                outcome = resolve_revisit(prepared)
+            else:
+                outcome = store_article(prepared, catalogue=catalogue)
             if dry_run:
                 raise DryRunRollback([outcome])
     except DryRunRollback as rollback:
@@ -264,55 +273,100 @@ def _store_together(
     batch: Sequence[PreparedCapture], *, catalogue: Catalogue | None, sources: SourceCache
 ) -> list[FileOutcome]:
     """Outcomes as storing the files one after another would give. New articles wait to
-    be inserted together; a file for an existing article (a changed capture) is stored by
-    store_article once those before it are in, and then what exists is read again."""
+    be inserted together; a file for an existing article (a changed capture, or the same
+    bytes captured again) is stored once those before it are in, and then what exists is
+    read again."""
     outcomes = []
     waiting: list[PreparedCapture] = []
-    shas, keys = _existing(batch)
+    shas, keys, events = _existing(batch)
     for prepared in batch:
         path = prepared.location
-        if prepared.parsed is None:
-            outcomes.append(not_stored(prepared, shas))
-        elif prepared.sha256 in shas:
-            outcomes.append(FileOutcome(path, "unchanged"))
-        elif not keys.isdisjoint(identity_keys(prepared)):
+        if prepared.parsed is None and not prepared.revisit_of:
+            outcomes.append(not_stored(prepared))
+        elif is_recorded(prepared, events):
+            outcomes.append(FileOutcome(path, "unchanged", revisit_message(prepared)))
+        elif (
+            prepared.revisit_of
+            or prepared.sha256 in shas
+            or not keys.isdisjoint(identity_keys(prepared))
+        ):
             _create_articles(waiting, catalogue=catalogue, sources=sources)
             waiting = []
-            outcomes.append(store_article(prepared, catalogue=catalogue))
-            shas, keys = _existing(batch)
+            if prepared.revisit_of:
+                outcomes.append(resolve_revisit(prepared))
+            else:
+                outcomes.append(store_article(prepared, catalogue=catalogue))
+            shas, keys, events = _existing(batch)
         else:
             waiting.append(prepared)
             shas.add(prepared.sha256)
             keys.update(identity_keys(prepared))
+            events.add(capture_event(prepared))
             outcomes.append(FileOutcome(path, "created"))
     _create_articles(waiting, catalogue=catalogue, sources=sources)
     return outcomes
 
 
-def not_stored(prepared: PreparedCapture, shas: set[str]) -> FileOutcome:
-    """The outcome of what is not stored as a capture: a revisit resolves to the capture
-    it repeats, a page that is no article is skipped, and a bad file fails."""
-    if prepared.revisit_of:
-        return resolve_revisit(prepared, shas)
+def not_stored(prepared: PreparedCapture) -> FileOutcome:
+    """The outcome of what is not stored as a capture: a page that is no article is
+    skipped, and a bad file fails."""
     status = "skipped" if prepared.not_an_article else "failed"
     message = f"not an article page: {prepared.error}" if prepared.not_an_article else ""
     return FileOutcome(prepared.location, status, message or prepared.error)
 
 
-def resolve_revisit(prepared: PreparedCapture, shas: set[str]) -> FileOutcome:
-    """A revisit record says the page was the same as an earlier capture: "unchanged"
-    when that capture is in the archive (by checksum, else by URL and date)."""
+def revisit_message(prepared: PreparedCapture) -> str:
+    return f"a revisit of {prepared.revisit_of}" if prepared.revisit_of else ""
+
+
+def resolve_revisit(prepared: PreparedCapture) -> FileOutcome:
+    """A revisit record says the page was the same as an earlier capture: it is recorded
+    as a capture repeating that one (found by checksum, else by URL and date)."""
     location = prepared.location
-    if prepared.sha256 and prepared.sha256 in shas:
-        return FileOutcome(location, "unchanged", f"a revisit of {prepared.revisit_of}")
-    repeated = Capture.objects.filter(origin=prepared.revisit_of)
-    if prepared.revisit_date is not None:
-        repeated = repeated.filter(captured_at=prepared.revisit_date)
-    capture = repeated.latest_first().only("captured_at", "ingested_at").first()
-    if capture is None:
+    repeated = Capture.objects.filter(repeats=None)
+    if prepared.sha256 and repeated.filter(sha256=prepared.sha256).exists():
+        repeated = repeated.filter(sha256=prepared.sha256)
+    else:
+        repeated = repeated.filter(origin=prepared.revisit_of)
+        if prepared.revisit_date is not None:
+            repeated = repeated.filter(captured_at=prepared.revisit_date)
+    original = repeated.latest_first().first()
+    if original is None:
         return FileOutcome(location, "skipped", "a revisit of a capture not in the archive")
-    when = capture.moment.strftime("%Y-%m-%d %H:%M:%S UTC")
-    return FileOutcome(location, "unchanged", f"a revisit of {prepared.revisit_of} ({when})")
+    if is_recorded(replace(prepared, sha256=original.sha256), _events_of([original.sha256])):
+        return FileOutcome(location, "unchanged", revisit_message(prepared))
+    store_repeat(replace(prepared, sha256=original.sha256), original)
+    when = original.moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return FileOutcome(location, "recaptured", f"a revisit of {prepared.revisit_of} ({when})")
+
+
+def capture_event(prepared: PreparedCapture) -> tuple:
+    """What tells one capture event from another with the same bytes: the URL and time of
+    a web capture, the place a file was read."""
+    if prepared.url:
+        return ("web", prepared.sha256, prepared.url, prepared.captured_at)
+    return ("file", prepared.sha256, prepared.location)
+
+
+def is_recorded(prepared: PreparedCapture, events: set[tuple]) -> bool:
+    """True when this very capture event is stored: the same file read again from the
+    same place, or the same web record ingested again. (A file capture stored before
+    places were recorded counts as read from anywhere.)"""
+    if not prepared.sha256:
+        return False
+    if capture_event(prepared) in events:
+        return True
+    return not prepared.url and ("file", prepared.sha256, "") in events
+
+
+def _events_of(shas: Iterable[str]) -> set[tuple]:
+    rows = Capture.objects.filter(sha256__in=list(shas)).values_list(
+        "sha256", "url", "captured_at", "path"
+    )
+    return {
+        ("web", sha, url, captured_at) if url else ("file", sha, path)
+        for sha, url, captured_at, path in rows
+    }
 
 
 def identity_keys(prepared: PreparedCapture) -> set[str]:
@@ -326,16 +380,17 @@ def _captures_sharing_keys(keys: Iterable[str]):
     return Capture.objects.filter(Q(origin__in=keys) | Q(canonical_url__in=keys))
 
 
-def _existing(batch: Sequence[PreparedCapture]) -> tuple[set[str], set[str]]:
-    """The checksums the batch's captures already have, and which of their identity keys
-    stored captures already hold."""
+def _existing(batch: Sequence[PreparedCapture]) -> tuple[set[str], set[str], set[tuple]]:
+    """The checksums the batch's captures already have, which of their identity keys
+    stored captures already hold, and the capture events stored with those checksums."""
     ready = [p for p in batch if p.parsed is not None]
     keys = set().union(*(identity_keys(p) for p in ready))
-    shas = Capture.objects.filter(sha256__in=[p.sha256 for p in batch if p.sha256])
+    events = _events_of(p.sha256 for p in batch if p.sha256)
     known = _captures_sharing_keys(keys).values_list("origin", "canonical_url")
     return (
-        set(shas.values_list("sha256", flat=True)),
+        {event[1] for event in events},
         {key for pair in known for key in pair if key in keys},
+        events,
     )
 
 
@@ -506,8 +561,12 @@ def store_article(prepared: PreparedCapture, *, catalogue: Catalogue | None = No
     reported with both paths.
     """
     parsed, location = prepared.parsed, prepared.location
-    if Capture.objects.filter(sha256=prepared.sha256).exists():
-        return FileOutcome(location, "unchanged")
+    original = Capture.objects.filter(sha256=prepared.sha256, repeats=None).first()
+    if original is not None:
+        if is_recorded(prepared, _events_of([prepared.sha256])):
+            return FileOutcome(location, "unchanged")
+        store_repeat(prepared, original)
+        return FileOutcome(location, "recaptured", f"the same bytes as {original.origin}")
     article, collided_with = find_article_for(prepared)
     if article is None:
         reasons = list(parsed.review_reasons)
@@ -543,6 +602,31 @@ def store_article(prepared: PreparedCapture, *, catalogue: Catalogue | None = No
     article.save()
     _analyse(article, catalogue)
     return FileOutcome(location, "updated", kept=kept)
+
+
+def store_repeat(prepared: PreparedCapture, original: Capture) -> Capture:
+    """Record the same bytes captured again (at another URL, time or place) as a capture
+    of the original's article that repeats it: its bytes are kept once, on the original."""
+    article = Article.objects.select_for_update().get(pk=original.article_id)
+    capture = Capture.objects.create(
+        article=article,
+        origin=prepared.origin,
+        path=prepared.location,
+        url=prepared.url,
+        canonical_url=prepared.canonical_url or original.canonical_url,
+        captured_at=prepared.captured_at,
+        container=prepared.container,
+        kind=original.kind,
+        encoding=original.encoding,
+        sha256=original.sha256,
+        repeats=original,
+        raw="",
+        title=original.title,
+        body=original.body,
+    )
+    if record_changes(article):
+        article.save(update_fields=["changed", "updated_at"])
+    return capture
 
 
 def record_changes(article: Article) -> bool:

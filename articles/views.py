@@ -289,7 +289,8 @@ class ArticleOriginalView(CanonicalArticleMixin, DetailView):
     def get_context_data(self, **kwargs):
         history = capture_history(self.object)
         chosen = chosen_capture(self.request.GET.get("capture"), history["captures"])
-        capture = self.object.captures.get(pk=chosen.pk) if chosen else None
+        captures = self.object.captures.select_related("repeats")
+        capture = captures.get(pk=chosen.pk) if chosen else None
         if capture is not None:
             capture.number = chosen.number
         return super().get_context_data(capture=capture, **history, **kwargs)
@@ -304,7 +305,7 @@ class ArticleOriginalView(CanonicalArticleMixin, DetailView):
             suffix = ".html" if capture.kind == "html" else ".txt"
             return bytes_attachment(data, download_name(capture.origin, suffix))
         if download and capture is not None:
-            return text_attachment(capture.raw, download_name(capture.origin, ".txt"))
+            return text_attachment(capture.received.raw, download_name(capture.origin, ".txt"))
         return super().render_to_response(context, **response_kwargs)
 
 

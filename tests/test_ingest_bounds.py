@@ -193,14 +193,14 @@ def break_on(marker: bytes, monkeypatch):
     """Make parsing raise what no check foresees for any capture holding `marker`."""
     from articles.ingest import prepare
 
-    parse = prepare.parse_capture
+    parse = prepare.parse_decoded
 
-    def parse_or_break(data, *args, **kwargs):
+    def parse_or_break(decoded, data, *args, **kwargs):
         if marker in data:
             raise RuntimeError("something no check foresaw")
-        return parse(data, *args, **kwargs)
+        return parse(decoded, data, *args, **kwargs)
 
-    monkeypatch.setattr(prepare, "parse_capture", parse_or_break)
+    monkeypatch.setattr(prepare, "parse_decoded", parse_or_break)
 
 
 def test_an_unexpected_fault_in_one_file_fails_that_file_and_the_run_goes_on(tmp_path, monkeypatch):

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from articles.models import Article, Capture, Source
 from articles.store import ingest_paths
 from tests.conftest import SEEDS
+from tests.test_ingest_read import mojibake
 
 pytestmark = pytest.mark.django_db
 
@@ -155,6 +156,23 @@ def test_windows_1252_is_decoded_with_a_recorded_fallback(tmp_path):
     assert "encoding_fallback" in article.review_reasons
 
 
+def test_a_mojibake_capture_loads_repaired_and_keeps_the_bytes_received(tmp_path):
+    original = (SEEDS / "003_9cbdff76008a1a21.txt").read_text(encoding="utf-8")
+    garbled = mojibake(original)
+    (tmp_path / "garbled.txt").write_bytes(garbled)
+
+    assert "1 created, 0 updated, 0 unchanged, 0 failed" in ingest(tmp_path)
+
+    article = Article.objects.get()
+    assert "â€" not in article.body and "”" in article.body
+    assert "text_repaired" in article.review_reasons and article.needs_review
+    assert {"field": "body", "evidence": "text repaired from mojibake", "confidence": 0.7} in (
+        article.field_evidence
+    )
+    capture = article.captures.get()
+    assert capture.bytes_as_read() == garbled and "â€" in capture.raw
+
+
 def test_hostile_html_is_sanitised_and_still_loads(tmp_path):
     (tmp_path / "page.html").write_text(
         "<html><head><title>Summit ends</title><script>alert(1)</script>"
@@ -281,8 +299,9 @@ def test_one_run_with_a_copy_and_a_file_of_the_same_name_elsewhere_keeps_both(tm
     (tmp_path / "b" / "copy.txt").write_text(story)
     (tmp_path / "c" / "story.txt").write_text(story.replace("today", "today and agreed"))
     report = ingest_paths([tmp_path])
-    assert [o.status for o in report.outcomes] == ["created", "unchanged", "created"]
-    assert Article.objects.count() == 2
+    # The copy is the same capture received again: recorded, on the same article.
+    assert [o.status for o in report.outcomes] == ["created", "recaptured", "created"]
+    assert Article.objects.count() == 2 and Capture.objects.count() == 3
 
 
 def test_preparing_in_worker_processes_stores_the_same_as_in_process(tmp_path):
@@ -309,3 +328,23 @@ def test_preparing_in_worker_processes_stores_the_same_as_in_process(tmp_path):
         )
         == pooled
     )
+
+
+def test_pages_of_an_outlet_not_in_the_table_share_a_source_named_by_their_pages(tmp_path):
+    for n in (1, 2):
+        (tmp_path / f"compass{n}.html").write_text(
+            '<html><head><meta property="og:site_name" content="Cayman Compass">'
+            f'<link rel="canonical" href="https://www.caymancompass.com/story-{n}/">'
+            f"<title>Shelters planned, part {n}</title></head><body><article>"
+            f"<h1>Shelters planned, part {n}</h1><p>Officials from the three islands met on "
+            "Tuesday to discuss the new hurricane shelters planned for the coming season, "
+            "the government said.</p><p>The work is expected to begin before the end of "
+            "the year, according to the ministry, which will publish the plans.</p>"
+            "</article></body></html>"
+        )
+    ingest(tmp_path)
+    source = Source.objects.get(name="Cayman Compass")
+    assert source.articles.count() == 2
+    for article in source.articles.all():
+        assert "source_uncertain" in article.review_reasons and article.needs_review
+        assert "source_unknown" not in article.review_reasons

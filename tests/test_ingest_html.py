@@ -400,3 +400,93 @@ def test_malformed_metadata_is_ignored_not_fatal(head):
     article = parse_capture(story_page(head=head, under_headline="99.99.2008"), "a.html")
     assert article.title == "Talks stall"
     assert article.published_date in (None, date(2008, 3, 18))
+
+
+# -- An outlet the sources table does not know, named by the page itself ------------------
+
+OWN_REPORTING = (
+    "<p>Officials from the three islands met on Tuesday to discuss the new hurricane "
+    "shelters planned for the coming season, the government said in a statement.</p>"
+    "<p>The shelters will be built in George Town and in the eastern districts, and the "
+    "work is expected to begin before the end of the year, according to the ministry.</p>"
+)
+
+
+def outlet_page(head: str, title: str = "Shelters planned for islands") -> bytes:
+    return page(body=OWN_REPORTING, head=head, title=title)
+
+
+def source_evidence(article: ParsedArticle) -> str:
+    return next(e.evidence for e in article.evidence if e.field == "source")
+
+
+def test_a_page_naming_its_site_lands_under_that_source_flagged_for_review():
+    head = (
+        '<meta property="og:site_name" content="Cayman Compass">'
+        '<meta property="og:url" content="https://www.caymancompass.com/2024/05/07/shelters/">'
+    )
+    article = parse_capture(outlet_page(head), "a.html")
+    assert article.source == "Cayman Compass"
+    assert "source_uncertain" in article.review_reasons
+    assert "source_unknown" not in article.review_reasons
+    assert source_evidence(article) == "meta og:site_name + host name"
+
+
+def test_a_json_ld_publisher_names_the_source():
+    head = (
+        '<link rel="canonical" href="https://www.cbsnews.com/news/shelters-planned/">'
+        '<script type="application/ld+json">{"@context": "https://schema.org", '
+        '"@type": "NewsArticle", "headline": "Shelters planned for islands", '
+        '"publisher": {"@type": "Organization", "name": "CBS News", '
+        '"logo": {"@type": "ImageObject", "url": "https://www.cbsnews.com/logo.png"}}}'
+        "</script>"
+    )
+    article = parse_capture(outlet_page(head), "a.html")
+    assert article.source == "CBS News" and "source_uncertain" in article.review_reasons
+    assert source_evidence(article).startswith("JSON-LD publisher")
+
+
+def test_the_application_name_with_its_host_names_the_source():
+    head = (
+        '<meta name="application-name" content="California Globe">'
+        '<link rel="canonical" href="https://californiaglobe.com/articles/shelters/">'
+    )
+    article = parse_capture(outlet_page(head), "a.html")
+    assert article.source == "California Globe" and "source_uncertain" in article.review_reasons
+
+
+def test_a_page_that_names_no_site_stays_of_unknown_source():
+    article = parse_capture(
+        outlet_page('<meta name="twitter:site" content="@islandnews">'), "a.html"
+    )
+    assert article.source is None and "source_unknown" in article.review_reasons
+    assert "source_uncertain" not in article.review_reasons
+
+
+def test_a_known_outlet_is_not_flagged_as_named_by_the_page():
+    article = parse_capture(page(head=BBC_HEAD), "a.html")
+    assert "source_uncertain" not in article.review_reasons
+
+
+# -- A page that is only navigation ---------------------------------------------------------
+
+PAYWALLED = (
+    "<!DOCTYPE html><html><head><title>Shelters planned for islands</title></head><body>"
+    "<div class='content'><h1>Shelters planned for islands</h1>"
+    "<p>Home</p><p>News</p><p>Sport</p><p>Business</p><p>Opinion</p>"
+    "<p>Share on Facebook</p><p>Share on Twitter</p><p>Share by email</p>"
+    "<p>Subscribe to keep reading.</p><p>Already a subscriber? Sign in</p>"
+    "</div></body></html>"
+)
+
+
+def test_a_page_that_is_only_navigation_is_flagged_with_the_reason():
+    article = parse_capture(PAYWALLED.encode(), "paywalled.html")
+    assert "body_uncertain" in article.review_reasons
+    doubt = next(e for e in article.evidence if e.field == "body")
+    assert doubt.evidence.startswith("only navigation:") and doubt.confidence < 0.5
+
+
+def test_an_article_with_a_menu_around_it_is_not_flagged():
+    article = parse_capture(page(body=OWN_REPORTING * 2), "a.html")
+    assert "body_uncertain" not in article.review_reasons

@@ -6,7 +6,8 @@ import codecs
 
 import pytest
 
-from articles.ingest import IngestError, parse_capture, read_capture
+from articles.ingest import IngestError, decode_capture, parse_capture, read_capture
+from tests.conftest import SEEDS
 
 
 def test_utf8_is_read_as_utf8():
@@ -102,3 +103,59 @@ def test_ingest_error_is_a_value_error():
 )
 def test_html_is_chosen_by_extension_or_by_sniffing(data, filename, kind):
     assert parse_capture(data, filename).kind == kind
+
+
+# -- Mojibake: UTF-8 read as Windows-1252 and saved again --------------------------------
+
+
+def read_as_windows_does(data: bytes) -> str:
+    """Bytes decoded as Windows decodes Windows-1252: the five bytes it leaves unassigned
+    become the C1 control characters of the same number (0x9D, the end of "”", too)."""
+    return "".join(bytes([byte]).decode("cp1252", errors="ignore") or chr(byte) for byte in data)
+
+
+def mojibake(text: str) -> bytes:
+    return read_as_windows_does(text.encode("utf-8")).encode("utf-8")
+
+
+def test_a_seed_saved_as_mojibake_is_repaired_and_reads_as_the_original():
+    original = (SEEDS / "000_83010087517747a0.txt").read_bytes()
+    garbled = mojibake(original.decode("utf-8"))
+    assert "â€™".encode() in garbled and "\x9d".encode() in garbled  # as found in the wild
+
+    article = parse_capture(garbled, "capture.txt")
+
+    expected = parse_capture(original, "capture.txt")
+    assert (article.title, article.body) == (expected.title, expected.body)
+    assert "Russia’s former Soviet allies" in article.body
+    assert "text_repaired" in article.review_reasons
+    repaired = [e for e in article.evidence if e.evidence == "text repaired from mojibake"]
+    assert repaired and repaired[0].field == "body"
+
+
+def test_a_quotation_heavy_mojibake_capture_is_not_taken_for_binary():
+    # An interview: every answer closes with "”", whose last byte Windows reads as U+009D.
+    text = "Talks resume in Geneva\n\n" + "\n".join(
+        f"“Will round {n} settle the radar question?” “Not yet,” he said." for n in range(60)
+    )
+    garbled = mojibake(text)
+    assert garbled.decode("utf-8").count("\x9d") > 0.01 * len(garbled.decode("utf-8"))
+
+    decoded = decode_capture(garbled)
+
+    assert decoded.repaired and decoded.text == text
+    assert decoded.raw == garbled.decode("utf-8")  # what was received is kept as it was
+
+
+def test_correct_text_is_not_repaired():
+    text = "Café “quoted” — Лавров сказал: «нет». Ça va, à Genève."
+    decoded = decode_capture(text.encode("utf-8"))
+    assert not decoded.repaired and decoded.text == text
+
+
+def test_a_truly_binary_file_is_still_refused():
+    # Every byte value Windows-1252 assigns, NUL aside: decodable, but no text.
+    unassigned = b"\x00\x81\x8d\x8f\x90\x9d"
+    noise = bytes(b for b in (i * 37 % 256 for i in range(4000)) if b not in unassigned)
+    with pytest.raises(IngestError, match="looks binary"):
+        decode_capture(noise)

@@ -234,6 +234,9 @@ def test_every_review_reason_has_a_human_label():
         "date_uncertain",
         "date_conflicting",
         "byline_uncertain",
+        "text_repaired",
+        "source_uncertain",
+        "body_uncertain",
     }
     assert all(label[0].isupper() for label in REVIEW_REASONS.values())
 
@@ -488,3 +491,8 @@ def test_section_kicker_is_not_the_title_and_paper_date_line_credits_the_paper()
         article.body
         == "Russia and the US failed yesterday to bridge their differences over the shield."
     )
+
+
+def test_a_short_report_is_not_taken_for_navigation():
+    article = parse("Talks resume in Geneva\n\nGENEVA - Negotiators met again today.\n")
+    assert "body_uncertain" not in article.review_reasons

@@ -67,32 +67,46 @@ def test_each_record_kind_is_counted_and_only_article_pages_become_captures(tmp_
     crawl = every_kind().save(tmp_path / "crawl.warc.gz")
     output, ok = run_ingest(crawl)
     assert ok, output
-    assert "2 created, 0 updated, 1 unchanged, 0 failed" in output
+    assert (
+        "2 created, 0 updated, 0 unchanged, 0 failed; 1 captured again with the same bytes"
+        in output
+    )
     assert (
         f"{crawl}: 9 records (1 metadata, 1 request, 1 resource, 4 response, 1 revisit, "
         "1 warcinfo); skipped: 1 error response, 1 metadata record, 1 record not HTML (an asset or "
         "other file), 1 redirect, 1 request record, 1 warcinfo record"
     ) in output
-    bbc = Capture.objects.get(url=STORY)
+    bbc = Capture.objects.get(url=STORY, repeats=None)
     assert bbc.container == "warc" and bbc.kind == "html"
     assert bbc.captured_at == datetime(2008, 3, 5, 12, 0, tzinfo=UTC)
     assert bbc.raw.startswith("<!doctype html>") and "Russia and US fail" in bbc.raw
     assert Article.objects.count() == 2
 
 
-def test_a_revisit_resolves_to_the_capture_it_repeats(tmp_path):
+def test_a_revisit_is_recorded_as_a_capture_repeating_the_one_it_revisits(tmp_path):
     crawl = every_kind().save(tmp_path / "crawl.warc.gz")
     report = ingest_paths([crawl])
     revisit = next(o for o in report.outcomes if "revisit" in o.message)
-    assert revisit.status == "unchanged"
-    assert revisit.message == "a revisit of https://news.bbc.co.uk/2/hi/europe/7280000.stm"
+    assert revisit.status == "recaptured"
+    assert revisit.message == (
+        "a revisit of https://news.bbc.co.uk/2/hi/europe/7280000.stm (2008-03-05 12:00:00 UTC)"
+    )
+    original = Capture.objects.get(url=STORY, repeats=None)
+    again = Capture.objects.get(repeats=original)
+    assert again.captured_at == datetime(2008, 3, 6, 9, 0, tzinfo=UTC)
+    assert again.article_id == original.article_id and again.raw == ""
+    assert again.bytes_as_read() == original.bytes_as_read() is not None
+    # The same crawl again records nothing new.
+    again_report = ingest_paths([crawl]).summary()
+    assert again_report.startswith("0 created, 0 updated, 3 unchanged, 0 failed")
+    assert "captured again" not in again_report
     # In a later crawl, the revisit finds its capture in the archive by URL and date.
     page = article_page("Russia and US fail to agree on missile shield")
     later = WarcBuilder().revisit(
         STORY, page, date="2008-04-01T00:00:00Z", refers_to_date="2008-03-05T12:00:00Z"
     )
     report = ingest_paths([later.save(tmp_path / "later.warc")])
-    assert report.outcomes[0].status == "unchanged"
+    assert report.outcomes[0].status == "recaptured"
     assert "(2008-03-05 12:00:00 UTC)" in report.outcomes[0].message
     unknown = WarcBuilder().revisit(
         "https://example.org/x",
@@ -102,12 +116,12 @@ def test_a_revisit_resolves_to_the_capture_it_repeats(tmp_path):
     )
     report = ingest_paths([unknown.save(tmp_path / "unknown.warc")])
     assert report.outcomes[0].message == "a revisit of a capture not in the archive"
-    assert Capture.objects.count() == 2
+    assert Capture.objects.count() == 4
 
 
 def test_the_source_comes_from_the_host_ahead_of_the_text(tmp_path):
     ingest_paths([every_kind().save(tmp_path / "crawl.warc.gz")])
-    bbc = Article.objects.get(captures__url=STORY)
+    bbc = Article.objects.distinct().get(captures__url=STORY)
     assert bbc.source.name == "BBC News" and bbc.captured_from.name == "BBC News"
     assert "source_unknown" not in bbc.review_reasons
     # An aggregator's host says where it was captured; the text credits the agency.
@@ -177,7 +191,9 @@ def test_reingesting_a_crawl_changes_nothing(tmp_path, on_commit):
     crawl = every_kind().save(tmp_path / "crawl.warc.gz")
     with on_commit():  # indexed, as a committed run is
         ingest_paths([crawl])
-    assert ingest_paths([crawl]).summary() == "0 created, 0 updated, 3 unchanged, 0 failed"
+    again_report = ingest_paths([crawl]).summary()
+    assert again_report.startswith("0 created, 0 updated, 3 unchanged, 0 failed")
+    assert "captured again" not in again_report
 
 
 def test_a_truncated_warc_loads_every_complete_record_and_says_where_it_stopped(tmp_path):
@@ -472,3 +488,44 @@ def test_the_original_capture_page_names_the_file_not_the_servers_folders(tmp_pa
     assert "A WARC record in <code>crawl.warc.gz</code>" in page
     # The HTML source is folded away until asked for.
     assert re.search(r'<details class="capture-source">\s*<summary>The page’s HTML source', page)
+
+
+LOCAL = "http://127.0.0.1:8765/cayman/talks.html"
+
+
+def test_the_same_bytes_captured_again_under_the_real_url_are_recorded(tmp_path, client):
+    page = article_page("Talks on missile shield end", canonical=STORY)
+    local = WarcBuilder().response(LOCAL, page, date="2008-03-05T12:00:00Z")
+    ingest_paths([local.save(tmp_path / "local.warc.gz")])
+    real = WarcBuilder().response(STORY, page, date="2008-03-09T10:00:00Z")
+
+    report = ingest_paths([real.save(tmp_path / "real.warc.gz")])
+
+    assert report.outcomes[0].status == "recaptured"
+    assert "1 captured again with the same bytes (recorded)" in report.summary()
+    article = Article.objects.get()
+    first, again = article.captures.in_order()
+    assert (first.url, again.url) == (LOCAL, STORY) and again.repeats == first
+    assert again.captured_at == datetime(2008, 3, 9, 10, 0, tzinfo=UTC)
+    page_html = client.get(article.get_absolute_url()).content.decode()
+    assert f'Captured from <a href="{STORY}"' in page_html
+    assert f"https://web.archive.org/web/20080309100000/{STORY}" in page_html
+    assert "127.0.0.1" not in page_html
+    original = client.get(article.get_absolute_url() + "original/").content.decode()
+    assert "2 captures" in original and "the same bytes again" in original
+    assert "Talks on missile shield end" in original  # the text, kept once, is shown
+    download = client.get(article.get_absolute_url() + "original/?download=bytes")
+    assert download.content == page
+
+
+def test_a_capture_from_a_local_address_cites_its_canonical_url(tmp_path, client):
+    page = article_page("Talks on missile shield end", canonical=STORY)
+    for n, url in enumerate((LOCAL, "http://[::1]/a", "http://localhost/a", "http://10.0.0.5/a")):
+        Article.objects.all().delete()
+        crawl = WarcBuilder().response(url, page, date="2008-03-05T12:00:00Z")
+        ingest_paths([crawl.save(tmp_path / f"local{n}.warc.gz")])
+        article = Article.objects.get()
+        page_html = client.get(article.get_absolute_url()).content.decode()
+        assert f'Captured from <a href="{STORY}"' in page_html, url
+        assert f"https://web.archive.org/web/20080305120000/{STORY}" in page_html
+        assert url not in page_html.replace("&amp;", "&")

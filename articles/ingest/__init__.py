@@ -5,8 +5,17 @@ Pure functions, no Django: bytes and a file name in, a ParsedArticle out.
 
 from __future__ import annotations
 
-from articles.ingest.article import Block, FieldEvidence, ParsedArticle
-from articles.ingest.read import DEFAULT_MAX_BYTES, IngestError, looks_like_html, read_capture
+from dataclasses import replace
+
+from articles.ingest.article import Block, FieldEvidence, ParsedArticle, collect_reasons
+from articles.ingest.read import (
+    DEFAULT_MAX_BYTES,
+    DecodedCapture,
+    IngestError,
+    decode_capture,
+    looks_like_html,
+    read_capture,
+)
 from articles.ingest.signatures import REVIEW_REASONS
 from articles.ingest.text import parse_text
 
@@ -15,10 +24,16 @@ __all__ = [
     "Block",
     "FieldEvidence",
     "IngestError",
+    "DecodedCapture",
     "ParsedArticle",
+    "decode_capture",
     "parse_capture",
+    "parse_decoded",
     "read_capture",
 ]
+
+# How far a repaired text is trusted: ftfy's repairs are reliable, but staff should see it.
+REPAIRED_CONFIDENCE = 0.7
 
 
 def parse_capture(
@@ -26,10 +41,26 @@ def parse_capture(
 ) -> ParsedArticle:
     """Bytes and file name in, ParsedArticle out: HTML by extension (.html/.htm) or by an
     <html> near the start, plain text otherwise. Raises IngestError with a clear reason."""
-    text, encoding = read_capture(data, max_bytes=max_bytes)
+    return parse_decoded(decode_capture(data, max_bytes=max_bytes), data, filename)
+
+
+def parse_decoded(decoded: DecodedCapture, data: bytes, filename: str) -> ParsedArticle:
+    """parse_capture for a capture already decoded; a text repaired from mojibake says so
+    in its evidence and is flagged for review."""
     if looks_like_html(data, filename):
         # Imported here so text-only callers never pay for loading trafilatura.
         from articles.ingest.html import parse_html
 
-        return parse_html(text, encoding)
-    return parse_text(text, encoding)
+        parsed = parse_html(decoded.text, decoded.encoding)
+    else:
+        parsed = parse_text(decoded.text, decoded.encoding)
+    if not decoded.repaired:
+        return parsed
+    return replace(
+        parsed,
+        evidence=(
+            *parsed.evidence,
+            FieldEvidence("body", "text repaired from mojibake", REPAIRED_CONFIDENCE),
+        ),
+        review_reasons=collect_reasons(parsed.review_reasons, ("text_repaired",)),
+    )

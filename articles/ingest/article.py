@@ -18,7 +18,16 @@ from articles.ingest.dates import (
     find_dateline,
     find_publication_date,
 )
-from articles.ingest.lines import Evidence, lookup_source, match_clutter, split_sentences
+from articles.ingest.lines import (
+    HEADLINE_MAX_WORDS,
+    Evidence,
+    is_furniture,
+    last_mark,
+    lookup_source,
+    match_clutter,
+    split_sentences,
+    word_count,
+)
 from articles.ingest.read import IngestError
 
 TITLE_MAX = 300
@@ -34,6 +43,13 @@ WEAK_REASONS = {
 # How sure the text reader must be of each field not to flag it (the HTML reader has its own).
 TEXT_SURE = dict.fromkeys(WEAK_REASONS, WEAK_CONFIDENCE)
 _QUOTE_OPENERS = "\"“‘«'"
+# A body with fewer words of prose than this, among at least NAV_MIN_LINES short lines
+# (menus, a share bar, a paywall's "Subscribe"), is only the page around an article.
+PROSE_MIN_WORDS = 40
+SENTENCE_MIN_WORDS = 8
+NAV_MIN_LINES = 3
+_SENTENCE_ENDS = ".…!?。！？"
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 @dataclass(frozen=True)
@@ -239,6 +255,36 @@ def weak_reasons(
     )
 
 
+def prose_words(text: str) -> int:
+    """The words of a paragraph that reads as prose (a sentence or more), else 0. Chinese
+    and Japanese, written without spaces, count a word for two characters."""
+    words = max(word_count(text), len(_CJK.findall(text)) // 2)
+    if words < SENTENCE_MIN_WORDS or is_furniture(text):
+        return 0
+    if words > HEADLINE_MAX_WORDS or last_mark(text) in _SENTENCE_ENDS:
+        return words
+    return 0
+
+
+def body_doubts(blocks: list[Block]) -> FieldEvidence | None:
+    """Why the body may not be an article (None when it reads as one): only navigation,
+    short lines and hardly a sentence, as on a paywalled page."""
+    prose = short = 0
+    for block in blocks:
+        words = prose_words(block.text)
+        prose += words
+        short += not words
+        if prose >= PROSE_MIN_WORDS:
+            return None
+    if short < NAV_MIN_LINES:
+        return None
+    return FieldEvidence(
+        "body",
+        f"only navigation: {short} short lines (menus, share bars) and {prose} words of prose",
+        0.2,
+    )
+
+
 def parsed_article(
     *,
     title: str,
@@ -257,6 +303,9 @@ def parsed_article(
 ) -> ParsedArticle:
     """The one place both readers make their ParsedArticle, with every review reason."""
     source, site, site_kind = picked
+    doubt = body_doubts(blocks)
+    if doubt is not None:
+        fields = (*fields, doubt)
     return ParsedArticle(
         title=title,
         title_derived=title_derived,
@@ -277,6 +326,7 @@ def parsed_article(
                 encoding=encoding,
             ),
             weak_reasons(fields, sure, has_date=published.published_date is not None),
+            ("body_uncertain",) if doubt is not None else (),
         ),
         encoding=encoding,
         kind=kind,

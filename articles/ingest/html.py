@@ -10,7 +10,9 @@ dateline, date and source rules as plain text apply.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
+from urllib.parse import urlsplit
 
 import lxml.html
 import trafilatura
@@ -22,6 +24,7 @@ from articles.ingest.article import (
     FieldEvidence,
     ParsedArticle,
     clip_on_word,
+    collect_reasons,
     derive_title,
     parsed_article,
     pick_sources,
@@ -37,6 +40,7 @@ from articles.ingest.choose import (
     StatedDate,
     choose_authors,
     choose_published,
+    choose_stated_source,
     choose_title,
     join_names,
     norm,
@@ -68,6 +72,7 @@ from articles.ingest.metadata import (
     text_around,
 )
 from articles.ingest.read import IngestError
+from articles.ingest.signatures import SourceSignature
 from articles.ingest.text import HEADER_SCAN, SUBHEADING_MAX_WORDS
 
 BYLINE_MAX = 200
@@ -223,6 +228,13 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
     byline = clip_on_word(join_names(names), BYLINE_MAX)
 
     source, site, site_kind = pick_sources(evidence)
+    source_evidence = None
+    if source is None and site is None:
+        # An outlet the sources table does not know: the name the page gives itself.
+        hosts = [urlsplit(meta.url).hostname or "", document.hostname or ""]
+        name, source_evidence = choose_stated_source(meta.sites, hosts)
+        if name:
+            source = SourceSignature(name, "", "website", "", (name,))
     reading, date_evidence = choose_published(meta.published, stated_dates)
     if reading is not None and date_evidence is not None and date_evidence.confidence >= DATE_KEEP:
         published = check_plausible(reading, source, today=today)
@@ -237,9 +249,11 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
                 date_evidence.confidence,
             )
     field_evidence = tuple(
-        found for found in (title_evidence, date_evidence, byline_evidence) if found is not None
+        found
+        for found in (title_evidence, date_evidence, byline_evidence, source_evidence)
+        if found is not None
     )
-    return parsed_article(
+    parsed = parsed_article(
         title=title,
         title_derived=title_derived,
         picked=(source, site, site_kind),
@@ -252,6 +266,11 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         fields=field_evidence,
         sure=HTML_SURE,
         markup="\n".join(markup.values()),
+    )
+    if source_evidence is None:
+        return parsed
+    return replace(
+        parsed, review_reasons=collect_reasons(parsed.review_reasons, ("source_uncertain",))
     )
 
 

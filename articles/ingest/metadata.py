@@ -112,6 +112,8 @@ class PageMetadata:
     modified: list[Statement] = field(default_factory=list)
     authors: list[Statement] = field(default_factory=list)
     site_names: list[str] = field(default_factory=list)
+    # The names the site gives itself, each with where it says so (og:site_name...).
+    sites: list[Statement] = field(default_factory=list)
     descriptions: list[str] = field(default_factory=list)
     language: str = ""  # two-letter code from <html lang> or og:locale, "" when unstated
     url: str = ""
@@ -211,7 +213,9 @@ def _read_json_ld(tree: lxml.html.HtmlElement, found: PageMetadata) -> None:
     for item in _json_ld_items(tree):
         kinds = _types(item)
         if kinds & SITE_TYPES and not kinds & ARTICLE_TYPES:
-            found.site_names.extend(collapse(name) for name in _names(item.get("name")))
+            names = [collapse(name) for name in _names(item.get("name"))]
+            found.site_names.extend(names)
+            found.sites.extend(Statement(name, "JSON-LD site name") for name in names)
             continue
         article = bool(kinds & ARTICLE_TYPES)
         if not article and not kinds & PAGE_TYPES:
@@ -232,7 +236,9 @@ def _read_json_ld(tree: lxml.html.HtmlElement, found: PageMetadata) -> None:
             for name in _names(item.get("author")) + _names(item.get("creator")):
                 if name := collapse(name):
                     found.authors.append(Statement(name, f"{label} author"))
-        found.site_names.extend(collapse(name) for name in _names(item.get("publisher")))
+        publishers = [collapse(name) for name in _names(item.get("publisher"))]
+        found.site_names.extend(publishers)
+        found.sites.extend(Statement(name, "JSON-LD publisher") for name in publishers)
         if article and not found.url:
             found.url = _text(item.get("url")) or _text(item.get("mainEntityOfPage"))
 
@@ -273,7 +279,9 @@ def _read_meta(tree: lxml.html.HtmlElement, found: PageMetadata) -> None:
     for key in ("description", "og:description"):
         found.descriptions.extend(values.get(key, ()))
     for key in SITE_META:
-        found.site_names.extend(value.lstrip("@") for value in values.get(key, ()))
+        names = [value.lstrip("@") for value in values.get(key, ())]
+        found.site_names.extend(names)
+        found.sites.extend(Statement(name, f"meta {key}") for name in names)
     for key in ("og:url",):
         if values.get(key) and not found.url:
             found.url = values[key][0]

@@ -24,7 +24,7 @@ from articles.analysis.people import Mention, find_people
 from articles.analysis.quotations import Quotation, find_quotations
 from articles.analysis.rounds import RoundSuggestion, suggest_rounds
 from articles.analysis.topics import find_topics
-from articles.ingest import IngestError, ParsedArticle, parse_capture, read_capture
+from articles.ingest import IngestError, ParsedArticle, decode_capture, parse_decoded
 from articles.ingest.read import FoundFile, open_regular, read_bounded, web_codec
 from articles.ingest.warc import (
     Decompressed,
@@ -170,8 +170,8 @@ def prepare_bytes(
     # The limit is on the bytes as read; their UTF-8 may be longer (Cyrillic doubles).
     limit = max(max_bytes, len(readable)) if declared and len(data) <= max_bytes else max_bytes
     try:
-        parsed = parse_capture(readable, filename or where.path.name, max_bytes=limit)
-        raw, _encoding = read_capture(readable, max_bytes=limit)
+        decoded = decode_capture(readable, max_bytes=limit)
+        parsed = parse_decoded(decoded, readable, filename or where.path.name)
     except IngestError as error:
         return replace(where, error=str(error))
     if declared:
@@ -189,7 +189,7 @@ def prepare_bytes(
     return replace(
         where,
         parsed=parsed,
-        raw=raw,
+        raw=decoded.raw,  # as received, even when the text read was repaired
         sha256=sha256,
         body_html=article_html(((b.kind, b.text) for b in parsed.blocks), parsed.markup),
         analysis=analysis,

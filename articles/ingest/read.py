@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import BinaryIO
 
+import ftfy
+
 DEFAULT_MAX_BYTES = 5_000_000
 
 # Control characters that never occur in real text (tab, newlines, form feed are fine).
@@ -27,9 +29,28 @@ class IngestError(ValueError):
     """A capture that cannot be loaded; str(e) is a clear human-readable reason."""
 
 
+@dataclass(frozen=True)
+class DecodedCapture:
+    """A capture's text: `raw` exactly as decoded from the bytes received (kept, so the
+    bytes can be rebuilt), and `text`, what the readers read: the same text, or the text
+    repaired from mojibake (`repaired`)."""
+
+    raw: str
+    text: str
+    encoding: str
+    repaired: bool = False
+
+
 def read_capture(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
-    """Decode a capture to (text, encoding): UTF-8 first, then Windows-1252, which is what
-    older pages saved on Windows are in. Refuses what cannot be an article."""
+    """The text to read and the encoding of a capture (see decode_capture)."""
+    decoded = decode_capture(data, max_bytes=max_bytes)
+    return decoded.text, decoded.encoding
+
+
+def decode_capture(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> DecodedCapture:
+    """Decode a capture: UTF-8 first, then Windows-1252, which is what older pages saved
+    on Windows are in; text that was decoded twice on its way here (mojibake) is repaired.
+    Refuses what cannot be an article, with the reason."""
     size = len(data)
     if size > max_bytes:
         raise IngestError(f"The file is {size:,} bytes, over the {max_bytes:,}-byte limit.")
@@ -37,9 +58,12 @@ def read_capture(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[st
         raise IngestError("The file is empty.")
     if not data.strip():
         raise IngestError("The file contains only whitespace.")
-    text, encoding = _decode(data)
-    if "\x00" in text:
+    raw, encoding = _decode(data)
+    if "\x00" in raw:
         raise IngestError("The file contains NUL bytes, so it is binary, not a text capture.")
+    # Repaired before the control-character test: UTF-8 read as Windows-1252 and saved
+    # again turns a closing quote into "â€" and a C1 control character.
+    text = repair_mojibake(raw)
     controls = len(_CONTROL.findall(text))
     if controls and controls > _MAX_CONTROL_RATIO * len(text):
         raise IngestError(
@@ -48,7 +72,46 @@ def read_capture(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[st
         )
     if not _LETTER.search(text):
         raise IngestError("The file contains no letters, so there is no text to read.")
-    return text, encoding
+    return DecodedCapture(raw, text, encoding, repaired=text != raw)
+
+
+# Only ftfy's encoding repairs: its other fixes (straight quotes, HTML entities, NFC) would
+# change text that was received correctly.
+_ENCODING_ONLY = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=False,
+)
+
+
+# What double decoding leaves: a C1 control character, or the first byte of a UTF-8
+# sequence as Windows-1252 shows it ("Ã", "â") before a continuation byte ("©", "€").
+# Only a gate, so that ftfy (which decides) runs on the few texts that may need it.
+_CONTINUATION = bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore")
+# One character class first, so that the search skips ahead quickly: a C1 control, or a
+# lead followed by a continuation.
+_MAY_BE_MOJIBAKE = re.compile(
+    f"[\x80-\x9f\u00c2-\u00f4](?:(?<=[\x80-\x9f])|[{re.escape(_CONTINUATION)}])"
+)
+
+
+def repair_mojibake(text: str) -> str:
+    """Text decoded twice (UTF-8 read as Windows-1252 or Latin-1: "â€™" for "’") put
+    right, line by line; any other text comes back as it is."""
+    if text.isascii() or not _MAY_BE_MOJIBAKE.search(text):
+        return text
+    # ftfy reads line by line too; lines the gate passes over cost it nothing here.
+    return "\n".join(
+        ftfy.fix_text(line, _ENCODING_ONLY) if _MAY_BE_MOJIBAKE.search(line) else line
+        for line in text.split("\n")
+    )
 
 
 def _decode(data: bytes) -> tuple[str, str]:

@@ -15,7 +15,12 @@ REVIEW_REASONS: dict[str, str] = {
     "date_ambiguous": "Publication date ambiguous (day and month could be swapped)",
     "date_implausible": "Publication date implausible (in the future or before 1900)",
     "source_unknown": "Credited source unknown",
+    "source_uncertain": "Source named from the page's own statements (its site name or "
+    "publisher), not a known outlet",
     "encoding_fallback": "Not UTF-8: decoded as Windows-1252 (or UTF-16 with a BOM)",
+    "body_uncertain": "Body may not be the article (only navigation, or prose left out): "
+    "see its evidence",
+    "text_repaired": "Text repaired from mojibake (UTF-8 once read as Windows-1252)",
     "title_uncertain": "Title guessed from the page's layout, with little to confirm it",
     "date_uncertain": "Publication date found away from the headline and byline",
     "date_conflicting": "Several different dates near the headline: none was taken",

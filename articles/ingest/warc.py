@@ -436,7 +436,9 @@ def with_host_source(parsed: ParsedArticle, url: str) -> ParsedArticle:
     if profile is None:
         return parsed
     source = profile.name if profile.kind in PUBLISHER_KINDS else parsed.source
-    reasons = tuple(r for r in parsed.review_reasons if r != "source_unknown" or not source)
+    # The host settles the source when it names it; otherwise the text's guess stands.
+    settled = ("source_unknown", "source_uncertain") if source == profile.name else ()
+    reasons = tuple(r for r in parsed.review_reasons if r not in settled)
     evidence = tuple(e for e in parsed.evidence if e.field != "source")
     if source == profile.name:
         evidence += (FieldEvidence("source", "host name of the capture's URL", 1.0),)
