@@ -76,3 +76,52 @@ def exact_phrase_pattern(phrase: str) -> re.Pattern:
     order, with only marks and spaces between them."""
     words = exact_words(phrase)
     return re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?!\w)")
+
+
+def spelled_as_indexed(word: str) -> str:
+    """A lower-cased word in the one spelling the index stores (defense -> defence)."""
+    return SPELLING_VARIANTS.get(word, word)
+
+
+# Words as a reader sees them, abbreviation dots inside (U.S.): what a span starts and ends on.
+_SPAN_WORD = re.compile(r"\w+(?:\.\w+)*")
+
+
+def phrase_spans(
+    text: str, phrases: list[tuple[str, ...]], *, either_spelling: bool = False
+) -> list[tuple[int, int]]:
+    """Where each phrase (its `exact_words`) stands in `text`, as character spans in text
+    order, none overlapping; with `either_spelling`, a word matches in either spelling of
+    a pair. Only places where a phrase's first word may start are read, word by word."""
+    fold = spelled_as_indexed if either_spelling else (lambda word: word)
+    wanted = [tuple(fold(w) for w in phrase) for phrase in phrases if phrase]
+    if not wanted:
+        return []
+    starts = {phrase[0] for phrase in wanted}
+    if either_spelling:
+        starts |= {v for v, canonical in SPELLING_VARIANTS.items() if canonical in starts}
+    candidates = re.compile(
+        r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, starts), reverse=True)) + r")",
+        re.IGNORECASE,
+    )
+    longest = max(map(len, wanted))
+    spans: list[tuple[int, int]] = []
+    for candidate in candidates.finditer(text):
+        if spans and candidate.start() < spans[-1][1]:
+            continue
+        words: list[str] = []
+        ends: list[int] = []
+        position = candidate.start()
+        while len(words) < longest:
+            token = _SPAN_WORD.search(text, position)
+            if token is None or (words == [] and token.start() != candidate.start()):
+                break
+            folded = [fold(w) for w in exact_words(token.group())]
+            words += folded
+            ends += [token.end()] * len(folded)
+            position = token.end()
+        for phrase in sorted(wanted, key=len, reverse=True):
+            if tuple(words[: len(phrase)]) == phrase:
+                spans.append((candidate.start(), ends[len(phrase) - 1]))
+                break
+    return spans

@@ -9,6 +9,8 @@ from datetime import date
 import pytest
 from django.conf import settings
 from django.db import transaction
+from hypothesis import given
+from hypothesis import strategies as st
 
 from articles.models import Article
 from articles.search.highlight import highlight, matcher_for
@@ -210,8 +212,20 @@ def test_highlight_marks_stems_and_prefixes_not_negated_words():
     matcher = matcher_for(parse_query('talk* "missile defense" NOT Kosovo'))
     html = highlight("Talks on missile defence; Kosovo <b>too</b>", matcher)
     assert html == (
-        "<mark>Talks</mark> on <mark>missile</mark> <mark>defence</mark>; Kosovo "
-        "&lt;b&gt;too&lt;/b&gt;"
+        "<mark>Talks</mark> on <mark>missile defence</mark>; Kosovo &lt;b&gt;too&lt;/b&gt;"
+    )
+
+
+def test_a_quoted_phrase_is_marked_as_one_run_and_its_words_alone_are_not():
+    matcher = matcher_for(parse_query('"we made a lot of headway" Lavrov'))
+    title = "Lavrov: we made a lot of headway, but nothing was made final"
+    assert highlight(title, matcher) == (
+        "<mark>Lavrov</mark>: <mark>we made a lot of headway</mark>, but nothing was made final"
+    )
+    # Across a line break and in other case, still one run; a lone word of it is not marked.
+    text = "He said We made\na lot of Headway. Made in Moscow."
+    assert highlight(text, matcher) == (
+        "He said <mark>We made\na lot of Headway</mark>. Made in Moscow."
     )
 
 
@@ -466,3 +480,17 @@ def test_on_a_phone_the_results_come_before_the_facets_and_a_long_coverage_table
     assert "order: -1" not in css  # nothing moves the facets back above the results
     few = search(client, q="Kosovo").content.decode()
     assert '<details class="coverage" open>' in few
+
+
+@given(
+    st.lists(st.sampled_from(["we", "made", "a", "lot", "of", "headway", ",", "\n"]), max_size=25),
+    st.lists(st.sampled_from(["we", "made", "a", "lot", "of", "headway"]), min_size=2, max_size=4),
+)
+def test_a_phrase_is_marked_where_a_quoted_search_finds_it(words, phrase_words):
+    from articles.quotation_search import phrase_span
+    from articles.vocabulary import phrase_spans
+
+    text, phrase = " ".join(words), " ".join(phrase_words)
+    spans = phrase_spans(text, [tuple(phrase_words)])
+    first = phrase_span(text, phrase)
+    assert (spans[0] if spans else None) == first

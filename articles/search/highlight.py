@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from articles.search.analysis import analyse
 from articles.search.nodes import Node
 from articles.search.parser import positive_terms
-from articles.vocabulary import SPELLING_VARIANTS
+from articles.vocabulary import SPELLING_VARIANTS, phrase_spans
 
 SNIPPET_FRAGMENTS = 3
 FRAGMENT_CHARS = 220
@@ -22,10 +22,12 @@ WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 @dataclass(frozen=True)
 class Matcher:
-    """What to mark in text: analysed terms, and prefixes of unanalysed wildcard words."""
+    """What to mark in text: quoted phrases as one run each, analysed terms, and prefixes
+    of unanalysed wildcard words."""
 
     terms: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
 
     def matches(self, word: str) -> bool:
         lowered = word.lower()
@@ -34,7 +36,7 @@ class Matcher:
         return bool(self.terms) and analyse(word) in self.terms
 
     def __bool__(self) -> bool:
-        return bool(self.terms or self.prefixes)
+        return bool(self.terms or self.prefixes or self.phrases)
 
     @cached_property
     def _candidates(self) -> re.Pattern[str]:
@@ -52,25 +54,42 @@ class Matcher:
 
     def words_in(self, text: str) -> Iterator[re.Match[str]]:
         """The matching words of `text`, in order."""
+        if not (self.terms or self.prefixes):
+            return
         for candidate in self._candidates.finditer(text):
             word = WORD_RE.match(text, candidate.start())
             if word and self.matches(word.group()):
                 yield word
 
+    def spans_in(self, text: str) -> list[tuple[int, int]]:
+        """What to mark in `text`, in order and not overlapping: every place a phrase
+        stands, whole (in either spelling of a pair, as the search finds it), and the
+        matching words outside them."""
+        phrases = phrase_spans(text, list(self.phrases), either_spelling=True)
+        spans, index = [], 0
+        for word in self.words_in(text):
+            while index < len(phrases) and phrases[index][1] <= word.start():
+                spans.append(phrases[index])
+                index += 1
+            if index < len(phrases) and phrases[index][0] < word.end():
+                continue  # inside a phrase, marked with it
+            spans.append(word.span())
+        return spans + phrases[index:]
+
 
 def matcher_for(query: Node | None) -> Matcher:
     """What to mark for a query's words (none of those under a NOT)."""
     terms = positive_terms(query)
-    return Matcher(terms.terms, terms.prefixes)
+    return Matcher(terms.terms, terms.prefixes, terms.phrases)
 
 
 def highlight(text: str, matcher: Matcher) -> SafeString:
     """The whole text, escaped, with matching words wrapped in <mark>."""
     out, last = [], 0
-    for match in matcher.words_in(text) if matcher else ():
-        out.append(escape(text[last : match.start()]))
-        out.append(f"<mark>{escape(match.group())}</mark>")
-        last = match.end()
+    for start, end in matcher.spans_in(text) if matcher else ():
+        out.append(escape(text[last:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        last = end
     out.append(escape(text[last:]))
     return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
 
@@ -80,10 +99,10 @@ def snippets(
 ) -> list[SafeString]:
     """Up to `fragments` escaped passages around the first matches, in text order."""
     chosen, covered_until = [], -1
-    for hit in matcher.words_in(text) if matcher else ():
-        if hit.start() <= covered_until:
+    for hit_start, _hit_end in matcher.spans_in(text) if matcher else ():
+        if hit_start <= covered_until:
             continue
-        start = max(0, hit.start() - FRAGMENT_CHARS // 3)
+        start = max(0, hit_start - FRAGMENT_CHARS // 3)
         end = min(len(text), start + FRAGMENT_CHARS)
         start = _word_boundary(text, start, forward=True)
         end = _word_boundary(text, end, forward=False)

@@ -309,6 +309,8 @@ class QueryTerms:
 
     terms: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
+    # Quoted phrases, each as its exact words: marked as one run, not word by word.
+    phrases: tuple[tuple[str, ...], ...] = ()
 
 
 def positive_terms(node: Node | None) -> QueryTerms:
@@ -317,15 +319,24 @@ def positive_terms(node: Node | None) -> QueryTerms:
     what they matched is not known here)."""
     terms: set[str] = set()
     prefixes: list[str] = []
+    phrases: list[tuple[str, ...]] = []
     for leaf, negated in leaves(node) if node is not None else ():
         if negated:
             continue
         if isinstance(leaf, Word):
             terms.update(_leaf_terms(leaf))
-        elif isinstance(leaf, Phrase):
-            terms.update(analyse_text(leaf.text) if is_text_field(leaf.field) else [])
+        elif isinstance(leaf, Phrase) and is_text_field(leaf.field):
+            words = tuple(exact_words(leaf.text))
+            if leaf.slop <= 1 and len(words) > 1:
+                phrases.append(words)
+            else:  # words near each other, or one word in quotes: marked one by one
+                terms.update(analyse_text(leaf.text))
         elif isinstance(leaf, Prefix):
             prefixes.append(looked_up(leaf).lower())
         elif isinstance(leaf, Wildcard):
             prefixes.append(leaf.text.split("*")[0].split("?")[0].lower())
-    return QueryTerms(frozenset(terms), tuple(prefix for prefix in prefixes if prefix))
+    return QueryTerms(
+        frozenset(terms),
+        tuple(prefix for prefix in prefixes if prefix),
+        tuple(dict.fromkeys(phrases)),
+    )
