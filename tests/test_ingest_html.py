@@ -490,3 +490,26 @@ def test_a_page_that_is_only_navigation_is_flagged_with_the_reason():
 def test_an_article_with_a_menu_around_it_is_not_flagged():
     article = parse_capture(page(body=OWN_REPORTING * 2), "a.html")
     assert "body_uncertain" not in article.review_reasons
+
+
+def test_an_element_with_thousands_of_attributes_is_cut_to_the_first_hundred():
+    from articles.ingest.html import MAX_ATTRIBUTES, bounded_tags
+
+    attributes = " ".join(f'a{i}="x"' for i in range(5_000))
+    page = f"<html><body><h1>Talks end</h1><p {attributes}>Negotiators met.</p></body></html>"
+    trimmed = bounded_tags(page)
+    assert trimmed.count('="x"') == MAX_ATTRIBUTES
+    assert "Negotiators met.</p>" in trimmed
+    ordinary = '<p class="lead" data-src="' + "x" * 3_000 + '">Text</p>'
+    assert bounded_tags(ordinary) == ordinary  # a long tag with few attributes is kept
+
+
+def test_a_page_whose_paragraph_has_thousands_of_attributes_is_read():
+    attributes = " ".join(f'a{i}="x"' for i in range(20_000))
+    sentence = "Negotiators met again in Geneva today and said the talks would go on. "
+    page = (
+        "<html><head><title>Talks end in Geneva</title></head><body><h1>Talks end in Geneva</h1>"
+        f"<p {attributes}>{sentence * 10}</p><p>{sentence * 5}</p></body></html>"
+    )
+    parsed = parse_capture(page.encode(), "page.html")
+    assert "Negotiators met again in Geneva" in parsed.body

@@ -106,9 +106,31 @@ def _body_text(document) -> str:
     return "" if document.body is None else " ".join(document.body.itertext())
 
 
+# Attributes kept on one element: real pages use a handful. lxml checks each new attribute
+# against the element's others, so its time grows with the square of their number (300,000
+# on one <p> kept an ingest busy for minutes).
+MAX_ATTRIBUTES = 100
+_LONG_TAG = re.compile(r"<[A-Za-z][^<>]{2000,}>")
+_ATTRIBUTE = re.compile(r"""\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?""")
+
+
+def bounded_tags(html: str) -> str:
+    """The page with every start tag cut to its first MAX_ATTRIBUTES attributes. Only
+    long tags are looked at, so an ordinary page is passed through at regex speed."""
+
+    def trim(tag: re.Match[str]) -> str:
+        attributes = list(_ATTRIBUTE.finditer(tag.group()))
+        if len(attributes) <= MAX_ATTRIBUTES:
+            return tag.group()
+        return tag.group()[: attributes[MAX_ATTRIBUTES - 1].end()] + ">"
+
+    return _LONG_TAG.sub(trim, html)
+
+
 def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None) -> ParsedArticle:
     """A saved HTML page into a ParsedArticle, each field chosen by its evidence."""
     try:
+        text = bounded_tags(text)
         tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
         # What the page states and prints around its headline, read from the page as saved
         # (trafilatura prunes a copy of the tree, and drops much of this).
