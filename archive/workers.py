@@ -39,7 +39,7 @@ MAX_BODY_BYTES = 2_621_440 + 64 * 1024
 MAX_WAITING_BYTES = 32 * 1024 * 1024
 
 _HEADERS_END = b"\r\n\r\n"
-_CONTENT_LENGTH = re.compile(rb"^content-length[ \t]*:[ \t]*(\d{1,12})[ \t]*\r?$", re.I | re.M)
+_CONTENT_LENGTH = re.compile(rb"^content-length[ \t]*:[ \t]*(\d+)[ \t]*\r?$", re.I | re.M)
 _TRANSFER_ENCODING = re.compile(rb"^transfer-encoding[ \t]*:([^\r\n]*)", re.I | re.M)
 _CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,16})[ \t]*(?:;[^\r\n]*)?")
 # A chunk-size line longer than this (its extensions included) is not waited on.

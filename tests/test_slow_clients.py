@@ -126,6 +126,7 @@ def test_a_body_is_buffered_whole_and_a_larger_one_refused():
     assert request_complete(post + b"a" * 300_000) is True
     huge = b"POST / HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % (MAX_BODY_BYTES + 1)
     assert request_complete(huge) is None
+    assert request_complete(b"POST / HTTP/1.1\r\nContent-Length: 1%s\r\n\r\n" % (b"0" * 15)) is None
     chunk = b"10000\r\n" + b"a" * 0x10000 + b"\r\n"
     chunked = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk * 42
     assert request_complete(chunked) is None
