@@ -220,7 +220,28 @@ def hostile_files(folder: Path, scale: float) -> dict[str, Callable[[], Path]]:
         path.write_bytes(good_page(text[0]).replace(b"</article>", body.encode() + b"</article>"))
         return path
 
+    def json_ld_wide():  # the second sweep: 1.4 million JSON-LD objects in one page
+        path = folder / "json-ld-wide.html"
+        script = "[" + ",".join(["{}"] * 1_400_000) + "]"
+        head = f'<script type="application/ld+json">{script}</script>'
+        path.write_bytes(good_page().replace(b"</head>", head.encode() + b"</head>"))
+        return path
+
+    def json_ld_nested():  # JSON-LD nested past Python's recursion limit
+        path = folder / "json-ld-nested.html"
+        head = '<script type="application/ld+json">' + "[" * 100_000 + "]" * 100_000
+        path.write_bytes(good_page().replace(b"</head>", head.encode() + b"</script></head>"))
+        return path
+
+    def colons():  # 4.8 MB of "Lavrov: ", every word a speaker's label
+        path = folder / "colons.txt"
+        path.write_bytes(b"Talks end\n\n" + b"Lavrov: " * 600_000)
+        return path
+
     return {
+        "json-ld-wide": json_ld_wide,
+        "json-ld-nested": json_ld_nested,
+        "colons": colons,
         "manifest-whitespace": manifest_whitespace,
         "manifest-nested": manifest_nested,
         "header-line": header_line,

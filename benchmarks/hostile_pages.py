@@ -81,25 +81,32 @@ def summary(samples: list[tuple[float, int, int]]) -> str:
     )
 
 
-def slow_clients(port: int, count: int, seconds: float) -> threading.Thread:
-    """`count` connections that send a header line every second for `seconds`."""
+def slow_clients(
+    port: int,
+    count: int,
+    seconds: float,
+    head: bytes = b"GET /robots.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+    drip: bytes = b"X-Slow: yes\r\n",
+) -> threading.Thread:
+    """`count` connections that send `head`, then `drip` every second for `seconds` (by
+    default a header line: slowloris)."""
     sockets = []
     for _ in range(count):
         client = socket.create_connection(("127.0.0.1", port))
-        client.sendall(b"GET /robots.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        client.sendall(head)
         sockets.append(client)
 
-    def drip() -> None:
+    def send() -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             time.sleep(1)
             for client in sockets:
                 with contextlib.suppress(OSError):
-                    client.sendall(b"X-Slow: yes\r\n")
+                    client.sendall(drip)
         for client in sockets:
             client.close()
 
-    thread = threading.Thread(target=drip, daemon=True)
+    thread = threading.Thread(target=send, daemon=True)
     thread.start()
     return thread
 
@@ -159,6 +166,18 @@ def main(argv: list[str] | None = None) -> None:
             thread.join()
         print(f"| six exports at once | {summary(results)} |")
         print(f"| /robots.txt during those exports | {summary(robots)} |")
+        post = (
+            b"POST /admin/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: csrftoken=" + b"a" * 32
+            + b"\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: 300000\r\n\r\n"
+        )  # fmt: skip
+        dripping = slow_clients(port, 12, seconds=8, head=post, drip=b"a")
+        time.sleep(1.5)
+        rows = [timed_get(port, "/robots.txt", timeout=20) for _ in range(args.runs)]
+        print(
+            f"| /robots.txt while 12 clients send a 300 KB form a byte a second | {summary(rows)} |"
+        )
+        dripping.join()
         for count in (12, 100):
             dripping = slow_clients(port, count, seconds=8)
             time.sleep(1.5)

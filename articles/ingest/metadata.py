@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -159,7 +160,14 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
 # -- JSON-LD --------------------------------------------------------------------------------
 
 
+# JSON-LD items read from one page: an article's own come first, and a page listing more
+# is listing other articles. Past this many the rest are not looked at.
+MAX_JSON_LD_ITEMS = 1000
+
+
 def _json_ld_items(tree: lxml.html.HtmlElement) -> list[dict]:
+    """The page's JSON-LD objects, breadth first, at most MAX_JSON_LD_ITEMS of them; a
+    script that is no JSON, or nested deeper than Python's recursion limit, is skipped."""
     items: list[dict] = []
     for script in tree.xpath("//script[@type='application/ld+json']"):
         text = (script.text or "").strip()
@@ -167,11 +175,11 @@ def _json_ld_items(tree: lxml.html.HtmlElement) -> list[dict]:
             continue
         try:
             data = json.loads(text, strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue  # pages ship broken JSON-LD often enough; the other sources remain
-        pending = [data]
-        while pending:
-            item = pending.pop(0)
+        pending = deque([data])
+        while pending and len(items) < MAX_JSON_LD_ITEMS:
+            item = pending.popleft()
             if isinstance(item, list):
                 pending.extend(item)
             elif isinstance(item, dict):
