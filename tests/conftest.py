@@ -1,4 +1,6 @@
-"""Shared test helpers: a temporary search index per test and small article factories."""
+"""Shared test helpers: an empty search index per test (a fresh Whoosh folder, or the
+session's SolrCloud collection emptied under tests/settings_solr.py) and small article
+factories."""
 
 from __future__ import annotations
 
@@ -9,19 +11,26 @@ from pathlib import Path
 import pytest
 from haystack import connections
 
+from tests.solr_cluster import settings_use_solr, solr_url, use_solr  # noqa: F401
+
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 _counter = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def search_index(tmp_path_factory):
-    """Point the Whoosh index at a fresh folder for every test."""
+def search_index(request, tmp_path_factory):
+    """An empty index for every test: the Whoosh index in a fresh folder, or on Solr the
+    session cluster's collection emptied."""
     info = connections.connections_info["default"]
-    original = info["PATH"]
-    info["PATH"] = str(tmp_path_factory.mktemp("whoosh"))
-    connections.reload("default")
-    yield Path(info["PATH"])
-    info["PATH"] = original
+    original = dict(info)
+    if settings_use_solr():
+        yield use_solr(request.getfixturevalue("solr_url"))
+    else:
+        info["PATH"] = str(tmp_path_factory.mktemp("whoosh"))
+        connections.reload("default")
+        yield Path(info["PATH"])
+    info.clear()
+    info.update(original)
     connections.reload("default")
 
 

@@ -1,9 +1,12 @@
 """Haystack's Solr backend, as the archive needs it on Solr 9 and SolrCloud.
 
-Two changes to the stock backend: related coverage goes through `/select` with the `{!mlt}`
-query parser, which SolrCloud answers from every shard (the `/mlt` handler the stock backend
-calls reads only the shard it lands on); and a spelling suggestion is asked for when one is
-wanted (`spelling_query`), not on every search unless INCLUDE_SPELLING says so.
+What the archive adds to the stock backend: the query tree compiled for Solr
+(`compile_query`) and run by the edismax parser over the body and the title, the title
+boosted at query time (Solr 9 ignores the index-time boosts Haystack sends); related
+coverage through `/select` with the `{!mlt}` query parser, which SolrCloud answers from
+every shard (the `/mlt` handler the stock backend calls reads only the shard it lands on);
+and a spelling suggestion asked for when one is wanted (`spelling_query`), not on every
+search unless INCLUDE_SPELLING says so.
 """
 
 from haystack import connections
@@ -13,10 +16,16 @@ from haystack.constants import DJANGO_CT
 from haystack.utils import get_identifier, get_model_ct
 from pysolr import SolrError
 
+from articles.search.nodes import Node
+from articles.search.solr.compile import to_solr
+
 # Related coverage: words used at least twice in the article. Each shard weighs the words by
 # its own document counts, so a word need only occur once in a shard to count there.
 MLT_MIN_TERM_FREQUENCY = 2
 MLT_MIN_DOCUMENT_FREQUENCY = 1
+# A word's score is the sum over the fields it is looked for in (see `query_fields`), as the
+# embedded engine's OR of fields sums them.
+FIELD_TIE = "1.0"
 
 
 class ArchiveSolrBackend(SolrSearchBackend):
@@ -27,10 +36,26 @@ class ArchiveSolrBackend(SolrSearchBackend):
         self.spell_every_query = self.include_spelling
         self.include_spelling = True
 
+    def compile_query(self, query: Node) -> str:
+        """A query tree in Solr's syntax, for the edismax parser (`query_fields`)."""
+        return to_solr(query)
+
+    def query_fields(self) -> str:
+        """Edismax's `qf`: the document field and every field the index boosts, with its
+        boost (`text title^3`), as the embedded engine searches an unfielded word."""
+        index = connections[self.connection_alias].get_unified_index()
+        boosted = [
+            f"{field.index_fieldname}^{field.boost:g}"
+            for field in index.all_searchfields().values()
+            if field.boost != 1.0
+        ]
+        return " ".join([index.document_field, *sorted(boosted)])
+
     def build_search_kwargs(self, query_string, spelling_query=None, spelling=False, **kwargs):
         search_kwargs = super().build_search_kwargs(
             query_string, spelling_query=spelling_query, **kwargs
         )
+        search_kwargs.update(defType="edismax", qf=self.query_fields(), tie=FIELD_TIE)
         if not (spelling or spelling_query or self.spell_every_query):
             for key in [key for key in search_kwargs if key.startswith("spellcheck")]:
                 del search_kwargs[key]
