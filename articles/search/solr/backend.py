@@ -56,6 +56,10 @@ class ArchiveSolrBackend(SolrSearchBackend):
             query_string, spelling_query=spelling_query, **kwargs
         )
         search_kwargs.update(defType="edismax", qf=self.query_fields(), tie=FIELD_TIE)
+        if search_kwargs.get("facet") == "on":
+            # Solr lists every value a field holds, even those no result has; a facet names
+            # only values some result has, as on the embedded engine.
+            search_kwargs["facet.mincount"] = 1
         if not (spelling or spelling_query or self.spell_every_query):
             for key in [key for key in search_kwargs if key.startswith("spellcheck")]:
                 del search_kwargs[key]

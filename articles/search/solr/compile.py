@@ -60,7 +60,7 @@ def to_solr(node: Node) -> str:
     if isinstance(node, Phrase):
         return _phrase(node)
     if isinstance(node, Prefix):
-        return f"{field}{escape(looked_up(node))}*"
+        return _prefix(node)
     if isinstance(node, Wildcard):
         return field + _SPECIAL_BUT_WILDCARDS.sub(r"\\\1", looked_up(node))
     if isinstance(node, Fuzzy):
@@ -75,6 +75,15 @@ def to_solr(node: Node) -> str:
         # Every document has an id: edismax reads "*:*" as everything only as a whole query.
         return f"{field}*" if field else f"{ID}:*"
     raise TypeError(f"Not a query node: {node!r}")
+
+
+def _prefix(node: Prefix) -> str:
+    """A prefix of the stems; unfielded, also of the words as written (the exact field), as
+    the embedded engine widens it: `negotiat*` finds "negotiations", stemmed "negoti"."""
+    stemmed = f"{node.field + ':' if node.field else ''}{escape(looked_up(node))}*"
+    if node.field:
+        return stemmed
+    return f"({stemmed} OR {EXACT_FIELD}:{escape(node.text.lower())}*)"
 
 
 def _quoted(text: str) -> str:
