@@ -7,6 +7,8 @@ them out.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from haystack import connections
 from haystack.inputs import Exact
@@ -151,3 +153,44 @@ def test_a_word_in_the_title_ranks_first(solr_index):
 
     rows = run_search(Criteria(q="radar")).rows
     assert [row.article.pk for row in rows] == [in_title.pk, in_body.pk]
+
+
+def _alias_target(backend) -> str:
+    base, alias = backend._collections_base()
+    return backend._collections_api(base, action="LISTALIASES")["aliases"][alias]
+
+
+@solr
+def test_sync_index_checks_drift_and_rebuilds_into_a_new_collection_behind_the_alias(solr_index):
+    from django.core.management import CommandError, call_command
+
+    from articles.models import Article
+
+    kept = [make_article(body=f"Radar talks, day {day}.") for day in range(3)]
+    gone = make_article(body="Radar talks, the last day.")
+    index_now(*kept, gone)
+    call_command("sync_index", "--check")  # no drift
+
+    Article.objects.filter(pk=gone.pk).delete()
+    unindexed = make_article(body="Radar talks resume.")
+    # A version the index has not seen (a minute on: versions are compared to the second).
+    Article.objects.filter(pk=kept[0].pk).update(
+        updated_at=kept[0].updated_at + timedelta(minutes=1)
+    )
+    with pytest.raises(CommandError):
+        call_command("sync_index", "--check")
+    from articles.search.sync import compare_index
+
+    drift = compare_index()
+    assert (drift.missing, drift.stale, drift.orphaned) == ({unindexed.pk}, {kept[0].pk}, {gone.pk})
+
+    before = _alias_target(solr_index)
+    call_command("sync_index", "--rebuild")
+    after = _alias_target(solr_index)
+    assert after != before
+    base, _ = solr_index._collections_base()
+    collections = solr_index._collections_api(base, action="LIST")["collections"]
+    assert after in collections and before not in collections
+    assert compare_index().clean
+    expected = sorted([*(a.pk for a in kept), unindexed.pk])
+    assert found(SearchQuerySet().auto_query("radar")) == expected
