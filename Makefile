@@ -38,18 +38,25 @@ run: setup
 		--threads 4 --timeout 30 --access-logfile - --forwarded-allow-ips 127.0.0.1
 
 # The search and browsing tests, run a second time with searches answered by Haystack's own
-# Whoosh backend (tests/haystack_search.py): nothing above the backend may depend on the
-# archive's array engine.
+# Whoosh backend (tests/haystack_search.py) and a third on SolrCloud (tests/settings_solr.py):
+# nothing above the backend may depend on the archive's array engine.
 SEARCH_TESTS := tests/test_search.py tests/test_views_browse.py tests/test_coverage.py \
 	tests/test_feeds.py tests/test_exact_phrases.py tests/test_related.py \
 	tests/test_quotation_search.py
 
-## test: ruff, then the whole test suite, then the search tests on Haystack's own backend
+## test: ruff, then the whole test suite, then the search tests on Haystack's own backend and
+## on a SolrCloud of their own (tests/settings_solr.py; left out, saying so, without Java and Maven)
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --ds=tests.settings_haystack_search $(SEARCH_TESTS)
+	@if command -v java >/dev/null && command -v mvn >/dev/null; then \
+		echo "$(BIN)/python -m pytest --ds=tests.settings_solr $(SEARCH_TESTS)"; \
+		$(BIN)/python -m pytest --ds=tests.settings_solr $(SEARCH_TESTS); \
+	else \
+		echo "Search tests on SolrCloud skipped: they need java (17) and mvn (3.8) on the PATH."; \
+	fi
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

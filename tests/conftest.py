@@ -1,4 +1,6 @@
-"""Shared test helpers: a temporary search index per test and small article factories."""
+"""Shared test helpers: an empty search index per test (a fresh Whoosh folder, or the
+session's SolrCloud collection emptied under tests/settings_solr.py) and small article
+factories."""
 
 from __future__ import annotations
 
@@ -9,19 +11,53 @@ from pathlib import Path
 import pytest
 from haystack import connections
 
+from tests.solr_cluster import SOLR_ENGINE, settings_use_solr, solr_url, use_solr  # noqa: F401
+
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 _counter = itertools.count(1)
 
 
+# Some tests check what only the embedded engine has. Each such feature, with the reason a
+# reader of the skip list is given, and the engines the suite runs on that lack it: a test
+# marked `@pytest.mark.needs_engine_feature("name")` is skipped there, and only there.
+ENGINE_FEATURES = {
+    "embedded-caches": (
+        "the warm-up loads the embedded engine's index into memory ahead of the first "
+        "search; Haystack's own Whoosh search and Solr keep (and warm) caches of their own"
+    ),
+    "whoosh-index": (
+        "compares Whoosh's own matcher with the embedded engine on one Whoosh index; "
+        "a Solr collection is not a Whoosh index"
+    ),
+}
+ENGINES_LACKING = {
+    "tests.haystack_search.HaystackSearchEngine": {"embedded-caches"},
+    SOLR_ENGINE: {"embedded-caches", "whoosh-index"},
+}
+
+
+def pytest_runtest_setup(item):
+    engine = connections.connections_info["default"]["ENGINE"]
+    for mark in item.iter_markers("needs_engine_feature"):
+        feature = mark.args[0]
+        if feature in ENGINES_LACKING.get(engine, ()):
+            pytest.skip(f"{engine.rsplit('.', 1)[-1]}: {ENGINE_FEATURES[feature]}")
+
+
 @pytest.fixture(autouse=True)
-def search_index(tmp_path_factory):
-    """Point the Whoosh index at a fresh folder for every test."""
+def search_index(request, tmp_path_factory):
+    """An empty index for every test: the Whoosh index in a fresh folder, or on Solr the
+    session cluster's collection emptied."""
     info = connections.connections_info["default"]
-    original = info["PATH"]
-    info["PATH"] = str(tmp_path_factory.mktemp("whoosh"))
-    connections.reload("default")
-    yield Path(info["PATH"])
-    info["PATH"] = original
+    original = dict(info)
+    if settings_use_solr():
+        yield use_solr(request.getfixturevalue("solr_url"))
+    else:
+        info["PATH"] = str(tmp_path_factory.mktemp("whoosh"))
+        connections.reload("default")
+        yield Path(info["PATH"])
+    info.clear()
+    info.update(original)
     connections.reload("default")
 
 

@@ -81,6 +81,7 @@ def test_exact_terms_number_words_with_a_gap_between_paragraphs():
     assert positions == {"it": [0, 5], "is": [1], "not": [2], "us": [4]}
 
 
+@pytest.mark.needs_engine_feature("whoosh-index")
 def test_whooshs_own_matcher_reads_an_exact_phrase_as_the_array_engine_does(threats):
     from haystack import connections
 

@@ -372,13 +372,7 @@ def test_sources_with_the_same_word_are_counted_apart(on_commit):
     assert counts == {"RIA Novosti": 2, "Novosti Daily": 1}
 
 
-ARCHIVE_ENGINE_ONLY = pytest.mark.skipif(
-    "haystack_search" in settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"],
-    reason="the warm-up fills the archive engine's caches, which Haystack's search never reads",
-)
-
-
-@ARCHIVE_ENGINE_ONLY
+@pytest.mark.needs_engine_feature("embedded-caches")
 def test_warm_up_fills_the_search_caches_a_workers_first_search_would_fill(seeded):
     from articles.search.warm import warm_up
     from articles.search.whoosh import engine as bulk_search
@@ -394,7 +388,7 @@ def test_warm_up_of_an_archive_without_an_index_passes_quietly(db):
     assert warm_up() >= 0
 
 
-@ARCHIVE_ENGINE_ONLY
+@pytest.mark.needs_engine_feature("embedded-caches")
 def test_each_gunicorn_worker_warms_search_and_pages_before_taking_requests(seeded):
     import runpy
     from pathlib import Path

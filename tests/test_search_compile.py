@@ -98,15 +98,20 @@ def test_any_query_of_documented_forms_compiles_to_what_whoosh_reads_from_it(tex
     [
         ("Lavrov Rice", "(Lavrov AND Rice)"),
         ("Medvedev OR Putin", "(Medvedev OR Putin)"),
-        ("Lavrov NOT Medvedev", "(Lavrov AND (*:* NOT Medvedev))"),
+        ("Lavrov NOT Medvedev", "(Lavrov AND (NOT Medvedev))"),
         ('"it is not a threat"', 'exact:"it is not a threat"'),
         ('title:"it is not"', '(exact:"it is not" AND title:"it is not")'),
         ('"missile defence"~3', '"missile defence"~3'),
         ('source:"Voice of America"', 'source:"Voice of America"'),
-        ("Negotiat*", "negotiat*"),
+        ("Negotiat*", "(negotiat* OR exact:negotiat*)"),
+        ("title:Negotiat*", "title:negotiat*"),
         ("wom?n nego*ing", "(wom?n AND nego*ing)"),
-        ("Medvedv~", "Medvedv~1"),
-        ("Medvedv~2/3", "Medvedv~2"),
+        # Solr does not analyse prefixes or fuzzy words: they are sent as the embedded
+        # engine looks them up, folded and stemmed.
+        ("Defense*", "(defenc* OR exact:defense*)"),
+        ("Talks~", "talk~1"),
+        ("Medvedv~", "medvedv~1"),
+        ("Medvedv~2/3", "medvedv~2"),
         ("title:radar", "title:radar"),
         ("title:(radar OR talks)", "(title:radar OR title:talks)"),
         ("x y OR z", "(x AND (y OR z))"),
@@ -116,7 +121,7 @@ def test_any_query_of_documented_forms_compiles_to_what_whoosh_reads_from_it(tex
         ("foo:bar", r"foo\:bar"),
         ("'x y'", r"x\ y"),
         ("Putin^2", "(Putin)^2"),
-        ("*", "*:*"),
+        ("*", "id:*"),
     ],
 )
 def test_solr_gets_the_same_search_in_its_syntax(text, solr):

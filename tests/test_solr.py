@@ -1,19 +1,13 @@
 """The archive's index on a local SolrCloud (`make solr`: two nodes, two shards).
 
-The cluster starts once per session and each test begins with an empty collection. Without
-Java or Maven these tests are skipped; `-m "not solr"` leaves them out.
+The cluster starts once per session (tests/solr_cluster.py) and each test begins with an
+empty collection. Without Java or Maven these tests are skipped; `-m "not solr"` leaves
+them out.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import signal
-import socket
-import subprocess
-import threading
-from pathlib import Path
+from datetime import timedelta
 
 import pytest
 from haystack import connections
@@ -22,117 +16,15 @@ from haystack.query import SearchQuerySet
 
 from articles.search.solr.configset import CONFIGSET_DIR, word_files
 from tests.conftest import make_article
-
-REPO = Path(__file__).resolve().parent.parent
-LAUNCHER_BUILT = REPO / "var" / "solr-launcher" / "solr-launcher-1.0.jar"
-# The first start downloads Solr's jars from Maven Central (about 110 MB).
-START_SECONDS = float(os.environ.get("SOLR_TEST_START_SECONDS", 600))
-STOP_SECONDS = 60
-SEARCH_URL_LINE = re.compile(r"^SEARCH_URL=solr://(\S+)$")
+from tests.solr_cluster import use_solr
 
 solr = pytest.mark.solr
-
-
-def _missing_tools() -> list[str]:
-    needed = ["make", "java"] + ([] if LAUNCHER_BUILT.exists() else ["mvn"])
-    return [tool for tool in needed if shutil.which(tool) is None]
-
-
-def _free_port_pair() -> int:
-    """A port whose next port is free too (the second node listens there)."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        if port >= 65535:
-            continue
-        with socket.socket() as next_probe:
-            try:
-                next_probe.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no two free neighbouring ports")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def solr_url(tmp_path_factory) -> str:
-    """The collection URL of a SolrCloud started by `make solr` for this session."""
-    missing = _missing_tools()
-    if missing:
-        pytest.skip(f"SolrCloud tests need {', '.join(missing)} on the PATH (Java 17, Maven 3.8)")
-    data = tmp_path_factory.mktemp("solr") / "data"
-    command = [
-        "make",
-        "--no-print-directory",
-        "solr",
-        f"SOLR_PORT={_free_port_pair()}",
-        f"SOLR_ZK_PORT={_free_port()}",
-        f"SOLR_DATA={data}",
-    ]
-    # A session of its own: stopping the group reaches the JVM under make.
-    process = subprocess.Popen(
-        command,
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    lines: list[str] = []
-    found = threading.Event()
-    url: list[str] = []
-
-    def read_output() -> None:
-        for line in process.stdout:
-            lines.append(line.rstrip())
-            match = SEARCH_URL_LINE.match(line.strip())
-            if match:
-                url.append(f"http://{match.group(1)}")
-                found.set()
-        found.set()  # the process ended
-
-    threading.Thread(target=read_output, daemon=True).start()
-    if not found.wait(START_SECONDS) or not url:
-        _stop(process)
-        output = "\n".join(lines[-30:])
-        pytest.fail(f"`make solr` gave no SEARCH_URL line in {START_SECONDS:.0f} s:\n{output}")
-    yield url[0]
-    _stop(process)
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """SIGTERM to the cluster (it shuts down cleanly), SIGKILL if it lingers."""
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(STOP_SECONDS)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 @pytest.fixture
 def solr_index(solr_url, search_index, db):
     """Haystack's default connection on the archive's Solr engine, the collection emptied."""
-    original = connections.connections_info["default"]
-    connections.connections_info["default"] = {
-        "ENGINE": "articles.search.solr.backend.ArchiveSolrEngine",
-        "URL": solr_url,
-    }
-    connections.reload("default")
-    backend = connections["default"].get_backend()
-    backend.conn.delete(q="*:*", commit=True)
-    yield backend
-    connections.connections_info["default"] = original
-    connections.reload("default")
+    return use_solr(solr_url)
 
 
 def index_now(*articles) -> None:
@@ -232,3 +124,73 @@ def test_highlights_spelling_and_related_coverage(solr_index):
     assert SearchQuerySet().spelling_suggestion("raddar") == "radar"
     related = found(SearchQuerySet().more_like_this(missile[0]))
     assert related == sorted(a.pk for a in missile[1:])
+
+
+@solr
+def test_searches_run_the_query_tree_as_the_embedded_engine_does(solr_index, seeded):
+    from articles.search.query import Criteria
+    from articles.search.service import run_search
+
+    def titles(query: str) -> set[str]:
+        return {row.article.title for row in run_search(Criteria(q=query)).rows}
+
+    # A quoted phrase keeps its spelling; unquoted, both spellings find both.
+    british, american = titles('"missile defence"'), titles('"missile defense"')
+    assert len(british) == 4 and len(american) == 1 and not british & american
+    assert titles("missile defense") == british | american
+    assert titles("radar NOT Poland") < titles("radar")
+    assert titles("Defense*") == british | american
+
+
+@solr
+def test_a_word_in_the_title_ranks_first(solr_index):
+    from articles.search.query import Criteria
+    from articles.search.service import run_search
+
+    in_body = make_article(title="Talks resume", body="Radar radar: the radar site was discussed.")
+    in_title = make_article(title="Radar site", body="The site in Poland was discussed.")
+    index_now(in_body, in_title)
+
+    rows = run_search(Criteria(q="radar")).rows
+    assert [row.article.pk for row in rows] == [in_title.pk, in_body.pk]
+
+
+def _alias_target(backend) -> str:
+    base, alias = backend._collections_base()
+    return backend._collections_api(base, action="LISTALIASES")["aliases"][alias]
+
+
+@solr
+def test_sync_index_checks_drift_and_rebuilds_into_a_new_collection_behind_the_alias(solr_index):
+    from django.core.management import CommandError, call_command
+
+    from articles.models import Article
+
+    kept = [make_article(body=f"Radar talks, day {day}.") for day in range(3)]
+    gone = make_article(body="Radar talks, the last day.")
+    index_now(*kept, gone)
+    call_command("sync_index", "--check")  # no drift
+
+    Article.objects.filter(pk=gone.pk).delete()
+    unindexed = make_article(body="Radar talks resume.")
+    # A version the index has not seen (a minute on: versions are compared to the second).
+    Article.objects.filter(pk=kept[0].pk).update(
+        updated_at=kept[0].updated_at + timedelta(minutes=1)
+    )
+    with pytest.raises(CommandError):
+        call_command("sync_index", "--check")
+    from articles.search.sync import compare_index
+
+    drift = compare_index()
+    assert (drift.missing, drift.stale, drift.orphaned) == ({unindexed.pk}, {kept[0].pk}, {gone.pk})
+
+    before = _alias_target(solr_index)
+    call_command("sync_index", "--rebuild")
+    after = _alias_target(solr_index)
+    assert after != before
+    base, _ = solr_index._collections_base()
+    collections = solr_index._collections_api(base, action="LIST")["collections"]
+    assert after in collections and before not in collections
+    assert compare_index().clean
+    expected = sorted([*(a.pk for a in kept), unindexed.pk])
+    assert found(SearchQuerySet().auto_query("radar")) == expected

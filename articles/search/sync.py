@@ -2,8 +2,8 @@
 
 The database is the source of truth: everything here can be redone from it at any time.
 What a backend can do beyond Haystack's contract it says itself (`writes_in_bulk`,
-`stored_versions`, `stored_versions_of`, `rebuilds_by_swap`): any other backend is written,
-read and rebuilt through Haystack alone.
+`stored_versions`, `stored_versions_of`, `rebuilds_by_swap`, `rebuild_aside`): any other
+backend is written, read and rebuilt through Haystack alone.
 """
 
 from __future__ import annotations
@@ -191,8 +191,11 @@ def repair_index(drift: IndexDrift | None = None, *, rebuild: bool = False) -> i
 
 
 def rebuild_index() -> int:
-    """Index every article into a new folder, then point the index path at it atomically."""
+    """Index every article aside (a new folder, or a new Solr collection), then switch readers
+    to it at once: they never see a half-built index."""
     backend = connections["default"].get_backend()
+    if rebuild_aside := getattr(backend, "rebuild_aside", None):
+        return rebuild_aside(_write_every_article)
     if not getattr(backend, "rebuilds_by_swap", False):
         backend.clear()
         return update_articles(Article.objects.values_list("pk", flat=True))
@@ -209,6 +212,16 @@ def rebuild_index() -> int:
         count = builder.write_all(_article_index(), article_batches(pks), replace=False)
     swap_in(fresh, live)
     return count
+
+
+def _write_every_article(backend) -> int:
+    """Send every article to `backend` (a rebuild's), batch by batch, committing once."""
+    sent = 0
+    for batch in article_batches():
+        if batch:
+            backend.update(_article_index(), batch, commit=False)
+            sent += len(batch)
+    return sent
 
 
 def swap_in(fresh: Path, live: Path) -> None:

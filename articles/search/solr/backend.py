@@ -1,36 +1,80 @@
 """Haystack's Solr backend, as the archive needs it on Solr 9 and SolrCloud.
 
-Two changes to the stock backend: related coverage goes through `/select` with the `{!mlt}`
-query parser, which SolrCloud answers from every shard (the `/mlt` handler the stock backend
-calls reads only the shard it lands on); and a spelling suggestion is asked for when one is
-wanted (`spelling_query`), not on every search unless INCLUDE_SPELLING says so.
+What the archive adds to the stock backend: the query tree compiled for Solr
+(`compile_query`) and run by the edismax parser over the body and the title, the title
+boosted at query time (Solr 9 ignores the index-time boosts Haystack sends); related
+coverage through `/select` with the `{!mlt}` query parser, which SolrCloud answers from
+every shard (the `/mlt` handler the stock backend calls reads only the shard it lands on);
+and a spelling suggestion asked for when one is wanted (`spelling_query`), not on every
+search unless INCLUDE_SPELLING says so.
 """
+
+import time
+from collections.abc import Callable
+from urllib.parse import urlsplit, urlunsplit
 
 from haystack import connections
 from haystack.backends import SPELLING_SUGGESTION_HAS_NOT_RUN, EmptyResults
 from haystack.backends.solr_backend import SolrEngine, SolrSearchBackend, SolrSearchQuery
-from haystack.constants import DJANGO_CT
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier, get_model_ct
 from pysolr import SolrError
+
+from articles.search.nodes import Node
+from articles.search.solr.compile import to_solr
 
 # Related coverage: words used at least twice in the article. Each shard weighs the words by
 # its own document counts, so a word need only occur once in a shard to count there.
 MLT_MIN_TERM_FREQUENCY = 2
 MLT_MIN_DOCUMENT_FREQUENCY = 1
+# A word's score is the sum over the fields it is looked for in (see `query_fields`), as the
+# embedded engine's OR of fields sums them.
+FIELD_TIE = "1.0"
+
+
+# Documents read per request when every stored version is read (`stored_versions`).
+VERSIONS_PAGE = 5_000
+# Seconds a Collections API call may take (creating a collection waits for its shards).
+ADMIN_SECONDS = 180
 
 
 class ArchiveSolrBackend(SolrSearchBackend):
+    """Besides Haystack's contract: `compile_query`, and for index upkeep `stored_versions`,
+    `stored_versions_of` and `rebuild_aside` (a rebuild in a new collection, the alias
+    readers use moved to it once it is whole)."""
+
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
+        self._options = connection_options
         # The stock backend reads suggestions from a response only when every query asks for
         # them; the archive asks only when a search found nothing.
         self.spell_every_query = self.include_spelling
         self.include_spelling = True
 
+    def compile_query(self, query: Node) -> str:
+        """A query tree in Solr's syntax, for the edismax parser (`query_fields`)."""
+        return to_solr(query)
+
+    def query_fields(self) -> str:
+        """Edismax's `qf`: the document field and every field the index boosts, with its
+        boost (`text title^3`), as the embedded engine searches an unfielded word."""
+        index = connections[self.connection_alias].get_unified_index()
+        boosted = [
+            f"{field.index_fieldname}^{field.boost:g}"
+            for field in index.all_searchfields().values()
+            if field.boost != 1.0
+        ]
+        return " ".join([index.document_field, *sorted(boosted)])
+
     def build_search_kwargs(self, query_string, spelling_query=None, spelling=False, **kwargs):
         search_kwargs = super().build_search_kwargs(
             query_string, spelling_query=spelling_query, **kwargs
         )
+        search_kwargs.update(defType="edismax", qf=self.query_fields(), tie=FIELD_TIE)
+        if search_kwargs.get("facet") == "on":
+            # Solr lists every value a field holds, even those no result has; a facet names
+            # only values some result has, as on the embedded engine.
+            search_kwargs["facet.mincount"] = 1
         if not (spelling or spelling_query or self.spell_every_query):
             for key in [key for key in search_kwargs if key.startswith("spellcheck")]:
                 del search_kwargs[key]
@@ -80,6 +124,86 @@ class ArchiveSolrBackend(SolrSearchBackend):
             self.log.exception("Failed to fetch More Like This from Solr: %s", query)
             raw_results = EmptyResults()
         return self._process_results(raw_results, result_class=result_class)
+
+    def stored_versions(self, django_ct: str) -> dict[int, object]:
+        """Object id -> the `updated` time stored with its document, for one model, read a
+        page at a time in id order (a cursor, so a deep page costs no more than the first)."""
+        found: dict[int, object] = {}
+        cursor = "*"
+        while True:
+            response = self.conn.search(
+                "*:*",
+                fq=f"{DJANGO_CT}:{django_ct}",
+                fl=f"{DJANGO_ID},updated",
+                sort=f"{ID} asc",
+                rows=VERSIONS_PAGE,
+                cursorMark=cursor,
+            )
+            for doc in response.docs:
+                found[int(doc[DJANGO_ID])] = self.conn._to_python(doc.get("updated"))
+            if response.nextCursorMark in (None, cursor):
+                return found
+            cursor = response.nextCursorMark
+
+    def stored_versions_of(self, identifiers: list[str]) -> dict[str, object]:
+        """Document id -> its stored `updated` time, for those of these in the index."""
+        found: dict[str, object] = {}
+        for start in range(0, len(identifiers), VERSIONS_PAGE):
+            chunk = identifiers[start : start + VERSIONS_PAGE]
+            response = self.conn.search(
+                "*:*", fq=f"{{!terms f={ID}}}{','.join(chunk)}", fl=f"{ID},updated", rows=len(chunk)
+            )
+            for doc in response.docs:
+                found[doc[ID]] = self.conn._to_python(doc.get("updated"))
+        return found
+
+    def rebuild_aside(self, write: Callable[[SolrSearchBackend], int]) -> int:
+        """Build the index anew in a new collection (`write` fills it through the backend
+        given), then move the alias this connection names to it and delete the collection it
+        named: readers see the old index until the new one is whole. A collection reached by
+        its own name, not an alias, is emptied and refilled in place."""
+        base, alias = self._collections_base()
+        aliases = self._collections_api(base, action="LISTALIASES").get("aliases", {})
+        if alias not in aliases:
+            self.clear()
+            return write(self)
+        old = aliases[alias]
+        status = self._collections_api(base, action="CLUSTERSTATUS", collection=old)
+        state = status["cluster"]["collections"][old]
+        fresh = f"{alias}_{time.strftime('%Y%m%d%H%M%S')}"
+        self._collections_api(
+            base,
+            action="CREATE",
+            name=fresh,
+            numShards=len(state["shards"]),
+            replicationFactor=state.get("replicationFactor", 1),
+            **{"collection.configName": state["configName"]},
+        )
+        builder = type(self)(self.connection_alias, **{**self._options, "URL": f"{base}/{fresh}"})
+        try:
+            count = write(builder)
+            builder.conn.commit()
+        except BaseException:
+            self._collections_api(base, action="DELETE", name=fresh)
+            raise
+        self._collections_api(base, action="CREATEALIAS", name=alias, collections=fresh)
+        self._collections_api(base, action="DELETE", name=old)
+        return count
+
+    def _collections_base(self) -> tuple[str, str]:
+        """The Solr root URL (…/solr) and the collection or alias name this connection uses."""
+        parts = urlsplit(self.conn.url.rstrip("/"))
+        path, _, name = parts.path.rpartition("/")
+        return urlunsplit(parts._replace(path=path)), name
+
+    def _collections_api(self, base: str, **params) -> dict:
+        response = self.conn.get_session().get(
+            f"{base}/admin/collections", params={**params, "wt": "json"}, timeout=ADMIN_SECONDS
+        )
+        body = response.json()
+        if response.status_code != 200 or body.get("error") or body.get("failure"):
+            raise SolrError(f"Collections API {params.get('action')}: {response.text[:500]}")
+        return body
 
     @staticmethod
     def _limit_to_registered_models() -> bool:

@@ -2,14 +2,17 @@
 edismax parser whose `qf` names the default fields (`text title^3`), so a word the user
 left unfielded stays unfielded here. A Solr backend's `compile_query` returns `to_solr`.
 
-Solr analyses words, phrases and fuzzy words itself; wildcards and prefixes it only
-lower-cases, so they are sent lower-cased. Quoted phrases are matched on the exact field
+Solr analyses words and phrases itself; prefixes, fuzzy words and wildcards it only
+lower-cases, so they are sent as the embedded engine looks them up (`looked_up`: in a text
+field folded and stemmed, `Defense*` as "defenc*"). Quoted phrases are matched on the exact field
 (every word as written), as on the archive's own engine.
 """
 
 from __future__ import annotations
 
 import re
+
+from haystack.constants import ID
 
 from articles.search.analysis import EXACT_FIELD
 from articles.search.nodes import (
@@ -26,7 +29,7 @@ from articles.search.nodes import (
     Wildcard,
     Word,
 )
-from articles.search.parser import is_exact
+from articles.search.parser import is_exact, looked_up
 
 # Characters the Lucene syntax reads as operators, escaped with a backslash in a word.
 _SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/\s])')
@@ -46,8 +49,9 @@ def to_solr(node: Node) -> str:
         joiner = " AND " if isinstance(node, And) else " OR "
         return "(" + joiner.join(to_solr(child) for child in node.children) + ")"
     if isinstance(node, Not):
-        # A clause of NOT alone matches nothing in Lucene: subtract from everything.
-        return f"(*:* NOT {to_solr(node.child)})"
+        # Solr reads a group holding only NOT as everything but its clause. ("*:*" would not
+        # do: inside a group, edismax reads it as a word to look for.)
+        return f"(NOT {to_solr(node.child)})"
     if isinstance(node, Boost):
         return f"({to_solr(node.child)})^{node.factor:g}"
     field = f"{node.field}:" if node.field else ""
@@ -56,11 +60,11 @@ def to_solr(node: Node) -> str:
     if isinstance(node, Phrase):
         return _phrase(node)
     if isinstance(node, Prefix):
-        return f"{field}{escape(node.text.lower())}*"
+        return _prefix(node)
     if isinstance(node, Wildcard):
-        return field + _SPECIAL_BUT_WILDCARDS.sub(r"\\\1", node.text.lower())
+        return field + _SPECIAL_BUT_WILDCARDS.sub(r"\\\1", looked_up(node))
     if isinstance(node, Fuzzy):
-        return f"{field}{escape(node.text)}~{min(node.distance, SOLR_MAX_EDITS)}"
+        return f"{field}{escape(looked_up(node))}~{min(node.distance, SOLR_MAX_EDITS)}"
     if isinstance(node, Range):
         opening = "[" if node.include_start else "{"
         closing = "]" if node.include_end else "}"
@@ -68,8 +72,18 @@ def to_solr(node: Node) -> str:
         end = escape(node.end) if node.end else "*"
         return f"{field}{opening}{start} TO {end}{closing}"
     if isinstance(node, Everything):
-        return f"{field}*" if field else "*:*"
+        # Every document has an id: edismax reads "*:*" as everything only as a whole query.
+        return f"{field}*" if field else f"{ID}:*"
     raise TypeError(f"Not a query node: {node!r}")
+
+
+def _prefix(node: Prefix) -> str:
+    """A prefix of the stems; unfielded, also of the words as written (the exact field), as
+    the embedded engine widens it: `negotiat*` finds "negotiations", stemmed "negoti"."""
+    stemmed = f"{node.field + ':' if node.field else ''}{escape(looked_up(node))}*"
+    if node.field:
+        return stemmed
+    return f"({stemmed} OR {EXACT_FIELD}:{escape(node.text.lower())}*)"
 
 
 def _quoted(text: str) -> str:

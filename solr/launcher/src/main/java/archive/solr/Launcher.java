@@ -96,15 +96,19 @@ public final class Launcher {
     }
     cluster.waitForAllNodes(60);
     cluster.uploadConfigSet(configset.toAbsolutePath(), collection);
-    CollectionAdminRequest.createCollection(collection, collection, shards, 1)
+    // The index lives in a collection of its own behind the alias readers use, so that
+    // `sync_index --rebuild` can build a new collection and move the alias to it.
+    String first = collection + "_1";
+    CollectionAdminRequest.createCollection(first, collection, shards, 1)
         .process(cluster.getSolrClient());
-    cluster.waitForActiveCollection(collection, 60, TimeUnit.SECONDS, shards, shards);
+    cluster.waitForActiveCollection(first, 60, TimeUnit.SECONDS, shards, shards);
+    CollectionAdminRequest.createAlias(collection, first).process(cluster.getSolrClient());
 
     double seconds = (System.nanoTime() - started) / 1e9;
     System.out.printf(
-        "SolrCloud up in %.1f s: %d nodes on ports %d-%d, ZooKeeper on %s, collection %s with"
-            + " %d shards; data in %s%n",
-        seconds, nodes, port, port + nodes - 1, zk.getZkAddress(), collection, shards, data);
+        "SolrCloud up in %.1f s: %d nodes on ports %d-%d, ZooKeeper on %s, alias %s for"
+            + " collection %s with %d shards; data in %s%n",
+        seconds, nodes, port, port + nodes - 1, zk.getZkAddress(), collection, first, shards, data);
     System.out.println("SEARCH_URL=solr://127.0.0.1:" + port + "/solr/" + collection);
     System.out.flush();
     stopped.await();
