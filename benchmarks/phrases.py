@@ -92,7 +92,7 @@ def main() -> None:
         print(f"No development set at {args.devset}: nothing measured.")
         return
     data_dir = args.keep or sandbox.fresh_data_dir("archive-phrases-")
-    reuse = bool(args.keep and (data_dir / "index").exists())
+    reuse = bool(args.keep and (data_dir / "whoosh_index").exists())
     data_dir.mkdir(parents=True, exist_ok=True)
     env = sandbox.archive_env(data_dir)
     try:
