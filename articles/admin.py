@@ -215,12 +215,26 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ("source",)
     list_per_page = 50
     actions = ("mark_reviewed_action", "assign_source_action")
-    readonly_fields = (*CAPTURE_FIELDS, "review_list", "evidence_table", "correction_history")
+    readonly_fields = (
+        *CAPTURE_FIELDS,
+        "review_list",
+        "evidence_table",
+        "left_out",
+        "correction_history",
+    )
     fieldsets = (
         ("Metadata", {"fields": METADATA_FIELDS}),
         (
             "Review",
-            {"fields": ("review_list", "evidence_table", "needs_review", "correction_history")},
+            {
+                "fields": (
+                    "review_list",
+                    "evidence_table",
+                    "left_out",
+                    "needs_review",
+                    "correction_history",
+                )
+            },
         ),
         (
             "Capture",
@@ -256,6 +270,12 @@ class ArticleAdmin(admin.ModelAdmin):
                 ((r["field"], f"{r['confidence']:.2f}", r["evidence"]) for r in records),
             ),
         )
+
+    @admin.display(description="Left out of the body (the page's other text, searched)")
+    def left_out(self, article: Article):
+        if not article.other_text:
+            return "Nothing: the body holds all the capture's text."
+        return format_html('<pre class="other-text">{}</pre>', article.other_text)
 
     @admin.display(description="Needs review because")
     def review_list(self, article: Article) -> str:

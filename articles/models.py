@@ -351,6 +351,12 @@ class Article(models.Model):
     dateline = models.CharField(max_length=200, blank=True)
     body = models.TextField(help_text="Clean text, blocks separated by blank lines.")
     body_html = models.TextField(help_text="Sanitised HTML of the clean text.")
+    other_text = models.TextField(
+        blank=True,
+        default="",
+        help_text="What the capture holds outside the title and body (menus, captions, "
+        "paragraphs the extraction left out): searched, weighted below the body.",
+    )
     changed = models.BooleanField(
         default=False, db_index=True, help_text="Its text differs between captures."
     )

@@ -492,6 +492,7 @@ def article_values(
         "body_html": article_html(((b.kind, b.text) for b in parsed.blocks), parsed.markup)
         if body_html is None
         else body_html,
+        "other_text": parsed.other_text,
         **evidence_values(parsed),
     }
 

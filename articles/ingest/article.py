@@ -86,6 +86,9 @@ class ParsedArticle:
     kind: str
     evidence: tuple[FieldEvidence, ...] = ()
     markup: str = ""  # the body's structure as HTML (saved pages), sanitised before storing
+    # What the capture holds outside the title and body (menus, captions, left-out
+    # paragraphs), paragraphs separated by blank lines: searched, weighted below the body.
+    other_text: str = ""
 
     @property
     def body(self) -> str:

@@ -48,6 +48,7 @@ from articles.ingest.choose import (
     read_stated_date,
 )
 from articles.ingest.dates import check_plausible, find_publication_date, match_date_line, read_date
+from articles.ingest.leftover import page_paragraphs, with_other_text
 from articles.ingest.lines import (
     Evidence,
     is_headline_like,
@@ -289,6 +290,7 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         sure=HTML_SURE,
         markup="\n".join(markup.values()),
     )
+    parsed = with_other_text(parsed, page_paragraphs(tree))
     if source_evidence is None:
         return parsed
     return replace(

@@ -34,6 +34,7 @@ from articles.ingest.dates import (
     match_date_line,
     month_words,
 )
+from articles.ingest.leftover import with_other_text
 from articles.ingest.lines import (
     Evidence,
     Line,
@@ -634,6 +635,7 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
     """A plain-text capture into a ParsedArticle."""
     evidence = Evidence([], [], [])
     lines = unwrap_hard_wrapped(split_lines(text))
+    paragraphs = [line.text for line in lines]
     lines = cut_footer(lines, evidence)
     span = locate_article(lines)
     header = read_header(lines[span.start : span.end], evidence)
@@ -668,7 +670,7 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
         near_date = HeaderDate(None, 0.0)
     elif near_date.value is not None:
         fields.append(FieldEvidence("published", "a date near the headline", near_date.confidence))
-    return assemble_article(
+    parsed = assemble_article(
         title=title,
         blocks=blocks,
         byline=byline,
@@ -682,6 +684,7 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
         empty_message="No article text is left once navigation and other clutter are removed.",
         today=today,
     )
+    return with_other_text(parsed, paragraphs)
 
 
 def headline_piece(text: str) -> str:

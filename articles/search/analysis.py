@@ -82,12 +82,17 @@ def index_terms(text: str) -> tuple[dict[str, list[int]], set[str]]:
     return positions, words
 
 
+# The fields a word written without a field is searched in, and each one's weight: a
+# title match ranks first; the page's other text (menus, captions, paragraphs the body
+# extraction left out) is searched too, well below the body, so no captured word is lost.
+DEFAULT_FIELDS = {"text": 1.0, "title": 3.0, "other_text": 0.3}
+
 # Quoted phrases are matched in a field of their own, where every word is kept as written
 # (lower-cased, stop words included, not stemmed): "it is not a threat" must not match
 # "threats" or "is not a threat" alone, as it would with the stemmed words.
 EXACT_FIELD = "exact"
 # The fields whose words the exact field holds (the source name is not among them).
-EXACT_COVERS = frozenset({"text", "title", "byline", "dateline"})
+EXACT_COVERS = frozenset({"text", "title", "byline", "dateline", "other_text"})
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 
 

@@ -62,6 +62,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     title = indexes.CharField(model_attr="title", boost=3.0)
     # The same text, every word as written, for quoted phrases (search.whoosh.analysis).
     exact = indexes.CharField(stored=False)
+    # What the capture holds outside the title and body, searched below the body's weight
+    # (search.analysis.DEFAULT_FIELDS).
+    other_text = indexes.CharField(model_attr="other_text", default="", stored=False)
     source = indexes.CharField(default="Unknown source")
     # Facets are exact strings (the Whoosh backend stores them untokenised).
     source_exact = indexes.FacetCharField()
@@ -112,7 +115,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_exact(self, obj: Article) -> str:
         # Blank lines between the fields: a phrase does not run on from one into the next.
-        return "\n\n".join((obj.title, obj.byline, obj.dateline, obj.body))
+        return "\n\n".join((obj.title, obj.byline, obj.dateline, obj.body, obj.other_text))
 
     def prepare_source(self, obj: Article) -> str:
         return obj.credited_name

@@ -45,6 +45,8 @@ class ResultRow:
     snippets: list[SafeString]
     score: float
     also_published_by: list[Article] = field(default_factory=list)
+    # The words were found only in the page's other text: the snippets are from there.
+    in_other_text: bool = False
 
 
 @lru_cache(maxsize=4096)
@@ -228,15 +230,28 @@ def _rows(results, matcher: Matcher) -> list[ResultRow]:
         if original is not None:
             original.also_published_by.append(article)
             continue
+        in_other_text = found_only_in_other_text(article, matcher)
         row = ResultRow(
             article=article,
             title=highlight(article.title, matcher),
-            snippets=snippets(article.body, matcher),
+            snippets=snippets(article.other_text if in_other_text else article.body, matcher),
             score=result.score or 0.0,
+            in_other_text=in_other_text,
         )
         rows.append(row)
         shown[article.pk] = row
     return rows
+
+
+def found_only_in_other_text(article: Article, matcher: Matcher) -> bool:
+    """Whether the query's words are in the page's other text and nowhere the reader sees
+    first (title, byline, dateline, body): such a hit is shown as one, with its passage."""
+    if not matcher or not article.other_text:
+        return False
+    seen = (article.title, article.byline, article.dateline, article.body)
+    if any(next(matcher.words_in(text), None) for text in seen):
+        return False
+    return next(matcher.words_in(article.other_text), None) is not None
 
 
 def matching_articles(criteria: Criteria, *, limit: int | None = None) -> Iterator[Article]:

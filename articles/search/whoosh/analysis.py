@@ -23,6 +23,7 @@ from whoosh.qparser.taggers import RegexTagger
 from whoosh.support.levenshtein import distance
 
 from articles.search.analysis import (
+    DEFAULT_FIELDS,
     EXACT_COVERS,
     EXACT_FIELD,
     STOP_WORDS,
@@ -130,9 +131,6 @@ class ExactPhrasePlugin(PhrasePlugin):
         return [(self.ExactPhraseTagger(self.expr), 0)]
 
 
-TITLE_BOOST = 3.0
-
-
 SPELLING_FIELD = "spell_text"  # unstemmed words of the body, kept by Whoosh for spelling
 
 
@@ -182,17 +180,20 @@ def written(node: wq.MultiTerm) -> str:
 
 
 class ArchiveQueryParser(QueryParser):
-    """Searches the body and the title (boosted); prefixes also match stemmed words; fuzzy
+    """Searches the default fields, each at its weight; prefixes also match stemmed words; fuzzy
     words keep their first letters. It reads what `compile.to_whoosh` writes (the cost
     limits were checked on the query tree before)."""
 
-    def __init__(self, schema, fieldnames=("text", "title")):
+    def __init__(self, schema, fieldnames=tuple(DEFAULT_FIELDS)):
         super().__init__(None, schema)
         self.remove_plugin_class(PhrasePlugin)
         self.add_plugins(
             [
                 ExactPhrasePlugin(),
-                MultifieldPlugin(list(fieldnames), {"title": TITLE_BOOST}),
+                MultifieldPlugin(
+                    [name for name in fieldnames if name in (schema or fieldnames)],
+                    {name: DEFAULT_FIELDS[name] for name in fieldnames if name in DEFAULT_FIELDS},
+                ),
                 FuzzyTermPlugin(),
             ]
         )

@@ -239,7 +239,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     def setup(self):
         super().setup()
-        self.parser = ArchiveQueryParser(self.schema, (self.content_field_name, "title"))
+        self.parser = ArchiveQueryParser(self.schema)
         self._opened_from = os.path.realpath(self.path)
         self._searcher = None
 
