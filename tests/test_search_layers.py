@@ -13,9 +13,18 @@ ENGINE_PACKAGES = {
     "articles.search.whoosh": ARTICLES / "search" / "whoosh",
     "articles.search.solr": ARTICLES / "search" / "solr",
 }
-# Engine libraries, and the one pure algorithm the neutral analysis borrows from Whoosh
-# (the Porter stemmer, with no index behind it: Solr's PorterStemFilter is the same).
-ENGINE_LIBRARIES = ("whoosh", "pysolr", "elasticsearch")
+# Each engine's client libraries, which only its own package may import; and the one pure
+# algorithm the neutral analysis borrows from Whoosh (the Porter stemmer, with no index
+# behind it: Solr's PorterStemFilter is the same).
+OWN_LIBRARIES = {
+    "articles.search.whoosh": ("whoosh", "haystack.backends.whoosh_backend"),
+    "articles.search.solr": ("pysolr", "haystack.backends.solr_backend"),
+}
+ENGINE_LIBRARIES = (
+    *("whoosh", "pysolr", "elasticsearch", "haystack.backends.whoosh_backend"),
+    *("haystack.backends.solr_backend", "haystack.backends.elasticsearch_backend"),
+    *("haystack.backends.elasticsearch7_backend",),
+)
 ALLOWED = ("whoosh.lang.porter",)
 
 
@@ -42,11 +51,11 @@ def engine_imports(path: Path, own_package: str | None = None) -> list[str]:
         for package in ENGINE_PACKAGES:
             if package != own_package and _within(module, package):
                 bad.append(module)
+        own = OWN_LIBRARIES.get(own_package or "", ())
         for library in ENGINE_LIBRARIES:
-            own_library = own_package is not None and own_package.endswith("." + library)
             if (
                 _within(module, library)
-                and not own_library
+                and not any(_within(module, mine) for mine in own)
                 and not any(_within(module, allowed) for allowed in ALLOWED)
             ):
                 bad.append(module)

@@ -20,6 +20,7 @@ from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier, get_model_ct
 from pysolr import SolrError
 
+from articles.search.analysis import DEFAULT_FIELDS
 from articles.search.nodes import Node
 from articles.search.solr.compile import to_solr
 
@@ -56,15 +57,12 @@ class ArchiveSolrBackend(SolrSearchBackend):
         return to_solr(query)
 
     def query_fields(self) -> str:
-        """Edismax's `qf`: the document field and every field the index boosts, with its
-        boost (`text title^3`), as the embedded engine searches an unfielded word."""
-        index = connections[self.connection_alias].get_unified_index()
-        boosted = [
-            f"{field.index_fieldname}^{field.boost:g}"
-            for field in index.all_searchfields().values()
-            if field.boost != 1.0
-        ]
-        return " ".join([index.document_field, *sorted(boosted)])
+        """Edismax's `qf`: the fields an unfielded word searches, with their weights
+        (`text title^3 other_text^0.3`), the same as the embedded engine's."""
+        return " ".join(
+            name if weight == 1.0 else f"{name}^{weight:g}"
+            for name, weight in DEFAULT_FIELDS.items()
+        )
 
     def build_search_kwargs(self, query_string, spelling_query=None, spelling=False, **kwargs):
         search_kwargs = super().build_search_kwargs(

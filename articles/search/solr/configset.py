@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 # The embedded engine's stop words (Whoosh's list), as the word list itself: data, not the engine.
-from whoosh.analysis import STOP_WORDS
-
+from articles.search.analysis import STOP_WORDS
 from articles.vocabulary import SPELLING_VARIANTS
 
 CONFIGSET_DIR = Path(__file__).resolve().parents[3] / "solr" / "configset" / "archive"
