@@ -284,7 +284,10 @@ class ArraySearch:
         self.leaves = _leaves(searcher)
         self.doc_count = searcher.doc_count_all()
         self.deadline = deadline
-        self.expanded = 0  # index words the query's expanding words have stood for so far
+        # Index words the query's expanding words have stood for so far: a word counts once
+        # whichever of the default fields (text, title, other text) it was found in, so a
+        # field added to the defaults does not shrink what a reader's prefix may cover.
+        self.expanded: set[bytes] = set()
         self._exact: dict[tuple[str, ...], Matches] = {}
         self._expansions: dict[int, tuple] = {}
         self._counted = False
@@ -401,8 +404,8 @@ class ArraySearch:
                     "after ~)."
                 )
             by_segment.append((reader, offset, btexts))
-        self.expanded += len(distinct)
-        if self.expanded > MAX_QUERY_EXPANSION:
+        self.expanded |= distinct
+        if len(self.expanded) > MAX_QUERY_EXPANSION:
             raise QueryTooCostly(
                 "Together, the words with *, ? or ~ in this query stand for more than "
                 f"{MAX_QUERY_EXPANSION:,} words of the index; use fewer or narrower ones."
