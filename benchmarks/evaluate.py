@@ -139,16 +139,7 @@ def ingest_and_export(folder: Path) -> tuple[str, float]:
         sandbox.manage(env, "analyse_articles", "--catalogue-only", "--verbosity", "0")
         started = time.perf_counter()
         # A page that cannot be read is a miss, not a reason to stop: check=False.
-        sandbox.manage(
-            env,
-            "ingest",
-            str(folder),
-            "--verbosity",
-            "0",
-            check=False,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        sandbox.ingest_quietly(env, folder)
         seconds = time.perf_counter() - started
         exported = sandbox.manage(env, "export_articles", capture_output=True).stdout
     finally:

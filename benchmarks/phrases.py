@@ -102,16 +102,7 @@ def main() -> None:
             measure(args.kind, args.misses)
             return
         sandbox.manage(env, "migrate", "--noinput", "--verbosity", "0")
-        sandbox.manage(
-            env,
-            "ingest",
-            str(folder),
-            "--verbosity",
-            "0",
-            check=False,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        sandbox.ingest_quietly(env, folder)
         sandbox.manage(env, "sync_index", "--rebuild", check=False, stdout=subprocess.DEVNULL)
         sandbox.setup_django(data_dir)
         measure(args.kind, args.misses)

@@ -53,5 +53,20 @@ def manage(env: dict[str, str], *args: str, check: bool = True, **kwargs):
     )
 
 
+def ingest_quietly(env: dict[str, str], *paths: Path | str):
+    """`manage.py ingest paths` with nothing printed; a file that cannot be read is counted
+    by the caller's own measure, not a reason to stop (check=False)."""
+    return manage(
+        env,
+        "ingest",
+        *map(str, paths),
+        "--verbosity",
+        "0",
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def remove(data_dir: Path) -> None:
     shutil.rmtree(data_dir, ignore_errors=True)
