@@ -26,12 +26,14 @@ from pathlib import Path
 
 import numpy as np
 import whoosh.index
+from django.conf import settings
 from haystack import connections
+from haystack.backends import log_query
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID
 from haystack.exceptions import SearchBackendError
 from haystack.fields import FacetField
-from haystack.utils import get_identifier
+from haystack.utils import get_identifier, get_model_ct
 from whoosh import query as wq
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.formats import Positions
@@ -53,6 +55,7 @@ from articles.search.whoosh.compile import to_whoosh
 logger = logging.getLogger(__name__)
 
 MORE_LIKE_THIS_CHARS = 2500
+MORE_LIKE_THIS_TERMS = 5  # Whoosh's own `more_like` weighs five
 IDF_KEPT = 200_000  # stems whose rarity is remembered (a few MB)
 
 
@@ -166,10 +169,15 @@ _thread_lock = threading.Lock()
 def archive_schema(fields) -> tuple[str, Schema]:
     """The index's schema from the Haystack index's fields: Haystack's own, except that
     facets are stored untokenised, sort keys are 64-bit and text fields use the archive's
-    analyzer. The one place the schema is decided."""
+    analyzer, unless the field names its own (`analyzer=`) or keeps whole values (a
+    MultiValueField). The one place the schema is decided."""
     content_field_name, schema = WhooshSearchBackend.build_schema(None, fields)
     for field in fields.values():
         name = field.index_fieldname
+        if not isinstance(field, FacetField) and (
+            field.is_multivalued or getattr(field, "analyzer", None) is not None
+        ):
+            continue  # Haystack's own: KEYWORD, or TEXT with the field's analyzer
         if isinstance(field, FacetField) and field.is_multivalued:
             schema.remove(name)
             schema.add(name, KEYWORD(stored=True, commas=True, lowercase=False))
@@ -187,7 +195,7 @@ def archive_schema(fields) -> tuple[str, Schema]:
             schema.add(
                 name,
                 ArchiveText(
-                    stored=field.stored and not field.document,
+                    stored=field.stored,
                     analyzer=ANALYZER,
                     field_boost=field.boost,
                     spelling=field.document,
@@ -274,6 +282,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self._searcher = None
         self._searcher_index = None
 
+    @log_query
     def search(
         self,
         query_string,
@@ -311,6 +320,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         )
         if not query_string or (len(query_string) <= 1 and query_string != "*"):
             return {"results": [], "hits": 0}
+        narrow_queries = self._narrowed_to_models(
+            narrow_queries, models, limit_to_registered_models
+        )
         searcher = self.searcher()
         if not searcher.doc_count():
             return {"results": [], "hits": 0, "spelling_suggestion": None}
@@ -354,6 +366,24 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                     "queries": {},
                 }
             return results
+
+    def _narrowed_to_models(self, narrow_queries, models, limit_to_registered_models):
+        """The narrowing queries, plus one to the models asked for (or, with
+        HAYSTACK_LIMIT_TO_REGISTERED_MODELS, to those with an index), as Haystack's own
+        backends narrow."""
+        if limit_to_registered_models is None:
+            limit_to_registered_models = getattr(
+                settings, "HAYSTACK_LIMIT_TO_REGISTERED_MODELS", True
+            )
+        if models:
+            choices = sorted(get_model_ct(model) for model in models)
+        elif limit_to_registered_models:
+            choices = self.build_models_list()
+        else:
+            return narrow_queries
+        if not choices:
+            return narrow_queries
+        return {*(narrow_queries or ()), " OR ".join(f"{DJANGO_CT}:{ct}" for ct in choices)}
 
     def _sort_keys(self, searcher, sort_by) -> list[tuple[np.ndarray, bool]]:
         """Each sort key as (values per document, descending?); refuses a field that has no
@@ -405,9 +435,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         result_class=None,
         **kwargs,
     ):
-        """Documents whose words resemble an object's (Haystack's contract). The opening of
-        a news story carries its subject, so only its first MORE_LIKE_THIS_CHARS are
-        weighed: weighing every word costs more and finds no better."""
+        """Documents whose words resemble an object's (Haystack's contract), with the
+        number of them all as its hits. The opening of a news story carries its subject, so
+        only its first MORE_LIKE_THIS_CHARS are weighed: weighing every word costs more
+        and finds no better. Its key terms are searched with arrays, as any query is."""
         searcher = self.searcher()
         docnum = searcher.document_number(id=get_identifier(model_instance))
         if docnum is None:
@@ -416,27 +447,29 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             connections[self.connection_alias].get_unified_index().get_index(type(model_instance))
         )
         text = index.full_prepare(model_instance)[self.content_field_name]
-        start = start_offset or 0
-        stop = end_offset if end_offset is not None else start + 20
-        hits = searcher.more_like(
-            docnum, self.content_field_name, text=text[:MORE_LIKE_THIS_CHARS], top=stop
+        field = self.content_field_name
+        key_terms = searcher.key_terms_from_text(
+            field, text[:MORE_LIKE_THIS_CHARS], numterms=MORE_LIKE_THIS_TERMS, normalize=False
         )
-        found = [(hit.docnum, hit.score) for hit in hits]
+        if not key_terms:
+            return {"results": [], "hits": 0}
+        alike = wq.Or([wq.Term(field, word, boost=weight) for word, weight in key_terms])
+        narrow_queries = self._narrowed_to_models(None, models, limit_to_registered_models)
         if additional_query_string and additional_query_string not in ("*", "*:*"):
-            wanted = engine.ArraySearch(searcher, Deadline()).evaluate(
-                self.parser.parse(additional_query_string)
+            narrow_queries = {*(narrow_queries or ()), additional_query_string}
+        if narrow_queries:
+            alike = wq.And([alike, *(self.parser.parse(nq) for nq in narrow_queries)])
+        with search_slot():
+            matches = engine.minus(
+                engine.ArraySearch(searcher, Deadline()).evaluate(alike),
+                np.array([docnum], dtype=np.int64),
             )
-            found = [(doc, score) for doc, score in found if doc in set(wanted.docs.tolist())]
-        found = found[start:stop]
-        return self._process_results(
-            _ArrayPage(
-                searcher,
-                np.array([doc for doc, _ in found], dtype=np.int64),
-                np.array([score for _, score in found]),
-                hits=len(found),
-            ),
-            result_class=result_class,
-        )
+            start = start_offset or 0
+            stop = end_offset if end_offset is not None else start + 20
+            return self._process_results(
+                _ArrayPage(searcher, *engine.top(matches, start, stop), hits=len(matches)),
+                result_class=result_class,
+            )
 
     @contextmanager
     def write_lock(self) -> Iterator[None]:
