@@ -15,6 +15,7 @@ CONTRACT_SETTINGS = "tests.haystack_contract.settings"
 if os.environ.get("DJANGO_SETTINGS_MODULE") != CONTRACT_SETTINGS:
     collect_ignore_glob = ["*"]
 
+STOCK_ENGINE = "haystack.backends.whoosh_backend.WhooshEngine"
 BACKEND = "whoosh_tests/test_whoosh_backend.py::"
 KEPT_DIFFERENCES = {
     BACKEND + "WhooshSearchBackendTestCase::test_order_by": (
@@ -36,6 +37,10 @@ KEPT_DIFFERENCES = {
 
 
 def pytest_collection_modifyitems(items):
+    from django.conf import settings
+
+    if settings.ARCHIVE_ENGINE == STOCK_ENGINE:  # the comparison run: no differences
+        return
     for item in items:
         for test, reason in KEPT_DIFFERENCES.items():
             if item.nodeid.endswith(test):
