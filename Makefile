@@ -44,13 +44,15 @@ SEARCH_TESTS := tests/test_search.py tests/test_views_browse.py tests/test_cover
 	tests/test_feeds.py tests/test_exact_phrases.py tests/test_related.py \
 	tests/test_quotation_search.py
 
-## test: ruff, then the whole test suite, then the search tests on Haystack's own backend and
+## test: ruff, then the whole test suite, Haystack's own Whoosh backend tests on the archive's
+## engine (tests/haystack_contract), then the search tests on Haystack's own backend and
 ## on a SolrCloud of their own (tests/settings_solr.py; left out, saying so, without Java and Maven)
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --ds=tests.settings_haystack_search $(SEARCH_TESTS)
+	$(BIN)/python -m pytest --ds=tests.haystack_contract.settings tests/haystack_contract
 	@if command -v java >/dev/null && command -v mvn >/dev/null; then \
 		echo "$(BIN)/python -m pytest --ds=tests.settings_solr $(SEARCH_TESTS)"; \
 		$(BIN)/python -m pytest --ds=tests.settings_solr $(SEARCH_TESTS); \

@@ -2,7 +2,7 @@
 several keys, spelling suggestions, more like this) is answered, and what it cannot do is
 refused or warned about, never silently ignored."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from haystack.exceptions import SearchBackendError
@@ -67,12 +67,23 @@ def test_sorting_by_a_field_without_a_sort_column_is_refused(corpus):
         list(SearchQuerySet().filter(content=Raw("radar")).order_by("title"))
 
 
+def test_date_facets_count_the_matches_of_each_period(corpus):
+    by_month = (
+        SearchQuerySet()
+        .filter(content=Raw("radar"))
+        .date_facet(
+            "pub_date", start_date=date(2008, 1, 1), end_date=date(2009, 1, 1), gap_by="month"
+        )
+        .facet_counts()
+    )
+    assert by_month["dates"]["pub_date"] == [
+        ((datetime(2008, 3, 1), datetime(2008, 4, 1)), 2),
+        ((datetime(2008, 4, 1), datetime(2008, 5, 1)), 1),
+    ]
+
+
 def test_unsupported_requests_warn_instead_of_being_ignored(corpus):
     sqs = SearchQuerySet().filter(content=Raw("radar"))
-    with pytest.warns(UserWarning, match="date_facets"):
-        sqs.date_facet(
-            "pub_date", start_date=date(2008, 1, 1), end_date=date(2009, 1, 1), gap_by="month"
-        ).facet_counts()
     with pytest.warns(UserWarning, match="query_facets"):
         sqs.query_facet("pub_date", "[2008-01-01 TO 2008-12-31]").facet_counts()
 

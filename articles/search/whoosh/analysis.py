@@ -210,8 +210,8 @@ MAX_RESPELLED = 5
 
 
 def respell(reader, fieldname: str, text: str) -> str | None:
-    """`text` with each word the index does not know replaced by its closest known word,
-    or None when none was replaced. Stops quietly at its own small time budget: a
+    """`text` with each word the index does not have as written replaced by its closest
+    known word, or None when none was replaced. Stops quietly at its own small time budget: a
     suggestion is a nicety, and never worth holding a page up for."""
     changed, tried = [], []
     deadline = Deadline(SPELLING_SECONDS)
@@ -220,7 +220,11 @@ def respell(reader, fieldname: str, text: str) -> str | None:
         word = match.group()
         if word in OPERATORS or not word.isalpha() or len(word) < 3:
             return word
-        if (stem := analyse(word)) is None or reader.doc_frequency(fieldname, stem):
+        if (stem := analyse(word)) is None:
+            return word
+        if reader.doc_frequency(fieldname, stem) and known_as_written(
+            reader, fieldname, word.lower()
+        ):
             return word
         if len(tried) == MAX_RESPELLED:
             return word
@@ -236,6 +240,15 @@ def respell(reader, fieldname: str, text: str) -> str | None:
 
     respelled = re.sub(r"(?<![:\w])\w+", respell_word, text)
     return respelled if changed else None
+
+
+def known_as_written(reader, fieldname: str, word: str) -> bool:
+    """Whether the archive has this word as written. A word it has only in another form
+    ("indexe" beside "indexed") is a misspelling the stemmer forgave: it finds the right
+    documents, but a suggestion still shows the word meant, as Haystack's backends do."""
+    spelling_field = reader.schema[fieldname].spelling_fieldname(fieldname)
+    first = next(iter(reader.expand_prefix(spelling_field, word)), None)
+    return first is not None and first.decode("utf-8") == word
 
 
 def close_words(reader, fieldname: str, word: str, deadline: Deadline, limit: int = 8):

@@ -22,20 +22,25 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import whoosh.index
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from haystack import connections
+from haystack.backends import log_query
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID
 from haystack.exceptions import SearchBackendError
 from haystack.fields import FacetField
-from haystack.utils import get_identifier
+from haystack.utils import get_identifier, get_model_ct
 from whoosh import query as wq
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.formats import Positions
 from whoosh.index import LockError
+from whoosh.util.times import datetime_to_long
 from whoosh.writing import SegmentWriter
 
 from articles.search.analysis import EXACT_FIELD, exact_terms, index_terms
@@ -52,7 +57,9 @@ from articles.search.whoosh.compile import to_whoosh
 
 logger = logging.getLogger(__name__)
 
+UNSLICED_RESULTS = 1000
 MORE_LIKE_THIS_CHARS = 2500
+MORE_LIKE_THIS_TERMS = 5  # Whoosh's own `more_like` weighs five
 IDF_KEPT = 200_000  # stems whose rarity is remembered (a few MB)
 
 
@@ -166,10 +173,15 @@ _thread_lock = threading.Lock()
 def archive_schema(fields) -> tuple[str, Schema]:
     """The index's schema from the Haystack index's fields: Haystack's own, except that
     facets are stored untokenised, sort keys are 64-bit and text fields use the archive's
-    analyzer. The one place the schema is decided."""
+    analyzer, unless the field names its own (`analyzer=`) or keeps whole values (a
+    MultiValueField). The one place the schema is decided."""
     content_field_name, schema = WhooshSearchBackend.build_schema(None, fields)
     for field in fields.values():
         name = field.index_fieldname
+        if not isinstance(field, FacetField) and (
+            field.is_multivalued or getattr(field, "analyzer", None) is not None
+        ):
+            continue  # Haystack's own: KEYWORD, or TEXT with the field's analyzer
         if isinstance(field, FacetField) and field.is_multivalued:
             schema.remove(name)
             schema.add(name, KEYWORD(stored=True, commas=True, lowercase=False))
@@ -187,7 +199,7 @@ def archive_schema(fields) -> tuple[str, Schema]:
             schema.add(
                 name,
                 ArchiveText(
-                    stored=field.stored and not field.document,
+                    stored=field.stored,
                     analyzer=ANALYZER,
                     field_boost=field.boost,
                     spelling=field.document,
@@ -274,6 +286,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self._searcher = None
         self._searcher_index = None
 
+    @log_query
     def search(
         self,
         query_string,
@@ -299,11 +312,14 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         counts the matches, however many there are; facets are counted from the same match
         set. Narrowing queries are joined to the query; results sort by every key asked
         for; a spelling suggestion comes with `spelling_query` (or INCLUDE_SPELLING).
-        Haystack's highlighting, date and query facets and spatial searches are not
-        supported: asking for them warns, as Haystack's own backends do."""
+        Haystack's highlighting works where the document field is stored (the archive's is
+        not: it highlights with search/highlight.py); date and query facets and spatial
+        searches are not supported: asking for them warns, as Haystack's own backends do.
+        Without an end, a search returns at most UNSLICED_RESULTS results."""
+        highlight = bool(highlight)
+        highlight_stored = highlight and self.schema[self.content_field_name].stored
         _warn_unsupported(
-            highlight=highlight,
-            date_facets=date_facets,
+            highlight=highlight and not highlight_stored,
             query_facets=query_facets,
             within=within,
             dwithin=dwithin,
@@ -311,6 +327,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         )
         if not query_string or (len(query_string) <= 1 and query_string != "*"):
             return {"results": [], "hits": 0}
+        narrow_queries = self._narrowed_to_models(
+            narrow_queries, models, limit_to_registered_models
+        )
         searcher = self.searcher()
         if not searcher.doc_count():
             return {"results": [], "hits": 0, "spelling_suggestion": None}
@@ -325,46 +344,76 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 (query_string, tuple(sorted(narrow_queries or ()))),
                 lambda: engine.ArraySearch(searcher, Deadline()).evaluate(parsed),
             )
-            start = start_offset or 0
-            stop = end_offset if end_offset is not None else start + 20
+            start, stop = _page_bounds(start_offset, end_offset)
             if sort_by:
                 page = engine.sorted_by(matches, self._sort_keys(searcher, sort_by), start, stop)
             else:
                 page = engine.top(matches, start, stop)
             results = self._process_results(
                 _ArrayPage(searcher, *page, hits=len(matches), fields=fields),
+                highlight=highlight_stored,
                 query_string=query_string,
                 spelling_query=spelling_query,
                 result_class=result_class,
             )
             if spelling_query and not self.include_spelling:
                 results["spelling_suggestion"] = self.create_spelling_suggestion(spelling_query)
-            if facets:
+            if facets or date_facets:
                 results["facets"] = {
                     "fields": {
                         name: engine.count_values(
                             searcher,
                             name,
                             matches.docs,
-                            multivalued=isinstance(self.schema[name], KEYWORD),
+                            # Counted by its terms: a KEYWORD's values, or the words
+                            # of a field kept without a column (as Whoosh facets it).
+                            multivalued=isinstance(self.schema[name], KEYWORD)
+                            or self.schema[name].column_type is None,
                         )
-                        for name in facets
+                        for name in facets or ()
                     },
-                    "dates": {},
+                    "dates": {
+                        name: date_facet_counts(searcher, name, matches.docs, **spec)
+                        for name, spec in (date_facets or {}).items()
+                    },
                     "queries": {},
                 }
             return results
 
+    def _narrowed_to_models(self, narrow_queries, models, limit_to_registered_models):
+        """The narrowing queries, plus one to the models asked for (or, with
+        HAYSTACK_LIMIT_TO_REGISTERED_MODELS, to those with an index), as Haystack's own
+        backends narrow."""
+        if limit_to_registered_models is None:
+            limit_to_registered_models = getattr(
+                settings, "HAYSTACK_LIMIT_TO_REGISTERED_MODELS", True
+            )
+        if models:
+            choices = sorted(get_model_ct(model) for model in models)
+        elif limit_to_registered_models:
+            choices = self.build_models_list()
+        else:
+            return narrow_queries
+        if not choices:
+            return narrow_queries
+        return {*(narrow_queries or ()), " OR ".join(f"{DJANGO_CT}:{ct}" for ct in choices)}
+
     def _sort_keys(self, searcher, sort_by) -> list[tuple[np.ndarray, bool]]:
-        """Each sort key as (values per document, descending?); refuses a field that has no
-        sortable column, rather than ignoring it."""
+        """Each sort key as (values per document, descending?): a field's sort column, or
+        else, for a field of whole values (ID), the order of its terms; refuses any other
+        field (the order of an analysed text's words means nothing), rather than ignoring it."""
         keys = []
         for key in sort_by:
             name = key.lstrip("-")
             field = self.schema[name] if name in self.schema.names() else None
-            if field is None or field.column_type is None:
+            if field is None or (field.column_type is None and not isinstance(field, ID)):
                 raise SearchBackendError(f"Cannot sort by {name!r}: it is not a sortable field.")
-            keys.append((engine.sort_key(searcher, name), key.startswith("-")))
+            values = (
+                engine.sort_key(searcher, name)
+                if field.column_type is not None
+                else engine.term_order(searcher, name)
+            )
+            keys.append((values, key.startswith("-")))
         return keys
 
     def create_spelling_suggestion(self, query_string: str) -> str | None:
@@ -405,9 +454,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         result_class=None,
         **kwargs,
     ):
-        """Documents whose words resemble an object's (Haystack's contract). The opening of
-        a news story carries its subject, so only its first MORE_LIKE_THIS_CHARS are
-        weighed: weighing every word costs more and finds no better."""
+        """Documents whose words resemble an object's (Haystack's contract), with the
+        number of them all as its hits. The opening of a news story carries its subject, so
+        only its first MORE_LIKE_THIS_CHARS are weighed: weighing every word costs more
+        and finds no better. Its key terms are searched with arrays, as any query is."""
         searcher = self.searcher()
         docnum = searcher.document_number(id=get_identifier(model_instance))
         if docnum is None:
@@ -416,27 +466,28 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             connections[self.connection_alias].get_unified_index().get_index(type(model_instance))
         )
         text = index.full_prepare(model_instance)[self.content_field_name]
-        start = start_offset or 0
-        stop = end_offset if end_offset is not None else start + 20
-        hits = searcher.more_like(
-            docnum, self.content_field_name, text=text[:MORE_LIKE_THIS_CHARS], top=stop
+        field = self.content_field_name
+        key_terms = searcher.key_terms_from_text(
+            field, text[:MORE_LIKE_THIS_CHARS], numterms=MORE_LIKE_THIS_TERMS, normalize=False
         )
-        found = [(hit.docnum, hit.score) for hit in hits]
+        if not key_terms:
+            return {"results": [], "hits": 0}
+        alike = wq.Or([wq.Term(field, word, boost=weight) for word, weight in key_terms])
+        narrow_queries = self._narrowed_to_models(None, models, limit_to_registered_models)
         if additional_query_string and additional_query_string not in ("*", "*:*"):
-            wanted = engine.ArraySearch(searcher, Deadline()).evaluate(
-                self.parser.parse(additional_query_string)
+            narrow_queries = {*(narrow_queries or ()), additional_query_string}
+        if narrow_queries:
+            alike = wq.And([alike, *(self.parser.parse(nq) for nq in narrow_queries)])
+        with search_slot():
+            matches = engine.minus(
+                engine.ArraySearch(searcher, Deadline()).evaluate(alike),
+                np.array([docnum], dtype=np.int64),
             )
-            found = [(doc, score) for doc, score in found if doc in set(wanted.docs.tolist())]
-        found = found[start:stop]
-        return self._process_results(
-            _ArrayPage(
-                searcher,
-                np.array([doc for doc, _ in found], dtype=np.int64),
-                np.array([score for _, score in found]),
-                hits=len(found),
-            ),
-            result_class=result_class,
-        )
+            start, stop = _page_bounds(start_offset, end_offset)
+            return self._process_results(
+                _ArrayPage(searcher, *engine.top(matches, start, stop), hits=len(matches)),
+                result_class=result_class,
+            )
 
     @contextmanager
     def write_lock(self) -> Iterator[None]:
@@ -658,6 +709,49 @@ class _ArrayPage:
 
     def score(self, offset: int) -> float:
         return float(self.scores[offset])
+
+
+def date_facet_counts(
+    searcher, name: str, docs: np.ndarray, *, start_date, end_date, gap_by, gap_amount=1
+) -> list[tuple]:
+    """Haystack's date facet: ((start, end), count) for each range of `gap_amount`
+    `gap_by`s from start_date up to end_date that holds matches, most first, with
+    (None, count) for the matches in none of them, where its count places it (as
+    Haystack's Whoosh backend answers)."""
+    start, end = _as_datetime(start_date), _as_datetime(end_date)
+    gap = relativedelta(**{f"{gap_by}s": gap_amount})
+    edges = [start]
+    while edges[-1] < end:
+        edges.append(edges[-1] + gap)
+    values = engine.raw_column(searcher, name)[docs]
+    ticks = np.array([datetime_to_long(edge) for edge in edges], dtype=np.uint64)
+    slots = np.searchsorted(ticks, values, side="right") - 1  # -1: before the first
+    inside = (slots >= 0) & (slots < len(edges) - 1)
+    counts = np.bincount(slots[inside], minlength=len(edges) - 1)
+    found = sorted(((edges[i], edges[i + 1]), int(counts[i])) for i in np.flatnonzero(counts))
+    found.sort(key=lambda item: -item[1])
+    outside = int(np.count_nonzero(~inside))
+    if outside:
+        at = next((i for i, (_, count) in enumerate(found) if count < outside), len(found))
+        found.insert(at, (None, outside))
+    return found
+
+
+def _as_datetime(value) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime(value.year, value.month, value.day)
+
+
+def _page_bounds(start_offset, end_offset) -> tuple[int, int]:
+    """The ranks a search returns. As Haystack's Whoosh backend, an end of 0 or less
+    means one result; no end means all, but here at most UNSLICED_RESULTS, since Haystack
+    runs an unsliced search for `facet_counts()` or `get_results()` on a query not yet
+    sliced, and a million results' stored fields are not worth reading for those."""
+    start = start_offset or 0
+    if end_offset is None:
+        return start, start + UNSLICED_RESULTS
+    return start, max(end_offset, 1)
 
 
 def _warn_unsupported(**asked) -> None:

@@ -619,6 +619,24 @@ def sort_key(searcher, fieldname: str) -> np.ndarray:
     return ranks[codes]
 
 
+def term_order(searcher, fieldname: str) -> np.ndarray:
+    """An indexed field with no sort column in the order of its terms, for every document:
+    the rank of its first term (documents without one first), as Whoosh's own sorting
+    reads such a field. One pass over the field's postings, kept for the index as it
+    stands; a field sorted often should have a column (sortable=True)."""
+
+    def build() -> np.ndarray:
+        reader = searcher.reader()
+        ranks = np.full(reader.doc_count_all(), -1, dtype=np.int64)
+        for rank, term in enumerate(reader.lexicon(fieldname)):
+            docs = np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int64)
+            docs = docs[ranks[docs] < 0]
+            ranks[docs] = rank
+        return ranks
+
+    return _searcher_cached(searcher, ("term-order", fieldname), build)
+
+
 # Per-document values for sorting and facets, as arrays by document number. Each segment's
 # values are read once; a searcher's arrays join its segments' (cached on the searcher).
 
