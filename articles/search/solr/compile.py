@@ -25,6 +25,7 @@ from articles.search.nodes import (
     Range,
     Wildcard,
     Word,
+    most_of,
 )
 from articles.search.parser import is_exact
 
@@ -42,6 +43,8 @@ def escape(text: str) -> str:
 
 def to_solr(node: Node) -> str:
     """The Solr query string for a tree."""
+    if isinstance(node, And) and node.loose and (plain := node.plain_words())[0]:
+        return _loose(*plain)
     if isinstance(node, And | Or):
         joiner = " AND " if isinstance(node, And) else " OR "
         return "(" + joiner.join(to_solr(child) for child in node.children) + ")"
@@ -70,6 +73,14 @@ def to_solr(node: Node) -> str:
     if isinstance(node, Everything):
         return f"{field}*" if field else "*:*"
     raise TypeError(f"Not a query node: {node!r}")
+
+
+def _loose(words: tuple[Node, ...], required: tuple[Node, ...]) -> str:
+    """Words side by side: the required parts, and the plain words through edismax's
+    minimum-should-match (`mm`), as many as the archive's own engine asks for."""
+    inner = " ".join(to_solr(word) for word in words)
+    relaxed = f"_query_:{_quoted('{!edismax mm=' + str(most_of(len(words))) + '}' + inner)}"
+    return "(" + " AND ".join([*(to_solr(part) for part in required), relaxed]) + ")"
 
 
 def _quoted(text: str) -> str:

@@ -17,8 +17,14 @@ from whoosh.analysis import (
     Token,
     Tokenizer,
 )
-from whoosh.qparser import FuzzyTermPlugin, MultifieldPlugin, PhrasePlugin, QueryParser
-from whoosh.qparser.syntax import attach
+from whoosh.qparser import (
+    FuzzyTermPlugin,
+    MultifieldPlugin,
+    OperatorsPlugin,
+    PhrasePlugin,
+    QueryParser,
+)
+from whoosh.qparser.syntax import GroupNode, attach
 from whoosh.qparser.taggers import RegexTagger
 from whoosh.support.levenshtein import distance
 
@@ -130,6 +136,34 @@ class ExactPhrasePlugin(PhrasePlugin):
         return [(self.ExactPhraseTagger(self.expr), 0)]
 
 
+class MostWords(wq.Or):
+    """Words written side by side (a loose AND of the query tree): documents holding every
+    word, then those holding most of them (`nodes.most_of`), else any of them; the engine
+    ranks every-word documents first. Whoosh's own matchers read it as every word."""
+
+    def normalize(self):
+        found = super().normalize()
+        if isinstance(found, wq.Or) and not isinstance(found, MostWords):
+            return MostWords(found.subqueries, boost=found.boost)
+        return found
+
+    def matcher(self, searcher, context=None):
+        return wq.And(self.subqueries, boost=self.boost).matcher(searcher, context)
+
+
+class MostWordsGroup(GroupNode):
+    qclass = MostWords
+
+
+def most_words_plugin():
+    """`a MOSTOF b MOSTOF c` (what `compile.to_whoosh` writes for a loose AND) read as
+    MostWords, beside Whoosh's own operators."""
+    from articles.search.whoosh.compile import MOST_OF
+
+    tagger = OperatorsPlugin.OpTagger(rf"(?<=\s){MOST_OF}(?=\s)", MostWordsGroup, memo="most")
+    return OperatorsPlugin(ops=[(tagger, 0)])
+
+
 TITLE_BOOST = 3.0
 
 
@@ -189,6 +223,7 @@ class ArchiveQueryParser(QueryParser):
     def __init__(self, schema, fieldnames=("text", "title")):
         super().__init__(None, schema)
         self.remove_plugin_class(PhrasePlugin)
+        self.replace_plugin(most_words_plugin())
         self.add_plugins(
             [
                 ExactPhrasePlugin(),

@@ -40,7 +40,7 @@ from whoosh.writing import SegmentWriter
 
 from articles.search.analysis import EXACT_FIELD, exact_terms, index_terms
 from articles.search.limits import Deadline, search_slot
-from articles.search.nodes import Node
+from articles.search.nodes import EVERY_WORD_FACET, RELAXED_FACET, Node
 from articles.search.whoosh import engine, internals
 from articles.search.whoosh.analysis import (
     ANALYZER,
@@ -323,7 +323,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             matches = engine.RECENT_MATCHES.get(
                 searcher,
                 (query_string, tuple(sorted(narrow_queries or ()))),
-                lambda: engine.ArraySearch(searcher, Deadline()).evaluate(parsed),
+                lambda: engine.ArraySearch(searcher, Deadline()).ranked(parsed),
             )
             start = start_offset or 0
             stop = end_offset if end_offset is not None else start + 20
@@ -340,18 +340,26 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             if spelling_query and not self.include_spelling:
                 results["spelling_suggestion"] = self.create_spelling_suggestion(spelling_query)
             if facets:
+                # Facets count the articles holding every word; how many more came in by
+                # holding most (or any) of the words is a query facet of its own.
+                every = (
+                    matches.docs if matches.every_word is None else matches.docs[matches.every_word]
+                )
                 results["facets"] = {
                     "fields": {
                         name: engine.count_values(
                             searcher,
                             name,
-                            matches.docs,
+                            every,
                             multivalued=isinstance(self.schema[name], KEYWORD),
                         )
                         for name in facets
                     },
                     "dates": {},
-                    "queries": {},
+                    "queries": {
+                        EVERY_WORD_FACET: len(every),
+                        RELAXED_FACET: matches.relaxed,
+                    },
                 }
             return results
 

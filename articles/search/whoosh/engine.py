@@ -25,8 +25,9 @@ from whoosh import query as wq
 from whoosh.fields import DATETIME, NUMERIC
 
 from articles.search.limits import MAX_EXPANSION, MAX_QUERY_EXPANSION, Deadline, QueryTooCostly
+from articles.search.nodes import most_of
 from articles.search.whoosh import internals
-from articles.search.whoosh.analysis import EXACT_FIELD, ExactPhrase, written
+from articles.search.whoosh.analysis import EXACT_FIELD, ExactPhrase, MostWords, written
 
 # Whoosh's BM25F defaults.
 B, K1 = 0.75, 1.2
@@ -42,10 +43,15 @@ EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 
 @dataclass(frozen=True)
 class Matches:
-    """Matching document numbers (sorted, unique) and their scores, aligned."""
+    """Matching document numbers (sorted, unique) and their scores, aligned. A whole
+    query's matches (`ArraySearch.ranked`) also say which documents hold every word of its
+    loose ANDs (`every_word`, aligned; None: all of them) and how the others were let in
+    (`relaxed`: "most" of the words, or "any" word when no document held most)."""
 
     docs: np.ndarray
     scores: np.ndarray
+    every_word: np.ndarray | None = None
+    relaxed: str = ""
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -288,6 +294,8 @@ class ArraySearch:
         self._exact: dict[tuple[str, ...], Matches] = {}
         self._expansions: dict[int, tuple] = {}
         self._counted = False
+        self._partial: list[np.ndarray] = []  # documents a loose AND let in without every word
+        self._relaxed = ""
 
     # Terms
 
@@ -327,6 +335,43 @@ class ArraySearch:
 
     # Combinations
 
+    def ranked(self, node: wq.Query) -> Matches:
+        """A whole query's matches, saying which hold every word of its loose ANDs."""
+        found = self.evaluate(node)
+        if not self._partial:
+            return found
+        partial = np.unique(np.concatenate(self._partial))
+        every = ~np.isin(found.docs, partial, assume_unique=True)
+        return Matches(found.docs, found.scores, every, self._relaxed)
+
+    def most_words(self, node: MostWords) -> Matches:
+        """Words written side by side: documents holding every word, ranked above those
+        holding most of them (`most_of`); when no document holds most, any word. The
+        every-word documents' scores are raised above the best of the others, so that
+        order holds whatever the scores."""
+        parts = [self.evaluate(sub) for sub in node.subqueries]
+        found = union(parts)
+        if len(parts) < 2 or not len(found):
+            return found
+        held = np.zeros(int(found.docs[-1]) + 1, dtype=np.int32)
+        for part in parts:
+            held[part.docs] += 1
+        held = held[found.docs]
+        every = held == len(parts)
+        keep = held >= most_of(len(parts))
+        relaxed = "most"
+        if not keep.any():
+            keep, relaxed = np.ones(len(found), dtype=bool), "any"
+        docs, scores, every = found.docs[keep], found.scores[keep] * node.boost, every[keep]
+        if every.all():
+            return Matches(docs, scores)
+        if every.any():
+            scores = scores + every * max(0.0, scores[~every].max() - scores[every].min() + 1.0)
+        self._partial.append(docs[~every])
+        if self._relaxed != "any":
+            self._relaxed = relaxed
+        return Matches(docs, scores)
+
     def evaluate(self, node: wq.Query) -> Matches:
         """The documents matching `node`, with scores."""
         if self.deadline is not None:
@@ -338,6 +383,8 @@ class ArraySearch:
             return self.term(node.fieldname, node.text, node.boost)
         if isinstance(node, wq.And):
             return self._all_of(node.subqueries)
+        if isinstance(node, MostWords):
+            return self.most_words(node)
         if isinstance(node, wq.Or) and not getattr(node, "minmatch", 0):
             return union([self.evaluate(sub) for sub in node.subqueries])
         if isinstance(node, wq.AndNot):
