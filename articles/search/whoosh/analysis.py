@@ -36,7 +36,7 @@ from articles.search.analysis import (
 )
 from articles.search.limits import MAX_EDIT_DISTANCE, MIN_FUZZY_PREFIX, SPELLING_SECONDS, Deadline
 from articles.search.whoosh import internals
-from articles.vocabulary import SPELLING_VARIANTS, exact_words
+from articles.vocabulary import SPELLING_VARIANTS, exact_words, spelling_alternatives
 
 
 class SpellingVariantFilter(Filter):
@@ -80,6 +80,12 @@ class ExactTokenizer(Tokenizer):
 EXACT_ANALYZER = ExactTokenizer()
 
 
+def spelling_forms(words) -> list[tuple[str, ...]]:
+    """Each word of an exact phrase with its other spellings ("defense": "defence"): a
+    quoted phrase keeps its words and their order, but a spelling pair is one word."""
+    return [(word, *spelling_alternatives(word)) for word in words]
+
+
 class ExactPhrase(wq.Phrase):
     """A quoted phrase: these exact words in this order (in EXACT_FIELD), among the
     documents whose `fieldname` holds the phrase's stems, which score it."""
@@ -96,10 +102,13 @@ class ExactPhrase(wq.Phrase):
 
     def equivalent(self) -> wq.Query:
         """The same search as plain Whoosh queries (for Whoosh's own matchers)."""
-        if len(self.words) > 1:
-            exact = wq.Phrase(EXACT_FIELD, list(self.words))
-        else:
-            exact = wq.Term(EXACT_FIELD, self.words[0])
+        words = [
+            wq.Or([wq.Term(EXACT_FIELD, form) for form in forms])
+            if len(forms) > 1
+            else wq.Term(EXACT_FIELD, forms[0])
+            for forms in spelling_forms(self.words)
+        ]
+        exact = wq.Sequence(words) if len(words) > 1 else words[0]
         stems = [wq.Term(self.fieldname, stem) for stem in self.stems]
         return wq.And([*stems, exact], boost=self.boost)
 

@@ -27,7 +27,13 @@ from whoosh.fields import DATETIME, NUMERIC
 from articles.search.limits import MAX_EXPANSION, MAX_QUERY_EXPANSION, Deadline, QueryTooCostly
 from articles.search.nodes import most_of
 from articles.search.whoosh import internals
-from articles.search.whoosh.analysis import EXACT_FIELD, ExactPhrase, MostWords, written
+from articles.search.whoosh.analysis import (
+    EXACT_FIELD,
+    ExactPhrase,
+    MostWords,
+    spelling_forms,
+    written,
+)
 
 # Whoosh's BM25F defaults.
 B, K1 = 0.75, 1.2
@@ -223,18 +229,33 @@ def _wide(keys: np.ndarray, bits: int) -> np.ndarray:
     return ((keys >> bits) << POSITION_BITS) | (keys & (2**bits - 1))
 
 
-def phrase_docs(reader, fieldname: str, btexts: list[bytes]) -> np.ndarray:
+def _forms_positions(reader, fieldname: str, forms: tuple[bytes, ...]):
+    """The position keys of any of a word's forms (its spelling pair) in one segment, and
+    their position bits, or None when the segment holds none of them."""
+    found = [
+        _segment_positions(reader, fieldname, btext)
+        for btext in forms
+        if (fieldname, btext) in reader
+    ]
+    if len(found) <= 1:
+        return found[0] if found else None
+    if len({bits for _, bits in found}) > 1:
+        found = [(_wide(keys, bits), POSITION_BITS) for keys, bits in found]
+    return np.unique(np.concatenate([keys for keys, _ in found])), found[0][1]
+
+
+def phrase_docs(reader, fieldname: str, btexts: list[tuple[bytes, ...]]) -> np.ndarray:
     """The documents of one segment (deleted ones left out) where the words stand next
-    to each other in this order.
+    to each other in this order (each word given as its forms: any of them will do).
 
     Each word's position keys, moved back by its place in the phrase, are intersected,
     the shortest first; what is left are the phrase's starts. Working a segment at a time
     on the keys as cached (32-bit where they fit) keeps the arrays small: the positions of
     "the" over 100,000 articles are five million keys.
     """
-    if any((fieldname, btext) not in reader for btext in btexts):
+    found = [_forms_positions(reader, fieldname, forms) for forms in btexts]
+    if any(keys is None for keys in found):
         return EMPTY_DOCS
-    found = [_segment_positions(reader, fieldname, btext) for btext in btexts]
     bits = found[0][1]
     if any(b != bits for _, b in found):  # a long article somewhere: all keys 64-bit
         found = [(_wide(keys, b), POSITION_BITS) for keys, b in found]
@@ -522,10 +543,11 @@ class ArraySearch:
         words = tuple(node.words)
         exact = self._exact.get(words)
         if exact is None:
+            forms = spelling_forms(words)
             if len(words) == 1:
-                exact = self.term(EXACT_FIELD, words[0], scored=False)
+                exact = union([self.term(EXACT_FIELD, form, scored=False) for form in forms[0]])
             else:
-                exact = self._phrase_starts(EXACT_FIELD, list(words))
+                exact = self._phrase_starts(EXACT_FIELD, forms)
             self._exact[words] = exact
         keep = np.isin(candidates.docs, exact.docs, assume_unique=True)
         return Matches(candidates.docs[keep], candidates.scores[keep])
@@ -533,10 +555,13 @@ class ArraySearch:
     def _phrase_starts(
         self, fieldname: str, texts: list, candidates: Matches | None = None
     ) -> Matches:
-        """Documents holding the words as a phrase, read only in segments where some
-        `candidates` (documents holding every word) are, if given."""
+        """Documents holding the words as a phrase (a word may be a tuple of its forms), read
+        only in segments where some `candidates` (documents holding every word) are."""
         field = self.searcher.schema[fieldname]
-        btexts = [t if isinstance(t, bytes) else field.to_bytes(t) for t in texts]
+        btexts = [
+            tuple(t if isinstance(t, bytes) else field.to_bytes(t) for t in forms)
+            for forms in (text if isinstance(text, tuple) else (text,) for text in texts)
+        ]
         parts = []
         for reader, offset in self.leaves:
             if candidates is not None:
