@@ -531,3 +531,15 @@ def test_a_search_finds_nothing_only_when_no_article_holds_any_word(partial_matc
 def test_explicit_and_keeps_every_word(partial_matches):
     outcome = run_search(Criteria(q="Lavrov AND radar AND Azerbaijan"))
     assert result_titles(outcome) == ["Ministers meet"]
+
+
+@RELAXES_WORDS
+def test_articles_with_the_words_near_each_other_rank_above_those_with_them_apart(on_commit):
+    with on_commit():  # the same words, as often, in articles as long: only the order differs
+        make_article(
+            title="Apart", body="Missile talks went nowhere today; Lavrov mentioned shield."
+        )
+        make_article(
+            title="Near", body="Missile shield talks went nowhere today; Lavrov mentioned."
+        )
+    assert result_titles(run_search(Criteria(q="missile shield"))) == ["Near", "Apart"]

@@ -261,7 +261,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         index = self.current_index()
         if self._searcher is None or self._searcher_index is not index:
             self._close_searcher()
-            self._searcher = index.searcher()
+            self._searcher = index.searcher(weighting=engine.OkapiBM25F())
             self._searcher_index = index
         else:
             # Re-uses the readers of unchanged segments.
