@@ -58,12 +58,20 @@ def test_quoted_words_are_not_stemmed_but_plain_words_are(threats):
     assert found("threats") >= {"Plural", "Singular", "Wrapped", "Two paragraphs"}
 
 
-def test_spelling_pairs_apply_to_plain_words_only(threats, client):
+def test_a_quoted_phrase_matches_its_spelling_pair_and_the_page_says_so(threats, client):
     assert found("defence") == {"American"}
-    assert found('"missile defence"') == set()
-    assert found('"missile defense system"') == {"American"}
+    assert found('"missile defence"') == {"American"}
+    assert found('"defence"') == {"American"}
+    assert found('"missile defence system"') == {"American"}
+    assert found('"defence missile"') == set()  # the order still counts
     page = client.get("/search/", {"q": '"missile defense"'}).content.decode()
-    assert "Also searched" not in page
+    assert "Also searched: <q>defence</q>" in page
+
+
+def test_on_the_seeds_a_phrase_finds_both_spellings(seeded):
+    # One seed writes "missile defense", four "missile defence": each spelling finds all.
+    assert seed_numbers('"missile defense"') == seed_numbers('"missile defence"')
+    assert len(seed_numbers('"missile defence"')) == 5
 
 
 def test_a_phrase_of_stop_words_alone_is_searchable(threats):

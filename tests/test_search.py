@@ -488,3 +488,80 @@ def test_a_phrase_is_marked_where_a_quoted_search_finds_it(words, phrase_words):
     spans = phrase_spans(text, [tuple(phrase_words)])
     first = phrase_span(text, phrase)
     assert (spans[0] if spans else None) == first
+
+
+RELAXES_WORDS = pytest.mark.skipif(
+    "haystack_search" in settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"],
+    reason="Haystack's stock backend runs words side by side as every word required",
+)
+
+
+@pytest.fixture
+def partial_matches(on_commit):
+    """Three query words: one article holds them all, two hold two, one holds one."""
+    with on_commit():
+        make_article(title="Ministers meet", body="Lavrov spoke of the radar in Azerbaijan.")
+        # A title match would outscore the every-word article without the tiers.
+        make_article(title="Lavrov radar Lavrov radar", body="Lavrov and the radar again.")
+        make_article(title="Gabala station", body="Azerbaijan offered the radar at Gabala.")
+        make_article(title="Weather report", body="Lavrov flew home in the rain.")
+
+
+def _page_text(client, q: str) -> str:
+    return " ".join(search(client, q=q).content.decode().split())
+
+
+@RELAXES_WORDS
+def test_articles_holding_most_of_the_words_follow_those_holding_every_word(
+    partial_matches, client
+):
+    outcome = run_search(Criteria(q="Lavrov radar Azerbaijan"))
+    titles = result_titles(outcome)
+    assert titles[0] == "Ministers meet"
+    assert set(titles[1:]) == {"Lavrov radar Lavrov radar", "Gabala station"}
+    assert (outcome.hits, outcome.every_word_hits) == (3, 1)
+    page = _page_text(client, "Lavrov radar Azerbaijan")
+    assert "1 article contains every word; 2 more contain most of them" in page
+    assert "cover only the articles with every word" in page
+
+
+@RELAXES_WORDS
+def test_facets_and_exports_count_the_articles_holding_every_word(partial_matches, client):
+    outcome = run_search(Criteria(q="Lavrov radar Azerbaijan"))
+    assert [(f.value, f.count) for f in outcome.source_facets] == [("Test Wire", 1)]
+    response = client.get("/search/export.csv", {"q": "Lavrov radar Azerbaijan"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [row["title"] for row in rows] == ["Ministers meet"]
+
+
+@RELAXES_WORDS
+def test_when_no_article_holds_most_of_the_words_those_holding_any_are_shown(
+    partial_matches, client
+):
+    outcome = run_search(Criteria(q="Azerbaijan zebra giraffe okapi"))
+    assert set(result_titles(outcome)) == {"Gabala station", "Ministers meet"}
+    assert (outcome.every_word_hits, outcome.relaxed) == (0, "any")
+    page = _page_text(client, "Azerbaijan zebra giraffe okapi")
+    assert "No article contains every word; 2 contain some of them" in page
+
+
+def test_a_search_finds_nothing_only_when_no_article_holds_any_word(partial_matches, client):
+    assert run_search(Criteria(q="zebra giraffe okapi")).hits == 0
+    assert "Did you mean" in _page_text(client, "Lavrof radr")
+
+
+def test_explicit_and_keeps_every_word(partial_matches):
+    outcome = run_search(Criteria(q="Lavrov AND radar AND Azerbaijan"))
+    assert result_titles(outcome) == ["Ministers meet"]
+
+
+@RELAXES_WORDS
+def test_articles_with_the_words_near_each_other_rank_above_those_with_them_apart(on_commit):
+    with on_commit():  # the same words, as often, in articles as long: only the order differs
+        make_article(
+            title="Apart", body="Missile talks went nowhere today; Lavrov mentioned shield."
+        )
+        make_article(
+            title="Near", body="Missile shield talks went nowhere today; Lavrov mentioned."
+        )
+    assert result_titles(run_search(Criteria(q="missile shield"))) == ["Near", "Apart"]

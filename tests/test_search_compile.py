@@ -8,10 +8,11 @@ from haystack import connections
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from articles.search.nodes import strict
 from articles.search.parser import parse_query
 from articles.search.query import clean_query
 from articles.search.solr.compile import to_solr
-from articles.search.whoosh.analysis import ArchiveQueryParser
+from articles.search.whoosh.analysis import ArchiveQueryParser, MostWords
 from articles.search.whoosh.backend import archive_schema
 from articles.search.whoosh.compile import to_whoosh
 
@@ -54,8 +55,34 @@ def whoosh_parser():
 
 @pytest.mark.parametrize("text", QUERIES)
 def test_the_archive_s_engine_runs_the_query_its_parser_reads_from_the_text(whoosh_parser, text):
-    compiled = to_whoosh(parse_query(text))
+    # Words side by side are relaxed by the engine (below); made strict, the same search.
+    compiled = to_whoosh(strict(parse_query(text)))
     assert repr(whoosh_parser.parse(compiled)) == repr(whoosh_parser.parse(text))
+
+
+@pytest.mark.parametrize(
+    "text, relaxed",
+    [
+        ("Lavrov Rice missile", "Lavrov MOSTOF Rice MOSTOF missile"),
+        ('"missile defence" Lavrov Rice', "Lavrov MOSTOF Rice"),
+        ("title:radar Lavrov Rice", "Lavrov MOSTOF Rice"),
+        ("Putin^2 Lavrov", "(Putin^2) MOSTOF Lavrov"),
+    ],
+)
+def test_words_side_by_side_compile_to_most_of_them_and_the_rest_stays_required(
+    whoosh_parser, text, relaxed
+):
+    compiled = to_whoosh(parse_query(text))
+    assert f"({relaxed})" in compiled
+    parsed = whoosh_parser.parse(compiled)
+    relaxed_part = parsed if isinstance(parsed, MostWords) else parsed.subqueries[-1]
+    assert isinstance(relaxed_part, MostWords)
+
+
+@pytest.mark.parametrize("text", ["x AND y z", "x OR y", "title:(x y)", "x NOT y", "MOSTOF"])
+def test_explicit_operators_fields_and_a_lone_word_keep_every_word(whoosh_parser, text):
+    parsed = whoosh_parser.parse(to_whoosh(parse_query(text)))
+    assert "MostWords" not in repr(parsed)
 
 
 _words = st.sampled_from(
@@ -90,13 +117,15 @@ def test_any_query_of_documented_forms_compiles_to_what_whoosh_reads_from_it(tex
         expected = repr(parser.parse(cleaned))
     except Exception:  # noqa: BLE001 - Whoosh's own parser fails on some odd input
         return
-    assert repr(parser.parse(to_whoosh(tree))) == expected
+    assert repr(parser.parse(to_whoosh(strict(tree)))) == expected
 
 
 @pytest.mark.parametrize(
     "text, solr",
     [
-        ("Lavrov Rice", "(Lavrov AND Rice)"),
+        ("Lavrov Rice", '(_query_:"{!edismax mm=2}Lavrov Rice")'),
+        ("Lavrov Rice missile talks", '(_query_:"{!edismax mm=2}Lavrov Rice missile talks")'),
+        ("title:x Lavrov Rice", '(title:x AND _query_:"{!edismax mm=2}Lavrov Rice")'),
         ("Medvedev OR Putin", "(Medvedev OR Putin)"),
         ("Lavrov NOT Medvedev", "(Lavrov AND (NOT Medvedev))"),
         ('"it is not a threat"', 'exact:"it is not a threat"'),

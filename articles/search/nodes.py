@@ -11,8 +11,9 @@ query reads the same way again.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from math import ceil
 
 
 def _fielded(field: str | None, text: str) -> str:
@@ -121,10 +122,46 @@ class Everything:
 
 @dataclass(frozen=True)
 class And:
+    """Every child. `loose`: the words were written side by side with no operator, so its
+    plain words (`plain_words`) need not all match: articles holding every word rank first,
+    then those holding most of them (`most_of`), or any of them when neither exists. Its
+    written form is the same, so an engine that cannot relax an AND keeps every word."""
+
     children: tuple[Node, ...]
+    loose: bool = field(default=False, compare=False)
 
     def text_form(self) -> str:
         return " AND ".join(_grouped(child) for child in self.children)
+
+    def plain_words(self) -> tuple[tuple[Node, ...], tuple[Node, ...]]:
+        """(the plain words the AND may relax, the parts every match must hold)."""
+        if not self.loose:
+            return (), self.children
+        plain = tuple(child for child in self.children if is_plain_word(child))
+        if len(plain) < 2:
+            return (), self.children
+        return plain, tuple(child for child in self.children if not is_plain_word(child))
+
+
+def is_plain_word(node: Node) -> bool:
+    """A word on the default fields, boosted or not: what a loose AND may leave out
+    (phrases, field words, prefixes, groups and NOT keep their meaning)."""
+    if isinstance(node, Boost):
+        node = node.child
+    return isinstance(node, Word) and node.field is None
+
+
+# How an engine that relaxes loose ANDs reports, among Haystack's query facets, how many
+# matches hold every word, and how the others were let in ("most", "any" or "").
+EVERY_WORD_FACET, RELAXED_FACET = "every_word", "relaxed"
+
+
+def most_of(count: int) -> int:
+    """How many of `count` plain words an article must hold to be listed after those
+    holding every word: half of them, rounded up, from three words on (two words are both
+    wanted, else either). Lead sentences and a name plus a topic word, the queries
+    researchers type, rarely share every word with the other reports of a story."""
+    return count if count < 3 else ceil(count / 2)
 
 
 @dataclass(frozen=True)
@@ -162,6 +199,18 @@ Node = Leaf | And | Or | Not | Boost
 LEAVES = (Word, Phrase, Prefix, Wildcard, Fuzzy, Range, Everything)
 # Words that stand for many index words: the cost limits count them.
 EXPANDING = (Prefix, Wildcard, Fuzzy, Range)
+
+
+def strict(node: Node) -> Node:
+    """The tree with every loose AND made strict: every word required (what exports,
+    and an engine that cannot relax an AND, run)."""
+    if isinstance(node, And | Or):
+        return type(node)(tuple(strict(child) for child in node.children))
+    if isinstance(node, Not):
+        return Not(strict(node.child))
+    if isinstance(node, Boost):
+        return Boost(strict(node.child), node.factor)
+    return node
 
 
 def _grouped(node: Node) -> str:

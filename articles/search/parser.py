@@ -179,7 +179,12 @@ class _Reader:
                 continue
             if (part := self.either()) is not None:
                 parts.append(part)
-        return _joined(And, parts)
+        joined = _joined(And, parts)
+        # Words side by side relax (`And.loose`); a sequence holding an explicit AND keeps
+        # every word, since its parts are folded into one AND.
+        if isinstance(joined, And) and not any(isinstance(part, And) for part in parts):
+            return And(joined.children, loose=True)
+        return joined
 
     def either(self) -> Node | None:
         parts = [self.both()]

@@ -9,7 +9,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 
@@ -20,11 +20,10 @@ from articles.enrich import republished_map
 from articles.models import Article, Person, TalksRound, Topic
 from articles.search.highlight import Matcher, highlight, matcher_for, snippets
 from articles.search.limits import QueryError, SearchTimedOut
-from articles.search.nodes import SearchRequest
+from articles.search.nodes import EVERY_WORD_FACET, RELAXED_FACET, SearchRequest, strict
 from articles.search.query import (
     CleanQuery,
     Criteria,
-    build_queryset,
     clean_query,
     queryset_for,
     search_request,
@@ -95,6 +94,10 @@ class SearchOutcome:
     criteria: Criteria
     query: CleanQuery
     hits: int = 0
+    # Of the hits, how many hold every word of the query; the rest hold most of its words
+    # (`relaxed` "most") or, when no article held most, some of them ("any").
+    every_word_hits: int = 0
+    relaxed: str = ""
     rows: list[ResultRow] = field(default_factory=list)
     source_facets: list[FacetValue] = field(default_factory=list)
     year_facets: list[FacetValue] = field(default_factory=list)
@@ -107,6 +110,11 @@ class SearchOutcome:
     also_searched: list[str] = field(default_factory=list)
     elapsed_ms: float = 0.0
     request: SearchRequest | None = None  # the search as parsed, for the quotation box
+
+    @property
+    def more_hits(self) -> int:
+        """Matches holding most (or some) of the words but not every one."""
+        return self.hits - self.every_word_hits
 
 
 def index_problem() -> str | None:
@@ -157,7 +165,12 @@ def run_search(criteria: Criteria, *, page: int = 1, per_page: int = 20) -> Sear
         page_results = list(faceted[start : start + per_page])
         outcome.hits = faceted.count()
     _found_nothing(outcome.hits)
-    facets = faceted.facet_counts().get("fields", {})
+    counted = faceted.facet_counts()
+    facets = counted.get("fields", {})
+    # An engine that does not relax the AND between words finds only every-word matches.
+    outcome.every_word_hits = counted.get("queries", {}).get(EVERY_WORD_FACET, outcome.hits)
+    if outcome.every_word_hits < outcome.hits:
+        outcome.relaxed = counted["queries"].get(RELAXED_FACET) or "most"
     outcome.source_facets = _facet_values(_clean_facet(facets.get("source_exact")))
     years = sorted(_clean_facet(facets.get("year")), key=_newest_year_first)
     outcome.year_facets = _facet_values(years, lambda y: "Date unknown" if y == "unknown" else y)
@@ -255,10 +268,14 @@ def found_only_in_other_text(article: Article, matcher: Matcher) -> bool:
 
 
 def matching_articles(criteria: Criteria, *, limit: int | None = None) -> Iterator[Article]:
-    """Every article a search matches, in result order, loaded from the database in chunks.
+    """Every article a search matches holding every word of the query, in result order,
+    loaded from the database in chunks (the set the facets count).
 
     The search runs now, so its errors reach the caller before any article is streamed."""
-    sqs, _ = build_queryset(criteria, clean_query(criteria.q))
+    request = search_request(criteria, clean_query(criteria.q))
+    if request.query is not None:
+        request = replace(request, query=strict(request.query))
+    sqs = queryset_for(request)
     with index_checked():
         pks = [int(pk) for pk in sqs.values_list("pk", flat=True)[: limit or sqs.count()]]
     _found_nothing(len(pks))

@@ -4,7 +4,6 @@ something when a query finds nothing."""
 from __future__ import annotations
 
 import logging
-import re
 
 from haystack.query import SearchQuerySet
 
@@ -19,14 +18,11 @@ from articles.vocabulary import spelling_alternatives
 logger = logging.getLogger(__name__)
 
 
-QUOTED_RE = re.compile(r'"[^"]*"')
-
-
 def also_searched(text: str) -> list[str]:
-    """Other spellings the index also matched, e.g. "defence" for "defense" (not inside a
-    quoted phrase, which matches its words exactly as written)."""
+    """Other spellings the index also matched, e.g. "defence" for "defense" (inside a
+    quoted phrase too: its words stay exact, but a spelling pair is one word)."""
     found = []
-    for word in WORD_RE.findall(QUOTED_RE.sub(" ", text)):
+    for word in WORD_RE.findall(text):
         for alternative in spelling_alternatives(word):
             if alternative not in found:
                 found.append(alternative)

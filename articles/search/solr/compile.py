@@ -28,6 +28,7 @@ from articles.search.nodes import (
     Range,
     Wildcard,
     Word,
+    most_of,
 )
 from articles.search.parser import is_exact, looked_up
 
@@ -45,6 +46,8 @@ def escape(text: str) -> str:
 
 def to_solr(node: Node) -> str:
     """The Solr query string for a tree."""
+    if isinstance(node, And) and node.loose and (plain := node.plain_words())[0]:
+        return _loose(*plain)
     if isinstance(node, And | Or):
         joiner = " AND " if isinstance(node, And) else " OR "
         return "(" + joiner.join(to_solr(child) for child in node.children) + ")"
@@ -84,6 +87,14 @@ def _prefix(node: Prefix) -> str:
     if node.field:
         return stemmed
     return f"({stemmed} OR {EXACT_FIELD}:{escape(node.text.lower())}*)"
+
+
+def _loose(words: tuple[Node, ...], required: tuple[Node, ...]) -> str:
+    """Words side by side: the required parts, and the plain words through edismax's
+    minimum-should-match (`mm`), as many as the archive's own engine asks for."""
+    inner = " ".join(to_solr(word) for word in words)
+    relaxed = f"_query_:{_quoted('{!edismax mm=' + str(most_of(len(words))) + '}' + inner)}"
+    return "(" + " AND ".join([*(to_solr(part) for part in required), relaxed]) + ")"
 
 
 def _quoted(text: str) -> str:

@@ -17,8 +17,14 @@ from whoosh.analysis import (
     Token,
     Tokenizer,
 )
-from whoosh.qparser import FuzzyTermPlugin, MultifieldPlugin, PhrasePlugin, QueryParser
-from whoosh.qparser.syntax import attach
+from whoosh.qparser import (
+    FuzzyTermPlugin,
+    MultifieldPlugin,
+    OperatorsPlugin,
+    PhrasePlugin,
+    QueryParser,
+)
+from whoosh.qparser.syntax import GroupNode, attach
 from whoosh.qparser.taggers import RegexTagger
 from whoosh.support.levenshtein import distance
 
@@ -31,7 +37,7 @@ from articles.search.analysis import (
 )
 from articles.search.limits import MAX_EDIT_DISTANCE, MIN_FUZZY_PREFIX, SPELLING_SECONDS, Deadline
 from articles.search.whoosh import internals
-from articles.vocabulary import SPELLING_VARIANTS, exact_words
+from articles.vocabulary import SPELLING_VARIANTS, exact_words, spelling_alternatives
 
 
 class SpellingVariantFilter(Filter):
@@ -75,6 +81,12 @@ class ExactTokenizer(Tokenizer):
 EXACT_ANALYZER = ExactTokenizer()
 
 
+def spelling_forms(words) -> list[tuple[str, ...]]:
+    """Each word of an exact phrase with its other spellings ("defense": "defence"): a
+    quoted phrase keeps its words and their order, but a spelling pair is one word."""
+    return [(word, *spelling_alternatives(word)) for word in words]
+
+
 class ExactPhrase(wq.Phrase):
     """A quoted phrase: these exact words in this order (in EXACT_FIELD), among the
     documents whose `fieldname` holds the phrase's stems, which score it."""
@@ -91,10 +103,13 @@ class ExactPhrase(wq.Phrase):
 
     def equivalent(self) -> wq.Query:
         """The same search as plain Whoosh queries (for Whoosh's own matchers)."""
-        if len(self.words) > 1:
-            exact = wq.Phrase(EXACT_FIELD, list(self.words))
-        else:
-            exact = wq.Term(EXACT_FIELD, self.words[0])
+        words = [
+            wq.Or([wq.Term(EXACT_FIELD, form) for form in forms])
+            if len(forms) > 1
+            else wq.Term(EXACT_FIELD, forms[0])
+            for forms in spelling_forms(self.words)
+        ]
+        exact = wq.Sequence(words) if len(words) > 1 else words[0]
         stems = [wq.Term(self.fieldname, stem) for stem in self.stems]
         return wq.And([*stems, exact], boost=self.boost)
 
@@ -129,6 +144,34 @@ class ExactPhrasePlugin(PhrasePlugin):
 
     def taggers(self, parser):
         return [(self.ExactPhraseTagger(self.expr), 0)]
+
+
+class MostWords(wq.Or):
+    """Words written side by side (a loose AND of the query tree): documents holding every
+    word, then those holding most of them (`nodes.most_of`), else any of them; the engine
+    ranks every-word documents first. Whoosh's own matchers read it as every word."""
+
+    def normalize(self):
+        found = super().normalize()
+        if isinstance(found, wq.Or) and not isinstance(found, MostWords):
+            return MostWords(found.subqueries, boost=found.boost)
+        return found
+
+    def matcher(self, searcher, context=None):
+        return wq.And(self.subqueries, boost=self.boost).matcher(searcher, context)
+
+
+class MostWordsGroup(GroupNode):
+    qclass = MostWords
+
+
+def most_words_plugin():
+    """`a MOSTOF b MOSTOF c` (what `compile.to_whoosh` writes for a loose AND) read as
+    MostWords, beside Whoosh's own operators."""
+    from articles.search.whoosh.compile import MOST_OF
+
+    tagger = OperatorsPlugin.OpTagger(rf"(?<=\s){MOST_OF}(?=\s)", MostWordsGroup, memo="most")
+    return OperatorsPlugin(ops=[(tagger, 0)])
 
 
 SPELLING_FIELD = "spell_text"  # unstemmed words of the body, kept by Whoosh for spelling
@@ -187,6 +230,7 @@ class ArchiveQueryParser(QueryParser):
     def __init__(self, schema, fieldnames=tuple(DEFAULT_FIELDS)):
         super().__init__(None, schema)
         self.remove_plugin_class(PhrasePlugin)
+        self.replace_plugin(most_words_plugin())
         self.add_plugins(
             [
                 ExactPhrasePlugin(),

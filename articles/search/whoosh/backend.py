@@ -45,7 +45,7 @@ from whoosh.writing import SegmentWriter
 
 from articles.search.analysis import EXACT_FIELD, exact_terms, index_terms
 from articles.search.limits import Deadline, search_slot
-from articles.search.nodes import Node
+from articles.search.nodes import EVERY_WORD_FACET, RELAXED_FACET, Node
 from articles.search.whoosh import engine, internals
 from articles.search.whoosh.analysis import (
     ANALYZER,
@@ -273,7 +273,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         index = self.current_index()
         if self._searcher is None or self._searcher_index is not index:
             self._close_searcher()
-            self._searcher = index.searcher()
+            self._searcher = index.searcher(weighting=engine.OkapiBM25F())
             self._searcher_index = index
         else:
             # Re-uses the readers of unchanged segments.
@@ -342,7 +342,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             matches = engine.RECENT_MATCHES.get(
                 searcher,
                 (query_string, tuple(sorted(narrow_queries or ()))),
-                lambda: engine.ArraySearch(searcher, Deadline()).evaluate(parsed),
+                lambda: engine.ArraySearch(searcher, Deadline()).ranked(parsed),
             )
             start, stop = _page_bounds(start_offset, end_offset)
             if sort_by:
@@ -359,12 +359,17 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             if spelling_query and not self.include_spelling:
                 results["spelling_suggestion"] = self.create_spelling_suggestion(spelling_query)
             if facets or date_facets:
+                # Facets count the articles holding every word; how many more came in by
+                # holding most (or any) of the words is a query facet of its own.
+                every = (
+                    matches.docs if matches.every_word is None else matches.docs[matches.every_word]
+                )
                 results["facets"] = {
                     "fields": {
                         name: engine.count_values(
                             searcher,
                             name,
-                            matches.docs,
+                            every,
                             # Counted by its terms: a KEYWORD's values, or the words
                             # of a field kept without a column (as Whoosh facets it).
                             multivalued=isinstance(self.schema[name], KEYWORD)
@@ -373,10 +378,13 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                         for name in facets or ()
                     },
                     "dates": {
-                        name: date_facet_counts(searcher, name, matches.docs, **spec)
+                        name: date_facet_counts(searcher, name, every, **spec)
                         for name, spec in (date_facets or {}).items()
                     },
-                    "queries": {},
+                    "queries": {
+                        EVERY_WORD_FACET: len(every),
+                        RELAXED_FACET: matches.relaxed,
+                    },
                 }
             return results
 

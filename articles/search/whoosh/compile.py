@@ -21,9 +21,17 @@ from articles.search.nodes import (
     needs_quotes,
 )
 
+# The operator joining a loose AND's plain words in what the engine's parser reads
+# (`analysis.MostWordsPlugin`); a word written so is quoted.
+MOST_OF = "MOSTOF"
+
 
 def to_whoosh(node: Node) -> str:
     """The Whoosh query string for a tree."""
+    if isinstance(node, And) and node.loose and (plain := node.plain_words())[0]:
+        words, required = plain
+        relaxed = "(" + f" {MOST_OF} ".join(_grouped(word) for word in words) + ")"
+        return " AND ".join([*(_grouped(part) for part in required), relaxed])
     if isinstance(node, And | Or):
         joiner = " AND " if isinstance(node, And) else " OR "
         return joiner.join(_grouped(child) for child in node.children)
@@ -65,6 +73,6 @@ def _grouped(node: Node) -> str:
 def _word(text: str) -> str:
     """A word Whoosh reads as one word: single-quoted when it holds syntax (a colon
     would name a field, a leading ^ boost the word before)."""
-    if not needs_quotes(text):
+    if not needs_quotes(text) and text != MOST_OF:
         return text
     return f"'{text}'" if "'" not in text else text.replace(":", " ").replace("^", " ")

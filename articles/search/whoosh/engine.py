@@ -22,14 +22,42 @@ from math import log
 
 import numpy as np
 from whoosh import query as wq
+from whoosh import scoring
 from whoosh.fields import DATETIME, NUMERIC
 
 from articles.search.limits import MAX_EXPANSION, MAX_QUERY_EXPANSION, Deadline, QueryTooCostly
+from articles.search.nodes import most_of
 from articles.search.whoosh import internals
-from articles.search.whoosh.analysis import EXACT_FIELD, ExactPhrase, written
+from articles.search.whoosh.analysis import (
+    EXACT_FIELD,
+    ExactPhrase,
+    MostWords,
+    spelling_forms,
+    written,
+)
 
 # Whoosh's BM25F defaults.
 B, K1 = 0.75, 1.2
+# Words of a query standing near each other: within this many positions (stop words are
+# not counted), raising a score by up to this share, among the best so many matches.
+NEARNESS_WINDOW, NEARNESS_WEIGHT, NEARNESS_CANDIDATES = 4, 0.3, 300
+
+
+def okapi_idf(documents: int, frequency: int) -> float:
+    """A word's rarity as Okapi BM25 weighs it. Whoosh's `log(N/(df+1))+1` adds 1 to every
+    word, so a word in half the articles still weighs 1.7 against a rare word's 8 at
+    100,000 articles; Okapi's weighs it 0.7: rare words decide, as researchers mean them to."""
+    return log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
+
+
+class OkapiBM25F(scoring.BM25F):
+    """Whoosh's BM25F with Okapi's rarity (`okapi_idf`), for searchers the arrays answer
+    for: Whoosh's own matchers (a query node the arrays leave to Whoosh) score alike."""
+
+    def idf(self, searcher, fieldname, text):
+        parent = searcher.get_parent()
+        return okapi_idf(parent.doc_count_all(), parent.doc_frequency(fieldname, text))
+
 
 EMPTY_DOCS = np.zeros(0, dtype=np.int64)
 # A word's place in a document is kept with the document number as one integer key.
@@ -42,10 +70,15 @@ EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 
 @dataclass(frozen=True)
 class Matches:
-    """Matching document numbers (sorted, unique) and their scores, aligned."""
+    """Matching document numbers (sorted, unique) and their scores, aligned. A whole
+    query's matches (`ArraySearch.ranked`) also say which documents hold every word of its
+    loose ANDs (`every_word`, aligned; None: all of them) and how the others were let in
+    (`relaxed`: "most" of the words, or "any" word when no document held most)."""
 
     docs: np.ndarray
     scores: np.ndarray
+    every_word: np.ndarray | None = None
+    relaxed: str = ""
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -217,18 +250,33 @@ def _wide(keys: np.ndarray, bits: int) -> np.ndarray:
     return ((keys >> bits) << POSITION_BITS) | (keys & (2**bits - 1))
 
 
-def phrase_docs(reader, fieldname: str, btexts: list[bytes]) -> np.ndarray:
+def _forms_positions(reader, fieldname: str, forms: tuple[bytes, ...]):
+    """The position keys of any of a word's forms (its spelling pair) in one segment, and
+    their position bits, or None when the segment holds none of them."""
+    found = [
+        _segment_positions(reader, fieldname, btext)
+        for btext in forms
+        if (fieldname, btext) in reader
+    ]
+    if len(found) <= 1:
+        return found[0] if found else None
+    if len({bits for _, bits in found}) > 1:
+        found = [(_wide(keys, bits), POSITION_BITS) for keys, bits in found]
+    return np.unique(np.concatenate([keys for keys, _ in found])), found[0][1]
+
+
+def phrase_docs(reader, fieldname: str, btexts: list[tuple[bytes, ...]]) -> np.ndarray:
     """The documents of one segment (deleted ones left out) where the words stand next
-    to each other in this order.
+    to each other in this order (each word given as its forms: any of them will do).
 
     Each word's position keys, moved back by its place in the phrase, are intersected,
     the shortest first; what is left are the phrase's starts. Working a segment at a time
     on the keys as cached (32-bit where they fit) keeps the arrays small: the positions of
     "the" over 100,000 articles are five million keys.
     """
-    if any((fieldname, btext) not in reader for btext in btexts):
+    found = [_forms_positions(reader, fieldname, forms) for forms in btexts]
+    if any(keys is None for keys in found):
         return EMPTY_DOCS
-    found = [_segment_positions(reader, fieldname, btext) for btext in btexts]
     bits = found[0][1]
     if any(b != bits for _, b in found):  # a long article somewhere: all keys 64-bit
         found = [(_wide(keys, b), POSITION_BITS) for keys, b in found]
@@ -291,6 +339,8 @@ class ArraySearch:
         self._exact: dict[tuple[str, ...], Matches] = {}
         self._expansions: dict[int, tuple] = {}
         self._counted = False
+        self._partial: list[np.ndarray] = []  # documents a loose AND let in without every word
+        self._relaxed = ""
 
     # Terms
 
@@ -319,7 +369,7 @@ class ArraySearch:
     def _bm25_constants(self, fieldname: str, btext: bytes) -> tuple[float, float]:
         """A term's inverse document frequency and its field's average length."""
         searcher = self.searcher
-        idf = log(self.doc_count / (searcher.doc_frequency(fieldname, btext) + 1)) + 1
+        idf = okapi_idf(self.doc_count, searcher.doc_frequency(fieldname, btext))
         average = searcher.field_length(fieldname) / max(self.doc_count, 1) or 1.0
         return idf, average
 
@@ -329,6 +379,111 @@ class ArraySearch:
         return idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / average))
 
     # Combinations
+
+    def ranked(self, node: wq.Query) -> Matches:
+        """A whole query's matches, saying which hold every word of its loose ANDs."""
+        found = self.evaluate(node)
+        if not self._partial:
+            return found
+        partial = np.unique(np.concatenate(self._partial))
+        every = ~np.isin(found.docs, partial, assume_unique=True)
+        return Matches(found.docs, found.scores, every, self._relaxed)
+
+    def most_words(self, node: MostWords) -> Matches:
+        """Words written side by side: documents holding every word, ranked above those
+        holding most of them (`most_of`); when no document holds most, any word. The
+        every-word documents' scores are raised above the best of the others, so that
+        order holds whatever the scores."""
+        parts = [self.evaluate(sub) for sub in node.subqueries]
+        found = union(parts)
+        if len(parts) < 2 or not len(found):
+            return found
+        held = np.zeros(int(found.docs[-1]) + 1, dtype=np.int32)
+        for part in parts:
+            held[part.docs] += 1
+        held = held[found.docs]
+        every = held == len(parts)
+        keep = held >= most_of(len(parts))
+        relaxed = "most"
+        if not keep.any():
+            keep, relaxed = np.ones(len(found), dtype=bool), "any"
+        docs, scores, every = found.docs[keep], found.scores[keep] * node.boost, every[keep]
+        scores = self._nearness_raised(node, docs, scores)
+        if every.all():
+            return Matches(docs, scores)
+        if every.any():
+            scores = scores + every * max(0.0, scores[~every].max() - scores[every].min() + 1.0)
+        self._partial.append(docs[~every])
+        if self._relaxed != "any":
+            self._relaxed = relaxed
+        return Matches(docs, scores)
+
+    def _nearness_raised(self, node: MostWords, docs: np.ndarray, scores: np.ndarray):
+        """Scores raised for documents where the query's words stand near each other: by
+        up to NEARNESS_WEIGHT, for the share of the word pairs found within NEARNESS_WINDOW
+        words, read from the positions phrases use, for the best PROXIMITY_CANDIDATES only."""
+        terms = []
+        for sub in node.subqueries:
+            first = next((leaf for leaf in sub.leaves() if isinstance(leaf, wq.Term)), None)
+            if isinstance(sub, wq.Term):
+                first = sub
+            if first is not None:
+                terms.append(first)
+        if len(terms) < 2 or not len(docs):
+            return scores
+        best = np.sort(np.argsort(-scores, kind="stable")[:NEARNESS_CANDIDATES])
+        near = self._near_pairs([(t.fieldname, t.text) for t in terms], docs[best])
+        pairs = len(terms) * (len(terms) - 1) / 2
+        scores = scores.copy()
+        scores[best] *= 1.0 + NEARNESS_WEIGHT * near / pairs
+        return scores
+
+    def _near_pairs(self, terms: list[tuple[str, object]], docs: np.ndarray) -> np.ndarray:
+        """For each of `docs` (sorted), how many pairs of the terms occur within
+        NEARNESS_WINDOW positions of each other."""
+        owners, places, words = [], [], []
+        for reader, offset in self.leaves:
+            mine = docs[(docs >= offset) & (docs < offset + reader.doc_count_all())] - offset
+            if not len(mine):
+                continue
+            for number, (fieldname, text) in enumerate(terms):
+                btext = (
+                    self.searcher.schema[fieldname].to_bytes(text)
+                    if not isinstance(text, bytes)
+                    else text
+                )
+                if (fieldname, btext) not in reader:
+                    continue
+                keys, bits = _segment_positions(reader, fieldname, btext)
+                keys = keys.astype(np.int64)
+                starts = np.searchsorted(keys, mine << bits)
+                ends = np.searchsorted(keys, (mine + 1) << bits)
+                counts = ends - starts
+                if not counts.sum():
+                    continue
+                index = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(
+                    counts.sum()
+                )
+                picked = keys[index]
+                owners.append((picked >> bits) + offset)
+                places.append(picked & (2**bits - 1))
+                words.append(np.full(len(picked), number))
+        near = np.zeros(len(docs))
+        if not owners:
+            return near
+        owner, place, word = (np.concatenate(part) for part in (owners, places, words))
+        order = np.lexsort((place, owner))
+        owner, place, word = owner[order], place[order], word[order]
+        close = (
+            (owner[1:] == owner[:-1])
+            & (word[1:] != word[:-1])
+            & (place[1:] - place[:-1] <= NEARNESS_WINDOW)
+        )
+        low = np.minimum(word[1:], word[:-1])[close]
+        high = np.maximum(word[1:], word[:-1])[close]
+        found = np.unique(np.stack([owner[1:][close], low * len(terms) + high]), axis=1)
+        counted = np.bincount(np.searchsorted(docs, found[0]), minlength=len(docs))
+        return counted.astype(np.float64)
 
     def evaluate(self, node: wq.Query) -> Matches:
         """The documents matching `node`, with scores."""
@@ -341,6 +496,8 @@ class ArraySearch:
             return self.term(node.fieldname, node.text, node.boost)
         if isinstance(node, wq.And):
             return self._all_of(node.subqueries)
+        if isinstance(node, MostWords):
+            return self.most_words(node)
         if isinstance(node, wq.Or) and not getattr(node, "minmatch", 0):
             return union([self.evaluate(sub) for sub in node.subqueries])
         if isinstance(node, wq.AndNot):
@@ -478,10 +635,11 @@ class ArraySearch:
         words = tuple(node.words)
         exact = self._exact.get(words)
         if exact is None:
+            forms = spelling_forms(words)
             if len(words) == 1:
-                exact = self.term(EXACT_FIELD, words[0], scored=False)
+                exact = union([self.term(EXACT_FIELD, form, scored=False) for form in forms[0]])
             else:
-                exact = self._phrase_starts(EXACT_FIELD, list(words))
+                exact = self._phrase_starts(EXACT_FIELD, forms)
             self._exact[words] = exact
         keep = np.isin(candidates.docs, exact.docs, assume_unique=True)
         return Matches(candidates.docs[keep], candidates.scores[keep])
@@ -489,10 +647,13 @@ class ArraySearch:
     def _phrase_starts(
         self, fieldname: str, texts: list, candidates: Matches | None = None
     ) -> Matches:
-        """Documents holding the words as a phrase, read only in segments where some
-        `candidates` (documents holding every word) are, if given."""
+        """Documents holding the words as a phrase (a word may be a tuple of its forms), read
+        only in segments where some `candidates` (documents holding every word) are."""
         field = self.searcher.schema[fieldname]
-        btexts = [t if isinstance(t, bytes) else field.to_bytes(t) for t in texts]
+        btexts = [
+            tuple(t if isinstance(t, bytes) else field.to_bytes(t) for t in forms)
+            for forms in (text if isinstance(text, tuple) else (text,) for text in texts)
+        ]
         parts = []
         for reader, offset in self.leaves:
             if candidates is not None:
