@@ -381,10 +381,11 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                         name: date_facet_counts(searcher, name, every, **spec)
                         for name, spec in (date_facets or {}).items()
                     },
-                    "queries": {
-                        EVERY_WORD_FACET: len(every),
-                        RELAXED_FACET: matches.relaxed,
-                    },
+                    # Only a search of words side by side says how many held every word
+                    # (Haystack's contract: no query facets asked for, none given).
+                    "queries": {}
+                    if matches.every_word is None
+                    else {EVERY_WORD_FACET: len(every), RELAXED_FACET: matches.relaxed},
                 }
             return results
 
