@@ -215,11 +215,16 @@ def assemble_article(
     title_derived = not title
     if title_derived:
         lead = blocks[lead_index].text if lead_index is not None else blocks[0].text
-        title = derive_title(lead)
+        # The first block with a word in it: a lead of punctuation alone titles nothing.
+        derived = (derive_title(text) for text in [lead, *(block.text for block in blocks)])
+        title = next((t for t in derived if any(c.isalnum() for c in t)), "")
     else:
         title = clip_on_word(title, TITLE_MAX)
 
     source, site, site_kind = pick_sources(evidence)
+    if not title:  # nothing to title it by but where it came from; flagged for review
+        named = source or site
+        title = f"Untitled ({named.name})" if named is not None else "Untitled capture"
     published = find_publication_date(date_matches, dateline, source, today=today)
     if published.published_date is None and header_date is not None:
         published = check_plausible(

@@ -28,7 +28,6 @@ from articles.search.nodes import (
     Range,
     Wildcard,
     Word,
-    most_of,
 )
 from articles.search.parser import is_exact, looked_up
 
@@ -90,11 +89,10 @@ def _prefix(node: Prefix) -> str:
 
 
 def _loose(words: tuple[Node, ...], required: tuple[Node, ...]) -> str:
-    """Words side by side: the required parts, and the plain words through edismax's
-    minimum-should-match (`mm`), as many as the archive's own engine asks for."""
-    inner = " ".join(to_solr(word) for word in words)
-    relaxed = f"_query_:{_quoted('{!edismax mm=' + str(most_of(len(words))) + '}' + inner)}"
-    return "(" + " AND ".join([*(to_solr(part) for part in required), relaxed]) + ")"
+    """Words side by side. On Solr every word is still required: a nested edismax with `mm`
+    (`_query_:"{!edismax mm=2 qf=$qf}…"`) found nothing through the outer parser on
+    SolrCloud 9.10, so the relaxed tiers are the embedded engine's alone for now."""
+    return "(" + " AND ".join(to_solr(part) for part in [*required, *words]) + ")"
 
 
 def _quoted(text: str) -> str:
