@@ -58,6 +58,7 @@ def test_quoted_words_are_not_stemmed_but_plain_words_are(threats):
     assert found("threats") >= {"Plural", "Singular", "Wrapped", "Two paragraphs"}
 
 
+@pytest.mark.needs_engine_feature("phrase-spelling-pairs")
 def test_a_quoted_phrase_matches_its_spelling_pair_and_the_page_says_so(threats, client):
     assert found("defence") == {"American"}
     assert found('"missile defence"') == {"American"}
@@ -68,6 +69,7 @@ def test_a_quoted_phrase_matches_its_spelling_pair_and_the_page_says_so(threats,
     assert "Also searched: <q>defence</q>" in page
 
 
+@pytest.mark.needs_engine_feature("phrase-spelling-pairs")
 def test_on_the_seeds_a_phrase_finds_both_spellings(seeded):
     # One seed writes "missile defense", four "missile defence": each spelling finds all.
     assert seed_numbers('"missile defense"') == seed_numbers('"missile defence"')

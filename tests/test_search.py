@@ -490,10 +490,7 @@ def test_a_phrase_is_marked_where_a_quoted_search_finds_it(words, phrase_words):
     assert (spans[0] if spans else None) == first
 
 
-RELAXES_WORDS = pytest.mark.skipif(
-    "haystack_search" in settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"],
-    reason="Haystack's stock backend runs words side by side as every word required",
-)
+RELAXES_WORDS = pytest.mark.needs_engine_feature("most-words")
 
 
 @pytest.fixture
