@@ -222,9 +222,9 @@ def assemble_article(
         title = clip_on_word(title, TITLE_MAX)
 
     source, site, site_kind = pick_sources(evidence)
-    if not title:  # nothing to title it by but where it came from; flagged for review
-        named = source or site
-        title = f"Untitled ({named.name})" if named is not None else "Untitled capture"
+    # Nothing to title it by: an ellipsis, flagged for review, rather than an empty title
+    # or a word the capture does not hold.
+    title = title or "…"
     published = find_publication_date(date_matches, dateline, source, today=today)
     if published.published_date is None and header_date is not None:
         published = check_plausible(
