@@ -127,10 +127,10 @@ def main(argv: list[str] | None = None) -> None:
     sandbox.setup_django(data_dir)
     from django.test import Client
 
+    from articles.ingest.pipeline import find_captures, ingest_paths
     from articles.models import Article
     from articles.search import queue
     from articles.search.sync import rebuild_index, update_articles
-    from articles.store import find_captures, ingest_paths
 
     try:
         prepare_database()

@@ -74,6 +74,7 @@ def index_costs(paths: list[Path]) -> dict[str, float]:
     import whoosh.index
     from haystack import connections
 
+    from articles.ingest.pipeline import ingest_paths
     from articles.models import Article
     from articles.search import sync
     from articles.search.whoosh.backend import (
@@ -81,7 +82,6 @@ def index_costs(paths: list[Path]) -> dict[str, float]:
         ArchiveSegmentWriter,
         cycle_collection_paused,
     )
-    from articles.store import ingest_paths
 
     ingest_paths(paths, workers=1)
     pks = list(Article.objects.order_by("pk").values_list("pk", flat=True))

@@ -125,7 +125,7 @@ def prepare_database() -> None:
 def measure_parsing(corpus: Path, limit: int) -> tuple[int, float]:
     """Parse-only rate (pure Python, no database) over up to `limit` captures."""
     from articles.ingest import parse_capture
-    from articles.store import find_captures
+    from articles.ingest.pipeline import find_captures
 
     paths = [found.path for found in find_captures([corpus])][:limit]
     started = time.perf_counter()
@@ -141,9 +141,9 @@ def measure_ingest(corpus: Path, *, flush: bool = True) -> tuple[dict, list[int]
     and indexes them all when the run ends; holding `queue.flush` back times the parse
     and database work alone, and the flush is then timed as update_articles(ids) (unless
     `flush` is false: the full rebuild that follows fills the index anyway)."""
+    from articles.ingest.pipeline import ingest_paths
     from articles.search import queue
     from articles.search.sync import update_articles
-    from articles.store import ingest_paths
 
     held: list[set[int]] = []
     with mock.patch.object(queue, "flush", lambda updated, removed: held.append(updated)):
@@ -168,8 +168,8 @@ def measure_ingest(corpus: Path, *, flush: bool = True) -> tuple[dict, list[int]
 def measure_warc_ingest(corpus: Path, start: int, size: int) -> dict:
     """A gzipped WARC of `size` further stories (requests, stylesheets and re-captures as a
     crawl has them) ingested with the index flush held back, as text ingest is timed."""
+    from articles.ingest.pipeline import ingest_paths
     from articles.search import queue
-    from articles.store import ingest_paths
     from benchmarks.generate import write_warc
 
     crawl = corpus.parent / f"crawl-{start}-{size}.warc.gz"

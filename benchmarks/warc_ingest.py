@@ -35,8 +35,8 @@ def cpu_seconds() -> float:
 def timed_ingest(path: Path) -> tuple[float, float, object]:
     """ingest_paths on `path` with the end-of-run index flush held back: wall seconds, CPU
     seconds (steadier than wall time on a shared machine) and the report."""
+    from articles.ingest.pipeline import ingest_paths
     from articles.search import queue
-    from articles.store import ingest_paths
 
     with mock.patch.object(queue, "flush", lambda updated, removed: None):
         started, cpu = time.perf_counter(), cpu_seconds()

@@ -109,7 +109,7 @@ def make_article(**overrides):
 @pytest.fixture
 def seeded(db, django_capture_on_commit_callbacks):
     """The five seed captures ingested and indexed, as `make run` does."""
-    from articles.store import ingest_paths
+    from articles.ingest.pipeline import ingest_paths
 
     with django_capture_on_commit_callbacks(execute=True):
         report = ingest_paths([SEEDS])

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from articles.store import ingest_paths
+from articles.ingest.pipeline import ingest_paths
 
 pytestmark = pytest.mark.django_db
 

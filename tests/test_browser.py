@@ -223,7 +223,7 @@ def test_not_found_page_is_in_the_site_style(browser, live_server):
 def test_historian_sees_where_a_story_was_captured_and_what_changed(
     browser, live_server, tmp_path, viewport
 ):
-    from articles.store import ingest_paths
+    from articles.ingest.pipeline import ingest_paths
     from tests.webarchives import PARAGRAPHS, WarcBuilder, article_page
 
     url = "https://news.bbc.co.uk/2/hi/europe/7280000.stm"

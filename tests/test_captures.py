@@ -9,8 +9,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from articles.ingest.pipeline import ingest_paths
 from articles.models import Article, Capture, Correction
-from articles.store import ingest_paths
 from tests.conftest import make_article
 from tests.webarchives import WarcBuilder, article_page
 

@@ -261,7 +261,7 @@ def test_hostile_names_are_escaped_on_the_talks_pages(catalogue, client):
 def test_on_the_seeds_the_march_round_links_its_reports_and_lavrov_is_quoted_widely(
     db, client, django_capture_on_commit_callbacks
 ):
-    from articles.store import ingest_paths
+    from articles.ingest.pipeline import ingest_paths
     from tests.conftest import SEEDS
 
     load_catalogue()

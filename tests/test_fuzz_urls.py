@@ -169,7 +169,7 @@ def test_every_public_url_is_fuzzed():
 def archive(db, django_capture_on_commit_callbacks):
     """The seeds, indexed, with their curated people, topics and rounds."""
     from articles.enrich import load_catalogue
-    from articles.store import ingest_paths
+    from articles.ingest.pipeline import ingest_paths
 
     load_catalogue()
     with django_capture_on_commit_callbacks(execute=True):

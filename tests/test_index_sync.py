@@ -11,12 +11,12 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
+from articles.ingest.pipeline import ingest_paths
 from articles.models import Article, IndexTask
 from articles.search.query import Criteria
 from articles.search.queue import drain_index_tasks
 from articles.search.service import run_search
 from articles.search.sync import compare_index, indexed_versions, rebuild_index, remove_articles
-from articles.store import ingest_paths
 from tests.conftest import SEEDS, make_article
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from unittest import mock
 import pytest
 from django.core.management import CommandError, call_command
 
+from articles.ingest.pipeline import ingest_paths
 from articles.models import Article, Capture, Source
-from articles.store import ingest_paths
 from tests.conftest import SEEDS
 from tests.test_ingest_read import mojibake
 
@@ -305,11 +305,11 @@ def test_one_run_with_a_copy_and_a_file_of_the_same_name_elsewhere_keeps_both(tm
 
 
 def test_preparing_in_worker_processes_stores_the_same_as_in_process(tmp_path):
-    from articles import store
+    from articles.ingest import pipeline
 
     names = write_captures(tmp_path, 40)
     (tmp_path / "empty.txt").write_bytes(b"")
-    with mock.patch.object(store, "POOL_MIN_FILES", 0):
+    with mock.patch.object(pipeline, "POOL_MIN_FILES", 0):
         report = ingest_paths([tmp_path], workers=2)
     assert report.summary() == "40 created, 0 updated, 0 unchanged, 1 failed"
     assert [Path(o.path).name for o in report.outcomes] == ["empty.txt", *names]

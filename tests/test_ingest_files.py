@@ -10,9 +10,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles.ingest import IngestError
+from articles.ingest.pipeline import ingest_paths
 from articles.ingest.read import find_files, read_bounded
 from articles.models import Article
-from articles.store import ingest_paths
 
 pytestmark = pytest.mark.django_db
 

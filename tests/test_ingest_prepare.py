@@ -59,8 +59,9 @@ def test_worker_processes_prepare_the_same_in_the_same_order(tmp_path, workers):
 @pytest.mark.django_db
 def test_a_capture_not_analysed_in_advance_is_analysed_when_stored():
     from articles.enrich import Catalogue, load_catalogue
+    from articles.ingest.pipeline import store_batch
     from articles.models import Article
-    from articles.store import SourceCache, store_batch
+    from articles.store import SourceCache
 
     load_catalogue()
     catalogue = Catalogue.from_database()

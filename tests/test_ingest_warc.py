@@ -16,8 +16,8 @@ from django.core.management import CommandError, call_command
 from warcio.capture_http import capture_http
 from warcio.warcwriter import WARCWriter
 
+from articles.ingest.pipeline import ingest_paths
 from articles.models import Article, Capture
-from articles.store import ingest_paths
 from tests.webarchives import PARAGRAPHS, WarcBuilder, article_page, wacz
 
 pytestmark = pytest.mark.django_db
@@ -414,13 +414,13 @@ def test_a_page_without_a_declared_charset_is_read_in_the_one_its_meta_gives(tmp
 def test_a_large_crawl_prepared_in_worker_processes_stores_the_same(tmp_path):
     from unittest import mock
 
-    from articles import store
+    from articles.ingest import pipeline
 
     builder = every_kind()
     for n in range(40):
         builder.response(f"https://news.bbc.co.uk/story/{n}", article_page(f"Story number {n}"))
     crawl = builder.save(tmp_path / "crawl.warc.gz")
-    with mock.patch.object(store, "POOL_MIN_WEB_ARCHIVE_BYTES", 0):
+    with mock.patch.object(pipeline, "POOL_MIN_WEB_ARCHIVE_BYTES", 0):
         pooled = ingest_paths([crawl], workers=2)
     rows = list(Article.objects.order_by("title").values("title", "body_html", "source__name"))
     Article.objects.all().delete()

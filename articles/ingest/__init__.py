@@ -1,6 +1,7 @@
 """Reading captures (saved text or HTML pages) into clean, reviewable articles.
 
-Pure functions, no Django: bytes and a file name in, a ParsedArticle out.
+Pure functions, no Django: bytes and a file name in, a ParsedArticle out. Only
+pipeline.py, which runs an ingest and has articles.store write the rows, uses the database.
 """
 
 from __future__ import annotations

@@ -69,9 +69,9 @@ def load_pages(devset: Path, kind: str) -> tuple[dict[int, str], dict[str, str]]
     """Ingest the pages; (article pk -> page id, page id -> title and body as stored)."""
     from django.core.management import call_command
 
+    from articles.ingest.pipeline import ingest_paths
     from articles.models import Article, Capture
     from articles.search.sync import rebuild_index
-    from articles.store import ingest_paths
 
     call_command("migrate", interactive=False, verbosity=0)
     report = ingest_paths([devset / "extraction" / kind])

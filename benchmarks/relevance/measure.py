@@ -102,9 +102,9 @@ def load_archive(noise: int, workdir: Path) -> Archive:
     from django.core.management import call_command
 
     from articles.enrich import load_catalogue
+    from articles.ingest.pipeline import ingest_paths
     from articles.models import Article, Capture
     from articles.search.sync import rebuild_index
-    from articles.store import ingest_paths
     from benchmarks.generate import write_corpus
 
     call_command("migrate", interactive=False, verbosity=0)

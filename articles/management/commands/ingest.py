@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.store import ingest_paths
+from articles.ingest.pipeline import ingest_paths
 
 
 class Command(BaseCommand):
