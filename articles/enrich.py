@@ -64,19 +64,28 @@ class Catalogue:
         return CuratedLists(people=self.people, topics=self.topics, rounds=self.rounds)
 
 
-def analyse_article(article: Article, cat: Catalogue, *, fresh: bool = False) -> None:
-    """Recompute what the text says (people, quotations, topics, rounds, fingerprint).
+# The article fields the analysis reads: an analysis of a capture's parsed fields stands
+# for the article's only while none of these was corrected.
+ANALYSED_FIELDS = frozenset({"title", "body", "published_date", "dateline"})
+
+
+def analyse_article(
+    article: Article, cat: Catalogue, *, fresh: bool = False, analysis: TextAnalysis | None = None
+) -> None:
+    """Recompute what the text says (people, quotations, topics, rounds, fingerprint), or
+    save `analysis`, when that of the article's very fields was found while preparing it.
 
     Rounds staff confirmed or rejected keep their state; only suggestions are replaced.
     A `fresh` article (just created) has nothing to replace, which saves the deletes.
     """
-    analysis = analyse_text(
-        title=article.title,
-        body=article.body,
-        published=article.published_date,
-        dateline=article.dateline,
-        lists=cat.lists,
-    )
+    if analysis is None:
+        analysis = analyse_text(
+            title=article.title,
+            body=article.body,
+            published=article.published_date,
+            dateline=article.dateline,
+            lists=cat.lists,
+        )
     if not fresh:
         _forget_analysis(article)
     decided = {} if fresh else {article.pk: _decided_rounds(article)}

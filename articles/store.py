@@ -4,13 +4,13 @@ decided in articles/ingest/pipeline.py, which also holds the transactions."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING
 
 from django.utils.text import slugify
 
 from articles.ingest import ParsedArticle
-from articles.ingest.prepare import PreparedCapture
+from articles.ingest.prepare import PreparedCapture, TextAnalysis
 from articles.ingest.signatures import SOURCES
 from articles.models import Article, Capture, Source
 from articles.review import unsettled
@@ -164,12 +164,12 @@ def create_article(prepared: PreparedCapture, *, catalogue: Catalogue | None = N
     parsed = prepared.parsed
     reasons = list(parsed.review_reasons)
     article = Article.objects.create(
-        **article_values(parsed),
+        **article_values(parsed, body_html=prepared.body_html),
         needs_review=bool(reasons),
         review_reasons=reasons,
     )
     capture_row(prepared, article).save()
-    _analyse(article, catalogue, fresh=True)
+    _analyse(article, catalogue, fresh=True, analysis=prepared.analysis)
     return article
 
 
@@ -189,7 +189,7 @@ def add_reading(
         if changed:
             article.save(update_fields=["changed", "updated_at"])
         return False, ()
-    values = article_values(parsed)
+    values = article_values(parsed, body_html=prepared.body_html)
     corrected = set(article.corrections.values_list("field", flat=True))
     kept = tuple(sorted(name for name in corrected if name in values))
     reasons = unsettled(parsed.review_reasons, corrected)
@@ -200,7 +200,7 @@ def add_reading(
     article.review_reasons = reasons
     article.needs_review = bool(reasons)
     article.save()
-    _analyse(article, catalogue)
+    _analyse(article, catalogue, analysis=prepared.analysis, corrected=corrected)
     return True, kept
 
 
@@ -256,9 +256,19 @@ def what_changed(before: Capture, after: Capture) -> list[str]:
     return changes
 
 
-def _analyse(article: Article, catalogue, *, fresh: bool = False) -> None:
-    """People, quotations, topics, rounds and fingerprint, when a catalogue is given."""
+def _analyse(
+    article: Article,
+    catalogue: Catalogue | None,
+    *,
+    fresh: bool = False,
+    analysis: TextAnalysis | None = None,
+    corrected: Collection[str] = (),
+) -> None:
+    """People, quotations, topics, rounds and fingerprint, when a catalogue is given: the
+    capture's prepared analysis, unless staff corrected a field it reads."""
     if catalogue is not None:
-        from articles.enrich import analyse_article
+        from articles.enrich import ANALYSED_FIELDS, analyse_article
 
-        analyse_article(article, catalogue, fresh=fresh)
+        if not ANALYSED_FIELDS.isdisjoint(corrected):
+            analysis = None
+        analyse_article(article, catalogue, fresh=fresh, analysis=analysis)

@@ -144,6 +144,33 @@ def test_reingest_keeps_staff_corrections(tmp_path, client, editor, on_commit):
     assert "0 created, 1 updated" in out.getvalue()
 
 
+def test_a_reingested_article_is_analysed_as_it_reads_with_staff_corrections(
+    tmp_path, client, editor, on_commit
+):
+    """A new reading of a story is analysed again: its new text, and the title as staff
+    corrected it rather than as the capture has it."""
+    from articles.enrich import load_catalogue
+
+    load_catalogue()
+    capture = tmp_path / "004_6635417ac052c5bc.txt"
+    shutil.copy(SEEDS / capture.name, capture)
+    with on_commit():
+        call_command("ingest", str(capture), verbosity=0)
+    article = Article.objects.get(captures__origin=capture.name)
+    with on_commit():
+        client.post(
+            f"/admin/articles/article/{article.pk}/change/",
+            change_form_data(article, title="Javier Solana on the missile defence talks"),
+        )
+    marker = "The atmosphere ahead of this week's talks"
+    added = "Polish Prime Minister Donald Tusk said the talks must go on.\n\n"
+    capture.write_text(capture.read_text().replace(marker, added + marker))
+    with on_commit():
+        call_command("ingest", str(capture), verbosity=0)
+    people = set(article.mentions.values_list("person__slug", flat=True))
+    assert {"javier-solana", "donald-tusk", "sergei-lavrov"} <= people
+
+
 def test_merging_two_sources_moves_articles_and_updates_facets(client, editor, on_commit):
     with on_commit():
         ria = make_source("RIA Novosti")
