@@ -5,7 +5,7 @@ publication date and the review reasons."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -191,24 +191,58 @@ def collect_reasons(*groups: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     return tuple(reason for reason in sig.REVIEW_REASONS if reason in found)
 
 
+# How a reader settles the publication date once the dateline and the source are known:
+# given them and the evidence it found for a date (or None), the date, and the evidence
+# to keep for it (None for none).
+DateRule = Callable[
+    [Dateline | None, sig.SourceSignature | None, FieldEvidence | None],
+    tuple[Published, FieldEvidence | None],
+]
+
+
+def dated_by_lines(
+    date_matches: list, header_date: date | None = None, *, today: date | None = None
+) -> DateRule:
+    """The text reader's date: a date line in the header, else the dateline's date, else
+    a date near the headline; its evidence is kept only when a date is."""
+
+    def decide(dateline, source, found):
+        published = find_publication_date(date_matches, dateline, source, today=today)
+        if published.published_date is None and header_date is not None:
+            published = check_plausible(
+                DateReading(datetime.combine(header_date, time()), False, None, None),
+                source,
+                today=today,
+            )
+        return published, found if published.published_date else None
+
+    return decide
+
+
 def assemble_article(
     *,
     title: str,
     blocks: list[Block],
     byline: str,
     evidence: Evidence,
-    date_matches: list,
+    date_rule: DateRule,
     encoding: str,
     kind: str,
     empty_message: str,
-    header_date: date | None = None,
     date_reasons: tuple[str, ...] = (),
     fields: tuple[FieldEvidence, ...] = (),
-    today: date | None = None,
+    sure: Mapping[str, float] = TEXT_SURE,
+    derived_title: FieldEvidence | None = None,
+    stated_source: tuple[str, FieldEvidence | None] = ("", None),
 ) -> ParsedArticle:
     """The article from what a reader found: cut the dateline off the lead, derive a
     title when there is none, pick the sources and the publication date, list what staff
-    should check. Raises IngestError with `empty_message` when no text is left."""
+    should check. Raises IngestError with `empty_message` when no text is left.
+
+    `fields` is the evidence the reader found, `sure` how sure it must be of each field
+    not to flag it; a derived title takes the evidence `derived_title` when given, and
+    the name a page states for its outlet (`stated_source`) stands for a source neither
+    credited nor recognised, flagged source_uncertain."""
     dateline, lead_index = take_dateline(blocks, evidence)
     if not blocks:
         raise IngestError(empty_message)
@@ -218,21 +252,26 @@ def assemble_article(
         # The first block with a word in it: a lead of punctuation alone titles nothing.
         derived = (derive_title(text) for text in [lead, *(block.text for block in blocks)])
         title = next((t for t in derived if any(c.isalnum() for c in t)), "")
+        if derived_title is not None:
+            fields = (derived_title, *(f for f in fields if f.field != "title"))
     else:
         title = clip_on_word(title, TITLE_MAX)
 
     source, site, site_kind = pick_sources(evidence)
+    stated_name, stated_evidence = stated_source
+    source_reasons: tuple[str, ...] = ()
+    if source is None and site is None and stated_name:
+        # An outlet the sources table does not know: the name the page gives itself.
+        source = sig.SourceSignature(stated_name, "", "website", "", (stated_name,))
+        if stated_evidence is not None:
+            fields = (*fields, stated_evidence)
+            source_reasons = ("source_uncertain",)
     # Nothing to title it by: an ellipsis, flagged for review, rather than an empty title
     # or a word the capture does not hold.
     title = title or "…"
-    published = find_publication_date(date_matches, dateline, source, today=today)
-    if published.published_date is None and header_date is not None:
-        published = check_plausible(
-            DateReading(datetime.combine(header_date, time()), False, None, None),
-            source,
-            today=today,
-        )
-    fields = tuple(f for f in fields if f.field != "published" or published.published_date)
+    found = next((f for f in fields if f.field == "published"), None)
+    published, kept = date_rule(dateline, source, found)
+    fields = _with_date_evidence(fields, kept)
     return parsed_article(
         title=title,
         title_derived=title_derived,
@@ -244,9 +283,25 @@ def assemble_article(
         encoding=encoding,
         kind=kind,
         fields=fields,
-        sure=TEXT_SURE,
+        sure=sure,
         date_reasons=date_reasons,
+        source_reasons=source_reasons,
     )
+
+
+def _with_date_evidence(
+    fields: tuple[FieldEvidence, ...], kept: FieldEvidence | None
+) -> tuple[FieldEvidence, ...]:
+    """The fields with the date's evidence as the date rule kept it: in the place of the
+    reader's, or after the title's when the reader had none."""
+    others = [f for f in fields if f.field != "published"]
+    if kept is None:
+        return tuple(others)
+    at = next((i for i, f in enumerate(fields) if f.field == "published"), None)
+    if at is None:
+        at = 1 if others and others[0].field == "title" else 0
+    others.insert(at, kept)
+    return tuple(others)
 
 
 def weak_reasons(
@@ -307,7 +362,7 @@ def parsed_article(
     fields: tuple[FieldEvidence, ...],
     sure: Mapping[str, float],
     date_reasons: tuple[str, ...] = (),
-    markup: str = "",
+    source_reasons: tuple[str, ...] = (),
 ) -> ParsedArticle:
     """The one place both readers make their ParsedArticle, with every review reason."""
     source, site, site_kind = picked
@@ -335,9 +390,9 @@ def parsed_article(
             ),
             weak_reasons(fields, sure, has_date=published.published_date is not None),
             ("body_uncertain",) if doubt is not None else (),
+            source_reasons,
         ),
         encoding=encoding,
         kind=kind,
         evidence=fields,
-        markup=markup,
     )

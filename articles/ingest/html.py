@@ -19,17 +19,13 @@ import trafilatura
 from lxml import etree
 
 from articles.ingest.article import (
-    TITLE_MAX,
     Block,
+    DateRule,
     FieldEvidence,
     ParsedArticle,
+    assemble_article,
     clip_on_word,
-    collect_reasons,
-    derive_title,
-    parsed_article,
-    pick_sources,
     split_long_paragraph,
-    take_dateline,
 )
 from articles.ingest.choose import (
     AUTHOR_SURE,
@@ -47,7 +43,13 @@ from articles.ingest.choose import (
     read_printed_date,
     read_stated_date,
 )
-from articles.ingest.dates import check_plausible, find_publication_date, match_date_line, read_date
+from articles.ingest.dates import (
+    DateReading,
+    check_plausible,
+    find_publication_date,
+    match_date_line,
+    read_date,
+)
 from articles.ingest.leftover import page_paragraphs, with_other_text
 from articles.ingest.lines import (
     Evidence,
@@ -73,7 +75,6 @@ from articles.ingest.metadata import (
     text_around,
 )
 from articles.ingest.read import IngestError
-from articles.ingest.signatures import SourceSignature
 from articles.ingest.text import HEADER_SCAN, SUBHEADING_MAX_WORDS
 
 BYLINE_MAX = 200
@@ -229,73 +230,56 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         # The lead printed under the headline, which the extractor left out.
         blocks.insert(0, Block("p", standfirst))
         owners.insert(0, -1)
-        markup = {-1: paragraph_html(standfirst), **markup}
-    dateline, lead_index = take_dateline(blocks, evidence)
-    if not blocks:
-        raise IngestError("No article text could be found in the HTML page.")
+        markup[-1] = paragraph_html(standfirst)
     markup.update({number: units[number].html for number in kept})
-    if dateline is not None and lead_index is not None:
-        markup[owners[lead_index]] = paragraph_html(blocks[lead_index].text)
-
-    title_derived = not title
-    if title_derived:
-        lead = blocks[lead_index].text if lead_index is not None else blocks[0].text
-        title = derive_title(lead)
-        title_evidence = FieldEvidence("title", "first sentence of the lead", 0.2)
-    else:
-        title = clip_on_word(title, TITLE_MAX)
     if not evidence.credits and evidence.sites and evidence.sites[0].kind in PUBLISHING_KINDS:
+        # A credit in the dateline still comes first.
         evidence.credits.append(evidence.sites[0])
-
     names, byline_evidence = choose_authors(author_statements, site_names)
-    byline = clip_on_word(join_names(names), BYLINE_MAX)
-
-    source, site, site_kind = pick_sources(evidence)
-    source_evidence = None
-    if source is None and site is None:
-        # An outlet the sources table does not know: the name the page gives itself.
-        hosts = [urlsplit(meta.url).hostname or "", document.hostname or ""]
-        name, source_evidence = choose_stated_source(meta.sites, hosts)
-        if name:
-            source = SourceSignature(name, "", "website", "", (name,))
+    hosts = [urlsplit(meta.url).hostname or "", document.hostname or ""]
     reading, date_evidence = choose_published(meta.published, stated_dates)
-    if reading is not None and date_evidence is not None and date_evidence.confidence >= DATE_KEEP:
-        published = check_plausible(reading, source, today=today)
-    else:
-        published = find_publication_date([], dateline, source, today=today)
-        if published.published_date is not None:
-            date_evidence = FieldEvidence("published", "the dateline", 0.7)
-        elif date_evidence is not None:
-            date_evidence = FieldEvidence(
-                "published",
-                f"left unknown: {date_evidence.evidence} is too weak",
-                date_evidence.confidence,
-            )
-    field_evidence = tuple(
-        found
-        for found in (title_evidence, date_evidence, byline_evidence, source_evidence)
-        if found is not None
-    )
-    parsed = parsed_article(
+    as_read = list(blocks)
+    parsed = assemble_article(
         title=title,
-        title_derived=title_derived,
-        picked=(source, site, site_kind),
-        published=published,
-        byline=byline,
-        dateline=dateline,
         blocks=blocks,
+        byline=clip_on_word(join_names(names), BYLINE_MAX),
+        evidence=evidence,
+        date_rule=dated_by_statements(reading, today=today),
         encoding=encoding,
         kind="html",
-        fields=field_evidence,
+        empty_message="No article text could be found in the HTML page.",
+        fields=tuple(
+            found for found in (title_evidence, date_evidence, byline_evidence) if found is not None
+        ),
         sure=HTML_SURE,
-        markup="\n".join(markup.values()),
+        derived_title=FieldEvidence("title", "first sentence of the lead", 0.2),
+        stated_source=choose_stated_source(meta.sites, hosts),
     )
-    parsed = with_other_text(parsed, page_paragraphs(tree))
-    if source_evidence is None:
-        return parsed
-    return replace(
-        parsed, review_reasons=collect_reasons(parsed.review_reasons, ("source_uncertain",))
-    )
+    for index, (block, read) in enumerate(zip(parsed.blocks, as_read, strict=True)):
+        if block != read:  # the lead, its dateline cut off
+            markup[owners[index]] = paragraph_html(block.text)
+    parsed = replace(parsed, markup="\n".join(markup.values()))
+    return with_other_text(parsed, page_paragraphs(tree))
+
+
+def dated_by_statements(reading: DateReading | None, *, today: date | None = None) -> DateRule:
+    """The HTML reader's date: what the page states (`reading`, the best supported), when
+    its evidence is strong enough to keep; else the dateline's date."""
+
+    def decide(dateline, source, found):
+        if reading is not None and found is not None and found.confidence >= DATE_KEEP:
+            return check_plausible(reading, source, today=today), found
+        published = find_publication_date([], dateline, source, today=today)
+        if published.published_date is not None:
+            return published, FieldEvidence("published", "the dateline", 0.7)
+        if found is not None:
+            weak = FieldEvidence(
+                "published", f"left unknown: {found.evidence} is too weak", found.confidence
+            )
+            return published, weak
+        return published, None
+
+    return decide
 
 
 def printed_near_headline(above: str, below: str, language: str = "") -> list[StatedDate]:

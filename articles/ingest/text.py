@@ -21,6 +21,7 @@ from articles.ingest.article import (
     ParsedArticle,
     assemble_article,
     clip_on_word,
+    dated_by_lines,
     derive_title,
     pick_sources,
     review_reasons_for,
@@ -675,14 +676,12 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
         blocks=blocks,
         byline=byline,
         evidence=evidence,
-        date_matches=date_matches,
-        header_date=near_date.value,
+        date_rule=dated_by_lines(date_matches, near_date.value, today=today),
         date_reasons=("date_conflicting",) if near_date.conflicting else (),
         fields=tuple(fields),
         encoding=encoding,
         kind="text",
         empty_message="No article text is left once navigation and other clutter are removed.",
-        today=today,
     )
     return with_other_text(parsed, paragraphs)
 
