@@ -125,13 +125,13 @@ def cut_footer(lines: list[Line], evidence: Evidence) -> list[Line]:
         if not line.headline and line.words >= 6:
             seen_paragraph = True
             continue
-        if not seen_paragraph:
+        if not seen_paragraph or not line.furniture:
             continue
         pattern = match_source_pattern(text)
         clutter = match_clutter(text) if pattern is None else None
         if (pattern and pattern.footer) or (clutter and clutter.footer):
             for rest in lines[index:]:
-                evidence.see_site_line(rest.text)
+                evidence.see_line(rest)
             return lines[:index]
     return lines
 
@@ -184,7 +184,7 @@ class ArticleSpan:
 
 def is_paragraph_line(line: Line) -> bool:
     """A sentence-like line long enough to be article text ("Close this search box." is not)."""
-    return not line.headline and line.words >= PARAGRAPH_MIN_WORDS and not is_furniture(line.text)
+    return not line.headline and line.words >= PARAGRAPH_MIN_WORDS and not line.furniture
 
 
 def longest_run(lines: list[Line]) -> tuple[int, int]:
@@ -194,7 +194,7 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
     start = last = end = None
     size = 0
     for index, line in enumerate(lines):
-        if is_run_break(line.text):
+        if line.run_break:
             if start is not None and is_page_end(line.text):
                 break  # the comment section: readers' text, not the article's
             last = None  # what follows is related links or a share bar
@@ -251,31 +251,31 @@ def is_title_candidate(line: Line) -> bool:
         and text[0] not in _LINK_MARKS
         and any(char.isalpha() for char in text)
         and not is_section_name(text)
-        and not is_furniture(text)
-        and not is_run_break(text)
+        and not line.furniture
+        and not line.run_break
         and not is_label(text)
         and match_date_line(text) is None
-        and not find_dates(text)
+        and not line.dates
         and find_labelled_byline(text) is None
         and lookup_source(text) is None
     )
 
 
-def header_date(text: str) -> date | None:
+def header_date(line: Line) -> date | None:
     """The date a short line opens with ("Last Updated: 18 March 2008, 14:50"); a date
     further along is a caption's or a paragraph's."""
-    if len(text) > DATE_LINE_MAX:
+    if len(line.text) > DATE_LINE_MAX:
         return None
-    found = find_dates(text)
+    found = line.dates
     return found[0][1] if found and found[0][0] <= DATE_START_MAX else None
 
 
-def bare_date(text: str) -> date | None:
+def bare_date(line: Line) -> date | None:
     """The date of a line that opens with it and says little else ("19.10.2019 12.09"):
     an event's or a tweet's date comes after words ("Termin: 21.02.2020")."""
-    if len(text) > BARE_DATE_MAX:
+    if len(line.text) > BARE_DATE_MAX:
         return None
-    found = find_dates(text)
+    found = line.dates
     return found[0][1] if found and found[0][0] == 0 else None
 
 
@@ -284,7 +284,7 @@ def is_header_line(line: Line) -> bool:
     text = line.text
     if len(text) > DATE_LINE_MAX:
         return False
-    return bool(header_date(text) or find_labelled_byline(text) or is_byline_label(text))
+    return bool(header_date(line) or find_labelled_byline(text) or is_byline_label(text))
 
 
 def is_repeated_menu(lines: list[Line], index: int) -> bool:
@@ -348,7 +348,7 @@ def is_header_furniture(line: Line) -> bool:
     """A line read_header classifies above a headline: masthead, date, byline, banner."""
     text = line.text
     return bool(
-        is_furniture(text)
+        line.furniture
         or match_date_line(text)
         or _BYLINE_START.match(text)
         or (len(text) <= 60 and lookup_source(text))
@@ -371,14 +371,14 @@ def find_header_date(lines: list[Line], span: ArticleSpan) -> HeaderDate:
     below, above = header_ranges(span, above=DATE_ABOVE)
     for order, indexes in enumerate((below, above)):
         for index in indexes:
-            value = header_date(lines[index].text)
+            value = header_date(lines[index])
             if value and not (index and is_commenter_line(lines[index - 1].text)):
                 found.append((order, index, value))
     if span.title_index is not None:
         # The text may start right under the headline (a standfirst, a caption): a line
         # there that is a date and little else still belongs to the header.
         for index in range(below.stop, min(span.end, span.title_index + NEAR_TITLE + 1)):
-            value = bare_date(lines[index].text)
+            value = bare_date(lines[index])
             if value:
                 found.append((0, index, value))
     if not found:
@@ -420,7 +420,7 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
                     return following, 0.7
             if len(text) > DATE_LINE_MAX or bare[0]:
                 continue
-            dated = header_date(text) is not None
+            dated = header_date(lines[index]) is not None
             who = name_beside_date(text) if dated else ""
             if who:
                 bare = (who, 0.6)
@@ -447,7 +447,7 @@ def byline_range(lines: list[Line], span: ArticleSpan) -> range:
 
 def beside_date(lines: list[Line], index: int) -> bool:
     near = range(max(0, index - 2), min(len(lines), index + 3))
-    return any(i != index and header_date(lines[i].text) for i in near)
+    return any(i != index and header_date(lines[i]) for i in near)
 
 
 def is_bare_name(text: str) -> bool:
@@ -502,7 +502,7 @@ def read_header(lines: list[Line], evidence: Evidence) -> Header:
     considered = 0
     for index, line in enumerate(lines[:HEADER_FURNITURE_MAX]):
         text = line.text
-        if evidence.see_site_line(text):
+        if evidence.see_line(line):
             continue  # menus and banners do not count towards the header's length
         considered += 1
         if considered > HEADER_SCAN:
@@ -604,7 +604,7 @@ def strip_clutter(lines: list[Line], evidence: Evidence) -> list[Block]:
         if skip_attribution and not line.blank_before and line.words <= ATTRIBUTION_MAX_WORDS:
             continue  # "Sergei Lavrov" / "Russian Foreign Minister" under a pull quote
         skip_attribution = False
-        if evidence.see_site_line(text):
+        if evidence.see_line(line):
             continue
         if not line.headline:
             blocks.extend(split_long_paragraph(text))
@@ -706,7 +706,7 @@ def see_credits_after(lines: list[Line], evidence: Evidence) -> None:
     """Record what the lines under the article say about its source: a copyright line
     anywhere, an agency's name alone just under the text ("Interfax")."""
     for index, line in enumerate(lines):
-        if evidence.see_site_line(line.text):
+        if evidence.see_line(line):
             continue
         if index < CREDIT_AFTER_TEXT and line.words <= 6:
             credited = lookup_source(line.text)
