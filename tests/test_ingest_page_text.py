@@ -62,6 +62,24 @@ def test_a_dotted_numeric_date_is_day_first_while_a_slashed_one_stays_ambiguous(
     assert slashed.published_date is None
 
 
+@pytest.mark.parametrize(
+    "printed, expected",
+    [
+        ("04.05.20 14:50", date(2020, 5, 4)),
+        ("Erstellt am 01.01.23 um 08:35", date(2023, 1, 1)),
+        ("28.01.22 / 0 Kommentare", date(2022, 1, 28)),
+    ],
+)
+def test_a_dotted_date_with_a_two_digit_year_is_read(printed, expected):
+    article = parse(page(f"Talks on the treaty end without agreement\n{printed}"))
+    assert article.published_date == expected
+
+
+def test_a_version_number_is_not_a_dotted_date():
+    assert find_dates("Update auf v1.11.23 verfügbar") == []
+    assert find_dates("Paragraf 1.2.3.4 des Vertrags") == []
+
+
 def test_a_date_line_just_under_the_headline_counts_even_after_the_text_starts():
     lead = "Diplomats met again in Geneva on Tuesday to discuss the treaty and its radar sites."
     article = parse(page(f"Talks on the treaty end without agreement\n{lead}\n18.03.2008 14:50"))

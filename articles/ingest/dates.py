@@ -282,8 +282,13 @@ _ISO_DATE = re.compile(r"(?<![\d/-])(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\
 _DOTTED_DATE = re.compile(
     r"(?<![\d.])(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})\.\s?(?P<year>\d{4})(?![\d.])"
 )
+# "04.05.20 14:50": a dotted date with the year's last two digits, as German pages print it.
+_DOTTED_SHORT_DATE = re.compile(
+    r"(?<![\w.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{2})(?![\w.])"
+)
+SHORT_YEAR_PIVOT = 50  # "04.05.20" is 2020, "12.03.98" 1998
 _SLASHED_DATE = re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4})(?![\d/])")
-_HAS_YEAR = re.compile(r"(?:19|20)\d\d")
+_HAS_YEAR = re.compile(r"(?:19|20)\d\d|\d\.\d{1,2}\.\d\d")
 
 
 @lru_cache(maxsize=1)
@@ -312,9 +317,9 @@ def _valid(year: int, month: int, day: int) -> date | None:
 
 def find_dates(text: str) -> list[tuple[int, date]]:
     """Every full date (day, month and year) printed in `text`, with where it starts:
-    "19. Oktober 2019", "Oct. 9, 2019", "2019-10-19", "19.10.2019", "10/19/2019". Relative
-    dates ("3 hours ago") and dates without a year are not dates. A slashed date whose day
-    and month could be swapped is left out."""
+    "19. Oktober 2019", "Oct. 9, 2019", "2019-10-19", "19.10.2019", "19.10.19",
+    "10/19/2019". Relative dates ("3 hours ago") and dates without a year are not dates.
+    A slashed date whose day and month could be swapped is left out."""
     if not _HAS_YEAR.search(text):
         return []
     found: list[tuple[int, date]] = []
@@ -331,6 +336,12 @@ def find_dates(text: str) -> list[tuple[int, date]]:
             value = _valid(int(match["year"]), int(match["month"]), int(match["day"]))
             if value is not None:
                 found.append((match.start(), value))
+    for match in _DOTTED_SHORT_DATE.finditer(text):
+        year = int(match["year"])
+        year += 2000 if year < SHORT_YEAR_PIVOT else 1900
+        value = _valid(year, int(match["month"]), int(match["day"]))
+        if value is not None:
+            found.append((match.start(), value))
     for match in _SLASHED_DATE.finditer(text):
         first, second = int(match["a"]), int(match["b"])
         dayfirst = resolve_dayfirst(first, second, None, None)
