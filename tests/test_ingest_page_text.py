@@ -75,6 +75,21 @@ def test_a_dotted_date_with_a_two_digit_year_is_read(printed, expected):
     assert article.published_date == expected
 
 
+def test_a_slashed_date_is_read_in_the_order_the_page_writes_its_other_dates():
+    body = BODY + "Comments\nMaria on 29/04/2022: the talks will go on.\n"
+    article = parse(page("Talks on the treaty end without agreement\n03/05/2022 22:46", body=body))
+    assert article.published_date == date(2022, 5, 3)
+    american = BODY + "The next round opens on May 20, 2022 in Vienna, officials said.\n"
+    article = parse(page("Talks on the treaty end without agreement\n03/05/2022", body=american))
+    assert article.published_date == date(2022, 3, 5)
+
+
+def test_a_slashed_date_stays_ambiguous_when_the_page_writes_both_orders():
+    body = BODY + "Talks resume on 29/04/2022 and end on May 20, 2022, officials said.\n"
+    article = parse(page("Talks on the treaty end without agreement\n03/05/2022", body=body))
+    assert article.published_date is None
+
+
 def test_a_version_number_is_not_a_dotted_date():
     assert find_dates("Update auf v1.11.23 verfügbar") == []
     assert find_dates("Paragraf 1.2.3.4 des Vertrags") == []

@@ -33,6 +33,7 @@ from articles.ingest.dates import (
     find_publication_date,
     match_date_line,
     month_words,
+    page_date_order,
 )
 from articles.ingest.leftover import with_other_text
 from articles.ingest.lines import (
@@ -261,21 +262,22 @@ def is_title_candidate(line: Line) -> bool:
     )
 
 
-def header_date(line: Line) -> date | None:
+def header_date(line: Line, dayfirst: bool | None = None) -> date | None:
     """The date a short line opens with ("Last Updated: 18 March 2008, 14:50"); a date
-    further along is a caption's or a paragraph's."""
+    further along is a caption's or a paragraph's. `dayfirst`: the page's order of day
+    and month, for its slashed dates."""
     if len(line.text) > DATE_LINE_MAX:
         return None
-    found = line.dates
+    found = line.dates if dayfirst is None else find_dates(line.text, dayfirst)
     return found[0][1] if found and found[0][0] <= DATE_START_MAX else None
 
 
-def bare_date(line: Line) -> date | None:
+def bare_date(line: Line, dayfirst: bool | None = None) -> date | None:
     """The date of a line that opens with it and says little else ("19.10.2019 12.09"):
     an event's or a tweet's date comes after words ("Termin: 21.02.2020")."""
     if len(line.text) > BARE_DATE_MAX:
         return None
-    found = line.dates
+    found = line.dates if dayfirst is None else find_dates(line.text, dayfirst)
     return found[0][1] if found and found[0][0] == 0 else None
 
 
@@ -361,7 +363,9 @@ class HeaderDate(NamedTuple):
     conflicting: bool = False
 
 
-def find_header_date(lines: list[Line], span: ArticleSpan) -> HeaderDate:
+def find_header_date(
+    lines: list[Line], span: ArticleSpan, dayfirst: bool | None = None
+) -> HeaderDate:
     """The date a short line opens with, under the headline (or above it, or above the
     text when there is no headline), and how far to trust it: a date right under the
     headline is the page's own; one further above may belong to something else. Two
@@ -371,14 +375,14 @@ def find_header_date(lines: list[Line], span: ArticleSpan) -> HeaderDate:
     below, above = header_ranges(span, above=DATE_ABOVE)
     for order, indexes in enumerate((below, above)):
         for index in indexes:
-            value = header_date(lines[index])
+            value = header_date(lines[index], dayfirst)
             if value and not (index and is_commenter_line(lines[index - 1].text)):
                 found.append((order, index, value))
     if span.title_index is not None:
         # The text may start right under the headline (a standfirst, a caption): a line
         # there that is a date and little else still belongs to the header.
         for index in range(below.stop, min(span.end, span.title_index + NEAR_TITLE + 1)):
-            value = bare_date(lines[index])
+            value = bare_date(lines[index], dayfirst)
             if value:
                 found.append((0, index, value))
     if not found:
@@ -663,11 +667,12 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
         byline, confidence = find_header_byline(lines, span)
         if byline:
             fields.append(FieldEvidence("byline", "a name after a byline label", confidence))
-    near_date = find_header_date(lines, span)
+    near_date = find_header_date(lines, span, page_date_order(text))
     date_matches = [] if near_date.conflicting else header.date_matches
     if date_matches:
+        # The date line's own reading comes first; the near date (read in the page's
+        # order of day and month) stands in when that reading is ambiguous ("03/05/2022").
         fields.append(FieldEvidence("published", "a date line in the header", 0.9))
-        near_date = HeaderDate(None, 0.0)
     elif near_date.value is not None:
         fields.append(FieldEvidence("published", "a date near the headline", near_date.confidence))
     parsed = assemble_article(
