@@ -155,6 +155,15 @@ def test_find_dates_reads_only_full_dates():
         ("Erstellt von Fabian Roth am Dienstag 6. Mai 2014", "Fabian Roth"),
         ("Publicado por Alberto González", "Alberto González"),
         ("Veröffentlicht am 12. Juni 2017 von gizzmo", "gizzmo"),
+        ("Eine Kolumne von Nils Pickert", "Nils Pickert"),
+        ("Ein Artikel von Pamela Sladky | 27.01.2022 - 12:45", "Pamela Sladky"),
+        ("by Jake Goulding on January 20, 2020", "Jake Goulding"),
+        ("By John Walk -", "John Walk"),
+        ("By Evan Symon, August 14, 2020", "Evan Symon"),
+        ("Written by Grant Tinsley, PhD on April 29, 2018", "Grant Tinsley"),
+        ("By Perry Bacon Jr.", "Perry Bacon Jr."),
+        ("By Ian Mohr", "Ian Mohr"),
+        ("Par Kab Niang Le 17/02/2020", "Kab Niang"),
     ],
 )
 def test_bylines_in_their_common_shapes(lines, byline):

@@ -485,10 +485,41 @@ def find_labelled_byline(text: str) -> str | None:
         # ("Christoph von Ritter" is a name, not a byline for "Ritter").
         before = text[:start].rstrip()
         if not before or not before[-1].isalpha():
-            who = match["who"].strip(" ,.-")
+            who = trim_name(match["who"])
             if who and word_count(who) <= NAME_MAX_WORDS:
                 return who
     return None
+
+
+# Words after a name that are not part of it: a degree, a particle left before a date.
+_NAME_TAIL_WORDS = frozenset(
+    {*(particle.casefold() for particle in sig.NAME_PARTICLES), "on", "am", "um", "el", "il"}
+    | {"phd", "ph.d", "md", "mba"}
+)
+
+
+def trim_name(who: str) -> str:
+    """The names of a byline without what the pattern ran on into: a month that opens the
+    date ("Evan Symon, August 14"), a degree ("Grant Tinsley, PhD"), a particle before
+    the date ("Kab Niang Le 17/02/2020"), a dangling separator ("John Walk -"). The full
+    stop of an initial or of "Jr." stays."""
+    from articles.ingest.dates import month_words  # dates.py builds on this module
+
+    months = month_words()
+    kept: list[str] = []
+    for piece in who.split(", "):
+        words = piece.split()
+        first = words[0].casefold().strip(".") if words else ""
+        if not words or (kept and (first in months or first in _NAME_TAIL_WORDS)):
+            break
+        kept.append(piece)
+    words = ", ".join(kept).strip(" ,-–—|/").split()
+    while len(words) > 1 and words[-1].casefold().strip(".") in _NAME_TAIL_WORDS:
+        words.pop()
+    who = " ".join(words)
+    if who.endswith(".") and len(who.rsplit(" ", 1)[-1]) > 3:
+        who = who[:-1]  # a sentence's stop, not an initial's ("R. R.") or "Jr."'s
+    return who
 
 
 def read_byline(text: str, evidence: Evidence) -> str | None:
@@ -516,8 +547,11 @@ def read_byline(text: str, evidence: Evidence) -> str | None:
             source = lookup_source(" ".join(role_words[:size]))
             if source is not None:
                 evidence.credits.append(source)
-                return parts[0]
-    return parts[0]
+                return trim_name(parts[0])
+    labelled = find_labelled_byline(text)
+    if labelled and parts[0].startswith(labelled):
+        return labelled  # "Jake Goulding" in "by Jake Goulding on January 20, 2020"
+    return trim_name(parts[0])
 
 
 def split_sentences(text: str) -> list[str]:
