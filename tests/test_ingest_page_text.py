@@ -276,3 +276,16 @@ def test_a_long_paragraph_naming_brands_in_camel_case_stays_whole():
     article = parse(f"Talks on the treaty end without agreement\n18 March 2008\n{paragraph}")
     assert len(article.blocks) == 1
     assert "YouTube" in article.body and "PowerPoint" in article.body
+
+
+def test_a_short_paragraph_after_a_gap_at_the_end_closes_the_page_not_the_article():
+    footer = "Weather\nTraffic\nGet the latest news straight to your phone with our app.\n"
+    article = parse(page("Talks on the treaty end without agreement", footer=footer))
+    assert article.body.endswith("after the elections.")
+    assert "straight to your phone" in article.other_text
+
+
+def test_a_short_last_paragraph_right_after_the_text_stays():
+    body = BODY + "The next round is set for May.\n"
+    article = parse(page("Talks on the treaty end without agreement", body=body))
+    assert article.body.endswith("The next round is set for May.")

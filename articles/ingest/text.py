@@ -164,6 +164,8 @@ HEADER_BELOW_BONUS = 1.5  # a date or byline under it
 HEADER_ABOVE_BONUS = 1.0  # ... or just above it
 DISTANCE_PENALTY = 0.01  # per line between it and the text
 PARAGRAPH_MIN_WORDS = 5
+# A paragraph shorter than this after a gap at the end of the run closes the page.
+TAIL_MAX_WORDS = 45
 # How far to trust a headline by its score (see score_title).
 TITLE_SURE = 2.5
 TITLE_WEAK = 0.25
@@ -214,7 +216,21 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
     first, stop = best
     while stop - 1 > first and last_mark(lines[stop - 1].text) == ":":
         stop -= 1  # "Choose your access and read on:" introduces what is not there
-    return first, stop
+    return first, trim_run_tail(lines, first, stop)
+
+
+def trim_run_tail(lines: list[Line], first: int, stop: int) -> int:
+    """Where the article ends in its run: a short paragraph after a gap (a newsletter
+    prompt, an author's note, a "posted in" line under a share bar) closes the page, not
+    the article."""
+    while True:
+        last = stop - 1
+        previous = next(
+            (i for i in range(last - 1, first - 1, -1) if is_paragraph_line(lines[i])), None
+        )
+        if previous is None or previous == last - 1 or lines[last].words >= TAIL_MAX_WORDS:
+            return stop
+        stop = previous + 1
 
 
 class PageLines:
