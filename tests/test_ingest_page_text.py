@@ -122,6 +122,9 @@ HEADLINE = "Talks on the treaty end without agreement"
         ("Anna Smith18. März 2008Talks on the treaty end", "Talks on the treaty end"),
         ("Talks on the treaty end without #NoAgreementToday", None),
         ("Naturschutzbund e.V. and YouTube end their talks", None),
+        (f"{HEADLINE} | Geneva Daily", HEADLINE),
+        (f"Home>World>{HEADLINE}", HEADLINE),
+        ("Talks end | Geneva Daily news from the lake shore", None),
     ],
 )
 def test_a_headline_run_together_with_its_kicker_or_date_is_cut_out(printed, headline):

@@ -115,6 +115,8 @@ _USER_AFTER_DATE = re.compile(
 _DATE_SEPARATORS = re.compile(r"\s*[|·•,]\s*|\s+[-–—]\s+")
 _LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not headlines
 _BYLINE_START = re.compile(r"(?:By|BY|by)\s")
+_BREADCRUMB_STEP = re.compile(r"\s*>\s*")
+SITE_NAME_MAX_WORDS = 4
 
 
 def cut_footer(lines: list[Line], evidence: Evidence) -> list[Line]:
@@ -711,7 +713,9 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
 def headline_piece(text: str) -> str:
     """The headline inside a line its kicker, menu or date ran into: the piece with the
     most words that is shaped like a headline ("SearchLieblingslabel: Faire Swimwear"
-    -> "Lieblingslabel: Faire Swimwear")."""
+    -> "Lieblingslabel: Faire Swimwear"); the page title's headline without its site
+    ("Headline | Site") and a breadcrumb's last step ("Forum>iPhone>Headline")."""
+    text = page_title_headline(text)
     pieces = glued_pieces(text)
     if len(pieces) == 1:
         return text
@@ -721,6 +725,17 @@ def headline_piece(text: str) -> str:
         if word_count(piece) >= 2 and is_headline_like(piece) and not find_dates(piece)
     ]
     return max(shaped, key=word_count) if shaped else text
+
+
+def page_title_headline(text: str) -> str:
+    """ "Headline | Site" -> "Headline"; "Home>Section>Headline" -> "Headline"."""
+    steps = _BREADCRUMB_STEP.split(text)
+    if len(steps) >= 3 and word_count(steps[-1]) >= 2:
+        return steps[-1]
+    head, bar, site = text.rpartition(" | ")
+    if bar and word_count(site) <= SITE_NAME_MAX_WORDS and word_count(head) > word_count(site):
+        return head
+    return text
 
 
 def see_credits_after(lines: list[Line], evidence: Evidence) -> None:
