@@ -90,6 +90,15 @@ def test_a_slashed_date_stays_ambiguous_when_the_page_writes_both_orders():
     assert article.published_date is None
 
 
+def test_a_date_late_in_a_byline_line_is_the_articles():
+    byline = "Filed under Diplomacy and Security | By Jane Doe - August 3, 2019"
+    article = parse(page(f"Talks on the treaty end without agreement\n{byline}"))
+    assert article.published_date == date(2019, 8, 3)
+    caption = "Delegates in the hall of the Palais des Nations, Geneva, on August 3, 2019"
+    article = parse(page(f"Talks on the treaty end without agreement\n{caption}"))
+    assert article.published_date is None
+
+
 def test_a_version_number_is_not_a_dotted_date():
     assert find_dates("Update auf v1.11.23 verfügbar") == []
     assert find_dates("Paragraf 1.2.3.4 des Vertrags") == []

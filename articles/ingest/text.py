@@ -287,7 +287,14 @@ def header_date(line: Line, dayfirst: bool | None = None) -> date | None:
     if len(line.text) > DATE_LINE_MAX:
         return None
     found = line.dates if dayfirst is None else find_dates(line.text, dayfirst)
-    return found[0][1] if found and found[0][0] <= DATE_START_MAX else None
+    if not found:
+        return None
+    if found[0][0] <= DATE_START_MAX:
+        return found[0][1]
+    # A byline's date may come late ("Posted in Politics by Jane Doe on August 3, 2019").
+    text = line.text
+    byline = find_labelled_byline(text[: found[0][0]])
+    return found[0][1] if byline else None
 
 
 def bare_date(line: Line, dayfirst: bool | None = None) -> date | None:
