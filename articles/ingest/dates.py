@@ -355,6 +355,14 @@ def find_dates(text: str, dayfirst: bool | None = None) -> list[tuple[int, date]
     return sorted(found)
 
 
+def has_ambiguous_slashed_date(text: str) -> bool:
+    """A slashed date whose day and month could be swapped ("03/05/2022")."""
+    return any(
+        resolve_dayfirst(int(match["a"]), int(match["b"]), None, None) is None
+        for match in _SLASHED_DATE.finditer(text)
+    )
+
+
 def page_date_order(text: str) -> bool | None:
     """Whether a page writes its dates day first (True) or month first (False), by the
     dates it prints that say so: a slashed date with a day over 12, a dotted date, a

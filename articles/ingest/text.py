@@ -31,6 +31,7 @@ from articles.ingest.dates import (
     find_dateline,
     find_dates,
     find_publication_date,
+    has_ambiguous_slashed_date,
     match_date_line,
     month_words,
     page_date_order,
@@ -388,9 +389,25 @@ class HeaderDate(NamedTuple):
     conflicting: bool = False
 
 
-def find_header_date(
-    lines: list[Line], span: ArticleSpan, dayfirst: bool | None = None
-) -> HeaderDate:
+class PageOrder:
+    """The page's order of day and month (page_date_order), read only for a line that
+    prints an ambiguous slashed date: most pages never need it, and it reads the whole
+    page."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.order: bool | None = None
+        self.known = False
+
+    def for_line(self, line: Line) -> bool | None:
+        if "/" not in line.text or not has_ambiguous_slashed_date(line.text):
+            return None
+        if not self.known:
+            self.order, self.known = page_date_order(self.text), True
+        return self.order
+
+
+def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> HeaderDate:
     """The date a short line opens with, under the headline (or above it, or above the
     text when there is no headline), and how far to trust it: a date right under the
     headline is the page's own; one further above may belong to something else. Two
@@ -400,14 +417,14 @@ def find_header_date(
     below, above = header_ranges(span, above=DATE_ABOVE)
     for order, indexes in enumerate((below, above)):
         for index in indexes:
-            value = header_date(lines[index], dayfirst)
+            value = header_date(lines[index], page.for_line(lines[index]))
             if value and not (index and is_commenter_line(lines[index - 1].text)):
                 found.append((order, index, value))
     if span.title_index is not None:
         # The text may start right under the headline (a standfirst, a caption): a line
         # there that is a date and little else still belongs to the header.
         for index in range(below.stop, min(span.end, span.title_index + NEAR_TITLE + 1)):
-            value = bare_date(lines[index], dayfirst)
+            value = bare_date(lines[index], page.for_line(lines[index]))
             if value:
                 found.append((0, index, value))
     if not found:
@@ -692,7 +709,7 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
         byline, confidence = find_header_byline(lines, span)
         if byline:
             fields.append(FieldEvidence("byline", "a name after a byline label", confidence))
-    near_date = find_header_date(lines, span, page_date_order(text))
+    near_date = find_header_date(lines, span, PageOrder(text))
     date_matches = [] if near_date.conflicting else header.date_matches
     if date_matches:
         # The date line's own reading comes first; the near date (read in the page's
