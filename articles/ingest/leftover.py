@@ -38,6 +38,8 @@ PROSE_LEFT_MIN = 40
 # Matching a paragraph against the body: shorter pieces of body text say too little.
 _PIECE_MIN_CHARS = 24
 _NON_WORD = re.compile(r"[\W_]+")
+_SEPARATOR_RUN = r"(?:[^\w\n]|_)+"
+_LETTERS = re.compile(r"[^\W_]+")
 # A kept piece longer than this many times a paragraph is taken not to be inside it.
 _SQUASH_SHRINKS = 3
 
@@ -76,6 +78,14 @@ def _squash(text: str) -> str:
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
+def _squashed_in(words: list[str], lower_lines: str) -> bool:
+    """Whether the squashed text of `words` is inside one squashed line of `lower_lines`
+    (lower-cased lines), found without squashing them: the words with any run of other
+    characters between them."""
+    pattern = _SEPARATOR_RUN.join(re.escape(word) for word in words)
+    return re.search(pattern, lower_lines) is not None
+
+
 def other_paragraphs(paragraphs: Iterable[str], kept: Iterable[str]) -> list[str]:
     """The paragraphs of a capture that are not in what was `kept` (title, byline, body
     blocks), each once, in page order. A paragraph counts as kept when the kept text holds
@@ -88,14 +98,22 @@ def other_paragraphs(paragraphs: Iterable[str], kept: Iterable[str]) -> list[str
     # Most paragraphs are kept word for word: plain look-ups spare squashing them, and a
     # piece is squashed only when a cheap test says it may hold the paragraph or sit in it.
     kept_raw = "\n".join(kept)
-    kept_lower = [piece.lower() for piece in kept]
-    all_lower = "\n".join(kept_lower)
+    all_lower = "\n".join(piece.lower() for piece in kept)
     squashed_kept: dict[int, str] = {}
 
     def squashed_piece(index: int) -> str:
         if index not in squashed_kept:
             squashed_kept[index] = _squash(kept[index])
         return squashed_kept[index]
+
+    first_words: dict[int, str] = {}
+
+    def first_word(index: int) -> str:
+        """The first word of a kept piece, which must be in a paragraph that holds it."""
+        if index not in first_words:
+            found = _LETTERS.search(kept[index].lower())
+            first_words[index] = found[0] if found else ""
+        return first_words[index]
 
     seen: set[str] = set()
     other = []
@@ -113,14 +131,14 @@ def other_paragraphs(paragraphs: Iterable[str], kept: Iterable[str]) -> list[str
             continue
         seen.add(squashed)
         words = squashed.split()
-        if all(word in all_lower for word in words) and any(
-            all(word in lower for word in words) and squashed in squashed_piece(index)
-            for index, lower in enumerate(kept_lower)
-        ):
+        if all(word in all_lower for word in words) and _squashed_in(words, all_lower):
             continue
         shorter = bisect.bisect_right(lengths, _SQUASH_SHRINKS * len(paragraph))
+        lower = paragraph.lower()
         if len(squashed) >= _PIECE_MIN_CHARS and any(
-            len(squashed_piece(index)) >= _PIECE_MIN_CHARS and squashed_piece(index) in squashed
+            first_word(index) in lower
+            and len(squashed_piece(index)) >= _PIECE_MIN_CHARS
+            and squashed_piece(index) in squashed
             for index in range(first_long, shorter)
         ):
             continue
