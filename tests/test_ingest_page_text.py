@@ -62,6 +62,48 @@ def test_a_dotted_numeric_date_is_day_first_while_a_slashed_one_stays_ambiguous(
     assert slashed.published_date is None
 
 
+@pytest.mark.parametrize(
+    "printed, expected",
+    [
+        ("04.05.20 14:50", date(2020, 5, 4)),
+        ("Erstellt am 01.01.23 um 08:35", date(2023, 1, 1)),
+        ("28.01.22 / 0 Kommentare", date(2022, 1, 28)),
+    ],
+)
+def test_a_dotted_date_with_a_two_digit_year_is_read(printed, expected):
+    article = parse(page(f"Talks on the treaty end without agreement\n{printed}"))
+    assert article.published_date == expected
+
+
+def test_a_slashed_date_is_read_in_the_order_the_page_writes_its_other_dates():
+    body = BODY + "Comments\nMaria on 29/04/2022: the talks will go on.\n"
+    article = parse(page("Talks on the treaty end without agreement\n03/05/2022 22:46", body=body))
+    assert article.published_date == date(2022, 5, 3)
+    american = BODY + "The next round opens on May 20, 2022 in Vienna, officials said.\n"
+    article = parse(page("Talks on the treaty end without agreement\n03/05/2022", body=american))
+    assert article.published_date == date(2022, 3, 5)
+
+
+def test_a_slashed_date_stays_ambiguous_when_the_page_writes_both_orders():
+    body = BODY + "Talks resume on 29/04/2022 and end on May 20, 2022, officials said.\n"
+    article = parse(page("Talks on the treaty end without agreement\n03/05/2022", body=body))
+    assert article.published_date is None
+
+
+def test_a_date_late_in_a_byline_line_is_the_articles():
+    byline = "Filed under Diplomacy and Security | By Jane Doe - August 3, 2019"
+    article = parse(page(f"Talks on the treaty end without agreement\n{byline}"))
+    assert article.published_date == date(2019, 8, 3)
+    caption = "Delegates in the hall of the Palais des Nations, Geneva, on August 3, 2019"
+    article = parse(page(f"Talks on the treaty end without agreement\n{caption}"))
+    assert article.published_date is None
+
+
+def test_a_version_number_is_not_a_dotted_date():
+    assert find_dates("Update auf v1.11.23 verfügbar") == []
+    assert find_dates("Paragraf 1.2.3.4 des Vertrags") == []
+
+
 def test_a_date_line_just_under_the_headline_counts_even_after_the_text_starts():
     lead = "Diplomats met again in Geneva on Tuesday to discuss the treaty and its radar sites."
     article = parse(page(f"Talks on the treaty end without agreement\n{lead}\n18.03.2008 14:50"))
@@ -89,6 +131,9 @@ HEADLINE = "Talks on the treaty end without agreement"
         ("Anna Smith18. März 2008Talks on the treaty end", "Talks on the treaty end"),
         ("Talks on the treaty end without #NoAgreementToday", None),
         ("Naturschutzbund e.V. and YouTube end their talks", None),
+        (f"{HEADLINE} | Geneva Daily", HEADLINE),
+        (f"Home>World>{HEADLINE}", HEADLINE),
+        ("Talks end | Geneva Daily news from the lake shore", None),
     ],
 )
 def test_a_headline_run_together_with_its_kicker_or_date_is_cut_out(printed, headline):
@@ -122,6 +167,15 @@ def test_find_dates_reads_only_full_dates():
         ("Erstellt von Fabian Roth am Dienstag 6. Mai 2014", "Fabian Roth"),
         ("Publicado por Alberto González", "Alberto González"),
         ("Veröffentlicht am 12. Juni 2017 von gizzmo", "gizzmo"),
+        ("Eine Kolumne von Nils Pickert", "Nils Pickert"),
+        ("Ein Artikel von Pamela Sladky | 27.01.2022 - 12:45", "Pamela Sladky"),
+        ("by Jake Goulding on January 20, 2020", "Jake Goulding"),
+        ("By John Walk -", "John Walk"),
+        ("By Evan Symon, August 14, 2020", "Evan Symon"),
+        ("Written by Grant Tinsley, PhD on April 29, 2018", "Grant Tinsley"),
+        ("By Perry Bacon Jr.", "Perry Bacon Jr."),
+        ("By Ian Mohr", "Ian Mohr"),
+        ("Par Kab Niang Le 17/02/2020", "Kab Niang"),
     ],
 )
 def test_bylines_in_their_common_shapes(lines, byline):
@@ -234,3 +288,16 @@ def test_a_long_paragraph_naming_brands_in_camel_case_stays_whole():
     article = parse(f"Talks on the treaty end without agreement\n18 March 2008\n{paragraph}")
     assert len(article.blocks) == 1
     assert "YouTube" in article.body and "PowerPoint" in article.body
+
+
+def test_a_short_paragraph_after_a_gap_at_the_end_closes_the_page_not_the_article():
+    footer = "Weather\nTraffic\nGet the latest news straight to your phone with our app.\n"
+    article = parse(page("Talks on the treaty end without agreement", footer=footer))
+    assert article.body.endswith("after the elections.")
+    assert "straight to your phone" in article.other_text
+
+
+def test_a_short_last_paragraph_right_after_the_text_stays():
+    body = BODY + "The next round is set for May.\n"
+    article = parse(page("Talks on the treaty end without agreement", body=body))
+    assert article.body.endswith("The next round is set for May.")

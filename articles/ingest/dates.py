@@ -282,8 +282,13 @@ _ISO_DATE = re.compile(r"(?<![\d/-])(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\
 _DOTTED_DATE = re.compile(
     r"(?<![\d.])(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})\.\s?(?P<year>\d{4})(?![\d.])"
 )
+# "04.05.20 14:50": a dotted date with the year's last two digits, as German pages print it.
+_DOTTED_SHORT_DATE = re.compile(
+    r"(?<![\w.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{2})(?![\w.])"
+)
+SHORT_YEAR_PIVOT = 50  # "04.05.20" is 2020, "12.03.98" 1998
 _SLASHED_DATE = re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4})(?![\d/])")
-_HAS_YEAR = re.compile(r"(?:19|20)\d\d")
+_HAS_YEAR = re.compile(r"(?:19|20)\d\d|\d\.\d{1,2}\.\d\d")
 
 
 @lru_cache(maxsize=1)
@@ -310,11 +315,12 @@ def _valid(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def find_dates(text: str) -> list[tuple[int, date]]:
+def find_dates(text: str, dayfirst: bool | None = None) -> list[tuple[int, date]]:
     """Every full date (day, month and year) printed in `text`, with where it starts:
-    "19. Oktober 2019", "Oct. 9, 2019", "2019-10-19", "19.10.2019", "10/19/2019". Relative
-    dates ("3 hours ago") and dates without a year are not dates. A slashed date whose day
-    and month could be swapped is left out."""
+    "19. Oktober 2019", "Oct. 9, 2019", "2019-10-19", "19.10.2019", "19.10.19",
+    "10/19/2019". Relative dates ("3 hours ago") and dates without a year are not dates.
+    A slashed date whose day and month could be swapped is left out, unless `dayfirst`
+    says which comes first (see page_date_order)."""
     if not _HAS_YEAR.search(text):
         return []
     found: list[tuple[int, date]] = []
@@ -331,13 +337,49 @@ def find_dates(text: str) -> list[tuple[int, date]]:
             value = _valid(int(match["year"]), int(match["month"]), int(match["day"]))
             if value is not None:
                 found.append((match.start(), value))
+    for match in _DOTTED_SHORT_DATE.finditer(text):
+        year = int(match["year"])
+        year += 2000 if year < SHORT_YEAR_PIVOT else 1900
+        value = _valid(year, int(match["month"]), int(match["day"]))
+        if value is not None:
+            found.append((match.start(), value))
     for match in _SLASHED_DATE.finditer(text):
         first, second = int(match["a"]), int(match["b"])
-        dayfirst = resolve_dayfirst(first, second, None, None)
-        if dayfirst is None:
+        resolved = resolve_dayfirst(first, second, None, dayfirst)
+        if resolved is None:
             continue
-        day, month = (first, second) if dayfirst else (second, first)
+        day, month = (first, second) if resolved else (second, first)
         value = _valid(int(match["year"]), month, day)
         if value is not None:
             found.append((match.start(), value))
     return sorted(found)
+
+
+def has_ambiguous_slashed_date(text: str) -> bool:
+    """A slashed date whose day and month could be swapped ("03/05/2022")."""
+    return any(
+        resolve_dayfirst(int(match["a"]), int(match["b"]), None, None) is None
+        for match in _SLASHED_DATE.finditer(text)
+    )
+
+
+def page_date_order(text: str) -> bool | None:
+    """Whether a page writes its dates day first (True) or month first (False), by the
+    dates it prints that say so: a slashed date with a day over 12, a dotted date, a
+    month named after or before the day ("3 de mayo de 2022", "May 3, 2022"). None when
+    nothing says so, or the page says both. A page keeps one order, so this settles its
+    slashed dates that could be read either way ("03/05/2022")."""
+    if not _SLASHED_DATE.search(text):
+        return None
+    orders: set[bool] = set()
+    for match in _SLASHED_DATE.finditer(text):
+        first, second = int(match["a"]), int(match["b"])
+        if first != second and (first > 12 or second > 12):
+            orders.add(first > 12)
+    if _DOTTED_DATE.search(text):
+        orders.add(True)
+    months = month_words()
+    for pattern, order in ((_WORDY_DMY, True), (_WORDY_MDY, False)):
+        if any(months.get(match["month"].casefold()) for match in pattern.finditer(text)):
+            orders.add(order)
+    return orders.pop() if len(orders) == 1 else None

@@ -4,6 +4,7 @@ and when most of the capture's prose ended up there, the body is flagged for rev
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -37,6 +38,10 @@ PROSE_LEFT_MIN = 40
 # Matching a paragraph against the body: shorter pieces of body text say too little.
 _PIECE_MIN_CHARS = 24
 _NON_WORD = re.compile(r"[\W_]+")
+_SEPARATOR_RUN = r"(?:[^\w\n]|_)+"
+_LETTERS = re.compile(r"[^\W_]+")
+# A kept piece longer than this many times a paragraph is taken not to be inside it.
+_SQUASH_SHRINKS = 3
 
 
 def page_paragraphs(tree) -> list[str]:
@@ -73,22 +78,69 @@ def _squash(text: str) -> str:
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
+def _squashed_in(words: list[str], lower_lines: str) -> bool:
+    """Whether the squashed text of `words` is inside one squashed line of `lower_lines`
+    (lower-cased lines), found without squashing them: the words with any run of other
+    characters between them."""
+    pattern = _SEPARATOR_RUN.join(re.escape(word) for word in words)
+    return re.search(pattern, lower_lines) is not None
+
+
 def other_paragraphs(paragraphs: Iterable[str], kept: Iterable[str]) -> list[str]:
     """The paragraphs of a capture that are not in what was `kept` (title, byline, body
     blocks), each once, in page order. A paragraph counts as kept when the kept text holds
     it, or when it holds a kept piece (a lead whose dateline was cut off, a long paragraph
     split in three)."""
-    kept_pieces = [_squash(piece) for piece in kept]
-    kept_text = "\n".join(kept_pieces)
-    long_pieces = [piece for piece in kept_pieces if len(piece) >= _PIECE_MIN_CHARS]
+    # Shortest first, so that only the pieces short enough to sit in a paragraph are tried.
+    kept = sorted((piece for piece in kept if piece), key=len)
+    lengths = [len(piece) for piece in kept]
+    first_long = bisect.bisect_left(lengths, _PIECE_MIN_CHARS)
+    # Most paragraphs are kept word for word: plain look-ups spare squashing them, and a
+    # piece is squashed only when a cheap test says it may hold the paragraph or sit in it.
+    kept_raw = "\n".join(kept)
+    all_lower = "\n".join(piece.lower() for piece in kept)
+    squashed_kept: dict[int, str] = {}
+
+    def squashed_piece(index: int) -> str:
+        if index not in squashed_kept:
+            squashed_kept[index] = _squash(kept[index])
+        return squashed_kept[index]
+
+    first_words: dict[int, str] = {}
+
+    def first_word(index: int) -> str:
+        """The first word of a kept piece, which must be in a paragraph that holds it."""
+        if index not in first_words:
+            found = _LETTERS.search(kept[index].lower())
+            first_words[index] = found[0] if found else ""
+        return first_words[index]
+
     seen: set[str] = set()
     other = []
     for paragraph in paragraphs:
+        if paragraph in kept_raw:
+            continue
+        shorter = bisect.bisect_right(lengths, len(paragraph))
+        if any(
+            kept[index] in paragraph and len(squashed_piece(index)) >= _PIECE_MIN_CHARS
+            for index in range(first_long, shorter)
+        ):
+            continue
         squashed = _squash(paragraph)
         if not squashed or squashed in seen:
             continue
         seen.add(squashed)
-        if squashed in kept_text or any(piece in squashed for piece in long_pieces):
+        words = squashed.split()
+        if all(word in all_lower for word in words) and _squashed_in(words, all_lower):
+            continue
+        shorter = bisect.bisect_right(lengths, _SQUASH_SHRINKS * len(paragraph))
+        lower = paragraph.lower()
+        if len(squashed) >= _PIECE_MIN_CHARS and any(
+            first_word(index) in lower
+            and len(squashed_piece(index)) >= _PIECE_MIN_CHARS
+            and squashed_piece(index) in squashed
+            for index in range(first_long, shorter)
+        ):
             continue
         other.append(paragraph)
     return other
@@ -102,10 +154,12 @@ def with_other_text(parsed: ParsedArticle, paragraphs: Iterable[str]) -> ParsedA
     other_text = "\n\n".join(other)[:OTHER_TEXT_MAX]
     if not other_text:
         return parsed
-    kept_prose = sum(prose_words(text) for text in blocks)
     left_prose = [(text, words) for text in other if (words := prose_words(text))]
     left_words = sum(words for _, words in left_prose)
-    if left_words < PROSE_LEFT_MIN or kept_prose >= PROSE_KEPT_MIN * (kept_prose + left_words):
+    if left_words < PROSE_LEFT_MIN:
+        return replace(parsed, other_text=other_text)
+    kept_prose = sum(prose_words(text) for text in blocks)
+    if kept_prose >= PROSE_KEPT_MIN * (kept_prose + left_words):
         return replace(parsed, other_text=other_text)
     first = left_prose[0][0]
     doubt = FieldEvidence(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
+from datetime import date
 
 from articles.ingest import signatures as sig
 
@@ -15,18 +15,53 @@ HEADLINE_MAX_CHARS = 150
 CLUTTER_MAX_CHARS = 400  # page furniture is short: skip the pattern scan on long lines
 
 
-class Line(NamedTuple):
-    """One non-empty line. A tuple, not a dataclass: there are many and they are cheap."""
+class Line:
+    """One non-empty line and what it looks like, each question answered once: the rules
+    that find the headline, the text, the date and the byline all ask the same few
+    questions of the same lines (is it furniture, a break, a date?), so the answers are
+    kept on the line the first time they are asked."""
 
-    text: str
-    blank_before: bool  # a blank line separates it from the previous line
-    words: int  # shapes are computed once per line: they are asked for many times
-    headline: bool
+    __slots__ = ("_dates", "_furniture", "_run_break", "blank_before", "headline", "text", "words")
+
+    def __init__(self, text: str, blank_before: bool, words: int, headline: bool) -> None:
+        self.text = text
+        self.blank_before = blank_before  # a blank line separates it from the previous line
+        self.words = words
+        self.headline = headline
+        self._furniture: bool | None = None
+        self._run_break: bool | None = None
+        self._dates: list[tuple[int, date]] | None = None
 
     @classmethod
     def of(cls, text: str, blank_before: bool, words: int | None = None) -> Line:
         words = word_count(text) if words is None else words
         return cls(text, blank_before, words, is_headline_like(text, words))
+
+    def __repr__(self) -> str:
+        return f"Line({self.text!r}, blank_before={self.blank_before})"
+
+    @property
+    def furniture(self) -> bool:
+        """A menu, banner, source or copyright line (is_furniture)."""
+        if self._furniture is None:
+            self._furniture = is_furniture(self.text)
+        return self._furniture
+
+    @property
+    def run_break(self) -> bool:
+        """A line opening related links, comments, a share bar or tags (is_run_break)."""
+        if self._run_break is None:
+            self._run_break = is_run_break(self.text)
+        return self._run_break
+
+    @property
+    def dates(self) -> list[tuple[int, date]]:
+        """Every full date the line prints, with where it starts (dates.find_dates)."""
+        if self._dates is None:
+            from articles.ingest.dates import find_dates  # dates.py builds on this module
+
+            self._dates = find_dates(self.text)
+        return self._dates
 
 
 @dataclass
@@ -36,6 +71,10 @@ class Evidence:
     credits: list[sig.SourceSignature]
     sites: list[sig.SourceSignature]
     hints: list[str]
+
+    def see_line(self, line: Line) -> bool:
+        """see_site_line for a line already classified: most lines are not furniture."""
+        return line.furniture and self.see_site_line(line.text)
 
     def see_site_line(self, text: str) -> bool:
         """Record a source pattern, clutter or copyright line; True when it is not body."""
@@ -105,6 +144,7 @@ _CLUTTER_KEYWORDS = tuple(
         {form for c in sig.CLUTTER_PATTERNS if c.keyword for form in (c.keyword, c.keyword.title())}
     )
 )
+_ANY_CLUTTER_KEYWORD = re.compile("|".join(re.escape(keyword) for keyword in _CLUTTER_KEYWORDS))
 _ANY_FURNITURE = _any_of(
     [p.pattern for p in sig.SOURCE_PATTERNS]
     + [c.pattern for c in sig.CLUTTER_PATTERNS if not c.keyword]
@@ -172,7 +212,7 @@ def match_clutter(text: str) -> sig.ClutterPattern | None:
 
 def has_keyword_clutter(text: str) -> bool:
     """A clutter line of the kind that is only tried on lines holding its keyword."""
-    if not any(keyword in text for keyword in _CLUTTER_KEYWORDS):
+    if not _ANY_CLUTTER_KEYWORD.search(text):
         return False
     return any(pattern.fullmatch(text) for pattern in _KEYWORD_CLUTTER)
 
@@ -445,10 +485,41 @@ def find_labelled_byline(text: str) -> str | None:
         # ("Christoph von Ritter" is a name, not a byline for "Ritter").
         before = text[:start].rstrip()
         if not before or not before[-1].isalpha():
-            who = match["who"].strip(" ,.-")
+            who = trim_name(match["who"])
             if who and word_count(who) <= NAME_MAX_WORDS:
                 return who
     return None
+
+
+# Words after a name that are not part of it: a degree, a particle left before a date.
+_NAME_TAIL_WORDS = frozenset(
+    {*(particle.casefold() for particle in sig.NAME_PARTICLES), "on", "am", "um", "el", "il"}
+    | {"phd", "ph.d", "md", "mba"}
+)
+
+
+def trim_name(who: str) -> str:
+    """The names of a byline without what the pattern ran on into: a month that opens the
+    date ("Evan Symon, August 14"), a degree ("Grant Tinsley, PhD"), a particle before
+    the date ("Kab Niang Le 17/02/2020"), a dangling separator ("John Walk -"). The full
+    stop of an initial or of "Jr." stays."""
+    from articles.ingest.dates import month_words  # dates.py builds on this module
+
+    months = month_words()
+    kept: list[str] = []
+    for piece in who.split(", "):
+        words = piece.split()
+        first = words[0].casefold().strip(".") if words else ""
+        if not words or (kept and (first in months or first in _NAME_TAIL_WORDS)):
+            break
+        kept.append(piece)
+    words = ", ".join(kept).strip(" ,-–—|/").split()
+    while len(words) > 1 and words[-1].casefold().strip(".") in _NAME_TAIL_WORDS:
+        words.pop()
+    who = " ".join(words)
+    if who.endswith(".") and len(who.rsplit(" ", 1)[-1]) > 3:
+        who = who[:-1]  # a sentence's stop, not an initial's ("R. R.") or "Jr."'s
+    return who
 
 
 def read_byline(text: str, evidence: Evidence) -> str | None:
@@ -476,8 +547,11 @@ def read_byline(text: str, evidence: Evidence) -> str | None:
             source = lookup_source(" ".join(role_words[:size]))
             if source is not None:
                 evidence.credits.append(source)
-                return parts[0]
-    return parts[0]
+                return trim_name(parts[0])
+    labelled = find_labelled_byline(text)
+    if labelled and parts[0].startswith(labelled):
+        return labelled  # "Jake Goulding" in "by Jake Goulding on January 20, 2020"
+    return trim_name(parts[0])
 
 
 def split_sentences(text: str) -> list[str]:

@@ -441,7 +441,8 @@ BYLINE_LABELS: tuple[str, ...] = (
     "Geschrieben von", "Ein Kommentar von", "Ein Gastbeitrag von", "Eine Analyse von",
     "Redaktion", "Interview", "Interview von", "Entretien", "Erstellt von", "Beitrag von",
     "Ein Beitrag von", "Ein Interview von", "Publicado por", "Escrito por", "Publié par",
-    "Écrit par", "Pubblicato da", "Scritto da",
+    "Écrit par", "Pubblicato da", "Scritto da", "Ein Artikel von", "Eine Kolumne von",
+    "Verfasst von", "Veröffentlicht von",
 )  # fmt: skip
 # Lower-case words that may sit inside a name ("Ursula von der Leyen", "Luis de Guindos").
 NAME_PARTICLES: tuple[str, ...] = (

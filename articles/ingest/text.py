@@ -32,8 +32,10 @@ from articles.ingest.dates import (
     find_dateline,
     find_dates,
     find_publication_date,
+    has_ambiguous_slashed_date,
     match_date_line,
     month_words,
+    page_date_order,
 )
 from articles.ingest.leftover import with_other_text
 from articles.ingest.lines import (
@@ -115,6 +117,8 @@ _USER_AFTER_DATE = re.compile(
 _DATE_SEPARATORS = re.compile(r"\s*[|·•,]\s*|\s+[-–—]\s+")
 _LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not headlines
 _BYLINE_START = re.compile(r"(?:By|BY|by)\s")
+_BREADCRUMB_STEP = re.compile(r"\s*>\s*")
+SITE_NAME_MAX_WORDS = 4
 
 
 def cut_footer(lines: list[Line], evidence: Evidence) -> list[Line]:
@@ -126,13 +130,13 @@ def cut_footer(lines: list[Line], evidence: Evidence) -> list[Line]:
         if not line.headline and line.words >= 6:
             seen_paragraph = True
             continue
-        if not seen_paragraph:
+        if not seen_paragraph or not line.furniture:
             continue
         pattern = match_source_pattern(text)
         clutter = match_clutter(text) if pattern is None else None
         if (pattern and pattern.footer) or (clutter and clutter.footer):
             for rest in lines[index:]:
-                evidence.see_site_line(rest.text)
+                evidence.see_line(rest)
             return lines[:index]
     return lines
 
@@ -164,6 +168,8 @@ HEADER_BELOW_BONUS = 1.5  # a date or byline under it
 HEADER_ABOVE_BONUS = 1.0  # ... or just above it
 DISTANCE_PENALTY = 0.01  # per line between it and the text
 PARAGRAPH_MIN_WORDS = 5
+# A paragraph shorter than this after a gap at the end of the run closes the page.
+TAIL_MAX_WORDS = 45
 # How far to trust a headline by its score (see score_title).
 TITLE_SURE = 2.5
 TITLE_WEAK = 0.25
@@ -185,7 +191,7 @@ class ArticleSpan:
 
 def is_paragraph_line(line: Line) -> bool:
     """A sentence-like line long enough to be article text ("Close this search box." is not)."""
-    return not line.headline and line.words >= PARAGRAPH_MIN_WORDS and not is_furniture(line.text)
+    return not line.headline and line.words >= PARAGRAPH_MIN_WORDS and not line.furniture
 
 
 def longest_run(lines: list[Line]) -> tuple[int, int]:
@@ -195,7 +201,7 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
     start = last = end = None
     size = 0
     for index, line in enumerate(lines):
-        if is_run_break(line.text):
+        if line.run_break:
             if start is not None and is_page_end(line.text):
                 break  # the comment section: readers' text, not the article's
             last = None  # what follows is related links or a share bar
@@ -214,7 +220,21 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
     first, stop = best
     while stop - 1 > first and last_mark(lines[stop - 1].text) == ":":
         stop -= 1  # "Choose your access and read on:" introduces what is not there
-    return first, stop
+    return first, trim_run_tail(lines, first, stop)
+
+
+def trim_run_tail(lines: list[Line], first: int, stop: int) -> int:
+    """Where the article ends in its run: a short paragraph after a gap (a newsletter
+    prompt, an author's note, a "posted in" line under a share bar) closes the page, not
+    the article."""
+    while True:
+        last = stop - 1
+        previous = next(
+            (i for i in range(last - 1, first - 1, -1) if is_paragraph_line(lines[i])), None
+        )
+        if previous is None or previous == last - 1 or lines[last].words >= TAIL_MAX_WORDS:
+            return stop
+        stop = previous + 1
 
 
 class PageLines:
@@ -252,31 +272,39 @@ def is_title_candidate(line: Line) -> bool:
         and text[0] not in _LINK_MARKS
         and any(char.isalpha() for char in text)
         and not is_section_name(text)
-        and not is_furniture(text)
-        and not is_run_break(text)
+        and not line.furniture
+        and not line.run_break
         and not is_label(text)
         and match_date_line(text) is None
-        and not find_dates(text)
+        and not line.dates
         and find_labelled_byline(text) is None
         and lookup_source(text) is None
     )
 
 
-def header_date(text: str) -> date | None:
+def header_date(line: Line, dayfirst: bool | None = None) -> date | None:
     """The date a short line opens with ("Last Updated: 18 March 2008, 14:50"); a date
-    further along is a caption's or a paragraph's."""
-    if len(text) > DATE_LINE_MAX:
+    further along is a caption's or a paragraph's. `dayfirst`: the page's order of day
+    and month, for its slashed dates."""
+    if len(line.text) > DATE_LINE_MAX:
         return None
-    found = find_dates(text)
-    return found[0][1] if found and found[0][0] <= DATE_START_MAX else None
+    found = line.dates if dayfirst is None else find_dates(line.text, dayfirst)
+    if not found:
+        return None
+    if found[0][0] <= DATE_START_MAX:
+        return found[0][1]
+    # A byline's date may come late ("Posted in Politics by Jane Doe on August 3, 2019").
+    text = line.text
+    byline = find_labelled_byline(text[: found[0][0]])
+    return found[0][1] if byline else None
 
 
-def bare_date(text: str) -> date | None:
+def bare_date(line: Line, dayfirst: bool | None = None) -> date | None:
     """The date of a line that opens with it and says little else ("19.10.2019 12.09"):
     an event's or a tweet's date comes after words ("Termin: 21.02.2020")."""
-    if len(text) > BARE_DATE_MAX:
+    if len(line.text) > BARE_DATE_MAX:
         return None
-    found = find_dates(text)
+    found = line.dates if dayfirst is None else find_dates(line.text, dayfirst)
     return found[0][1] if found and found[0][0] == 0 else None
 
 
@@ -285,7 +313,7 @@ def is_header_line(line: Line) -> bool:
     text = line.text
     if len(text) > DATE_LINE_MAX:
         return False
-    return bool(header_date(text) or find_labelled_byline(text) or is_byline_label(text))
+    return bool(header_date(line) or find_labelled_byline(text) or is_byline_label(text))
 
 
 def is_repeated_menu(lines: list[Line], index: int) -> bool:
@@ -349,7 +377,7 @@ def is_header_furniture(line: Line) -> bool:
     """A line read_header classifies above a headline: masthead, date, byline, banner."""
     text = line.text
     return bool(
-        is_furniture(text)
+        line.furniture
         or match_date_line(text)
         or _BYLINE_START.match(text)
         or (len(text) <= 60 and lookup_source(text))
@@ -362,7 +390,25 @@ class HeaderDate(NamedTuple):
     conflicting: bool = False
 
 
-def find_header_date(lines: list[Line], span: ArticleSpan) -> HeaderDate:
+class PageOrder:
+    """The page's order of day and month (page_date_order), read only for a line that
+    prints an ambiguous slashed date: most pages never need it, and it reads the whole
+    page."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.order: bool | None = None
+        self.known = False
+
+    def for_line(self, line: Line) -> bool | None:
+        if "/" not in line.text or not has_ambiguous_slashed_date(line.text):
+            return None
+        if not self.known:
+            self.order, self.known = page_date_order(self.text), True
+        return self.order
+
+
+def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> HeaderDate:
     """The date a short line opens with, under the headline (or above it, or above the
     text when there is no headline), and how far to trust it: a date right under the
     headline is the page's own; one further above may belong to something else. Two
@@ -372,14 +418,14 @@ def find_header_date(lines: list[Line], span: ArticleSpan) -> HeaderDate:
     below, above = header_ranges(span, above=DATE_ABOVE)
     for order, indexes in enumerate((below, above)):
         for index in indexes:
-            value = header_date(lines[index].text)
+            value = header_date(lines[index], page.for_line(lines[index]))
             if value and not (index and is_commenter_line(lines[index - 1].text)):
                 found.append((order, index, value))
     if span.title_index is not None:
         # The text may start right under the headline (a standfirst, a caption): a line
         # there that is a date and little else still belongs to the header.
         for index in range(below.stop, min(span.end, span.title_index + NEAR_TITLE + 1)):
-            value = bare_date(lines[index].text)
+            value = bare_date(lines[index], page.for_line(lines[index]))
             if value:
                 found.append((0, index, value))
     if not found:
@@ -421,7 +467,7 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
                     return following, 0.7
             if len(text) > DATE_LINE_MAX or bare[0]:
                 continue
-            dated = header_date(text) is not None
+            dated = header_date(lines[index]) is not None
             who = name_beside_date(text) if dated else ""
             if who:
                 bare = (who, 0.6)
@@ -448,7 +494,7 @@ def byline_range(lines: list[Line], span: ArticleSpan) -> range:
 
 def beside_date(lines: list[Line], index: int) -> bool:
     near = range(max(0, index - 2), min(len(lines), index + 3))
-    return any(i != index and header_date(lines[i].text) for i in near)
+    return any(i != index and header_date(lines[i]) for i in near)
 
 
 def is_bare_name(text: str) -> bool:
@@ -503,7 +549,7 @@ def read_header(lines: list[Line], evidence: Evidence) -> Header:
     considered = 0
     for index, line in enumerate(lines[:HEADER_FURNITURE_MAX]):
         text = line.text
-        if evidence.see_site_line(text):
+        if evidence.see_line(line):
             continue  # menus and banners do not count towards the header's length
         considered += 1
         if considered > HEADER_SCAN:
@@ -605,7 +651,7 @@ def strip_clutter(lines: list[Line], evidence: Evidence) -> list[Block]:
         if skip_attribution and not line.blank_before and line.words <= ATTRIBUTION_MAX_WORDS:
             continue  # "Sergei Lavrov" / "Russian Foreign Minister" under a pull quote
         skip_attribution = False
-        if evidence.see_site_line(text):
+        if evidence.see_line(line):
             continue
         if not line.headline:
             blocks.extend(split_long_paragraph(text))
@@ -664,11 +710,12 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
         byline, confidence = find_header_byline(lines, span)
         if byline:
             fields.append(FieldEvidence("byline", "a name after a byline label", confidence))
-    near_date = find_header_date(lines, span)
+    near_date = find_header_date(lines, span, PageOrder(text))
     date_matches = [] if near_date.conflicting else header.date_matches
     if date_matches:
+        # The date line's own reading comes first; the near date (read in the page's
+        # order of day and month) stands in when that reading is ambiguous ("03/05/2022").
         fields.append(FieldEvidence("published", "a date line in the header", 0.9))
-        near_date = HeaderDate(None, 0.0)
     elif near_date.value is not None:
         fields.append(FieldEvidence("published", "a date near the headline", near_date.confidence))
     parsed = assemble_article(
@@ -689,7 +736,9 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
 def headline_piece(text: str) -> str:
     """The headline inside a line its kicker, menu or date ran into: the piece with the
     most words that is shaped like a headline ("SearchLieblingslabel: Faire Swimwear"
-    -> "Lieblingslabel: Faire Swimwear")."""
+    -> "Lieblingslabel: Faire Swimwear"); the page title's headline without its site
+    ("Headline | Site") and a breadcrumb's last step ("Forum>iPhone>Headline")."""
+    text = page_title_headline(text)
     pieces = glued_pieces(text)
     if len(pieces) == 1:
         return text
@@ -701,11 +750,22 @@ def headline_piece(text: str) -> str:
     return max(shaped, key=word_count) if shaped else text
 
 
+def page_title_headline(text: str) -> str:
+    """ "Headline | Site" -> "Headline"; "Home>Section>Headline" -> "Headline"."""
+    steps = _BREADCRUMB_STEP.split(text)
+    if len(steps) >= 3 and word_count(steps[-1]) >= 2:
+        return steps[-1]
+    head, bar, site = text.rpartition(" | ")
+    if bar and word_count(site) <= SITE_NAME_MAX_WORDS and word_count(head) > word_count(site):
+        return head
+    return text
+
+
 def see_credits_after(lines: list[Line], evidence: Evidence) -> None:
     """Record what the lines under the article say about its source: a copyright line
     anywhere, an agency's name alone just under the text ("Interfax")."""
     for index, line in enumerate(lines):
-        if evidence.see_site_line(line.text):
+        if evidence.see_line(line):
             continue
         if index < CREDIT_AFTER_TEXT and line.words <= 6:
             credited = lookup_source(line.text)
