@@ -111,6 +111,15 @@ def make_article(**overrides):
 
 
 @pytest.fixture
+def corpus(db, on_commit):
+    """The search tests' shared articles (tests/search_corpus.py), indexed."""
+    from tests.search_corpus import ARTICLES
+
+    with on_commit():
+        return [make_article(**values) for values in ARTICLES]
+
+
+@pytest.fixture
 def seeded(db, django_capture_on_commit_callbacks):
     """The five seed captures ingested and indexed, as `make run` does."""
     from articles.store import ingest_paths
