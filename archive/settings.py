@@ -124,13 +124,13 @@ STORAGES = {
 SEARCH_URL = env.str("SEARCH_URL", default=f"whoosh://{DATA_DIR / 'whoosh_index'}")
 HAYSTACK_CONNECTIONS = {"default": environ.Env.search_url_config(SEARCH_URL)}
 # Each stock engine django-environ names is replaced by the archive's own subclass of it.
-_ARCHIVE_ENGINES = {
+ARCHIVE_ENGINES = {
     "haystack.backends.whoosh_backend.WhooshEngine": (
         "articles.search.whoosh.backend.ArchiveWhooshEngine"
     ),
     "haystack.backends.solr_backend.SolrEngine": "articles.search.solr.backend.ArchiveSolrEngine",
 }
-HAYSTACK_CONNECTIONS["default"]["ENGINE"] = _ARCHIVE_ENGINES.get(
+HAYSTACK_CONNECTIONS["default"]["ENGINE"] = ARCHIVE_ENGINES.get(
     HAYSTACK_CONNECTIONS["default"]["ENGINE"], HAYSTACK_CONNECTIONS["default"]["ENGINE"]
 )
 HAYSTACK_SIGNAL_PROCESSOR = "articles.search.queue.OnCommitSignalProcessor"

@@ -70,3 +70,31 @@ def ingest_quietly(env: dict[str, str], *paths: Path | str):
 
 def remove(data_dir: Path) -> None:
     shutil.rmtree(data_dir, ignore_errors=True)
+
+
+_EMBEDDED: dict[str, dict] = {}
+
+
+def use_search_url(url: str | None) -> str:
+    """Answer this process's searches from the engine `url` names (`solr://host:port/solr/
+    archive`, as `make solr` prints it), or again from the sandbox's own index (None), with
+    Django set up; returns the engine's class path. The engine's index is not touched."""
+    import environ
+    from django.conf import settings
+    from haystack import connections
+
+    info = connections.connections_info["default"]
+    _EMBEDDED.setdefault("default", dict(info))
+    config = dict(_EMBEDDED["default"])
+    if url:
+        config = environ.Env.search_url_config(url)
+        config["ENGINE"] = settings.ARCHIVE_ENGINES.get(config["ENGINE"], config["ENGINE"])
+    info.clear()
+    info.update(config)
+    connections.reload("default")
+    return config["ENGINE"]
+
+
+def engine_label(url: str | None) -> str:
+    """A short name for the engine a SEARCH_URL names: "embedded" for the sandbox's own."""
+    return url.split(":", 1)[0].capitalize() if url else "embedded"

@@ -32,7 +32,11 @@ ENGINE_FEATURES = {
     "most-words": (
         "words side by side are every word required on this engine: the tiers of every "
         "word, then most, then any (and the nearness boost among them) are the embedded "
-        "engine's so far"
+        "engine's and Solr's"
+    ),
+    "every-word-facets": (
+        "the facets count every match on this engine, those holding most of the words "
+        "too; the embedded engine counts only the matches holding every word"
     ),
     "phrase-spelling-pairs": (
         "a quoted phrase keeps its spelling on this engine: the exact field has no "
@@ -41,7 +45,7 @@ ENGINE_FEATURES = {
 }
 ENGINES_LACKING = {
     "tests.haystack_search.HaystackSearchEngine": {"embedded-caches", "most-words"},
-    SOLR_ENGINE: {"embedded-caches", "whoosh-index", "most-words", "phrase-spelling-pairs"},
+    SOLR_ENGINE: {"embedded-caches", "whoosh-index", "every-word-facets", "phrase-spelling-pairs"},
 }
 
 
@@ -104,6 +108,15 @@ def make_article(**overrides):
     article = Article.objects.create(**values)
     article.captures.create(**capture, title=article.title, body=article.body)
     return article
+
+
+@pytest.fixture
+def corpus(db, on_commit):
+    """The search tests' shared articles (tests/search_corpus.py), indexed."""
+    from tests.search_corpus import ARTICLES
+
+    with on_commit():
+        return [make_article(**values) for values in ARTICLES]
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from articles.search.parser import parse_query
 from articles.search.query import Criteria, clean_query
 from articles.search.service import run_search
 from tests.conftest import make_article, make_source
+from tests.search_corpus import titles_holding, titles_where
 
 pytestmark = pytest.mark.django_db
 
@@ -30,50 +31,20 @@ def result_titles(outcome):
     return [row.article.title for row in outcome.rows]
 
 
-@pytest.fixture
-def corpus(on_commit):
-    with on_commit():
-        make_article(
-            title="Radar offer discussed",
-            source="RIA Novosti",
-            body="Lavrov said the radar in Azerbaijan could be used jointly. Talks continue.",
-            published_date=date(2007, 10, 12),
-        )
-        make_article(
-            title="Ministers meet in Moscow",
-            source="BBC News",
-            body="The ministers spoke about the radar and the missile defence plans for hours.",
-            published_date=date(2008, 3, 18),
-        )
-        make_article(
-            title="Missile defense talks stall",
-            source="RIA Novosti",
-            body="Negotiations on missile defense stalled in Washington on Thursday.",
-            published_date=date(2008, 3, 27),
-        )
-        make_article(
-            title="Kosovo dominates agenda",
-            source="Voice of America",
-            body="Kosovo and the CFE treaty were discussed; no mention of other matters.",
-            published_date=None,
-        )
-
-
-def test_a_title_match_ranks_first(corpus):
+def test_title_matches_rank_above_a_body_match(corpus):
     outcome = run_search(Criteria(q="radar"))
-    assert result_titles(outcome)[0] == "Radar offer discussed"
-    assert outcome.hits == 2
+    titles = result_titles(outcome)
+    assert titles[-1] == "Ministers meet in Moscow"  # radar in its body only
+    assert all("radar" in title.lower() for title in titles[:-1])
+    assert outcome.hits == len(titles_holding("radar"))
 
 
 @pytest.mark.parametrize(
     "query, expected",
     [
-        ("radar AND Moscow", {"Ministers meet in Moscow"}),
-        (
-            "Kosovo OR radar",
-            {"Radar offer discussed", "Ministers meet in Moscow", "Kosovo dominates agenda"},
-        ),
-        ("radar NOT Lavrov", {"Ministers meet in Moscow"}),
+        ("radar AND Moscow", {"Ministers meet in Moscow", "Later radar talks"}),
+        ("Kosovo OR radar", titles_holding("radar") | {"Kosovo dominates agenda"}),
+        ("radar NOT Lavrov", {"Ministers meet in Moscow", "Later radar talks"}),
         ('"missile defence plans"', {"Ministers meet in Moscow"}),
         ("negotiat*", {"Missile defense talks stall"}),
         ("title:moscow", {"Ministers meet in Moscow"}),
@@ -98,21 +69,30 @@ def test_british_and_american_spellings_find_each_other_and_the_page_says_so(cor
 def test_facet_counts_are_exact_for_multi_word_sources(corpus):
     outcome = run_search(Criteria(q="radar OR Kosovo OR missile"))
     counts = {facet.value: facet.count for facet in outcome.source_facets}
-    assert counts == {"RIA Novosti": 2, "BBC News": 1, "Voice of America": 1}
+    assert counts == {
+        "RIA Novosti": 2,
+        "BBC News": 1,
+        "Voice of America": 1,
+        "Beta Wire": 2,
+        "Alpha Wire": 1,
+    }
 
 
 def test_year_and_month_facets_drill_down(corpus):
     outcome = run_search(Criteria(q="radar OR Kosovo OR missile"))
     assert [(f.value, f.count) for f in outcome.year_facets] == [
-        ("2008", 2),
+        ("2008", 5),
         ("2007", 1),
         ("unknown", 1),
     ]
     outcome = run_search(Criteria(q="radar OR Kosovo OR missile", year="2008"))
-    assert [(f.label, f.count) for f in outcome.month_facets] == [("March 2008", 2)]
+    assert [(f.label, f.count) for f in outcome.month_facets] == [
+        ("March 2008", 4),
+        ("April 2008", 1),
+    ]
     march = run_search(Criteria(q="radar OR Kosovo OR missile", month="2008-03"))
     assert {row.article.published_date.month for row in march.rows} == {3}
-    assert march.hits == 2
+    assert march.hits == 4
     undated = run_search(Criteria(q="radar OR Kosovo OR missile", year="unknown"))
     assert [row.article.title for row in undated.rows] == ["Kosovo dominates agenda"]
 
@@ -129,7 +109,7 @@ def test_source_filter_date_range_and_sort_combine(corpus):
     )
     assert result_titles(outcome) == ["Ministers meet in Moscow", "Missile defense talks stall"]
     newest = run_search(Criteria(q="missile OR radar OR Kosovo", sort="newest"))
-    assert result_titles(newest)[0] == "Missile defense talks stall"
+    assert result_titles(newest)[0] == "Later radar talks"
     assert result_titles(newest)[-1] == "Kosovo dominates agenda"  # undated last
 
 
@@ -151,11 +131,12 @@ def test_exports_contain_every_matching_article(corpus, client, on_commit):
     with on_commit():
         for n in range(30):
             make_article(title=f"Radar bulletin {n}", body="radar radar")
+    every = 30 + len(titles_holding("radar"))
     response = client.get("/search/export.csv", {"q": "radar"})
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert len(rows) == 32
+    assert len(rows) == every
     data = json.loads(b"".join(client.get("/search/export.json", {"q": "radar"}).streaming_content))
-    assert data["count"] == 32 and len(data["articles"]) == 32 and not data["at_limit"]
+    assert data["count"] == every and len(data["articles"]) == every and not data["at_limit"]
     assert {"title", "source", "published", "url", "sha256"} <= set(data["articles"][0])
 
 
@@ -169,7 +150,8 @@ def test_exports_stop_at_their_stated_ceiling_and_the_page_says_so(
             make_article(title=f"Radar bulletin {n}", body="radar radar")
     monkeypatch.setattr(search_views, "EXPORT_LIMIT", 5)
     page = " ".join(client.get("/search/", {"q": "radar"}).content.decode().split())
-    assert "Download the first 5 of 10 results (exports stop at 5 articles" in page
+    every = 8 + len(titles_holding("radar"))
+    assert f"Download the first 5 of {every} results (exports stop at 5 articles" in page
     response = client.get("/search/export.csv", {"q": "radar"})
     assert (
         len(list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))) == 5
@@ -299,7 +281,8 @@ def test_a_facet_link_narrows_and_can_be_removed(corpus, client):
     assert "?q=radar&amp;source=RIA+Novosti" in page
     narrowed = search(client, q="radar", source="RIA Novosti").content.decode()
     assert "Source: RIA Novosti" in narrowed and 'href="?q=radar"' in narrowed
-    assert "Ministers meet in Moscow" not in narrowed
+    for title in titles_holding("radar") - titles_where(source="RIA Novosti"):
+        assert title not in narrowed
 
 
 def test_an_edit_is_searchable_once_committed_and_a_delete_disappears(corpus, on_commit):
@@ -455,7 +438,7 @@ def test_the_count_of_matches_is_in_good_english_and_a_quoted_query_is_not_quote
     page = " ".join(re.sub(r"<[^>]+>", " ", search(client, q="Kosovo").content.decode()).split())
     assert "1 article matches Kosovo" in page
     page = " ".join(re.sub(r"<[^>]+>", " ", search(client, q="radar").content.decode()).split())
-    assert "2 articles match radar" in page
+    assert f"{len(titles_holding('radar'))} articles match radar" in page
     content = search(client, q='"missile defence"').content.decode()
     assert "<q>&quot;missile defence&quot;</q>" not in content
     assert "&quot;missile defence&quot;" in content
@@ -469,7 +452,7 @@ def test_on_a_phone_the_results_come_before_the_facets_and_a_long_coverage_table
             make_article(title=f"Radar bulletin {n}", body="radar", source=f"Wire {n}")
     content = search(client, q="radar").content.decode()
     assert content.index('class="result-list"') < content.index('class="facets"')
-    assert '<details class="coverage">' in content  # ten sources: folded
+    assert '<details class="coverage">' in content  # twelve sources: folded
     css = (settings.BASE_DIR / "static" / "css" / "search.css").read_text()
     assert "order: -1" not in css  # nothing moves the facets back above the results
     few = search(client, q="Kosovo").content.decode()
@@ -523,6 +506,7 @@ def test_articles_holding_most_of_the_words_follow_those_holding_every_word(
 
 
 @RELAXES_WORDS
+@pytest.mark.needs_engine_feature("every-word-facets")
 def test_facets_and_exports_count_the_articles_holding_every_word(partial_matches, client):
     outcome = run_search(Criteria(q="Lavrov radar Azerbaijan"))
     assert [(f.value, f.count) for f in outcome.source_facets] == [("Test Wire", 1)]

@@ -5,20 +5,8 @@ import pytest
 from django.test import override_settings
 
 from articles.search import limits
-from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def corpus(on_commit):
-    with on_commit():
-        make_article(
-            title="Radar offer discussed",
-            body="Lavrov said the radar in Azerbaijan could be used jointly. Radars, radios "
-            "and radial roads were discussed.",
-        )
-        make_article(title="Kosovo dominates agenda", body="Kosovo and the CFE treaty.")
 
 
 def search(client, q: str):

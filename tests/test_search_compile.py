@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from articles.search.nodes import strict
 from articles.search.parser import parse_query
 from articles.search.query import clean_query
-from articles.search.solr.compile import to_solr
+from articles.search.solr.compile import relaxes_words, to_solr, words_wanted
 from articles.search.whoosh.analysis import ArchiveQueryParser, MostWords
 from articles.search.whoosh.backend import archive_schema
 from articles.search.whoosh.compile import to_whoosh
@@ -123,11 +123,9 @@ def test_any_query_of_documented_forms_compiles_to_what_whoosh_reads_from_it(tex
 @pytest.mark.parametrize(
     "text, solr",
     [
-        # Words side by side are all required on Solr (the relaxed tiers are the embedded
-        # engine's for now).
-        ("Lavrov Rice", "(Lavrov AND Rice)"),
-        ("Lavrov Rice missile talks", "(Lavrov AND Rice AND missile AND talks)"),
-        ("title:x Lavrov Rice", "(title:x AND Lavrov AND Rice)"),
+        # A lone plain word beside other parts is required (`test_words_side_by_side_…`).
+        ("title:x Lavrov", "(title:x AND Lavrov)"),
+        ("the Lavrov", "(Lavrov)"),
         ("Medvedev OR Putin", "(Medvedev OR Putin)"),
         ("Lavrov NOT Medvedev", "(Lavrov AND (NOT Medvedev))"),
         ('"it is not a threat"', 'exact:"it is not a threat"'),
@@ -157,3 +155,40 @@ def test_any_query_of_documented_forms_compiles_to_what_whoosh_reads_from_it(tex
 )
 def test_solr_gets_the_same_search_in_its_syntax(text, solr):
     assert to_solr(parse_query(text)) == solr
+
+
+@pytest.mark.parametrize(
+    "text, required, words, wanted",
+    [
+        ("Lavrov Rice", "", "Lavrov Rice", 2),
+        ("Lavrov Rice missile talks", "", "Lavrov Rice missile talks", 2),
+        ("Lavrov Rice missile talks Moscow", "", "Lavrov Rice missile talks Moscow", 3),
+        # Stop words are not counted; the parts that are not plain words stay required.
+        ("the Lavrov of Rice missile", "", "Lavrov Rice missile", 2),
+        (
+            'title:x "missile defence" Lavrov Rice',
+            'title:x AND exact:"missile defence" AND ',
+            "Lavrov Rice",
+            2,
+        ),
+    ],
+)
+def test_words_side_by_side_on_solr_want_most_of_them_in_a_nested_edismax(
+    text, required, words, wanted
+):
+    compiled = to_solr(parse_query(text))
+    assert compiled.startswith(f"({required}_query_:")
+    assert f"mm={wanted} " in compiled and f"v='{words}'" in compiled
+    assert relaxes_words(compiled)
+    # Every word (the count the page reports), or any one when no article holds most.
+    assert f"mm={wanted} " not in words_wanted(compiled, "100%")
+    assert words_wanted(compiled, "1").count("mm=1 ") == 1
+
+
+@pytest.mark.parametrize(
+    "text", ["Lavrov AND Rice", "Lavrov OR Rice", "title:(x y)", "x", "{!edismax sow=true mm=2 x}"]
+)
+def test_only_words_side_by_side_relax_on_solr_and_a_reader_cannot_write_the_nested_query(text):
+    compiled = to_solr(strict(parse_query(text)))
+    assert not relaxes_words(compiled)
+    assert "_query_" not in compiled

@@ -28,9 +28,10 @@ SOURCES = ("Alpha Wire", "Beta News", "Gamma Daily")
 
 
 @pytest.fixture
-def corpus(db, on_commit):
-    """Sixty articles of shuffled words over three sources; five re-saved afterwards, so
-    the index has two segments and deleted documents, as a live archive does."""
+def shuffled(corpus, on_commit):
+    """The shared corpus and sixty articles of shuffled words over three sources; five
+    re-saved afterwards, so the index has two segments and deleted documents, as a live
+    archive does."""
     rng = random.Random(7)
     with on_commit():
         for n in range(60):
@@ -69,10 +70,10 @@ QUERIES = [
 
 
 @pytest.mark.parametrize("text", QUERIES)
-def test_array_search_finds_and_scores_what_whoosh_does(corpus, text):
-    searcher = corpus.searcher()
+def test_array_search_finds_and_scores_what_whoosh_does(shuffled, text):
+    searcher = shuffled.searcher()
     assert searcher.reader().has_deletions()
-    parsed = corpus.parser.parse(text)
+    parsed = shuffled.parser.parse(text)
     expected = {hit.docnum: hit.score for hit in searcher.search(parsed, limit=None)}
     found = engine.ArraySearch(searcher).evaluate(parsed)
     assert set(found.docs.tolist()) == set(expected)
@@ -94,16 +95,16 @@ def test_array_search_finds_and_scores_what_whoosh_does(corpus, text):
         'title:"radar treaty"',
     ],
 )
-def test_phrases_match_the_documents_whoosh_matches(corpus, text):
-    searcher = corpus.searcher()
-    parsed = corpus.parser.parse(text)
+def test_phrases_match_the_documents_whoosh_matches(shuffled, text):
+    searcher = shuffled.searcher()
+    parsed = shuffled.parser.parse(text)
     expected = {hit.docnum for hit in searcher.search(parsed, limit=None)}
     assert set(engine.ArraySearch(searcher).evaluate(parsed).docs.tolist()) == expected
 
 
-def test_top_results_are_ranked_by_score_then_document(corpus):
-    searcher = corpus.searcher()
-    parsed = corpus.parser.parse("missile OR radar")
+def test_top_results_are_ranked_by_score_then_document(shuffled):
+    searcher = shuffled.searcher()
+    parsed = shuffled.parser.parse("missile OR radar")
     expected = [hit.docnum for hit in searcher.search(parsed, limit=10)]
     docs, _ = engine.top(engine.ArraySearch(searcher).evaluate(parsed), 0, 10)
     assert docs.tolist() == expected
@@ -111,9 +112,9 @@ def test_top_results_are_ranked_by_score_then_document(corpus):
     assert page_two.tolist() == expected[5:]
 
 
-def test_facet_counts_are_exact_over_the_matches(corpus):
-    searcher = corpus.searcher()
-    found = engine.ArraySearch(searcher).evaluate(corpus.parser.parse("radar"))
+def test_facet_counts_are_exact_over_the_matches(shuffled):
+    searcher = shuffled.searcher()
+    found = engine.ArraySearch(searcher).evaluate(shuffled.parser.parse("radar"))
     stored = [searcher.stored_fields(int(n)) for n in found.docs]
     for name in ("source_exact", "year"):
         counts = engine.count_values(searcher, name, found.docs, multivalued=False)
@@ -142,7 +143,7 @@ def test_the_fused_indexing_analysis_equals_the_analyser(text):
     assert analyse_text(text) == [token.text for token in ANALYZER(text)]
 
 
-def test_a_parallel_rebuild_indexes_every_article_once(corpus, settings, monkeypatch):
+def test_a_parallel_rebuild_indexes_every_article_once(shuffled, settings, monkeypatch):
     settings.ARCHIVE_INDEX_WORKERS = 2
     monkeypatch.setattr(index_sync, "PARALLEL_MIN_PER_WORKER", 10)
     monkeypatch.setattr(index_sync, "BATCH_SIZE", 7)
@@ -160,7 +161,7 @@ def _search(text: str):
     return list(SearchQuerySet().auto_query(text)[:1000])
 
 
-def test_a_parallel_update_replaces_the_documents_it_rewrites(corpus, settings, monkeypatch):
+def test_a_parallel_update_replaces_the_documents_it_rewrites(shuffled, settings, monkeypatch):
     settings.ARCHIVE_INDEX_WORKERS = 2
     monkeypatch.setattr(index_sync, "PARALLEL_MIN_PER_WORKER", 10)
     monkeypatch.setattr(index_sync, "BATCH_SIZE", 7)

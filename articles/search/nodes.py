@@ -164,6 +164,12 @@ def most_of(count: int) -> int:
     return count if count < 3 else ceil(count / 2)
 
 
+# Among words side by side, an article where two of them stand within NEARNESS_WINDOW
+# positions of each other (stop words not counted) ranks higher: its score is raised by up to
+# NEARNESS_WEIGHT, for the share of the word pairs found so near. Every engine reads these.
+NEARNESS_WINDOW, NEARNESS_WEIGHT = 4, 0.3
+
+
 @dataclass(frozen=True)
 class Or:
     children: tuple[Node, ...]

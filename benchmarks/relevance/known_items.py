@@ -6,8 +6,11 @@ the share found first and in the first ten, for the archive's search beside Okap
 run.
 
     python benchmarks/relevance/known_items.py [--devset ../shared/devset] [--words 3]
+        [--search-url solr://127.0.0.1:8983/solr/archive [--compare]]
 
-Without the development set it says so and exits 0.
+With --search-url the pages are indexed and searched on that engine (a running `make solr`);
+with --compare too, beside the embedded engine, with how many queries find the same page
+first on both. Without the development set it says so and exits 0.
 """
 
 from __future__ import annotations
@@ -25,7 +28,13 @@ if str(BASE_DIR) not in sys.path:
 
 from benchmarks import sandbox  # noqa: E402 - needs sys.path
 from benchmarks.relevance.baselines import Bm25Baseline, TfidfBaseline  # noqa: E402
-from benchmarks.relevance.measure import archive_search, log  # noqa: E402
+from benchmarks.relevance.measure import (  # noqa: E402
+    add_engine_options,
+    archive_search,
+    engine_urls,
+    index_on,
+    log,
+)
 
 DEVSET = BASE_DIR.parent / "shared" / "devset"
 DEPTH = 50  # a page not in the first 50 counts as not found (reciprocal rank 0)
@@ -65,6 +74,12 @@ def measure(queries: dict[str, str], ranked_for: Callable[[str], list[str]]) -> 
     }
 
 
+def measure_found(queries: dict[str, str], found: dict[str, list[str]]) -> dict[str, float]:
+    """`measure` for rankings already run: page id -> the ranked pages its query found."""
+    by_query = {q: found[page] for page, q in queries.items()}
+    return measure(queries, by_query.__getitem__)
+
+
 def load_pages(devset: Path, kind: str) -> tuple[dict[int, str], dict[str, str]]:
     """Ingest the pages; (article pk -> page id, page id -> title and body as stored)."""
     from django.core.management import call_command
@@ -91,7 +106,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--words", type=int, default=3, help="Title words per query.")
     parser.add_argument("--kind", choices=("html", "text"), default="html", help="Captures.")
     parser.add_argument("--seed", type=int, default=680, help="For the words drawn.")
+    add_engine_options(parser)
     args = parser.parse_args(argv)
+    urls = engine_urls(args)
     gold_path = args.devset / "extraction" / "gold.json"
     if not gold_path.exists():
         print(f"No development set at {args.devset}: nothing to measure.")
@@ -112,8 +129,15 @@ def main(argv: list[str] | None = None) -> None:
         )
         bm25, tfidf = Bm25Baseline(texts), TfidfBaseline(texts)
         log(f"{len(queries)} known-item queries")
-        rows = {
-            "archive": measure(queries, lambda q: archive_search(archive, q, k=DEPTH)),
+        rows, firsts = {}, {}
+        for url in urls:
+            label = sandbox.engine_label(url)
+            index_on(url)
+            found = {page: archive_search(archive, q, k=DEPTH) for page, q in queries.items()}
+            name = "archive" if urls == [None] else f"archive ({label})"
+            rows[name] = measure_found(queries, found)
+            firsts[name] = {page: ranked[:1] for page, ranked in found.items()}
+        rows |= {
             "BM25 (any word)": measure(queries, lambda q: bm25.search(q)[:DEPTH]),
             "BM25 (every word)": measure(
                 queries, lambda q: bm25.search(q, every_word=True)[:DEPTH]
@@ -121,6 +145,7 @@ def main(argv: list[str] | None = None) -> None:
             "TF-IDF cosine": measure(queries, lambda q: tfidf.search(q)[:DEPTH]),
         }
     finally:
+        sandbox.use_search_url(None)
         sandbox.remove(data_dir)
     print(
         f"Known-item search: {len(queries)} queries of {args.words} gold-title words, "
@@ -133,6 +158,10 @@ def main(argv: list[str] | None = None) -> None:
             f"| {name} | {row['mrr']:.3f} | {row['first']:.0%} | {row['top10']:.0%} "
             f"| {row['none']:.0%} |"
         )
+    if len(firsts) == 2:
+        one, two = firsts.values()
+        same = sum(1 for page in queries if one[page] == two[page])
+        print(f"\nQueries finding the same page first on both engines: {same} of {len(queries)}")
 
 
 if __name__ == "__main__":

@@ -3,10 +3,14 @@
 baseline computed in the same run over the same archive.
 
     python benchmarks/relevance/measure.py [--noise 1000]
+        [--search-url solr://127.0.0.1:8983/solr/archive [--compare]]
 
 The judged articles (seeds/ and benchmarks/relevance/captures/) are loaded into a fresh
 archive with `--noise` generated captures around them: articles on the same subject and
 in the same months that are relevant to nothing, as most of a real archive is.
+With --search-url the same archive is indexed on that engine (a running `make solr`) and
+measured there; with --compare too, beside the embedded engine, with the judged queries
+whose first pages differ.
 """
 
 from __future__ import annotations
@@ -225,65 +229,82 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--verbose", action="store_true", help="Log what each list missed.")
     parser.add_argument("--seed", type=int, default=20080318, help="For the sampled phrases.")
+    add_engine_options(parser)
     args = parser.parse_args(argv)
     data_dir = sandbox.fresh_data_dir("archive-relevance-")
     sandbox.setup_django(data_dir)
     try:
         log(f"loading the judged set and {args.noise} generated captures")
         archive = load_archive(args.noise, data_dir)
-        report(archive, args)
+        figures = {}
+        for url in engine_urls(args):
+            label = sandbox.engine_label(url)
+            log(f"measuring the {label} engine")
+            index_on(url)
+            figures[label] = measure_engine(archive, args)
+        report(archive, figures, args)
     finally:
+        sandbox.use_search_url(None)
         sandbox.remove(data_dir)
 
 
-def report(archive: Archive, args: argparse.Namespace) -> None:
-    baseline = TfidfBaseline(archive.texts)
-    judged = sum(1 for name in archive.pks if not name.startswith("noise-"))
-    print(
-        f"Relevance on the judged set: {judged} judged articles in {len(EVENTS)} events, "
-        f"{len(QUERIES)} queries, {len(PHRASES)} hand-written phrases; "
-        f"{len(archive.pks) - judged} generated articles around them"
+def add_engine_options(parser: argparse.ArgumentParser) -> None:
+    """--search-url (measure on that engine instead of the embedded one) and --compare."""
+    parser.add_argument(
+        "--search-url",
+        help="Run the measures on this engine (solr://host:port/solr/archive, as `make solr` "
+        "prints it); its index is emptied and filled with the same archive.",
     )
-    print()
-    bm25 = Bm25Baseline(archive.texts)
-    print("| measure | archive | TF-IDF cosine baseline | BM25 (any word) |")
-    print("|---|---|---|---|")
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="Measure the embedded engine and the --search-url engine side by side.",
+    )
 
+
+def engine_urls(args: argparse.Namespace) -> list[str | None]:
+    """The engines to measure, in column order: None is the embedded one."""
+    if args.compare and not args.search_url:
+        raise SystemExit("--compare needs --search-url")
+    if args.compare:
+        return [None, args.search_url]
+    return [args.search_url]
+
+
+def index_on(url: str | None) -> None:
+    """Answer searches from the engine `url` names, its index rebuilt from the archive's
+    articles (the embedded one, None, was built as they were loaded)."""
+    sandbox.use_search_url(url)
+    if url:
+        from articles.search.sync import rebuild_index
+
+        rebuild_index()
+
+
+@dataclass
+class Figures:
+    """One engine's figures on the judged set."""
+
+    related: tuple[int, int]
+    engine_related: tuple[int, int]
+    ranked: dict[str, list[str]]  # judged query -> its first page, by name
+    precision: dict[str, float]
+    ndcg: dict[str, float]
+    exact_phrases: int
+    sampled_own: int
+    sampled_extra: int
+    sampled: int
+
+
+def measure_engine(archive: Archive, args: argparse.Namespace) -> Figures:
+    """Every measure, through the search engine Haystack's default connection names."""
     log("related coverage")
-    ours = related_recall(archive, archive_related(archive), verbose=args.verbose)
-    engine = related_recall(archive, engine_similar(archive))
-    base = related_recall(
-        archive, lambda name: baseline.similar(name, skip=copies_of(name))[:RELATED_K]
-    )
-    print(
-        f"| related coverage: recall at {RELATED_K}, other outlets' reports of the same event "
-        f"| {_share(*ours)} | {_share(*base)} | |"
-    )
-    print(
-        f"| the same with the index's more-like-this alone (before related coverage) "
-        f"| {_share(*engine)} | | |"
-    )
-
+    related = related_recall(archive, archive_related(archive), verbose=args.verbose)
+    engine_related = related_recall(archive, engine_similar(archive))
     log("queries")
-    rankings = {
-        "archive": lambda q: archive_search(archive, q),
-        "tfidf": baseline.search,
-        "bm25": bm25.search,
-    }
-    precision = {name: [] for name in rankings}
-    ndcg = {name: [] for name in rankings}
-    for q, grades in QUERIES.items():
-        for name, ranked_for in rankings.items():
-            ranked = ranked_for(q)
-            precision[name].append(precision_at(ranked, grades, QUERY_K))
-            ndcg[name].append(ndcg_at(ranked, grades, QUERY_K))
-    for label, values in (
-        (f"mean precision at {QUERY_K}", precision),
-        (f"mean nDCG at {QUERY_K}", ndcg),
-    ):
-        cells = " | ".join(f"{_mean(values[name]):.3f}" for name in rankings)
-        print(f"| judged queries: {label} (n={len(QUERIES)}) | {cells} |")
-
+    ranked = {q: archive_search(archive, q) for q in QUERIES}
+    precision = {q: precision_at(ranked[q], QUERIES[q], QUERY_K) for q in QUERIES}
+    ndcg = {q: ndcg_at(ranked[q], QUERIES[q], QUERY_K) for q in QUERIES}
     log("phrases")
     exact = 0
     for q, expected in PHRASES.items():
@@ -294,21 +315,104 @@ def report(archive: Archive, args: argparse.Namespace) -> None:
         exact += judged == set(expected) and not wrong
         if args.verbose and (judged != set(expected) or wrong):
             log(f"{q}: found {sorted(judged | wrong)}, expected {sorted(expected)}")
-    print(
-        f"| hand-written quoted phrases found exactly (stop words, punctuation) "
-        f"| {exact} of {len(PHRASES)} | | |"
-    )
     own = extra = 0
     pairs = sampled_phrases(archive, random.Random(args.seed))
     for phrase, name in pairs:
         found = every_match(archive, f'"{phrase}"')
         own += name in found
         extra += any(not holds_phrase(archive.captured[other], phrase) for other in found)
+    return Figures(related, engine_related, ranked, precision, ndcg, exact, own, extra, len(pairs))
+
+
+def report(archive: Archive, figures: dict[str, Figures], args: argparse.Namespace) -> None:
+    baseline = TfidfBaseline(archive.texts)
+    bm25 = Bm25Baseline(archive.texts)
+    judged = sum(1 for name in archive.pks if not name.startswith("noise-"))
     print(
-        f"| sampled body phrases (3–5 words) that find their own article | {own} of "
-        f"{len(pairs)} | | |"
+        f"Relevance on the judged set: {judged} judged articles in {len(EVENTS)} events, "
+        f"{len(QUERIES)} queries, {len(PHRASES)} hand-written phrases; "
+        f"{len(archive.pks) - judged} generated articles around them"
     )
-    print(f"| sampled phrases that also find an article without them | {extra} | | |")
+    print()
+    engines = list(figures.values())
+    heads = ["archive"] if list(figures) == ["embedded"] else [f"archive ({n})" for n in figures]
+    print(f"| measure | {' | '.join(heads)} | TF-IDF cosine baseline | BM25 (any word) |")
+    print("|---|" + "---|" * (len(engines) + 2))
+
+    def row(label: str, cells: list[str], *baselines: str) -> None:
+        rest = list(baselines) + [""] * (2 - len(baselines))
+        print(f"| {label} | {' | '.join(cells)} | {' | '.join(rest)} |")
+
+    base = related_recall(
+        archive, lambda name: baseline.similar(name, skip=copies_of(name))[:RELATED_K]
+    )
+    row(
+        f"related coverage: recall at {RELATED_K}, other outlets' reports of the same event",
+        [_share(*f.related) for f in engines],
+        _share(*base),
+    )
+    row(
+        "the same with the index's more-like-this alone (before related coverage)",
+        [_share(*f.engine_related) for f in engines],
+    )
+    for label, measure, of in (
+        (f"mean precision at {QUERY_K}", precision_at, "precision"),
+        (f"mean nDCG at {QUERY_K}", ndcg_at, "ndcg"),
+    ):
+        plain = [
+            _mean([measure(ranker(q), grades, QUERY_K) for q, grades in QUERIES.items()])
+            for ranker in (baseline.search, bm25.search)
+        ]
+        row(
+            f"judged queries: {label} (n={len(QUERIES)})",
+            [f"{_mean(list(getattr(f, of).values())):.3f}" for f in engines],
+            *(f"{value:.3f}" for value in plain),
+        )
+    row(
+        "hand-written quoted phrases found exactly (stop words, punctuation)",
+        [f"{f.exact_phrases} of {len(PHRASES)}" for f in engines],
+    )
+    row(
+        "sampled body phrases (3–5 words) that find their own article",
+        [f"{f.sampled_own} of {f.sampled}" for f in engines],
+    )
+    row(
+        "sampled phrases that also find an article without them",
+        [str(f.sampled_extra) for f in engines],
+    )
+    if len(engines) == 2:
+        print()
+        print(orders_compared(*figures.items()))
+
+
+def orders_compared(first: tuple[str, Figures], second: tuple[str, Figures]) -> str:
+    """How many judged queries list the same first page on both engines, and for each that
+    does not, its nDCG on each and the first place where the orders part."""
+    (one, a), (two, b) = first, second
+    same = [q for q in QUERIES if a.ranked[q] == b.ranked[q]]
+    same_set = [q for q in QUERIES if set(a.ranked[q]) == set(b.ranked[q])]
+    lines = [
+        f"Judged queries with the same top {QUERY_K} on both engines: {len(same)} of "
+        f"{len(QUERIES)} in the same order, {len(same_set)} as the same set.",
+        "",
+        f"| query | nDCG ({one}) | nDCG ({two}) | first difference (rank: {one} / {two}) |",
+        "|---|---|---|---|",
+    ]
+    for q in QUERIES:
+        if q in same:
+            continue
+        ours, theirs = a.ranked[q], b.ranked[q]
+        rank = next(
+            (i for i in range(max(len(ours), len(theirs))) if ours[i : i + 1] != theirs[i : i + 1]),
+            0,
+        )
+        cell = f"{rank + 1}: {_at(ours, rank)} / {_at(theirs, rank)}"
+        lines.append(f"| {q} | {a.ndcg[q]:.3f} | {b.ndcg[q]:.3f} | {cell} |")
+    return "\n".join(lines)
+
+
+def _at(ranked: list[str], rank: int) -> str:
+    return ranked[rank] if rank < len(ranked) else "(none)"
 
 
 def _share(found: int, wanted: int) -> str:

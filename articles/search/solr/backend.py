@@ -21,8 +21,8 @@ from haystack.utils import get_identifier, get_model_ct
 from pysolr import SolrError
 
 from articles.search.analysis import DEFAULT_FIELDS
-from articles.search.nodes import Node
-from articles.search.solr.compile import to_solr
+from articles.search.nodes import EVERY_WORD_FACET, RELAXED_FACET, Node
+from articles.search.solr.compile import relaxes_words, to_solr, words_wanted
 
 # Related coverage: words used at least twice in the article. Each shard weighs the words by
 # its own document counts, so a word need only occur once in a shard to count there.
@@ -31,6 +31,9 @@ MLT_MIN_DOCUMENT_FREQUENCY = 1
 # A word's score is the sum over the fields it is looked for in (see `query_fields`), as the
 # embedded engine's OR of fields sums them.
 FIELD_TIE = "1.0"
+# The fields a query may name, and `_query_`: the nested query that relaxes words side by
+# side (`compile._loose`). A reader cannot write one: the compiler escapes their syntax.
+USER_FIELDS = "* _query_"
 
 
 # Documents read per request when every stored version is read (`stored_versions`).
@@ -68,7 +71,14 @@ class ArchiveSolrBackend(SolrSearchBackend):
         search_kwargs = super().build_search_kwargs(
             query_string, spelling_query=spelling_query, **kwargs
         )
-        search_kwargs.update(defType="edismax", qf=self.query_fields(), tie=FIELD_TIE)
+        search_kwargs.update(
+            defType="edismax", qf=self.query_fields(), tie=FIELD_TIE, uf=USER_FIELDS
+        )
+        if relaxes_words(query_string):
+            # How many matches hold every word, as the embedded engine reports it.
+            every = f"{{!edismax key={EVERY_WORD_FACET}}}{words_wanted(query_string, '100%')}"
+            search_kwargs["facet"] = "on"
+            search_kwargs["facet.query"] = [*search_kwargs.get("facet.query", []), every]
         if search_kwargs.get("facet") == "on":
             # Solr lists every value a field holds, even those no result has; a facet names
             # only values some result has, as on the embedded engine.
@@ -77,6 +87,22 @@ class ArchiveSolrBackend(SolrSearchBackend):
             for key in [key for key in search_kwargs if key.startswith("spellcheck")]:
                 del search_kwargs[key]
         return search_kwargs
+
+    def search(self, query_string, **kwargs):
+        """Haystack's search; words side by side that no document holds most of are asked
+        for again wanting any one of them (`relaxed` "any"), as on the embedded engine."""
+        results = super().search(query_string, **kwargs)
+        if not relaxes_words(query_string):
+            return results
+        relaxed = "most"
+        if not results.get("hits"):
+            relaxed = "any"
+            results = super().search(words_wanted(query_string, "1"), **kwargs)
+        queries = results.setdefault("facets", {}).setdefault("queries", {})
+        queries[RELAXED_FACET] = relaxed
+        # Asked for, but left out by `facet.mincount` when no match holds every word.
+        queries.setdefault(EVERY_WORD_FACET, 0)
+        return results
 
     def more_like_this(
         self,

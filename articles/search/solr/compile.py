@@ -14,8 +14,10 @@ import re
 
 from haystack.constants import ID
 
-from articles.search.analysis import EXACT_FIELD
+from articles.search.analysis import DEFAULT_FIELDS, EXACT_FIELD, analyse_text
 from articles.search.nodes import (
+    NEARNESS_WEIGHT,
+    NEARNESS_WINDOW,
     And,
     Boost,
     Everything,
@@ -28,6 +30,7 @@ from articles.search.nodes import (
     Range,
     Wildcard,
     Word,
+    most_of,
 )
 from articles.search.parser import is_exact, looked_up
 
@@ -36,6 +39,13 @@ _SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/\s])')
 _SPECIAL_BUT_WILDCARDS = re.compile(r'([+\-&|!(){}\[\]^"~:\\/\s])')
 # Solr's fuzzy queries allow at most two edits.
 SOLR_MAX_EDITS = 2
+# Words side by side: a document holding every word has its score multiplied by this, far
+# beyond the ratio of any two matches' scores, so it lists above every document holding only
+# most of them, as on the embedded engine, while each tier keeps its own order. (A factor,
+# not an added constant: a score keeps its float precision.)
+EVERY_WORD_FACTOR = 1e6
+# Nearness is read from the first default field (the body), as on the embedded engine.
+NEARNESS_FIELD = next(iter(DEFAULT_FIELDS))
 
 
 def escape(text: str) -> str:
@@ -88,11 +98,78 @@ def _prefix(node: Prefix) -> str:
     return f"({stemmed} OR {EXACT_FIELD}:{escape(node.text.lower())}*)"
 
 
+# How `_loose` opens the nested query of words side by side, before how many it wants. A
+# reader's own text never reads so: its spaces and braces are escaped.
+_WANTED = re.compile(r"\{!edismax sow=true mm=(\d+) ")
+
+
+def relaxes_words(query: str) -> bool:
+    """Whether a compiled query holds words side by side that need not all match."""
+    return _WANTED.search(query) is not None
+
+
+def words_wanted(query: str, wanted: str) -> str:
+    """A compiled query with its words side by side wanting `wanted` of them instead: "100%"
+    (every word, the set facets count) or "1" (any, when no document holds most)."""
+    return _WANTED.sub(lambda match: f"{{!edismax sow=true mm={wanted} ", query)
+
+
 def _loose(words: tuple[Node, ...], required: tuple[Node, ...]) -> str:
-    """Words side by side. On Solr every word is still required: a nested edismax with `mm`
-    (`_query_:"{!edismax mm=2 qf=$qf}…"`) found nothing through the outer parser on
-    SolrCloud 9.10, so the relaxed tiers are the embedded engine's alone for now."""
-    return "(" + " AND ".join(to_solr(part) for part in [*required, *words]) + ")"
+    """Words side by side: the required parts, and the plain words through a nested edismax
+    (the backend admits `_query_`) that wants most of them (`nodes.most_of`, counting the
+    words that are not stop words) and multiplies each score by the tiers and the nearness
+    (`_tiers`). Each word is one clause (`sow`), so a word such as "two-plus-two" counts
+    once, as on the embedded engine."""
+    words = tuple(word for word in words if analyse_text(_word_text(word)))
+    if len(words) < 2:
+        return "(" + " AND ".join(to_solr(part) for part in [*required, *words]) + ")"
+    written = " ".join(to_solr(word) for word in words)
+    nested = (
+        f"{{!edismax sow=true mm={most_of(len(words))} boost={_local(_tiers(words))}"
+        f" v={_local(written)}}}"
+    )
+    return (
+        "("
+        + " AND ".join([*(to_solr(part) for part in required), "_query_:" + _quoted(nested)])
+        + ")"
+    )
+
+
+def _word_text(node: Node) -> str:
+    return (node.child if isinstance(node, Boost) else node).text
+
+
+def _tiers(words: tuple[Node, ...]) -> str:
+    """A function of each document: 1 + NEARNESS_WEIGHT times the share of the word pairs
+    found within NEARNESS_WINDOW positions of each other (either order), times
+    EVERY_WORD_FACTOR when it holds every word."""
+    texts = [_word_text(word) for word in words]
+    slop = NEARNESS_WINDOW - 1  # "a b"~3 finds b up to 4 positions after a
+    pairs = [
+        f"if(exists(query({{!lucene v={_local(_near(first, second, slop))}}})),1,0)"
+        for i, first in enumerate(texts)
+        for second in texts[i + 1 :]
+    ]
+    share = f"{NEARNESS_WEIGHT / len(pairs):g}"
+    every = " ".join(to_solr(word) for word in words)
+    return (
+        f"product(sum(1,product({share},sum({','.join(pairs)}))),"
+        f"if(exists(query({{!edismax sow=true mm=100% v={_local(every)}}})),"
+        f"{EVERY_WORD_FACTOR:g},1))"
+    )
+
+
+def _near(first: str, second: str, slop: int) -> str:
+    field = NEARNESS_FIELD
+    return (
+        f"{field}:{_quoted(f'{first} {second}')}~{slop} OR "
+        f"{field}:{_quoted(f'{second} {first}')}~{slop}"
+    )
+
+
+def _local(value: str) -> str:
+    """A value quoted for Solr's local parameters (`{!parser key='value'}`)."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _quoted(text: str) -> str:

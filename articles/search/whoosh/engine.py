@@ -26,7 +26,7 @@ from whoosh import scoring
 from whoosh.fields import DATETIME, NUMERIC
 
 from articles.search.limits import MAX_EXPANSION, MAX_QUERY_EXPANSION, Deadline, QueryTooCostly
-from articles.search.nodes import most_of
+from articles.search.nodes import NEARNESS_WEIGHT, NEARNESS_WINDOW, most_of
 from articles.search.whoosh import internals
 from articles.search.whoosh.analysis import (
     EXACT_FIELD,
@@ -38,9 +38,9 @@ from articles.search.whoosh.analysis import (
 
 # Whoosh's BM25F defaults.
 B, K1 = 0.75, 1.2
-# Words of a query standing near each other: within this many positions (stop words are
-# not counted), raising a score by up to this share, among the best so many matches.
-NEARNESS_WINDOW, NEARNESS_WEIGHT, NEARNESS_CANDIDATES = 4, 0.3, 300
+# Words of a query standing near each other (`nodes.NEARNESS_WINDOW`) raise the scores of
+# the best so many matches only.
+NEARNESS_CANDIDATES = 300
 
 
 def okapi_idf(documents: int, frequency: int) -> float:
