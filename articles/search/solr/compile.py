@@ -14,7 +14,7 @@ import re
 
 from haystack.constants import ID
 
-from articles.search.analysis import DEFAULT_FIELDS, EXACT_FIELD, analyse_text
+from articles.search.analysis import DEFAULT_FIELDS, EXACT_FIELD, WORD_RE, analyse_text
 from articles.search.nodes import (
     NEARNESS_WEIGHT,
     NEARNESS_WINDOW,
@@ -68,6 +68,10 @@ def to_solr(node: Node) -> str:
         return f"({to_solr(node.child)})^{node.factor:g}"
     field = f"{node.field}:" if node.field else ""
     if isinstance(node, Word):
+        if len(parts := WORD_RE.findall(node.text)) > 1:
+            # A word the analysis splits ("two-plus-two", "U.S.-Russia") wants every part,
+            # as the embedded engine reads it: Solr alone would want any one of them.
+            return f"{field}({' AND '.join(escape(part) for part in parts)})"
         return field + escape(node.text)
     if isinstance(node, Phrase):
         return _phrase(node)
