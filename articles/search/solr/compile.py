@@ -1,11 +1,12 @@
 """The query tree compiled for Solr: a standard (Lucene) query string, to run with the
-edismax parser whose `qf` names the default fields (`text title^3`), so a word the user
+edismax parser whose `qf` names the default fields (`DEFAULT_FIELDS`), so a word the user
 left unfielded stays unfielded here. A Solr backend's `compile_query` returns `to_solr`.
 
 Solr analyses words and phrases itself; prefixes, fuzzy words and wildcards it only
 lower-cases, so they are sent as the embedded engine looks them up (`looked_up`: in a text
 field folded and stemmed, `Defense*` as "defenc*"). Quoted phrases are matched on the exact field
-(every word as written), as on the archive's own engine.
+(every word as written), as on the archive's own engine. Words side by side rank as on the
+embedded engine (`_loose`): every word first, then most of them, nearness raising a score.
 """
 
 from __future__ import annotations
