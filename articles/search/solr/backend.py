@@ -1,8 +1,10 @@
 """Haystack's Solr backend, as the archive needs it on Solr 9 and SolrCloud.
 
 What the archive adds to the stock backend: the query tree compiled for Solr
-(`compile_query`) and run by the edismax parser over the body and the title, the title
-boosted at query time (Solr 9 ignores the index-time boosts Haystack sends); related
+(`compile_query`) and run by the edismax parser over the default fields, weighed at query
+time (Solr 9 ignores the index-time boosts Haystack sends); words side by side that no
+document holds most of asked for again wanting any (`search`), with the every-word count
+the results page reports; related
 coverage through `/select` with the `{!mlt}` query parser, which SolrCloud answers from
 every shard (the `/mlt` handler the stock backend calls reads only the shard it lands on);
 and a spelling suggestion asked for when one is wanted (`spelling_query`), not on every
@@ -61,7 +63,7 @@ class ArchiveSolrBackend(SolrSearchBackend):
 
     def query_fields(self) -> str:
         """Edismax's `qf`: the fields an unfielded word searches, with their weights
-        (`text title^3 other_text^0.3`), the same as the embedded engine's."""
+        (`DEFAULT_FIELDS`), the same as the embedded engine's."""
         return " ".join(
             name if weight == 1.0 else f"{name}^{weight:g}"
             for name, weight in DEFAULT_FIELDS.items()

@@ -1,11 +1,12 @@
 """The query tree compiled for Solr: a standard (Lucene) query string, to run with the
-edismax parser whose `qf` names the default fields (`text title^3`), so a word the user
+edismax parser whose `qf` names the default fields (`DEFAULT_FIELDS`), so a word the user
 left unfielded stays unfielded here. A Solr backend's `compile_query` returns `to_solr`.
 
 Solr analyses words and phrases itself; prefixes, fuzzy words and wildcards it only
 lower-cases, so they are sent as the embedded engine looks them up (`looked_up`: in a text
 field folded and stemmed, `Defense*` as "defenc*"). Quoted phrases are matched on the exact field
-(every word as written), as on the archive's own engine.
+(every word as written), as on the archive's own engine. Words side by side rank as on the
+embedded engine (`_loose`): every word first, then most of them, nearness raising a score.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 
 from haystack.constants import ID
 
-from articles.search.analysis import DEFAULT_FIELDS, EXACT_FIELD, analyse_text
+from articles.search.analysis import DEFAULT_FIELDS, EXACT_FIELD, WORD_RE, analyse_text
 from articles.search.nodes import (
     NEARNESS_WEIGHT,
     NEARNESS_WINDOW,
@@ -68,6 +69,10 @@ def to_solr(node: Node) -> str:
         return f"({to_solr(node.child)})^{node.factor:g}"
     field = f"{node.field}:" if node.field else ""
     if isinstance(node, Word):
+        if len(parts := WORD_RE.findall(node.text)) > 1:
+            # A word the analysis splits ("two-plus-two", "U.S.-Russia") wants every part,
+            # as the embedded engine reads it: Solr alone would want any one of them.
+            return f"{field}({' AND '.join(escape(part) for part in parts)})"
         return field + escape(node.text)
     if isinstance(node, Phrase):
         return _phrase(node)
