@@ -99,6 +99,14 @@ def test_a_date_late_in_a_byline_line_is_the_articles():
     assert article.published_date is None
 
 
+def test_a_date_alone_right_under_the_text_is_the_posts_when_the_header_has_none():
+    article = parse(page("Talks on the treaty end without agreement", footer="12.06.2017\n"))
+    assert article.published_date == date(2017, 6, 12)
+    two = "12.06.2017\n14.06.2017 09:12\n"
+    article = parse(page("Talks on the treaty end without agreement", footer=two))
+    assert article.published_date is None
+
+
 def test_a_version_number_is_not_a_dotted_date():
     assert find_dates("Update auf v1.11.23 verfügbar") == []
     assert find_dates("Paragraf 1.2.3.4 des Vertrags") == []

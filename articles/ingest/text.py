@@ -158,6 +158,7 @@ INSIDE_RUN_PENALTY = 0.5
 TITLE_WINDOW = 40  # lines above the article's text where its headline may sit
 HEADER_BELOW_TITLE = 12  # lines under the headline where its date and byline may sit
 DATE_ABOVE = 15  # lines above the headline where its date may sit
+DATE_BELOW_TEXT = 2  # lines under the text where a post's date alone may sit
 NEAR_TITLE = 4  # a date or byline this close confirms a headline
 DATE_LINE_MAX = 150  # dates are read from short lines only: a paragraph's dates are news
 TITLE_MIN_CHARS = 10
@@ -429,6 +430,12 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
             if value:
                 found.append((0, index, value))
     if not found:
+        # A blog may print its post's date under the text instead: a line that is a date
+        # and little else, on one of the two lines right under it (two dates: unknown).
+        after = range(span.end, min(len(lines), span.end + DATE_BELOW_TEXT))
+        below_text = {bare_date(lines[i], page.for_line(lines[i])) for i in after} - {None}
+        if len(below_text) == 1:
+            return HeaderDate(below_text.pop(), 0.5)
         return HeaderDate(None, 0.0)
     if len({value for _, _, value in found}) > 1:
         return HeaderDate(None, 0.0, conflicting=True)
