@@ -4,8 +4,9 @@ Whoosh finds, scores and counts matches one document at a time in Python, throug
 of matcher objects; at 100,000 articles a common word meant a few hundred thousand method
 calls per query, twice (once to rank, once more to count facets). Here each term's
 postings are read a whole block at a time into arrays, queries combine them with sorted
-array operations, every match gets its BM25F score at once (the formula Whoosh uses), and
-facets are counted with one `bincount` over codes read once per segment.
+array operations, every match gets its BM25 score at once (over the default fields, BM25F:
+one saturation of the fields' weighed frequencies), and facets are counted with one
+`bincount` over codes read once per segment.
 
 Query nodes this module does not know (Whoosh has many) are answered by Whoosh itself, so
 any query the parser produces still works; they just take the slow path.
@@ -347,36 +348,73 @@ class ArraySearch:
     def term(self, fieldname: str, text, boost: float = 1.0, *, scored: bool = True) -> Matches:
         field = self.searcher.schema[fieldname]
         btext = field.to_bytes(text) if not isinstance(text, bytes) else text
-        doc_parts, score_parts = [], []
-        scoring = None
+        if not (scored and field.scorable):
+            docs = self._postings(fieldname, btext)
+            return Matches(docs, np.zeros(len(docs))) if len(docs) else NO_MATCHES
+        docs, frequencies = self._frequencies(fieldname, btext, as_indexed=True)
+        if not len(docs):
+            return NO_MATCHES
+        idf = okapi_idf(self.doc_count, self.searcher.doc_frequency(fieldname, btext))
+        return Matches(docs, self._saturated(idf, frequencies) * boost)
+
+    def fielded_word(self, node: wq.Or) -> Matches:
+        """One word over several fields, each at its weight (the terms' boosts), scored as
+        BM25F (Robertson, Zaragoza and Taylor, 2004): each field's occurrences, normalised
+        by that field's length and weighed, add up to one frequency that saturates once,
+        with the word's rarity over the documents holding it in any field. Scoring each
+        field on its own and adding them up counts a word again in every field it stands
+        in: a title word, which the body holds too, weighed as two or three words of
+        distinct meaning, and a word found in both outranked a rarer word found once."""
+        docs, frequencies = [], []
+        for sub in node.subqueries:
+            found, weighed = self._frequencies(sub.fieldname, sub.text)
+            docs.append(found)
+            frequencies.append(weighed * sub.boost)
+        merged = union([Matches(d, f) for d, f in zip(docs, frequencies, strict=True)])
+        if not len(merged):
+            return NO_MATCHES
+        idf = okapi_idf(self.doc_count, len(merged))
+        return Matches(merged.docs, self._saturated(idf, merged.scores) * node.boost)
+
+    def _postings(self, fieldname: str, btext: bytes) -> np.ndarray:
+        """The documents holding a term, deleted ones left out."""
+        parts = [
+            _live_postings(reader, fieldname, btext)[0] + offset
+            for reader, offset in self.leaves
+            if (fieldname, btext) in reader
+        ]
+        return np.concatenate(parts) if parts else EMPTY_DOCS
+
+    def _frequencies(
+        self, fieldname: str, text, *, as_indexed: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The documents holding a term and its frequency in each, divided by the field's
+        length normalisation `(1 - B) + B * length / average length` (BM25's). The postings
+        hold a frequency times the field's index-time boost: across fields that is taken
+        out, so the fields' weights are set in one place, at query time
+        (`analysis.DEFAULT_FIELDS`); a word asked of one field is scored `as_indexed`, as
+        Whoosh scores it."""
+        field = self.searcher.schema[fieldname]
+        btext = field.to_bytes(text) if not isinstance(text, bytes) else text
+        boost = 1.0 if as_indexed else getattr(field.format, "field_boost", 1.0) or 1.0
+        average = self.searcher.field_length(fieldname) / max(self.doc_count, 1) or 1.0
+        doc_parts, frequency_parts = [], []
         for reader, offset in self.leaves:
             if (fieldname, btext) not in reader:
                 continue
             docs, weights = _live_postings(reader, fieldname, btext)
-            if scored and field.scorable:
-                # The term's rarity over the whole index, asked once, not once a segment.
-                scoring = scoring or self._bm25_constants(fieldname, btext)
-                lengths = _field_lengths(reader, fieldname)[docs]
-                weights = self._bm25(scoring, weights, lengths)
-            else:
-                weights = np.zeros(len(docs))
+            lengths = _field_lengths(reader, fieldname)[docs]
             doc_parts.append(docs + offset)
-            score_parts.append(weights * boost)
+            frequency_parts.append(weights / boost / ((1 - B) + B * lengths / average))
         if not doc_parts:
-            return NO_MATCHES
-        return Matches(np.concatenate(doc_parts), np.concatenate(score_parts))
-
-    def _bm25_constants(self, fieldname: str, btext: bytes) -> tuple[float, float]:
-        """A term's inverse document frequency and its field's average length."""
-        searcher = self.searcher
-        idf = okapi_idf(self.doc_count, searcher.doc_frequency(fieldname, btext))
-        average = searcher.field_length(fieldname) / max(self.doc_count, 1) or 1.0
-        return idf, average
+            return EMPTY_DOCS, EMPTY_SCORES
+        return np.concatenate(doc_parts), np.concatenate(frequency_parts)
 
     @staticmethod
-    def _bm25(scoring: tuple[float, float], weights, lengths) -> np.ndarray:
-        idf, average = scoring
-        return idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / average))
+    def _saturated(idf: float, frequencies: np.ndarray) -> np.ndarray:
+        """BM25's score of length-normalised frequencies: rising with each occurrence,
+        towards `idf * (K1 + 1)`."""
+        return idf * frequencies * (K1 + 1) / (frequencies + K1)
 
     # Combinations
 
@@ -498,6 +536,8 @@ class ArraySearch:
             return self._all_of(node.subqueries)
         if isinstance(node, MostWords):
             return self.most_words(node)
+        if is_fielded_word(node):
+            return self.fielded_word(node)
         if isinstance(node, wq.Or) and not getattr(node, "minmatch", 0):
             return union([self.evaluate(sub) for sub in node.subqueries])
         if isinstance(node, wq.AndNot):
@@ -685,6 +725,19 @@ class ArraySearch:
                     docs.append(offset + target)
         found = np.unique(np.array(docs, dtype=np.int64))
         return Matches(found, np.full(len(found), getattr(node, "boost", 1.0)))
+
+
+def is_fielded_word(node: wq.Query) -> bool:
+    """An OR of one word over several fields (what a word written without a field
+    becomes: `analysis.DEFAULT_FIELDS`), each field scorable and named once."""
+    if not isinstance(node, wq.Or) or getattr(node, "minmatch", 0) or len(node.subqueries) < 2:
+        return False
+    subs = node.subqueries
+    return (
+        all(type(sub) is wq.Term for sub in subs)
+        and len({sub.text for sub in subs}) == 1
+        and len({sub.fieldname for sub in subs}) == len(subs)
+    )
 
 
 def union(parts: list[Matches]) -> Matches:
