@@ -73,13 +73,13 @@ EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 class Matches:
     """Matching document numbers (sorted, unique) and their scores, aligned. A whole
     query's matches (`ArraySearch.ranked`) also say which documents hold every word of its
-    loose ANDs (`every_word`, aligned; None: all of them) and how the others were let in
-    (`relaxed`: "most" of the words, or "any" word when no document held most)."""
+    loose ANDs (`every_word`, aligned; None: all of them) and which hold at least most of
+    them (`most_words`, aligned; the others hold some of them)."""
 
     docs: np.ndarray
     scores: np.ndarray
     every_word: np.ndarray | None = None
-    relaxed: str = ""
+    most_words: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -340,8 +340,9 @@ class ArraySearch:
         self._exact: dict[tuple[str, ...], Matches] = {}
         self._expansions: dict[int, tuple] = {}
         self._counted = False
-        self._partial: list[np.ndarray] = []  # documents a loose AND let in without every word
-        self._relaxed = ""
+        # Documents a loose AND let in without every word, and those without most words.
+        self._partial: list[np.ndarray] = []
+        self._fewer: list[np.ndarray] = []
 
     # Terms
 
@@ -424,14 +425,18 @@ class ArraySearch:
         if not self._partial:
             return found
         partial = np.unique(np.concatenate(self._partial))
+        fewer = np.unique(np.concatenate(self._fewer))
         every = ~np.isin(found.docs, partial, assume_unique=True)
-        return Matches(found.docs, found.scores, every, self._relaxed)
+        most = ~np.isin(found.docs, fewer, assume_unique=True)
+        return Matches(found.docs, found.scores, every, most)
 
     def most_words(self, node: MostWords) -> Matches:
-        """Words written side by side: documents holding every word, ranked above those
-        holding most of them (`most_of`); when no document holds most, any word. The
-        every-word documents' scores are raised above the best of the others, so that
-        order holds whatever the scores."""
+        """Words written side by side, in three groups, each ranked above the next whatever
+        the scores: documents holding every word, then those holding most of them
+        (`most_of`), then those holding any of them. No document holding a query word is
+        left out: below the first two groups it still ranks above the documents that
+        hold none, as plain BM25 ranks it (a report that names the rare word of a query
+        but not its common ones is often the one meant)."""
         parts = [self.evaluate(sub) for sub in node.subqueries]
         found = union(parts)
         if len(parts) < 2 or not len(found):
@@ -441,19 +446,16 @@ class ArraySearch:
             held[part.docs] += 1
         held = held[found.docs]
         every = held == len(parts)
-        keep = held >= most_of(len(parts))
-        relaxed = "most"
-        if not keep.any():
-            keep, relaxed = np.ones(len(found), dtype=bool), "any"
-        docs, scores, every = found.docs[keep], found.scores[keep] * node.boost, every[keep]
+        most = held >= most_of(len(parts))
+        docs, scores = found.docs, found.scores * node.boost
         scores = self._nearness_raised(node, docs, scores)
+        for upper in (most, every):
+            if upper.any() and not upper.all():
+                scores = scores + upper * max(0.0, scores[~upper].max() - scores[upper].min() + 1)
         if every.all():
             return Matches(docs, scores)
-        if every.any():
-            scores = scores + every * max(0.0, scores[~every].max() - scores[every].min() + 1.0)
         self._partial.append(docs[~every])
-        if self._relaxed != "any":
-            self._relaxed = relaxed
+        self._fewer.append(docs[~most])
         return Matches(docs, scores)
 
     def _nearness_raised(self, node: MostWords, docs: np.ndarray, scores: np.ndarray):
@@ -810,11 +812,14 @@ def sorted_by(
     matches: Matches, keys: list[tuple[np.ndarray, bool]], start: int, stop: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Documents start..stop ordered by per-document keys, each (values, descending?), the
-    first deciding first (ties: document number)."""
+    first deciding first (ties: document number). Words side by side keep their groups
+    (every word, most words, some words) in order: a date orders each group."""
     columns = [matches.docs]
     for values, descending in reversed(keys):
         picked = values[matches.docs]
         columns.append(-picked if descending else picked)
+    if matches.every_word is not None and matches.most_words is not None:
+        columns.append(-(matches.every_word.astype(np.int8) + matches.most_words))
     order = np.lexsort(columns)[start:stop]
     return matches.docs[order], matches.scores[order]
 
