@@ -492,16 +492,20 @@ def _page_text(client, q: str) -> str:
 
 
 @RELAXES_WORDS
-def test_articles_holding_most_of_the_words_follow_those_holding_every_word(
+def test_articles_holding_most_then_some_of_the_words_follow_those_holding_every_word(
     partial_matches, client
 ):
     outcome = run_search(Criteria(q="Lavrov radar Azerbaijan"))
     titles = result_titles(outcome)
     assert titles[0] == "Ministers meet"
-    assert set(titles[1:]) == {"Lavrov radar Lavrov radar", "Gabala station"}
-    assert (outcome.hits, outcome.every_word_hits) == (3, 1)
+    assert set(titles[1:3]) == {"Lavrov radar Lavrov radar", "Gabala station"}
+    assert titles[3:] == ["Weather report"]
+    assert (outcome.hits, outcome.every_word_hits, outcome.most_words_hits) == (4, 1, 2)
     page = _page_text(client, "Lavrov radar Azerbaijan")
-    assert "1 article contains every word; 2 more contain most of them" in page
+    assert (
+        "1 article contains every word; 2 more contain most of them; 1 more contains some of "
+        "them, listed after those with every word, in that order."
+    ) in page
     assert "cover only the articles with every word" in page
 
 
@@ -521,9 +525,19 @@ def test_when_no_article_holds_most_of_the_words_those_holding_any_are_shown(
 ):
     outcome = run_search(Criteria(q="Azerbaijan zebra giraffe okapi"))
     assert set(result_titles(outcome)) == {"Gabala station", "Ministers meet"}
-    assert (outcome.every_word_hits, outcome.relaxed) == (0, "any")
+    assert (outcome.every_word_hits, outcome.most_words_hits, outcome.hits) == (0, 0, 2)
     page = _page_text(client, "Azerbaijan zebra giraffe okapi")
-    assert "No article contains every word; 2 contain some of them" in page
+    assert "No article contains every word; 2 contain some of them, listed by how" in page
+
+
+@RELAXES_WORDS
+def test_sorted_by_date_the_articles_holding_every_word_still_come_first(on_commit):
+    with on_commit():
+        make_article(title="Later", body="Lavrov met Rice.", published_date=date(2008, 3, 1))
+        make_article(title="Earlier", body="Lavrov alone.", published_date=date(2007, 3, 1))
+    for sort in ("oldest", "newest"):
+        outcome = run_search(Criteria(q="Lavrov Rice", sort=sort))
+        assert result_titles(outcome) == ["Later", "Earlier"]
 
 
 def test_a_search_finds_nothing_only_when_no_article_holds_any_word(partial_matches, client):

@@ -16,7 +16,7 @@ from articles.models import Article
 from articles.search import sync as index_sync
 from articles.search.analysis import analyse_text, index_terms
 from articles.search.whoosh import engine, internals
-from articles.search.whoosh.analysis import ANALYZER
+from articles.search.whoosh.analysis import ANALYZER, ArchiveQueryParser
 from tests.conftest import make_article
 
 WORDS = [
@@ -71,9 +71,14 @@ QUERIES = [
 
 @pytest.mark.parametrize("text", QUERIES)
 def test_array_search_finds_and_scores_what_whoosh_does(shuffled, text):
+    """Scores are compared on one field: a word over the default fields is scored as
+    BM25F, which Whoosh's per-field weighting cannot express (the next test)."""
     searcher = shuffled.searcher()
     assert searcher.reader().has_deletions()
     parsed = shuffled.parser.parse(text)
+    expected = {hit.docnum for hit in searcher.search(parsed, limit=None)}
+    assert set(engine.ArraySearch(searcher).evaluate(parsed).docs.tolist()) == expected
+    parsed = ArchiveQueryParser(shuffled.index.schema, fieldnames=("text",)).parse(text)
     expected = {hit.docnum: hit.score for hit in searcher.search(parsed, limit=None)}
     found = engine.ArraySearch(searcher).evaluate(parsed)
     assert set(found.docs.tolist()) == set(expected)
@@ -83,6 +88,25 @@ def test_array_search_finds_and_scores_what_whoosh_does(shuffled, text):
             expected[n] - score for n, score in zip(found.docs.tolist(), found.scores, strict=True)
         ]
         assert max(gaps, default=0) - min(gaps, default=0) < 1e-9
+
+
+def test_a_word_in_several_fields_counts_once_more_weakly_not_again(shuffled):
+    """BM25F: a word in the title and the body (which holds the title too) ranks above
+    the same text without it in the title, but its fields' occurrences saturate together:
+    less than each field scored on its own and added up, which counted one word as two."""
+    searcher = shuffled.searcher()
+    search = engine.ArraySearch(searcher)
+    fielded = search.evaluate(shuffled.parser.parse("missile"))
+    alone = {}
+    for name in ("text", "title"):
+        found = search.term(name, "missil")
+        alone[name] = dict(zip(found.docs.tolist(), found.scores.tolist(), strict=True))
+    in_title = [doc for doc in fielded.docs.tolist() if doc in alone["title"]]
+    assert in_title
+    scores = dict(zip(fielded.docs.tolist(), fielded.scores.tolist(), strict=True))
+    for doc in in_title:
+        body = alone["text"].get(doc, 0.0)
+        assert body < scores[doc] < body + alone["title"][doc]
 
 
 @pytest.mark.parametrize(

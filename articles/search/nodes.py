@@ -124,7 +124,7 @@ class Everything:
 class And:
     """Every child. `loose`: the words were written side by side with no operator, so its
     plain words (`plain_words`) need not all match: articles holding every word rank first,
-    then those holding most of them (`most_of`), or any of them when neither exists. Its
+    then those holding most of them (`most_of`), then those holding any of them. Its
     written form is the same, so an engine that cannot relax an AND keeps every word."""
 
     children: tuple[Node, ...]
@@ -152,14 +152,14 @@ def is_plain_word(node: Node) -> bool:
 
 
 # How an engine that relaxes loose ANDs reports, among Haystack's query facets, how many
-# matches hold every word, and how the others were let in ("most", "any" or "").
-EVERY_WORD_FACET, RELAXED_FACET = "every_word", "relaxed"
+# matches hold every word and how many more hold most of the words (the rest hold some).
+EVERY_WORD_FACET, MOST_WORDS_FACET = "every_word", "most_words"
 
 
 def most_of(count: int) -> int:
-    """How many of `count` plain words an article must hold to be listed after those
-    holding every word: half of them, rounded up, from three words on (two words are both
-    wanted, else either). Lead sentences and a name plus a topic word, the queries
+    """How many of `count` plain words an article must hold to be listed right after those
+    holding every word, before those holding fewer: half of them, rounded up, from three
+    words on (of two words, both). Lead sentences and a name plus a topic word, the queries
     researchers type, rarely share every word with the other reports of a story."""
     return count if count < 3 else ceil(count / 2)
 

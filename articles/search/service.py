@@ -20,7 +20,7 @@ from articles.enrich import republished_map
 from articles.models import Article, Person, TalksRound, Topic
 from articles.search.highlight import Matcher, highlight, matcher_for, snippets
 from articles.search.limits import QueryError, SearchTimedOut
-from articles.search.nodes import EVERY_WORD_FACET, RELAXED_FACET, SearchRequest, strict
+from articles.search.nodes import EVERY_WORD_FACET, MOST_WORDS_FACET, SearchRequest, strict
 from articles.search.query import (
     CleanQuery,
     Criteria,
@@ -94,10 +94,12 @@ class SearchOutcome:
     criteria: Criteria
     query: CleanQuery
     hits: int = 0
-    # Of the hits, how many hold every word of the query; the rest hold most of its words
-    # (`relaxed` "most") or, when no article held most, some of them ("any").
+    # Of the hits, how many hold every word of the query, and how many more hold most of
+    # its words (`nodes.most_of`); the rest hold some of them. `relaxed`: not every hit
+    # holds every word.
     every_word_hits: int = 0
-    relaxed: str = ""
+    most_words_hits: int = 0
+    relaxed: bool = False
     rows: list[ResultRow] = field(default_factory=list)
     source_facets: list[FacetValue] = field(default_factory=list)
     year_facets: list[FacetValue] = field(default_factory=list)
@@ -113,8 +115,18 @@ class SearchOutcome:
 
     @property
     def more_hits(self) -> int:
-        """Matches holding most (or some) of the words but not every one."""
+        """Matches holding most or some of the words but not every one."""
         return self.hits - self.every_word_hits
+
+    @property
+    def some_words_hits(self) -> int:
+        """Matches holding some of the words, fewer than most."""
+        return self.more_hits - self.most_words_hits
+
+    @property
+    def relaxed_groups(self) -> int:
+        """How many groups the page lists after (or without) every-word matches."""
+        return bool(self.most_words_hits) + bool(self.some_words_hits)
 
 
 def index_problem() -> str | None:
@@ -168,9 +180,10 @@ def run_search(criteria: Criteria, *, page: int = 1, per_page: int = 20) -> Sear
     counted = faceted.facet_counts()
     facets = counted.get("fields", {})
     # An engine that does not relax the AND between words finds only every-word matches.
-    outcome.every_word_hits = counted.get("queries", {}).get(EVERY_WORD_FACET, outcome.hits)
-    if outcome.every_word_hits < outcome.hits:
-        outcome.relaxed = counted["queries"].get(RELAXED_FACET) or "most"
+    queries = counted.get("queries", {})
+    outcome.every_word_hits = queries.get(EVERY_WORD_FACET, outcome.hits)
+    outcome.most_words_hits = queries.get(MOST_WORDS_FACET, 0)
+    outcome.relaxed = outcome.every_word_hits < outcome.hits
     outcome.source_facets = _facet_values(_clean_facet(facets.get("source_exact")))
     years = sorted(_clean_facet(facets.get("year")), key=_newest_year_first)
     outcome.year_facets = _facet_values(years, lambda y: "Date unknown" if y == "unknown" else y)

@@ -148,8 +148,8 @@ class ExactPhrasePlugin(PhrasePlugin):
 
 class MostWords(wq.Or):
     """Words written side by side (a loose AND of the query tree): documents holding every
-    word, then those holding most of them (`nodes.most_of`), else any of them; the engine
-    ranks every-word documents first. Whoosh's own matchers read it as every word."""
+    word, then those holding most of them (`nodes.most_of`), then any of them, each group
+    ranked above the next by the engine. Whoosh's own matchers read it as every word."""
 
     def normalize(self):
         found = super().normalize()

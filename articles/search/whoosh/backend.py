@@ -45,7 +45,7 @@ from whoosh.writing import SegmentWriter
 
 from articles.search.analysis import EXACT_FIELD, exact_terms, index_terms
 from articles.search.limits import Deadline, search_slot
-from articles.search.nodes import EVERY_WORD_FACET, RELAXED_FACET, Node
+from articles.search.nodes import EVERY_WORD_FACET, MOST_WORDS_FACET, Node
 from articles.search.whoosh import engine, internals
 from articles.search.whoosh.analysis import (
     ANALYZER,
@@ -360,7 +360,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 results["spelling_suggestion"] = self.create_spelling_suggestion(spelling_query)
             if facets or date_facets:
                 # Facets count the articles holding every word; how many more came in by
-                # holding most (or any) of the words is a query facet of its own.
+                # holding most of the words is a query facet of its own.
                 every = (
                     matches.docs if matches.every_word is None else matches.docs[matches.every_word]
                 )
@@ -385,7 +385,12 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                     # (Haystack's contract: no query facets asked for, none given).
                     "queries": {}
                     if matches.every_word is None
-                    else {EVERY_WORD_FACET: len(every), RELAXED_FACET: matches.relaxed},
+                    else {
+                        EVERY_WORD_FACET: len(every),
+                        MOST_WORDS_FACET: int(
+                            np.count_nonzero(matches.most_words & ~matches.every_word)
+                        ),
+                    },
                 }
             return results
 

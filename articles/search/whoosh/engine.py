@@ -4,8 +4,9 @@ Whoosh finds, scores and counts matches one document at a time in Python, throug
 of matcher objects; at 100,000 articles a common word meant a few hundred thousand method
 calls per query, twice (once to rank, once more to count facets). Here each term's
 postings are read a whole block at a time into arrays, queries combine them with sorted
-array operations, every match gets its BM25F score at once (the formula Whoosh uses), and
-facets are counted with one `bincount` over codes read once per segment.
+array operations, every match gets its BM25 score at once (over the default fields, BM25F:
+one saturation of the fields' weighed frequencies), and facets are counted with one
+`bincount` over codes read once per segment.
 
 Query nodes this module does not know (Whoosh has many) are answered by Whoosh itself, so
 any query the parser produces still works; they just take the slow path.
@@ -72,13 +73,13 @@ EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 class Matches:
     """Matching document numbers (sorted, unique) and their scores, aligned. A whole
     query's matches (`ArraySearch.ranked`) also say which documents hold every word of its
-    loose ANDs (`every_word`, aligned; None: all of them) and how the others were let in
-    (`relaxed`: "most" of the words, or "any" word when no document held most)."""
+    loose ANDs (`every_word`, aligned; None: all of them) and which hold at least most of
+    them (`most_words`, aligned; the others hold some of them)."""
 
     docs: np.ndarray
     scores: np.ndarray
     every_word: np.ndarray | None = None
-    relaxed: str = ""
+    most_words: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -339,44 +340,82 @@ class ArraySearch:
         self._exact: dict[tuple[str, ...], Matches] = {}
         self._expansions: dict[int, tuple] = {}
         self._counted = False
-        self._partial: list[np.ndarray] = []  # documents a loose AND let in without every word
-        self._relaxed = ""
+        # Documents a loose AND let in without every word, and those without most words.
+        self._partial: list[np.ndarray] = []
+        self._fewer: list[np.ndarray] = []
 
     # Terms
 
     def term(self, fieldname: str, text, boost: float = 1.0, *, scored: bool = True) -> Matches:
         field = self.searcher.schema[fieldname]
         btext = field.to_bytes(text) if not isinstance(text, bytes) else text
-        doc_parts, score_parts = [], []
-        scoring = None
+        if not (scored and field.scorable):
+            docs = self._postings(fieldname, btext)
+            return Matches(docs, np.zeros(len(docs))) if len(docs) else NO_MATCHES
+        docs, frequencies = self._frequencies(fieldname, btext, as_indexed=True)
+        if not len(docs):
+            return NO_MATCHES
+        idf = okapi_idf(self.doc_count, self.searcher.doc_frequency(fieldname, btext))
+        return Matches(docs, self._saturated(idf, frequencies) * boost)
+
+    def fielded_word(self, node: wq.Or) -> Matches:
+        """One word over several fields, each at its weight (the terms' boosts), scored as
+        BM25F (Robertson, Zaragoza and Taylor, 2004): each field's occurrences, normalised
+        by that field's length and weighed, add up to one frequency that saturates once,
+        with the word's rarity over the documents holding it in any field. Scoring each
+        field on its own and adding them up counts a word again in every field it stands
+        in: a title word, which the body holds too, weighed as two or three words of
+        distinct meaning, and a word found in both outranked a rarer word found once."""
+        docs, frequencies = [], []
+        for sub in node.subqueries:
+            found, weighed = self._frequencies(sub.fieldname, sub.text)
+            docs.append(found)
+            frequencies.append(weighed * sub.boost)
+        merged = union([Matches(d, f) for d, f in zip(docs, frequencies, strict=True)])
+        if not len(merged):
+            return NO_MATCHES
+        idf = okapi_idf(self.doc_count, len(merged))
+        return Matches(merged.docs, self._saturated(idf, merged.scores) * node.boost)
+
+    def _postings(self, fieldname: str, btext: bytes) -> np.ndarray:
+        """The documents holding a term, deleted ones left out."""
+        parts = [
+            _live_postings(reader, fieldname, btext)[0] + offset
+            for reader, offset in self.leaves
+            if (fieldname, btext) in reader
+        ]
+        return np.concatenate(parts) if parts else EMPTY_DOCS
+
+    def _frequencies(
+        self, fieldname: str, text, *, as_indexed: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The documents holding a term and its frequency in each, divided by the field's
+        length normalisation `(1 - B) + B * length / average length` (BM25's). The postings
+        hold a frequency times the field's index-time boost: across fields that is taken
+        out, so the fields' weights are set in one place, at query time
+        (`analysis.DEFAULT_FIELDS`); a word asked of one field is scored `as_indexed`, as
+        Whoosh scores it."""
+        field = self.searcher.schema[fieldname]
+        btext = field.to_bytes(text) if not isinstance(text, bytes) else text
+        boost = 1.0 if as_indexed else getattr(field.format, "field_boost", 1.0) or 1.0
+        average = self.searcher.field_length(fieldname) / max(self.doc_count, 1) or 1.0
+        doc_parts, frequency_parts = [], []
         for reader, offset in self.leaves:
             if (fieldname, btext) not in reader:
                 continue
             docs, weights = _live_postings(reader, fieldname, btext)
-            if scored and field.scorable:
-                # The term's rarity over the whole index, asked once, not once a segment.
-                scoring = scoring or self._bm25_constants(fieldname, btext)
-                lengths = _field_lengths(reader, fieldname)[docs]
-                weights = self._bm25(scoring, weights, lengths)
-            else:
-                weights = np.zeros(len(docs))
+            lengths = _field_lengths(reader, fieldname)[docs]
             doc_parts.append(docs + offset)
-            score_parts.append(weights * boost)
+            frequency_parts.append(weights / boost / ((1 - B) + B * lengths / average))
         if not doc_parts:
-            return NO_MATCHES
-        return Matches(np.concatenate(doc_parts), np.concatenate(score_parts))
-
-    def _bm25_constants(self, fieldname: str, btext: bytes) -> tuple[float, float]:
-        """A term's inverse document frequency and its field's average length."""
-        searcher = self.searcher
-        idf = okapi_idf(self.doc_count, searcher.doc_frequency(fieldname, btext))
-        average = searcher.field_length(fieldname) / max(self.doc_count, 1) or 1.0
-        return idf, average
+            return EMPTY_DOCS, EMPTY_SCORES
+        return np.concatenate(doc_parts), np.concatenate(frequency_parts)
 
     @staticmethod
-    def _bm25(scoring: tuple[float, float], weights, lengths) -> np.ndarray:
-        idf, average = scoring
-        return idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / average))
+    def _saturated(idf: float, frequencies: np.ndarray) -> np.ndarray:
+        """BM25's score of length-normalised frequencies: rising with each occurrence,
+        towards `idf * (K1 + 1)`."""
+        return idf * frequencies * (K1 + 1) / (frequencies + K1)
 
     # Combinations
 
@@ -386,14 +425,18 @@ class ArraySearch:
         if not self._partial:
             return found
         partial = np.unique(np.concatenate(self._partial))
+        fewer = np.unique(np.concatenate(self._fewer))
         every = ~np.isin(found.docs, partial, assume_unique=True)
-        return Matches(found.docs, found.scores, every, self._relaxed)
+        most = ~np.isin(found.docs, fewer, assume_unique=True)
+        return Matches(found.docs, found.scores, every, most)
 
     def most_words(self, node: MostWords) -> Matches:
-        """Words written side by side: documents holding every word, ranked above those
-        holding most of them (`most_of`); when no document holds most, any word. The
-        every-word documents' scores are raised above the best of the others, so that
-        order holds whatever the scores."""
+        """Words written side by side, in three groups, each ranked above the next whatever
+        the scores: documents holding every word, then those holding most of them
+        (`most_of`), then those holding any of them. No document holding a query word is
+        left out: below the first two groups it still ranks above the documents that
+        hold none, as plain BM25 ranks it (a report that names the rare word of a query
+        but not its common ones is often the one meant)."""
         parts = [self.evaluate(sub) for sub in node.subqueries]
         found = union(parts)
         if len(parts) < 2 or not len(found):
@@ -403,19 +446,16 @@ class ArraySearch:
             held[part.docs] += 1
         held = held[found.docs]
         every = held == len(parts)
-        keep = held >= most_of(len(parts))
-        relaxed = "most"
-        if not keep.any():
-            keep, relaxed = np.ones(len(found), dtype=bool), "any"
-        docs, scores, every = found.docs[keep], found.scores[keep] * node.boost, every[keep]
+        most = held >= most_of(len(parts))
+        docs, scores = found.docs, found.scores * node.boost
         scores = self._nearness_raised(node, docs, scores)
+        for upper in (most, every):
+            if upper.any() and not upper.all():
+                scores = scores + upper * max(0.0, scores[~upper].max() - scores[upper].min() + 1)
         if every.all():
             return Matches(docs, scores)
-        if every.any():
-            scores = scores + every * max(0.0, scores[~every].max() - scores[every].min() + 1.0)
         self._partial.append(docs[~every])
-        if self._relaxed != "any":
-            self._relaxed = relaxed
+        self._fewer.append(docs[~most])
         return Matches(docs, scores)
 
     def _nearness_raised(self, node: MostWords, docs: np.ndarray, scores: np.ndarray):
@@ -498,6 +538,8 @@ class ArraySearch:
             return self._all_of(node.subqueries)
         if isinstance(node, MostWords):
             return self.most_words(node)
+        if is_fielded_word(node):
+            return self.fielded_word(node)
         if isinstance(node, wq.Or) and not getattr(node, "minmatch", 0):
             return union([self.evaluate(sub) for sub in node.subqueries])
         if isinstance(node, wq.AndNot):
@@ -687,6 +729,19 @@ class ArraySearch:
         return Matches(found, np.full(len(found), getattr(node, "boost", 1.0)))
 
 
+def is_fielded_word(node: wq.Query) -> bool:
+    """An OR of one word over several fields (what a word written without a field
+    becomes: `analysis.DEFAULT_FIELDS`), each field scorable and named once."""
+    if not isinstance(node, wq.Or) or getattr(node, "minmatch", 0) or len(node.subqueries) < 2:
+        return False
+    subs = node.subqueries
+    return (
+        all(type(sub) is wq.Term for sub in subs)
+        and len({sub.text for sub in subs}) == 1
+        and len({sub.fieldname for sub in subs}) == len(subs)
+    )
+
+
 def union(parts: list[Matches]) -> Matches:
     """Documents in any part; a document's scores add up. Every Matches keeps its
     documents sorted and unique, so parts add into arrays indexed by document number."""
@@ -757,11 +812,14 @@ def sorted_by(
     matches: Matches, keys: list[tuple[np.ndarray, bool]], start: int, stop: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Documents start..stop ordered by per-document keys, each (values, descending?), the
-    first deciding first (ties: document number)."""
+    first deciding first (ties: document number). Words side by side keep their groups
+    (every word, most words, some words) in order: a date orders each group."""
     columns = [matches.docs]
     for values, descending in reversed(keys):
         picked = values[matches.docs]
         columns.append(-picked if descending else picked)
+    if matches.every_word is not None and matches.most_words is not None:
+        columns.append(-(matches.every_word.astype(np.int8) + matches.most_words))
     order = np.lexsort(columns)[start:stop]
     return matches.docs[order], matches.scores[order]
 
