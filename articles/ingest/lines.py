@@ -290,9 +290,11 @@ GLUED_TOKEN_MIN = 11  # letters run together beyond a long word
 def is_join(text: str, cut: int) -> bool:
     """Where two elements met: after a sentence's end ("weiter.Der") or inside a run of
     letters too long for one word ("KontaktImpressum"); "YouTube" and "PowerPoint" are
-    words."""
+    words. A capital followed by no letter starts a code, not a word ("aaA0000")."""
     if text[cut - 1] in '.!?)”"':
         return True
+    if not text[cut + 1 : cut + 2].isalpha():
+        return False
     start = text.rfind(" ", 0, cut) + 1
     end = text.find(" ", cut)
     return (len(text) if end < 0 else end) - start >= GLUED_TOKEN_MIN
