@@ -223,6 +223,23 @@ def test_date_printed_under_the_headline_in_any_common_format_and_language(print
     assert evidence_of(article, "published").evidence.startswith("date under the headline")
 
 
+def test_a_date_inside_a_sentence_under_the_headline_is_not_the_pages_date():
+    # The standfirst names the day of an event; the stamp after it is the page's date.
+    lead = (
+        "<p>The show will open on 21 May 2022 at the harbour, the organisers said.</p>"
+        "<p>11.01.2022, 09:50 | Politik</p>"
+    )
+    article = parse_capture(story_page(under_headline=lead), "a.html")
+    assert article.published_date == date(2022, 1, 11)
+
+
+def test_a_date_inside_a_sentence_alone_leaves_the_date_to_other_witnesses():
+    head = '<meta property="article:published_time" content="2021-10-20T10:00:00+02:00">'
+    lead = "<p>The centre was opened on 18 October 2021 in the presence of many guests.</p>"
+    article = parse_capture(story_page(head=head, under_headline=lead), "a.html")
+    assert article.published_date == date(2021, 10, 20)
+
+
 def test_relative_time_under_the_headline_is_no_date():
     article = parse_capture(story_page(under_headline="3 hours ago"), "a.html")
     assert article.published_date is None

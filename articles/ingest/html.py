@@ -290,10 +290,13 @@ def printed_near_headline(above: str, below: str, language: str = "") -> list[St
         (above, "date above the headline", -1),
     ):
         readings = [
-            r for d in printed_dates(text) if (r := read_printed_date(d, language)) and r.local
+            (start, end, r)
+            for start, end, printed in printed_dates(text)
+            if (r := read_printed_date(printed, language)) and r.local
         ]
-        if readings:
-            found.append(StatedDate(readings[pick], evidence, DATE_TRUST[evidence]))
+        if not readings:
+            continue
+        found.append(StatedDate(readings[pick][2], evidence, DATE_TRUST[evidence]))
     return found
 
 
