@@ -240,6 +240,20 @@ def test_a_date_inside_a_sentence_alone_leaves_the_date_to_other_witnesses():
     assert article.published_date == date(2021, 10, 20)
 
 
+def test_two_dates_printed_side_by_side_leave_the_choice_to_the_metadata():
+    # A blog prints its updated and published days together, unlabelled.
+    head = '<meta property="article:published_time" content="2022-12-30T07:00:40+01:00">'
+    stamp = "Arne Sjöström | 29. Dezember 2022 30. Dezember 2022 | HR-Welt"
+    article = parse_capture(story_page(head=head, under_headline=stamp), "a.html")
+    assert article.published_date == date(2022, 12, 30)
+
+
+def test_a_labelled_update_beside_the_date_leaves_the_date_printed_first():
+    stamp = "11.01.2022, 09:50 Uhr / Aktualisiert am 21.01.2022, 11:39 Uhr"
+    article = parse_capture(story_page(under_headline=stamp), "a.html")
+    assert article.published_date == date(2022, 1, 11)
+
+
 def test_relative_time_under_the_headline_is_no_date():
     article = parse_capture(story_page(under_headline="3 hours ago"), "a.html")
     assert article.published_date is None
