@@ -254,6 +254,18 @@ def test_a_labelled_update_beside_the_date_leaves_the_date_printed_first():
     assert article.published_date == date(2022, 1, 11)
 
 
+def test_the_articles_time_element_outweighs_a_date_only_the_head_states():
+    # The header's <time> is what the reader sees; a bare dcterms.date in the head is older.
+    page_bytes = (
+        "<html><head><title>Talks stall | Daily Planet</title>"
+        '<meta name="dcterms.date" content="2022-01-21T09:43+01:00"></head><body>'
+        "<nav>Home | World</nav><article><header><h1>Talks stall</h1>"
+        '<p>Press release <time datetime="2022-01-25T08:00:00+01:00">25 Jan.</time></p>'
+        f"</header>{STORY}</article></body></html>"
+    ).encode()
+    assert parse_capture(page_bytes, "a.html").published_date == date(2022, 1, 25)
+
+
 def test_relative_time_under_the_headline_is_no_date():
     article = parse_capture(story_page(under_headline="3 hours ago"), "a.html")
     assert article.published_date is None
