@@ -223,6 +223,49 @@ def test_date_printed_under_the_headline_in_any_common_format_and_language(print
     assert evidence_of(article, "published").evidence.startswith("date under the headline")
 
 
+def test_a_date_inside_a_sentence_under_the_headline_is_not_the_pages_date():
+    # The standfirst names the day of an event; the stamp after it is the page's date.
+    lead = (
+        "<p>The show will open on 21 May 2022 at the harbour, the organisers said.</p>"
+        "<p>11.01.2022, 09:50 | Politik</p>"
+    )
+    article = parse_capture(story_page(under_headline=lead), "a.html")
+    assert article.published_date == date(2022, 1, 11)
+
+
+def test_a_date_inside_a_sentence_alone_leaves_the_date_to_other_witnesses():
+    head = '<meta property="article:published_time" content="2021-10-20T10:00:00+02:00">'
+    lead = "<p>The centre was opened on 18 October 2021 in the presence of many guests.</p>"
+    article = parse_capture(story_page(head=head, under_headline=lead), "a.html")
+    assert article.published_date == date(2021, 10, 20)
+
+
+def test_two_dates_printed_side_by_side_leave_the_choice_to_the_metadata():
+    # A blog prints its updated and published days together, unlabelled.
+    head = '<meta property="article:published_time" content="2022-12-30T07:00:40+01:00">'
+    stamp = "Arne Sjöström | 29. Dezember 2022 30. Dezember 2022 | HR-Welt"
+    article = parse_capture(story_page(head=head, under_headline=stamp), "a.html")
+    assert article.published_date == date(2022, 12, 30)
+
+
+def test_a_labelled_update_beside_the_date_leaves_the_date_printed_first():
+    stamp = "11.01.2022, 09:50 Uhr / Aktualisiert am 21.01.2022, 11:39 Uhr"
+    article = parse_capture(story_page(under_headline=stamp), "a.html")
+    assert article.published_date == date(2022, 1, 11)
+
+
+def test_the_articles_time_element_outweighs_a_date_only_the_head_states():
+    # The header's <time> is what the reader sees; a bare dcterms.date in the head is older.
+    page_bytes = (
+        "<html><head><title>Talks stall | Daily Planet</title>"
+        '<meta name="dcterms.date" content="2022-01-21T09:43+01:00"></head><body>'
+        "<nav>Home | World</nav><article><header><h1>Talks stall</h1>"
+        '<p>Press release <time datetime="2022-01-25T08:00:00+01:00">25 Jan.</time></p>'
+        f"</header>{STORY}</article></body></html>"
+    ).encode()
+    assert parse_capture(page_bytes, "a.html").published_date == date(2022, 1, 25)
+
+
 def test_relative_time_under_the_headline_is_no_date():
     article = parse_capture(story_page(under_headline="3 hours ago"), "a.html")
     assert article.published_date is None

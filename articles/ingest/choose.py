@@ -33,7 +33,7 @@ DATE_TRUST: dict[str, float] = {
     "Dublin Core date created": 0.7,
     "Dublin Core date": 0.7,
     "meta date": 0.6,
-    "first <time>": 0.6,
+    "first <time>": 0.65,
     "date in the page's address": 0.7,
     "date line above the article": 0.7,
     "htmldate": 0.6,

@@ -282,19 +282,46 @@ def dated_by_statements(reading: DateReading | None, *, today: date | None = Non
     return decide
 
 
+SIDE_BY_SIDE = 40  # characters at most between two dates printed as one stamp
+
+
 def printed_near_headline(above: str, below: str, language: str = "") -> list[StatedDate]:
-    """The first date printed just below the headline, and the nearest one above it."""
+    """The first date printed just below the headline, and the nearest one above it.
+    Two different days printed side by side under the headline (published and updated,
+    in an order the page does not name) say nothing on which is which: neither counts."""
     found = []
     for text, evidence, pick in (
         (below, "date under the headline", 0),
         (above, "date above the headline", -1),
     ):
         readings = [
-            r for d in printed_dates(text) if (r := read_printed_date(d, language)) and r.local
+            (start, end, r)
+            for start, end, printed in printed_dates(text)
+            if (r := read_printed_date(printed, language)) and r.local
         ]
-        if readings:
-            found.append(StatedDate(readings[pick], evidence, DATE_TRUST[evidence]))
+        if not readings:
+            continue
+        if pick == 0 and len(readings) > 1 and _unnamed_pair(text, readings[0], readings[1]):
+            continue
+        found.append(StatedDate(readings[pick][2], evidence, DATE_TRUST[evidence]))
     return found
+
+
+_UPDATE_LABEL = re.compile(
+    r"aktualisiert|geändert|update|modifi|mis à jour|mise à jour|actualizad|bearbeitet",
+    re.IGNORECASE,
+)
+
+
+def _unnamed_pair(text: str, first: tuple, second: tuple) -> bool:
+    """Two different days printed as one stamp, with no word saying which is the update."""
+    (_, first_end, first_reading), (second_start, _, second_reading) = first, second
+    between = text[first_end:second_start]
+    return (
+        second_start - first_end <= SIDE_BY_SIDE
+        and first_reading.local.date() != second_reading.local.date()
+        and not _UPDATE_LABEL.search(between)
+    )
 
 
 def _is_inner_heading(title: str, blocks: list[Block]) -> bool:

@@ -387,9 +387,29 @@ def text_around(
     return collapse(" ".join(before))[-VISIBLE_BEFORE:], collapse(" ".join(after_parts))[:after]
 
 
-def printed_dates(text: str) -> list[str]:
-    """Date-shaped strings in page text ("18.03.2008", "18. März 2008", "March 18, 2008")."""
-    return [match.group(0) for match in _VISIBLE_DATE.finditer(text)]
+# A date that runs on into lower-case words is part of a sentence ("am 18. Oktober 2021
+# am Erzberg eröffnet", "15 novembre 2019, dont..."): an event's date, not the page's.
+# A stamp may go on with its time ("um 10:30", "at 5pm") or its author ("von gizzmo").
+_RUNS_ON = re.compile(r",?\s+(?P<word>[^\W\d_][\w'’-]*)(?P<digit>\s+\d)?")
+_BYLINE_WORDS = frozenset({"von", "by", "par", "por", "door", "av"})
+_TIME_WORDS = frozenset({"um", "at", "à", "a", "alle", "om", "kl"})
+
+
+def _in_a_sentence(text: str, end: int) -> bool:
+    after = _RUNS_ON.match(text, end)
+    if after is None or not after["word"].islower() or after["word"] in _BYLINE_WORDS:
+        return False
+    return not (after["word"] in _TIME_WORDS and after["digit"])
+
+
+def printed_dates(text: str) -> list[tuple[int, int, str]]:
+    """Date-shaped strings in page text ("18.03.2008", "18. März 2008", "March 18, 2008")
+    with where each starts and ends, leaving out dates inside a sentence."""
+    return [
+        (match.start(), match.end(), match.group(0))
+        for match in _VISIBLE_DATE.finditer(text)
+        if not _in_a_sentence(text, match.end())
+    ]
 
 
 _NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w.'’-]*"
