@@ -65,7 +65,8 @@ class Catalogue:
 
 
 def analyse_article(article: Article, cat: Catalogue, *, fresh: bool = False) -> None:
-    """Recompute what the text says (people, quotations, topics, rounds, fingerprint).
+    """Recompute what the text says (people, quotations, topics, rounds, fingerprint,
+    wording).
 
     Rounds staff confirmed or rejected keep their state; only suggestions are replaced.
     A `fresh` article (just created) has nothing to replace, which saves the deletes.
@@ -81,8 +82,9 @@ def analyse_article(article: Article, cat: Catalogue, *, fresh: bool = False) ->
         _forget_analysis(article)
     decided = {} if fresh else {article.pk: _decided_rounds(article)}
     save_findings([(article, analysis)], cat, decided=decided)
-    set_fingerprint(article, analysis)
+    set_fingerprint_and_wording(article, analysis)
     Article.objects.filter(pk=article.pk).update(
+        wording=article.wording,
         fingerprint=article.fingerprint,
         fp_band0=article.fp_band0,
         fp_band1=article.fp_band1,
@@ -91,8 +93,10 @@ def analyse_article(article: Article, cat: Catalogue, *, fresh: bool = False) ->
     )
 
 
-def set_fingerprint(article: Article, analysis: TextAnalysis) -> None:
-    """Put the fingerprint and its bands on the article object (not saved)."""
+def set_fingerprint_and_wording(article: Article, analysis: TextAnalysis) -> None:
+    """Put the fingerprint, its bands and the counted wording on the article object (not
+    saved)."""
+    article.wording = analysis.wording
     article.fingerprint = _signed(analysis.fingerprint)
     article.fp_band0, article.fp_band1, article.fp_band2, article.fp_band3 = analysis.bands
 
