@@ -9,7 +9,7 @@ SIZE ?= 10000
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run setup test lint format bench bench-quick bench-relevance bench-site eval clean solr
+.PHONY: run setup test lint format bench bench-quick bench-relevance bench-site bench-first-views eval clean solr
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,11 @@ bench-quick: $(TEST_STAMP)
 ## beside a TF-IDF cosine baseline (under a minute)
 bench-relevance: $(TEST_STAMP)
 	$(BIN)/python benchmarks/relevance/measure.py
+
+## bench-first-views: article pages opened once each (related coverage ranked, caches
+## cold), then again, at SIZE generated articles
+bench-first-views: $(TEST_STAMP)
+	$(BIN)/python benchmarks/first_views.py --size $(SIZE)
 
 ## eval: score the ingester on the development set (../shared/devset) beside trafilatura,
 ## through a real ingest and export; ARGS="--misses --by-language" for more

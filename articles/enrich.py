@@ -72,8 +72,9 @@ ANALYSED_FIELDS = frozenset({"title", "body", "published_date", "dateline"})
 def analyse_article(
     article: Article, cat: Catalogue, *, fresh: bool = False, analysis: TextAnalysis | None = None
 ) -> None:
-    """Recompute what the text says (people, quotations, topics, rounds, fingerprint), or
-    save `analysis`, when that of the article's very fields was found while preparing it.
+    """Recompute what the text says (people, quotations, topics, rounds, fingerprint,
+    wording), or save `analysis`, when that of the article's very fields was found while
+    preparing it.
 
     Rounds staff confirmed or rejected keep their state; only suggestions are replaced.
     A `fresh` article (just created) has nothing to replace, which saves the deletes.
@@ -90,8 +91,9 @@ def analyse_article(
         _forget_analysis(article)
     decided = {} if fresh else {article.pk: _decided_rounds(article)}
     save_findings([(article, analysis)], cat, decided=decided)
-    set_fingerprint(article, analysis)
+    set_fingerprint_and_wording(article, analysis)
     Article.objects.filter(pk=article.pk).update(
+        wording=article.wording,
         fingerprint=article.fingerprint,
         fp_band0=article.fp_band0,
         fp_band1=article.fp_band1,
@@ -100,8 +102,10 @@ def analyse_article(
     )
 
 
-def set_fingerprint(article: Article, analysis: TextAnalysis) -> None:
-    """Put the fingerprint and its bands on the article object (not saved)."""
+def set_fingerprint_and_wording(article: Article, analysis: TextAnalysis) -> None:
+    """Put the fingerprint, its bands and the counted wording on the article object (not
+    saved)."""
+    article.wording = analysis.wording
     article.fingerprint = _signed(analysis.fingerprint)
     article.fp_band0, article.fp_band1, article.fp_band2, article.fp_band3 = analysis.bands
 

@@ -163,9 +163,9 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def without_texts(self) -> ArticleQuerySet:
-        """Leaves out the clean text and its HTML: lists and links never show them, and
-        they make up most of a row."""
-        return self.defer("body", "body_html")
+        """Leaves out the clean text, its HTML and its counted wording: lists and links
+        never show them, and they make up most of a row."""
+        return self.defer("body", "body_html", "wording")
 
     def for_links(self) -> ArticleQuerySet:
         """Only what a link to an article shows: its title, source and date."""
@@ -383,6 +383,12 @@ class Article(models.Model):
     fp_band1 = models.IntegerField(null=True, blank=True, db_index=True)
     fp_band2 = models.IntegerField(null=True, blank=True, db_index=True)
     fp_band3 = models.IntegerField(null=True, blank=True, db_index=True)
+    # Kept by the analysis so an article page weighs related coverage without the texts.
+    wording = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Each stem of the title and the opening of the text, with its count.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 

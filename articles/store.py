@@ -29,7 +29,7 @@ def create_articles(
 ) -> None:
     """Insert new articles and what their analysis found, a few queries in all; the index
     learns of them on commit (bulk inserts send no signals)."""
-    from articles.enrich import analyse_article, save_findings, set_fingerprint
+    from articles.enrich import analyse_article, save_findings, set_fingerprint_and_wording
 
     if not captures:
         return
@@ -44,7 +44,7 @@ def create_articles(
         )
         article.set_slug()
         if catalogue is not None and prepared.analysis is not None:
-            set_fingerprint(article, prepared.analysis)
+            set_fingerprint_and_wording(article, prepared.analysis)
         articles.append(article)
     Article.objects.bulk_create(articles)
     Capture.objects.bulk_create(

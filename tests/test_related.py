@@ -96,3 +96,53 @@ def test_republished_copies_are_one_row_with_also_published_by(on_commit):
     assert [a.pk for a in rows[0].also_published_by] == [
         ({original.pk, copy.pk} - {listed[0]}).pop()
     ]
+
+
+LATER_REPORT = """Wednesday, March 19, 2008
+
+Rice and Gates leave Moscow with no deal on the missile shield
+
+Moscow - US Secretary of State Condoleezza Rice and Defence Secretary Robert Gates left Moscow
+without a deal on the missile defence shield in Europe, after two days of talks with Foreign
+Minister Sergei Lavrov and Defence Minister Anatoly Serdyukov.
+
+The Americans offered confidence-building measures and transparency at the radar in the Czech
+Republic and the interceptor base in Poland; Russia again proposed the joint use of the Gabala
+radar in Azerbaijan, and consultations will continue.
+
+Lavrov said the talks had been useful, and that the president-elect Dmitry Medvedev would keep
+Vladimir Putin's course with Washington.
+"""
+
+
+def related_titles(client, article) -> str:
+    """The related coverage section of an article's page."""
+    page = client.get(article.get_absolute_url()).content.decode()
+    return page.split('id="similar-heading"', 1)[1] if 'id="similar-heading"' in page else ""
+
+
+@pytest.mark.django_db
+def test_an_ingested_article_lists_related_coverage_as_it_arrives_and_goes(
+    seeded, client, on_commit, settings, tmp_path
+):
+    """Related coverage comes from what was kept at ingest, and neither the kept list nor
+    the page's cache holds back a report that arrived later or one that was deleted."""
+    from articles.store import ingest_paths
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    bbc = Article.objects.get(captures__origin="004_6635417ac052c5bc.txt")
+    blog = Article.objects.get(captures__origin="001_cf4a24119513014b.txt")
+    assert bbc.wording and blog.wording  # counted when they were ingested
+    assert blog.title in related_titles(client, bbc)
+
+    (tmp_path / "later_report.txt").write_text(LATER_REPORT)
+    with on_commit():
+        assert ingest_paths([tmp_path]).failed == 0
+    later = Article.objects.get(captures__origin="later_report.txt")
+    listed = related_titles(client, bbc)
+    assert later.title in listed and blog.title in listed
+
+    with on_commit():
+        blog.delete()
+    listed = related_titles(client, bbc)
+    assert blog.title not in listed and later.title in listed

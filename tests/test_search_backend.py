@@ -74,3 +74,17 @@ def test_more_like_this_comes_through_the_search_query_set(corpus):
     similar = titles(SearchQuerySet().more_like_this(beta)[:3])
     assert similar[0] == "Alpha on the radar talks"
     assert "Beta on the radar talks" not in similar
+
+
+def test_similar_to_terms_ranks_by_the_weighted_stems_and_leaves_the_article_out(corpus):
+    from haystack import connections
+
+    from articles.models import Article
+
+    beta = Article.objects.get(title="Beta on the radar talks")
+    backend = connections["default"].get_backend()
+    found = backend.similar_to_terms(beta, {"gabala": 2.0, "interceptor": 1.0, "radar": 0.1}, 3)
+    named = Article.objects.in_bulk(found)
+    assert [named[pk].title for pk in found][:1] == ["Alpha on the radar talks"]
+    assert beta.pk not in found
+    assert "Kosovo dominates agenda" not in [named[pk].title for pk in found]

@@ -24,6 +24,7 @@ from articles.analysis.people import Mention, find_people
 from articles.analysis.quotations import Quotation, find_quotations
 from articles.analysis.rounds import RoundSuggestion, suggest_rounds
 from articles.analysis.topics import find_topics
+from articles.analysis.wording import opening_wording
 from articles.ingest import IngestError, ParsedArticle, decode_capture, parse_decoded
 from articles.ingest.read import FoundFile, open_regular, read_bounded, web_codec
 from articles.ingest.warc import (
@@ -60,12 +61,14 @@ class TextAnalysis:
     rounds: tuple[RoundSuggestion, ...]
     fingerprint: int
     bands: tuple[int, ...]
+    wording: dict[str, int]  # stem -> count in the opening, for related coverage
 
 
 def analyse_text(
     *, title: str, body: str, published: date | None, dateline: str, lists: CuratedLists
 ) -> TextAnalysis:
-    """People, quotations, topics, rounds and fingerprint of an article's title and body."""
+    """People, quotations, topics, rounds, fingerprint and wording of an article's title
+    and body."""
     paragraphs = [block for block in body.split("\n\n") if block.strip()]
     text = "\n\n".join([title, *paragraphs])
     mentions = find_people(text, lists.people)
@@ -85,6 +88,7 @@ def analyse_text(
         ),
         fingerprint=value,
         bands=tuple(bands(value)),
+        wording=opening_wording(title, body),
     )
 
 

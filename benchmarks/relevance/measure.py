@@ -1,6 +1,7 @@
-"""Relevance on the judged set: related coverage (recall at 5), the judged queries
-(precision at 10, nDCG at 10) and exact phrases, each beside a plain TF-IDF cosine
-baseline computed in the same run over the same archive.
+"""Relevance on the judged set: related coverage (recall at 5, with the articles' days,
+people and rounds, then on their wording alone), the judged queries (precision at 10, nDCG
+at 10) and exact phrases, each beside a plain TF-IDF cosine baseline computed in the same
+run over the same archive.
 
     python benchmarks/relevance/measure.py [--noise 1000]
         [--search-url solr://127.0.0.1:8983/solr/archive [--compare]]
@@ -176,12 +177,12 @@ def archive_related(archive: Archive) -> Callable[[str], list[str]]:
 def engine_similar(archive: Archive) -> Callable[[str], list[str]]:
     """The index's own more-like-this (Whoosh's key terms), which the page used alone."""
     from articles.models import Article
-    from articles.search.similar import _similar_pks
+    from articles.search.similar import engine_more_like_this
 
     def ranked(name: str) -> list[str]:
         article = Article.objects.get(pk=archive.pks[name])
         skip = {name, *copies_of(name)}
-        names = [archive.names[pk] for pk in _similar_pks(article, RELATED_K * 3)]
+        names = [archive.names[pk] for pk in engine_more_like_this(article, RELATED_K * 3)]
         return [other for other in names if other not in skip][:RELATED_K]
 
     return ranked
@@ -242,7 +243,8 @@ def main(argv: list[str] | None = None) -> None:
             log(f"measuring the {label} engine")
             index_on(url)
             figures[label] = measure_engine(archive, args)
-        report(archive, figures, args)
+        alone = wording_alone(archive, args)
+        report(archive, figures, alone, args)
     finally:
         sandbox.use_search_url(None)
         sandbox.remove(data_dir)
@@ -324,7 +326,26 @@ def measure_engine(archive: Archive, args: argparse.Namespace) -> Figures:
     return Figures(related, engine_related, ranked, precision, ndcg, exact, own, extra, len(pairs))
 
 
-def report(archive: Archive, figures: dict[str, Figures], args: argparse.Namespace) -> None:
+def wording_alone(archive: Archive, args: argparse.Namespace) -> list[tuple[int, int]]:
+    """Related coverage's recall on each engine once every day, person and round is gone
+    (last: it changes the archive the other measures read)."""
+    log("related coverage on wording alone")
+    strip_days_people_and_rounds()
+    urls = engine_urls(args)
+    found = []
+    for url in urls:
+        if len(urls) > 1:
+            index_on(url)
+        found.append(related_recall(archive, archive_related(archive), verbose=args.verbose))
+    return found
+
+
+def report(
+    archive: Archive,
+    figures: dict[str, Figures],
+    alone: list[tuple[int, int]],
+    args: argparse.Namespace,
+) -> None:
     baseline = TfidfBaseline(archive.texts)
     bm25 = Bm25Baseline(archive.texts)
     judged = sum(1 for name in archive.pks if not name.startswith("noise-"))
@@ -349,6 +370,12 @@ def report(archive: Archive, figures: dict[str, Figures], args: argparse.Namespa
     row(
         f"related coverage: recall at {RELATED_K}, other outlets' reports of the same event",
         [_share(*f.related) for f in engines],
+        _share(*base),
+    )
+    row(
+        f"related coverage on wording alone: recall at {RELATED_K}, with every article's "
+        "day, people and rounds removed",
+        [_share(*found) for found in alone],
         _share(*base),
     )
     row(
@@ -413,6 +440,20 @@ def orders_compared(first: tuple[str, Figures], second: tuple[str, Figures]) -> 
 
 def _at(ranked: list[str], rank: int) -> str:
     return ranked[rank] if rank < len(ranked) else "(none)"
+
+
+def strip_days_people_and_rounds() -> None:
+    """Leave related coverage nothing but the wording, as wire stories and blogs that give
+    no date and name no curated principal do (the index keeps its days: related coverage
+    reads them from the database). Last, since searches read the same archive."""
+    from django.core.cache import cache
+
+    from articles.models import Article, ArticlePerson, ArticleRound
+
+    Article.objects.update(published_date=None, published_at=None)
+    ArticlePerson.objects.all().delete()
+    ArticleRound.objects.all().delete()
+    cache.clear()
 
 
 def _share(found: int, wanted: int) -> str:

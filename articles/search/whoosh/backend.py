@@ -457,6 +457,28 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
         return idf
 
+    def similar_to_terms(self, model_instance, terms: dict[str, float], count: int) -> list[int]:
+        """Ids of the `count` documents of the object's model that best match these weighted
+        stems (not part of Haystack's contract: related coverage, which has weighed the
+        article's words already, asks with its own most telling ones). The object itself
+        is left out. Searched with arrays, as more_like_this searches its key terms."""
+        if not terms:
+            return []
+        searcher = self.searcher()
+        field = self.content_field_name
+        alike = wq.Or([wq.Term(field, term, boost=weight) for term, weight in terms.items()])
+        narrow_queries = self._narrowed_to_models(None, [type(model_instance)], None)
+        if narrow_queries:
+            alike = wq.And([alike, *(self.parser.parse(nq) for nq in narrow_queries)])
+        docnum = searcher.document_number(id=get_identifier(model_instance))
+        excluded = np.array([] if docnum is None else [docnum], dtype=np.int64)
+        with search_slot():
+            matches = engine.minus(
+                engine.ArraySearch(searcher, Deadline()).evaluate(alike), excluded
+            )
+            docs, _ = engine.top(matches, 0, count)
+        return [int(searcher.stored_fields(int(doc))[DJANGO_ID]) for doc in docs]
+
     def more_like_this(
         self,
         model_instance,
