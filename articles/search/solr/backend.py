@@ -30,9 +30,12 @@ from articles.search.solr.compile import relaxes_words, to_solr, words_wanted
 # its own document counts, so a word need only occur once in a shard to count there.
 MLT_MIN_TERM_FREQUENCY = 2
 MLT_MIN_DOCUMENT_FREQUENCY = 1
-# A word's score is the sum over the fields it is looked for in (see `query_fields`), as the
-# embedded engine's OR of fields sums them.
-FIELD_TIE = "1.0"
+# A word's score is its best field's (edismax's tie 0), not the sum over the fields it is
+# looked for in: the embedded engine scores a word once over the default fields (BM25F), so
+# a title word, which the body holds too, does not count as two words. (Solr's parsers have
+# no BM25F; title and body copied into one field, measured, weigh a title word by the body's
+# length and ranked further from the embedded engine.)
+FIELD_TIE = "0.0"
 # The fields a query may name, and `_query_`: the nested query that relaxes words side by
 # side (`compile._loose`). A reader cannot write one: the compiler escapes their syntax.
 USER_FIELDS = "* _query_"
