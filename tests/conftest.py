@@ -35,7 +35,7 @@ ENGINE_FEATURES = {
         "engine's and Solr's"
     ),
     "every-word-facets": (
-        "the facets count every match on this engine, those holding most of the words "
+        "the facets count every match on this engine, those holding some of the words "
         "too; the embedded engine counts only the matches holding every word"
     ),
     "phrase-spelling-pairs": (

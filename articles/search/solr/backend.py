@@ -2,9 +2,9 @@
 
 What the archive adds to the stock backend: the query tree compiled for Solr
 (`compile_query`) and run by the edismax parser over the default fields, weighed at query
-time (Solr 9 ignores the index-time boosts Haystack sends); words side by side that no
-document holds most of asked for again wanting any (`search`), with the every-word count
-the results page reports; related
+time (Solr 9 ignores the index-time boosts Haystack sends); words side by side listed in
+three groups, those holding every word, then most of them, then any (`search`), with the
+counts the results page reports, and kept in that order when sorted by date; related
 coverage through `/select` with the `{!mlt}` query parser, which SolrCloud answers from
 every shard (the `/mlt` handler the stock backend calls reads only the shard it lands on);
 and a spelling suggestion asked for when one is wanted (`spelling_query`), not on every
@@ -23,25 +23,40 @@ from haystack.utils import get_identifier, get_model_ct
 from pysolr import SolrError
 
 from articles.search.analysis import DEFAULT_FIELDS
-from articles.search.nodes import EVERY_WORD_FACET, RELAXED_FACET, Node
+from articles.search.nodes import EVERY_WORD_FACET, MOST_WORDS_FACET, Node
 from articles.search.solr.compile import relaxes_words, to_solr, words_wanted
 
 # Related coverage: words used at least twice in the article. Each shard weighs the words by
 # its own document counts, so a word need only occur once in a shard to count there.
 MLT_MIN_TERM_FREQUENCY = 2
 MLT_MIN_DOCUMENT_FREQUENCY = 1
-# A word's score is the sum over the fields it is looked for in (see `query_fields`), as the
-# embedded engine's OR of fields sums them.
-FIELD_TIE = "1.0"
+# A word's score is its best field's (edismax's tie 0), not the sum over the fields it is
+# looked for in: the embedded engine scores a word once over the default fields (BM25F), so
+# a title word, which the body holds too, does not count as two words. (Solr's parsers have
+# no BM25F; title and body copied into one field, measured, weigh a title word by the body's
+# length and ranked further from the embedded engine.)
+FIELD_TIE = "0.0"
 # The fields a query may name, and `_query_`: the nested query that relaxes words side by
 # side (`compile._loose`). A reader cannot write one: the compiler escapes their syntax.
 USER_FIELDS = "* _query_"
 
 
+# Request parameters holding words side by side wanting every word and most of them, which
+# the counts and the order of the groups read (`search`).
+EVERY_WORD_PARAM, MOST_WORDS_PARAM = "archive.every_word", "archive.most_words"
+
 # Documents read per request when every stored version is read (`stored_versions`).
 VERSIONS_PAGE = 5_000
 # Seconds a Collections API call may take (creating a collection waits for its shards).
 ADMIN_SECONDS = 180
+
+
+def _group_order() -> str:
+    """A function of each document: 2 when it holds every word, 1 most of them, else 0."""
+    return (
+        f"if(exists(query({{!edismax v=${EVERY_WORD_PARAM}}})),2,"
+        f"if(exists(query({{!edismax v=${MOST_WORDS_PARAM}}})),1,0))"
+    )
 
 
 class ArchiveSolrBackend(SolrSearchBackend):
@@ -69,18 +84,37 @@ class ArchiveSolrBackend(SolrSearchBackend):
             for name, weight in DEFAULT_FIELDS.items()
         )
 
-    def build_search_kwargs(self, query_string, spelling_query=None, spelling=False, **kwargs):
+    def build_search_kwargs(
+        self, query_string, spelling_query=None, spelling=False, most_words=None, **kwargs
+    ):
+        """Haystack's request, run by edismax; `most_words`: the query wanting most of its
+        words side by side, when `query_string` wants any of them (`search`)."""
         search_kwargs = super().build_search_kwargs(
             query_string, spelling_query=spelling_query, **kwargs
         )
         search_kwargs.update(
             defType="edismax", qf=self.query_fields(), tie=FIELD_TIE, uf=USER_FIELDS
         )
-        if relaxes_words(query_string):
-            # How many matches hold every word, as the embedded engine reports it.
-            every = f"{{!edismax key={EVERY_WORD_FACET}}}{words_wanted(query_string, '100%')}"
+        if most_words is not None:
+            search_kwargs[EVERY_WORD_PARAM] = words_wanted(query_string, "100%")
+            search_kwargs[MOST_WORDS_PARAM] = most_words
+            # How many matches hold every word, and most of the words, as the embedded
+            # engine reports them.
             search_kwargs["facet"] = "on"
-            search_kwargs["facet.query"] = [*search_kwargs.get("facet.query", []), every]
+            search_kwargs["facet.query"] = [
+                *search_kwargs.get("facet.query", []),
+                *(
+                    f"{{!edismax key={key} v=${param}}}"
+                    for key, param in (
+                        (EVERY_WORD_FACET, EVERY_WORD_PARAM),
+                        (MOST_WORDS_FACET, MOST_WORDS_PARAM),
+                    )
+                ),
+            ]
+            if search_kwargs.get("sort"):
+                # Sorted by date, each group in turn, as on the embedded engine (the score
+                # keeps them apart when sorted by relevance).
+                search_kwargs["sort"] = f"{_group_order()} desc,{search_kwargs['sort']}"
         if search_kwargs.get("facet") == "on":
             # Solr lists every value a field holds, even those no result has; a facet names
             # only values some result has, as on the embedded engine.
@@ -91,19 +125,16 @@ class ArchiveSolrBackend(SolrSearchBackend):
         return search_kwargs
 
     def search(self, query_string, **kwargs):
-        """Haystack's search; words side by side that no document holds most of are asked
-        for again wanting any one of them (`relaxed` "any"), as on the embedded engine."""
-        results = super().search(query_string, **kwargs)
+        """Haystack's search; words side by side list the documents holding any of them,
+        those holding every word first, then those holding most (`nodes.most_of`), as on
+        the embedded engine, which counts the second group without the first."""
         if not relaxes_words(query_string):
-            return results
-        relaxed = "most"
-        if not results.get("hits"):
-            relaxed = "any"
-            results = super().search(words_wanted(query_string, "1"), **kwargs)
+            return super().search(query_string, **kwargs)
+        results = super().search(words_wanted(query_string, "1"), most_words=query_string, **kwargs)
         queries = results.setdefault("facets", {}).setdefault("queries", {})
-        queries[RELAXED_FACET] = relaxed
-        # Asked for, but left out by `facet.mincount` when no match holds every word.
-        queries.setdefault(EVERY_WORD_FACET, 0)
+        # Asked for, but left out by `facet.mincount` when no match holds the words.
+        every = queries.setdefault(EVERY_WORD_FACET, 0)
+        queries[MOST_WORDS_FACET] = queries.get(MOST_WORDS_FACET, 0) - every
         return results
 
     def more_like_this(

@@ -6,7 +6,8 @@ Solr analyses words and phrases itself; prefixes, fuzzy words and wildcards it o
 lower-cases, so they are sent as the embedded engine looks them up (`looked_up`: in a text
 field folded and stemmed, `Defense*` as "defenc*"). Quoted phrases are matched on the exact field
 (every word as written), as on the archive's own engine. Words side by side rank as on the
-embedded engine (`_loose`): every word first, then most of them, nearness raising a score.
+embedded engine (`_loose`): every word first, then most of them, then any, nearness raising a
+score.
 """
 
 from __future__ import annotations
@@ -40,11 +41,11 @@ _SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/\s])')
 _SPECIAL_BUT_WILDCARDS = re.compile(r'([+\-&|!(){}\[\]^"~:\\/\s])')
 # Solr's fuzzy queries allow at most two edits.
 SOLR_MAX_EDITS = 2
-# Words side by side: a document holding every word has its score multiplied by this, far
-# beyond the ratio of any two matches' scores, so it lists above every document holding only
-# most of them, as on the embedded engine, while each tier keeps its own order. (A factor,
-# not an added constant: a score keeps its float precision.)
-EVERY_WORD_FACTOR = 1e6
+# Words side by side: a document holding most of the words has its score multiplied by this,
+# and once more when it holds every word, far beyond the ratio of any two matches' scores, so
+# each group lists above the next, as on the embedded engine, while each keeps its own order.
+# (A factor, not an added constant: a score keeps its float precision.)
+TIER_FACTOR = 1e6
 # Nearness is read from the first default field (the body), as on the embedded engine.
 NEARNESS_FIELD = next(iter(DEFAULT_FIELDS))
 
@@ -103,9 +104,10 @@ def _prefix(node: Prefix) -> str:
     return f"({stemmed} OR {EXACT_FIELD}:{escape(node.text.lower())}*)"
 
 
-# How `_loose` opens the nested query of words side by side, before how many it wants. A
-# reader's own text never reads so: its spaces and braces are escaped.
-_WANTED = re.compile(r"\{!edismax sow=true mm=(\d+) ")
+# How `_loose` opens the nested query of words side by side, around how many it wants (the
+# tiers' own checks, `_tiers`, open without a boost). A reader's own text never reads so: its
+# spaces and braces are escaped.
+_WANTED = re.compile(r"\{!edismax sow=true mm=(\d+) boost=")
 
 
 def relaxes_words(query: str) -> bool:
@@ -114,17 +116,17 @@ def relaxes_words(query: str) -> bool:
 
 
 def words_wanted(query: str, wanted: str) -> str:
-    """A compiled query with its words side by side wanting `wanted` of them instead: "100%"
-    (every word, the set facets count) or "1" (any, when no document holds most)."""
-    return _WANTED.sub(lambda match: f"{{!edismax sow=true mm={wanted} ", query)
+    """A compiled query with its words side by side wanting `wanted` of them instead of most:
+    "100%" (every word, the set facets count) or "1" (any, the set listed)."""
+    return _WANTED.sub(lambda match: f"{{!edismax sow=true mm={wanted} boost=", query)
 
 
 def _loose(words: tuple[Node, ...], required: tuple[Node, ...]) -> str:
     """Words side by side: the required parts, and the plain words through a nested edismax
     (the backend admits `_query_`) that wants most of them (`nodes.most_of`, counting the
-    words that are not stop words) and multiplies each score by the tiers and the nearness
-    (`_tiers`). Each word is one clause (`sow`), so a word such as "two-plus-two" counts
-    once, as on the embedded engine."""
+    words that are not stop words; the backend lists those holding any, `words_wanted`) and
+    multiplies each score by the tiers and the nearness (`_tiers`). Each word is one clause
+    (`sow`), so a word such as "two-plus-two" counts once, as on the embedded engine."""
     words = tuple(word for word in words if analyse_text(_word_text(word)))
     if len(words) < 2:
         return "(" + " AND ".join(to_solr(part) for part in [*required, *words]) + ")"
@@ -146,8 +148,8 @@ def _word_text(node: Node) -> str:
 
 def _tiers(words: tuple[Node, ...]) -> str:
     """A function of each document: 1 + NEARNESS_WEIGHT times the share of the word pairs
-    found within NEARNESS_WINDOW positions of each other (either order), times
-    EVERY_WORD_FACTOR when it holds every word."""
+    found within NEARNESS_WINDOW positions of each other (either order), times TIER_FACTOR
+    when it holds most of the words (`nodes.most_of`) and once more when it holds every word."""
     texts = [_word_text(word) for word in words]
     slop = NEARNESS_WINDOW - 1  # "a b"~3 finds b up to 4 positions after a
     pairs = [
@@ -156,12 +158,12 @@ def _tiers(words: tuple[Node, ...]) -> str:
         for second in texts[i + 1 :]
     ]
     share = f"{NEARNESS_WEIGHT / len(pairs):g}"
-    every = " ".join(to_solr(word) for word in words)
-    return (
-        f"product(sum(1,product({share},sum({','.join(pairs)}))),"
-        f"if(exists(query({{!edismax sow=true mm=100% v={_local(every)}}})),"
-        f"{EVERY_WORD_FACTOR:g},1))"
-    )
+    written = _local(" ".join(to_solr(word) for word in words))
+    tiers = [
+        f"if(exists(query({{!edismax sow=true mm={wanted} v={written}}})),{TIER_FACTOR:g},1)"
+        for wanted in (most_of(len(words)), "100%")
+    ]
+    return f"product(sum(1,product({share},sum({','.join(pairs)}))),{','.join(tiers)})"
 
 
 def _near(first: str, second: str, slop: int) -> str:
