@@ -127,7 +127,7 @@ def test_an_ingested_article_lists_related_coverage_as_it_arrives_and_goes(
 ):
     """Related coverage comes from what was kept at ingest, and neither the kept list nor
     the page's cache holds back a report that arrived later or one that was deleted."""
-    from articles.store import ingest_paths
+    from articles.ingest.pipeline import ingest_paths
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     bbc = Article.objects.get(captures__origin="004_6635417ac052c5bc.txt")
