@@ -520,6 +520,21 @@ def test_facets_and_exports_count_the_articles_holding_every_word(partial_matche
 
 
 @RELAXES_WORDS
+def test_when_no_article_holds_every_word_the_facets_and_exports_count_all_matches(
+    partial_matches, client
+):
+    """An empty "Narrow by" and an empty download would tell a reader nothing."""
+    outcome = run_search(Criteria(q="Azerbaijan zebra giraffe okapi"))
+    assert [(f.value, f.count) for f in outcome.source_facets] == [("Test Wire", 2)]
+    response = client.get("/search/export.csv", {"q": "Azerbaijan zebra giraffe okapi"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert {row["title"] for row in rows} == {"Gabala station", "Ministers meet"}
+    assert "the downloads cover all of them." in _page_text(
+        client, "Azerbaijan zebra giraffe okapi"
+    )
+
+
+@RELAXES_WORDS
 def test_when_no_article_holds_most_of_the_words_those_holding_any_are_shown(
     partial_matches, client
 ):

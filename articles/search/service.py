@@ -281,16 +281,21 @@ def found_only_in_other_text(article: Article, matcher: Matcher) -> bool:
 
 
 def matching_articles(criteria: Criteria, *, limit: int | None = None) -> Iterator[Article]:
-    """Every article a search matches holding every word of the query, in result order,
-    loaded from the database in chunks (the set the facets count).
+    """Every article a search matches holding every word of the query (every match when
+    none holds them all), in result order, loaded from the database in chunks: the set the
+    facets count.
 
     The search runs now, so its errors reach the caller before any article is streamed."""
     request = search_request(criteria, clean_query(criteria.q))
+    requests = [request]
     if request.query is not None:
-        request = replace(request, query=strict(request.query))
-    sqs = queryset_for(request)
-    with index_checked():
-        pks = [int(pk) for pk in sqs.values_list("pk", flat=True)[: limit or sqs.count()]]
+        requests.insert(0, replace(request, query=strict(request.query)))
+    for asked in requests:
+        sqs = queryset_for(asked)
+        with index_checked():
+            pks = [int(pk) for pk in sqs.values_list("pk", flat=True)[: limit or sqs.count()]]
+        if pks:
+            break
     _found_nothing(len(pks))
     return _articles_in_order(pks)
 

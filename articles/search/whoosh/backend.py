@@ -359,10 +359,13 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             if spelling_query and not self.include_spelling:
                 results["spelling_suggestion"] = self.create_spelling_suggestion(spelling_query)
             if facets or date_facets:
-                # Facets count the articles holding every word; how many more came in by
-                # holding most of the words is a query facet of its own.
+                # Facets count the articles holding every word (all of the matches when
+                # none does); how many more came in by holding most of the words is a
+                # query facet of its own.
                 every = (
-                    matches.docs if matches.every_word is None else matches.docs[matches.every_word]
+                    matches.docs[matches.every_word]
+                    if matches.every_word is not None and matches.every_word.any()
+                    else matches.docs
                 )
                 results["facets"] = {
                     "fields": {
@@ -386,7 +389,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                     "queries": {}
                     if matches.every_word is None
                     else {
-                        EVERY_WORD_FACET: len(every),
+                        EVERY_WORD_FACET: int(np.count_nonzero(matches.every_word)),
                         MOST_WORDS_FACET: int(
                             np.count_nonzero(matches.most_words & ~matches.every_word)
                         ),
