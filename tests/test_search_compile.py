@@ -182,9 +182,13 @@ def test_words_side_by_side_on_solr_want_most_of_them_in_a_nested_edismax(
     assert compiled.startswith(f"({required}_query_:")
     assert f"mm={wanted} " in compiled and f"v='{words}'" in compiled
     assert relaxes_words(compiled)
-    # Every word (the count the page reports), or any one when no article holds most.
-    assert f"mm={wanted} " not in words_wanted(compiled, "100%")
+    # The groups: holding most of the words, and every word, each lift the score.
+    assert f"mm={wanted} v=" in compiled and "mm=100% v=" in compiled
+    # Every word (the count the page reports), or any one (the articles listed): only the
+    # outer query's want changes, the groups inside stay.
+    assert "{!edismax sow=true mm=100% boost=" in words_wanted(compiled, "100%")
     assert words_wanted(compiled, "1").count("mm=1 ") == 1
+    assert f"mm={wanted} v=" in words_wanted(compiled, "1")
 
 
 @pytest.mark.parametrize(
