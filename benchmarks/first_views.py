@@ -27,6 +27,7 @@ if str(BASE_DIR) not in sys.path:
 
 from benchmarks import sandbox  # noqa: E402 - needs sys.path
 from benchmarks.generate import DATA_DIR, write_corpus  # noqa: E402
+from benchmarks.latency import percentile  # noqa: E402
 
 SETTINGS = "benchmarks.settings"
 # Articles opened before timing starts (not in the sample): the index's searcher, the
@@ -52,11 +53,6 @@ def build_archive(size: int) -> Path:
     return data_dir
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def timed_views(client, paths: list[str]) -> tuple[list[float], list[float]]:
     """Milliseconds per page, elapsed and of this process's CPU, each path requested once,
     in order. On shared cores the CPU time is the steadier figure of the two."""
@@ -74,7 +70,7 @@ def timed_views(client, paths: list[str]) -> tuple[list[float], list[float]]:
 def summary(label: str, times: list[float]) -> str:
     return (
         f"{label:<14} n={len(times):<4} median {statistics.median(times):7.1f} ms   "
-        f"p95 {percentile(times, 0.95):7.1f} ms   max {max(times):7.1f} ms"
+        f"p95 {percentile(times, 95):7.1f} ms   max {max(times):7.1f} ms"
     )
 
 
