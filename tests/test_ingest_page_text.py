@@ -40,6 +40,10 @@ def test_headline_under_a_menu_is_the_line_beside_the_date_not_the_first_line():
         ("2019-10-19", date(2019, 10, 19)),
         ("19.10.2019", date(2019, 10, 19)),
         ("10/19/2019", date(2019, 10, 19)),
+        # A dotted date with a two-digit year.
+        ("04.05.20 14:50", date(2020, 5, 4)),
+        ("Erstellt am 01.01.23 um 08:35", date(2023, 1, 1)),
+        ("28.01.22 / 0 Kommentare", date(2022, 1, 28)),
     ],
 )
 def test_header_dates_are_read_in_common_formats_and_languages(printed, expected):
@@ -60,19 +64,6 @@ def test_a_dotted_numeric_date_is_day_first_while_a_slashed_one_stays_ambiguous(
     assert "date_ambiguous" not in dotted.review_reasons
     slashed = parse(page("Talks on the treaty end without agreement\n02/11/2021"))
     assert slashed.published_date is None
-
-
-@pytest.mark.parametrize(
-    "printed, expected",
-    [
-        ("04.05.20 14:50", date(2020, 5, 4)),
-        ("Erstellt am 01.01.23 um 08:35", date(2023, 1, 1)),
-        ("28.01.22 / 0 Kommentare", date(2022, 1, 28)),
-    ],
-)
-def test_a_dotted_date_with_a_two_digit_year_is_read(printed, expected):
-    article = parse(page(f"Talks on the treaty end without agreement\n{printed}"))
-    assert article.published_date == expected
 
 
 def test_a_slashed_date_is_read_in_the_order_the_page_writes_its_other_dates():
