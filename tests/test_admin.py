@@ -118,7 +118,10 @@ def test_validation_rejects_impossible_metadata_with_a_clear_message(
     assert message in response.content.decode()
 
 
-def test_reingest_keeps_staff_corrections(tmp_path, client, editor, on_commit):
+def _corrected_then_captured_again(tmp_path, client, on_commit, *, title: str, paragraph: str):
+    """A seed ingested, its title corrected by staff, then the site's page changed: a
+    paragraph added before "The atmosphere ahead of this week's talks". Returns the
+    capture's file, to ingest again, and the article."""
     capture = tmp_path / "004_6635417ac052c5bc.txt"
     shutil.copy(SEEDS / capture.name, capture)
     with on_commit():
@@ -127,11 +130,21 @@ def test_reingest_keeps_staff_corrections(tmp_path, client, editor, on_commit):
     with on_commit():
         client.post(
             f"/admin/articles/article/{article.pk}/change/",
-            change_form_data(article, title="Russia and US still split on missile defence"),
+            change_form_data(article, title=title),
         )
-    text = capture.read_text()
     marker = "The atmosphere ahead of this week's talks"
-    capture.write_text(text.replace(marker, "A late paragraph added by the site.\n\n" + marker))
+    capture.write_text(capture.read_text().replace(marker, f"{paragraph}\n\n{marker}"))
+    return capture, article
+
+
+def test_reingest_keeps_staff_corrections(tmp_path, client, editor, on_commit):
+    capture, article = _corrected_then_captured_again(
+        tmp_path,
+        client,
+        on_commit,
+        title="Russia and US still split on missile defence",
+        paragraph="A late paragraph added by the site.",
+    )
     from io import StringIO
 
     out = StringIO()
@@ -152,19 +165,13 @@ def test_a_reingested_article_is_analysed_as_it_reads_with_staff_corrections(
     from articles.enrich import load_catalogue
 
     load_catalogue()
-    capture = tmp_path / "004_6635417ac052c5bc.txt"
-    shutil.copy(SEEDS / capture.name, capture)
-    with on_commit():
-        call_command("ingest", str(capture), verbosity=0)
-    article = Article.objects.get(captures__origin=capture.name)
-    with on_commit():
-        client.post(
-            f"/admin/articles/article/{article.pk}/change/",
-            change_form_data(article, title="Javier Solana on the missile defence talks"),
-        )
-    marker = "The atmosphere ahead of this week's talks"
-    added = "Polish Prime Minister Donald Tusk said the talks must go on.\n\n"
-    capture.write_text(capture.read_text().replace(marker, added + marker))
+    capture, article = _corrected_then_captured_again(
+        tmp_path,
+        client,
+        on_commit,
+        title="Javier Solana on the missile defence talks",
+        paragraph="Polish Prime Minister Donald Tusk said the talks must go on.",
+    )
     with on_commit():
         call_command("ingest", str(capture), verbosity=0)
     people = set(article.mentions.values_list("person__slug", flat=True))
