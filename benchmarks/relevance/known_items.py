@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,6 +32,7 @@ from benchmarks import sandbox  # noqa: E402 - needs sys.path
 from benchmarks.relevance.baselines import Bm25Baseline, TfidfBaseline  # noqa: E402
 from benchmarks.relevance.measure import (  # noqa: E402
     add_engine_options,
+    archive_related,
     archive_search,
     engine_urls,
     index_on,
@@ -38,6 +41,14 @@ from benchmarks.relevance.measure import (  # noqa: E402
 
 DEVSET = BASE_DIR.parent / "shared" / "devset"
 DEPTH = 50  # a page not in the first 50 counts as not found (reciprocal rank 0)
+LEAD_WORDS = 5
+# Real same-story coverage: the development set's only pairs of pages in which two outlets
+# report one event in the same days (found by TF-IDF cosine and date, judged by reading).
+SAME_STORY = (
+    ("24horas.cl-segundo", "cooperativa.cl-presidente"),  # a president's regional visit
+    ("correiobraziliense.com.br-poderes", "gazetadopovo.com.br-pacheco"),  # courts and senate
+    ("djz.de-amoklauf", "jagdverband.de-erschuettert"),  # a shooting, and a reaction to it
+)
 
 
 def title_queries(
@@ -78,6 +89,40 @@ def measure_found(queries: dict[str, str], found: dict[str, list[str]]) -> dict[
     """`measure` for rankings already run: page id -> the ranked pages its query found."""
     by_query = {q: found[page] for page, q in queries.items()}
     return measure(queries, by_query.__getitem__)
+
+
+def lead_query(text: str, stop: set[str]) -> str:
+    """The first LEAD_WORDS words, common words left out, of the first sentence of a body
+    that has that many: what a reader copies from one outlet's lead to find the others."""
+    body = text.split("\n", 1)[-1]
+    for sentence in re.split(r"(?<=[.!?])\s+", body):
+        words = [w for w in TfidfBaseline.tokens(sentence) if w not in stop and len(w) > 1]
+        if len(words) >= LEAD_WORDS:
+            return " ".join(words[:LEAD_WORDS])
+    return ""
+
+
+def same_story_pairs(texts: dict[str, str]) -> list[tuple[str, str]]:
+    """Each judged pair both ways (one report, the other outlet's), where both were loaded."""
+    pairs = [pair for pair in SAME_STORY if set(pair) <= set(texts)]
+    return pairs + [(two, one) for one, two in pairs]
+
+
+def same_story(
+    pairs: list[tuple[str, str]],
+    related_for: Callable[[str], list[str]],
+    search_for: Callable[[str], list[str]],
+    leads: dict[str, str],
+) -> dict[str, float]:
+    """Related recall at 5 and nDCG at 10 of lead-sentence queries (the report the words
+    came from left out of the ranking), on the real same-story pairs."""
+    related = sum(1 for one, two in pairs if two in related_for(one)[:5])
+    gains = []
+    for one, two in pairs:
+        ranked = [page for page in search_for(leads[one]) if page != one][:10]
+        gains.append(1 / math.log2(ranked.index(two) + 2) if two in ranked else 0.0)
+    count = len(pairs) or 1
+    return {"related": related / count, "lead_ndcg": sum(gains) / count}
 
 
 def load_pages(devset: Path, kind: str) -> tuple[dict[int, str], dict[str, str]]:
@@ -129,7 +174,9 @@ def main(argv: list[str] | None = None) -> None:
         )
         bm25, tfidf = Bm25Baseline(texts), TfidfBaseline(texts)
         log(f"{len(queries)} known-item queries")
-        rows, firsts = {}, {}
+        pairs = same_story_pairs(texts)
+        leads = {one: lead_query(texts[one], TfidfBaseline.STOP) for one, _ in pairs}
+        rows, firsts, stories = {}, {}, {}
         for url in urls:
             label = sandbox.engine_label(url)
             index_on(url)
@@ -137,12 +184,22 @@ def main(argv: list[str] | None = None) -> None:
             name = "archive" if urls == [None] else f"archive ({label})"
             rows[name] = measure_found(queries, found)
             firsts[name] = {page: ranked[:1] for page, ranked in found.items()}
+            stories[name] = same_story(
+                pairs,
+                archive_related(archive),
+                lambda q: archive_search(archive, q, k=11),
+                leads,
+            )
         rows |= {
             "BM25 (any word)": measure(queries, lambda q: bm25.search(q)[:DEPTH]),
             "BM25 (every word)": measure(
                 queries, lambda q: bm25.search(q, every_word=True)[:DEPTH]
             ),
             "TF-IDF cosine": measure(queries, lambda q: tfidf.search(q)[:DEPTH]),
+        }
+        stories |= {
+            "BM25 (any word)": same_story(pairs, lambda p: [], bm25.search, leads),
+            "TF-IDF cosine": same_story(pairs, tfidf.similar, tfidf.search, leads),
         }
     finally:
         sandbox.use_search_url(None)
@@ -158,6 +215,16 @@ def main(argv: list[str] | None = None) -> None:
             f"| {name} | {row['mrr']:.3f} | {row['first']:.0%} | {row['top10']:.0%} "
             f"| {row['none']:.0%} |"
         )
+    print(
+        f"\nReal same-story coverage: {len(pairs) // 2} pairs of reports, each way; related "
+        f"recall at 5, and nDCG at 10 of a query of {LEAD_WORDS} words of one report's lead "
+        "(the other report is the one wanted)\n"
+    )
+    print("| ranking | related recall at 5 | lead-sentence nDCG@10 |")
+    print("|---|---|---|")
+    for name, row in stories.items():
+        related = "–" if name.startswith("BM25") else f"{row['related']:.0%}"
+        print(f"| {name} | {related} | {row['lead_ndcg']:.3f} |")
     if len(firsts) == 2:
         one, two = firsts.values()
         same = sum(1 for page in queries if one[page] == two[page])
