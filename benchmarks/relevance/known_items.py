@@ -19,7 +19,6 @@ import argparse
 import json
 import math
 import random
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -31,17 +30,18 @@ if str(BASE_DIR) not in sys.path:
 from benchmarks import sandbox  # noqa: E402 - needs sys.path
 from benchmarks.relevance.baselines import Bm25Baseline, TfidfBaseline  # noqa: E402
 from benchmarks.relevance.measure import (  # noqa: E402
+    LEAD_WORDS,
     add_engine_options,
     archive_related,
     archive_search,
     engine_urls,
     index_on,
+    lead_query,
     log,
 )
 
 DEVSET = BASE_DIR.parent / "shared" / "devset"
 DEPTH = 50  # a page not in the first 50 counts as not found (reciprocal rank 0)
-LEAD_WORDS = 5
 # Real same-story coverage: the development set's only pairs of pages in which two outlets
 # report one event in the same days (found by TF-IDF cosine and date, judged by reading).
 SAME_STORY = (
@@ -89,17 +89,6 @@ def measure_found(queries: dict[str, str], found: dict[str, list[str]]) -> dict[
     """`measure` for rankings already run: page id -> the ranked pages its query found."""
     by_query = {q: found[page] for page, q in queries.items()}
     return measure(queries, by_query.__getitem__)
-
-
-def lead_query(text: str, stop: set[str]) -> str:
-    """The first LEAD_WORDS words, common words left out, of the first sentence of a body
-    that has that many: what a reader copies from one outlet's lead to find the others."""
-    body = text.split("\n", 1)[-1]
-    for sentence in re.split(r"(?<=[.!?])\s+", body):
-        words = [w for w in TfidfBaseline.tokens(sentence) if w not in stop and len(w) > 1]
-        if len(words) >= LEAD_WORDS:
-            return " ".join(words[:LEAD_WORDS])
-    return ""
 
 
 def same_story_pairs(texts: dict[str, str]) -> list[tuple[str, str]]:
@@ -175,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
         bm25, tfidf = Bm25Baseline(texts), TfidfBaseline(texts)
         log(f"{len(queries)} known-item queries")
         pairs = same_story_pairs(texts)
-        leads = {one: lead_query(texts[one], TfidfBaseline.STOP) for one, _ in pairs}
+        leads = {one: lead_query(texts[one]) for one, _ in pairs}
         rows, firsts, stories = {}, {}, {}
         for url in urls:
             label = sandbox.engine_label(url)

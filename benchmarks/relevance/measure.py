@@ -38,6 +38,11 @@ SEEDS = BASE_DIR / "seeds"
 RELATED_K = 5
 QUERY_K = 10
 SAMPLED_PHRASES = 3  # per judged article, of three to five words
+LEAD_WORDS = 5  # words of a report's lead in a story query
+STORY_KINDS = {
+    "lead": f"{LEAD_WORDS} words of one report's lead finding the other outlets'",
+    "distinctive": "the three rarest words every report of an event holds",
+}
 _WORD = re.compile(r"\w+")
 
 
@@ -191,6 +196,44 @@ def engine_similar(archive: Archive) -> Callable[[str], list[str]]:
 # -- Queries and phrases -----------------------------------------------------------------------
 
 
+def lead_query(text: str, size: int = LEAD_WORDS) -> str:
+    """`size` words, common words left out, from the first sentence of the body (after the
+    title line) that has that many: what a reader copies from one outlet's lead."""
+    body = text.split("\n", 1)[-1]
+    for sentence in re.split(r"(?<=[.!?])\s+", body):
+        words = [w for w in TfidfBaseline.tokens(sentence) if len(w) > 1]
+        if len(words) >= size:
+            return " ".join(words[:size])
+    return ""
+
+
+def story_queries(archive: Archive) -> dict[str, dict[str, dict[str, int]]]:
+    """Queries made from the judged events' own text, as a reader makes them of a story,
+    each judged by the event: its other outlets' reports are relevant (grade 1), the report
+    the words came from and its copies are not.
+    - "lead": words of one report's lead, to find the others;
+    - "distinctive": the three rarest words that every report of the event holds."""
+    counts = {name: set(TfidfBaseline.tokens(text)) for name, text in archive.texts.items()}
+    frequency: dict[str, int] = {}
+    for words in counts.values():
+        for word in words:
+            frequency[word] = frequency.get(word, 0) + 1
+    lead: dict[str, dict[str, int]] = {}
+    distinctive: dict[str, dict[str, int]] = {}
+    for members in EVENTS.values():
+        if len(members) < 2:
+            continue
+        for name in members:
+            others = set(members) - {name} - copies_of(name)
+            if q := lead_query(archive.texts[name]):
+                lead.setdefault(q, {}).update(dict.fromkeys(others, 1))
+        shared = set.intersection(*(counts[name] for name in members))
+        rarest = sorted((w for w in shared if len(w) > 2), key=lambda w: (frequency[w], w))[:3]
+        if len(rarest) == 3:
+            distinctive[" ".join(rarest)] = dict.fromkeys(members, 1)
+    return {"lead": lead, "distinctive": distinctive}
+
+
 def archive_search(archive: Archive, q: str, k: int = QUERY_K) -> list[str]:
     """Names of the articles on the first page of results, copies folded into their row."""
     from articles.search.query import Criteria
@@ -292,6 +335,7 @@ class Figures:
     ranked: dict[str, list[str]]  # judged query -> its first page, by name
     precision: dict[str, float]
     ndcg: dict[str, float]
+    stories: dict[str, float]  # kind of story query -> mean nDCG at 10
     exact_phrases: int
     sampled_own: int
     sampled_extra: int
@@ -307,6 +351,15 @@ def measure_engine(archive: Archive, args: argparse.Namespace) -> Figures:
     ranked = {q: archive_search(archive, q) for q in QUERIES}
     precision = {q: precision_at(ranked[q], QUERIES[q], QUERY_K) for q in QUERIES}
     ndcg = {q: ndcg_at(ranked[q], QUERIES[q], QUERY_K) for q in QUERIES}
+    stories = {}
+    for kind, made in story_queries(archive).items():
+        scores = []
+        for q, grades in made.items():
+            found = archive_search(archive, q)
+            scores.append(ndcg_at(found, grades, QUERY_K))
+            if args.verbose and scores[-1] < 1:
+                log(f"{kind} {q!r}: nDCG {scores[-1]:.3f}, {found}, wanted {sorted(grades)}")
+        stories[kind] = _mean(scores)
     log("phrases")
     exact = 0
     for q, expected in PHRASES.items():
@@ -323,7 +376,9 @@ def measure_engine(archive: Archive, args: argparse.Namespace) -> Figures:
         found = every_match(archive, f'"{phrase}"')
         own += name in found
         extra += any(not holds_phrase(archive.captured[other], phrase) for other in found)
-    return Figures(related, engine_related, ranked, precision, ndcg, exact, own, extra, len(pairs))
+    return Figures(
+        related, engine_related, ranked, precision, ndcg, stories, exact, own, extra, len(pairs)
+    )
 
 
 def wording_alone(archive: Archive, args: argparse.Namespace) -> list[tuple[int, int]]:
@@ -393,6 +448,16 @@ def report(
         row(
             f"judged queries: {label} (n={len(QUERIES)})",
             [f"{_mean(list(getattr(f, of).values())):.3f}" for f in engines],
+            *(f"{value:.3f}" for value in plain),
+        )
+    for kind, made in story_queries(archive).items():
+        plain = [
+            _mean([ndcg_at(ranker(q), grades, QUERY_K) for q, grades in made.items()])
+            for ranker in (baseline.search, bm25.search)
+        ]
+        row(
+            f"story queries, {STORY_KINDS[kind]}: mean nDCG at {QUERY_K} (n={len(made)})",
+            [f"{f.stories[kind]:.3f}" for f in engines],
             *(f"{value:.3f}" for value in plain),
         )
     row(
