@@ -37,8 +37,11 @@ def drive(
     max_seconds: float,
     stop: threading.Event | None = None,
     timeout: float = 30.0,
+    spread: int = 7,
 ) -> list[Hit]:
-    """Request (kind, path) pages round-robin from `threads` clients; return every hit."""
+    """Request (kind, path) pages round-robin from `threads` clients; return every hit.
+    Client i starts `spread` × i pages further on; with spread 0, one pass over `pages`
+    (max_requests = len(pages)) requests each page exactly once."""
     stop = stop or threading.Event()
     deadline = time.monotonic() + max_seconds
     counter = itertools.count()
@@ -64,7 +67,9 @@ def drive(
                 hits.append(hit)
         connection.close()
 
-    workers = [threading.Thread(target=client, args=(i * 7,), daemon=True) for i in range(threads)]
+    workers = [
+        threading.Thread(target=client, args=(i * spread,), daemon=True) for i in range(threads)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:

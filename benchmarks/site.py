@@ -1,6 +1,8 @@
 """Every public URL of the site, served by gunicorn as `make run` serves it: each kind of
 page timed with one client, then the whole-site mix under 1, 8 and 32 concurrent clients,
-the first search a freshly started worker answers, and each worker's peak memory.
+then a long-tail mix (two requests in three open an article no one has opened yet, caches
+cold, as readers spread over an archive do), the first search a freshly started worker
+answers, and each worker's peak memory.
 
     python benchmarks/site.py --size 10000 [--seconds 60] [--archive DIR]
 
@@ -44,6 +46,8 @@ UNTARGETED = ("export",)  # exports stream a whole result set: timed, no target
 EXPECTED = {"search: hostile": (200, 400), "short link": (301,)}
 # Stories of a small crawl ingested beside the corpus, some captured twice (changes pages).
 RECAPTURED_STORIES = 200
+# Different articles each long-tail mix opens, each once: its first view.
+LONG_TAIL_ARTICLES = 600
 
 
 def log(message: str) -> None:
@@ -183,6 +187,49 @@ def busiest_person(database: Path) -> str:
     return _rows(database, by_links("articles_person", "person_id", "person"))[0][0]
 
 
+def long_tail_mixes(
+    database: Path, pages: list[tuple[str, str]], runs: int, count: int, *, seed: int = 21
+) -> list[list[tuple[str, str]]]:
+    """`runs` mixes of `count` articles each that no page of the site mix opens and no other
+    mix repeats, every second one followed by a search or list page of the site mix: two
+    requests in three are an article's first view."""
+    opened = {path for kind, path in pages if kind == "article"}
+    rows = _rows(database, "SELECT id, slug FROM articles_article")
+    random.Random(seed).shuffle(rows)
+    paths = [f"/articles/{pk}/{slug or 'article'}/" for pk, slug in rows]
+    fresh = [path for path in paths if path not in opened][: count * runs]
+    others = [(kind, path) for kind, path in pages if kind.startswith(("search", "list"))]
+    mixes = []
+    for run in range(runs):
+        mix: list[tuple[str, str]] = []
+        for i, path in enumerate(fresh[run * count : (run + 1) * count]):
+            mix.append(("article: first view", path))
+            if i % 2:
+                mix.append(others[(i // 2) % len(others)])
+        mixes.append(mix)
+    return mixes
+
+
+def mix_figures(hits: list[clients.Hit], elapsed: float) -> dict:
+    """Rate, errors and each kind's latency summary of one mix."""
+    by_kind: dict[str, list[float]] = defaultdict(list)
+    by_group: dict[str, list[float]] = defaultdict(list)  # "search: phrase" is a search
+    for hit in hits:
+        by_kind[hit.kind].append(hit.seconds)
+        by_group[hit.kind.split(":")[0]].append(hit.seconds)
+    failed = [h for h in hits if h.status >= 500 or h.status == 0]
+    return {
+        "requests": len(hits),
+        "rate": len(hits) / elapsed,
+        "errors": len(failed),
+        "failed": sorted({f"{h.status} {h.kind}" for h in failed}),
+        "timeouts": sum(1 for h in hits if is_timeout(h)),
+        "kinds": {kind: summarise(values) for kind, values in by_kind.items()},
+        "groups": {group: summarise(values) for group, values in by_group.items()},
+        "time": {kind: sum(values) for kind, values in by_kind.items()},
+    }
+
+
 def first_searches(port: int) -> list[float]:
     """Two searches at once, as a freshly started server's first requests: seconds each."""
     cases = [SEARCH_MIX[11], SEARCH_MIX[27]]  # words and a phrase no warm-up asked for
@@ -237,21 +284,16 @@ def run(args: argparse.Namespace) -> dict:
             hits = clients.drive(
                 port, mix, threads=threads, max_requests=10**9, max_seconds=args.seconds
             )
-            elapsed = time.perf_counter() - began
-            by_kind: dict[str, list[float]] = defaultdict(list)
-            for hit in hits:
-                by_kind[hit.kind].append(hit.seconds)
-            figures[f"mix{threads}"] = {
-                "requests": len(hits),
-                "rate": len(hits) / elapsed,
-                "errors": sum(1 for h in hits if h.status >= 500 or h.status == 0),
-                "failed": sorted(
-                    {f"{h.status} {h.kind}" for h in hits if h.status >= 500 or h.status == 0}
-                ),
-                "timeouts": sum(1 for h in hits if is_timeout(h)),
-                "kinds": {kind: summarise(values) for kind, values in by_kind.items()},
-                "time": {kind: sum(values) for kind, values in by_kind.items()},
-            }
+            figures[f"mix{threads}"] = mix_figures(hits, time.perf_counter() - began)
+        tails = (1, max(args.clients)) if args.long_tail else ()
+        mixes = long_tail_mixes(database, pages, len(tails), args.long_tail)
+        for threads, mix in zip(tails, mixes, strict=True):
+            log(f"long-tail mix, {threads} clients, {len(mix)} requests")
+            began = time.perf_counter()
+            hits = clients.drive(
+                port, mix, threads=threads, max_requests=len(mix), max_seconds=900, spread=0
+            )
+            figures[f"tail{threads}"] = mix_figures(hits, time.perf_counter() - began)
         figures["workers"] = [
             gunicorn_server.memory_kib(pid) for pid in gunicorn_server.worker_pids(server.pid)
         ]
@@ -321,6 +363,26 @@ def report(figures: dict, args: argparse.Namespace) -> str:
         f"- server answering after {figures['start_seconds']:.1f} s; first two searches "
         f"(sent together): {', '.join(f'{s * 1000:,.0f} ms' for s in first)}"
     )
+    tails = sorted(int(key[4:]) for key in figures if key.startswith("tail"))
+    if tails:
+        lines += [
+            "",
+            "Long-tail mix: two requests in three open an article not opened before (its first "
+            "view), the third a search or list page; p50 / p95 ms",
+            "",
+            "| clients | requests | per second | errors | article first view | searches | lists |",
+            "|---|---|---|---|---|---|---|",
+        ]
+    for n in tails:
+        tail = figures[f"tail{n}"]
+        lines.append(
+            f"| {n} | {tail['requests']:,} | {tail['rate']:.1f} | {tail['errors']} | "
+            + " | ".join(
+                cell(tail["groups"].get(group), target(group, single=n == 1))
+                for group in ("article", "search", "list")
+            )
+            + " |"
+        )
     peaks = [w.get("VmHWM", 0) / 1024 for w in figures["workers"]]
     lines.append(f"- worker peak memory (VmHWM): {', '.join(f'{p:,.0f} MB' for p in peaks)}")
     if figures.get("bad"):
@@ -340,6 +402,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (make run: 2).")
     parser.add_argument("--threads", type=int, default=4, help="Threads per worker (make run: 4).")
     parser.add_argument("--keep", action="store_true", help="Keep a built archive.")
+    parser.add_argument(
+        "--long-tail",
+        type=int,
+        default=LONG_TAIL_ARTICLES,
+        help="Articles each long-tail mix opens once (1 client, then the most); 0: none.",
+    )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     print(report(run(args), args))

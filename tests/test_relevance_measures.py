@@ -10,6 +10,7 @@ from benchmarks.relevance.measure import (
     hits_at,
     holds_phrase,
     judged_name,
+    lead_query,
     ndcg_at,
     precision_at,
 )
@@ -69,6 +70,36 @@ def test_known_item_queries_are_title_words_and_rank_zero_when_not_found():
     assert list(queries) == ["p1"]
     assert all(word in "bohren bis es heiß wird" for word in queries["p1"].split())
     assert reciprocal_rank(["x", "p1"], "p1") == 0.5 and reciprocal_rank(["x"], "p1") == 0
+
+
+def test_a_lead_query_is_words_of_the_first_full_sentence_under_the_title():
+    text = "Talks end\nMoscow. Russian and American ministers failed to agree on the radar."
+    assert lead_query(text) == "russian american ministers failed agree"
+    assert lead_query("Title only\nToo short.") == ""
+
+
+def test_long_tail_mixes_open_each_article_once_two_requests_in_three(tmp_path):
+    import sqlite3
+
+    from benchmarks.site import long_tail_mixes
+
+    database = tmp_path / "archive.sqlite3"
+    with sqlite3.connect(database) as connection:
+        connection.execute("CREATE TABLE articles_article (id INTEGER, slug TEXT)")
+        connection.executemany(
+            "INSERT INTO articles_article VALUES (?, ?)", [(n, f"a{n}") for n in range(50)]
+        )
+    pages = [("article", "/articles/3/a3/"), ("search: words", "/search/?q=radar")]
+    pages += [("list", "/articles/"), ("sources", "/sources/")]
+    mixes = long_tail_mixes(database, pages, 2, 20)
+    opened = [path for mix in mixes for kind, path in mix if kind.startswith("article")]
+    assert len(opened) == len(set(opened)) == 40 and "/articles/3/a3/" not in opened
+    assert all(len(mix) == 30 for mix in mixes)
+    assert {kind for mix in mixes for kind, _ in mix} == {
+        "article: first view",
+        "search: words",
+        "list",
+    }
 
 
 def test_every_judged_name_is_a_seed_or_a_capture():
