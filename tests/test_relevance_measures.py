@@ -62,6 +62,18 @@ def test_bm25_ranks_any_word_by_rarity_and_can_require_every_word():
     assert bm25.search("Gabala radar", every_word=True) == ["both"]
 
 
+def test_grouped_bm25_lists_every_word_then_most_then_any_whatever_the_scores():
+    texts = {
+        "every": "Gabala radar offer talks, in a long report " + "filler " * 40,
+        "most": "Gabala Gabala radar radar offer offer",
+        "one": "Gabala Gabala Gabala",
+    }
+    bm25 = Bm25Baseline(texts, stemmed=True)
+    assert bm25.search("Gabala radars offered talks")[0] != "every"
+    grouped = bm25.search("Gabala radars offered talks", most_of=lambda n: 2)
+    assert grouped == ["every", "most", "one"]
+
+
 def test_known_item_queries_are_title_words_and_rank_zero_when_not_found():
     import random
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from whoosh.analysis import STOP_WORDS
+from whoosh.lang.porter import stem
 
 _WORD = re.compile(r"\w+")
 # Words too common to tell articles apart, left out as a plain TF-IDF does with any
@@ -19,6 +20,11 @@ STOP = frozenset(STOP_WORDS | {"has", "he", "its", "said", "their", "was", "were
 
 def tokens(text: str) -> list[str]:
     return [w for w in (w.lower() for w in _WORD.findall(text)) if w not in STOP]
+
+
+def stemmed_tokens(text: str) -> list[str]:
+    """`tokens`, each reduced to its Porter stem (the stemmer the archive's analysis uses)."""
+    return [stem(word) for word in tokens(text)]
 
 
 class TfidfBaseline:
@@ -61,9 +67,12 @@ class Bm25Baseline:
     body as one field: any query word matches, or, with every_word, only articles holding
     all of them."""
 
-    def __init__(self, texts: dict[str, str], k1: float = 1.2, b: float = 0.75):
+    def __init__(
+        self, texts: dict[str, str], k1: float = 1.2, b: float = 0.75, *, stemmed: bool = False
+    ):
         self.k1, self.b = k1, b
-        self.counts = {name: Counter(tokens(text)) for name, text in texts.items()}
+        self.words = stemmed_tokens if stemmed else tokens
+        self.counts = {name: Counter(self.words(text)) for name, text in texts.items()}
         self.lengths = {name: sum(c.values()) for name, c in self.counts.items()}
         self.average = sum(self.lengths.values()) / (len(self.lengths) or 1)
         frequency = Counter(word for counts in self.counts.values() for word in counts)
@@ -74,8 +83,16 @@ class Bm25Baseline:
             for word in counts:
                 self.postings.setdefault(word, []).append(name)
 
-    def search(self, query: str, *, every_word: bool = False) -> list[str]:
-        words = list(dict.fromkeys(tokens(query)))
+    def search(
+        self,
+        query: str,
+        *,
+        every_word: bool = False,
+        most_of: Callable[[int], int] | None = None,
+    ) -> list[str]:
+        """Ranked by score; with `most_of`, in the archive's three groups: articles holding
+        every word, then those holding at least most_of(words) of them, then the rest."""
+        words = list(dict.fromkeys(self.words(query)))
         if not words:
             return []
         scores: Counter = Counter()
@@ -89,4 +106,10 @@ class Bm25Baseline:
                 held[name] += 1
         if every_word:
             scores = Counter({n: s for n, s in scores.items() if held[n] == len(words)})
-        return [name for name, _ in sorted(scores.items(), key=lambda i: (-i[1], i[0]))]
+        least = most_of(len(words)) if most_of else 0
+
+        def group(name: str) -> int:
+            return 0 if held[name] == len(words) else 1 if held[name] >= least else 2
+
+        grouped = group if most_of else (lambda name: 0)
+        return [n for n, s in sorted(scores.items(), key=lambda i: (grouped(i[0]), -i[1], i[0]))]
