@@ -29,7 +29,7 @@ from benchmarks.relevance.measure import (  # noqa: E402
     QUERY_K,
     load_archive,
     log,
-    ndcg_at,
+    mean_over,
     story_queries,
 )
 
@@ -71,10 +71,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"| ranking | {' | '.join(sets)} |")
     print("|---|" + "---|" * len(sets))
     for label, options in rankings.items():
-        cells = []
-        for made in sets.values():
-            scores = [ndcg_at(bm25.search(q, **options), g, QUERY_K) for q, g in made.items()]
-            cells.append(f"{sum(scores) / len(scores):.3f}")
+        cells = [
+            f"{mean_over(made, lambda q, o=options: bm25.search(q, **o)):.3f}"
+            for made in sets.values()
+        ]
         print(f"| {label} | {' | '.join(cells)} |")
 
 

@@ -72,6 +72,15 @@ def ndcg_at(ranked: Sequence[str], grades: dict[str, int], k: int) -> float:
     return dcg(grades.get(name, 0) for name in ranked[:k]) / ideal if ideal else 0.0
 
 
+def mean_over(
+    queries: dict[str, dict[str, int]],
+    ranked_for: Callable[[str], Sequence[str]],
+    measure: Callable[[Sequence[str], dict[str, int], int], float] = ndcg_at,
+) -> float:
+    """A measure at QUERY_K (nDCG unless told), averaged over judged queries."""
+    return _mean([measure(ranked_for(q), grades, QUERY_K) for q, grades in queries.items()])
+
+
 def folded_words(text: str) -> list[str]:
     """Words as the phrase check compares them: lower case, every mark a word break, dots
     inside abbreviations dropped (U.S. = US)."""
@@ -441,20 +450,14 @@ def report(
         (f"mean precision at {QUERY_K}", precision_at, "precision"),
         (f"mean nDCG at {QUERY_K}", ndcg_at, "ndcg"),
     ):
-        plain = [
-            _mean([measure(ranker(q), grades, QUERY_K) for q, grades in QUERIES.items()])
-            for ranker in (baseline.search, bm25.search)
-        ]
+        plain = [mean_over(QUERIES, ranker, measure) for ranker in (baseline.search, bm25.search)]
         row(
             f"judged queries: {label} (n={len(QUERIES)})",
             [f"{_mean(list(getattr(f, of).values())):.3f}" for f in engines],
             *(f"{value:.3f}" for value in plain),
         )
     for kind, made in story_queries(archive).items():
-        plain = [
-            _mean([ndcg_at(ranker(q), grades, QUERY_K) for q, grades in made.items()])
-            for ranker in (baseline.search, bm25.search)
-        ]
+        plain = [mean_over(made, ranker) for ranker in (baseline.search, bm25.search)]
         row(
             f"story queries, {STORY_KINDS[kind]}: mean nDCG at {QUERY_K} (n={len(made)})",
             [f"{f.stories[kind]:.3f}" for f in engines],
