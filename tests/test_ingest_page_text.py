@@ -98,6 +98,20 @@ def test_a_date_alone_right_under_the_text_is_the_posts_when_the_header_has_none
     assert article.published_date is None
 
 
+@pytest.mark.parametrize(
+    "printed", ["Erstellt am: 12.06.2017", "Posted on June 12, 2017", "19:30 12.06.2017"]
+)
+def test_a_line_saying_when_the_post_was_written_under_the_text_dates_it(printed):
+    article = parse(page("Talks on the treaty end without agreement", footer=f"{printed}\n"))
+    assert article.published_date == date(2017, 6, 12)
+
+
+@pytest.mark.parametrize("printed", ["Termin: 12.06.2017", "Geneva, den 12. Juni 2017"])
+def test_an_events_or_a_letters_date_under_the_text_is_not_the_posts(printed):
+    article = parse(page("Talks on the treaty end without agreement", footer=f"{printed}\n"))
+    assert article.published_date is None
+
+
 def test_a_version_number_is_not_a_dotted_date():
     assert find_dates("Update auf v1.11.23 verfügbar") == []
     assert find_dates("Paragraf 1.2.3.4 des Vertrags") == []
@@ -108,6 +122,22 @@ def test_a_date_line_just_under_the_headline_counts_even_after_the_text_starts()
     article = parse(page(f"Talks on the treaty end without agreement\n{lead}\n18.03.2008 14:50"))
     assert article.published_date == date(2008, 3, 18)
     event = parse(page(f"Talks on the treaty end without agreement\n{lead}\nTermin: 18.03.2008"))
+    assert event.published_date is None
+
+
+@pytest.mark.parametrize(
+    "printed", ["Mittwoch, 18. März 2008 - Politik", "Veröffentlicht am 18.03.2008", "18.03.08"]
+)
+def test_a_short_date_line_a_few_lines_into_the_text_dates_it_when_the_header_has_none(printed):
+    lead = "Diplomats met again in Geneva on Tuesday to discuss the treaty and its radar sites."
+    caption = "Delegates in the hall"
+    article = parse(
+        page(f"Talks on the treaty end without agreement\n{lead}\n{caption}\n{printed}")
+    )
+    assert article.published_date == date(2008, 3, 18)
+    event = parse(
+        page(f"Talks on the treaty end without agreement\n{lead}\n{caption}\nTermin: 18.03.2008")
+    )
     assert event.published_date is None
 
 

@@ -114,6 +114,9 @@ _USER_AFTER_DATE = re.compile(
     r"(?:19|20)\d\d(?:,?\s+(?:um\s+)?\d{1,2}[:.]\d{2}(?:\s*Uhr)?)?\s+"
     r"(?:von|by|par|por|door)\s+(?P<who>[^\W\d_][\w.-]{2,29})\s*$"
 )
+# "am", "on", "le" right before a date: the day something was posted or written.
+ON_DAY_WORDS = frozenset({"am", "on", "le", "el", "il", "vom"})
+_DATE_PUNCTUATION = " :,;/|·•-–—()[]"
 _DATE_SEPARATORS = re.compile(r"\s*[|·•,]\s*|\s+[-–—]\s+")
 _LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not headlines
 _BYLINE_START = re.compile(r"(?:By|BY|by)\s")
@@ -158,6 +161,8 @@ INSIDE_RUN_PENALTY = 0.5
 TITLE_WINDOW = 40  # lines above the article's text where its headline may sit
 HEADER_BELOW_TITLE = 12  # lines under the headline where its date and byline may sit
 DATE_ABOVE = 15  # lines above the headline where its date may sit
+TEXT_DATE_LINES = 4  # lines into the text where a short date line still dates the article
+TEXT_DATE_LINE_MAX = 60  # ... and is short: a date, a byline, a section at most
 DATE_BELOW_TEXT = 2  # lines under the text where a post's date alone may sit
 NEAR_TITLE = 4  # a date or byline this close confirms a headline
 DATE_LINE_MAX = 150  # dates are read from short lines only: a paragraph's dates are news
@@ -309,6 +314,29 @@ def bare_date(line: Line, dayfirst: bool | None = None) -> date | None:
     return found[0][1] if found and found[0][0] == 0 else None
 
 
+def posted_date(
+    line: Line, dayfirst: bool | None = None, *, after_weekday: bool = True
+) -> date | None:
+    """The date of a short line that is not a sentence and opens with it, after a word
+    for "on" or (`after_weekday`) a weekday at most ("Erstellt am: 01.11.2023", "Posted
+    on May 3, 2019", "Mittwoch, 01. November 2023 - Handel"): among or under the text,
+    "Termin: 21.02.2020" or "Hamburg, den 02. Dezember 2022" date an event or a letter."""
+    if len(line.text) > TEXT_DATE_LINE_MAX or is_paragraph_line(line):
+        return None
+    found = line.dates if dayfirst is None else find_dates(line.text, dayfirst)
+    if not found:
+        return None
+    position, value = found[0]
+    before = line.text[:position].strip(_DATE_PUNCTUATION)
+    if not any(char.isalpha() for char in before):
+        return value
+    words = before.split()
+    if words[-1].casefold() in ON_DAY_WORDS:
+        return value
+    weekday = len(words) == 1 and line.text[:position].rstrip().endswith(",")
+    return value if weekday and after_weekday else None
+
+
 def is_header_line(line: Line) -> bool:
     """A date or byline line, which marks a headline's neighbourhood."""
     text = line.text
@@ -429,11 +457,23 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
             value = bare_date(lines[index], page.for_line(lines[index]))
             if value:
                 found.append((0, index, value))
+    if not found and span.title_index is not None:
+        # ... nor a short line a little further in, under a standfirst or a picture, that
+        # opens with a date ("Mittwoch, 01. November 2023 - Handel"): the first one.
+        stop = min(span.end, below.stop + TEXT_DATE_LINES)
+        for index in range(below.stop, stop):
+            line = lines[index]
+            value = posted_date(line, page.for_line(line))
+            if value:
+                return HeaderDate(value, 0.5)
     if not found:
         # A blog may print its post's date under the text instead: a line that is a date
-        # and little else, on one of the two lines right under it (two dates: unknown).
+        # and little else, or says when it was posted ("Veröffentlicht am: 6. August
+        # 2009"), on one of the two lines right under it (two dates: unknown).
         after = range(span.end, min(len(lines), span.end + DATE_BELOW_TEXT))
-        below_text = {bare_date(lines[i], page.for_line(lines[i])) for i in after} - {None}
+        below_text = {
+            posted_date(lines[i], page.for_line(lines[i]), after_weekday=False) for i in after
+        } - {None}
         if len(below_text) == 1:
             return HeaderDate(below_text.pop(), 0.5)
         return HeaderDate(None, 0.0)
