@@ -213,6 +213,17 @@ def test_bylines_in_their_common_shapes(lines, byline):
     assert any(found.field == "byline" for found in article.evidence)
 
 
+@pytest.mark.parametrize("signature", ["Autor: Jane Doe", "Geschrieben von Jane Doe am 12.06.2017"])
+def test_a_post_signed_under_its_text_has_that_byline(signature):
+    article = parse(page("Talks on the treaty end without agreement", footer=f"{signature}\n"))
+    assert article.byline == "Jane Doe"
+
+
+def test_a_name_alone_under_the_text_is_not_a_byline():
+    article = parse(page("Talks on the treaty end without agreement", footer="Weitere Videos\n"))
+    assert article.byline == ""
+
+
 def test_an_agency_after_by_is_a_credit_not_a_byline():
     article = parse(page("Talks on the treaty end without agreement\nBy Reuters"))
     assert article.byline == ""

@@ -164,6 +164,7 @@ DATE_ABOVE = 15  # lines above the headline where its date may sit
 TEXT_DATE_LINES = 4  # lines into the text where a short date line still dates the article
 TEXT_DATE_LINE_MAX = 60  # ... and is short: a date, a byline, a section at most
 DATE_BELOW_TEXT = 2  # lines under the text where a post's date alone may sit
+BYLINE_BELOW_TEXT = 3  # lines under the text where a post may be signed
 NEAR_TITLE = 4  # a date or byline this close confirms a headline
 DATE_LINE_MAX = 150  # dates are read from short lines only: a paragraph's dates are news
 TITLE_MIN_CHARS = 10
@@ -522,7 +523,22 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
                 index == (span.title_index or 0) + 1 or beside_date(lines, index)
             ):
                 bare = (text, 0.5)
-    return bare
+    if bare[0]:
+        return bare
+    return byline_under_text(lines, span)
+
+
+def byline_under_text(lines: list[Line], span: ArticleSpan) -> tuple[str, float]:
+    """A labelled byline on the lines right under the text ("Autor: Jane Doe", "Posted by
+    Jane Doe at 18:52"): a blog or a press page signs its post at the end."""
+    for index in range(span.end, min(len(lines), span.end + BYLINE_BELOW_TEXT)):
+        text = lines[index].text
+        if len(text) > DATE_LINE_MAX or lines[index].run_break:
+            continue
+        who = find_labelled_byline(text)
+        if who and lookup_source(who) is None:
+            return who, 0.5
+    return "", 0.0
 
 
 def byline_range(lines: list[Line], span: ArticleSpan) -> range:
