@@ -170,6 +170,15 @@ def test_a_headline_run_together_with_its_kicker_or_date_is_cut_out(printed, hea
     assert article.title == (headline or printed)  # None: the line is whole
 
 
+def test_a_date_confirms_the_nearest_headline_above_it_not_a_line_further_up():
+    teaser = "Latest news from the lake shore"
+    article = parse(page(f"{teaser}\n{HEADLINE}\n18 March 2008"))
+    assert article.title == HEADLINE
+    caption = "Delegates in the hall (Photo: Jane Doe)"
+    article = parse(page(f"{HEADLINE}\n{caption}\n18 March 2008"))
+    assert article.title == HEADLINE  # a picture's caption is not a rival headline
+
+
 def test_a_date_inside_a_caption_is_not_the_publication_date():
     caption = "Delegates arrive at the conference centre in Geneva for talks (18 March 2008)"
     article = parse(page(f"Talks on the treaty end without agreement\n{caption}"))

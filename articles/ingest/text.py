@@ -117,6 +117,11 @@ _USER_AFTER_DATE = re.compile(
 # "am", "on", "le" right before a date: the day something was posted or written.
 ON_DAY_WORDS = frozenset({"am", "on", "le", "el", "il", "vom"})
 _DATE_PUNCTUATION = " :,;/|·•-–—()[]"
+# A caption naming its picture's source ("(Quelle: Foto Steven Vangermain)", "Heime
+# haben zu wenig PflegekräfteSilviaJansen/Gettyimages").
+_CREDIT_MARK = re.compile(
+    r"©|\b(?:Quelle|Source|Fuente|Fotos?|Photos?|Bild|Credit|Images?)\b|\w/\w"
+)
 _DATE_SEPARATORS = re.compile(r"\s*[|·•,]\s*|\s+[-–—]\s+")
 _LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not headlines
 _BYLINE_START = re.compile(r"(?:By|BY|by)\s")
@@ -172,6 +177,7 @@ TITLE_WORDS = 8
 # What confirms a headline, in the units of score_title (a quarter point per word).
 REPEATED_BONUS = 0.5  # printed again in a page title, breadcrumb or list of posts
 HEADER_BELOW_BONUS = 1.5  # a date or byline under it
+RIVAL_MIN_WORDS = 3  # a headline-shaped line this long between a line and its date
 HEADER_ABOVE_BONUS = 1.0  # ... or just above it
 DISTANCE_PENALTY = 0.01  # per line between it and the text
 PARAGRAPH_MIN_WORDS = 5
@@ -251,6 +257,7 @@ class PageLines:
         self.lines = lines
         self.folded = [line.text.casefold() if len(line.text) <= 300 else "" for line in lines]
         self.header_lines: dict[int, bool] = {}
+        self.rivals: dict[int, bool] = {}
 
     def copies(self, index: int) -> int:
         """Lines printing this line's text, itself included, whole or inside a page title
@@ -260,6 +267,18 @@ class PageLines:
             return 1
         limit = len(wanted) + 100
         return sum(1 for text in self.folded if wanted in text and len(text) <= limit)
+
+    def is_rival(self, index: int) -> bool:
+        """A headline-shaped line of three words or more that is not a name."""
+        if index not in self.rivals:
+            line = self.lines[index]
+            self.rivals[index] = (
+                line.words >= RIVAL_MIN_WORDS
+                and is_title_candidate(line)
+                and not is_bare_name(line.text)
+                and not _CREDIT_MARK.search(line.text)
+            )
+        return self.rivals[index]
 
     def is_header_line(self, index: int) -> bool:
         if index not in self.header_lines:
@@ -369,7 +388,11 @@ def score_title(page: PageLines, index: int, body_first: int, first: bool) -> fl
     if 2 <= page.copies(index) <= 4 and not is_repeated_menu(lines, index):
         score += REPEATED_BONUS
     below = range(index + 1, min(len(lines), index + NEAR_TITLE + 1))
-    if any(page.is_header_line(i) for i in below):
+    header = next((i for i in below if page.is_header_line(i)), None)
+    # The date or byline confirms the nearest headline above it, not a menu or a kicker
+    # further up with another headline-shaped line between them.
+    between = range(index + 1, header) if header is not None else range(0)
+    if header is not None and not any(page.is_rival(i) for i in between):
         score += HEADER_BELOW_BONUS
     elif any(page.is_header_line(i) for i in range(max(0, index - 2), index)):
         score += HEADER_ABOVE_BONUS
