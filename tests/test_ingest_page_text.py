@@ -179,6 +179,14 @@ def test_a_date_confirms_the_nearest_headline_above_it_not_a_line_further_up():
     assert article.title == HEADLINE  # a picture's caption is not a rival headline
 
 
+@pytest.mark.parametrize(
+    "quoted", ["«Talks end without any agreement»", "Lavrov: »Talks end without agreement«"]
+)
+def test_a_headline_quoted_in_guillemets_is_a_headline_not_a_link(quoted):
+    assert parse(page(f"{quoted}\n18 March 2008")).title == quoted
+    assert parse(page(f"Read more talks news »\n{HEADLINE}\n18 March 2008")).title == HEADLINE
+
+
 def test_a_date_inside_a_caption_is_not_the_publication_date():
     caption = "Delegates arrive at the conference centre in Geneva for talks (18 March 2008)"
     article = parse(page(f"Talks on the treaty end without agreement\n{caption}"))

@@ -124,6 +124,7 @@ _CREDIT_MARK = re.compile(
 )
 _DATE_SEPARATORS = re.compile(r"\s*[|·•,]\s*|\s+[-–—]\s+")
 _LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not headlines
+_QUOTE_PARTNERS = {"«": "»", "»": "«", "‹": "›", "›": "‹"}  # ... unless they quote
 _BYLINE_START = re.compile(r"(?:By|BY|by)\s")
 _BREADCRUMB_STEP = re.compile(r"\s*>\s*")
 SITE_NAME_MAX_WORDS = 4
@@ -294,8 +295,7 @@ def is_title_candidate(line: Line) -> bool:
         and line.words >= 2
         and len(text) >= TITLE_MIN_CHARS
         and not text.isupper()
-        and text[-1] not in _LINK_MARKS
-        and text[0] not in _LINK_MARKS
+        and not is_link_label(text)
         and any(char.isalpha() for char in text)
         and not is_section_name(text)
         and not line.furniture
@@ -306,6 +306,20 @@ def is_title_candidate(line: Line) -> bool:
         and find_labelled_byline(text) is None
         and lookup_source(text) is None
     )
+
+
+def is_link_label(text: str) -> bool:
+    """A link's label marked by an arrow or chevron at either end ("Zum Deal »", "››
+    Politik"); a headline quoting in guillemets ("«Gute Löhne reichen nicht»", "Näßler:
+    «Liebe kennt keine Pause»", "»Einfach kein Geld mehr«") is not one."""
+    marks = {char for char in (text[0], text[-1]) if char in _LINK_MARKS}
+    return any(not is_quote_mark(text, mark) for mark in marks)
+
+
+def is_quote_mark(text: str, mark: str) -> bool:
+    """A guillemet with its partner as often in the line: a quotation's mark."""
+    partner = _QUOTE_PARTNERS.get(mark)
+    return partner is not None and text.count(mark) == text.count(partner)
 
 
 def header_date(line: Line, dayfirst: bool | None = None) -> date | None:
