@@ -324,6 +324,19 @@ def test_two_different_dates_under_the_headline_leave_the_date_unknown_and_say_w
     assert "date_conflicting" in article.review_reasons
 
 
+def test_an_updates_date_under_the_headline_does_not_hide_the_publication_date():
+    updated = parse(page(f"{HEADLINE}\n18 March 2008\nAktualisiert am 02.05.2009"))
+    assert updated.published_date == date(2008, 3, 18)
+
+
+def test_the_date_under_the_headline_outranks_one_other_date_above_it():
+    masthead = parse(page(f"Sat, 22 March 2008\n{HEADLINE}\n18 March 2008"))
+    assert masthead.published_date == date(2008, 3, 18)  # the day the page was saved
+    listed = "\n".join(f"Blogposting {day} March 2008" for day in (10, 11, 12))
+    article = parse(page(f"{listed}\n{HEADLINE}\n18 March 2008"))
+    assert article.published_date is None  # a list of posts: no way to tell
+
+
 def test_a_picture_caption_above_its_credit_is_not_the_headline():
     header = (
         "Talks on the treaty end without agreement\n18 March 2008\n"

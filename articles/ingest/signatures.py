@@ -489,6 +489,12 @@ DATE_LABEL = (
     r"(?:(?:Last\s+)?Updated|Published|Posted(?:\s+on)?|Date|Dated|Page last updated at)"
     r"\s*:?\s*"
 )
+# Words before a date that make it an update's, not the publication's ("Aktualisiert am").
+UPDATE_WORDS: tuple[str, ...] = (
+    "updated", "update", "modified", "edited", "aktualisiert", "geändert", "änderung",
+    "bearbeitet", "actualizado", "actualización", "mis à jour", "modifié", "aggiornato",
+    "bijgewerkt",
+)  # fmt: skip
 TIME_TAIL = rf"(?:,?\s+(?:at\s+)?{TIME}(?:\s*\(?{ZONE}\)?)?)?"
 
 

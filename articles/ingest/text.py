@@ -455,6 +455,7 @@ class HeaderDate(NamedTuple):
     value: date | None
     confidence: float
     conflicting: bool = False
+    settled: bool = False  # chosen among different dates: the header's date lines may disagree
 
 
 class PageOrder:
@@ -516,11 +517,41 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
             return HeaderDate(below_text.pop(), 0.5)
         return HeaderDate(None, 0.0)
     if len({value for _, _, value in found}) > 1:
-        return HeaderDate(None, 0.0, conflicting=True)
+        settled = settle_header_dates(lines, span, found)
+        if settled is None:
+            return HeaderDate(None, 0.0, conflicting=True)
+        return HeaderDate(settled, 0.5, settled=True)
     order, index, value = found[0]
     titled = span.title_index is not None
     near = titled and abs(index - span.title_index) <= (NEAR_TITLE if not order else 3)
     return HeaderDate(value, 0.8 if near else 0.5)
+
+
+def settle_header_dates(
+    lines: list[Line], span: ArticleSpan, found: list[tuple[int, int, date]]
+) -> date | None:
+    """The publication date among different header dates, when the page says which: an
+    update's date ("Aktualisiert am 19.02.2020", "Updated: August 22, 2019") is not it,
+    and dates under the headline that agree, the nearest within a few lines of it, outrank
+    one other date above it (a teaser's, an event's). None when it stays unclear."""
+    kept = [(order, index, value) for order, index, value in found if not is_update(lines[index])]
+    if len({value for _, _, value in kept}) == 1:
+        return kept[0][2]
+    under = [(index, value) for order, index, value in kept if order == 0]
+    if span.title_index is None or len({value for _, value in under}) != 1:
+        return None
+    if len({value for _, _, value in kept}) > 2:
+        return None  # a list of posts or events around the headline
+    index, value = under[0]
+    single = len({found_value for _, found_value in lines[index].dates}) == 1
+    return value if single and index - span.title_index <= NEAR_TITLE else None
+
+
+def is_update(line: Line) -> bool:
+    """A date line naming a later change, not the publication ("Zuletzt aktualisiert")."""
+    found = line.dates
+    before = line.text[: found[0][0]].casefold() if found else ""
+    return any(word in before for word in sig.UPDATE_WORDS)
 
 
 def header_ranges(span: ArticleSpan, above: int = 3) -> tuple[range, range]:
@@ -811,7 +842,7 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
         if byline:
             fields.append(FieldEvidence("byline", "a name after a byline label", confidence))
     near_date = find_header_date(lines, span, PageOrder(text))
-    date_matches = [] if near_date.conflicting else header.date_matches
+    date_matches = [] if near_date.conflicting or near_date.settled else header.date_matches
     if date_matches:
         # The date line's own reading comes first; the near date (read in the page's
         # order of day and month) stands in when that reading is ambiguous ("03/05/2022").
