@@ -236,6 +236,14 @@ def test_a_post_signed_under_its_text_has_that_byline(signature):
     assert article.byline == "Jane Doe"
 
 
+def test_a_name_alone_under_the_standfirst_is_a_byline_but_not_one_in_a_menu():
+    standfirst = "The delegates left Geneva without a deal on the radar sites, officials said."
+    article = parse(page(f"{HEADLINE}\n{standfirst}\nJane Doe"))
+    assert article.byline == "Jane Doe"
+    article = parse(page(f"{HEADLINE}\nWorld News\nSocial Media\nCloud Computing"))
+    assert article.byline == ""
+
+
 def test_a_name_alone_under_the_text_is_not_a_byline():
     article = parse(page("Talks on the treaty end without agreement", footer="Weitere Videos\n"))
     assert article.byline == ""

@@ -588,7 +588,9 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
             if who:
                 bare = (who, 0.6)
             elif is_bare_name(text) and (
-                index == (span.title_index or 0) + 1 or beside_date(lines, index)
+                index == (span.title_index or 0) + 1
+                or beside_date(lines, index)
+                or under_standfirst(lines, span, index)
             ):
                 bare = (text, 0.5)
     if bare[0]:
@@ -607,6 +609,16 @@ def byline_under_text(lines: list[Line], span: ArticleSpan) -> tuple[str, float]
         if who and lookup_source(who) is None:
             return who, 0.5
     return "", 0.0
+
+
+def under_standfirst(lines: list[Line], span: ArticleSpan, index: int) -> bool:
+    """Right under a standfirst that sits under the headline: where a byline follows."""
+    title = span.title_index
+    return (
+        title is not None
+        and title + 1 < index <= title + NEAR_TITLE
+        and is_paragraph_line(lines[index - 1])
+    )
 
 
 def byline_range(lines: list[Line], span: ArticleSpan) -> range:
