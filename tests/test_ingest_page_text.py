@@ -141,6 +141,27 @@ def test_a_short_date_line_a_few_lines_into_the_text_dates_it_when_the_header_ha
     assert event.published_date is None
 
 
+@pytest.mark.parametrize(
+    "opening",
+    ["Geneva, 18 March 2008 – Diplomats met again", "18.03.2008 - Diplomats met again"],
+)
+def test_a_first_paragraph_opening_with_a_dateline_dates_the_article(opening):
+    body = BODY.replace("Diplomats from both countries met again", opening, 1)
+    assert parse(page(HEADLINE, body=body)).published_date == date(2008, 3, 18)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On 18 March 2008 diplomats from both countries met again",
+        "Created 18.03.2008, modified 19.03.2008: diplomats met again",
+    ],
+)
+def test_a_date_inside_the_first_sentence_is_the_news_not_a_dateline(sentence):
+    body = BODY.replace("Diplomats from both countries met again", sentence, 1)
+    assert parse(page(HEADLINE, body=body)).published_date is None
+
+
 def test_a_date_under_a_commenters_name_is_the_comments_not_the_articles():
     comment = "Peter sagt:\n24. August 2019 um 03:36 Uhr"
     article = parse(page(f"Talks on the treaty end without agreement\n{comment}"))

@@ -167,6 +167,9 @@ INSIDE_RUN_PENALTY = 0.5
 TITLE_WINDOW = 40  # lines above the article's text where its headline may sit
 HEADER_BELOW_TITLE = 12  # lines under the headline where its date and byline may sit
 DATE_ABOVE = 15  # lines above the headline where its date may sit
+OPENING_LINES = 2  # paragraphs at the text's start that may open with a dateline
+OPENING_DATE_MAX = 25  # ... where the date starts at most this far in
+OPENING_DATE_SCAN = 80
 TEXT_DATE_LINES = 4  # lines into the text where a short date line still dates the article
 TEXT_DATE_LINE_MAX = 60  # ... and is short: a date, a byline, a section at most
 DATE_BELOW_TEXT = 2  # lines under the text where a post's date alone may sit
@@ -506,6 +509,13 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
             if value:
                 return HeaderDate(value, 0.5)
     if not found:
+        # The text's first paragraph may open with its date, as a dateline ("Wien, 14.
+        # Dezember 2021 – Aufgrund ...", "06.11.23 - Sensation in ...").
+        for index in range(span.body_first, min(span.end, span.body_first + OPENING_LINES)):
+            value = opening_date(lines[index], page.for_line(lines[index]))
+            if value:
+                return HeaderDate(value, 0.5)
+    if not found:
         # A blog may print its post's date under the text instead: a line that is a date
         # and little else, or says when it was posted ("Veröffentlicht am: 6. August
         # 2009"), on one of the two lines right under it (two dates: unknown).
@@ -545,6 +555,26 @@ def settle_header_dates(
     index, value = under[0]
     single = len({found_value for _, found_value in lines[index].dates}) == 1
     return value if single and index - span.title_index <= NEAR_TITLE else None
+
+
+def opening_date(line: Line, dayfirst: bool | None = None) -> date | None:
+    """The date a paragraph opens with, alone or after a place ("Wien, 14. Dezember
+    2021 – ..."), a bracket or a name and "am" ("Jon Nitz am 24. Januar 2022 um 15:47
+    Durch ..."): a dateline, where a date inside a sentence is the news's."""
+    if not is_paragraph_line(line):
+        return None
+    head = line.text[:OPENING_DATE_SCAN]
+    found = find_dates(head, dayfirst) if dayfirst is not None else find_dates(head)
+    if not found or found[0][0] > OPENING_DATE_MAX or len({value for _, value in found}) > 1:
+        return None  # none near the start, or two (created and modified): unclear
+    position, value = found[0]
+    before = head[:position].strip(_DATE_PUNCTUATION)
+    if not any(char.isalpha() for char in before):
+        return value
+    words = before.split()
+    place = len(words) <= 2 and head[:position].rstrip().endswith(",")
+    named = len(words) >= 2 and words[-1].casefold() in ON_DAY_WORDS and words[0][0].isupper()
+    return value if place or named else None
 
 
 def is_update(line: Line) -> bool:
