@@ -208,6 +208,14 @@ def test_a_headline_quoted_in_guillemets_is_a_headline_not_a_link(quoted):
     assert parse(page(f"Read more talks news »\n{HEADLINE}\n18 March 2008")).title == HEADLINE
 
 
+def test_a_caption_with_its_pictures_credit_is_not_the_headline():
+    caption = "Delegates arrive in the hall of the Palais des Nations © Jane Doe"
+    article = parse(page(f"Geneva talks end\n{caption}\n18 March 2008"))
+    assert article.title == "Geneva talks end"
+    photo = "„Blue Marble“-Foto: talks on the treaty end without agreement"
+    assert parse(page(f"{photo}\n18 March 2008")).title == photo  # a word, not a credit
+
+
 def test_a_date_inside_a_caption_is_not_the_publication_date():
     caption = "Delegates arrive at the conference centre in Geneva for talks (18 March 2008)"
     article = parse(page(f"Talks on the treaty end without agreement\n{caption}"))

@@ -122,6 +122,12 @@ _DATE_PUNCTUATION = " :,;/|·•-–—()[]"
 _CREDIT_MARK = re.compile(
     r"©|\b(?:Quelle|Source|Fuente|Fotos?|Photos?|Bild|Credit|Images?)\b|\w/\w"
 )
+# A picture's credit inside a line makes it a caption ("... im Garten.© Hoklatherm",
+# "Weniger Miete! Bild: Photo by Alexander Dummer on Unsplash").
+_CAPTION_CREDIT = re.compile(
+    r"©|(?<![\w-])(?:Fotos?|Photos?|Bild|Bildquelle|Images?|Credit|Crédit|Quelle|Source|Fuente)"
+    r"\s?:|(?<![\w-])(?:Photo|Foto) (?:by|von)\b"
+)
 _DATE_SEPARATORS = re.compile(r"\s*[|·•,]\s*|\s+[-–—]\s+")
 _LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not headlines
 _QUOTE_PARTNERS = {"«": "»", "»": "«", "‹": "›", "›": "‹"}  # ... unless they quote
@@ -299,6 +305,7 @@ def is_title_candidate(line: Line) -> bool:
         and len(text) >= TITLE_MIN_CHARS
         and not text.isupper()
         and not is_link_label(text)
+        and not _CAPTION_CREDIT.search(text)
         and any(char.isalpha() for char in text)
         and not is_section_name(text)
         and not line.furniture
