@@ -216,6 +216,18 @@ def test_a_caption_with_its_pictures_credit_is_not_the_headline():
     assert parse(page(f"{photo}\n18 March 2008")).title == photo  # a word, not a credit
 
 
+@pytest.mark.parametrize(
+    "skips",
+    [
+        "Zur Navigation springen Zum Inhalt springen",
+        "Skip to primary navigation Skip to main content",
+    ],
+)
+def test_skip_links_run_together_are_page_furniture_not_a_headline(skips):
+    article = parse(f"{skips}\nGeneva talks end\n{BODY}")
+    assert article.title == "Geneva talks end"
+
+
 def test_a_date_inside_a_caption_is_not_the_publication_date():
     caption = "Delegates arrive at the conference centre in Geneva for talks (18 March 2008)"
     article = parse(page(f"Talks on the treaty end without agreement\n{caption}"))

@@ -286,6 +286,14 @@ class ClutterPattern:
     keyword: str = ""
 
 
+_SKIP_LINK = (
+    r"(?:(?:Skip|Jump|Go) to (?:the )?(?:main |primary |secondary )?"
+    r"(?:content|navigation|search|article|sidebar|footer|menu)|Skip navigation|"
+    r"(?:Direkt )?(?:[Zz]um|[Zz]ur) (?:Inhalt|Hauptinhalt|Navigation|Hauptnavigation|Suche|"
+    r"Startseite|Fußzeile|Footer)(?: (?:springen|wechseln))?|Navigation überspringen|"
+    r"Überspringen zum? (?:Hauptinhalt|Inhalt)|Aller au contenu(?: principal)?|"
+    r"Saltar al contenido(?: principal)?|Vai al contenuto)"
+)
 CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
     ClutterPattern(r"UNITED24 - Make a charitable donation in support of Ukraine!?"),
     ClutterPattern(r"(?:Make|Please make) a (?:charitable )?donation.{0,80}"),
@@ -319,13 +327,9 @@ CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
     ),
     ClutterPattern(r"(?:Newer|Older) Posts?(?: (?:Home|Older Posts?))*", hint_kind="blog"),
     ClutterPattern(r"Leave a (?:comment|reply)", footer=True, hint_kind="blog"),
-    # Skip links for screen readers and keyboards, at the top of most pages.
-    ClutterPattern(
-        r"(?:Skip|Jump|Go) to (?:the )?(?:main )?(?:content|navigation|search|article)|"
-        r"Skip navigation|Zum Inhalt(?: springen)?|Navigation überspringen|"
-        r"(?:Direkt )?zum (?:Inhalt|Hauptinhalt)|Aller au contenu(?: principal)?|"
-        r"Saltar al contenido(?: principal)?|Vai al contenuto"
-    ),
+    # Skip links for screen readers and keyboards, at the top of most pages, one or a few
+    # run together on a line ("Zur Navigation springen Zum Inhalt springen").
+    ClutterPattern(rf"{_SKIP_LINK}(?:\s*[-|·•]?\s*{_SKIP_LINK})*"),
     # Cookie and consent prompts, in the languages of the pages users save.
     ClutterPattern(
         r".{0,200}\b(?:[Ww]e use|uses|[Vv]erwende[nt]|[Nn]utz(?:en|t)|[Ee]insatz von|"
