@@ -305,7 +305,6 @@ def is_title_candidate(line: Line) -> bool:
         and len(text) >= TITLE_MIN_CHARS
         and not text.isupper()
         and not is_link_label(text)
-        and not _CAPTION_CREDIT.search(text)
         and any(char.isalpha() for char in text)
         and not is_section_name(text)
         and not line.furniture
@@ -315,6 +314,7 @@ def is_title_candidate(line: Line) -> bool:
         and not line.dates
         and find_labelled_byline(text) is None
         and lookup_source(text) is None
+        and not _CAPTION_CREDIT.search(text)
     )
 
 
@@ -322,8 +322,10 @@ def is_link_label(text: str) -> bool:
     """A link's label marked by an arrow or chevron at either end ("Zum Deal »", "››
     Politik"); a headline quoting in guillemets ("«Gute Löhne reichen nicht»", "Näßler:
     «Liebe kennt keine Pause»", "»Einfach kein Geld mehr«") is not one."""
-    marks = {char for char in (text[0], text[-1]) if char in _LINK_MARKS}
-    return any(not is_quote_mark(text, mark) for mark in marks)
+    first, last = text[0], text[-1]
+    if first not in _LINK_MARKS and last not in _LINK_MARKS:
+        return False
+    return any(not is_quote_mark(text, mark) for mark in {first, last} & set(_LINK_MARKS))
 
 
 def is_quote_mark(text: str, mark: str) -> bool:
