@@ -285,6 +285,15 @@ def test_a_name_alone_under_the_standfirst_is_a_byline_but_not_one_in_a_menu():
     assert article.byline == ""
 
 
+@pytest.mark.parametrize(
+    "line",
+    ["von jdoe", "Verfasst von: jdoe | 18. März 2008", "Posted on 2008-03-18 by jdoe | Reply"],
+)
+def test_a_blogs_user_name_after_a_byline_label_is_the_byline(line):
+    assert parse(page(f"{HEADLINE}\n{line}")).byline == "jdoe"
+    assert parse(page(f"{HEADLINE}\nSorted by date")).byline == ""
+
+
 def test_a_name_alone_under_the_text_is_not_a_byline():
     article = parse(page("Talks on the treaty end without agreement", footer="Weitere Videos\n"))
     assert article.byline == ""

@@ -128,6 +128,15 @@ _CAPTION_CREDIT = re.compile(
     r"©|(?<![\w-])(?:Fotos?|Photos?|Bild|Bildquelle|Images?|Credit|Crédit|Quelle|Source|Fuente)"
     r"\s?:|(?<![\w-])(?:Photo|Foto) (?:by|von)\b"
 )
+# A blog's user name after a byline label, alone or before a separator or the date
+# ("von flerche", "Verfasst von: mitundvoneinander | 31. Dezember 2008", "Posted on
+# 2015-04-05 by marc | Leave a comment"); the label opens the line or follows a date or
+# a separator, never a word ("sorted by date").
+_USER_BYLINE = re.compile(
+    r"(?:^|[|·•]\s*|\d\s+)(?:"
+    + "|".join(re.escape(label) for label in sorted(sig.BYLINE_LABELS, key=len, reverse=True))
+    + r")(?:\s*:\s*|\s+)(?P<who>[^\W\d_][\w.-]{2,29})\s*(?:$|[|·•]|(?:am|on|um|le)\s+\d)"
+)
 _DATE_SEPARATORS = re.compile(r"\s*[|·•,]\s*|\s+[-–—]\s+")
 _LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not headlines
 _QUOTE_PARTNERS = {"«": "»", "»": "«", "‹": "›", "›": "‹"}  # ... unless they quote
@@ -632,6 +641,10 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
                 or under_standfirst(lines, span, index)
             ):
                 bare = (text, 0.5)
+            else:
+                user = _USER_BYLINE.search(text)
+                if user and lookup_source(user["who"]) is None:  # "By Reuters" is a credit
+                    bare = (user["who"], 0.5)
     if bare[0]:
         return bare
     return byline_under_text(lines, span)
