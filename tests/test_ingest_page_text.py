@@ -294,6 +294,11 @@ def test_a_blogs_user_name_after_a_byline_label_is_the_byline(line):
     assert parse(page(f"{HEADLINE}\nSorted by date")).byline == ""
 
 
+def test_a_byline_label_run_into_the_word_before_it_still_labels_the_byline():
+    assert parse(page(f"{HEADLINE}\nPolitikVon Jane Doe // 18. März 2008")).byline == "Jane Doe"
+    assert parse(page(f"{HEADLINE}\nChristoph von Ritter")).byline != "Ritter"
+
+
 def test_a_name_alone_under_the_text_is_not_a_byline():
     article = parse(page("Talks on the treaty end without agreement", footer="Weitere Videos\n"))
     assert article.byline == ""
