@@ -299,6 +299,12 @@ def test_a_byline_label_run_into_the_word_before_it_still_labels_the_byline():
     assert parse(page(f"{HEADLINE}\nChristoph von Ritter")).byline != "Ritter"
 
 
+def test_a_name_with_a_trailing_comma_beside_the_date_or_under_a_label_is_a_byline():
+    assert parse(page(f"{HEADLINE}\nJane Doe,\n18.03.2008 15:32 Uhr")).byline == "Jane Doe"
+    assert parse(page(f"{HEADLINE}\nAutor\nJane Doe,")).byline == "Jane Doe"
+    assert parse(page(f"{HEADLINE}\nLiebe Leserin,")).byline == ""
+
+
 def test_a_name_alone_under_the_text_is_not_a_byline():
     article = parse(page("Talks on the treaty end without agreement", footer="Weitere Videos\n"))
     assert article.byline == ""

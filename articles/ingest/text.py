@@ -626,7 +626,7 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
             if who and lookup_source(who) is None:  # "By RIA Novosti" is a credit
                 return who, 0.8
             if is_byline_label(text) and index + 1 < len(lines):
-                following = lines[index + 1].text
+                following = lines[index + 1].text.rstrip(",")  # "Nikolai Huke," / "Berlin"
                 if is_name(following):
                     return following, 0.7
             if len(text) > DATE_LINE_MAX or bare[0]:
@@ -635,12 +635,16 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
             who = name_beside_date(text) if dated else ""
             if who:
                 bare = (who, 0.6)
-            elif is_bare_name(text) and (
-                index == (span.title_index or 0) + 1
-                or beside_date(lines, index)
-                or under_standfirst(lines, span, index)
+            elif is_bare_name(text.rstrip(",")) and (
+                beside_date(lines, index)  # "Christian Kahle," over "03.11.2023 15:32 Uhr"
+                or (
+                    not text.endswith(",")  # "Liebe Leserin," greets the reader
+                    and (
+                        index == (span.title_index or 0) + 1 or under_standfirst(lines, span, index)
+                    )
+                )
             ):
-                bare = (text, 0.5)
+                bare = (text.rstrip(","), 0.5)
             else:
                 user = _USER_BYLINE.search(text)
                 if user and lookup_source(user["who"]) is None:  # "By Reuters" is a credit
