@@ -305,6 +305,11 @@ def test_a_name_with_a_trailing_comma_beside_the_date_or_under_a_label_is_a_byli
     assert parse(page(f"{HEADLINE}\nLiebe Leserin,")).byline == ""
 
 
+def test_a_name_after_the_date_before_a_link_to_the_comments_is_the_byline():
+    line = "18. März 2008 Jane Doe Schreibe einen Kommentar"
+    assert parse(page(f"{HEADLINE}\n{line}")).byline == "Jane Doe"
+
+
 def test_a_name_alone_under_the_text_is_not_a_byline():
     article = parse(page("Talks on the treaty end without agreement", footer="Weitere Videos\n"))
     assert article.byline == ""

@@ -137,6 +137,7 @@ _USER_BYLINE = re.compile(
     + "|".join(re.escape(label) for label in sorted(sig.BYLINE_LABELS, key=len, reverse=True))
     + r")(?:\s*:\s*|\s+)(?P<who>[^\W\d_][\w.-]{2,29})\s*(?:$|[|·•]|(?:am|on|um|le)\s+\d)"
 )
+_NAME_AFTER_DATE = re.compile(r"(?<!\d)(?:19|20)\d\d\s+(?P<who>[^\d|·•,]{3,60})$")
 _DATE_SEPARATORS = re.compile(r"\s*[|·•,]\s*|\s+[-–—]\s+")
 _LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not headlines
 _QUOTE_PARTNERS = {"«": "»", "»": "«", "‹": "›", "›": "‹"}  # ... unless they quote
@@ -723,7 +724,21 @@ def name_beside_date(text: str) -> str:
         if part and not any(char.isdigit() for char in part) and is_bare_name(part):
             return part
     user = _USER_AFTER_DATE.search(text)
-    return user["who"] if user else ""
+    if user:
+        return user["who"]
+    # "26. September 2019 Ulrike Stockhausen Schreibe einen Kommentar": the name after
+    # the date, before a link to the comments.
+    after = _NAME_AFTER_DATE.search(without_comment_link(text))
+    return after["who"] if after and is_bare_name(after["who"]) else ""
+
+
+def without_comment_link(text: str) -> str:
+    """The line without a closing link to the comments ("Schreibe einen Kommentar")."""
+    folded = text.casefold()
+    for phrase in sig.PAGE_ENDS:
+        if folded.endswith(" " + phrase):
+            return text[: -len(phrase)].rstrip()
+    return text
 
 
 # -- Header ---------------------------------------------------------------------------------
