@@ -228,6 +228,14 @@ def test_skip_links_run_together_are_page_furniture_not_a_headline(skips):
     assert article.title == "Geneva talks end"
 
 
+@pytest.mark.parametrize(
+    "headline",
+    ["Live from the KnowledgeCamp on the treaty", "„GenevaTalks“ end without any agreement"],
+)
+def test_a_word_in_camel_case_inside_a_headline_is_not_cut_as_a_join(headline):
+    assert parse(page(f"{headline}\n18 March 2008")).title == headline
+
+
 def test_a_date_inside_a_caption_is_not_the_publication_date():
     caption = "Delegates arrive at the conference centre in Geneva for talks (18 March 2008)"
     article = parse(page(f"Talks on the treaty end without agreement\n{caption}"))

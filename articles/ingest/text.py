@@ -138,6 +138,7 @@ _USER_BYLINE = re.compile(
     + r")(?:\s*:\s*|\s+)(?P<who>[^\W\d_][\w.-]{2,29})\s*(?:$|[|·•]|(?:am|on|um|le)\s+\d)"
 )
 _NAME_AFTER_DATE = re.compile(r"(?<!\d)(?:19|20)\d\d\s+(?P<who>[^\d|·•,]{3,60})$")
+_QUOTES = (("„", "“"), ("«", "»"), ("‘", "’"))
 _DATE_SEPARATORS = re.compile(r"\s*[|·•,]\s*|\s+[-–—]\s+")
 _LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not headlines
 _QUOTE_PARTNERS = {"«": "»", "»": "«", "‹": "›", "›": "‹"}  # ... unless they quote
@@ -961,7 +962,20 @@ def headline_piece(text: str) -> str:
         for piece in pieces
         if word_count(piece) >= 2 and is_headline_like(piece) and not find_dates(piece)
     ]
-    return max(shaped, key=word_count) if shaped else text
+    if not shaped:
+        return text
+    best = max(shaped, key=word_count)
+    at = pieces.index(best)
+    if at == 0 and not find_dates(text[len(best) :]):
+        return text  # only a tail without a date would go: a word like "KnowledgeCamp"
+    if any(opens_a_quote(piece) for piece in pieces[:at]):
+        return text  # the join is inside a quotation: "„AllerVielfalt Verden“ bringt ..."
+    return best
+
+
+def opens_a_quote(text: str) -> bool:
+    """A quotation mark opened in the text and not closed there."""
+    return any(text.count(opening) > text.count(closing) for opening, closing in _QUOTES)
 
 
 def page_title_headline(text: str) -> str:
