@@ -126,7 +126,13 @@ def test_a_date_line_just_under_the_headline_counts_even_after_the_text_starts()
 
 
 @pytest.mark.parametrize(
-    "printed", ["Mittwoch, 18. März 2008 - Politik", "Veröffentlicht am 18.03.2008", "18.03.08"]
+    "printed",
+    [
+        "Mittwoch, 18. März 2008 - Politik",
+        "Veröffentlicht am 18.03.2008",
+        "18.03.08",
+        "Datum: 18. März 2008",
+    ],
 )
 def test_a_short_date_line_a_few_lines_into_the_text_dates_it_when_the_header_has_none(printed):
     lead = "Diplomats met again in Geneva on Tuesday to discuss the treaty and its radar sites."

@@ -493,6 +493,14 @@ DATE_LABEL = (
     r"(?:(?:Last\s+)?Updated|Published|Posted(?:\s+on)?|Date|Dated|Page last updated at)"
     r"\s*:?\s*"
 )
+# A label right before a date that names it the publication's ("Erscheinungsdatum:").
+PUBLISHED_WORDS: frozenset[str] = frozenset(
+    {
+        "datum", "date", "fecha", "published", "posted", "veröffentlicht", "erschienen",
+        "erscheinungsdatum", "erstveröffentlichung", "publiziert", "erstellt", "publié",
+        "publicado", "pubblicato", "gepubliceerd",
+    }
+)  # fmt: skip
 # Words before a date that make it an update's, not the publication's ("Aktualisiert am").
 UPDATE_WORDS: tuple[str, ...] = (
     "updated", "update", "modified", "edited", "aktualisiert", "geändert", "änderung",

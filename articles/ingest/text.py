@@ -375,9 +375,10 @@ def posted_date(
     line: Line, dayfirst: bool | None = None, *, after_weekday: bool = True
 ) -> date | None:
     """The date of a short line that is not a sentence and opens with it, after a word
-    for "on" or (`after_weekday`) a weekday at most ("Erstellt am: 01.11.2023", "Posted
-    on May 3, 2019", "Mittwoch, 01. November 2023 - Handel"): among or under the text,
-    "Termin: 21.02.2020" or "Hamburg, den 02. Dezember 2022" date an event or a letter."""
+    for "on" or (`after_weekday`: under the headline) a weekday or a publication label at
+    most ("Erstellt am: 01.11.2023", "Posted on May 3, 2019", "Mittwoch, 01. November 2023
+    - Handel", "Datum: 26. Januar 2022"): among or under the text, "Termin: 21.02.2020"
+    or "Hamburg, den 02. Dezember 2022" date an event or a letter."""
     if len(line.text) > TEXT_DATE_LINE_MAX or is_paragraph_line(line):
         return None
     found = line.dates if dayfirst is None else find_dates(line.text, dayfirst)
@@ -388,7 +389,8 @@ def posted_date(
     if not any(char.isalpha() for char in before):
         return value
     words = before.split()
-    if words[-1].casefold() in ON_DAY_WORDS:
+    last = words[-1].casefold().rstrip(":")
+    if last in ON_DAY_WORDS or (after_weekday and last in sig.PUBLISHED_WORDS):
         return value
     weekday = len(words) == 1 and line.text[:position].rstrip().endswith(",")
     return value if weekday and after_weekday else None
