@@ -98,6 +98,20 @@ def test_a_date_alone_right_under_the_text_is_the_posts_when_the_header_has_none
     assert article.published_date is None
 
 
+@pytest.mark.parametrize(
+    "printed", ["Erstellt am: 12.06.2017", "Posted on June 12, 2017", "19:30 12.06.2017"]
+)
+def test_a_line_saying_when_the_post_was_written_under_the_text_dates_it(printed):
+    article = parse(page("Talks on the treaty end without agreement", footer=f"{printed}\n"))
+    assert article.published_date == date(2017, 6, 12)
+
+
+@pytest.mark.parametrize("printed", ["Termin: 12.06.2017", "Geneva, den 12. Juni 2017"])
+def test_an_events_or_a_letters_date_under_the_text_is_not_the_posts(printed):
+    article = parse(page("Talks on the treaty end without agreement", footer=f"{printed}\n"))
+    assert article.published_date is None
+
+
 def test_a_version_number_is_not_a_dotted_date():
     assert find_dates("Update auf v1.11.23 verfügbar") == []
     assert find_dates("Paragraf 1.2.3.4 des Vertrags") == []
@@ -109,6 +123,49 @@ def test_a_date_line_just_under_the_headline_counts_even_after_the_text_starts()
     assert article.published_date == date(2008, 3, 18)
     event = parse(page(f"Talks on the treaty end without agreement\n{lead}\nTermin: 18.03.2008"))
     assert event.published_date is None
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "Mittwoch, 18. März 2008 - Politik",
+        "Veröffentlicht am 18.03.2008",
+        "18.03.08",
+        "Datum: 18. März 2008",
+    ],
+)
+def test_a_short_date_line_a_few_lines_into_the_text_dates_it_when_the_header_has_none(printed):
+    lead = "Diplomats met again in Geneva on Tuesday to discuss the treaty and its radar sites."
+    caption = "Delegates in the hall"
+    article = parse(
+        page(f"Talks on the treaty end without agreement\n{lead}\n{caption}\n{printed}")
+    )
+    assert article.published_date == date(2008, 3, 18)
+    event = parse(
+        page(f"Talks on the treaty end without agreement\n{lead}\n{caption}\nTermin: 18.03.2008")
+    )
+    assert event.published_date is None
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["Geneva, 18 March 2008 – Diplomats met again", "18.03.2008 - Diplomats met again"],
+)
+def test_a_first_paragraph_opening_with_a_dateline_dates_the_article(opening):
+    body = BODY.replace("Diplomats from both countries met again", opening, 1)
+    assert parse(page(HEADLINE, body=body)).published_date == date(2008, 3, 18)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On 18 March 2008 diplomats from both countries met again",
+        "Created 18.03.2008, modified 19.03.2008: diplomats met again",
+    ],
+)
+def test_a_date_inside_the_first_sentence_is_the_news_not_a_dateline(sentence):
+    body = BODY.replace("Diplomats from both countries met again", sentence, 1)
+    assert parse(page(HEADLINE, body=body)).published_date is None
 
 
 def test_a_date_under_a_commenters_name_is_the_comments_not_the_articles():
@@ -138,6 +195,51 @@ HEADLINE = "Talks on the treaty end without agreement"
 def test_a_headline_run_together_with_its_kicker_or_date_is_cut_out(printed, headline):
     article = parse(page(f"{printed}\n18 March 2008"))
     assert article.title == (headline or printed)  # None: the line is whole
+
+
+def test_a_date_confirms_the_nearest_headline_above_it_not_a_line_further_up():
+    teaser = "Latest news from the lake shore"
+    article = parse(page(f"{teaser}\n{HEADLINE}\n18 March 2008"))
+    assert article.title == HEADLINE
+    caption = "Delegates in the hall (Photo: Jane Doe)"
+    article = parse(page(f"{HEADLINE}\n{caption}\n18 March 2008"))
+    assert article.title == HEADLINE  # a picture's caption is not a rival headline
+
+
+@pytest.mark.parametrize(
+    "quoted", ["«Talks end without any agreement»", "Lavrov: »Talks end without agreement«"]
+)
+def test_a_headline_quoted_in_guillemets_is_a_headline_not_a_link(quoted):
+    assert parse(page(f"{quoted}\n18 March 2008")).title == quoted
+    assert parse(page(f"Read more talks news »\n{HEADLINE}\n18 March 2008")).title == HEADLINE
+
+
+def test_a_caption_with_its_pictures_credit_is_not_the_headline():
+    caption = "Delegates arrive in the hall of the Palais des Nations © Jane Doe"
+    article = parse(page(f"Geneva talks end\n{caption}\n18 March 2008"))
+    assert article.title == "Geneva talks end"
+    photo = "„Blue Marble“-Foto: talks on the treaty end without agreement"
+    assert parse(page(f"{photo}\n18 March 2008")).title == photo  # a word, not a credit
+
+
+@pytest.mark.parametrize(
+    "skips",
+    [
+        "Zur Navigation springen Zum Inhalt springen",
+        "Skip to primary navigation Skip to main content",
+    ],
+)
+def test_skip_links_run_together_are_page_furniture_not_a_headline(skips):
+    article = parse(f"{skips}\nGeneva talks end\n{BODY}")
+    assert article.title == "Geneva talks end"
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["Live from the KnowledgeCamp on the treaty", "„GenevaTalks“ end without any agreement"],
+)
+def test_a_word_in_camel_case_inside_a_headline_is_not_cut_as_a_join(headline):
+    assert parse(page(f"{headline}\n18 March 2008")).title == headline
 
 
 def test_a_date_inside_a_caption_is_not_the_publication_date():
@@ -181,6 +283,50 @@ def test_bylines_in_their_common_shapes(lines, byline):
     article = parse(page(f"Talks on the treaty end without agreement\n{lines}"))
     assert article.byline == byline
     assert any(found.field == "byline" for found in article.evidence)
+
+
+@pytest.mark.parametrize("signature", ["Autor: Jane Doe", "Geschrieben von Jane Doe am 12.06.2017"])
+def test_a_post_signed_under_its_text_has_that_byline(signature):
+    article = parse(page("Talks on the treaty end without agreement", footer=f"{signature}\n"))
+    assert article.byline == "Jane Doe"
+
+
+def test_a_name_alone_under_the_standfirst_is_a_byline_but_not_one_in_a_menu():
+    standfirst = "The delegates left Geneva without a deal on the radar sites, officials said."
+    article = parse(page(f"{HEADLINE}\n{standfirst}\nJane Doe"))
+    assert article.byline == "Jane Doe"
+    article = parse(page(f"{HEADLINE}\nWorld News\nSocial Media\nCloud Computing"))
+    assert article.byline == ""
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["von jdoe", "Verfasst von: jdoe | 18. März 2008", "Posted on 2008-03-18 by jdoe | Reply"],
+)
+def test_a_blogs_user_name_after_a_byline_label_is_the_byline(line):
+    assert parse(page(f"{HEADLINE}\n{line}")).byline == "jdoe"
+    assert parse(page(f"{HEADLINE}\nSorted by date")).byline == ""
+
+
+def test_a_byline_label_run_into_the_word_before_it_still_labels_the_byline():
+    assert parse(page(f"{HEADLINE}\nPolitikVon Jane Doe // 18. März 2008")).byline == "Jane Doe"
+    assert parse(page(f"{HEADLINE}\nChristoph von Ritter")).byline != "Ritter"
+
+
+def test_a_name_with_a_trailing_comma_beside_the_date_or_under_a_label_is_a_byline():
+    assert parse(page(f"{HEADLINE}\nJane Doe,\n18.03.2008 15:32 Uhr")).byline == "Jane Doe"
+    assert parse(page(f"{HEADLINE}\nAutor\nJane Doe,")).byline == "Jane Doe"
+    assert parse(page(f"{HEADLINE}\nLiebe Leserin,")).byline == ""
+
+
+def test_a_name_after_the_date_before_a_link_to_the_comments_is_the_byline():
+    line = "18. März 2008 Jane Doe Schreibe einen Kommentar"
+    assert parse(page(f"{HEADLINE}\n{line}")).byline == "Jane Doe"
+
+
+def test_a_name_alone_under_the_text_is_not_a_byline():
+    article = parse(page("Talks on the treaty end without agreement", footer="Weitere Videos\n"))
+    assert article.byline == ""
 
 
 def test_an_agency_after_by_is_a_credit_not_a_byline():
@@ -264,6 +410,19 @@ def test_two_different_dates_under_the_headline_leave_the_date_unknown_and_say_w
     article = parse(page("Talks on the treaty end without agreement\n18 March 2008\n2 May 2009"))
     assert article.published_date is None
     assert "date_conflicting" in article.review_reasons
+
+
+def test_an_updates_date_under_the_headline_does_not_hide_the_publication_date():
+    updated = parse(page(f"{HEADLINE}\n18 March 2008\nAktualisiert am 02.05.2009"))
+    assert updated.published_date == date(2008, 3, 18)
+
+
+def test_the_date_under_the_headline_outranks_one_other_date_above_it():
+    masthead = parse(page(f"Sat, 22 March 2008\n{HEADLINE}\n18 March 2008"))
+    assert masthead.published_date == date(2008, 3, 18)  # the day the page was saved
+    listed = "\n".join(f"Blogposting {day} March 2008" for day in (10, 11, 12))
+    article = parse(page(f"{listed}\n{HEADLINE}\n18 March 2008"))
+    assert article.published_date is None  # a list of posts: no way to tell
 
 
 def test_a_picture_caption_above_its_credit_is_not_the_headline():

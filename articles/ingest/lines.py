@@ -351,9 +351,10 @@ _LABELLED_BYLINE = re.compile(
     rf"(?:{_LABELS})(?:\s*:\s*|\s+|(?<=[Bb][Yy])(?=[A-Z][a-z]))(?P<who>{_NAMES})"
     r"(?=$|\s*[,|•·/(]|\s+[-–—]\s|\s+\d|\s+(?:on|am|um|le|el|il|op|at|in|under|unter|dans)\s)"
 )
-# Any label's first word, as a word or run into a name ("ByJane"): a cheap first test.
+# Any label's first word, as a word, run into a name ("ByJane") or run into the word
+# before it ("liveVon"): a cheap first test.
 _LABEL_WORD = re.compile(
-    r"\b(?:"
+    r"(?:\b|(?<=[a-zß-öø-ÿ])(?=[A-Z]))(?:"
     + "|".join(sorted({re.escape(label.split()[0]) for label in sig.BYLINE_LABELS}))
     + r")(?:\b|(?=[A-Z]))"
 )
@@ -484,9 +485,11 @@ def find_labelled_byline(text: str) -> str | None:
     for match in _LABELLED_BYLINE.finditer(text):
         start = match.start()
         # The label starts the line or follows a separator or a date, never a word
-        # ("Christoph von Ritter" is a name, not a byline for "Ritter").
+        # ("Christoph von Ritter" is a name, not a byline for "Ritter"), unless the capture
+        # ran it into the line before ("... liveVon Felix Eisenreich").
         before = text[:start].rstrip()
-        if not before or not before[-1].isalpha():
+        glued = before[-1:].islower() and text[start].isupper() and start == len(before)
+        if not before or not before[-1].isalpha() or glued:
             who = trim_name(match["who"])
             if who and word_count(who) <= NAME_MAX_WORDS:
                 return who

@@ -286,6 +286,14 @@ class ClutterPattern:
     keyword: str = ""
 
 
+_SKIP_LINK = (
+    r"(?:(?:Skip|Jump|Go) to (?:the )?(?:main |primary |secondary )?"
+    r"(?:content|navigation|search|article|sidebar|footer|menu)|Skip navigation|"
+    r"(?:Direkt )?(?:[Zz]um|[Zz]ur) (?:Inhalt|Hauptinhalt|Navigation|Hauptnavigation|Suche|"
+    r"Startseite|Fußzeile|Footer)(?: (?:springen|wechseln))?|Navigation überspringen|"
+    r"Überspringen zum? (?:Hauptinhalt|Inhalt)|Aller au contenu(?: principal)?|"
+    r"Saltar al contenido(?: principal)?|Vai al contenuto)"
+)
 CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
     ClutterPattern(r"UNITED24 - Make a charitable donation in support of Ukraine!?"),
     ClutterPattern(r"(?:Make|Please make) a (?:charitable )?donation.{0,80}"),
@@ -319,13 +327,9 @@ CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
     ),
     ClutterPattern(r"(?:Newer|Older) Posts?(?: (?:Home|Older Posts?))*", hint_kind="blog"),
     ClutterPattern(r"Leave a (?:comment|reply)", footer=True, hint_kind="blog"),
-    # Skip links for screen readers and keyboards, at the top of most pages.
-    ClutterPattern(
-        r"(?:Skip|Jump|Go) to (?:the )?(?:main )?(?:content|navigation|search|article)|"
-        r"Skip navigation|Zum Inhalt(?: springen)?|Navigation überspringen|"
-        r"(?:Direkt )?zum (?:Inhalt|Hauptinhalt)|Aller au contenu(?: principal)?|"
-        r"Saltar al contenido(?: principal)?|Vai al contenuto"
-    ),
+    # Skip links for screen readers and keyboards, at the top of most pages, one or a few
+    # run together on a line ("Zur Navigation springen Zum Inhalt springen").
+    ClutterPattern(rf"{_SKIP_LINK}(?:\s*[-|·•]?\s*{_SKIP_LINK})*"),
     # Cookie and consent prompts, in the languages of the pages users save.
     ClutterPattern(
         r".{0,200}\b(?:[Ww]e use|uses|[Vv]erwende[nt]|[Nn]utz(?:en|t)|[Ee]insatz von|"
@@ -489,6 +493,20 @@ DATE_LABEL = (
     r"(?:(?:Last\s+)?Updated|Published|Posted(?:\s+on)?|Date|Dated|Page last updated at)"
     r"\s*:?\s*"
 )
+# A label right before a date that names it the publication's ("Erscheinungsdatum:").
+PUBLISHED_WORDS: frozenset[str] = frozenset(
+    {
+        "datum", "date", "fecha", "published", "posted", "veröffentlicht", "erschienen",
+        "erscheinungsdatum", "erstveröffentlichung", "publiziert", "erstellt", "publié",
+        "publicado", "pubblicato", "gepubliceerd",
+    }
+)  # fmt: skip
+# Words before a date that make it an update's, not the publication's ("Aktualisiert am").
+UPDATE_WORDS: tuple[str, ...] = (
+    "updated", "update", "modified", "edited", "aktualisiert", "geändert", "änderung",
+    "bearbeitet", "actualizado", "actualización", "mis à jour", "modifié", "aggiornato",
+    "bijgewerkt",
+)  # fmt: skip
 TIME_TAIL = rf"(?:,?\s+(?:at\s+)?{TIME}(?:\s*\(?{ZONE}\)?)?)?"
 
 

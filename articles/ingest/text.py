@@ -114,8 +114,34 @@ _USER_AFTER_DATE = re.compile(
     r"(?:19|20)\d\d(?:,?\s+(?:um\s+)?\d{1,2}[:.]\d{2}(?:\s*Uhr)?)?\s+"
     r"(?:von|by|par|por|door)\s+(?P<who>[^\W\d_][\w.-]{2,29})\s*$"
 )
+# "am", "on", "le" right before a date: the day something was posted or written.
+ON_DAY_WORDS = frozenset({"am", "on", "le", "el", "il", "vom"})
+_DATE_PUNCTUATION = " :,;/|·•-–—()[]"
+# A caption naming its picture's source ("(Quelle: Foto Steven Vangermain)", "Heime
+# haben zu wenig PflegekräfteSilviaJansen/Gettyimages").
+_CREDIT_MARK = re.compile(
+    r"©|\b(?:Quelle|Source|Fuente|Fotos?|Photos?|Bild|Credit|Images?)\b|\w/\w"
+)
+# A picture's credit inside a line makes it a caption ("... im Garten.© Hoklatherm",
+# "Weniger Miete! Bild: Photo by Alexander Dummer on Unsplash").
+_CAPTION_CREDIT = re.compile(
+    r"©|(?<![\w-])(?:Fotos?|Photos?|Bild|Bildquelle|Images?|Credit|Crédit|Quelle|Source|Fuente)"
+    r"\s?:|(?<![\w-])(?:Photo|Foto) (?:by|von)\b"
+)
+# A blog's user name after a byline label, alone or before a separator or the date
+# ("von flerche", "Verfasst von: mitundvoneinander | 31. Dezember 2008", "Posted on
+# 2015-04-05 by marc | Leave a comment"); the label opens the line or follows a date or
+# a separator, never a word ("sorted by date").
+_USER_BYLINE = re.compile(
+    r"(?:^|[|·•]\s*|\d\s+)(?:"
+    + "|".join(re.escape(label) for label in sorted(sig.BYLINE_LABELS, key=len, reverse=True))
+    + r")(?:\s*:\s*|\s+)(?P<who>[^\W\d_][\w.-]{2,29})\s*(?:$|[|·•]|(?:am|on|um|le)\s+\d)"
+)
+_NAME_AFTER_DATE = re.compile(r"(?<!\d)(?:19|20)\d\d\s+(?P<who>[^\d|·•,]{3,60})$")
+_QUOTES = (("„", "“"), ("«", "»"), ("‘", "’"))
 _DATE_SEPARATORS = re.compile(r"\s*[|·•,]\s*|\s+[-–—]\s+")
 _LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not headlines
+_QUOTE_PARTNERS = {"«": "»", "»": "«", "‹": "›", "›": "‹"}  # ... unless they quote
 _BYLINE_START = re.compile(r"(?:By|BY|by)\s")
 _BREADCRUMB_STEP = re.compile(r"\s*>\s*")
 SITE_NAME_MAX_WORDS = 4
@@ -158,7 +184,13 @@ INSIDE_RUN_PENALTY = 0.5
 TITLE_WINDOW = 40  # lines above the article's text where its headline may sit
 HEADER_BELOW_TITLE = 12  # lines under the headline where its date and byline may sit
 DATE_ABOVE = 15  # lines above the headline where its date may sit
+OPENING_LINES = 2  # paragraphs at the text's start that may open with a dateline
+OPENING_DATE_MAX = 25  # ... where the date starts at most this far in
+OPENING_DATE_SCAN = 80
+TEXT_DATE_LINES = 4  # lines into the text where a short date line still dates the article
+TEXT_DATE_LINE_MAX = 60  # ... and is short: a date, a byline, a section at most
 DATE_BELOW_TEXT = 2  # lines under the text where a post's date alone may sit
+BYLINE_BELOW_TEXT = 3  # lines under the text where a post may be signed
 NEAR_TITLE = 4  # a date or byline this close confirms a headline
 DATE_LINE_MAX = 150  # dates are read from short lines only: a paragraph's dates are news
 TITLE_MIN_CHARS = 10
@@ -166,6 +198,7 @@ TITLE_WORDS = 8
 # What confirms a headline, in the units of score_title (a quarter point per word).
 REPEATED_BONUS = 0.5  # printed again in a page title, breadcrumb or list of posts
 HEADER_BELOW_BONUS = 1.5  # a date or byline under it
+RIVAL_MIN_WORDS = 3  # a headline-shaped line this long between a line and its date
 HEADER_ABOVE_BONUS = 1.0  # ... or just above it
 DISTANCE_PENALTY = 0.01  # per line between it and the text
 PARAGRAPH_MIN_WORDS = 5
@@ -245,6 +278,7 @@ class PageLines:
         self.lines = lines
         self.folded = [line.text.casefold() if len(line.text) <= 300 else "" for line in lines]
         self.header_lines: dict[int, bool] = {}
+        self.rivals: dict[int, bool] = {}
 
     def copies(self, index: int) -> int:
         """Lines printing this line's text, itself included, whole or inside a page title
@@ -254,6 +288,18 @@ class PageLines:
             return 1
         limit = len(wanted) + 100
         return sum(1 for text in self.folded if wanted in text and len(text) <= limit)
+
+    def is_rival(self, index: int) -> bool:
+        """A headline-shaped line of three words or more that is not a name."""
+        if index not in self.rivals:
+            line = self.lines[index]
+            self.rivals[index] = (
+                line.words >= RIVAL_MIN_WORDS
+                and is_title_candidate(line)
+                and not is_bare_name(line.text)
+                and not _CREDIT_MARK.search(line.text)
+            )
+        return self.rivals[index]
 
     def is_header_line(self, index: int) -> bool:
         if index not in self.header_lines:
@@ -269,8 +315,7 @@ def is_title_candidate(line: Line) -> bool:
         and line.words >= 2
         and len(text) >= TITLE_MIN_CHARS
         and not text.isupper()
-        and text[-1] not in _LINK_MARKS
-        and text[0] not in _LINK_MARKS
+        and not is_link_label(text)
         and any(char.isalpha() for char in text)
         and not is_section_name(text)
         and not line.furniture
@@ -280,7 +325,24 @@ def is_title_candidate(line: Line) -> bool:
         and not line.dates
         and find_labelled_byline(text) is None
         and lookup_source(text) is None
+        and not _CAPTION_CREDIT.search(text)
     )
+
+
+def is_link_label(text: str) -> bool:
+    """A link's label marked by an arrow or chevron at either end ("Zum Deal »", "››
+    Politik"); a headline quoting in guillemets ("«Gute Löhne reichen nicht»", "Näßler:
+    «Liebe kennt keine Pause»", "»Einfach kein Geld mehr«") is not one."""
+    first, last = text[0], text[-1]
+    if first not in _LINK_MARKS and last not in _LINK_MARKS:
+        return False
+    return any(not is_quote_mark(text, mark) for mark in {first, last} & set(_LINK_MARKS))
+
+
+def is_quote_mark(text: str, mark: str) -> bool:
+    """A guillemet with its partner as often in the line: a quotation's mark."""
+    partner = _QUOTE_PARTNERS.get(mark)
+    return partner is not None and text.count(mark) == text.count(partner)
 
 
 def header_date(line: Line, dayfirst: bool | None = None) -> date | None:
@@ -307,6 +369,31 @@ def bare_date(line: Line, dayfirst: bool | None = None) -> date | None:
         return None
     found = line.dates if dayfirst is None else find_dates(line.text, dayfirst)
     return found[0][1] if found and found[0][0] == 0 else None
+
+
+def posted_date(
+    line: Line, dayfirst: bool | None = None, *, after_weekday: bool = True
+) -> date | None:
+    """The date of a short line that is not a sentence and opens with it, after a word
+    for "on" or (`after_weekday`: under the headline) a weekday or a publication label at
+    most ("Erstellt am: 01.11.2023", "Posted on May 3, 2019", "Mittwoch, 01. November 2023
+    - Handel", "Datum: 26. Januar 2022"): among or under the text, "Termin: 21.02.2020"
+    or "Hamburg, den 02. Dezember 2022" date an event or a letter."""
+    if len(line.text) > TEXT_DATE_LINE_MAX or is_paragraph_line(line):
+        return None
+    found = line.dates if dayfirst is None else find_dates(line.text, dayfirst)
+    if not found:
+        return None
+    position, value = found[0]
+    before = line.text[:position].strip(_DATE_PUNCTUATION)
+    if not any(char.isalpha() for char in before):
+        return value
+    words = before.split()
+    last = words[-1].casefold().rstrip(":")
+    if last in ON_DAY_WORDS or (after_weekday and last in sig.PUBLISHED_WORDS):
+        return value
+    weekday = len(words) == 1 and line.text[:position].rstrip().endswith(",")
+    return value if weekday and after_weekday else None
 
 
 def is_header_line(line: Line) -> bool:
@@ -340,7 +427,11 @@ def score_title(page: PageLines, index: int, body_first: int, first: bool) -> fl
     if 2 <= page.copies(index) <= 4 and not is_repeated_menu(lines, index):
         score += REPEATED_BONUS
     below = range(index + 1, min(len(lines), index + NEAR_TITLE + 1))
-    if any(page.is_header_line(i) for i in below):
+    header = next((i for i in below if page.is_header_line(i)), None)
+    # The date or byline confirms the nearest headline above it, not a menu or a kicker
+    # further up with another headline-shaped line between them.
+    between = range(index + 1, header) if header is not None else range(0)
+    if header is not None and not any(page.is_rival(i) for i in between):
         score += HEADER_BELOW_BONUS
     elif any(page.is_header_line(i) for i in range(max(0, index - 2), index)):
         score += HEADER_ABOVE_BONUS
@@ -389,6 +480,7 @@ class HeaderDate(NamedTuple):
     value: date | None
     confidence: float
     conflicting: bool = False
+    settled: bool = False  # chosen among different dates: the header's date lines may disagree
 
 
 class PageOrder:
@@ -429,20 +521,89 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
             value = bare_date(lines[index], page.for_line(lines[index]))
             if value:
                 found.append((0, index, value))
+    if not found and span.title_index is not None:
+        # ... nor a short line a little further in, under a standfirst or a picture, that
+        # opens with a date ("Mittwoch, 01. November 2023 - Handel"): the first one.
+        stop = min(span.end, below.stop + TEXT_DATE_LINES)
+        for index in range(below.stop, stop):
+            line = lines[index]
+            value = posted_date(line, page.for_line(line))
+            if value:
+                return HeaderDate(value, 0.5)
+    if not found:
+        # The text's first paragraph may open with its date, as a dateline ("Wien, 14.
+        # Dezember 2021 – Aufgrund ...", "06.11.23 - Sensation in ...").
+        for index in range(span.body_first, min(span.end, span.body_first + OPENING_LINES)):
+            value = opening_date(lines[index], page.for_line(lines[index]))
+            if value:
+                return HeaderDate(value, 0.5)
     if not found:
         # A blog may print its post's date under the text instead: a line that is a date
-        # and little else, on one of the two lines right under it (two dates: unknown).
+        # and little else, or says when it was posted ("Veröffentlicht am: 6. August
+        # 2009"), on one of the two lines right under it (two dates: unknown).
         after = range(span.end, min(len(lines), span.end + DATE_BELOW_TEXT))
-        below_text = {bare_date(lines[i], page.for_line(lines[i])) for i in after} - {None}
+        below_text = {
+            posted_date(lines[i], page.for_line(lines[i]), after_weekday=False) for i in after
+        } - {None}
         if len(below_text) == 1:
             return HeaderDate(below_text.pop(), 0.5)
         return HeaderDate(None, 0.0)
     if len({value for _, _, value in found}) > 1:
-        return HeaderDate(None, 0.0, conflicting=True)
+        settled = settle_header_dates(lines, span, found)
+        if settled is None:
+            return HeaderDate(None, 0.0, conflicting=True)
+        return HeaderDate(settled, 0.5, settled=True)
     order, index, value = found[0]
     titled = span.title_index is not None
     near = titled and abs(index - span.title_index) <= (NEAR_TITLE if not order else 3)
     return HeaderDate(value, 0.8 if near else 0.5)
+
+
+def settle_header_dates(
+    lines: list[Line], span: ArticleSpan, found: list[tuple[int, int, date]]
+) -> date | None:
+    """The publication date among different header dates, when the page says which: an
+    update's date ("Aktualisiert am 19.02.2020", "Updated: August 22, 2019") is not it,
+    and dates under the headline that agree, the nearest within a few lines of it, outrank
+    one other date above it (a teaser's, an event's). None when it stays unclear."""
+    kept = [(order, index, value) for order, index, value in found if not is_update(lines[index])]
+    if len({value for _, _, value in kept}) == 1:
+        return kept[0][2]
+    under = [(index, value) for order, index, value in kept if order == 0]
+    if span.title_index is None or len({value for _, value in under}) != 1:
+        return None
+    if len({value for _, _, value in kept}) > 2:
+        return None  # a list of posts or events around the headline
+    index, value = under[0]
+    single = len({found_value for _, found_value in lines[index].dates}) == 1
+    return value if single and index - span.title_index <= NEAR_TITLE else None
+
+
+def opening_date(line: Line, dayfirst: bool | None = None) -> date | None:
+    """The date a paragraph opens with, alone or after a place ("Wien, 14. Dezember
+    2021 – ..."), a bracket or a name and "am" ("Jon Nitz am 24. Januar 2022 um 15:47
+    Durch ..."): a dateline, where a date inside a sentence is the news's."""
+    if not is_paragraph_line(line):
+        return None
+    head = line.text[:OPENING_DATE_SCAN]
+    found = find_dates(head, dayfirst) if dayfirst is not None else find_dates(head)
+    if not found or found[0][0] > OPENING_DATE_MAX or len({value for _, value in found}) > 1:
+        return None  # none near the start, or two (created and modified): unclear
+    position, value = found[0]
+    before = head[:position].strip(_DATE_PUNCTUATION)
+    if not any(char.isalpha() for char in before):
+        return value
+    words = before.split()
+    place = len(words) <= 2 and head[:position].rstrip().endswith(",")
+    named = len(words) >= 2 and words[-1].casefold() in ON_DAY_WORDS and words[0][0].isupper()
+    return value if place or named else None
+
+
+def is_update(line: Line) -> bool:
+    """A date line naming a later change, not the publication ("Zuletzt aktualisiert")."""
+    found = line.dates
+    before = line.text[: found[0][0]].casefold() if found else ""
+    return any(word in before for word in sig.UPDATE_WORDS)
 
 
 def header_ranges(span: ArticleSpan, above: int = 3) -> tuple[range, range]:
@@ -469,7 +630,7 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
             if who and lookup_source(who) is None:  # "By RIA Novosti" is a credit
                 return who, 0.8
             if is_byline_label(text) and index + 1 < len(lines):
-                following = lines[index + 1].text
+                following = lines[index + 1].text.rstrip(",")  # "Nikolai Huke," / "Berlin"
                 if is_name(following):
                     return following, 0.7
             if len(text) > DATE_LINE_MAX or bare[0]:
@@ -478,11 +639,46 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
             who = name_beside_date(text) if dated else ""
             if who:
                 bare = (who, 0.6)
-            elif is_bare_name(text) and (
-                index == (span.title_index or 0) + 1 or beside_date(lines, index)
+            elif is_bare_name(text.rstrip(",")) and (
+                beside_date(lines, index)  # "Christian Kahle," over "03.11.2023 15:32 Uhr"
+                or (
+                    not text.endswith(",")  # "Liebe Leserin," greets the reader
+                    and (
+                        index == (span.title_index or 0) + 1 or under_standfirst(lines, span, index)
+                    )
+                )
             ):
-                bare = (text, 0.5)
-    return bare
+                bare = (text.rstrip(","), 0.5)
+            else:
+                user = _USER_BYLINE.search(text)
+                if user and lookup_source(user["who"]) is None:  # "By Reuters" is a credit
+                    bare = (user["who"], 0.5)
+    if bare[0]:
+        return bare
+    return byline_under_text(lines, span)
+
+
+def byline_under_text(lines: list[Line], span: ArticleSpan) -> tuple[str, float]:
+    """A labelled byline on the lines right under the text ("Autor: Jane Doe", "Posted by
+    Jane Doe at 18:52"): a blog or a press page signs its post at the end."""
+    for index in range(span.end, min(len(lines), span.end + BYLINE_BELOW_TEXT)):
+        text = lines[index].text
+        if len(text) > DATE_LINE_MAX or lines[index].run_break:
+            continue
+        who = find_labelled_byline(text)
+        if who and lookup_source(who) is None:
+            return who, 0.5
+    return "", 0.0
+
+
+def under_standfirst(lines: list[Line], span: ArticleSpan, index: int) -> bool:
+    """Right under a standfirst that sits under the headline: where a byline follows."""
+    title = span.title_index
+    return (
+        title is not None
+        and title + 1 < index <= title + NEAR_TITLE
+        and is_paragraph_line(lines[index - 1])
+    )
 
 
 def byline_range(lines: list[Line], span: ArticleSpan) -> range:
@@ -531,7 +727,21 @@ def name_beside_date(text: str) -> str:
         if part and not any(char.isdigit() for char in part) and is_bare_name(part):
             return part
     user = _USER_AFTER_DATE.search(text)
-    return user["who"] if user else ""
+    if user:
+        return user["who"]
+    # "26. September 2019 Ulrike Stockhausen Schreibe einen Kommentar": the name after
+    # the date, before a link to the comments.
+    after = _NAME_AFTER_DATE.search(without_comment_link(text))
+    return after["who"] if after and is_bare_name(after["who"]) else ""
+
+
+def without_comment_link(text: str) -> str:
+    """The line without a closing link to the comments ("Schreibe einen Kommentar")."""
+    folded = text.casefold()
+    for phrase in sig.PAGE_ENDS:
+        if folded.endswith(" " + phrase):
+            return text[: -len(phrase)].rstrip()
+    return text
 
 
 # -- Header ---------------------------------------------------------------------------------
@@ -718,7 +928,7 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
         if byline:
             fields.append(FieldEvidence("byline", "a name after a byline label", confidence))
     near_date = find_header_date(lines, span, PageOrder(text))
-    date_matches = [] if near_date.conflicting else header.date_matches
+    date_matches = [] if near_date.conflicting or near_date.settled else header.date_matches
     if date_matches:
         # The date line's own reading comes first; the near date (read in the page's
         # order of day and month) stands in when that reading is ambiguous ("03/05/2022").
@@ -754,7 +964,20 @@ def headline_piece(text: str) -> str:
         for piece in pieces
         if word_count(piece) >= 2 and is_headline_like(piece) and not find_dates(piece)
     ]
-    return max(shaped, key=word_count) if shaped else text
+    if not shaped:
+        return text
+    best = max(shaped, key=word_count)
+    at = pieces.index(best)
+    if at == 0 and not find_dates(text[len(best) :]):
+        return text  # only a tail without a date would go: a word like "KnowledgeCamp"
+    if any(opens_a_quote(piece) for piece in pieces[:at]):
+        return text  # the join is inside a quotation: "„AllerVielfalt Verden“ bringt ..."
+    return best
+
+
+def opens_a_quote(text: str) -> bool:
+    """A quotation mark opened in the text and not closed there."""
+    return any(text.count(opening) > text.count(closing) for opening, closing in _QUOTES)
 
 
 def page_title_headline(text: str) -> str:
