@@ -295,6 +295,44 @@ def test_a_utc_time_near_midnight_alone_is_a_weak_date():
     assert "date_uncertain" in article.review_reasons or article.published_date is None
 
 
+def undated_page(after_article: str, in_article: str = "") -> bytes:
+    """A page that states no date of its own, with more printed after the article."""
+    return (
+        "<html><head><title>Talks stall | Daily Planet</title></head><body><nav>Home</nav>"
+        f"<article><h1>Talks stall</h1>{STORY}{STORY}{in_article}</article>{after_article}"
+        "</body></html>"
+    ).encode()
+
+
+def test_a_guess_from_markup_that_the_page_never_prints_among_its_dates_is_left_unknown():
+    # The markup holds a day (an <abbr> title) the page never prints; it prints another.
+    guess = '<abbr class="published" title="2008-02-01">1 Feb</abbr>'
+    article = parse_capture(undated_page("<p>More: 18.03.2008</p>", guess), "a.html")
+    assert article.published_date is None
+    assert "never prints" in evidence_of(article, "published").evidence
+    printed = parse_capture(undated_page("<p>1 February 2008</p>", guess), "a.html")
+    assert printed.published_date == date(2008, 2, 1)
+
+
+@pytest.mark.parametrize("printed", ["Am 01.02.2008 im Rathaus", "Dienstag, 1. Februar 2008"])
+def test_a_page_stating_no_date_takes_the_one_date_it_prints_flagged(printed):
+    article = parse_capture(undated_page(f"<p>{printed}</p>"), "a.html")
+    assert article.published_date == date(2008, 2, 1)
+    assert "date_uncertain" in article.review_reasons
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "<p>Termine: 01.02.2008</p><p>und 05.04.2008</p>",  # a list, not the page's date
+        "<p data-day='01.02.2008'>Share</p>",  # in the markup, never printed
+    ],
+)
+def test_a_page_stating_no_date_leaves_a_list_or_an_unprinted_date_unknown(after):
+    article = parse_capture(undated_page(after), "a.html")
+    assert article.published_date is None and "date_unknown" in article.review_reasons
+
+
 def test_printed_byline_under_the_headline():
     article = parse_capture(story_page(under_headline="Von Anna Beck | 18.03.2008"), "a.html")
     assert article.byline == "Anna Beck"

@@ -37,6 +37,7 @@ DATE_TRUST: dict[str, float] = {
     "date in the page's address": 0.7,
     "date line above the article": 0.7,
     "htmldate": 0.6,
+    "htmldate, a date the page never prints": 0.3,
     "date under the headline": 0.95,
     "date above the headline": 0.7,
 }

@@ -10,10 +10,12 @@ dateline, date and source rules as plain text apply.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from urllib.parse import urlsplit
 
+import htmldate
 import lxml.html
 import trafilatura
 from lxml import etree
@@ -46,8 +48,10 @@ from articles.ingest.choose import (
 from articles.ingest.dates import (
     DateReading,
     check_plausible,
+    find_dates,
     find_publication_date,
     match_date_line,
+    page_date_order,
     read_date,
 )
 from articles.ingest.leftover import page_paragraphs, with_other_text
@@ -132,8 +136,8 @@ def bounded_tags(html: str) -> str:
 def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None) -> ParsedArticle:
     """A saved HTML page into a ParsedArticle, each field chosen by its evidence."""
     try:
-        text = bounded_tags(text)
-        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
+        page = _XML_DECLARATION.sub("", bounded_tags(text), count=1)
+        tree = lxml.html.document_fromstring(page)
         # What the page states and prints around its headline, read from the page as saved
         # (trafilatura prunes a copy of the tree, and drops much of this).
         meta = read_metadata(tree)
@@ -219,10 +223,14 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         blocks.extend(pieces)
         owners.extend([number] * len(pieces))
         kept[number] = None
+    visible = page_paragraphs(tree)
+    printed = PrintedDays(visible)
     if document.date:
         reading = read_stated_date(str(document.date))
         if reading is not None:
-            stated_dates.append(StatedDate(reading, "htmldate", DATE_TRUST["htmldate"]))
+            stated_dates.append(
+                htmldate_statement(reading, printed, stated_days(meta.published, stated_dates))
+            )
 
     markup: dict[int, str] = {}
     standfirst = printed_standfirst(meta.descriptions, below_long)
@@ -244,7 +252,9 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         blocks=blocks,
         byline=clip_on_word(join_names(names), BYLINE_MAX),
         evidence=evidence,
-        date_rule=dated_by_statements(reading, today=today),
+        date_rule=dated_by_statements(
+            reading, today=today, guess=lambda: broad_search_date(page, printed)
+        ),
         encoding=encoding,
         kind="html",
         empty_message="No article text could be found in the HTML page.",
@@ -259,12 +269,18 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         if block != read:  # the lead, its dateline cut off
             markup[owners[index]] = paragraph_html(block.text)
     parsed = replace(parsed, markup="\n".join(markup.values()))
-    return with_other_text(parsed, page_paragraphs(tree))
+    return with_other_text(parsed, visible)
 
 
-def dated_by_statements(reading: DateReading | None, *, today: date | None = None) -> DateRule:
+def dated_by_statements(
+    reading: DateReading | None,
+    *,
+    today: date | None = None,
+    guess: Callable[[], DateReading | None] | None = None,
+) -> DateRule:
     """The HTML reader's date: what the page states (`reading`, the best supported), when
-    its evidence is strong enough to keep; else the dateline's date."""
+    its evidence is strong enough to keep; else the dateline's date; else, on a page that
+    states no date at all, a `guess` the page itself prints (see broad_search_date)."""
 
     def decide(dateline, source, found):
         if reading is not None and found is not None and found.confidence >= DATE_KEEP:
@@ -272,6 +288,10 @@ def dated_by_statements(reading: DateReading | None, *, today: date | None = Non
         published = find_publication_date([], dateline, source, today=today)
         if published.published_date is not None:
             return published, FieldEvidence("published", "the dateline", 0.7)
+        if reading is None and guess is not None and (guessed := guess()) is not None:
+            published = check_plausible(guessed, source, today=today)
+            if published.published_date is not None:
+                return published, FieldEvidence("published", BROAD_SEARCH, BROAD_SEARCH_TRUST)
         if found is not None:
             weak = FieldEvidence(
                 "published", f"left unknown: {found.evidence} is too weak", found.confidence
@@ -280,6 +300,63 @@ def dated_by_statements(reading: DateReading | None, *, today: date | None = Non
         return published, None
 
     return decide
+
+
+class PrintedDays:
+    """The full dates a page prints in its visible text, read when first asked for."""
+
+    def __init__(self, paragraphs: list[str]) -> None:
+        self._paragraphs = paragraphs
+        self._days: frozenset[date] | None = None
+
+    @property
+    def days(self) -> frozenset[date]:
+        if self._days is None:
+            text = "\n".join(self._paragraphs)
+            self._days = frozenset(day for _, day in find_dates(text, page_date_order(text)))
+        return self._days
+
+
+UNPRINTED_GUESS = "htmldate, a date the page never prints"
+
+
+def stated_days(statements: list[Statement], stated: list[StatedDate]) -> set[date]:
+    """The days the page's metadata and printed dates state."""
+    readings = [read_stated_date(statement.value) for statement in statements]
+    readings += [item.reading for item in stated]
+    return {r.local.date() for r in readings if r is not None and r.local is not None}
+
+
+def htmldate_statement(reading: DateReading, printed: PrintedDays, stated: set[date]) -> StatedDate:
+    """htmldate's reading of the page, which guesses from its markup. A guess nothing the
+    page states agrees with, on a page that prints full dates but never this one, is
+    contradicted by the page itself: it counts for little (alone, too little to keep)."""
+    assert reading.local is not None
+    day = reading.local.date()
+    if day not in stated and printed.days and day not in printed.days:
+        return StatedDate(reading, UNPRINTED_GUESS, DATE_TRUST[UNPRINTED_GUESS])
+    return StatedDate(reading, "htmldate", DATE_TRUST["htmldate"])
+
+
+BROAD_SEARCH = "htmldate's broad search, a date the page prints"
+BROAD_SEARCH_TRUST = 0.55  # kept, but flagged for review
+
+
+def broad_search_date(html: str, printed: PrintedDays) -> DateReading | None:
+    """For a page that states no date: htmldate's broad search, which reads any date-like
+    text in the markup. Its guess is kept only when its earliest and latest readings agree
+    (the page shows one date, not a list of them) and the page prints it for readers."""
+    try:
+        earliest = htmldate.find_date(html, extensive_search=True, original_date=True)
+        latest = htmldate.find_date(html, extensive_search=True, original_date=False)
+    except (ValueError, TypeError):
+        return None
+    if not earliest or earliest != latest:
+        return None
+    reading = read_stated_date(earliest)
+    if reading is None or reading.local is None or reading.local.date() not in printed.days:
+        return None
+    return reading
 
 
 SIDE_BY_SIDE = 40  # characters at most between two dates printed as one stamp
