@@ -305,13 +305,34 @@ def undated_page(after_article: str, in_article: str = "") -> bytes:
 
 
 def test_a_guess_from_markup_that_the_page_never_prints_among_its_dates_is_left_unknown():
-    # The markup holds a day (an <abbr> title) the page never prints; it prints another.
+    # The markup holds a day (an <abbr> title) the page never prints; it prints others.
     guess = '<abbr class="published" title="2008-02-01">1 Feb</abbr>'
-    article = parse_capture(undated_page("<p>More: 18.03.2008</p>", guess), "a.html")
+    others = "<p>More: 18.03.2008</p><p>Also: 20.03.2008</p>"
+    article = parse_capture(undated_page(others, guess), "a.html")
     assert article.published_date is None
     assert "never prints" in evidence_of(article, "published").evidence
     printed = parse_capture(undated_page("<p>1 February 2008</p>", guess), "a.html")
     assert printed.published_date == date(2008, 2, 1)
+
+
+def test_a_guess_the_page_contradicts_gives_way_to_the_one_date_it_prints():
+    guess = '<abbr class="published" title="2008-02-01">1 Feb</abbr>'
+    article = parse_capture(undated_page("<p>Stand: 18.03.2008</p>", guess), "a.html")
+    assert article.published_date == date(2008, 3, 18)
+    assert "date_uncertain" in article.review_reasons
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [("", date(2023, 1, 11)), ("<p>1. November 2023</p>", date(2023, 11, 1))],
+)
+def test_a_stated_date_that_reads_either_way_is_settled_by_the_date_the_page_prints(
+    printed, expected
+):
+    # Day first unless the page prints the month-first reading.
+    head = b'<meta name="date" content="11/01/2023 12:43:42"></head>'
+    page_bytes = undated_page(printed).replace(b"</head>", head)
+    assert parse_capture(page_bytes, "a.html").published_date == expected
 
 
 @pytest.mark.parametrize("printed", ["Am 01.02.2008 im Rathaus", "Dienstag, 1. Februar 2008"])

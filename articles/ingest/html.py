@@ -10,9 +10,9 @@ dateline, date and source rules as plain text apply.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 import htmldate
@@ -228,9 +228,8 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
     if document.date:
         reading = read_stated_date(str(document.date))
         if reading is not None:
-            stated_dates.append(
-                htmldate_statement(reading, printed, stated_days(meta.published, stated_dates))
-            )
+            stated = stated_days(meta.published, stated_dates, printed)
+            stated_dates.append(htmldate_statement(reading, printed, stated))
 
     markup: dict[int, str] = {}
     standfirst = printed_standfirst(meta.descriptions, below_long)
@@ -245,7 +244,7 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         evidence.credits.append(evidence.sites[0])
     names, byline_evidence = choose_authors(author_statements, site_names)
     hosts = [urlsplit(meta.url).hostname or "", document.hostname or ""]
-    reading, date_evidence = choose_published(meta.published, stated_dates)
+    reading, date_evidence = choose_published(meta.published, stated_dates, printed)
     as_read = list(blocks)
     parsed = assemble_article(
         title=title,
@@ -253,7 +252,7 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         byline=clip_on_word(join_names(names), BYLINE_MAX),
         evidence=evidence,
         date_rule=dated_by_statements(
-            reading, today=today, guess=lambda: broad_search_date(page, printed)
+            reading, today=today, guess=lambda: guess_from_the_page(page, printed)
         ),
         encoding=encoding,
         kind="html",
@@ -276,11 +275,11 @@ def dated_by_statements(
     reading: DateReading | None,
     *,
     today: date | None = None,
-    guess: Callable[[], DateReading | None] | None = None,
+    guess: Callable[[], StatedDate | None] | None = None,
 ) -> DateRule:
     """The HTML reader's date: what the page states (`reading`, the best supported), when
-    its evidence is strong enough to keep; else the dateline's date; else, on a page that
-    states no date at all, a `guess` the page itself prints (see broad_search_date)."""
+    its evidence is strong enough to keep; else the dateline's date; else a `guess` from
+    what the page prints (see guess_from_the_page)."""
 
     def decide(dateline, source, found):
         if reading is not None and found is not None and found.confidence >= DATE_KEEP:
@@ -288,10 +287,10 @@ def dated_by_statements(
         published = find_publication_date([], dateline, source, today=today)
         if published.published_date is not None:
             return published, FieldEvidence("published", "the dateline", 0.7)
-        if reading is None and guess is not None and (guessed := guess()) is not None:
-            published = check_plausible(guessed, source, today=today)
+        if guess is not None and (guessed := guess()) is not None:
+            published = check_plausible(guessed.reading, source, today=today)
             if published.published_date is not None:
-                return published, FieldEvidence("published", BROAD_SEARCH, BROAD_SEARCH_TRUST)
+                return published, FieldEvidence("published", guessed.evidence, guessed.trust)
         if found is not None:
             weak = FieldEvidence(
                 "published", f"left unknown: {found.evidence} is too weak", found.confidence
@@ -302,8 +301,9 @@ def dated_by_statements(
     return decide
 
 
-class PrintedDays:
-    """The full dates a page prints in its visible text, read when first asked for."""
+class PrintedDays(Collection[date]):
+    """The full dates a page prints in its visible text, read only when first asked about
+    (most pages never need them)."""
 
     def __init__(self, paragraphs: list[str]) -> None:
         self._paragraphs = paragraphs
@@ -316,13 +316,24 @@ class PrintedDays:
             self._days = frozenset(day for _, day in find_dates(text, page_date_order(text)))
         return self._days
 
+    def __contains__(self, day: object) -> bool:
+        return day in self.days
+
+    def __iter__(self) -> Iterator[date]:
+        return iter(self.days)
+
+    def __len__(self) -> int:
+        return len(self.days)
+
 
 UNPRINTED_GUESS = "htmldate, a date the page never prints"
 
 
-def stated_days(statements: list[Statement], stated: list[StatedDate]) -> set[date]:
+def stated_days(
+    statements: list[Statement], stated: list[StatedDate], printed: Collection[date]
+) -> set[date]:
     """The days the page's metadata and printed dates state."""
-    readings = [read_stated_date(statement.value) for statement in statements]
+    readings = [read_stated_date(statement.value, printed) for statement in statements]
     readings += [item.reading for item in stated]
     return {r.local.date() for r in readings if r is not None and r.local is not None}
 
@@ -333,30 +344,32 @@ def htmldate_statement(reading: DateReading, printed: PrintedDays, stated: set[d
     contradicted by the page itself: it counts for little (alone, too little to keep)."""
     assert reading.local is not None
     day = reading.local.date()
-    if day not in stated and printed.days and day not in printed.days:
+    if day not in stated and printed and day not in printed:
         return StatedDate(reading, UNPRINTED_GUESS, DATE_TRUST[UNPRINTED_GUESS])
     return StatedDate(reading, "htmldate", DATE_TRUST["htmldate"])
 
 
-BROAD_SEARCH = "htmldate's broad search, a date the page prints"
-BROAD_SEARCH_TRUST = 0.55  # kept, but flagged for review
+GUESS_TRUST = 0.55  # kept, but flagged for review
 
 
-def broad_search_date(html: str, printed: PrintedDays) -> DateReading | None:
-    """For a page that states no date: htmldate's broad search, which reads any date-like
-    text in the markup. Its guess is kept only when its earliest and latest readings agree
-    (the page shows one date, not a list of them) and the page prints it for readers."""
+def guess_from_the_page(html: str, printed: PrintedDays) -> StatedDate | None:
+    """For a page whose statements give no date to keep: htmldate's broad search, which
+    reads any date-like text in the markup, when its earliest and latest readings agree
+    (the page shows one date, not a list of them) and the page prints that date for
+    readers; else the one full date the page prints, when it prints only one."""
     try:
         earliest = htmldate.find_date(html, extensive_search=True, original_date=True)
         latest = htmldate.find_date(html, extensive_search=True, original_date=False)
     except (ValueError, TypeError):
-        return None
-    if not earliest or earliest != latest:
-        return None
-    reading = read_stated_date(earliest)
-    if reading is None or reading.local is None or reading.local.date() not in printed.days:
-        return None
-    return reading
+        earliest = latest = None
+    reading = read_stated_date(earliest) if earliest and earliest == latest else None
+    if reading is not None and reading.local is not None and reading.local.date() in printed:
+        return StatedDate(reading, "htmldate's broad search, a date the page prints", GUESS_TRUST)
+    if len(printed) == 1:
+        (day,) = printed
+        reading = DateReading(datetime(day.year, day.month, day.day), False, None, None)
+        return StatedDate(reading, "the one date the page prints", GUESS_TRUST)
+    return None
 
 
 SIDE_BY_SIDE = 40  # characters at most between two dates printed as one stamp
