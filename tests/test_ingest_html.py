@@ -240,6 +240,26 @@ def test_a_date_inside_a_sentence_alone_leaves_the_date_to_other_witnesses():
     assert article.published_date == date(2021, 10, 20)
 
 
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "Ein Sprecher sagte am Montag (30. Oktober 2023), das Video sei erfunden.",
+        "Das Gericht kassiert ein Urteil (BGer 6B_1224/2019 vom 30.10.2023, Fünferbesetzung).",
+    ],
+)
+def test_a_date_in_an_aside_under_the_headline_leaves_the_date_to_other_witnesses(aside):
+    head = '<meta property="article:published_time" content="2023-10-31T10:00:00+01:00">'
+    article = parse_capture(story_page(head=head, under_headline=f"<p>{aside}</p>"), "a.html")
+    assert article.published_date == date(2023, 10, 31)
+    assert "against" not in evidence_of(article, "published").evidence
+
+
+def test_a_date_in_brackets_after_the_place_of_a_release_is_its_date():
+    lead = "<p>Karlsruhe, (12.11.2021). Die Landeskirche lädt zur Andacht ein.</p>"
+    article = parse_capture(story_page(under_headline=lead), "a.html")
+    assert article.published_date == date(2021, 11, 12)
+
+
 def test_two_dates_printed_side_by_side_leave_the_choice_to_the_metadata():
     # A blog prints its updated and published days together, unlabelled.
     head = '<meta property="article:published_time" content="2022-12-30T07:00:40+01:00">'
