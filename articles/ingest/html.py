@@ -327,6 +327,8 @@ class PrintedDays(Collection[date]):
 
 
 UNPRINTED_GUESS = "htmldate, a date the page never prints"
+BROAD_SEARCH = "htmldate's broad search, a date the page prints"
+ONE_PRINTED = "the one date the page prints"
 
 
 def stated_days(
@@ -338,7 +340,9 @@ def stated_days(
     return {r.local.date() for r in readings if r is not None and r.local is not None}
 
 
-def htmldate_statement(reading: DateReading, printed: PrintedDays, stated: set[date]) -> StatedDate:
+def htmldate_statement(
+    reading: DateReading, printed: Collection[date], stated: set[date]
+) -> StatedDate:
     """htmldate's reading of the page, which guesses from its markup. A guess nothing the
     page states agrees with, on a page that prints full dates but never this one, is
     contradicted by the page itself: it counts for little (alone, too little to keep)."""
@@ -349,10 +353,7 @@ def htmldate_statement(reading: DateReading, printed: PrintedDays, stated: set[d
     return StatedDate(reading, "htmldate", DATE_TRUST["htmldate"])
 
 
-GUESS_TRUST = 0.55  # kept, but flagged for review
-
-
-def guess_from_the_page(html: str, printed: PrintedDays) -> StatedDate | None:
+def guess_from_the_page(html: str, printed: Collection[date]) -> StatedDate | None:
     """For a page whose statements give no date to keep: htmldate's broad search, which
     reads any date-like text in the markup, when its earliest and latest readings agree
     (the page shows one date, not a list of them) and the page prints that date for
@@ -364,11 +365,11 @@ def guess_from_the_page(html: str, printed: PrintedDays) -> StatedDate | None:
         earliest = latest = None
     reading = read_stated_date(earliest) if earliest and earliest == latest else None
     if reading is not None and reading.local is not None and reading.local.date() in printed:
-        return StatedDate(reading, "htmldate's broad search, a date the page prints", GUESS_TRUST)
+        return StatedDate(reading, BROAD_SEARCH, DATE_TRUST[BROAD_SEARCH])
     if len(printed) == 1:
         (day,) = printed
         reading = DateReading(datetime(day.year, day.month, day.day), False, None, None)
-        return StatedDate(reading, "the one date the page prints", GUESS_TRUST)
+        return StatedDate(reading, ONE_PRINTED, DATE_TRUST[ONE_PRINTED])
     return None
 
 
