@@ -240,6 +240,26 @@ def test_a_date_inside_a_sentence_alone_leaves_the_date_to_other_witnesses():
     assert article.published_date == date(2021, 10, 20)
 
 
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "Ein Sprecher sagte am Montag (30. Oktober 2023), das Video sei erfunden.",
+        "Das Gericht kassiert ein Urteil (BGer 6B_1224/2019 vom 30.10.2023, Fünferbesetzung).",
+    ],
+)
+def test_a_date_in_an_aside_under_the_headline_leaves_the_date_to_other_witnesses(aside):
+    head = '<meta property="article:published_time" content="2023-10-31T10:00:00+01:00">'
+    article = parse_capture(story_page(head=head, under_headline=f"<p>{aside}</p>"), "a.html")
+    assert article.published_date == date(2023, 10, 31)
+    assert "against" not in evidence_of(article, "published").evidence
+
+
+def test_a_date_in_brackets_after_the_place_of_a_release_is_its_date():
+    lead = "<p>Karlsruhe, (12.11.2021). Die Landeskirche lädt zur Andacht ein.</p>"
+    article = parse_capture(story_page(under_headline=lead), "a.html")
+    assert article.published_date == date(2021, 11, 12)
+
+
 def test_two_dates_printed_side_by_side_leave_the_choice_to_the_metadata():
     # A blog prints its updated and published days together, unlabelled.
     head = '<meta property="article:published_time" content="2022-12-30T07:00:40+01:00">'
@@ -293,6 +313,65 @@ def test_a_utc_time_near_midnight_alone_is_a_weak_date():
     head = '<meta property="article:published_time" content="2008-03-18T23:30:00Z">'
     article = parse_capture(story_page(head=head), "a.html")
     assert "date_uncertain" in article.review_reasons or article.published_date is None
+
+
+def undated_page(after_article: str, in_article: str = "") -> bytes:
+    """A page that states no date of its own, with more printed after the article."""
+    return (
+        "<html><head><title>Talks stall | Daily Planet</title></head><body><nav>Home</nav>"
+        f"<article><h1>Talks stall</h1>{STORY}{STORY}{in_article}</article>{after_article}"
+        "</body></html>"
+    ).encode()
+
+
+def test_a_guess_from_markup_that_the_page_never_prints_among_its_dates_is_left_unknown():
+    # The markup holds a day (an <abbr> title) the page never prints; it prints others.
+    guess = '<abbr class="published" title="2008-02-01">1 Feb</abbr>'
+    others = "<p>More: 18.03.2008</p><p>Also: 20.03.2008</p>"
+    article = parse_capture(undated_page(others, guess), "a.html")
+    assert article.published_date is None
+    assert "never prints" in evidence_of(article, "published").evidence
+    printed = parse_capture(undated_page("<p>1 February 2008</p>", guess), "a.html")
+    assert printed.published_date == date(2008, 2, 1)
+
+
+def test_a_guess_the_page_contradicts_gives_way_to_the_one_date_it_prints():
+    guess = '<abbr class="published" title="2008-02-01">1 Feb</abbr>'
+    article = parse_capture(undated_page("<p>Stand: 18.03.2008</p>", guess), "a.html")
+    assert article.published_date == date(2008, 3, 18)
+    assert "date_uncertain" in article.review_reasons
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [("", date(2023, 1, 11)), ("<p>1. November 2023</p>", date(2023, 11, 1))],
+)
+def test_a_stated_date_that_reads_either_way_is_settled_by_the_date_the_page_prints(
+    printed, expected
+):
+    # Day first unless the page prints the month-first reading.
+    head = b'<meta name="date" content="11/01/2023 12:43:42"></head>'
+    page_bytes = undated_page(printed).replace(b"</head>", head)
+    assert parse_capture(page_bytes, "a.html").published_date == expected
+
+
+@pytest.mark.parametrize("printed", ["Am 01.02.2008 im Rathaus", "Dienstag, 1. Februar 2008"])
+def test_a_page_stating_no_date_takes_the_one_date_it_prints_flagged(printed):
+    article = parse_capture(undated_page(f"<p>{printed}</p>"), "a.html")
+    assert article.published_date == date(2008, 2, 1)
+    assert "date_uncertain" in article.review_reasons
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "<p>Termine: 01.02.2008</p><p>und 05.04.2008</p>",  # a list, not the page's date
+        "<p data-day='01.02.2008'>Share</p>",  # in the markup, never printed
+    ],
+)
+def test_a_page_stating_no_date_leaves_a_list_or_an_unprinted_date_unknown(after):
+    article = parse_capture(undated_page(after), "a.html")
+    assert article.published_date is None and "date_unknown" in article.review_reasons
 
 
 def test_printed_byline_under_the_headline():

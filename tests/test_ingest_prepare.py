@@ -2,11 +2,19 @@
 reasons for bad files, and no analysis for captures that are already stored."""
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
 from articles.analysis.catalogue import PEOPLE, ROUNDS, TOPICS
-from articles.ingest.prepare import CuratedLists, analyse_text, prepare_capture, prepare_captures
+from articles.ingest.prepare import (
+    CuratedLists,
+    PreparedCapture,
+    analyse_text,
+    prepare_bytes,
+    prepare_capture,
+    prepare_captures,
+)
 from tests.conftest import SEEDS
 
 LISTS = CuratedLists(people=PEOPLE, topics=TOPICS, rounds=ROUNDS)
@@ -71,3 +79,42 @@ def test_a_capture_not_analysed_in_advance_is_analysed_when_stored():
     article = Article.objects.get()
     assert outcome.status == "created" and article.fingerprint is not None
     assert article.mentions.exists() and article.topic_links.exists()
+
+
+PAGE = (
+    "<html><head><title>{headline}</title></head><body><article><h1>{headline}</h1>"
+    "<p>The envoys met on Monday and said the “framework” was nearly agreed, according to "
+    "officials in {place} who asked not to be named. Further rounds are planned for the "
+    "coming weeks, they added.</p></article></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("charset", "codec", "headline", "place"),
+    [
+        ("iso-8859-1", "cp1252", "Café talks resume", "Genève"),
+        ("windows-1251", "cp1251", "Переговоры продолжатся", "Москве"),
+    ],
+)
+def test_a_page_in_a_declared_charset_is_read_with_its_own_characters(
+    charset, codec, headline, place
+):
+    page = PAGE.format(headline=headline, place=place).encode(codec)
+    where = PreparedCapture(Path("page.html"))
+    prepared = prepare_bytes(
+        page, where, max_bytes=5_000_000, lists=None, filename="page.html", charset=charset
+    )
+    parsed = prepared.parsed
+    assert parsed.title == headline and "“framework” was nearly agreed" in parsed.body
+    assert f"officials in {place}" in parsed.body
+    assert parsed.encoding == codec and "encoding_fallback" not in parsed.review_reasons
+    assert prepared.raw.encode(codec) == page  # the bytes as read can be rebuilt
+
+
+def test_a_page_not_in_the_charset_it_declares_is_read_as_an_undeclared_one():
+    page = PAGE.format(headline="Café talks", place="Genève").encode("utf-8")
+    where = PreparedCapture(Path("page.html"))
+    prepared = prepare_bytes(  # ISO-2022-JP has no place for the bytes of "é"
+        page, where, max_bytes=5_000_000, lists=None, filename="page.html", charset="iso-2022-jp"
+    )
+    assert prepared.parsed.title == "Café talks" and prepared.parsed.encoding == "utf-8"

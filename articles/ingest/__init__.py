@@ -47,14 +47,18 @@ def parse_capture(
 
 def parse_decoded(decoded: DecodedCapture, data: bytes, filename: str) -> ParsedArticle:
     """parse_capture for a capture already decoded; a text repaired from mojibake says so
-    in its evidence and is flagged for review."""
+    in its evidence and is flagged for review. A page read in the character set it
+    declares is read as surely as UTF-8: its encoding is no fallback to flag."""
+    guessed = "utf-8" if decoded.declared else decoded.encoding
     if looks_like_html(data, filename):
         # Imported here so text-only callers never pay for loading trafilatura.
         from articles.ingest.html import parse_html
 
-        parsed = parse_html(decoded.text, decoded.encoding)
+        parsed = parse_html(decoded.text, guessed)
     else:
-        parsed = parse_text(decoded.text, decoded.encoding)
+        parsed = parse_text(decoded.text, guessed)
+    if decoded.declared:
+        parsed = replace(parsed, encoding=decoded.encoding)
     if not decoded.repaired:
         return parsed
     return replace(

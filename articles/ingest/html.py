@@ -10,10 +10,12 @@ dateline, date and source rules as plain text apply.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
+import htmldate
 import lxml.html
 import trafilatura
 from lxml import etree
@@ -46,8 +48,10 @@ from articles.ingest.choose import (
 from articles.ingest.dates import (
     DateReading,
     check_plausible,
+    find_dates,
     find_publication_date,
     match_date_line,
+    page_date_order,
     read_date,
 )
 from articles.ingest.leftover import page_paragraphs, with_other_text
@@ -132,8 +136,8 @@ def bounded_tags(html: str) -> str:
 def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None) -> ParsedArticle:
     """A saved HTML page into a ParsedArticle, each field chosen by its evidence."""
     try:
-        text = bounded_tags(text)
-        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
+        page = _XML_DECLARATION.sub("", bounded_tags(text), count=1)
+        tree = lxml.html.document_fromstring(page)
         # What the page states and prints around its headline, read from the page as saved
         # (trafilatura prunes a copy of the tree, and drops much of this).
         meta = read_metadata(tree)
@@ -219,10 +223,13 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         blocks.extend(pieces)
         owners.extend([number] * len(pieces))
         kept[number] = None
+    visible = page_paragraphs(tree)
+    printed = PrintedDays(visible)
     if document.date:
         reading = read_stated_date(str(document.date))
         if reading is not None:
-            stated_dates.append(StatedDate(reading, "htmldate", DATE_TRUST["htmldate"]))
+            stated = stated_days(meta.published, stated_dates, printed)
+            stated_dates.append(htmldate_statement(reading, printed, stated))
 
     markup: dict[int, str] = {}
     standfirst = printed_standfirst(meta.descriptions, below_long)
@@ -237,14 +244,16 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         evidence.credits.append(evidence.sites[0])
     names, byline_evidence = choose_authors(author_statements, site_names)
     hosts = [urlsplit(meta.url).hostname or "", document.hostname or ""]
-    reading, date_evidence = choose_published(meta.published, stated_dates)
+    reading, date_evidence = choose_published(meta.published, stated_dates, printed)
     as_read = list(blocks)
     parsed = assemble_article(
         title=title,
         blocks=blocks,
         byline=clip_on_word(join_names(names), BYLINE_MAX),
         evidence=evidence,
-        date_rule=dated_by_statements(reading, today=today),
+        date_rule=dated_by_statements(
+            reading, today=today, guess=lambda: guess_from_the_page(page, printed)
+        ),
         encoding=encoding,
         kind="html",
         empty_message="No article text could be found in the HTML page.",
@@ -259,12 +268,18 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         if block != read:  # the lead, its dateline cut off
             markup[owners[index]] = paragraph_html(block.text)
     parsed = replace(parsed, markup="\n".join(markup.values()))
-    return with_other_text(parsed, page_paragraphs(tree))
+    return with_other_text(parsed, visible)
 
 
-def dated_by_statements(reading: DateReading | None, *, today: date | None = None) -> DateRule:
+def dated_by_statements(
+    reading: DateReading | None,
+    *,
+    today: date | None = None,
+    guess: Callable[[], StatedDate | None] | None = None,
+) -> DateRule:
     """The HTML reader's date: what the page states (`reading`, the best supported), when
-    its evidence is strong enough to keep; else the dateline's date."""
+    its evidence is strong enough to keep; else the dateline's date; else a `guess` from
+    what the page prints (see guess_from_the_page)."""
 
     def decide(dateline, source, found):
         if reading is not None and found is not None and found.confidence >= DATE_KEEP:
@@ -272,6 +287,10 @@ def dated_by_statements(reading: DateReading | None, *, today: date | None = Non
         published = find_publication_date([], dateline, source, today=today)
         if published.published_date is not None:
             return published, FieldEvidence("published", "the dateline", 0.7)
+        if guess is not None and (guessed := guess()) is not None:
+            published = check_plausible(guessed.reading, source, today=today)
+            if published.published_date is not None:
+                return published, FieldEvidence("published", guessed.evidence, guessed.trust)
         if found is not None:
             weak = FieldEvidence(
                 "published", f"left unknown: {found.evidence} is too weak", found.confidence
@@ -280,6 +299,78 @@ def dated_by_statements(reading: DateReading | None, *, today: date | None = Non
         return published, None
 
     return decide
+
+
+class PrintedDays(Collection[date]):
+    """The full dates a page prints in its visible text, read only when first asked about
+    (most pages never need them)."""
+
+    def __init__(self, paragraphs: list[str]) -> None:
+        self._paragraphs = paragraphs
+        self._days: frozenset[date] | None = None
+
+    @property
+    def days(self) -> frozenset[date]:
+        if self._days is None:
+            text = "\n".join(self._paragraphs)
+            self._days = frozenset(day for _, day in find_dates(text, page_date_order(text)))
+        return self._days
+
+    def __contains__(self, day: object) -> bool:
+        return day in self.days
+
+    def __iter__(self) -> Iterator[date]:
+        return iter(self.days)
+
+    def __len__(self) -> int:
+        return len(self.days)
+
+
+UNPRINTED_GUESS = "htmldate, a date the page never prints"
+BROAD_SEARCH = "htmldate's broad search, a date the page prints"
+ONE_PRINTED = "the one date the page prints"
+
+
+def stated_days(
+    statements: list[Statement], stated: list[StatedDate], printed: Collection[date]
+) -> set[date]:
+    """The days the page's metadata and printed dates state."""
+    readings = [read_stated_date(statement.value, printed) for statement in statements]
+    readings += [item.reading for item in stated]
+    return {r.local.date() for r in readings if r is not None and r.local is not None}
+
+
+def htmldate_statement(
+    reading: DateReading, printed: Collection[date], stated: set[date]
+) -> StatedDate:
+    """htmldate's reading of the page, which guesses from its markup. A guess nothing the
+    page states agrees with, on a page that prints full dates but never this one, is
+    contradicted by the page itself: it counts for little (alone, too little to keep)."""
+    assert reading.local is not None
+    day = reading.local.date()
+    if day not in stated and printed and day not in printed:
+        return StatedDate(reading, UNPRINTED_GUESS, DATE_TRUST[UNPRINTED_GUESS])
+    return StatedDate(reading, "htmldate", DATE_TRUST["htmldate"])
+
+
+def guess_from_the_page(html: str, printed: Collection[date]) -> StatedDate | None:
+    """For a page whose statements give no date to keep: htmldate's broad search, which
+    reads any date-like text in the markup, when its earliest and latest readings agree
+    (the page shows one date, not a list of them) and the page prints that date for
+    readers; else the one full date the page prints, when it prints only one."""
+    try:
+        earliest = htmldate.find_date(html, extensive_search=True, original_date=True)
+        latest = htmldate.find_date(html, extensive_search=True, original_date=False)
+    except (ValueError, TypeError):
+        earliest = latest = None
+    reading = read_stated_date(earliest) if earliest and earliest == latest else None
+    if reading is not None and reading.local is not None and reading.local.date() in printed:
+        return StatedDate(reading, BROAD_SEARCH, DATE_TRUST[BROAD_SEARCH])
+    if len(printed) == 1:
+        (day,) = printed
+        reading = DateReading(datetime(day.year, day.month, day.day), False, None, None)
+        return StatedDate(reading, ONE_PRINTED, DATE_TRUST[ONE_PRINTED])
+    return None
 
 
 SIDE_BY_SIDE = 40  # characters at most between two dates printed as one stamp

@@ -402,13 +402,23 @@ def _in_a_sentence(text: str, end: int) -> bool:
     return not (after["word"] in _TIME_WORDS and after["digit"])
 
 
+# A date in brackets opened right after a word is an aside in a sentence ("sagte ein
+# Sprecher am Montag (30. Oktober 2023)", "BGer 6B_1224/2019 vom 24.01.2020"): the date of
+# what is told, not the page's. A dateline's bracket follows its comma ("Karlsruhe, (…)").
+_ASIDE_OPENED = re.compile(r"\w\s*\([^()]{0,60}$")
+
+
+def _in_an_aside(text: str, start: int) -> bool:
+    return bool(_ASIDE_OPENED.search(text, max(0, start - 80), start))
+
+
 def printed_dates(text: str) -> list[tuple[int, int, str]]:
     """Date-shaped strings in page text ("18.03.2008", "18. März 2008", "March 18, 2008")
-    with where each starts and ends, leaving out dates inside a sentence."""
+    with where each starts and ends, leaving out dates inside a sentence or an aside."""
     return [
         (match.start(), match.end(), match.group(0))
         for match in _VISIBLE_DATE.finditer(text)
-        if not _in_a_sentence(text, match.end())
+        if not _in_a_sentence(text, match.end()) and not _in_an_aside(text, match.start())
     ]
 
 

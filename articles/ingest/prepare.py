@@ -26,7 +26,7 @@ from articles.analysis.rounds import RoundSuggestion, suggest_rounds
 from articles.analysis.topics import find_topics
 from articles.analysis.wording import opening_wording
 from articles.ingest import IngestError, ParsedArticle, decode_capture, parse_decoded
-from articles.ingest.read import FoundFile, open_regular, read_bounded, web_codec
+from articles.ingest.read import FoundFile, open_regular, read_bounded
 from articles.ingest.warc import (
     Decompressed,
     WebArchiveReading,
@@ -170,16 +170,11 @@ def prepare_bytes(
     `filename` the name that says how to read them (by default the file's own), and
     `charset` the character set a web server declared for them, if any."""
     sha256 = hashlib.sha256(data).hexdigest()  # of the bytes as read, whatever they are in
-    declared, readable = declared_text(data, charset)
-    # The limit is on the bytes as read; their UTF-8 may be longer (Cyrillic doubles).
-    limit = max(max_bytes, len(readable)) if declared and len(data) <= max_bytes else max_bytes
     try:
-        decoded = decode_capture(readable, max_bytes=limit)
-        parsed = parse_decoded(decoded, readable, filename or where.path.name)
+        decoded = decode_capture(data, max_bytes=max_bytes, charset=charset)
+        parsed = parse_decoded(decoded, data, filename or where.path.name)
     except IngestError as error:
         return replace(where, error=str(error))
-    if declared:
-        parsed = replace(parsed, encoding=declared)
     analysis = None
     if lists is not None and sha256 not in stored:
         # A new article's fields are the parsed ones, so this is what it will be analysed as.
@@ -198,20 +193,6 @@ def prepare_bytes(
         body_html=article_html(((b.kind, b.text) for b in parsed.blocks), parsed.markup),
         analysis=analysis,
     )
-
-
-def declared_text(data: bytes, charset: str) -> tuple[str, bytes]:
-    """Bytes in a declared character set other than UTF-8 (windows-1251 on Russian sites),
-    as UTF-8 for the readers, with the codec's name; ("", data) when there is nothing to
-    convert or the declaration is unknown, no web text encoding, or wrong (the readers
-    then sniff as for files)."""
-    name = web_codec(charset) if charset else None
-    if name is None or name == "utf-8":
-        return "", data
-    try:
-        return name, data.decode(name).encode("utf-8")
-    except UnicodeError:
-        return "", data
 
 
 @dataclass(frozen=True)

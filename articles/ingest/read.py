@@ -39,6 +39,7 @@ class DecodedCapture:
     text: str
     encoding: str
     repaired: bool = False
+    declared: bool = False  # read in the character set the page declares, not a guess
 
 
 def read_capture(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
@@ -47,18 +48,23 @@ def read_capture(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[st
     return decoded.text, decoded.encoding
 
 
-def decode_capture(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> DecodedCapture:
-    """Decode a capture: UTF-8 first, then Windows-1252, which is what older pages saved
-    on Windows are in; text that was decoded twice on its way here (mojibake) is repaired.
-    Refuses what cannot be an article, with the reason."""
+def decode_capture(
+    data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, charset: str = ""
+) -> DecodedCapture:
+    """Decode a capture, once: in the `charset` a web server or the page declared when it
+    is a web text encoding the bytes are really in, else UTF-8 first, then Windows-1252,
+    which is what older pages saved on Windows are in; text that was decoded twice on its
+    way here (mojibake) is repaired. Refuses what cannot be an article, with the reason.
+    The size limit is on the bytes as read."""
     size = len(data)
     if size > max_bytes:
         raise IngestError(f"The file is {size:,} bytes, over the {max_bytes:,}-byte limit.")
     if size == 0:
         raise IngestError("The file is empty.")
-    if not data.strip():
+    declared = _decode_declared(data, charset) if charset else None
+    if not (declared[0].strip(_ASCII_SPACE) if declared else data.strip()):
         raise IngestError("The file contains only whitespace.")
-    raw, encoding = _decode(data)
+    raw, encoding = declared or _decode(data)
     if "\x00" in raw:
         raise IngestError("The file contains NUL bytes, so it is binary, not a text capture.")
     # Repaired before the control-character test: UTF-8 read as Windows-1252 and saved
@@ -72,7 +78,7 @@ def decode_capture(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Decode
         )
     if not _LETTER.search(text):
         raise IngestError("The file contains no letters, so there is no text to read.")
-    return DecodedCapture(raw, text, encoding, repaired=text != raw)
+    return DecodedCapture(raw, text, encoding, repaired=text != raw, declared=declared is not None)
 
 
 # Only ftfy's encoding repairs: its other fixes (straight quotes, HTML entities, NFC) would
@@ -112,6 +118,24 @@ def repair_mojibake(text: str) -> str:
         ftfy.fix_text(line, _ENCODING_ONLY) if _MAY_BE_MOJIBAKE.search(line) else line
         for line in text.split("\n")
     )
+
+
+# What bytes.strip() takes for whitespace, so a declared page is judged blank as any other.
+_ASCII_SPACE = " \t\n\r\x0b\x0c"
+
+
+def _decode_declared(data: bytes, charset: str) -> tuple[str, str] | None:
+    """The bytes in a declared character set other than UTF-8 (windows-1251 on Russian
+    sites), with the codec's name; None when the declaration is unknown, no web text
+    encoding, UTF-8 (sniffed as files are, BOM and all), or wrong for these bytes."""
+    name = web_codec(charset)
+    if name is None or name == "utf-8":
+        return None
+    try:
+        text = data.decode(name)
+    except UnicodeError:
+        return None
+    return text.removeprefix("\ufeff"), name
 
 
 def _decode(data: bytes) -> tuple[str, str]:
