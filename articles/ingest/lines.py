@@ -285,15 +285,19 @@ GLUED_LINE_MIN = 600
 GLUE_EVERY = 3000  # a whole page on one line has a join at least this often
 GLUE_MIN_CUTS = 2
 GLUED_TOKEN_MIN = 11  # letters run together beyond a long word
+_WORD_RUN = re.compile(r"\w*")
 
 
 def is_join(text: str, cut: int) -> bool:
     """Where two elements met: after a sentence's end ("weiter.Der") or inside a run of
     letters too long for one word ("KontaktImpressum"); "YouTube" and "PowerPoint" are
-    words. A capital followed by no letter starts a code, not a word ("aaA0000")."""
+    words. A capital followed by no letter, or capitals followed by digits, start a code,
+    not a word ("aaA0000", "aaAA00000")."""
     if text[cut - 1] in '.!?)”"':
         return True
     if not text[cut + 1 : cut + 2].isalpha():
+        return False
+    if text[cut + 1].isupper() and not _WORD_RUN.match(text, cut)[0].isalpha():
         return False
     start = text.rfind(" ", 0, cut) + 1
     end = text.find(" ", cut)
