@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django.test import override_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -310,6 +311,19 @@ def test_a_missing_index_shows_a_friendly_page(client, search_index):
     response = search(client, q="indexed")
     assert response.status_code == 503
     assert b"being built" in response.content
+
+
+@pytest.mark.needs_engine_feature("time-budget")
+def test_a_search_past_its_time_budget_explains_itself_instead_of_failing(corpus, client):
+    with override_settings(SEARCH_TIME_BUDGET=0):
+        response = search(client, q="radar")
+        feed = client.get("/search/feed/", {"q": "radar"})
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "That search took too long and was stopped" in page
+    assert 'value="radar"' in page
+    assert feed.status_code == 404
+    assert search(client, q="radar").status_code == 200
 
 
 def test_clean_query_reports_what_it_changed():

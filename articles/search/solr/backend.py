@@ -23,6 +23,7 @@ from haystack.utils import get_identifier, get_model_ct
 from pysolr import SolrError
 
 from articles.search.analysis import DEFAULT_FIELDS
+from articles.search.limits import SearchTimedOut, time_budget
 from articles.search.nodes import EVERY_WORD_FACET, MOST_WORDS_FACET, Node
 from articles.search.solr.compile import relaxes_words, to_solr, words_wanted
 
@@ -49,6 +50,13 @@ EVERY_WORD_PARAM, MOST_WORDS_PARAM = "archive.every_word", "archive.most_words"
 VERSIONS_PAGE = 5_000
 # Seconds a Collections API call may take (creating a collection waits for its shards).
 ADMIN_SECONDS = 180
+
+
+def time_allowed() -> int:
+    """Solr's `timeAllowed`: the archive's time budget in milliseconds. Solr stops a search
+    past it and answers with what it found so far, marked `partialResults` (`_process_results`
+    turns that into SearchTimedOut, as the embedded engine stops)."""
+    return int(time_budget() * 1000)
 
 
 def _group_order() -> str:
@@ -93,7 +101,11 @@ class ArchiveSolrBackend(SolrSearchBackend):
             query_string, spelling_query=spelling_query, **kwargs
         )
         search_kwargs.update(
-            defType="edismax", qf=self.query_fields(), tie=FIELD_TIE, uf=USER_FIELDS
+            defType="edismax",
+            qf=self.query_fields(),
+            tie=FIELD_TIE,
+            uf=USER_FIELDS,
+            timeAllowed=time_allowed(),
         )
         if most_words is not None:
             search_kwargs[EVERY_WORD_PARAM] = words_wanted(query_string, "100%")
@@ -155,7 +167,7 @@ class ArchiveSolrBackend(SolrSearchBackend):
             f"{{!mlt qf={index.get_content_field()} mintf={MLT_MIN_TERM_FREQUENCY}"
             f" mindf={MLT_MIN_DOCUMENT_FREQUENCY}}}{get_identifier(model_instance)}"
         )
-        params = {"fl": "* score", "start": start_offset or 0}
+        params = {"fl": "* score", "start": start_offset or 0, "timeAllowed": time_allowed()}
         if end_offset is not None:
             params["rows"] = end_offset - (start_offset or 0)
         if limit_to_registered_models is None:
@@ -181,6 +193,14 @@ class ArchiveSolrBackend(SolrSearchBackend):
             self.log.exception("Failed to fetch More Like This from Solr: %s", query)
             raw_results = EmptyResults()
         return self._process_results(raw_results, result_class=result_class)
+
+    def _process_results(self, raw_results, **kwargs):
+        """Haystack's results; SearchTimedOut when Solr stopped the search at `timeAllowed`
+        (a partial list would pass for the whole one, its counts too low)."""
+        response = getattr(raw_results, "raw_response", None) or {}
+        if response.get("responseHeader", {}).get("partialResults"):
+            raise SearchTimedOut(time_budget())
+        return super()._process_results(raw_results, **kwargs)
 
     def stored_versions(self, django_ct: str) -> dict[int, object]:
         """Object id -> the `updated` time stored with its document, for one model, read a
