@@ -34,10 +34,6 @@ ENGINE_FEATURES = {
         "word, then most, then any (and the nearness boost among them) are the embedded "
         "engine's and Solr's"
     ),
-    "every-word-facets": (
-        "the facets count every match on this engine, those holding some of the words "
-        "too; the embedded engine counts only the matches holding every word"
-    ),
     "time-budget": (
         "Haystack's own Whoosh search runs to the end: only the embedded engine and Solr "
         "(its timeAllowed) stop a search at the time budget"
@@ -49,7 +45,7 @@ ENGINE_FEATURES = {
 }
 ENGINES_LACKING = {
     "tests.haystack_search.HaystackSearchEngine": {"embedded-caches", "most-words", "time-budget"},
-    SOLR_ENGINE: {"embedded-caches", "whoosh-index", "every-word-facets", "phrase-spelling-pairs"},
+    SOLR_ENGINE: {"embedded-caches", "whoosh-index", "phrase-spelling-pairs"},
 }
 
 

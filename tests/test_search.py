@@ -524,7 +524,6 @@ def test_articles_holding_most_then_some_of_the_words_follow_those_holding_every
 
 
 @RELAXES_WORDS
-@pytest.mark.needs_engine_feature("every-word-facets")
 def test_facets_and_exports_count_the_articles_holding_every_word(partial_matches, client):
     outcome = run_search(Criteria(q="Lavrov radar Azerbaijan"))
     assert [(f.value, f.count) for f in outcome.source_facets] == [("Test Wire", 1)]
