@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django.test import override_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -312,6 +313,19 @@ def test_a_missing_index_shows_a_friendly_page(client, search_index):
     assert b"being built" in response.content
 
 
+@pytest.mark.needs_engine_feature("time-budget")
+def test_a_search_past_its_time_budget_explains_itself_instead_of_failing(corpus, client):
+    with override_settings(SEARCH_TIME_BUDGET=0):
+        response = search(client, q="radar")
+        feed = client.get("/search/feed/", {"q": "radar"})
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "That search took too long and was stopped" in page
+    assert 'value="radar"' in page
+    assert feed.status_code == 404
+    assert search(client, q="radar").status_code == 200
+
+
 def test_clean_query_reports_what_it_changed():
     cleaned = clean_query('"missile (defence')
     assert cleaned.text == "missile defence"
@@ -510,7 +524,6 @@ def test_articles_holding_most_then_some_of_the_words_follow_those_holding_every
 
 
 @RELAXES_WORDS
-@pytest.mark.needs_engine_feature("every-word-facets")
 def test_facets_and_exports_count_the_articles_holding_every_word(partial_matches, client):
     outcome = run_search(Criteria(q="Lavrov radar Azerbaijan"))
     assert [(f.value, f.count) for f in outcome.source_facets] == [("Test Wire", 1)]

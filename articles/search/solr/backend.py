@@ -4,13 +4,15 @@ What the archive adds to the stock backend: the query tree compiled for Solr
 (`compile_query`) and run by the edismax parser over the default fields, weighed at query
 time (Solr 9 ignores the index-time boosts Haystack sends); words side by side listed in
 three groups, those holding every word, then most of them, then any (`search`), with the
-counts the results page reports, and kept in that order when sorted by date; related
+counts the results page reports and the facets counted over those holding every word, and
+kept in that order when sorted by date; related
 coverage through `/select` with the `{!mlt}` query parser, which SolrCloud answers from
 every shard (the `/mlt` handler the stock backend calls reads only the shard it lands on);
 and a spelling suggestion asked for when one is wanted (`spelling_query`), not on every
 search unless INCLUDE_SPELLING says so.
 """
 
+import json
 import time
 from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
@@ -23,6 +25,7 @@ from haystack.utils import get_identifier, get_model_ct
 from pysolr import SolrError
 
 from articles.search.analysis import DEFAULT_FIELDS
+from articles.search.limits import SearchTimedOut, time_budget
 from articles.search.nodes import EVERY_WORD_FACET, MOST_WORDS_FACET, Node
 from articles.search.solr.compile import relaxes_words, to_solr, words_wanted
 
@@ -45,10 +48,22 @@ USER_FIELDS = "* _query_"
 # the counts and the order of the groups read (`search`).
 EVERY_WORD_PARAM, MOST_WORDS_PARAM = "archive.every_word", "archive.most_words"
 
+# The JSON facet counting the field facets again over the matches holding every word.
+EVERY_WORD_FACETS = "every_word"
+# Solr's default facet.limit, when Haystack sends none.
+SOLR_FACET_LIMIT = 100
+
 # Documents read per request when every stored version is read (`stored_versions`).
 VERSIONS_PAGE = 5_000
 # Seconds a Collections API call may take (creating a collection waits for its shards).
 ADMIN_SECONDS = 180
+
+
+def time_allowed() -> int:
+    """Solr's `timeAllowed`: the archive's time budget in milliseconds. Solr stops a search
+    past it and answers with what it found so far, marked `partialResults` (`_process_results`
+    turns that into SearchTimedOut, as the embedded engine stops)."""
+    return int(time_budget() * 1000)
 
 
 def _group_order() -> str:
@@ -57,6 +72,24 @@ def _group_order() -> str:
         f"if(exists(query({{!edismax v=${EVERY_WORD_PARAM}}})),2,"
         f"if(exists(query({{!edismax v=${MOST_WORDS_PARAM}}})),1,0))"
     )
+
+
+def _every_word_facets(search_kwargs: dict) -> str:
+    """Solr's `json.facet`: the field facets asked for, counted again over the matches
+    holding every word (a query facet's domain), each as Solr counts it in `facet.field`
+    (its limit; by count when limited, else in index order; values some match has)."""
+    fields = {}
+    for name in search_kwargs["facet.field"]:
+        limit = int(search_kwargs.get(f"f.{name}.facet.limit", SOLR_FACET_LIMIT))
+        fields[name] = {
+            "type": "terms",
+            "field": name,
+            "limit": limit,
+            "mincount": 1,
+            "sort": "count desc" if limit > 0 else "index asc",
+        }
+    every_word = {"type": "query", "q": f"{{!edismax v=${EVERY_WORD_PARAM}}}", "facet": fields}
+    return json.dumps({EVERY_WORD_FACETS: every_word})
 
 
 class ArchiveSolrBackend(SolrSearchBackend):
@@ -93,7 +126,11 @@ class ArchiveSolrBackend(SolrSearchBackend):
             query_string, spelling_query=spelling_query, **kwargs
         )
         search_kwargs.update(
-            defType="edismax", qf=self.query_fields(), tie=FIELD_TIE, uf=USER_FIELDS
+            defType="edismax",
+            qf=self.query_fields(),
+            tie=FIELD_TIE,
+            uf=USER_FIELDS,
+            timeAllowed=time_allowed(),
         )
         if most_words is not None:
             search_kwargs[EVERY_WORD_PARAM] = words_wanted(query_string, "100%")
@@ -111,6 +148,8 @@ class ArchiveSolrBackend(SolrSearchBackend):
                     )
                 ),
             ]
+            if search_kwargs.get("facet.field"):
+                search_kwargs["json.facet"] = _every_word_facets(search_kwargs)
             if search_kwargs.get("sort"):
                 # Sorted by date, each group in turn, as on the embedded engine (the score
                 # keeps them apart when sorted by relevance).
@@ -135,6 +174,11 @@ class ArchiveSolrBackend(SolrSearchBackend):
         # Asked for, but left out by `facet.mincount` when no match holds the words.
         every = queries.setdefault(EVERY_WORD_FACET, 0)
         queries[MOST_WORDS_FACET] = queries.get(MOST_WORDS_FACET, 0) - every
+        # The facets count the matches holding every word, as on the embedded engine; all
+        # the matches when none holds them all.
+        counted = results.pop(EVERY_WORD_FACETS, None)
+        if every and counted is not None:
+            results["facets"]["fields"] = counted
         return results
 
     def more_like_this(
@@ -155,7 +199,7 @@ class ArchiveSolrBackend(SolrSearchBackend):
             f"{{!mlt qf={index.get_content_field()} mintf={MLT_MIN_TERM_FREQUENCY}"
             f" mindf={MLT_MIN_DOCUMENT_FREQUENCY}}}{get_identifier(model_instance)}"
         )
-        params = {"fl": "* score", "start": start_offset or 0}
+        params = {"fl": "* score", "start": start_offset or 0, "timeAllowed": time_allowed()}
         if end_offset is not None:
             params["rows"] = end_offset - (start_offset or 0)
         if limit_to_registered_models is None:
@@ -181,6 +225,22 @@ class ArchiveSolrBackend(SolrSearchBackend):
             self.log.exception("Failed to fetch More Like This from Solr: %s", query)
             raw_results = EmptyResults()
         return self._process_results(raw_results, result_class=result_class)
+
+    def _process_results(self, raw_results, **kwargs):
+        """Haystack's results; SearchTimedOut when Solr stopped the search at `timeAllowed`
+        (a partial list would pass for the whole one, its counts too low)."""
+        response = getattr(raw_results, "raw_response", None) or {}
+        if response.get("responseHeader", {}).get("partialResults"):
+            raise SearchTimedOut(time_budget())
+        results = super()._process_results(raw_results, **kwargs)
+        every_word = response.get("facets", {}).get(EVERY_WORD_FACETS)
+        if every_word is not None:
+            results[EVERY_WORD_FACETS] = {
+                name: [(bucket["val"], bucket["count"]) for bucket in facet.get("buckets", [])]
+                for name, facet in every_word.items()
+                if isinstance(facet, dict)
+            }
+        return results
 
     def stored_versions(self, django_ct: str) -> dict[int, object]:
         """Object id -> the `updated` time stored with its document, for one model, read a
