@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from articles.search.nodes import strict
 from articles.search.parser import parse_query
 from articles.search.query import clean_query
-from articles.search.solr.compile import relaxes_words, to_solr, words_wanted
+from articles.search.solr.compile import PARSER, relaxes_words, to_solr, words_wanted
 from articles.search.whoosh.analysis import ArchiveQueryParser, MostWords
 from articles.search.whoosh.backend import archive_schema
 from articles.search.whoosh.compile import to_whoosh
@@ -186,13 +186,14 @@ def test_words_side_by_side_on_solr_want_most_of_them_in_a_nested_edismax(
     assert f"mm={wanted} v=" in compiled and "mm=100% v=" in compiled
     # Every word (the count the page reports), or any one (the articles listed): only the
     # outer query's want changes, the groups inside stay.
-    assert "{!edismax sow=true mm=100% boost=" in words_wanted(compiled, "100%")
+    assert f"{{!{PARSER} sow=true mm=100% boost=" in words_wanted(compiled, "100%")
     assert words_wanted(compiled, "1").count("mm=1 ") == 1
     assert f"mm={wanted} v=" in words_wanted(compiled, "1")
 
 
 @pytest.mark.parametrize(
-    "text", ["Lavrov AND Rice", "Lavrov OR Rice", "title:(x y)", "x", "{!edismax sow=true mm=2 x}"]
+    "text",
+    ["Lavrov AND Rice", "Lavrov OR Rice", "title:(x y)", "x", f"{{!{PARSER} sow=true mm=2 x}}"],
 )
 def test_only_words_side_by_side_relax_on_solr_and_a_reader_cannot_write_the_nested_query(text):
     compiled = to_solr(strict(parse_query(text)))

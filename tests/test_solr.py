@@ -143,11 +143,11 @@ def test_searches_run_the_query_tree_as_the_embedded_engine_does(solr_index, see
 
 
 @solr
-def test_a_word_in_the_title_ranks_first(solr_index):
+def test_a_word_in_the_title_ranks_above_the_same_word_in_the_body_alone(solr_index):
     from articles.search.query import Criteria
     from articles.search.service import run_search
 
-    in_body = make_article(title="Talks resume", body="Radar radar: the radar site was discussed.")
+    in_body = make_article(title="Talks resume", body="The radar site was discussed.")
     in_title = make_article(title="Radar site", body="The site in Poland was discussed.")
     index_now(in_body, in_title)
 

@@ -1,8 +1,9 @@
 """Haystack's Solr backend, as the archive needs it on Solr 9 and SolrCloud.
 
 What the archive adds to the stock backend: the query tree compiled for Solr
-(`compile_query`) and run by the edismax parser over the default fields, weighed at query
-time (Solr 9 ignores the index-time boosts Haystack sends); words side by side listed in
+(`compile_query`) and run by the archive's edismax (`compile.PARSER`, a word scored as BM25F)
+over the default fields, weighed at query time (Solr 9 ignores the index-time boosts Haystack
+sends); words side by side listed in
 three groups, those holding every word, then most of them, then any (`search`), with the
 counts the results page reports and the facets counted over those holding every word, and
 kept in that order when sorted by date; related
@@ -27,17 +28,16 @@ from pysolr import SolrError
 from articles.search.analysis import DEFAULT_FIELDS
 from articles.search.limits import SearchTimedOut, time_budget
 from articles.search.nodes import EVERY_WORD_FACET, MOST_WORDS_FACET, Node
-from articles.search.solr.compile import relaxes_words, to_solr, words_wanted
+from articles.search.solr.compile import PARSER, relaxes_words, to_solr, words_wanted
 
 # Related coverage: words used at least twice in the article. Each shard weighs the words by
 # its own document counts, so a word need only occur once in a shard to count there.
 MLT_MIN_TERM_FREQUENCY = 2
 MLT_MIN_DOCUMENT_FREQUENCY = 1
-# A word's score is its best field's (edismax's tie 0), not the sum over the fields it is
-# looked for in: the embedded engine scores a word once over the default fields (BM25F), so
-# a title word, which the body holds too, does not count as two words. (Solr's parsers have
-# no BM25F; title and body copied into one field, measured, weigh a title word by the body's
-# length and ranked further from the embedded engine.)
+# A word over the default fields is scored once over all of them as BM25F (`PARSER`), as on
+# the embedded engine. What the parser still looks for field by field (a prefix, a wildcard,
+# a fuzzy word) scores as its best field (edismax's tie 0), not the sum over the fields: a
+# title word, which the body holds too, does not count as two words.
 FIELD_TIE = "0.0"
 # The fields a query may name, and `_query_`: the nested query that relaxes words side by
 # side (`compile._loose`). A reader cannot write one: the compiler escapes their syntax.
@@ -69,8 +69,8 @@ def time_allowed() -> int:
 def _group_order() -> str:
     """A function of each document: 2 when it holds every word, 1 most of them, else 0."""
     return (
-        f"if(exists(query({{!edismax v=${EVERY_WORD_PARAM}}})),2,"
-        f"if(exists(query({{!edismax v=${MOST_WORDS_PARAM}}})),1,0))"
+        f"if(exists(query({{!{PARSER} v=${EVERY_WORD_PARAM}}})),2,"
+        f"if(exists(query({{!{PARSER} v=${MOST_WORDS_PARAM}}})),1,0))"
     )
 
 
@@ -88,7 +88,7 @@ def _every_word_facets(search_kwargs: dict) -> str:
             "mincount": 1,
             "sort": "count desc" if limit > 0 else "index asc",
         }
-    every_word = {"type": "query", "q": f"{{!edismax v=${EVERY_WORD_PARAM}}}", "facet": fields}
+    every_word = {"type": "query", "q": f"{{!{PARSER} v=${EVERY_WORD_PARAM}}}", "facet": fields}
     return json.dumps({EVERY_WORD_FACETS: every_word})
 
 
@@ -106,7 +106,7 @@ class ArchiveSolrBackend(SolrSearchBackend):
         self.include_spelling = True
 
     def compile_query(self, query: Node) -> str:
-        """A query tree in Solr's syntax, for the edismax parser (`query_fields`)."""
+        """A query tree in Solr's syntax, for the archive's edismax (`query_fields`)."""
         return to_solr(query)
 
     def query_fields(self) -> str:
@@ -120,13 +120,13 @@ class ArchiveSolrBackend(SolrSearchBackend):
     def build_search_kwargs(
         self, query_string, spelling_query=None, spelling=False, most_words=None, **kwargs
     ):
-        """Haystack's request, run by edismax; `most_words`: the query wanting most of its
-        words side by side, when `query_string` wants any of them (`search`)."""
+        """Haystack's request, run by the archive's edismax; `most_words`: the query wanting
+        most of its words side by side, when `query_string` wants any of them (`search`)."""
         search_kwargs = super().build_search_kwargs(
             query_string, spelling_query=spelling_query, **kwargs
         )
         search_kwargs.update(
-            defType="edismax",
+            defType=PARSER,
             qf=self.query_fields(),
             tie=FIELD_TIE,
             uf=USER_FIELDS,
@@ -141,7 +141,7 @@ class ArchiveSolrBackend(SolrSearchBackend):
             search_kwargs["facet.query"] = [
                 *search_kwargs.get("facet.query", []),
                 *(
-                    f"{{!edismax key={key} v=${param}}}"
+                    f"{{!{PARSER} key={key} v=${param}}}"
                     for key, param in (
                         (EVERY_WORD_FACET, EVERY_WORD_PARAM),
                         (MOST_WORDS_FACET, MOST_WORDS_PARAM),

@@ -1,6 +1,7 @@
 """The query tree compiled for Solr: a standard (Lucene) query string, to run with the
-edismax parser whose `qf` names the default fields (`DEFAULT_FIELDS`), so a word the user
-left unfielded stays unfielded here. A Solr backend's `compile_query` returns `to_solr`.
+archive's edismax (`PARSER`: a word over the default fields scored as BM25F) whose `qf`
+names the default fields (`DEFAULT_FIELDS`), so a word the user left unfielded stays
+unfielded here. A Solr backend's `compile_query` returns `to_solr`.
 
 Solr analyses words and phrases itself; prefixes, fuzzy words and wildcards it only
 lower-cases, so they are sent as the embedded engine looks them up (`looked_up`: in a text
@@ -46,6 +47,9 @@ SOLR_MAX_EDITS = 2
 # each group lists above the next, as on the embedded engine, while each keeps its own order.
 # (A factor, not an added constant: a score keeps its float precision.)
 TIER_FACTOR = 1e6
+# The query parser: Solr's edismax with a word over the default fields scored as BM25F, as
+# on the embedded engine (solr/launcher's BM25FQParserPlugin, named so in the configset).
+PARSER = "edismax_bm25f"
 # Nearness is read from the first default field (the body), as on the embedded engine.
 NEARNESS_FIELD = next(iter(DEFAULT_FIELDS))
 
@@ -107,7 +111,7 @@ def _prefix(node: Prefix) -> str:
 # How `_loose` opens the nested query of words side by side, around how many it wants (the
 # tiers' own checks, `_tiers`, open without a boost). A reader's own text never reads so: its
 # spaces and braces are escaped.
-_WANTED = re.compile(r"\{!edismax sow=true mm=(\d+) boost=")
+_WANTED = re.compile(r"\{!" + PARSER + r" sow=true mm=(\d+) boost=")
 
 
 def relaxes_words(query: str) -> bool:
@@ -118,7 +122,7 @@ def relaxes_words(query: str) -> bool:
 def words_wanted(query: str, wanted: str) -> str:
     """A compiled query with its words side by side wanting `wanted` of them instead of most:
     "100%" (every word, the set facets count) or "1" (any, the set listed)."""
-    return _WANTED.sub(lambda match: f"{{!edismax sow=true mm={wanted} boost=", query)
+    return _WANTED.sub(lambda match: f"{{!{PARSER} sow=true mm={wanted} boost=", query)
 
 
 def _loose(words: tuple[Node, ...], required: tuple[Node, ...]) -> str:
@@ -132,7 +136,7 @@ def _loose(words: tuple[Node, ...], required: tuple[Node, ...]) -> str:
         return "(" + " AND ".join(to_solr(part) for part in [*required, *words]) + ")"
     written = " ".join(to_solr(word) for word in words)
     nested = (
-        f"{{!edismax sow=true mm={most_of(len(words))} boost={_local(_tiers(words))}"
+        f"{{!{PARSER} sow=true mm={most_of(len(words))} boost={_local(_tiers(words))}"
         f" v={_local(written)}}}"
     )
     return (
@@ -160,7 +164,7 @@ def _tiers(words: tuple[Node, ...]) -> str:
     share = f"{NEARNESS_WEIGHT / len(pairs):g}"
     written = _local(" ".join(to_solr(word) for word in words))
     tiers = [
-        f"if(exists(query({{!edismax sow=true mm={wanted} v={written}}})),{TIER_FACTOR:g},1)"
+        f"if(exists(query({{!{PARSER} sow=true mm={wanted} v={written}}})),{TIER_FACTOR:g},1)"
         for wanted in (most_of(len(words)), "100%")
     ]
     return f"product(sum(1,product({share},sum({','.join(pairs)}))),{','.join(tiers)})"
