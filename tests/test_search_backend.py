@@ -88,3 +88,26 @@ def test_similar_to_terms_ranks_by_the_weighted_stems_and_leaves_the_article_out
     assert [named[pk].title for pk in found][:1] == ["Alpha on the radar talks"]
     assert beta.pk not in found
     assert "Kosovo dominates agenda" not in [named[pk].title for pk in found]
+
+
+def test_similar_to_terms_skips_a_common_stem_past_its_budget_and_still_finds_rare_words(
+    corpus, monkeypatch
+):
+    """However large the archive, an article's similar articles cost the postings of a
+    bounded number of documents: a stem in too many is not read, even asked first and
+    heaviest, and the report sharing the article's rare word is still found."""
+    from haystack import connections
+
+    from articles.models import Article
+    from articles.search.whoosh import backend as whoosh_backend
+
+    # Room for the two articles naming Gabala, not for the five naming the radar.
+    monkeypatch.setattr(whoosh_backend, "SIMILAR_POSTINGS", 2)
+    beta = Article.objects.get(title="Beta on the radar talks")
+    backend = connections["default"].get_backend()
+    found = backend.similar_to_terms(beta, {"radar": 5.0, "gabala": 1.0}, 5)
+    assert [Article.objects.get(pk=pk).title for pk in found] == ["Alpha on the radar talks"]
+
+    monkeypatch.setattr(whoosh_backend, "SIMILAR_POSTINGS", 1000)
+    found = backend.similar_to_terms(beta, {"radar": 5.0, "gabala": 1.0}, 5)
+    assert "Later radar talks" in [Article.objects.get(pk=pk).title for pk in found]
