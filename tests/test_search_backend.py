@@ -111,3 +111,35 @@ def test_similar_to_terms_skips_a_common_stem_past_its_budget_and_still_finds_ra
     monkeypatch.setattr(whoosh_backend, "SIMILAR_POSTINGS", 1000)
     found = backend.similar_to_terms(beta, {"radar": 5.0, "gabala": 1.0}, 5)
     assert "Later radar talks" in [Article.objects.get(pk=pk).title for pk in found]
+
+
+@pytest.mark.parametrize("kept", [100_000, 1])
+def test_word_rarities_follow_the_articles_ingested_since_they_were_first_read(
+    corpus, on_commit, monkeypatch, kept
+):
+    """Related coverage weighs each stem by how rare it is: once articles naming a word
+    arrive, the word weighs less, as the index counts it, though its counts were read and
+    kept before (and whether a segment's counts were kept whole or looked up one by one)."""
+    import math
+
+    from haystack import connections
+
+    from articles.search.whoosh import engine
+    from tests.conftest import make_article
+
+    monkeypatch.setattr(engine, "SEGMENT_FREQUENCIES_KEPT", kept)
+    backend = connections["default"].get_backend()
+    stems = ["gabala", "radar", "interceptor", "kosovo"]
+    before = {stem: backend.inverse_document_frequency()(stem) for stem in stems}
+    with on_commit():
+        make_article(title="Gabala radar again", body="The Gabala radar was offered again.")
+        make_article(title="Gabala visit", body="Experts visited the Gabala station.")
+
+    idf = backend.inverse_document_frequency()
+    searcher = backend.searcher()
+    total = searcher.doc_count()
+    for stem in stems:
+        counted = searcher.doc_frequency(backend.content_field_name, stem)
+        assert idf(stem) == pytest.approx(math.log((1 + total) / (1 + counted)) + 1)
+    assert idf("gabala") < before["gabala"]
+    assert idf("kosovo") > before["kosovo"]  # in no new article: rarer among more

@@ -10,7 +10,6 @@ and the index written in bulk.
 from __future__ import annotations
 
 import fcntl
-import functools
 import gc
 import logging
 import math
@@ -468,18 +467,18 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def inverse_document_frequency(self) -> Callable[[str], float]:
         """A stem's inverse document frequency in the content field (not part of Haystack's
         contract: related coverage weighs words with it). Kept for as long as the index is
-        unchanged, since most stems recur from article to article."""
+        unchanged, since most stems recur from article to article; the counts it is made of
+        are kept per segment, so they outlive an ingest."""
         searcher = self.searcher()
-        reader = searcher.reader()
-        total = reader.doc_count() or 1
+        total = searcher.reader().doc_count() or 1
         known: dict[str, float] = engine.index_cached(searcher, ("idf",), dict)
-        field = self.content_field_name
+        frequency = engine.doc_frequencies(searcher, self.content_field_name)
 
         def idf(term: str) -> float:
             if term not in known:
                 if len(known) >= IDF_KEPT:
                     known.clear()
-                known[term] = math.log((1 + total) / (1 + reader.doc_frequency(field, term))) + 1
+                known[term] = math.log((1 + total) / (1 + frequency(term))) + 1
             return known[term]
 
         return idf
@@ -493,9 +492,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         SIMILAR_POSTINGS are not read."""
         searcher = self.searcher()
         field = self.content_field_name
-        terms = affordable_terms(
-            terms, functools.partial(searcher.doc_frequency, field), SIMILAR_POSTINGS
-        )
+        terms = affordable_terms(terms, engine.doc_frequencies(searcher, field), SIMILAR_POSTINGS)
         if not terms:
             return []
         alike = wq.Or([wq.Term(field, term, boost=weight) for term, weight in terms.items()])

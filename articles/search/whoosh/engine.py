@@ -18,6 +18,7 @@ import itertools
 import random
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from math import log
 
@@ -176,6 +177,56 @@ RECENT_MATCHES = RecentMatches(size=8)
 def _leaves(searcher) -> list[tuple[object, int]]:
     """(segment reader, first document number) for each segment."""
     return [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+
+
+# Terms of a segment whose document counts are read at once and kept (a few MB): beyond
+# this, a segment's other terms are looked up one at a time.
+SEGMENT_FREQUENCIES_KEPT = 200_000
+
+
+def doc_frequencies(searcher, fieldname: str) -> Callable[[str], int]:
+    """A term's number of documents in a field, as Whoosh counts it (deleted documents
+    included). Each segment's counts are read in one pass the first time and kept while
+    the segment is in use: a segment never changes, so after an ingest only the new
+    segment is read, where looking terms up one by one (two file probes each per segment)
+    was most of the cost of weighing an article's related coverage on its first view."""
+    to_bytes = searcher.schema[fieldname].to_bytes
+    tables = [
+        (
+            *_segment_cached(
+                reader,
+                ("doc_frequencies", fieldname),
+                lambda reader=reader: _segment_doc_frequencies(reader, fieldname),
+            ),
+            reader,
+        )
+        for reader, _ in _leaves(searcher)
+    ]
+
+    def frequency(term: str) -> int:
+        btext = to_bytes(term)
+        found = 0
+        for counts, complete, reader in tables:
+            count = counts.get(btext)
+            if count is None and not complete:
+                count = reader.doc_frequency(fieldname, btext)
+            found += count or 0
+        return found
+
+    return frequency
+
+
+def _segment_doc_frequencies(reader, fieldname: str) -> tuple[dict[bytes, int], bool]:
+    """A segment's terms in a field with their document counts, and whether that is all of
+    them (at most SEGMENT_FREQUENCIES_KEPT are kept)."""
+    counts: dict[bytes, int] = {}
+    if fieldname not in reader.indexed_field_names():
+        return counts, True
+    for btext, info in reader.iter_field(fieldname):
+        if len(counts) >= SEGMENT_FREQUENCIES_KEPT:
+            return counts, False
+        counts[btext] = info.doc_frequency()
+    return counts, True
 
 
 def _live_postings(reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
