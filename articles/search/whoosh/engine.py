@@ -179,9 +179,11 @@ def _leaves(searcher) -> list[tuple[object, int]]:
     return [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
 
 
-# Terms of a segment whose document counts are read at once and kept (a few MB): beyond
-# this, a segment's other terms are looked up one at a time.
+# Terms of a segment whose document counts are read at once and kept (about 80 bytes each:
+# 2.8 MB for the 35,000 stems of 10,000 generated articles): beyond this, a segment's other
+# terms are looked up one at a time.
 SEGMENT_FREQUENCIES_KEPT = 200_000
+_frequencies_lock = threading.Lock()
 
 
 def doc_frequencies(searcher, fieldname: str) -> Callable[[str], int]:
@@ -191,17 +193,18 @@ def doc_frequencies(searcher, fieldname: str) -> Callable[[str], int]:
     segment is read, where looking terms up one by one (two file probes each per segment)
     was most of the cost of weighing an article's related coverage on its first view."""
     to_bytes = searcher.schema[fieldname].to_bytes
-    tables = [
-        (
-            *_segment_cached(
+    with _frequencies_lock:  # many threads meeting a new segment read it once
+        tables = [
+            (
+                *_segment_cached(
+                    reader,
+                    ("doc_frequencies", fieldname),
+                    lambda reader=reader: _segment_doc_frequencies(reader, fieldname),
+                ),
                 reader,
-                ("doc_frequencies", fieldname),
-                lambda reader=reader: _segment_doc_frequencies(reader, fieldname),
-            ),
-            reader,
-        )
-        for reader, _ in _leaves(searcher)
-    ]
+            )
+            for reader, _ in _leaves(searcher)
+        ]
 
     def frequency(term: str) -> int:
         btext = to_bytes(term)
