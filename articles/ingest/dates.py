@@ -280,7 +280,7 @@ _WORDY_MDY = re.compile(
 )
 _ISO_DATE = re.compile(r"(?<![\d/-])(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?![\d-])")
 _DOTTED_DATE = re.compile(
-    r"(?<![\d.])(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})\.\s?(?P<year>\d{4})(?![\d.])"
+    r"(?<![\d.])(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})\.\s?(?P<year>\d{4})(?!\d|\.\d)"
 )
 # "04.05.20 14:50": a dotted date with the year's last two digits, as German pages print it.
 _DOTTED_SHORT_DATE = re.compile(
