@@ -115,6 +115,11 @@ def test_an_events_or_a_letters_date_under_the_text_is_not_the_posts(printed):
 def test_a_version_number_is_not_a_dotted_date():
     assert find_dates("Update auf v1.11.23 verfügbar") == []
     assert find_dates("Paragraf 1.2.3.4 des Vertrags") == []
+    assert find_dates("Version 17.01.2021.3 ist da") == []
+
+
+def test_a_dotted_date_ending_a_sentence_is_read():
+    assert [value for _, value in find_dates("Aktualisiert am 17.01.2021.")] == [date(2021, 1, 17)]
 
 
 def test_a_date_line_just_under_the_headline_counts_even_after_the_text_starts():
@@ -154,6 +159,20 @@ def test_a_short_date_line_a_few_lines_into_the_text_dates_it_when_the_header_ha
 def test_a_first_paragraph_opening_with_a_dateline_dates_the_article(opening):
     body = BODY.replace("Diplomats from both countries met again", opening, 1)
     assert parse(page(HEADLINE, body=body)).published_date == date(2008, 3, 18)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["Politik18.03.2008Diplomats met again", "Jane Doe18.03.2008 - Diplomats met again"],
+)
+def test_a_date_glued_between_a_header_and_the_first_paragraph_dates_the_article(opening):
+    body = BODY.replace("Diplomats from both countries met again", opening, 1)
+    assert parse(page(HEADLINE, body=body)).published_date == date(2008, 3, 18)
+
+
+def test_a_glued_date_run_into_a_time_is_left_unread():
+    body = BODY.replace("Diplomats from both countries met again", "jane18.03.1912:44 Diplomats", 1)
+    assert parse(page(HEADLINE, body=body)).published_date is None
 
 
 @pytest.mark.parametrize(

@@ -144,6 +144,7 @@ _LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not
 _QUOTE_PARTNERS = {"«": "»", "»": "«", "‹": "›", "›": "‹"}  # ... unless they quote
 _BYLINE_START = re.compile(r"(?:By|BY|by)\s")
 _BREADCRUMB_STEP = re.compile(r"\s*>\s*")
+_INTO_TIME = re.compile(r"[\d./-]*\d:\d")
 SITE_NAME_MAX_WORDS = 4
 
 
@@ -187,6 +188,7 @@ DATE_ABOVE = 15  # lines above the headline where its date may sit
 OPENING_LINES = 2  # paragraphs at the text's start that may open with a dateline
 OPENING_DATE_MAX = 25  # ... where the date starts at most this far in
 OPENING_DATE_SCAN = 80
+GLUED_HEADER_WORDS = 3  # words of a section, author or credit glued before that date
 TEXT_DATE_LINES = 4  # lines into the text where a short date line still dates the article
 TEXT_DATE_LINE_MAX = 60  # ... and is short: a date, a byline, a section at most
 DATE_BELOW_TEXT = 2  # lines under the text where a post's date alone may sit
@@ -596,7 +598,15 @@ def opening_date(line: Line, dayfirst: bool | None = None) -> date | None:
     words = before.split()
     place = len(words) <= 2 and head[:position].rstrip().endswith(",")
     named = len(words) >= 2 and words[-1].casefold() in ON_DAY_WORDS and words[0][0].isupper()
-    return value if place or named else None
+    # A header's pieces run into the paragraph with no space ("Familie17/02/2022Ihre
+    # Tochter ...", "Tanja Karrasch3.11.2023Für ..."): a sentence spaces its words.
+    # A date run into a time ("macbacchi28.09.1912:44") is too garbled to read.
+    glued = (
+        len(words) <= GLUED_HEADER_WORDS
+        and head[position - 1].isalpha()
+        and not _INTO_TIME.match(head, position)
+    )
+    return value if place or named or glued else None
 
 
 def is_update(line: Line) -> bool:
