@@ -478,3 +478,16 @@ def test_a_short_last_paragraph_right_after_the_text_stays():
     body = BODY + "The next round is set for May.\n"
     article = parse(page("Talks on the treaty end without agreement", body=body))
     assert article.body.endswith("The next round is set for May.")
+
+
+@pytest.mark.parametrize(
+    "share_bar",
+    [
+        "Teilen Sie dies mit:TwitterFacebookGefällt mir:Liken Lade …",
+        "Share this:TumblrTwitterFacebookLike this:Like Loading …",
+    ],
+)
+def test_a_share_bar_run_into_its_label_ends_the_text(share_bar):
+    article = parse(page(HEADLINE, footer=f"{share_bar}\nRelated\n"))
+    assert "Officials said a further round" in article.body
+    assert "Twitter" not in article.body
