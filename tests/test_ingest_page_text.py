@@ -491,3 +491,9 @@ def test_a_share_bar_run_into_its_label_ends_the_text(share_bar):
     article = parse(page(HEADLINE, footer=f"{share_bar}\nRelated\n"))
     assert "Officials said a further round" in article.body
     assert "Twitter" not in article.body
+
+
+def test_a_menu_run_together_is_not_the_headline():
+    menu = "Mein KontoMeine BestellungenMerkzettel und Downloads"
+    article = parse(page(f"{menu}\n{HEADLINE}"))
+    assert article.title == HEADLINE

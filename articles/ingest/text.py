@@ -144,6 +144,10 @@ _LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not
 _QUOTE_PARTNERS = {"«": "»", "»": "«", "‹": "›", "›": "‹"}  # ... unless they quote
 _BYLINE_START = re.compile(r"(?:By|BY|by)\s")
 _BREADCRUMB_STEP = re.compile(r"\s*>\s*")
+# "StartseiteDirekt", "KontoKontakt": a word run into the next with no space, as a
+# capture runs a menu's items together; a headline's brand name or hashtag ("PayPal",
+# "#NoAgreementToday") is one such word.
+_GLUED_WORDS = re.compile(r"[a-zß-ÿ][A-ZÀ-Þ][a-zß-ÿ]")
 _INTO_TIME = re.compile(r"[\d./-]*\d:\d")
 SITE_NAME_MAX_WORDS = 4
 
@@ -188,6 +192,7 @@ DATE_ABOVE = 15  # lines above the headline where its date may sit
 OPENING_LINES = 2  # paragraphs at the text's start that may open with a dateline
 OPENING_DATE_MAX = 25  # ... where the date starts at most this far in
 OPENING_DATE_SCAN = 80
+GLUED_MENU_JOINS = 2  # words run into the next this often make a line a menu, not a headline
 GLUED_HEADER_WORDS = 3  # words of a section, author or credit glued before that date
 TEXT_DATE_LINES = 4  # lines into the text where a short date line still dates the article
 TEXT_DATE_LINE_MAX = 60  # ... and is short: a date, a byline, a section at most
@@ -328,6 +333,7 @@ def is_title_candidate(line: Line) -> bool:
         and find_labelled_byline(text) is None
         and lookup_source(text) is None
         and not _CAPTION_CREDIT.search(text)
+        and sum(1 for word in text.split() if _GLUED_WORDS.search(word)) < GLUED_MENU_JOINS
     )
 
 
