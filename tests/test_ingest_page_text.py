@@ -118,6 +118,19 @@ def test_a_version_number_is_not_a_dotted_date():
     assert find_dates("Version 17.01.2021.3 ist da") == []
 
 
+@pytest.mark.parametrize(
+    "line",
+    ["Politik18. März 2008Diplomats", "18. März 200818. März 2008 Jane Doe", "March 18, 200812"],
+)
+def test_a_date_run_into_the_words_or_digits_around_it_is_read(line):
+    assert [value for _, value in find_dates(line)] == [date(2008, 3, 18)]
+
+
+def test_a_date_run_into_a_different_date_is_left_unread():
+    assert find_dates("18. März 200819. März 2008") == []
+    assert find_dates("18/03/200819/03/2008", dayfirst=True) == []
+
+
 def test_a_dotted_date_ending_a_sentence_is_read():
     assert [value for _, value in find_dates("Aktualisiert am 17.01.2021.")] == [date(2021, 1, 17)]
 
@@ -497,3 +510,9 @@ def test_a_menu_run_together_is_not_the_headline():
     menu = "Mein KontoMeine BestellungenMerkzettel und Downloads"
     article = parse(page(f"{menu}\n{HEADLINE}"))
     assert article.title == HEADLINE
+
+
+def test_a_date_run_into_the_headline_dates_the_article():
+    article = parse(page(f"{HEADLINE}18. März 2008"))
+    assert article.title == HEADLINE
+    assert article.published_date == date(2008, 3, 18)

@@ -329,12 +329,28 @@ def is_title_candidate(line: Line) -> bool:
         and not line.run_break
         and not is_label(text)
         and match_date_line(text) is None
-        and not line.dates
+        and (not line.dates or is_glued_to_date(text))
         and find_labelled_byline(text) is None
         and lookup_source(text) is None
         and not _CAPTION_CREDIT.search(text)
         and sum(1 for word in text.split() if _GLUED_WORDS.search(word)) < GLUED_MENU_JOINS
     )
+
+
+def is_glued_to_date(text: str) -> bool:
+    """A headline its date or byline ran into ("Headline18. März 2008"): the piece
+    headline_piece keeps has no date."""
+    piece = headline_piece(text)
+    return piece != text and not find_dates(piece)
+
+
+def glued_date(line: Line, dayfirst: bool | None = None) -> date | None:
+    """The date a piece of a run-together line opens with ("Headline25. Oktober 2023")."""
+    for piece in glued_pieces(line.text):
+        found = find_dates(piece, dayfirst) if dayfirst is not None else find_dates(piece)
+        if found and found[0][0] == 0:
+            return found[0][1]
+    return None
 
 
 def is_link_label(text: str) -> bool:
@@ -522,6 +538,12 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
             value = header_date(lines[index], page.for_line(lines[index]))
             if value and not (index and is_commenter_line(lines[index - 1].text)):
                 found.append((order, index, value))
+    if span.title_index is not None and lines[span.title_index].dates:
+        # The headline's date ran into it ("Headline25. Oktober 2023"): its own date, when
+        # one of the line's pieces opens with it (not a masthead's day inside a menu).
+        value = glued_date(lines[span.title_index], page.for_line(lines[span.title_index]))
+        if value:
+            found.append((0, span.title_index, value))
     if span.title_index is not None:
         # The text may start right under the headline (a standfirst, a caption): a line
         # there that is a date and little else still belongs to the header.
