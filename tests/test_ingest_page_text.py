@@ -167,7 +167,11 @@ def test_a_short_date_line_a_few_lines_into_the_text_dates_it_when_the_header_ha
 
 @pytest.mark.parametrize(
     "opening",
-    ["Geneva, 18 March 2008 – Diplomats met again", "18.03.2008 - Diplomats met again"],
+    [
+        "Geneva, 18 March 2008 – Diplomats met again",
+        "18.03.2008 - Diplomats met again",
+        "Red. / 18.03.2008 Diplomats met again",
+    ],
 )
 def test_a_first_paragraph_opening_with_a_dateline_dates_the_article(opening):
     body = BODY.replace("Diplomats from both countries met again", opening, 1)

@@ -610,9 +610,10 @@ def settle_header_dates(
 
 
 def opening_date(line: Line, dayfirst: bool | None = None) -> date | None:
-    """The date a paragraph opens with, alone or after a place ("Wien, 14. Dezember
-    2021 – ..."), a bracket or a name and "am" ("Jon Nitz am 24. Januar 2022 um 15:47
-    Durch ..."): a dateline, where a date inside a sentence is the news's."""
+    """The date a paragraph opens with, alone or after a place or a credit and a
+    separator ("Wien, 14. Dezember 2021 – ...", "Red. / 31.10.2023 Die ..."), a bracket
+    or a name and "am" ("Jon Nitz am 24. Januar 2022 um 15:47 Durch ..."): a dateline,
+    where a date inside a sentence is the news's."""
     if not is_paragraph_line(line):
         return None
     head = line.text[:OPENING_DATE_SCAN]
@@ -624,7 +625,7 @@ def opening_date(line: Line, dayfirst: bool | None = None) -> date | None:
     if not any(char.isalpha() for char in before):
         return value
     words = before.split()
-    place = len(words) <= 2 and head[:position].rstrip().endswith(",")
+    place = len(words) <= 2 and head[:position].rstrip().endswith((",", "/", "|"))
     named = len(words) >= 2 and words[-1].casefold() in ON_DAY_WORDS and words[0][0].isupper()
     # A header's pieces run into the paragraph with no space ("Familie17/02/2022Ihre
     # Tochter ...", "Tanja Karrasch3.11.2023Für ..."): a sentence spaces its words.
