@@ -115,6 +115,24 @@ def test_an_events_or_a_letters_date_under_the_text_is_not_the_posts(printed):
 def test_a_version_number_is_not_a_dotted_date():
     assert find_dates("Update auf v1.11.23 verfügbar") == []
     assert find_dates("Paragraf 1.2.3.4 des Vertrags") == []
+    assert find_dates("Version 17.01.2021.3 ist da") == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Politik18. März 2008Diplomats", "18. März 200818. März 2008 Jane Doe", "March 18, 200812"],
+)
+def test_a_date_run_into_the_words_or_digits_around_it_is_read(line):
+    assert [value for _, value in find_dates(line)] == [date(2008, 3, 18)]
+
+
+def test_a_date_run_into_a_different_date_is_left_unread():
+    assert find_dates("18. März 200819. März 2008") == []
+    assert find_dates("18/03/200819/03/2008", dayfirst=True) == []
+
+
+def test_a_dotted_date_ending_a_sentence_is_read():
+    assert [value for _, value in find_dates("Aktualisiert am 17.01.2021.")] == [date(2021, 1, 17)]
 
 
 def test_a_date_line_just_under_the_headline_counts_even_after_the_text_starts():
@@ -149,11 +167,29 @@ def test_a_short_date_line_a_few_lines_into_the_text_dates_it_when_the_header_ha
 
 @pytest.mark.parametrize(
     "opening",
-    ["Geneva, 18 March 2008 – Diplomats met again", "18.03.2008 - Diplomats met again"],
+    [
+        "Geneva, 18 March 2008 – Diplomats met again",
+        "18.03.2008 - Diplomats met again",
+        "Red. / 18.03.2008 Diplomats met again",
+    ],
 )
 def test_a_first_paragraph_opening_with_a_dateline_dates_the_article(opening):
     body = BODY.replace("Diplomats from both countries met again", opening, 1)
     assert parse(page(HEADLINE, body=body)).published_date == date(2008, 3, 18)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["Politik18.03.2008Diplomats met again", "Jane Doe18.03.2008 - Diplomats met again"],
+)
+def test_a_date_glued_between_a_header_and_the_first_paragraph_dates_the_article(opening):
+    body = BODY.replace("Diplomats from both countries met again", opening, 1)
+    assert parse(page(HEADLINE, body=body)).published_date == date(2008, 3, 18)
+
+
+def test_a_glued_date_run_into_a_time_is_left_unread():
+    body = BODY.replace("Diplomats from both countries met again", "jane18.03.1912:44 Diplomats", 1)
+    assert parse(page(HEADLINE, body=body)).published_date is None
 
 
 @pytest.mark.parametrize(
@@ -459,3 +495,28 @@ def test_a_short_last_paragraph_right_after_the_text_stays():
     body = BODY + "The next round is set for May.\n"
     article = parse(page("Talks on the treaty end without agreement", body=body))
     assert article.body.endswith("The next round is set for May.")
+
+
+@pytest.mark.parametrize(
+    "share_bar",
+    [
+        "Teilen Sie dies mit:TwitterFacebookGefällt mir:Liken Lade …",
+        "Share this:TumblrTwitterFacebookLike this:Like Loading …",
+    ],
+)
+def test_a_share_bar_run_into_its_label_ends_the_text(share_bar):
+    article = parse(page(HEADLINE, footer=f"{share_bar}\nRelated\n"))
+    assert "Officials said a further round" in article.body
+    assert "Twitter" not in article.body
+
+
+def test_a_menu_run_together_is_not_the_headline():
+    menu = "Mein KontoMeine BestellungenMerkzettel und Downloads"
+    article = parse(page(f"{menu}\n{HEADLINE}"))
+    assert article.title == HEADLINE
+
+
+def test_a_date_run_into_the_headline_dates_the_article():
+    article = parse(page(f"{HEADLINE}18. März 2008"))
+    assert article.title == HEADLINE
+    assert article.published_date == date(2008, 3, 18)

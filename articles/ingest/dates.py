@@ -269,25 +269,29 @@ MONTH_KEYS = (
     "july", "august", "september", "october", "november", "december",
 )  # fmt: skip
 _FILLER = "|".join(sig.DATE_FILLERS)
+# A capture runs a date into what is around it ("Winterspiele02 Feb. 2022", "6. November
+# 20236. November 2023" for published and updated): a letter may come before the day, and
+# a year of this or the last century may run into the next digits.
+_GLUED_YEAR = r"(?P<year>(?:19|20)\d\d(?=\d)|\d{4}(?![\d:]))"
 _WORDY_DMY = re.compile(
-    r"(?<![\w.])(?P<day>\d{1,2})(?:\.|er|st|nd|rd|th|º)?\s*"
-    rf"(?:(?:{_FILLER})\s+)?(?P<month>[^\W\d_]{{3,}})\.?,?\s+(?:(?:{_FILLER})\s+)?"
-    r"(?P<year>\d{4})(?![\d:])"
+    r"(?<![\d.])(?P<day>\d{1,2})(?:\.|er|st|nd|rd|th|º)?\s*"
+    rf"(?:(?:{_FILLER})\s+)?(?P<month>[^\W\d_]{{3,}})\.?,?\s+(?:(?:{_FILLER})\s+)?" + _GLUED_YEAR
 )
 _WORDY_MDY = re.compile(
-    r"(?<!\w)(?P<month>[^\W\d_]{3,})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+"
-    r"(?P<year>\d{4})(?![\d:])"
+    r"(?<!\w)(?P<month>[^\W\d_]{3,})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _GLUED_YEAR
 )
 _ISO_DATE = re.compile(r"(?<![\d/-])(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?![\d-])")
 _DOTTED_DATE = re.compile(
-    r"(?<![\d.])(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})\.\s?(?P<year>\d{4})(?![\d.])"
+    r"(?<![\d.])(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})\.\s?(?P<year>\d{4})(?!\d|\.\d)"
 )
 # "04.05.20 14:50": a dotted date with the year's last two digits, as German pages print it.
 _DOTTED_SHORT_DATE = re.compile(
     r"(?<![\w.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{2})(?![\w.])"
 )
 SHORT_YEAR_PIVOT = 50  # "04.05.20" is 2020, "12.03.98" 1998
-_SLASHED_DATE = re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4})(?![\d/])")
+_SLASHED_DATE = re.compile(
+    r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>(?:19|20)\d\d(?=\d)|\d{4}(?![\d/]))"
+)
 _HAS_YEAR = re.compile(r"(?:19|20)\d\d|\d\.\d{1,2}\.\d\d")
 
 
@@ -330,7 +334,7 @@ def find_dates(text: str, dayfirst: bool | None = None) -> list[tuple[int, date]
             month = months.get(match["month"].casefold())
             if month is not None:
                 value = _valid(int(match["year"]), month, int(match["day"]))
-                if value is not None:
+                if value is not None and not _runs_into_another(text, match, value, dayfirst):
                     found.append((match.start(), value))
     for pattern in (_ISO_DATE, _DOTTED_DATE):
         for match in pattern.finditer(text):
@@ -350,9 +354,19 @@ def find_dates(text: str, dayfirst: bool | None = None) -> list[tuple[int, date]
             continue
         day, month = (first, second) if resolved else (second, first)
         value = _valid(int(match["year"]), month, day)
-        if value is not None:
+        if value is not None and not _runs_into_another(text, match, value, dayfirst):
             found.append((match.start(), value))
     return sorted(found)
+
+
+def _runs_into_another(text: str, match: re.Match[str], value: date, dayfirst: bool | None) -> bool:
+    """A date whose year runs into a different date ("29. Dezember 202230. Dezember
+    2022": published and updated, in an order the line does not say): neither is read."""
+    end = match.end()
+    if not text[end : end + 1].isdigit():
+        return False
+    following = find_dates(text[end:], dayfirst)
+    return bool(following) and following[0][0] == 0 and following[0][1] != value
 
 
 def has_ambiguous_slashed_date(text: str) -> bool:

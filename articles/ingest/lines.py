@@ -411,10 +411,12 @@ def is_furniture(text: str) -> bool:
     )
 
 
+# A phrase and a few words, or a share bar whose buttons ran into its label with no space
+# ("Teilen Sie dies mit:TwitterFacebookGefällt mir:Liken Lade …"): prose spaces a colon.
 _RUN_BREAK = re.compile(
     r"(?:\d+\s+)?(?:"
     + "|".join(re.escape(phrase) for phrase in sorted(sig.RUN_BREAKS, key=len, reverse=True))
-    + r")\b[^.!?]{0,40}",
+    + r")\b(?:[^.!?]{0,40}|[^.!?:]{0,20}:(?=[^\W\d_]).*)",
     re.IGNORECASE,
 )
 _PAGE_END = re.compile(

@@ -144,6 +144,11 @@ _LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not
 _QUOTE_PARTNERS = {"«": "»", "»": "«", "‹": "›", "›": "‹"}  # ... unless they quote
 _BYLINE_START = re.compile(r"(?:By|BY|by)\s")
 _BREADCRUMB_STEP = re.compile(r"\s*>\s*")
+# "StartseiteDirekt", "KontoKontakt": a word run into the next with no space, as a
+# capture runs a menu's items together; a headline's brand name or hashtag ("PayPal",
+# "#NoAgreementToday") is one such word.
+_GLUED_WORDS = re.compile(r"[a-zß-ÿ][A-ZÀ-Þ][a-zß-ÿ]")
+_INTO_TIME = re.compile(r"[\d./-]*\d:\d")
 SITE_NAME_MAX_WORDS = 4
 
 
@@ -187,6 +192,8 @@ DATE_ABOVE = 15  # lines above the headline where its date may sit
 OPENING_LINES = 2  # paragraphs at the text's start that may open with a dateline
 OPENING_DATE_MAX = 25  # ... where the date starts at most this far in
 OPENING_DATE_SCAN = 80
+GLUED_MENU_JOINS = 2  # words run into the next this often make a line a menu, not a headline
+GLUED_HEADER_WORDS = 3  # words of a section, author or credit glued before that date
 TEXT_DATE_LINES = 4  # lines into the text where a short date line still dates the article
 TEXT_DATE_LINE_MAX = 60  # ... and is short: a date, a byline, a section at most
 DATE_BELOW_TEXT = 2  # lines under the text where a post's date alone may sit
@@ -322,11 +329,28 @@ def is_title_candidate(line: Line) -> bool:
         and not line.run_break
         and not is_label(text)
         and match_date_line(text) is None
-        and not line.dates
+        and (not line.dates or is_glued_to_date(text))
         and find_labelled_byline(text) is None
         and lookup_source(text) is None
         and not _CAPTION_CREDIT.search(text)
+        and sum(1 for word in text.split() if _GLUED_WORDS.search(word)) < GLUED_MENU_JOINS
     )
+
+
+def is_glued_to_date(text: str) -> bool:
+    """A headline its date or byline ran into ("Headline18. März 2008"): the piece
+    headline_piece keeps has no date."""
+    piece = headline_piece(text)
+    return piece != text and not find_dates(piece)
+
+
+def glued_date(line: Line, dayfirst: bool | None = None) -> date | None:
+    """The date a piece of a run-together line opens with ("Headline25. Oktober 2023")."""
+    for piece in glued_pieces(line.text):
+        found = find_dates(piece, dayfirst) if dayfirst is not None else find_dates(piece)
+        if found and found[0][0] == 0:
+            return found[0][1]
+    return None
 
 
 def is_link_label(text: str) -> bool:
@@ -514,6 +538,12 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
             value = header_date(lines[index], page.for_line(lines[index]))
             if value and not (index and is_commenter_line(lines[index - 1].text)):
                 found.append((order, index, value))
+    if span.title_index is not None and lines[span.title_index].dates:
+        # The headline's date ran into it ("Headline25. Oktober 2023"): its own date, when
+        # one of the line's pieces opens with it (not a masthead's day inside a menu).
+        value = glued_date(lines[span.title_index], page.for_line(lines[span.title_index]))
+        if value:
+            found.append((0, span.title_index, value))
     if span.title_index is not None:
         # The text may start right under the headline (a standfirst, a caption): a line
         # there that is a date and little else still belongs to the header.
@@ -580,9 +610,10 @@ def settle_header_dates(
 
 
 def opening_date(line: Line, dayfirst: bool | None = None) -> date | None:
-    """The date a paragraph opens with, alone or after a place ("Wien, 14. Dezember
-    2021 – ..."), a bracket or a name and "am" ("Jon Nitz am 24. Januar 2022 um 15:47
-    Durch ..."): a dateline, where a date inside a sentence is the news's."""
+    """The date a paragraph opens with, alone or after a place or a credit and a
+    separator ("Wien, 14. Dezember 2021 – ...", "Red. / 31.10.2023 Die ..."), a bracket
+    or a name and "am" ("Jon Nitz am 24. Januar 2022 um 15:47 Durch ..."): a dateline,
+    where a date inside a sentence is the news's."""
     if not is_paragraph_line(line):
         return None
     head = line.text[:OPENING_DATE_SCAN]
@@ -594,9 +625,17 @@ def opening_date(line: Line, dayfirst: bool | None = None) -> date | None:
     if not any(char.isalpha() for char in before):
         return value
     words = before.split()
-    place = len(words) <= 2 and head[:position].rstrip().endswith(",")
+    place = len(words) <= 2 and head[:position].rstrip().endswith((",", "/", "|"))
     named = len(words) >= 2 and words[-1].casefold() in ON_DAY_WORDS and words[0][0].isupper()
-    return value if place or named else None
+    # A header's pieces run into the paragraph with no space ("Familie17/02/2022Ihre
+    # Tochter ...", "Tanja Karrasch3.11.2023Für ..."): a sentence spaces its words.
+    # A date run into a time ("macbacchi28.09.1912:44") is too garbled to read.
+    glued = (
+        len(words) <= GLUED_HEADER_WORDS
+        and head[position - 1].isalpha()
+        and not _INTO_TIME.match(head, position)
+    )
+    return value if place or named or glued else None
 
 
 def is_update(line: Line) -> bool:
