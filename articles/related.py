@@ -37,9 +37,9 @@ SIMILAR_CANDIDATES = 30
 # key terms found 13 of 60 other reports in the first five, the article's 10 heaviest
 # stems 16, its 25 heaviest 29 (plain TF-IDF cosine over the whole text: 26).
 KEY_TERMS = 25
-# Only stems in fewer than about 5% of articles (idf = ln((1 + N) / (1 + df)) + 1): a
-# common word's postings cost the most to read and tell the least (27 of 60 with this
-# bound, at a third of the time per list).
+# Stems in fewer than about 5% of articles (idf = ln((1 + N) / (1 + df)) + 1) are asked
+# first: a common word's postings cost the most to read and tell the least (27 of 60 with
+# this bound, at a third of the time per list).
 KEY_TERM_MIN_IDF = 4.0
 SAME_DAYS_CANDIDATES = 60
 ROUND_CANDIDATES = 60

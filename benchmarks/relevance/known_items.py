@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import sys
 from collections.abc import Callable, Sequence
@@ -31,13 +30,17 @@ from benchmarks import sandbox  # noqa: E402 - needs sys.path
 from benchmarks.relevance.baselines import Bm25Baseline, TfidfBaseline  # noqa: E402
 from benchmarks.relevance.measure import (  # noqa: E402
     LEAD_WORDS,
+    QUERY_K,
+    RELATED_K,
     add_engine_options,
     archive_related,
     archive_search,
     engine_urls,
+    hits_at,
     index_on,
     lead_query,
     log,
+    ndcg_at,
 )
 
 DEVSET = BASE_DIR.parent / "shared" / "devset"
@@ -105,11 +108,11 @@ def same_story(
 ) -> dict[str, float]:
     """Related recall at 5 and nDCG at 10 of lead-sentence queries (the report the words
     came from left out of the ranking), on the real same-story pairs."""
-    related = sum(1 for one, two in pairs if two in related_for(one)[:5])
-    gains = []
-    for one, two in pairs:
-        ranked = [page for page in search_for(leads[one]) if page != one][:10]
-        gains.append(1 / math.log2(ranked.index(two) + 2) if two in ranked else 0.0)
+    related = sum(hits_at(related_for(one), {two}, RELATED_K) for one, two in pairs)
+    gains = [
+        ndcg_at([page for page in search_for(leads[one]) if page != one], {two: 1}, QUERY_K)
+        for one, two in pairs
+    ]
     count = len(pairs) or 1
     return {"related": related / count, "lead_ndcg": sum(gains) / count}
 
