@@ -347,7 +347,7 @@ def is_glued_to_date(text: str) -> bool:
 def glued_date(line: Line, dayfirst: bool | None = None) -> date | None:
     """The date a piece of a run-together line opens with ("Headline25. Oktober 2023")."""
     for piece in glued_pieces(line.text):
-        found = find_dates(piece, dayfirst) if dayfirst is not None else find_dates(piece)
+        found = find_dates(piece, dayfirst)
         if found and found[0][0] == 0:
             return found[0][1]
     return None
@@ -395,6 +395,13 @@ def bare_date(line: Line, dayfirst: bool | None = None) -> date | None:
     return found[0][1] if found and found[0][0] == 0 else None
 
 
+def words_before(text: str, position: int) -> list[str]:
+    """The words before a date at `position`, none when nothing before it is a word (only
+    punctuation or numbers: "12:30 |", "(")."""
+    before = text[:position].strip(_DATE_PUNCTUATION)
+    return before.split() if any(char.isalpha() for char in before) else []
+
+
 def posted_date(
     line: Line, dayfirst: bool | None = None, *, after_weekday: bool = True
 ) -> date | None:
@@ -409,10 +416,9 @@ def posted_date(
     if not found:
         return None
     position, value = found[0]
-    before = line.text[:position].strip(_DATE_PUNCTUATION)
-    if not any(char.isalpha() for char in before):
+    words = words_before(line.text, position)
+    if not words:
         return value
-    words = before.split()
     last = words[-1].casefold().rstrip(":")
     if last in ON_DAY_WORDS or (after_weekday and last in sig.PUBLISHED_WORDS):
         return value
@@ -617,14 +623,13 @@ def opening_date(line: Line, dayfirst: bool | None = None) -> date | None:
     if not is_paragraph_line(line):
         return None
     head = line.text[:OPENING_DATE_SCAN]
-    found = find_dates(head, dayfirst) if dayfirst is not None else find_dates(head)
+    found = find_dates(head, dayfirst)
     if not found or found[0][0] > OPENING_DATE_MAX or len({value for _, value in found}) > 1:
         return None  # none near the start, or two (created and modified): unclear
     position, value = found[0]
-    before = head[:position].strip(_DATE_PUNCTUATION)
-    if not any(char.isalpha() for char in before):
+    words = words_before(head, position)
+    if not words:
         return value
-    words = before.split()
     place = len(words) <= 2 and head[:position].rstrip().endswith((",", "/", "|"))
     named = len(words) >= 2 and words[-1].casefold() in ON_DAY_WORDS and words[0][0].isupper()
     # A header's pieces run into the paragraph with no space ("Familie17/02/2022Ihre
