@@ -198,6 +198,64 @@ def test_a_parallel_update_replaces_the_documents_it_rewrites(shuffled, settings
     assert not index_sync.compare_index().missing
 
 
+def test_a_few_documents_positions_read_from_their_blocks_equal_the_whole_reading(tmp_path):
+    """Over many postings blocks, the positions of chosen documents read from the blocks
+    that hold them are those of a reading of every block."""
+    from whoosh import fields, index
+
+    schema = fields.Schema(body=fields.TEXT(phrase=True))
+    writer = index.create_in(tmp_path, schema).writer()
+    rng = random.Random(3)
+    for _ in range(1_000):
+        words = ["filler"] * rng.randint(1, 30)
+        for _place in range(rng.randint(0, 3)):
+            words.insert(rng.randint(0, len(words)), "radar")
+        writer.add_document(body=" ".join(words))
+    writer.commit()
+    reader = index.open_dir(tmp_path).reader()
+    docs, _, counts, deltas = internals.postings_and_positions(reader.postings("body", b"radar"))
+    whole = dict(zip(docs.tolist(), np.split(deltas, np.cumsum(counts)[:-1]), strict=True))
+    for wanted in ([0], [3, 500, 501, 998], sorted(rng.sample(range(1_000), 60)), [999]):
+        found, _, counts, deltas = internals.postings_and_positions_of(
+            reader.postings("body", b"radar"), np.array(wanted)
+        )
+        assert found.tolist() == [doc for doc in wanted if doc in whole]
+        some = np.split(deltas, np.cumsum(counts)[:-1]) if len(found) else []
+        assert all(
+            (places == whole[doc]).all() for doc, places in zip(found.tolist(), some, strict=True)
+        )
+
+
+def test_words_near_each_other_rank_alike_whether_positions_were_kept_or_not(shuffled, monkeypatch):
+    """Positions read with a word's postings are kept for the nearness boost; when they
+    were not kept, only the blocks holding the best matches are read, not kept, and the
+    results and their scores are the same."""
+    from articles.search.query import Criteria
+    from articles.search.service import run_search
+
+    monkeypatch.setattr(engine, "NEARNESS_CANDIDATES", 7)  # some blocks left unread
+    queries = ["missile defence", "Lavrov radar treaty", "Czech Poland interceptor Kremlin"]
+
+    def ranked() -> dict:
+        engine.RECENT_MATCHES.entries.clear()
+        return {
+            q: [(row.article.pk, round(row.score, 9)) for row in run_search(Criteria(q=q)).rows]
+            for q in queries
+        }
+
+    def positions_kept() -> list:
+        return [key for key in engine.POSTINGS_CACHE.entries if key[-1] == "positions"]
+
+    for key in list(engine.POSTINGS_CACHE.entries):
+        engine.POSTINGS_CACHE.entries.pop(key)
+    kept = ranked()
+    assert positions_kept()
+    for key in positions_kept():
+        engine.POSTINGS_CACHE.entries.pop(key)
+    assert ranked() == kept
+    assert not positions_kept()
+
+
 def test_position_lists_decode_in_bulk_as_whoosh_encodes_them():
     """One, two and 2,500 positions (pickled in batches), small and huge gaps."""
     from whoosh.formats import Positions

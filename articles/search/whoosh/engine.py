@@ -121,6 +121,9 @@ class _PostingsCache:
         self.lock = threading.Lock()
         self._random = random.Random(0)
 
+    def holds(self, key: tuple) -> bool:
+        return key in self.entries
+
     def get(self, key: tuple, read) -> tuple[np.ndarray, ...]:
         with self.lock:
             found = self.entries.get(key)
@@ -128,6 +131,10 @@ class _PostingsCache:
                 self.entries.move_to_end(key)
                 return found
         found = read()
+        self.put(key, found)
+        return found
+
+    def put(self, key: tuple, found: tuple[np.ndarray, ...]) -> None:
         size = sum(array.nbytes for array in found)
         with self.lock:
             if size <= self.budget and key not in self.entries:
@@ -140,10 +147,11 @@ class _PostingsCache:
                     keys = list(itertools.islice(self.entries, max(1, len(self.entries) // 2)))
                     dropped = self.entries.pop(self._random.choice(keys))
                     self.used -= sum(array.nbytes for array in dropped)
-        return found
 
 
 POSTINGS_CACHE = _PostingsCache(budget=64 * 1024 * 1024)
+# The key suffix of a term's positions in the cache, beside its postings.
+_AT = ("positions",)
 
 
 class RecentMatches:
@@ -232,10 +240,19 @@ def _segment_doc_frequencies(reader, fieldname: str) -> tuple[dict[bytes, int], 
     return counts, True
 
 
-def _live_postings(reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+def _live_postings(
+    reader, fieldname: str, btext: bytes, *, positions: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """A term's postings in one segment without its deleted documents (cached raw, since a
-    segment's deletions change while its postings never do)."""
+    segment's deletions change while its postings never do). With `positions`, a term not
+    yet read keeps its positions too (`_segment_positions`), read from the same blocks."""
     key = (reader.segment().segment_id(), fieldname, btext)
+    if positions and not POSTINGS_CACHE.holds(key) and not POSTINGS_CACHE.holds(key + _AT):
+        docs, weights, counts, deltas = internals.postings_and_positions(
+            reader.postings(fieldname, btext)
+        )
+        POSTINGS_CACHE.put(key, (docs, weights))
+        POSTINGS_CACHE.put(key + _AT, _position_keys(docs, counts, deltas))
     docs, weights = POSTINGS_CACHE.get(
         key, lambda: internals.block_postings(reader.postings(fieldname, btext))
     )
@@ -251,12 +268,12 @@ def _without_deleted(reader, docs: np.ndarray, *aligned: np.ndarray) -> tuple[np
     return (docs[keep], *(values[keep] for values in aligned))
 
 
-def _block_positions(matcher) -> tuple[np.ndarray]:
+def _position_keys(docs: np.ndarray, counts: np.ndarray, deltas: np.ndarray) -> tuple:
     """Every (document, position) of one term in one segment, as one array of keys
-    `document << POSITION_BITS | position`, read from the postings' position lists."""
-    docs, counts, deltas = internals.position_lists(matcher)
+    `document << POSITION_BITS | position`, from its postings' position lists."""
     if not len(docs):
         return (np.zeros(0, dtype=np.int64),)
+    docs = docs.astype(np.int64)
     running = np.cumsum(deltas)
     starts = np.cumsum(counts) - counts
     positions = running - np.repeat(running[starts] - deltas[starts], counts)
@@ -265,6 +282,11 @@ def _block_positions(matcher) -> tuple[np.ndarray]:
         # Half the memory in the cache: 32-bit keys (a segment's document, a position).
         return packed_keys(((owners << COMPACT_BITS) | positions).astype(np.uint32))
     return ((owners << POSITION_BITS) | positions,)
+
+
+def _read_position_keys(matcher) -> tuple:
+    docs, _, counts, deltas = internals.postings_and_positions(matcher)
+    return _position_keys(docs, counts, deltas)
 
 
 def packed_keys(keys: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -291,8 +313,25 @@ def unpacked_keys(packed: tuple[np.ndarray, ...]) -> np.ndarray:
 def _segment_positions(reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, int]:
     """A term's position keys in one segment, deleted documents included, and how many
     low bits of a key hold the position (cached as read: 32-bit keys where they fit)."""
-    key = (reader.segment().segment_id(), fieldname, btext, "positions")
-    packed = POSTINGS_CACHE.get(key, lambda: _block_positions(reader.postings(fieldname, btext)))
+    key = (reader.segment().segment_id(), fieldname, btext, *_AT)
+    packed = POSTINGS_CACHE.get(key, lambda: _read_position_keys(reader.postings(fieldname, btext)))
+    return _keys_and_bits(packed)
+
+
+def _some_positions(reader, fieldname: str, btext: bytes, docs: np.ndarray):
+    """`_segment_positions` of a few documents: those kept with the term's postings when it
+    was read (for the nearness boost, `ArraySearch._frequencies`), or else read from the
+    blocks that hold these documents alone and not kept."""
+    key = (reader.segment().segment_id(), fieldname, btext, *_AT)
+    if POSTINGS_CACHE.holds(key):
+        return _segment_positions(reader, fieldname, btext)
+    found, _, counts, deltas = internals.postings_and_positions_of(
+        reader.postings(fieldname, btext), docs
+    )
+    return _keys_and_bits(_position_keys(found, counts, deltas))
+
+
+def _keys_and_bits(packed: tuple[np.ndarray, ...]) -> tuple[np.ndarray, int]:
     keys = unpacked_keys(packed)
     return keys, COMPACT_BITS if keys.dtype == np.uint32 else POSITION_BITS
 
@@ -397,6 +436,8 @@ class ArraySearch:
         # Documents a loose AND let in without every word, and those without most words.
         self._partial: list[np.ndarray] = []
         self._fewer: list[np.ndarray] = []
+        # Terms whose positions the nearness boost will read: (field name, text).
+        self._positions_wanted: set[tuple[str, object]] = set()
 
     # Terms
 
@@ -453,11 +494,12 @@ class ArraySearch:
         btext = field.to_bytes(text) if not isinstance(text, bytes) else text
         boost = 1.0 if as_indexed else getattr(field.format, "field_boost", 1.0) or 1.0
         average = self.searcher.field_length(fieldname) / max(self.doc_count, 1) or 1.0
+        positions = (fieldname, text) in self._positions_wanted
         doc_parts, frequency_parts = [], []
         for reader, offset in self.leaves:
             if (fieldname, btext) not in reader:
                 continue
-            docs, weights = _live_postings(reader, fieldname, btext)
+            docs, weights = _live_postings(reader, fieldname, btext, positions=positions)
             lengths = _field_lengths(reader, fieldname)[docs]
             doc_parts.append(docs + offset)
             frequency_parts.append(weights / boost / ((1 - B) + B * lengths / average))
@@ -491,6 +533,9 @@ class ArraySearch:
         left out: below the first two groups it still ranks above the documents that
         hold none, as plain BM25 ranks it (a report that names the rare word of a query
         but not its common ones is often the one meant)."""
+        terms = self._nearness_terms(node)
+        if len(terms) > 1:  # read with their postings
+            self._positions_wanted |= {(t.fieldname, t.text) for t in terms}
         parts = [self.evaluate(sub) for sub in node.subqueries]
         found = union(parts)
         if len(parts) < 2 or not len(found):
@@ -516,13 +561,7 @@ class ArraySearch:
         """Scores raised for documents where the query's words stand near each other: by
         up to NEARNESS_WEIGHT, for the share of the word pairs found within NEARNESS_WINDOW
         words, read from the positions phrases use, for the best PROXIMITY_CANDIDATES only."""
-        terms = []
-        for sub in node.subqueries:
-            first = next((leaf for leaf in sub.leaves() if isinstance(leaf, wq.Term)), None)
-            if isinstance(sub, wq.Term):
-                first = sub
-            if first is not None:
-                terms.append(first)
+        terms = self._nearness_terms(node)
         if len(terms) < 2 or not len(docs):
             return scores
         best = np.sort(np.argsort(-scores, kind="stable")[:NEARNESS_CANDIDATES])
@@ -531,6 +570,18 @@ class ArraySearch:
         scores = scores.copy()
         scores[best] *= 1.0 + NEARNESS_WEIGHT * near / pairs
         return scores
+
+    @staticmethod
+    def _nearness_terms(node: MostWords) -> list[wq.Term]:
+        """The term of each word whose positions the nearness boost reads."""
+        terms = []
+        for sub in node.subqueries:
+            first = next((leaf for leaf in sub.leaves() if isinstance(leaf, wq.Term)), None)
+            if isinstance(sub, wq.Term):
+                first = sub
+            if first is not None:
+                terms.append(first)
+        return terms
 
     def _near_pairs(self, terms: list[tuple[str, object]], docs: np.ndarray) -> np.ndarray:
         """For each of `docs` (sorted), how many pairs of the terms occur within
@@ -548,7 +599,7 @@ class ArraySearch:
                 )
                 if (fieldname, btext) not in reader:
                     continue
-                keys, bits = _segment_positions(reader, fieldname, btext)
+                keys, bits = _some_positions(reader, fieldname, btext, mine)
                 keys = keys.astype(np.int64)
                 starts = np.searchsorted(keys, mine << bits)
                 ends = np.searchsorted(keys, (mine + 1) << bits)

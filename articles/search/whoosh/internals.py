@@ -9,7 +9,7 @@ Importing this module under another Whoosh version fails, rather than answering 
 from __future__ import annotations
 
 from functools import lru_cache
-from itertools import groupby, pairwise
+from itertools import compress, groupby, pairwise
 from operator import itemgetter
 from pickle import dumps, loads
 from struct import Struct
@@ -47,15 +47,74 @@ _LENGTH_OF_BYTE = [None, *(byte_to_length(b) for b in range(1, 256))]
 def block_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
     """All postings of one term in one segment, deleted documents included: ids (int32)
     and weights (float32), a block at a time."""
+    docs, weights, _ = _read_postings(matcher, positions=False)
+    return docs, weights
+
+
+def postings_and_positions(matcher) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`block_postings` and, from the same blocks, each posting's number of positions and
+    all the position deltas in a row: a block is one pickle of ids, weights and positions,
+    and unpickling it is most of the cost of reading a term, so it is read once for both."""
+    docs, weights, (counts, deltas) = _read_postings(matcher, positions=True)
+    return docs, weights, counts, deltas
+
+
+def postings_and_positions_of(
+    matcher, wanted: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`postings_and_positions` for the `wanted` documents only (sorted segment numbers),
+    reading only the blocks whose range of ids may hold one of them: a few hundred
+    documents' positions out of a common word's hundred thousand."""
     if isinstance(matcher, FilterMatcher):
         matcher = matcher.child
+    if not isinstance(matcher, W3LeafMatcher):
+        docs, weights, counts, deltas = postings_and_positions(matcher)
+        keep = np.isin(docs, wanted)
+        return docs[keep], weights[keep], counts[keep], deltas[np.repeat(keep, counts)]
+    doc_blocks, weight_blocks, values = [], [], []
+    start = 0
+    while not matcher._atend and start < len(wanted):
+        if matcher._maxid < wanted[start]:
+            matcher._next_block()
+            continue
+        matcher._read_data()
+        ids, weights = matcher._data[0], matcher._data[1]
+        block = np.array(ids, dtype=np.int64)
+        if not matcher._byteids:
+            block = np.cumsum(block)
+        keep = np.isin(block, wanted[start:])
+        doc_blocks.append(block[keep])
+        if weights is None or isinstance(weights, float):
+            weight_blocks.append(np.full(int(keep.sum()), 1.0 if weights is None else weights))
+        else:
+            weight_blocks.append(np.array(weights, dtype=np.float64)[keep])
+        values.extend(compress(matcher._data[2], keep))
+        start = int(np.searchsorted(wanted, block[-1], side="right"))
+        matcher._next_block()
+    decoded = decode_position_lists(values) or _decode_one_by_one(values)
+    counts, deltas = (np.asarray(part, dtype=np.int64) for part in decoded)
+    docs = np.concatenate(doc_blocks) if doc_blocks else np.zeros(0, dtype=np.int64)
+    weights = np.concatenate(weight_blocks) if weight_blocks else np.zeros(0)
+    return docs.astype(np.int32), weights.astype(np.float32), counts, deltas
+
+
+def _read_postings(matcher, *, positions: bool):
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    values: list = []
     if not isinstance(matcher, W3LeafMatcher):  # another codec: the slow, general way
         ids, weights = [], []
         while matcher.is_active():
             ids.append(matcher.id())
             weights.append(matcher.weight())
+            if positions:
+                values.append(np.diff(matcher.value_as("positions"), prepend=0).tolist())
             matcher.next()
         docs, scores = np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+        decoded = (
+            np.array([len(places) for places in values], dtype=np.int64),
+            np.array([d for places in values for d in places], dtype=np.int64),
+        )
     else:
         id_blocks, weight_blocks = [], []
         while not matcher._atend:
@@ -73,43 +132,18 @@ def block_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
                 weight_blocks.append(np.full(count, weights))
             else:
                 weight_blocks.append(np.array(weights, dtype=np.float64))
+            if positions:
+                values.extend(matcher._data[2])
             matcher._next_block()
         docs = np.concatenate(id_blocks) if id_blocks else np.zeros(0, dtype=np.int64)
         scores = np.concatenate(weight_blocks) if weight_blocks else np.zeros(0)
-    return docs.astype(np.int32), scores.astype(np.float32)
-
-
-def position_lists(matcher) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One term's postings in one segment with their positions: each document (deleted
-    ones included), how many positions it has, and all the position deltas in a row."""
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    docs, counts, deltas = [], [], []
-    if isinstance(matcher, W3LeafMatcher):
-        values = []
-        while not matcher._atend:
-            matcher._read_data()
-            ids = matcher._data[0]
-            block = np.cumsum(np.array(ids, dtype=np.int64)) if not matcher._byteids else ids
-            docs.append(np.asarray(block, dtype=np.int64))
-            values.extend(matcher._data[2])
-            matcher._next_block()
-        decoded = decode_position_lists(values)
-        if decoded is None:  # not the layout expected: one list at a time
-            decoded = _decode_one_by_one(values)
-        counts, deltas = decoded
-    else:
-        while matcher.is_active():
-            places = matcher.value_as("positions")
-            docs.append(np.array([matcher.id()], dtype=np.int64))
-            counts.append(len(places))
-            deltas.extend(np.diff(places, prepend=0).tolist())
-            matcher.next()
-    return (
-        np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64),
-        np.asarray(counts, dtype=np.int64),
-        np.asarray(deltas, dtype=np.int64),
-    )
+        decoded = None
+        if positions:
+            decoded = decode_position_lists(values)
+            if decoded is None:  # not the layout expected: one list at a time
+                decoded = _decode_one_by_one(values)
+            decoded = tuple(np.asarray(part, dtype=np.int64) for part in decoded)
+    return docs.astype(np.int32), scores.astype(np.float32), decoded
 
 
 # Whoosh's Positions format stores a posting's positions as a 4-byte count, then the pickle
