@@ -385,7 +385,11 @@ def test_postings_written_a_term_at_a_time_are_the_bytes_whoosh_writes(tmp_path,
     assert read_back("smaller") == read_back("whoosh")
 
 
-def test_cached_position_keys_pack_into_16_bit_steps_only_where_every_step_fits():
+def test_cached_keys_pack_into_8_or_16_bit_steps_only_where_every_step_fits():
+    densest = np.array([5, 9, 264, 519], dtype=np.uint32)
+    packed = engine.packed_keys(densest)
+    assert [part.dtype for part in packed] == [np.uint32, np.uint8]
+    assert engine.unpacked_keys(packed).tolist() == densest.tolist()
     dense = np.array([5, 9, 60_000, 60_001, 120_000], dtype=np.uint32)
     packed = engine.packed_keys(dense)
     assert [part.dtype for part in packed] == [np.uint32, np.uint16]
@@ -395,3 +399,40 @@ def test_cached_position_keys_pack_into_16_bit_steps_only_where_every_step_fits(
     assert engine.unpacked_keys(engine.packed_keys(sparse)).tolist() == sparse.tolist()
     single = np.array([7], dtype=np.uint32)
     assert engine.unpacked_keys(engine.packed_keys(single)).tolist() == [7]
+
+
+def test_cached_postings_keep_whole_weights_as_bytes_and_others_as_they_are():
+    docs = np.array([0, 3, 4, 90_000], dtype=np.int32)
+    for weights, kept in (([1, 3, 6, 255], np.uint8), ([1, 1.5, 2, 3], np.float32)):
+        weights = np.array(weights, dtype=np.float32)
+        packed = engine._packed_postings(docs, weights)
+        assert packed[-1].dtype == kept
+        back_docs, back_weights = engine._unpacked_postings(packed)
+        assert back_docs.tolist() == docs.tolist()
+        assert back_weights.astype(np.float32).tolist() == weights.tolist()
+
+
+def test_the_warm_up_reads_the_commonest_words_first_and_their_searches_read_nothing(
+    shuffled, monkeypatch
+):
+    from articles.search.query import Criteria
+    from articles.search.service import run_search
+
+    monkeypatch.setattr(engine, "POSTINGS_CACHE", engine._PostingsCache(budget=4_000))
+    searcher = shuffled.searcher()
+    read = shuffled.warm_commonest_words(seconds=60)
+    cached = {key[2] for key in engine.POSTINGS_CACHE.entries if key[1] == "text"}
+    counts = {
+        btext: searcher.doc_frequency("text", btext)
+        for btext, _ in searcher.reader().iter_field("text")
+    }
+    commonest = sorted(counts, key=counts.__getitem__, reverse=True)
+    assert 0 < len(cached) <= read < len(counts)
+    assert min(counts[b] for b in cached) >= counts[commonest[len(cached) + 2]]
+
+    reads = []
+    real = internals.block_postings
+    monkeypatch.setattr(internals, "block_postings", lambda m: reads.append(m) or real(m))
+    engine.RECENT_MATCHES.entries.clear()
+    run_search(Criteria(q=commonest[0].decode()))
+    assert not reads

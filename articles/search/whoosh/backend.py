@@ -43,7 +43,7 @@ from whoosh.index import LockError
 from whoosh.util.times import datetime_to_long
 from whoosh.writing import SegmentWriter
 
-from articles.search.analysis import EXACT_FIELD, exact_terms, index_terms
+from articles.search.analysis import DEFAULT_FIELDS, EXACT_FIELD, exact_terms, index_terms
 from articles.search.limits import Deadline, search_slot
 from articles.search.nodes import EVERY_WORD_FACET, MOST_WORDS_FACET, Node
 from articles.search.whoosh import engine, internals
@@ -302,6 +302,13 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             # Re-uses the readers of unchanged segments.
             self._searcher = self._searcher.refresh()
         return self._searcher
+
+    def warm_commonest_words(self, *, seconds: float) -> int:
+        """Read the commonest words' postings ahead of the first searches (half the
+        postings cache at most, the rest left to the searches' own words)."""
+        return engine.warm_commonest_words(
+            self.searcher(), [*DEFAULT_FIELDS], share=0.5, seconds=seconds
+        )
 
     def _close_searcher(self) -> None:
         if getattr(self, "_searcher", None) is not None:

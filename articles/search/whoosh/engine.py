@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import random
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -240,6 +241,37 @@ def _segment_doc_frequencies(reader, fieldname: str) -> tuple[dict[bytes, int], 
     return counts, True
 
 
+def warm_commonest_words(searcher, fieldnames, *, share: float, seconds: float) -> int:
+    """Read the postings of the index's commonest words in `fieldnames`, commonest first,
+    until they fill `share` of the postings cache or `seconds` have passed; returns how
+    many words were read. A word costs its number of documents to read, so the commonest
+    are the reads a reader's first searches would wait longest for, and the words that
+    searches hold most often: the rare words left to read cold are cheap."""
+    started = time.perf_counter()
+    leaves = _leaves(searcher) if searcher.doc_count_all() else []
+    counts: dict[tuple[str, bytes], int] = {}
+    for fieldname in fieldnames:
+        for reader, _ in leaves:
+            table, _complete = _segment_cached(
+                reader,
+                ("doc_frequencies", fieldname),
+                lambda reader=reader, f=fieldname: _segment_doc_frequencies(reader, f),
+            )
+            for btext, count in table.items():
+                counts[fieldname, btext] = counts.get((fieldname, btext), 0) + count
+    read = 0
+    for fieldname, btext in sorted(counts, key=counts.__getitem__, reverse=True):
+        if POSTINGS_CACHE.used >= share * POSTINGS_CACHE.budget:
+            break
+        if time.perf_counter() - started > seconds:
+            break
+        for reader, _ in leaves:
+            if (fieldname, btext) in reader:
+                _live_postings(reader, fieldname, btext)
+        read += 1
+    return read
+
+
 def _live_postings(
     reader, fieldname: str, btext: bytes, *, positions: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -251,10 +283,11 @@ def _live_postings(
         docs, weights, counts, deltas = internals.postings_and_positions(
             reader.postings(fieldname, btext)
         )
-        POSTINGS_CACHE.put(key, (docs, weights))
+        POSTINGS_CACHE.put(key, _packed_postings(docs, weights))
         POSTINGS_CACHE.put(key + _AT, _position_keys(docs, counts, deltas))
-    docs, weights = POSTINGS_CACHE.get(
-        key, lambda: internals.block_postings(reader.postings(fieldname, btext))
+    read = internals.block_postings
+    docs, weights = _unpacked_postings(
+        POSTINGS_CACHE.get(key, lambda: _packed_postings(*read(reader.postings(fieldname, btext))))
     )
     docs, weights = _without_deleted(reader, docs, weights)
     return docs.astype(np.int64), weights.astype(np.float64)
@@ -290,11 +323,15 @@ def _read_position_keys(matcher) -> tuple:
 
 
 def packed_keys(keys: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Sorted 32-bit keys as the cache keeps them: the first key and 16-bit steps when
-    every step fits (a word in most articles: "the" takes 11 MB at 100,000 articles, not
-    22, so the cache holds more of the common words phrases read), or the keys."""
-    if len(keys) > 1 and int(np.diff(keys).max()) < 2**16:
-        return keys[:1], np.diff(keys).astype(np.uint16)
+    """Sorted 32-bit keys as the cache keeps them: the first key and 8- or 16-bit steps
+    when every step fits (a word in most articles: "the" takes 11 MB at 100,000 articles,
+    not 22, and a common word's documents one byte each, so the cache holds more of the
+    common words searches read), or the keys."""
+    if len(keys) > 1:
+        widest = int(np.diff(keys).max())
+        for steps in (np.uint8, np.uint16):
+            if widest <= np.iinfo(steps).max:
+                return keys[:1], np.diff(keys).astype(steps)
     return (keys,)
 
 
@@ -306,8 +343,21 @@ def unpacked_keys(packed: tuple[np.ndarray, ...]) -> np.ndarray:
     keys = np.empty(len(steps) + 1, dtype=np.uint32)
     keys[0] = first[0]
     np.cumsum(steps, dtype=np.uint32, out=keys[1:])
-    keys[1:] += first[0]
+    keys[1:] += np.uint32(first[0])
     return keys
+
+
+def _packed_postings(docs: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, ...]:
+    """A term's postings as the cache keeps them: the documents as `packed_keys`, the
+    weights (occurrences times the field's boost: small whole numbers) as bytes when
+    they are: two or three bytes a posting rather than eight."""
+    if len(weights) and weights.max() <= 255 and (weights == np.round(weights)).all():
+        weights = weights.astype(np.uint8)
+    return (*packed_keys(docs), weights)
+
+
+def _unpacked_postings(packed: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray]:
+    return unpacked_keys(packed[:-1]), packed[-1]
 
 
 def _segment_positions(reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, int]:
