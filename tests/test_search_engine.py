@@ -4,6 +4,7 @@ nothing."""
 
 from __future__ import annotations
 
+import os
 import random
 from collections import Counter
 from datetime import date
@@ -69,10 +70,19 @@ QUERIES = [
 ]
 
 
+def read_from_blocks(monkeypatch) -> None:
+    """Read every segment as one written without postings arrays (an older index)."""
+    monkeypatch.setattr(engine, "_segment_arrays", lambda reader: None)
+
+
+@pytest.mark.parametrize("reading", ["arrays", "blocks"])
 @pytest.mark.parametrize("text", QUERIES)
-def test_array_search_finds_and_scores_what_whoosh_does(shuffled, text):
+def test_array_search_finds_and_scores_what_whoosh_does(shuffled, text, reading, monkeypatch):
     """Scores are compared on one field: a word over the default fields is scored as
-    BM25F, which Whoosh's per-field weighting cannot express (the next test)."""
+    BM25F, which Whoosh's per-field weighting cannot express (the next test). The
+    postings are read from the segments' arrays, or from Whoosh's blocks."""
+    if reading == "blocks":
+        read_from_blocks(monkeypatch)
     searcher = shuffled.searcher()
     assert searcher.reader().has_deletions()
     parsed = shuffled.parser.parse(text)
@@ -233,6 +243,7 @@ def test_words_near_each_other_rank_alike_whether_positions_were_kept_or_not(shu
     from articles.search.query import Criteria
     from articles.search.service import run_search
 
+    read_from_blocks(monkeypatch)
     monkeypatch.setattr(engine, "NEARNESS_CANDIDATES", 7)  # some blocks left unread
     queries = ["missile defence", "Lavrov radar treaty", "Czech Poland interceptor Kremlin"]
 
@@ -316,6 +327,7 @@ def test_postings_written_a_term_at_a_time_are_the_bytes_whoosh_writes(tmp_path,
 
     import whoosh.index
 
+    from articles.search.whoosh.arrays import EXTENSION as ARRAYS
     from articles.search.whoosh.backend import WRITER_MB, ArchiveSegmentWriter
 
     rng = random.Random(3)
@@ -352,7 +364,7 @@ def test_postings_written_a_term_at_a_time_are_the_bytes_whoosh_writes(tmp_path,
         return {
             path.name[len(prefix) :]: path.read_bytes()
             for path in folder.iterdir()
-            if path.name.startswith(prefix)
+            if path.name.startswith(prefix) and not path.name.endswith(ARRAYS)
         }
 
     def read_back(name: str) -> dict:
@@ -376,7 +388,7 @@ def test_postings_written_a_term_at_a_time_are_the_bytes_whoosh_writes(tmp_path,
     monkeypatch.setattr(internals, "UNCOMPRESSED_POSTINGS", 0)
     ours = write("ours")
     spilled = write("spilled", limitmb=0.05)
-    monkeypatch.setattr(internals, "write_postings_by_term", lambda writer: None)
+    monkeypatch.setattr(internals, "write_postings_by_term", lambda writer, fields: None)
     whooshs = write("whoosh")
     assert ".pst" in ours and ".trm" in ours
     assert ours == whooshs
@@ -415,9 +427,11 @@ def test_cached_postings_keep_whole_weights_as_bytes_and_others_as_they_are():
 def test_the_warm_up_reads_the_commonest_words_first_and_their_searches_read_nothing(
     shuffled, monkeypatch
 ):
+    """For segments without postings arrays (the next test)."""
     from articles.search.query import Criteria
     from articles.search.service import run_search
 
+    read_from_blocks(monkeypatch)
     monkeypatch.setattr(engine, "POSTINGS_CACHE", engine._PostingsCache(budget=4_000))
     searcher = shuffled.searcher()
     read = shuffled.warm_commonest_words(seconds=60)
@@ -436,3 +450,41 @@ def test_the_warm_up_reads_the_commonest_words_first_and_their_searches_read_not
     engine.RECENT_MATCHES.entries.clear()
     run_search(Criteria(q=commonest[0].decode()))
     assert not reads
+
+
+def test_each_segment_keeps_its_postings_as_arrays_whoosh_deletes_with_it(shuffled, monkeypatch):
+    """Written with the segment, named as its files are (so Whoosh's clean-up of a merged
+    segment's files takes them too), and a search for a word reads none of Whoosh's
+    blocks."""
+    from whoosh.index import TOC
+
+    searcher = shuffled.searcher()
+    leaves = engine._leaves(searcher)
+    assert len(leaves) > 1
+    for reader, _ in leaves:
+        path = internals.arrays_path(reader)
+        assert engine._segment_arrays(reader) is not None
+        assert TOC._segment_pattern(shuffled.index.indexname).match(os.path.basename(path))
+        held = engine._segment_arrays(reader)
+        for fieldname in ("text", "title", "exact"):
+            for btext, _ in reader.iter_field(fieldname):
+                read = internals.postings_and_positions(reader.postings(fieldname, btext))
+                found = held.term(fieldname, btext)
+                kept = (found.docs, found.weights, found.counts, found.deltas)
+                assert live_postings(reader, *kept) == live_postings(reader, *read)
+    reads = []
+    real = internals.block_postings
+    monkeypatch.setattr(internals, "block_postings", lambda m: reads.append(m) or real(m))
+    engine.POSTINGS_CACHE.entries.clear()
+    assert len(engine.ArraySearch(searcher).evaluate(shuffled.parser.parse("missile radar")))
+    assert not reads
+
+
+def live_postings(reader, docs, weights, counts, deltas) -> dict:
+    """{document: (weight, its position deltas)} for a segment's live documents."""
+    places = np.split(np.asarray(deltas), np.cumsum(counts)[:-1]) if len(docs) else []
+    return {
+        doc: (weight, list(mine))
+        for doc, weight, mine in zip(docs.tolist(), weights.tolist(), places, strict=True)
+        if not reader.is_deleted(doc)
+    }

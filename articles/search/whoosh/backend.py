@@ -150,7 +150,7 @@ class ArchiveSegmentWriter(SegmentWriter):
 
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
-        internals.write_postings_by_term(self)
+        internals.write_postings_by_term(self, ARRAY_FIELDS)
         self._spelling_fields = [f for f in self.schema if isinstance(f, ArchiveText)]
         self._forget_spelling(start=True)
 
@@ -179,6 +179,8 @@ class ArchiveSegmentWriter(SegmentWriter):
 
 
 SORT_FIELDS = ("sort_newest", "sort_oldest")
+# The fields searches read the postings of, kept as plain arrays too (`arrays.py`).
+ARRAY_FIELDS = frozenset({*DEFAULT_FIELDS, EXACT_FIELD})
 
 
 WRITE_RETRIES = 20

@@ -30,7 +30,7 @@ from whoosh.fields import DATETIME, NUMERIC
 
 from articles.search.limits import MAX_EXPANSION, MAX_QUERY_EXPANSION, Deadline, QueryTooCostly
 from articles.search.nodes import NEARNESS_WEIGHT, NEARNESS_WINDOW, most_of
-from articles.search.whoosh import internals
+from articles.search.whoosh import arrays, internals
 from articles.search.whoosh.analysis import (
     EXACT_FIELD,
     ExactPhrase,
@@ -43,7 +43,7 @@ from articles.search.whoosh.analysis import (
 B, K1 = 0.75, 1.2
 # Words of a query standing near each other (`nodes.NEARNESS_WINDOW`) raise the scores of
 # the best so many matches only.
-NEARNESS_CANDIDATES = 300
+NEARNESS_CANDIDATES = 100
 
 
 def okapi_idf(documents: int, frequency: int) -> float:
@@ -248,7 +248,12 @@ def warm_commonest_words(searcher, fieldnames, *, share: float, seconds: float) 
     are the reads a reader's first searches would wait longest for, and the words that
     searches hold most often: the rare words left to read cold are cheap."""
     started = time.perf_counter()
-    leaves = _leaves(searcher) if searcher.doc_count_all() else []
+    # A segment with postings arrays has nothing to read ahead.
+    leaves = [
+        (reader, offset)
+        for reader, offset in (_leaves(searcher) if searcher.doc_count_all() else [])
+        if _segment_arrays(reader) is None
+    ]
     counts: dict[tuple[str, bytes], int] = {}
     for fieldname in fieldnames:
         for reader, _ in leaves:
@@ -272,12 +277,30 @@ def warm_commonest_words(searcher, fieldnames, *, share: float, seconds: float) 
     return read
 
 
+def _segment_arrays(reader) -> arrays.SegmentArrays | None:
+    """The segment's postings arrays, when it was written with them."""
+    found = _segment_cached(
+        reader, ("arrays",), lambda: arrays.open_arrays(internals.arrays_path(reader)) or False
+    )
+    return found or None
+
+
+def _term_arrays(reader, fieldname: str, btext: bytes) -> arrays.TermArrays | None:
+    found = _segment_arrays(reader)
+    return None if found is None else found.term(fieldname, btext)
+
+
 def _live_postings(
     reader, fieldname: str, btext: bytes, *, positions: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
-    """A term's postings in one segment without its deleted documents (cached raw, since a
-    segment's deletions change while its postings never do). With `positions`, a term not
-    yet read keeps its positions too (`_segment_positions`), read from the same blocks."""
+    """A term's postings in one segment without its deleted documents: a slice of the
+    segment's arrays, or else read from Whoosh's blocks and cached raw (a segment's
+    deletions change while its postings never do). With `positions`, a term read from the
+    blocks keeps its positions too (`_segment_positions`), read from the same blocks."""
+    found = _term_arrays(reader, fieldname, btext)
+    if found is not None:
+        docs, weights = _without_deleted(reader, found.docs, found.weights)
+        return docs.astype(np.int64), weights.astype(np.float64)
     key = (reader.segment().segment_id(), fieldname, btext)
     if positions and not POSTINGS_CACHE.holds(key) and not POSTINGS_CACHE.holds(key + _AT):
         docs, weights, counts, deltas = internals.postings_and_positions(
@@ -317,8 +340,12 @@ def _position_keys(docs: np.ndarray, counts: np.ndarray, deltas: np.ndarray) -> 
     return ((owners << POSITION_BITS) | positions,)
 
 
-def _read_position_keys(matcher) -> tuple:
-    docs, _, counts, deltas = internals.postings_and_positions(matcher)
+def _read_position_keys(reader, fieldname: str, btext: bytes) -> tuple:
+    found = _term_arrays(reader, fieldname, btext)
+    if found is not None and found.counts is not None:
+        counts, deltas = found.counts.astype(np.int64), found.deltas.astype(np.int64)
+        return _position_keys(found.docs, counts, deltas)
+    docs, _, counts, deltas = internals.postings_and_positions(reader.postings(fieldname, btext))
     return _position_keys(docs, counts, deltas)
 
 
@@ -364,7 +391,7 @@ def _segment_positions(reader, fieldname: str, btext: bytes) -> tuple[np.ndarray
     """A term's position keys in one segment, deleted documents included, and how many
     low bits of a key hold the position (cached as read: 32-bit keys where they fit)."""
     key = (reader.segment().segment_id(), fieldname, btext, *_AT)
-    packed = POSTINGS_CACHE.get(key, lambda: _read_position_keys(reader.postings(fieldname, btext)))
+    packed = POSTINGS_CACHE.get(key, lambda: _read_position_keys(reader, fieldname, btext))
     return _keys_and_bits(packed)
 
 
@@ -373,7 +400,7 @@ def _some_positions(reader, fieldname: str, btext: bytes, docs: np.ndarray):
     was read (for the nearness boost, `ArraySearch._frequencies`), or else read from the
     blocks that hold these documents alone and not kept."""
     key = (reader.segment().segment_id(), fieldname, btext, *_AT)
-    if POSTINGS_CACHE.holds(key):
+    if POSTINGS_CACHE.holds(key) or _term_arrays(reader, fieldname, btext) is not None:
         return _segment_positions(reader, fieldname, btext)
     found, _, counts, deltas = internals.postings_and_positions_of(
         reader.postings(fieldname, btext), docs
@@ -452,7 +479,10 @@ def _any_of(reader, fieldname: str, btexts: list, deadline: Deadline | None) -> 
         for btext in btexts:
             if deadline is not None:
                 deadline.check()
-            if (fieldname, btext) in reader:  # a fuzzy or stemmed word may not be
+            found = _term_arrays(reader, fieldname, btext)
+            if found is not None:
+                parts.append(found.docs)
+            elif (fieldname, btext) in reader:  # a fuzzy or stemmed word may not be
                 parts.append(internals.block_postings(reader.postings(fieldname, btext))[0])
         return (np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int32),)
 

@@ -8,6 +8,7 @@ Importing this module under another Whoosh version fails, rather than answering 
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from itertools import compress, groupby, pairwise
 from operator import itemgetter
@@ -27,10 +28,14 @@ from whoosh.codec.whoosh3 import (
     W3PerDocReader,
     _lenfield,
 )
+from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool
+
+from articles.search.whoosh.arrays import EXTENSION as ARRAYS_EXTENSION
+from articles.search.whoosh.arrays import ArraysWriter
 
 WRITTEN_FOR = "2.7.4"
 if whoosh.versionstring() != WRITTEN_FOR:
@@ -288,6 +293,15 @@ def set_segments(writer, segments: list) -> None:
     writer.segments = segments
 
 
+def arrays_path(reader) -> str | None:
+    """Where a segment's postings arrays (`arrays.py`) are, for an index in a folder."""
+    folder = getattr(reader._storage, "folder", None)
+    segment = reader.segment()
+    if folder is None or segment is None:
+        return None
+    return os.path.join(folder, segment.make_filename(ARRAYS_EXTENSION))
+
+
 def remember_columns(reader):
     """A per-document reader that asks the file system once per column whether it exists:
     Whoosh asks for every posting written."""
@@ -295,17 +309,30 @@ def remember_columns(reader):
     return reader
 
 
-def write_postings_by_term(writer) -> None:
+def write_postings_by_term(writer, array_fields: frozenset[str] = frozenset()) -> None:
     """Make a segment writer keep its postings by term as documents are added (TermPool)
     and write them a term at a time (add_postings), instead of a tuple per posting sorted
     at the end and several method calls and a length look-up each: most of writing a
-    segment."""
+    segment. The postings of `array_fields` are written a second time as plain arrays
+    (`arrays.py`), in a file of the segment's."""
     fieldwriter = writer.fieldwriter
     if type(fieldwriter) is not W3FieldWriter or type(writer.pool) is not PostingPool:
         return
     writer.pool = TermPool(writer.pool)
+    folder = getattr(fieldwriter._storage, "folder", None)
+    arrays = None
+    if array_fields and folder is not None:
+        name = fieldwriter._segment.make_filename(ARRAYS_EXTENSION)
+        arrays = ArraysWriter(os.path.join(folder, name))
+        close = fieldwriter.close
+
+        def close_both() -> None:
+            close()
+            arrays.close()
+
+        fieldwriter.close = close_both
     fieldwriter.add_postings = lambda schema, lengths, items: add_postings(
-        fieldwriter, schema, lengths, items
+        fieldwriter, schema, lengths, items, arrays=arrays, array_fields=array_fields
     )
 
 
@@ -384,13 +411,24 @@ class TermGroups:
 UNCOMPRESSED_POSTINGS = 2
 
 
-def add_postings(fieldwriter: W3FieldWriter, schema, lengths, items) -> None:
+def add_postings(
+    fieldwriter: W3FieldWriter,
+    schema,
+    lengths,
+    items,
+    *,
+    arrays: ArraysWriter | None = None,
+    array_fields: frozenset[str] = frozenset(),
+) -> None:
     """What Whoosh's W3FieldWriter.add_postings writes, from the same postings sorted by
     field, term and document (or a TermPool's groups of them): each block's buffers are
     filled by a list operation each, each field's lengths are read once, and a block of
     UNCOMPRESSED_POSTINGS or fewer is not compressed. Postings numbered -1 (Whoosh's old
-    spelling hack) start a field but are not written."""
+    spelling hack) start a field but are not written. The terms of `array_fields` go to
+    `arrays` too."""
     if lengths is not None and type(lengths) is not W3PerDocReader:
+        if arrays is not None:
+            arrays.abandon()
         W3FieldWriter.add_postings(fieldwriter, schema, lengths, items)
         return
     lengths_of = _FieldLengths(lengths)
@@ -407,22 +445,34 @@ def add_postings(fieldwriter: W3FieldWriter, schema, lengths, items) -> None:
         postwriter = fieldwriter._postwriter
         compression = postwriter._compression
         column = lengths_of.column(fieldname)
+        to_arrays = arrays if fieldname in array_fields else None
+        with_positions = type(schema[fieldname].format) is Positions
         for btext, postings in terms:
             if postings[0][2] == -1:
                 postings = [posting for posting in postings if posting[2] != -1]
                 if not postings:
                     continue
             fieldwriter.start_term(btext)
-            _fill_blocks(postwriter, postings, column, compression)
+            _, _, docnums, weights, values = zip(*postings, strict=True)
+            _fill_blocks(postwriter, docnums, weights, values, column, compression)
             fieldwriter.finish_term()
+            if to_arrays is not None:
+                positions = _positions(values) if with_positions else None
+                to_arrays.add(fieldname, btext, docnums, weights, positions)
         postwriter._compression = compression
         fieldwriter.finish_field()
 
 
-def _fill_blocks(postwriter, postings: list[tuple], column: list | None, compression) -> None:
+def _positions(values: tuple[bytes, ...]) -> tuple[np.ndarray, np.ndarray]:
+    decoded = decode_position_lists(list(values))
+    if decoded is None:
+        decoded = _decode_one_by_one(values)
+    return decoded
+
+
+def _fill_blocks(postwriter, docnums, weights, values, column: list | None, compression) -> None:
     """Put one term's postings in a postings writer's blocks, as add_posting would one by
     one; the last block is left for finish_postings to write."""
-    _, _, docnums, weights, values = zip(*postings, strict=True)
     limit = postwriter._blocklimit
     for start in range(0, len(docnums), limit):
         if start:
