@@ -268,8 +268,14 @@ def test_two_dates_printed_side_by_side_leave_the_choice_to_the_metadata():
     assert article.published_date == date(2022, 12, 30)
 
 
-def test_a_labelled_update_beside_the_date_leaves_the_date_printed_first():
-    stamp = "11.01.2022, 09:50 Uhr / Aktualisiert am 21.01.2022, 11:39 Uhr"
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "11.01.2022, 09:50 Uhr / Aktualisiert am 21.01.2022, 11:39 Uhr",
+        "11.01.2022 09:50 | aggiornato il 21.01.2022",
+    ],
+)
+def test_a_labelled_update_beside_the_date_leaves_the_date_printed_first(stamp):
     article = parse_capture(story_page(under_headline=stamp), "a.html")
     assert article.published_date == date(2022, 1, 11)
 

@@ -20,6 +20,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
+from articles.ingest import signatures as sig
 from articles.ingest.article import (
     Block,
     DateRule,
@@ -398,12 +399,6 @@ def printed_near_headline(above: str, below: str, language: str = "") -> list[St
     return found
 
 
-_UPDATE_LABEL = re.compile(
-    r"aktualisiert|geändert|update|modifi|mis à jour|mise à jour|actualizad|bearbeitet",
-    re.IGNORECASE,
-)
-
-
 def _unnamed_pair(text: str, first: tuple, second: tuple) -> bool:
     """Two different days printed as one stamp, with no word saying which is the update."""
     (_, first_end, first_reading), (second_start, _, second_reading) = first, second
@@ -411,7 +406,7 @@ def _unnamed_pair(text: str, first: tuple, second: tuple) -> bool:
     return (
         second_start - first_end <= SIDE_BY_SIDE
         and first_reading.local.date() != second_reading.local.date()
-        and not _UPDATE_LABEL.search(between)
+        and not any(word in between.casefold() for word in sig.UPDATE_WORDS)
     )
 
 
