@@ -214,6 +214,17 @@ def test_a_teasers_json_ld_date_does_not_count():
     assert "against" not in evidence_of(article, "published").evidence
 
 
+def test_an_unfilled_metadata_date_gives_way_to_the_next_of_its_kind():
+    # A template left its placeholder in the first tag; the second holds the date.
+    head = (
+        '<meta property="article:published_time" content="{{ published }}">'
+        '<meta property="article:published_time" content="2008-03-18T10:00:00+01:00">'
+    )
+    article = parse_capture(story_page(head=head), "a.html")
+    assert article.published_date == date(2008, 3, 18)
+    assert "article:published_time" in evidence_of(article, "published").evidence
+
+
 @pytest.mark.parametrize(
     "printed", ["18.03.2008", "18. März 2008", "18 mars 2008", "March 18, 2008", "2008-03-18"]
 )

@@ -199,21 +199,32 @@ def _is_utc_near_midnight(reading: DateReading) -> bool:
     return reading.local.hour >= 22 or reading.local.hour < 2
 
 
-def choose_published(
-    statements: list[Statement], extra: list[StatedDate], printed: Collection[date] = ()
-) -> tuple[DateReading | None, FieldEvidence | None]:
-    """The best-supported publication date, or None when nothing trustworthy agrees.
+def read_metadata_dates(
+    statements: list[Statement], printed: Collection[date] = ()
+) -> list[StatedDate]:
+    """The dates the page's metadata states, each read once, with the trust of its kind.
     `printed` holds the days the page prints, which settle a date stated either way."""
-    stated: list[StatedDate] = list(extra)
-    seen: set[str] = set()
+    stated: list[StatedDate] = []
     for statement in statements:
-        if statement.evidence in seen:
-            continue  # later ones of a kind describe teasers and related articles
-        seen.add(statement.evidence)
         reading = read_stated_date(statement.value, printed)
         if reading is not None and reading.local is not None:
             trust = DATE_TRUST.get(statement.evidence, DEFAULT_DATE_TRUST)
             stated.append(StatedDate(reading, statement.evidence, trust))
+    return stated
+
+
+def choose_published(
+    metadata: list[StatedDate], extra: list[StatedDate]
+) -> tuple[DateReading | None, FieldEvidence | None]:
+    """The best-supported publication date, or None when nothing trustworthy agrees. Of
+    the `metadata` dates, the first one read of each kind counts: later ones describe
+    teasers and related articles."""
+    stated: list[StatedDate] = list(extra)
+    seen: set[str] = set()
+    for item in metadata:
+        if item.evidence not in seen:
+            seen.add(item.evidence)
+            stated.append(item)
     if not stated:
         return None, None
     support: dict[date, dict[str, float]] = {}

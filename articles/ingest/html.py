@@ -43,6 +43,7 @@ from articles.ingest.choose import (
     choose_title,
     join_names,
     norm,
+    read_metadata_dates,
     read_printed_date,
     read_stated_date,
 )
@@ -226,10 +227,11 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         kept[number] = None
     visible = page_paragraphs(tree)
     printed = PrintedDays(visible)
+    metadata_dates = read_metadata_dates(meta.published, printed)
     if document.date:
         reading = read_stated_date(str(document.date))
         if reading is not None:
-            stated = stated_days(meta.published, stated_dates, printed)
+            stated = stated_days(metadata_dates + stated_dates)
             stated_dates.append(htmldate_statement(reading, printed, stated))
 
     markup: dict[int, str] = {}
@@ -245,7 +247,7 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         evidence.credits.append(evidence.sites[0])
     names, byline_evidence = choose_authors(author_statements, site_names)
     hosts = [urlsplit(meta.url).hostname or "", document.hostname or ""]
-    reading, date_evidence = choose_published(meta.published, stated_dates, printed)
+    reading, date_evidence = choose_published(metadata_dates, stated_dates)
     as_read = list(blocks)
     parsed = assemble_article(
         title=title,
@@ -332,13 +334,9 @@ BROAD_SEARCH = "htmldate's broad search, a date the page prints"
 ONE_PRINTED = "the one date the page prints"
 
 
-def stated_days(
-    statements: list[Statement], stated: list[StatedDate], printed: Collection[date]
-) -> set[date]:
+def stated_days(stated: list[StatedDate]) -> set[date]:
     """The days the page's metadata and printed dates state."""
-    readings = [read_stated_date(statement.value, printed) for statement in statements]
-    readings += [item.reading for item in stated]
-    return {r.local.date() for r in readings if r is not None and r.local is not None}
+    return {item.reading.local.date() for item in stated if item.reading.local is not None}
 
 
 def htmldate_statement(
