@@ -303,6 +303,19 @@ def test_the_articles_time_element_outweighs_a_date_only_the_head_states():
     assert parse_capture(page_bytes, "a.html").published_date == date(2022, 1, 25)
 
 
+def test_teasers_dated_above_the_headline_leave_the_date_to_the_metadata():
+    # Links to other articles, each with its day, run down to the headline.
+    head = '<meta property="article:published_time" content="2020-03-18T10:00:00+01:00">'
+    teasers = (
+        "<ul><li>04. März 2020 Moritat vom Virus</li><li>26. Februar 2020 Panik mit Januskopf"
+        "</li></ul>"
+    )
+    page_bytes = story_page(head=head).replace(b"<article>", f"<article>{teasers}".encode())
+    article = parse_capture(page_bytes, "a.html")
+    assert article.published_date == date(2020, 3, 18)
+    assert "date_uncertain" not in article.review_reasons
+
+
 def test_relative_time_under_the_headline_is_no_date():
     article = parse_capture(story_page(under_headline="3 hours ago"), "a.html")
     assert article.published_date is None

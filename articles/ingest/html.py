@@ -378,7 +378,8 @@ SIDE_BY_SIDE = 40  # characters at most between two dates printed as one stamp
 def printed_near_headline(above: str, below: str, language: str = "") -> list[StatedDate]:
     """The first date printed just below the headline, and the nearest one above it.
     Two different days printed side by side under the headline (published and updated,
-    in an order the page does not name) say nothing on which is which: neither counts."""
+    in an order the page does not name) say nothing on which is which: neither counts.
+    Different days above the headline date a list of other articles: none counts."""
     found = []
     for text, evidence, pick in (
         (below, "date under the headline", 0),
@@ -393,6 +394,8 @@ def printed_near_headline(above: str, below: str, language: str = "") -> list[St
             continue
         if pick == 0 and len(readings) > 1 and _unnamed_pair(text, readings[0], readings[1]):
             continue
+        if pick == -1 and len({reading.local.date() for _, _, reading in readings}) > 1:
+            continue  # teasers of other articles, each with its date, above the headline
         found.append(StatedDate(readings[pick][2], evidence, DATE_TRUST[evidence]))
     return found
 
