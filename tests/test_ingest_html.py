@@ -316,6 +316,18 @@ def test_teasers_dated_above_the_headline_leave_the_date_to_the_metadata():
     assert "date_uncertain" not in article.review_reasons
 
 
+def test_a_comments_time_is_not_the_articles_date():
+    comments = (
+        "<section class='comments-area'><ol class='comment-list'><li class='comment'>"
+        "<article class='comment-body'><footer><time datetime='2019-08-24T03:36:11+02:00'>"
+        "24. August 2019 um 03:36 Uhr</time></footer><p>Great episode, thanks!</p>"
+        "</article></li></ol></section>"
+    )
+    article = parse_capture(undated_page(comments), "a.html")
+    assert article.published_date is None
+    assert "date_unknown" in article.review_reasons
+
+
 def test_relative_time_under_the_headline_is_no_date():
     article = parse_capture(story_page(under_headline="3 hours ago"), "a.html")
     assert article.published_date is None

@@ -227,12 +227,13 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         kept[number] = None
     visible = page_paragraphs(tree)
     printed = PrintedDays(visible)
+    elsewhere = stated_days(read_metadata_dates(meta.elsewhere))
     metadata_dates = read_metadata_dates(meta.published, printed)
     if document.date:
         reading = read_stated_date(str(document.date))
         if reading is not None:
             stated = stated_days(metadata_dates + stated_dates)
-            stated_dates.append(htmldate_statement(reading, printed, stated))
+            stated_dates.append(htmldate_statement(reading, printed, stated, elsewhere))
 
     markup: dict[int, str] = {}
     standfirst = printed_standfirst(meta.descriptions, below_long)
@@ -255,7 +256,7 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         byline=clip_on_word(join_names(names), BYLINE_MAX),
         evidence=evidence,
         date_rule=dated_by_statements(
-            reading, today=today, guess=lambda: guess_from_the_page(page, printed)
+            reading, today=today, guess=lambda: guess_from_the_page(page, printed, elsewhere)
         ),
         encoding=encoding,
         kind="html",
@@ -330,6 +331,7 @@ class PrintedDays(Collection[date]):
 
 
 UNPRINTED_GUESS = "htmldate, a date the page never prints"
+COMMENTS_GUESS = "htmldate, a date of the comments"
 BROAD_SEARCH = "htmldate's broad search, a date the page prints"
 ONE_PRINTED = "the one date the page prints"
 
@@ -340,32 +342,43 @@ def stated_days(stated: list[StatedDate]) -> set[date]:
 
 
 def htmldate_statement(
-    reading: DateReading, printed: Collection[date], stated: set[date]
+    reading: DateReading,
+    printed: Collection[date],
+    stated: set[date],
+    elsewhere: Collection[date] = (),
 ) -> StatedDate:
     """htmldate's reading of the page, which guesses from its markup. A guess nothing the
     page states agrees with, on a page that prints full dates but never this one, is
-    contradicted by the page itself: it counts for little (alone, too little to keep)."""
+    contradicted by the page itself: it counts for little (alone, too little to keep).
+    So does one that only repeats a date the markup gives a comment (`elsewhere`)."""
     assert reading.local is not None
     day = reading.local.date()
+    if day not in stated and day in elsewhere:
+        return StatedDate(reading, COMMENTS_GUESS, DATE_TRUST[COMMENTS_GUESS])
     if day not in stated and printed and day not in printed:
         return StatedDate(reading, UNPRINTED_GUESS, DATE_TRUST[UNPRINTED_GUESS])
     return StatedDate(reading, "htmldate", DATE_TRUST["htmldate"])
 
 
-def guess_from_the_page(html: str, printed: Collection[date]) -> StatedDate | None:
+def guess_from_the_page(
+    html: str, printed: Collection[date], elsewhere: Collection[date] = ()
+) -> StatedDate | None:
     """For a page whose statements give no date to keep: htmldate's broad search, which
     reads any date-like text in the markup, when its earliest and latest readings agree
     (the page shows one date, not a list of them) and the page prints that date for
-    readers; else the one full date the page prints, when it prints only one."""
+    readers; else the one full date the page prints, when it prints only one. Never a
+    date the markup gives a comment (`elsewhere`)."""
     try:
         earliest = htmldate.find_date(html, extensive_search=True, original_date=True)
         latest = htmldate.find_date(html, extensive_search=True, original_date=False)
     except (ValueError, TypeError):
         earliest = latest = None
     reading = read_stated_date(earliest) if earliest and earliest == latest else None
-    if reading is not None and reading.local is not None and reading.local.date() in printed:
-        return StatedDate(reading, BROAD_SEARCH, DATE_TRUST[BROAD_SEARCH])
-    if len(printed) == 1:
+    if reading is not None and reading.local is not None:
+        day = reading.local.date()
+        if day in printed and day not in elsewhere:
+            return StatedDate(reading, BROAD_SEARCH, DATE_TRUST[BROAD_SEARCH])
+    if len(printed) == 1 and not set(printed) & set(elsewhere):
         (day,) = printed
         reading = DateReading(datetime(day.year, day.month, day.day), False, None, None)
         return StatedDate(reading, ONE_PRINTED, DATE_TRUST[ONE_PRINTED])

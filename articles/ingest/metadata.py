@@ -111,6 +111,8 @@ class PageMetadata:
     heading_elements: list[lxml.html.HtmlElement] = field(default_factory=list)
     published: list[Statement] = field(default_factory=list)
     modified: list[Statement] = field(default_factory=list)
+    # Dates the page's markup gives to something other than the article (a comment).
+    elsewhere: list[Statement] = field(default_factory=list)
     authors: list[Statement] = field(default_factory=list)
     site_names: list[str] = field(default_factory=list)
     # The names the site gives itself, each with where it says so (og:site_name...).
@@ -318,12 +320,15 @@ def _read_microdata(tree: lxml.html.HtmlElement, found: PageMetadata) -> None:
                 found.authors.append(Statement(text, "microdata author"))
 
 
+# Inside the page's comment section (class "comment-list", "comments-area", ...): what is
+# there is a commenter's name or a comment's date, not the article's.
+IN_COMMENTS = "ancestor-or-self::*[contains(@class, 'comment')]"
 _AUTHOR_LINK = "//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"
 _AUTHOR_MARK = (
     "//*[(contains(concat(' ', normalize-space(@class), ' '), ' author ')"
     " or contains(@class, 'byline') or contains(@class, 'author-name')"
     " or contains(concat(' ', normalize-space(@class), ' '), ' fn '))"
-    " and not(ancestor-or-self::*[contains(@class, 'comment')])]"
+    f" and not({IN_COMMENTS})]"
 )
 AUTHOR_MARK_MAX_WORDS = 5
 
@@ -341,16 +346,20 @@ def _read_author_marks(tree: lxml.html.HtmlElement, found: PageMetadata) -> None
 def named_only_in_comments(tree: lxml.html.HtmlElement, name: str) -> bool:
     """Whether a name appears on the page only inside its comment section (a commenter)."""
     nodes = tree.xpath("//body//text()[contains(., $name)]", name=name)
-    return bool(nodes) and all(
-        node.getparent().xpath("ancestor-or-self::*[contains(@class, 'comment')]") for node in nodes
-    )
+    return bool(nodes) and all(node.getparent().xpath(IN_COMMENTS) for node in nodes)
 
 
 def _read_time_elements(tree: lxml.html.HtmlElement, found: PageMetadata) -> None:
-    for element in tree.xpath("//time[@pubdate]"):
+    """<time pubdate> and the first <time> of the article or its header. A <time> in the
+    comments dates a comment (often days after the article): it is kept apart."""
+    for element in tree.xpath(f"//time[@datetime or @pubdate][{IN_COMMENTS}]"):
+        if value := collapse(element.get("datetime") or element.text_content()):
+            found.elsewhere.append(Statement(value, "<time> in the comments"))
+    for element in tree.xpath(f"//time[@pubdate][not({IN_COMMENTS})]"):
         if value := collapse(element.get("datetime") or element.text_content()):
             found.published.append(Statement(value, "<time pubdate>"))
-    for element in tree.xpath("(//article//time[@datetime] | //header//time[@datetime])[1]"):
+    first = f"(//article//time[@datetime] | //header//time[@datetime])[not({IN_COMMENTS})][1]"
+    for element in tree.xpath(first):
         found.published.append(Statement(collapse(element.get("datetime")), "first <time>"))
 
 
