@@ -316,6 +316,28 @@ def test_teasers_dated_above_the_headline_leave_the_date_to_the_metadata():
     assert "date_uncertain" not in article.review_reasons
 
 
+def test_a_teasers_time_in_a_link_to_another_page_is_not_the_articles_date():
+    # A sidebar of other stories, each an <article> whose link holds its time.
+    teaser = (
+        "<aside><article class='teaser'><a href='/news/3-11217164'><h3>Storm closes roads</h3>"
+        "<time datetime='2020-02-19T19:32:07+02:00'>19:32</time></a></article></aside>"
+    )
+    head = b'<meta property="og:url" content="https://news.example/news/3-11212601"></head>'
+    article = parse_capture(undated_page(teaser).replace(b"</head>", head), "a.html")
+    assert article.published_date is None
+    assert "date_unknown" in article.review_reasons
+
+
+def test_a_time_linked_to_the_archive_of_its_day_is_the_articles_date():
+    stamp = (
+        "<header><a href='/date/2017/05/29/'><time datetime='2017-05-29'>29.05.2017</time>"
+        "</a></header>"
+    )
+    head = b'<meta property="og:url" content="https://news.example/88298335/talks/"></head>'
+    page_bytes = undated_page("", stamp).replace(b"</head>", head)
+    assert parse_capture(page_bytes, "a.html").published_date == date(2017, 5, 29)
+
+
 def test_a_comments_time_is_not_the_articles_date():
     comments = (
         "<section class='comments-area'><ol class='comment-list'><li class='comment'>"

@@ -39,7 +39,7 @@ DATE_TRUST: dict[str, float] = {
     "date line above the article": 0.7,
     "htmldate": 0.6,
     "htmldate, a date the page never prints": 0.3,
-    "htmldate, a date of the comments": 0.3,
+    "htmldate, the date of a comment or a teaser": 0.3,
     # Guesses for a page whose statements give no date to keep: kept, flagged for review.
     "htmldate's broad search, a date the page prints": 0.55,
     "the one date the page prints": 0.55,

@@ -331,7 +331,7 @@ class PrintedDays(Collection[date]):
 
 
 UNPRINTED_GUESS = "htmldate, a date the page never prints"
-COMMENTS_GUESS = "htmldate, a date of the comments"
+ELSEWHERE_GUESS = "htmldate, the date of a comment or a teaser"
 BROAD_SEARCH = "htmldate's broad search, a date the page prints"
 ONE_PRINTED = "the one date the page prints"
 
@@ -350,11 +350,12 @@ def htmldate_statement(
     """htmldate's reading of the page, which guesses from its markup. A guess nothing the
     page states agrees with, on a page that prints full dates but never this one, is
     contradicted by the page itself: it counts for little (alone, too little to keep).
-    So does one that only repeats a date the markup gives a comment (`elsewhere`)."""
+    So does one that only repeats the date the markup gives a comment or a teaser
+    (`elsewhere`)."""
     assert reading.local is not None
     day = reading.local.date()
     if day not in stated and day in elsewhere:
-        return StatedDate(reading, COMMENTS_GUESS, DATE_TRUST[COMMENTS_GUESS])
+        return StatedDate(reading, ELSEWHERE_GUESS, DATE_TRUST[ELSEWHERE_GUESS])
     if day not in stated and printed and day not in printed:
         return StatedDate(reading, UNPRINTED_GUESS, DATE_TRUST[UNPRINTED_GUESS])
     return StatedDate(reading, "htmldate", DATE_TRUST["htmldate"])
@@ -367,7 +368,7 @@ def guess_from_the_page(
     reads any date-like text in the markup, when its earliest and latest readings agree
     (the page shows one date, not a list of them) and the page prints that date for
     readers; else the one full date the page prints, when it prints only one. Never a
-    date the markup gives a comment (`elsewhere`)."""
+    date the markup gives a comment or a teaser (`elsewhere`)."""
     try:
         earliest = htmldate.find_date(html, extensive_search=True, original_date=True)
         latest = htmldate.find_date(html, extensive_search=True, original_date=False)

@@ -12,7 +12,7 @@ import json
 import re
 from collections import deque
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
@@ -111,7 +111,7 @@ class PageMetadata:
     heading_elements: list[lxml.html.HtmlElement] = field(default_factory=list)
     published: list[Statement] = field(default_factory=list)
     modified: list[Statement] = field(default_factory=list)
-    # Dates the page's markup gives to something other than the article (a comment).
+    # Dates the page's markup gives to something other than the article (a comment, a teaser).
     elsewhere: list[Statement] = field(default_factory=list)
     authors: list[Statement] = field(default_factory=list)
     site_names: list[str] = field(default_factory=list)
@@ -351,16 +351,38 @@ def named_only_in_comments(tree: lxml.html.HtmlElement, name: str) -> bool:
 
 def _read_time_elements(tree: lxml.html.HtmlElement, found: PageMetadata) -> None:
     """<time pubdate> and the first <time> of the article or its header. A <time> in the
-    comments dates a comment (often days after the article): it is kept apart."""
-    for element in tree.xpath(f"//time[@datetime or @pubdate][{IN_COMMENTS}]"):
-        if value := collapse(element.get("datetime") or element.text_content()):
-            found.elsewhere.append(Statement(value, "<time> in the comments"))
-    for element in tree.xpath(f"//time[@pubdate][not({IN_COMMENTS})]"):
-        if value := collapse(element.get("datetime") or element.text_content()):
+    comments dates a comment (often days after the article), and one inside a link to
+    another page dates that page (a teaser): both are kept apart."""
+    for element in tree.xpath("//time[@datetime or @pubdate]"):
+        value = collapse(element.get("datetime") or element.text_content())
+        if value and (element.xpath(IN_COMMENTS) or _links_elsewhere(element, found.url)):
+            found.elsewhere.append(Statement(value, "<time> of a comment or a teaser"))
+        elif value and element.get("pubdate") is not None:
             found.published.append(Statement(value, "<time pubdate>"))
-    first = f"(//article//time[@datetime] | //header//time[@datetime])[not({IN_COMMENTS})][1]"
-    for element in tree.xpath(first):
-        found.published.append(Statement(collapse(element.get("datetime")), "first <time>"))
+    for element in tree.xpath("//article//time[@datetime] | //header//time[@datetime]"):
+        if not element.xpath(IN_COMMENTS) and not _links_elsewhere(element, found.url):
+            found.published.append(Statement(collapse(element.get("datetime")), "first <time>"))
+            break
+
+
+def _links_elsewhere(element: lxml.html.HtmlElement, url: str) -> bool:
+    """Whether the element sits in a link to a page other than `url`, the page's own.
+    A link to an address with a date in it ("/date/2017/05/29/") may be the archive of
+    the article's own day: it is given the benefit of the doubt."""
+    if not url:
+        return False
+    for link in element.iterancestors("a"):
+        href = (link.get("href") or "").strip()
+        target = urljoin(url, href)
+        if not href or href.startswith("#") or _URL_DATE.search(urlsplit(target).path):
+            return False
+        return _page_key(target) != _page_key(url)
+    return False
+
+
+def _page_key(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return (parts.hostname or "").removeprefix("www."), parts.path.rstrip("/")
 
 
 # -- Dates printed near the headline --------------------------------------------------------
