@@ -588,6 +588,14 @@ def test_malformed_metadata_is_ignored_not_fatal(head):
     assert article.published_date in (None, date(2008, 3, 18))
 
 
+def test_a_time_in_a_broken_link_is_ignored_not_fatal():
+    head = '<meta property="og:url" content="https://news.example/talks">'
+    stamp = "<a href='http://[x/y'><time datetime='2008-03-18'>18.03.2008</time></a>"
+    article = parse_capture(story_page(head=head, under_headline=stamp), "a.html")
+    assert article.title == "Talks stall"
+    assert article.published_date == date(2008, 3, 18)
+
+
 # -- An outlet the sources table does not know, named by the page itself ------------------
 
 OWN_REPORTING = (

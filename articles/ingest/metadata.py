@@ -111,7 +111,7 @@ class PageMetadata:
     heading_elements: list[lxml.html.HtmlElement] = field(default_factory=list)
     published: list[Statement] = field(default_factory=list)
     modified: list[Statement] = field(default_factory=list)
-    # Dates the page's markup gives to something other than the article (a comment, a teaser).
+    # Dates the markup gives to something other than the article (a comment, a teaser).
     elsewhere: list[Statement] = field(default_factory=list)
     authors: list[Statement] = field(default_factory=list)
     site_names: list[str] = field(default_factory=list)
@@ -373,10 +373,13 @@ def _links_elsewhere(element: lxml.html.HtmlElement, url: str) -> bool:
         return False
     for link in element.iterancestors("a"):
         href = (link.get("href") or "").strip()
-        target = urljoin(url, href)
-        if not href or href.startswith("#") or _URL_DATE.search(urlsplit(target).path):
+        try:
+            target = urljoin(url, href)
+            if not href or href.startswith("#") or _URL_DATE.search(urlsplit(target).path):
+                return False
+            return _page_key(target) != _page_key(url)
+        except ValueError:  # an address no browser would follow ("http://[broken")
             return False
-        return _page_key(target) != _page_key(url)
     return False
 
 
