@@ -379,6 +379,15 @@ def test_a_utc_time_near_midnight_alone_is_a_weak_date():
     assert "date_uncertain" in article.review_reasons or article.published_date is None
 
 
+@pytest.mark.parametrize("stored", ["2022-11-06T23:00:00.000Z", "2022-11-06T22:00:00+00:00"])
+def test_a_day_stored_as_midnight_east_of_utc_keeps_its_day(stored):
+    # The site keeps only the day, as midnight in Berlin, and writes it out in UTC.
+    head = f'<meta property="article:published_time" content="{stored}">'
+    article = parse_capture(story_page(head=head), "a.html")
+    assert article.published_date == date(2022, 11, 7)
+    assert article.published_at is None
+
+
 def undated_page(after_article: str, in_article: str = "") -> bytes:
     """A page that states no date of its own, with more printed after the article."""
     return (

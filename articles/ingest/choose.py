@@ -81,7 +81,8 @@ AUTHORS_MAX = 4
 
 _ISO = re.compile(
     r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
-    r"(?:[T ](?P<H>\d{1,2}):(?P<M>\d{2})(?::\d{2}(?:\.\d+)?)?\s*(?P<zone>Z|[+-]\d{2}:?\d{2})?)?"
+    r"(?:[T ](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?\s*"
+    r"(?P<zone>Z|[+-]\d{2}:?\d{2})?)?"
 )
 _DOTTED = re.compile(r"(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})")
 _DATEPARSER_SETTINGS = {
@@ -134,6 +135,10 @@ def read_stated_date(value: str, printed: Collection[date] = ()) -> DateReading 
             zone, zone_name = _offset_zone(match["zone"])
         except ValueError:  # "+25:00" is no offset: keep the day, drop the time
             return DateReading(local.replace(hour=0, minute=0), False, None, None)
+        if zone_name == "UTC" and _is_local_midnight(local, match["S"]):
+            return DateReading(
+                local.replace(hour=0, minute=0) + timedelta(days=1), False, None, None
+            )
         return DateReading(local, match["H"] is not None, zone, zone_name)
     found = match_date_line(value)
     if found is None:
@@ -148,6 +153,17 @@ def read_stated_date(value: str, printed: Collection[date] = ()) -> DateReading 
     if day != other and day not in printed and other in printed:
         return swapped
     return reading
+
+
+# Hours of a local midnight east of Greenwich, written in UTC: a site that keeps only the
+# day stores it as midnight where it is, and "2022-11-07" in Berlin reads back as
+# "2022-11-06T23:00:00Z".
+MIDNIGHT_EAST_HOURS = (22, 23)
+
+
+def _is_local_midnight(local: datetime, seconds: str | None) -> bool:
+    """A UTC time on the hour, to the second, at a local midnight east of Greenwich."""
+    return local.hour in MIDNIGHT_EAST_HOURS and local.minute == 0 and int(seconds or 0) == 0
 
 
 def _offset_zone(token: str | None) -> tuple[timezone | ZoneInfo | None, str | None]:
