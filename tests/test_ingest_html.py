@@ -316,6 +316,19 @@ def test_teasers_dated_above_the_headline_leave_the_date_to_the_metadata():
     assert "date_uncertain" not in article.review_reasons
 
 
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "This page was last modified on 4 November 2020, at 19:23.",
+        "Letzte Änderung: 04.11.2020 - 14:49:39",
+    ],
+)
+def test_the_day_a_page_was_last_changed_is_not_its_publication_date(footer):
+    article = parse_capture(undated_page(f"<footer><p>{footer}</p></footer>"), "a.html")
+    assert article.published_date is None
+    assert "date_unknown" in article.review_reasons
+
+
 def test_a_teasers_time_in_a_link_to_another_page_is_not_the_articles_date():
     # A sidebar of other stories, each an <article> whose link holds its time.
     teaser = (

@@ -40,6 +40,7 @@ DATE_TRUST: dict[str, float] = {
     "htmldate": 0.6,
     "htmldate, a date the page never prints": 0.3,
     "htmldate, the date of a comment or a teaser": 0.3,
+    "htmldate, the day the page prints as its last change": 0.3,
     # Guesses for a page whose statements give no date to keep: kept, flagged for review.
     "htmldate's broad search, a date the page prints": 0.55,
     "the one date the page prints": 0.55,

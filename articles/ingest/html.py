@@ -305,6 +305,9 @@ def dated_by_statements(
     return decide
 
 
+UPDATE_REACH = 40  # characters before a date, on its line, where a word names an update
+
+
 class PrintedDays(Collection[date]):
     """The full dates a page prints in its visible text, read only when first asked about
     (most pages never need them)."""
@@ -312,13 +315,33 @@ class PrintedDays(Collection[date]):
     def __init__(self, paragraphs: list[str]) -> None:
         self._paragraphs = paragraphs
         self._days: frozenset[date] | None = None
+        self._updates: frozenset[date] = frozenset()
 
     @property
     def days(self) -> frozenset[date]:
         if self._days is None:
-            text = "\n".join(self._paragraphs)
-            self._days = frozenset(day for _, day in find_dates(text, page_date_order(text)))
+            self._read()
+        assert self._days is not None
         return self._days
+
+    @property
+    def updates(self) -> frozenset[date]:
+        """The days the page prints only as its last change ("Last modified on 4 November
+        2020", "Letzte Änderung: 31.10.2023"): never the publication's."""
+        if self._days is None:
+            self._read()
+        return self._updates
+
+    def _read(self) -> None:
+        text = "\n".join(self._paragraphs)
+        labelled: set[date] = set()
+        plain: set[date] = set()
+        for start, day in find_dates(text, page_date_order(text)):
+            line_start = text.rfind("\n", 0, start) + 1
+            before = text[max(line_start, start - UPDATE_REACH) : start].casefold()
+            (labelled if any(word in before for word in sig.UPDATE_WORDS) else plain).add(day)
+        self._days = frozenset(labelled | plain)
+        self._updates = frozenset(labelled - plain)
 
     def __contains__(self, day: object) -> bool:
         return day in self.days
@@ -331,6 +354,7 @@ class PrintedDays(Collection[date]):
 
 
 UNPRINTED_GUESS = "htmldate, a date the page never prints"
+UPDATE_GUESS = "htmldate, the day the page prints as its last change"
 ELSEWHERE_GUESS = "htmldate, the date of a comment or a teaser"
 BROAD_SEARCH = "htmldate's broad search, a date the page prints"
 ONE_PRINTED = "the one date the page prints"
@@ -343,7 +367,7 @@ def stated_days(stated: list[StatedDate]) -> set[date]:
 
 def htmldate_statement(
     reading: DateReading,
-    printed: Collection[date],
+    printed: PrintedDays,
     stated: set[date],
     elsewhere: Collection[date] = (),
 ) -> StatedDate:
@@ -351,24 +375,28 @@ def htmldate_statement(
     page states agrees with, on a page that prints full dates but never this one, is
     contradicted by the page itself: it counts for little (alone, too little to keep).
     So does one that only repeats the date the markup gives a comment or a teaser
-    (`elsewhere`)."""
+    (`elsewhere`), or the day the page prints as its last change."""
     assert reading.local is not None
     day = reading.local.date()
-    if day not in stated and day in elsewhere:
+    if day in stated:
+        return StatedDate(reading, "htmldate", DATE_TRUST["htmldate"])
+    if day in elsewhere:
         return StatedDate(reading, ELSEWHERE_GUESS, DATE_TRUST[ELSEWHERE_GUESS])
-    if day not in stated and printed and day not in printed:
+    if printed and day not in printed:
         return StatedDate(reading, UNPRINTED_GUESS, DATE_TRUST[UNPRINTED_GUESS])
+    if day in printed.updates:
+        return StatedDate(reading, UPDATE_GUESS, DATE_TRUST[UPDATE_GUESS])
     return StatedDate(reading, "htmldate", DATE_TRUST["htmldate"])
 
 
 def guess_from_the_page(
-    html: str, printed: Collection[date], elsewhere: Collection[date] = ()
+    html: str, printed: PrintedDays, elsewhere: Collection[date] = ()
 ) -> StatedDate | None:
     """For a page whose statements give no date to keep: htmldate's broad search, which
     reads any date-like text in the markup, when its earliest and latest readings agree
     (the page shows one date, not a list of them) and the page prints that date for
     readers; else the one full date the page prints, when it prints only one. Never a
-    date the markup gives a comment or a teaser (`elsewhere`)."""
+    date the markup gives a comment or a teaser (`elsewhere`), nor the page's last change."""
     try:
         earliest = htmldate.find_date(html, extensive_search=True, original_date=True)
         latest = htmldate.find_date(html, extensive_search=True, original_date=False)
@@ -377,9 +405,9 @@ def guess_from_the_page(
     reading = read_stated_date(earliest) if earliest and earliest == latest else None
     if reading is not None and reading.local is not None:
         day = reading.local.date()
-        if day in printed and day not in elsewhere:
+        if day in printed and day not in elsewhere and day not in printed.updates:
             return StatedDate(reading, BROAD_SEARCH, DATE_TRUST[BROAD_SEARCH])
-    if len(printed) == 1 and not set(printed) & set(elsewhere):
+    if len(printed) == 1 and not set(printed) & (set(elsewhere) | printed.updates):
         (day,) = printed
         reading = DateReading(datetime(day.year, day.month, day.day), False, None, None)
         return StatedDate(reading, ONE_PRINTED, DATE_TRUST[ONE_PRINTED])
