@@ -386,8 +386,10 @@ def test_dates_that_disagree_are_kept_but_flagged_with_both_sides():
     assert "date_uncertain" in article.review_reasons
 
 
-def test_a_utc_time_near_midnight_alone_is_a_weak_date():
-    head = '<meta property="article:published_time" content="2008-03-18T23:30:00Z">'
+@pytest.mark.parametrize("stated", ["2008-03-18T23:30:00Z", "2008-03-18T23:35:55"])
+def test_a_utc_time_near_midnight_alone_is_a_weak_date(stated):
+    # A time with no zone is often UTC unsaid: near midnight, its day is as unsure.
+    head = f'<meta property="article:published_time" content="{stated}">'
     article = parse_capture(story_page(head=head), "a.html")
     assert "date_uncertain" in article.review_reasons or article.published_date is None
 

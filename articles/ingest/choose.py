@@ -211,8 +211,11 @@ def _parse_words(text: str, language: str) -> datetime | None:
 
 
 def _is_utc_near_midnight(reading: DateReading) -> bool:
-    """A time stated in UTC close to midnight may fall on another day where it was published."""
-    if not reading.has_time or reading.zone_name != "UTC" or reading.local is None:
+    """A time stated in UTC close to midnight may fall on another day where it was published.
+    So may one stated with no zone at all: many sites write UTC without saying so."""
+    if not reading.has_time or reading.local is None:
+        return False
+    if reading.zone is not None and reading.zone_name != "UTC":
         return False
     return reading.local.hour >= 22 or reading.local.hour < 2
 
