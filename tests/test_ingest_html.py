@@ -462,6 +462,15 @@ def test_a_page_stating_no_date_leaves_a_list_or_an_unprinted_date_unknown(after
     assert article.published_date is None and "date_unknown" in article.review_reasons
 
 
+@pytest.mark.parametrize("label", ["Datum: 18.10.2021", "Published on October 18, 2021"])
+def test_a_page_stating_no_date_takes_the_one_it_labels_as_published_flagged(label):
+    # Far from the headline, among other days the page prints (a list of events).
+    after = f"<p>Termine: 01.02.2022 und 05.04.2022</p><p>{label}</p>"
+    article = parse_capture(undated_page(after), "a.html")
+    assert article.published_date == date(2021, 10, 18)
+    assert "date_uncertain" in article.review_reasons
+
+
 def test_printed_byline_under_the_headline():
     article = parse_capture(story_page(under_headline="Von Anna Beck | 18.03.2008"), "a.html")
     assert article.byline == "Anna Beck"

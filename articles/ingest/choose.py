@@ -44,6 +44,7 @@ DATE_TRUST: dict[str, float] = {
     # Guesses for a page whose statements give no date to keep: kept, flagged for review.
     "htmldate's broad search, a date the page prints": 0.55,
     "the one date the page prints": 0.55,
+    "the one date the page labels as published": 0.55,
     "date under the headline": 0.95,
     "date above the headline": 0.7,
 }

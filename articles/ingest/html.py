@@ -306,6 +306,7 @@ def dated_by_statements(
 
 
 UPDATE_REACH = 40  # characters before a date, on its line, where a word names an update
+LABEL_WORDS = 3  # words at most before a date, opening its line, with its label among them
 
 
 class PrintedDays(Collection[date]):
@@ -316,6 +317,7 @@ class PrintedDays(Collection[date]):
         self._paragraphs = paragraphs
         self._days: frozenset[date] | None = None
         self._updates: frozenset[date] = frozenset()
+        self._published: frozenset[date] = frozenset()
 
     @property
     def days(self) -> frozenset[date]:
@@ -332,16 +334,31 @@ class PrintedDays(Collection[date]):
             self._read()
         return self._updates
 
+    @property
+    def published(self) -> frozenset[date]:
+        """The days the page prints after a label naming its publication, opening a line
+        ("Datum: 18.10.2021", "Veröffentlicht am 3. Mai 2022")."""
+        if self._days is None:
+            self._read()
+        return self._published
+
     def _read(self) -> None:
         text = "\n".join(self._paragraphs)
         labelled: set[date] = set()
         plain: set[date] = set()
+        published: set[date] = set()
         for start, day in find_dates(text, page_date_order(text)):
             line_start = text.rfind("\n", 0, start) + 1
             before = text[max(line_start, start - UPDATE_REACH) : start].casefold()
             (labelled if any(word in before for word in sig.UPDATE_WORDS) else plain).add(day)
+            words = text[line_start:start].casefold().split()
+            if len(words) <= LABEL_WORDS and any(
+                word.strip(":") in sig.PUBLISHED_WORDS for word in words
+            ):
+                published.add(day)
         self._days = frozenset(labelled | plain)
         self._updates = frozenset(labelled - plain)
+        self._published = frozenset(published)
 
     def __contains__(self, day: object) -> bool:
         return day in self.days
@@ -358,6 +375,7 @@ UPDATE_GUESS = "htmldate, the day the page prints as its last change"
 ELSEWHERE_GUESS = "htmldate, the date of a comment or a teaser"
 BROAD_SEARCH = "htmldate's broad search, a date the page prints"
 ONE_PRINTED = "the one date the page prints"
+LABELLED = "the one date the page labels as published"
 
 
 def stated_days(stated: list[StatedDate]) -> set[date]:
@@ -407,6 +425,11 @@ def guess_from_the_page(
         day = reading.local.date()
         if day in printed and day not in elsewhere and day not in printed.updates:
             return StatedDate(reading, BROAD_SEARCH, DATE_TRUST[BROAD_SEARCH])
+    labelled = printed.published - set(elsewhere) - printed.updates
+    if len(labelled) == 1:
+        (day,) = labelled
+        reading = DateReading(datetime(day.year, day.month, day.day), False, None, None)
+        return StatedDate(reading, LABELLED, DATE_TRUST[LABELLED])
     if len(printed) == 1 and not set(printed) & (set(elsewhere) | printed.updates):
         (day,) = printed
         reading = DateReading(datetime(day.year, day.month, day.day), False, None, None)
