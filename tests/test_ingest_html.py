@@ -321,6 +321,7 @@ def test_teasers_dated_above_the_headline_leave_the_date_to_the_metadata():
     [
         "This page was last modified on 4 November 2020, at 19:23.",
         "Letzte Änderung: 04.11.2020 - 14:49:39",
+        "Update date: 04.11.2020",
     ],
 )
 def test_the_day_a_page_was_last_changed_is_not_its_publication_date(footer):

@@ -317,7 +317,7 @@ class PrintedDays(Collection[date]):
         self._paragraphs = paragraphs
         self._days: frozenset[date] | None = None
         self._updates: frozenset[date] = frozenset()
-        self._published: frozenset[date] = frozenset()
+        self._labelled: frozenset[date] = frozenset()
 
     @property
     def days(self) -> frozenset[date]:
@@ -335,30 +335,33 @@ class PrintedDays(Collection[date]):
         return self._updates
 
     @property
-    def published(self) -> frozenset[date]:
-        """The days the page prints after a label naming its publication, opening a line
-        ("Datum: 18.10.2021", "Veröffentlicht am 3. Mai 2022")."""
+    def labelled(self) -> frozenset[date]:
+        """The days the page prints after a label naming their publication, opening a
+        line ("Datum: 18.10.2021", "Veröffentlicht am 3. Mai 2022")."""
         if self._days is None:
             self._read()
-        return self._published
+        return self._labelled
 
     def _read(self) -> None:
         text = "\n".join(self._paragraphs)
-        labelled: set[date] = set()
+        updated: set[date] = set()
         plain: set[date] = set()
-        published: set[date] = set()
+        labelled: set[date] = set()
         for start, day in find_dates(text, page_date_order(text)):
             line_start = text.rfind("\n", 0, start) + 1
             before = text[max(line_start, start - UPDATE_REACH) : start].casefold()
-            (labelled if any(word in before for word in sig.UPDATE_WORDS) else plain).add(day)
+            if any(word in before for word in sig.UPDATE_WORDS):
+                updated.add(day)
+                continue
+            plain.add(day)
             words = text[line_start:start].casefold().split()
             if len(words) <= LABEL_WORDS and any(
                 word.strip(":") in sig.PUBLISHED_WORDS for word in words
             ):
-                published.add(day)
-        self._days = frozenset(labelled | plain)
-        self._updates = frozenset(labelled - plain)
-        self._published = frozenset(published)
+                labelled.add(day)
+        self._days = frozenset(updated | plain)
+        self._updates = frozenset(updated - plain)
+        self._labelled = frozenset(labelled)
 
     def __contains__(self, day: object) -> bool:
         return day in self.days
@@ -425,7 +428,7 @@ def guess_from_the_page(
         day = reading.local.date()
         if day in printed and day not in elsewhere and day not in printed.updates:
             return StatedDate(reading, BROAD_SEARCH, DATE_TRUST[BROAD_SEARCH])
-    labelled = printed.published - set(elsewhere) - printed.updates
+    labelled = printed.labelled - set(elsewhere)
     if len(labelled) == 1:
         (day,) = labelled
         reading = DateReading(datetime(day.year, day.month, day.day), False, None, None)
