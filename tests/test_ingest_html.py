@@ -330,6 +330,15 @@ def test_the_day_a_page_was_last_changed_is_not_its_publication_date(footer):
     assert "date_unknown" in article.review_reasons
 
 
+def test_an_article_whose_class_names_its_comments_keeps_its_time():
+    # The theme marks the whole post "comments-open"; its own <time> is no comment's.
+    stamp = "<time datetime='2021-05-03T10:00:00+02:00'>Monday</time>"
+    page_bytes = story_page(under_headline=stamp).replace(
+        b"<article>", b"<article class='post comments-open'>"
+    )
+    assert parse_capture(page_bytes, "a.html").published_date == date(2021, 5, 3)
+
+
 def test_a_teasers_time_in_a_link_to_another_page_is_not_the_articles_date():
     # A sidebar of other stories, each an <article> whose link holds its time.
     teaser = (

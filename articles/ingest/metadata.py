@@ -321,8 +321,9 @@ def _read_microdata(tree: lxml.html.HtmlElement, found: PageMetadata) -> None:
 
 
 # Inside the page's comment section (class "comment-list", "comments-area", ...): what is
-# there is a commenter's name or a comment's date, not the article's.
-IN_COMMENTS = "ancestor-or-self::*[contains(@class, 'comment')]"
+# there is a commenter's name or a comment's date, not the article's. A wrapper that holds
+# the headline ("post comments-open") is the article's, not its comments'.
+IN_COMMENTS = "ancestor-or-self::*[contains(@class, 'comment')][not(.//h1)]"
 _AUTHOR_LINK = "//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"
 _AUTHOR_MARK = (
     "//*[(contains(concat(' ', normalize-space(@class), ' '), ' author ')"
