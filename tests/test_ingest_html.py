@@ -631,8 +631,9 @@ def test_malformed_metadata_is_ignored_not_fatal(head):
     assert article.published_date in (None, date(2008, 3, 18))
 
 
-def test_a_time_in_a_broken_link_is_ignored_not_fatal():
-    head = '<meta property="og:url" content="https://news.example/talks">'
+@pytest.mark.parametrize("address", ["https://news.example/talks", "http://[broken/talks"])
+def test_a_broken_address_is_ignored_not_fatal(address):
+    head = f'<meta property="og:url" content="{address}">'
     stamp = "<a href='http://[x/y'><time datetime='2008-03-18'>18.03.2008</time></a>"
     article = parse_capture(story_page(head=head, under_headline=stamp), "a.html")
     assert article.title == "Talks stall"

@@ -138,6 +138,7 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
     found.language = language_code(tree.get("lang") or tree.get("xml:lang") or "")
     _read_json_ld(tree, found)
     _read_meta(tree, found)
+    found.url = _usable_address(found.url)
     _read_microdata(tree, found)
     _read_time_elements(tree, found)
     _read_author_marks(tree, found)
@@ -157,6 +158,15 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
                 Statement(f"{year}-{int(month):02d}-{int(day):02d}", "date in the page's address")
             )
     return found
+
+
+def _usable_address(url: str) -> str:
+    """The page's stated address, or "" for one urllib cannot read ("http://[broken/")."""
+    try:
+        urlsplit(url).hostname  # noqa: B018 - what raises on a malformed address
+    except ValueError:
+        return ""
+    return url
 
 
 # -- JSON-LD --------------------------------------------------------------------------------
