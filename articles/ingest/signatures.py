@@ -501,11 +501,11 @@ PUBLISHED_WORDS: frozenset[str] = frozenset(
         "publicado", "pubblicato", "gepubliceerd",
     }
 )  # fmt: skip
-# Words before a date that make it an update's, not the publication's ("Aktualisiert am").
+# Words near a date that make it an update's, not the publication's ("Aktualisiert am"),
+# in lower case and matched inside words ("modifi" is "modified", "modifié", "modifica").
 UPDATE_WORDS: tuple[str, ...] = (
-    "updated", "update", "modified", "edited", "aktualisiert", "geändert", "änderung",
-    "bearbeitet", "actualizado", "actualización", "mis à jour", "modifié", "aggiornato",
-    "bijgewerkt",
+    "update", "modifi", "edited", "aktualisiert", "geändert", "änderung", "bearbeitet",
+    "actualizad", "actualización", "mis à jour", "mise à jour", "aggiornato", "bijgewerkt",
 )  # fmt: skip
 TIME_TAIL = rf"(?:,?\s+(?:at\s+)?{TIME}(?:\s*\(?{ZONE}\)?)?)?"
 
