@@ -520,3 +520,15 @@ def test_a_date_run_into_the_headline_dates_the_article():
     article = parse(page(f"{HEADLINE}18. März 2008"))
     assert article.title == HEADLINE
     assert article.published_date == date(2008, 3, 18)
+
+
+def test_a_link_to_the_comments_above_the_text_does_not_end_the_page():
+    notice = (
+        "We can tell you in your browser about the most important news of the day.\n"
+        "Allow notifications\n"
+    )
+    header = f"{HEADLINE}\n18 March 2008\n5 Comments\n"
+    article = parse(f"{notice}{MENU}\n{header}{BODY}")
+    assert article.title == HEADLINE
+    assert article.body.startswith("Diplomats from both countries")
+    assert article.body.endswith("after the elections.")

@@ -209,6 +209,8 @@ RIVAL_MIN_WORDS = 3  # a headline-shaped line this long between a line and its d
 HEADER_ABOVE_BONUS = 1.0  # ... or just above it
 DISTANCE_PENALTY = 0.01  # per line between it and the text
 PARAGRAPH_MIN_WORDS = 5
+PAGE_END_MIN = 200  # characters of text read before a comments line that may open them
+PAGE_END_AFTER = 400  # ... that surely do, even under a headline
 # A paragraph shorter than this after a gap at the end of the run closes the page.
 TAIL_MAX_WORDS = 45
 # How far to trust a headline by its score (see score_title).
@@ -243,7 +245,8 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
     size = 0
     for index, line in enumerate(lines):
         if line.run_break:
-            if start is not None and is_page_end(line.text):
+            seen = max(best_size, size if start is not None else 0)
+            if is_page_end(line.text) and not header_link(lines, index, seen):
                 break  # the comment section: readers' text, not the article's
             last = None  # what follows is related links or a share bar
             continue
@@ -262,6 +265,18 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
     while stop - 1 > first and last_mark(lines[stop - 1].text) == ":":
         stop -= 1  # "Choose your access and read on:" introduces what is not there
     return first, trim_run_tail(lines, first, stop)
+
+
+def header_link(lines: list[Line], index: int, seen: int) -> bool:
+    """A "5 Kommentare" line after too little text for an article (a cookie notice, a
+    newsletter prompt), or after a little under a headline: the header's link to the
+    comments, not their start."""
+    if seen < PAGE_END_MIN or seen >= PAGE_END_AFTER:
+        return seen < PAGE_END_MIN
+    return any(
+        lines[i].words >= RIVAL_MIN_WORDS and is_title_candidate(lines[i])
+        for i in range(max(0, index - NEAR_TITLE), index)
+    )
 
 
 def trim_run_tail(lines: list[Line], first: int, stop: int) -> int:
