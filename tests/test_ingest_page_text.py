@@ -532,3 +532,21 @@ def test_a_link_to_the_comments_above_the_text_does_not_end_the_page():
     assert article.title == HEADLINE
     assert article.body.startswith("Diplomats from both countries")
     assert article.body.endswith("after the elections.")
+
+
+def test_a_mastheads_date_far_above_the_headline_is_not_the_articles():
+    sections = "\n".join(["Politics", "Business", "Culture", "Science", "Travel", "Weather"])
+    masthead = f"Wednesday, 19. March 2008\n{sections}\n{sections}"
+    article = parse(f"{masthead}\n{HEADLINE}\n{BODY}")
+    assert article.title == HEADLINE
+    assert article.published_date is None
+    near = parse(f"{sections}\n18 March 2008\n{HEADLINE}\n{BODY}")
+    assert near.published_date == date(2008, 3, 18)
+
+
+def test_a_sentence_fragment_above_the_headline_does_not_date_it():
+    fragment = "In his piece of 5 March 2008 the minister described the"
+    article = parse(page(f"{fragment}\n{HEADLINE}"))
+    assert article.published_date is None
+    labelled = parse(page(f"Posted by the desk on 5 March 2008\n{HEADLINE}"))
+    assert labelled.published_date == date(2008, 3, 5)

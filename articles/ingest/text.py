@@ -188,7 +188,7 @@ TITLE_INSIDE_RUN = 4  # lines into the run where the headline may still sit
 INSIDE_RUN_PENALTY = 0.5
 TITLE_WINDOW = 40  # lines above the article's text where its headline may sit
 HEADER_BELOW_TITLE = 12  # lines under the headline where its date and byline may sit
-DATE_ABOVE = 15  # lines above the headline where its date may sit
+DATE_ABOVE = 12  # lines above the headline where its date may sit
 OPENING_LINES = 2  # paragraphs at the text's start that may open with a dateline
 OPENING_DATE_MAX = 25  # ... where the date starts at most this far in
 OPENING_DATE_SCAN = 80
@@ -218,6 +218,7 @@ TITLE_SURE = 2.5
 TITLE_WEAK = 0.25
 BARE_DATE_MAX = 40  # a date line inside the text's first lines: the date and a time at most
 DATE_START_MAX = 40  # a header date opens its line ("Last Updated: 18 March 2008")
+HEADER_DATE_WORDS = 3  # ... after a label or a name of a few words at most
 CREDIT_AFTER_TEXT = 3  # an agency's name alone this close under the text credits it
 
 
@@ -393,12 +394,26 @@ def header_date(line: Line, dayfirst: bool | None = None) -> date | None:
     found = line.dates if dayfirst is None else find_dates(line.text, dayfirst)
     if not found:
         return None
-    if found[0][0] <= DATE_START_MAX:
+    position = found[0][0]
+    if position <= DATE_START_MAX and not reads_as_sentence(line.text, position):
         return found[0][1]
     # A byline's date may come late ("Posted in Politics by Jane Doe on August 3, 2019").
     text = line.text
     byline = find_labelled_byline(text[: found[0][0]])
     return found[0][1] if byline else None
+
+
+def reads_as_sentence(text: str, position: int) -> bool:
+    """Words of a sentence before the date ("In seinem Beitrag von 5. Januar 2015 ..."):
+    more than a label or a name, not ending in a word for "on" or "published", and
+    neither a byline nor a headline the date ran into ("Headline!08.12.2022")."""
+    words = [word for word in words_before(text, position) if any(c.isalpha() for c in word)]
+    if len(words) <= HEADER_DATE_WORDS or not text[position - 1].isspace():
+        return False
+    last = words[-1].casefold().rstrip(":")
+    if last in ON_DAY_WORDS or last in sig.PUBLISHED_WORDS:
+        return False
+    return find_labelled_byline(text[:position]) is None
 
 
 def bare_date(line: Line, dayfirst: bool | None = None) -> date | None:
