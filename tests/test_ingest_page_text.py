@@ -187,6 +187,24 @@ def test_a_date_glued_between_a_header_and_the_first_paragraph_dates_the_article
     assert parse(page(HEADLINE, body=body)).published_date == date(2008, 3, 18)
 
 
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Written by Jane Doe, PhD on March 18, 2008Diplomats met again",
+        "Treaty talks end without an agreement18.03.2008, 10:27 | Politics Diplomats met",
+    ],
+)
+def test_a_header_run_into_the_first_paragraph_further_in_dates_the_article(opening):
+    body = BODY.replace("Diplomats from both countries met again", opening, 1)
+    assert parse(page(HEADLINE, body=body)).published_date == date(2008, 3, 18)
+
+
+def test_a_date_further_into_the_first_sentence_is_the_news_not_a_dateline():
+    sentence = "Diplomats from both countries said on Tuesday that since 18.03.2008 they met"
+    body = BODY.replace("Diplomats from both countries met again", sentence, 1)
+    assert parse(page(HEADLINE, body=body)).published_date is None
+
+
 def test_a_glued_date_run_into_a_time_is_left_unread():
     body = BODY.replace("Diplomats from both countries met again", "jane18.03.1912:44 Diplomats", 1)
     assert parse(page(HEADLINE, body=body)).published_date is None

@@ -191,7 +191,7 @@ HEADER_BELOW_TITLE = 12  # lines under the headline where its date and byline ma
 DATE_ABOVE = 12  # lines above the headline where its date may sit
 OPENING_LINES = 2  # paragraphs at the text's start that may open with a dateline
 OPENING_DATE_MAX = 25  # ... where the date starts at most this far in
-OPENING_DATE_SCAN = 80
+OPENING_DATE_SCAN = 160  # ... or after a header run into it
 GLUED_MENU_JOINS = 2  # words run into the next this often make a line a menu, not a headline
 GLUED_HEADER_WORDS = 3  # words of a section, author or credit glued before that date
 TEXT_DATE_LINES = 4  # lines into the text where a short date line still dates the article
@@ -649,14 +649,18 @@ def opening_date(line: Line, dayfirst: bool | None = None) -> date | None:
     """The date a paragraph opens with, alone or after a place or a credit and a
     separator ("Wien, 14. Dezember 2021 – ...", "Red. / 31.10.2023 Die ..."), a bracket
     or a name and "am" ("Jon Nitz am 24. Januar 2022 um 15:47 Durch ..."): a dateline,
-    where a date inside a sentence is the news's."""
+    where a date inside a sentence is the news's. A header run into the paragraph may
+    put it further in: after a byline or a name ("Written by Jane Doe on April 29,
+    2018It can be ..."), or run into a headline ("Headline kein Wohngeld18.02.2022, ...")."""
     if not is_paragraph_line(line):
         return None
     head = line.text[:OPENING_DATE_SCAN]
     found = find_dates(head, dayfirst)
-    if not found or found[0][0] > OPENING_DATE_MAX or len({value for _, value in found}) > 1:
+    if not found or len({value for _, value in found}) > 1:
         return None  # none near the start, or two (created and modified): unclear
     position, value = found[0]
+    if position > OPENING_DATE_MAX:
+        return value if opens_with_header(head, position) else None
     words = words_before(head, position)
     if not words:
         return value
@@ -671,6 +675,19 @@ def opening_date(line: Line, dayfirst: bool | None = None) -> date | None:
         and not _INTO_TIME.match(head, position)
     )
     return value if place or named or glued else None
+
+
+def opens_with_header(head: str, position: int) -> bool:
+    """Before a date further into a paragraph, a header run into it: a byline or a
+    name, or a headline the date is glued to."""
+    before = head[:position].rstrip(_DATE_PUNCTUATION)
+    if find_labelled_byline(before) or is_bare_name(before):
+        return True
+    return (
+        (head[position - 1] in "?!" or head[position - 1].isalpha())
+        and not _INTO_TIME.match(head, position)
+        and is_headline_like(before)
+    )
 
 
 def is_update(line: Line) -> bool:
