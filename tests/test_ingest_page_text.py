@@ -112,6 +112,28 @@ def test_an_events_or_a_letters_date_under_the_text_is_not_the_posts(printed):
     assert article.published_date is None
 
 
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "von Jane Doe\n12.06.2017 16:06 Uhr",
+        "Erschienen am\n12. Juni 2017",
+        "Saved by jdoe on 12 June 2017 - 18:55",
+    ],
+)
+def test_a_signed_date_a_few_lines_under_the_text_dates_the_post(signature):
+    tags = "Tags\nGeneva\nTreaty\nShare this page"
+    article = parse(page(HEADLINE, footer=f"{tags}\n{signature}\n"))
+    assert article.published_date == date(2017, 6, 12)
+
+
+@pytest.mark.parametrize(
+    "comment", ["Peter sagt:\n12.06.2017 um 16:06", "jdoe said, on June 12, 2017 at 3:12 pm"]
+)
+def test_a_commenters_date_a_few_lines_under_the_text_is_not_the_posts(comment):
+    footer = f"Tags\nGeneva\nTreaty\n{comment}\n"
+    assert parse(page(HEADLINE, footer=footer)).published_date is None
+
+
 def test_a_version_number_is_not_a_dotted_date():
     assert find_dates("Update auf v1.11.23 verfügbar") == []
     assert find_dates("Paragraf 1.2.3.4 des Vertrags") == []

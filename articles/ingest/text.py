@@ -197,6 +197,7 @@ GLUED_HEADER_WORDS = 3  # words of a section, author or credit glued before that
 TEXT_DATE_LINES = 4  # lines into the text where a short date line still dates the article
 TEXT_DATE_LINE_MAX = 60  # ... and is short: a date, a byline, a section at most
 DATE_BELOW_TEXT = 2  # lines under the text where a post's date alone may sit
+SIGNATURE_BELOW_TEXT = 8  # ... and where a labelled one may, past tags or a share bar
 BYLINE_BELOW_TEXT = 3  # lines under the text where a post may be signed
 NEAR_TITLE = 4  # a date or byline this close confirms a headline
 DATE_LINE_MAX = 150  # dates are read from short lines only: a paragraph's dates are news
@@ -613,6 +614,10 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
         } - {None}
         if len(below_text) == 1:
             return HeaderDate(below_text.pop(), 0.5)
+        if not below_text:
+            value = signed_date_below(lines, span, page)
+            if value is not None:
+                return HeaderDate(value, 0.5)
         return HeaderDate(None, 0.0)
     if len({value for _, _, value in found}) > 1:
         settled = settle_header_dates(lines, span, found)
@@ -623,6 +628,45 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
     titled = span.title_index is not None
     near = titled and abs(index - span.title_index) <= (NEAR_TITLE if not order else 3)
     return HeaderDate(value, 0.8 if near else 0.5)
+
+
+def signed_date_below(lines: list[Line], span: ArticleSpan, page: PageOrder) -> date | None:
+    """A post's date a few lines under its text, past tags or a share bar, where a label
+    or a byline says whose it is: under "Erschienen am", "Date" or "von Ulrike", or
+    after "am" in "Gespeichert von rasos am 24. Juli 2017". A commenter's ("Aylin
+    sagt:", "Jane said, on ...") is the comment's; a date labelled only as published
+    ("Veröffentlicht: 22. August 2012") may be a related post's."""
+    for index in range(span.end, min(len(lines), span.end + SIGNATURE_BELOW_TEXT)):
+        line = lines[index]
+        if not line.dates or len(line.text) > TEXT_DATE_LINE_MAX:
+            continue
+        above = lines[index - 1].text
+        if is_commenter_line(above) or said_by_commenter(line.text):
+            return None  # the comments have begun
+        value = posted_date(line, page.for_line(line))
+        if value is None:
+            continue
+        words = words_before(line.text, line.dates[0][0])
+        signed = len(words) >= 2 and words[-1].casefold() in ON_DAY_WORDS
+        if signed or is_post_label(above):
+            return value
+    return None
+
+
+def is_post_label(text: str) -> bool:
+    """A line that labels the date or the author under it ("Erschienen am", "Date",
+    "von Ulrike")."""
+    words = text.casefold().rstrip(":").split()
+    if words and words[-1] in ON_DAY_WORDS:
+        words.pop()
+    labelled = bool(words) and len(words) <= 2 and words[-1] in sig.PUBLISHED_WORDS
+    return labelled or find_labelled_byline(text) is not None
+
+
+def said_by_commenter(text: str) -> bool:
+    """A commenter's verb among the line's words ("stephangoeldi said, on August 3")."""
+    words = {word.strip(",:;").casefold() for word in text.split()}
+    return any(verb in words for verb in sig.COMMENTER_VERBS)
 
 
 def settle_header_dates(
