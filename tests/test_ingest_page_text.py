@@ -590,3 +590,28 @@ def test_a_sentence_fragment_above_the_headline_does_not_date_it():
     assert article.published_date is None
     labelled = parse(page(f"Posted by the desk on 5 March 2008\n{HEADLINE}"))
     assert labelled.published_date == date(2008, 3, 5)
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "We will keep you posted on every new round of the talks in Geneva and Vienna!",
+        "Additional reporting by Jane Doe; Editing by John Smith and Mary Major",
+    ],
+)
+def test_a_closing_sentence_without_a_full_stop_ends_the_text(closing):
+    article = parse(page(HEADLINE, footer=f"{closing}\nRelated\nOther talks stall in Vienna\n"))
+    assert article.body.endswith(closing)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Do you want to hear about our work on the treaty talks? Sign up here",
+        "Read more: Talks on the treaty resume in Vienna after the elections in spring",
+        "Click the button below to load the map of the talks from the site. Load map",
+    ],
+)
+def test_a_prompt_under_the_text_is_not_its_closing_sentence(prompt):
+    article = parse(page(HEADLINE, footer=f"{prompt}\nRelated\nOther talks stall in Vienna\n"))
+    assert article.body.endswith("after the elections.")

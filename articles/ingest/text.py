@@ -266,7 +266,27 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
     first, stop = best
     while stop - 1 > first and last_mark(lines[stop - 1].text) == ":":
         stop -= 1  # "Choose your access and read on:" introduces what is not there
-    return first, trim_run_tail(lines, first, stop)
+    stop = trim_run_tail(lines, first, stop)
+    while stop < len(lines) and is_closing_line(lines[stop]):
+        stop += 1
+    return first, stop
+
+
+def is_closing_line(line: Line) -> bool:
+    """A sentence right under the text that ends without a full stop, too long for a
+    sub-heading or a link ("... jederzeit gerne gesehen!", "Additional reporting by
+    Steve Gorman; Editing by ..."): the text's last line."""
+    return (
+        line.headline
+        and line.words > SUBHEADING_MAX_WORDS
+        and not line.furniture
+        and not line.run_break
+        and not _CAPTION_CREDIT.search(line.text)
+        and not is_link_label(line.text)
+        and "?" not in line.text  # "Do you want to know more? Sign up here"
+        and word_count(line.text.partition(":")[0]) > 2  # "Mehr lesen: Headline"
+        and word_count(re.split(r"[.!] ", line.text)[-1]) > 3  # "... zu laden. Inhalt laden"
+    )
 
 
 def header_link(lines: list[Line], index: int, seen: int) -> bool:
