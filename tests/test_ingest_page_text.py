@@ -615,3 +615,24 @@ def test_a_closing_sentence_without_a_full_stop_ends_the_text(closing):
 def test_a_prompt_under_the_text_is_not_its_closing_sentence(prompt):
     article = parse(page(HEADLINE, footer=f"{prompt}\nRelated\nOther talks stall in Vienna\n"))
     assert article.body.endswith("after the elections.")
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Delegates arrive at the conference centre in Geneva. (Photo: Jane Doe/Agency)",
+        "The foreign minister on Tuesday, photo: Archives of the Government",
+        "Delegates arrive at the conference centre in Geneva on Tuesday morning (Quelle: dpa)",
+    ],
+)
+def test_a_caption_ending_with_its_pictures_credit_is_not_text(caption):
+    body = BODY.replace("\n", f"\n{caption}\n", 1)
+    article = parse(page(HEADLINE, body=body))
+    assert "Delegates arrive" not in article.body and "foreign minister" not in article.body
+    assert "The talks, which lasted six hours" in article.body
+
+
+def test_a_paragraph_naming_its_source_stays():
+    sentence = "The figures come from the ministry, source: the annual report of 2007."
+    body = BODY.replace("\n", f"\n{sentence}\n", 1)
+    assert sentence in parse(page(HEADLINE, body=body)).body

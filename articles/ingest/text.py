@@ -138,6 +138,13 @@ _USER_BYLINE = re.compile(
     + r")(?:\s*:\s*|\s+)(?P<who>[^\W\d_][\w.-]{2,29})\s*(?:$|[|·•]|(?:am|on|um|le)\s+\d)"
 )
 _NAME_AFTER_DATE = re.compile(r"(?<!\d)(?:19|20)\d\d\s+(?P<who>[^\d|·•,]{3,60})$")
+# A caption that ends with its picture's credit ("Delegates in Geneva. (Foto: Getty)",
+# "Roman Prymula, photo: Archives du Gouvernement").
+_CREDIT_AT_END = re.compile(
+    r"(?:^|[\s(])(?:[Ff]otos?|[Pp]hotos?|[Pp]hotographs?|[Bb]ild|Bildquelle|Quelle|[Ss]ource|"
+    r"Fuente|[Cc]redits?|[Ii]mages?|Imagen)\s?:\s?[^.!?:]{1,60}\)?$"
+)
+CAPTION_MAX_WORDS = 30
 _QUOTES = (("„", "“"), ("«", "»"), ("‘", "’"))
 _DATE_SEPARATORS = re.compile(r"\s*[|·•,]\s*|\s+[-–—]\s+")
 _LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not headlines
@@ -1025,6 +1032,8 @@ def strip_clutter(lines: list[Line], evidence: Evidence) -> list[Block]:
         skip_attribution = False
         if evidence.see_line(line):
             continue
+        if line.words <= CAPTION_MAX_WORDS and _CREDIT_AT_END.search(text):
+            continue  # a picture's caption and credit
         if not line.headline:
             blocks.extend(split_long_paragraph(text))
             continue
