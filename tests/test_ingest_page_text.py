@@ -623,9 +623,11 @@ def test_a_prompt_under_the_text_is_not_its_closing_sentence(prompt):
         "Delegates arrive at the conference centre in Geneva. (Photo: Jane Doe/Agency)",
         "The foreign minister on Tuesday, photo: Archives of the Government",
         "Delegates arrive at the conference centre in Geneva on Tuesday morning (Quelle: dpa)",
+        "Delegates arrive at the conference centre in Geneva on Tuesday | © Jane Doe",
+        "Figure 2: Delegates arrive at the conference centre in Geneva.",
     ],
 )
-def test_a_caption_ending_with_its_pictures_credit_is_not_text(caption):
+def test_a_caption_with_its_pictures_credit_or_figure_number_is_not_text(caption):
     body = BODY.replace("\n", f"\n{caption}\n", 1)
     article = parse(page(HEADLINE, body=body))
     assert "Delegates arrive" not in article.body and "foreign minister" not in article.body

@@ -143,7 +143,10 @@ _NAME_AFTER_DATE = re.compile(r"(?<!\d)(?:19|20)\d\d\s+(?P<who>[^\d|·•,]{3,60
 _CREDIT_AT_END = re.compile(
     r"(?:^|[\s(])(?:[Ff]otos?|[Pp]hotos?|[Pp]hotographs?|[Bb]ild|Bildquelle|Quelle|[Ss]ource|"
     r"Fuente|[Cc]redits?|[Ii]mages?|Imagen)\s?:\s?[^.!?:]{1,60}\)?$"
+    r"|[\s(|]©\s?[^.!?:©]{1,60}\)?$"
 )
+# ... or that opens with the figure's number ("Abbildung 4: klassische Schwachschicht.").
+_FIGURE_LABEL = re.compile(r"(?:Abbildung|Abb\.|Figure|Fig\.|Grafik|Tabelle|Table)(?:\s?\d+)?\s?:")
 CAPTION_MAX_WORDS = 30
 _QUOTES = (("„", "“"), ("«", "»"), ("‘", "’"))
 _DATE_SEPARATORS = re.compile(r"\s*[|·•,]\s*|\s+[-–—]\s+")
@@ -1032,7 +1035,7 @@ def strip_clutter(lines: list[Line], evidence: Evidence) -> list[Block]:
         skip_attribution = False
         if evidence.see_line(line):
             continue
-        if line.words <= CAPTION_MAX_WORDS and _CREDIT_AT_END.search(text):
+        if line.words <= CAPTION_MAX_WORDS and is_caption(text):
             continue  # a picture's caption and credit
         if not line.headline:
             blocks.extend(split_long_paragraph(text))
@@ -1057,6 +1060,11 @@ def strip_clutter(lines: list[Line], evidence: Evidence) -> list[Block]:
             continue
         blocks.append(Block("p", text))
     return blocks
+
+
+def is_caption(text: str) -> bool:
+    """A picture's or a figure's caption: it ends with a credit or opens with a label."""
+    return bool(_CREDIT_AT_END.search(text) or _FIGURE_LABEL.match(text))
 
 
 def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None) -> ParsedArticle:
