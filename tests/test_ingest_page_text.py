@@ -638,3 +638,10 @@ def test_a_paragraph_naming_its_source_stays():
     sentence = "The figures come from the ministry, source: the annual report of 2007."
     body = BODY.replace("\n", f"\n{sentence}\n", 1)
     assert sentence in parse(page(HEADLINE, body=body)).body
+
+
+def test_a_headline_over_its_longer_standfirst_and_the_date_is_the_title():
+    standfirst = "Diplomats leave Geneva after six hours of talks on the radar sites and the treaty"
+    article = parse(page(f"{HEADLINE}\n{standfirst}\n18 March 2008"))
+    assert article.title == HEADLINE
+    assert article.published_date == date(2008, 3, 18)

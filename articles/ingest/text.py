@@ -217,6 +217,7 @@ TITLE_WORDS = 8
 REPEATED_BONUS = 0.5  # printed again in a page title, breadcrumb or list of posts
 HEADER_BELOW_BONUS = 1.5  # a date or byline under it
 RIVAL_MIN_WORDS = 3  # a headline-shaped line this long between a line and its date
+STANDFIRST_HEADLINE_MIN = 4  # ... unless it is the standfirst under a headline this long
 HEADER_ABOVE_BONUS = 1.0  # ... or just above it
 DISTANCE_PENALTY = 0.01  # per line between it and the text
 PARAGRAPH_MIN_WORDS = 5
@@ -522,12 +523,25 @@ def score_title(page: PageLines, index: int, body_first: int, first: bool) -> fl
     # The date or byline confirms the nearest headline above it, not a menu or a kicker
     # further up with another headline-shaped line between them.
     between = range(index + 1, header) if header is not None else range(0)
-    if header is not None and not any(page.is_rival(i) for i in between):
+    rivals = [i for i in between if page.is_rival(i)]
+    if rivals == [index + 1] and is_standfirst_under(lines, index):
+        rivals = []  # a headline over its standfirst, over the date
+        score += 2 * DISTANCE_PENALTY  # ... as close to the text as its standfirst
+    if header is not None and not rivals:
         score += HEADER_BELOW_BONUS
     elif any(page.is_header_line(i) for i in range(max(0, index - 2), index)):
         score += HEADER_ABOVE_BONUS
     score -= DISTANCE_PENALTY * abs(body_first - index)
     return score
+
+
+def is_standfirst_under(lines: list[Line], index: int) -> bool:
+    """The line under a headline is its standfirst: longer than the headline and than a
+    sub-heading, under a headline of a few words at least (not a kicker)."""
+    headline, under = lines[index], lines[index + 1]
+    return headline.words >= STANDFIRST_HEADLINE_MIN and under.words > max(
+        headline.words, SUBHEADING_MAX_WORDS
+    )
 
 
 def locate_article(lines: list[Line]) -> ArticleSpan:
