@@ -645,3 +645,14 @@ def test_a_headline_over_its_longer_standfirst_and_the_date_is_the_title():
     article = parse(page(f"{HEADLINE}\n{standfirst}\n18 March 2008"))
     assert article.title == HEADLINE
     assert article.published_date == date(2008, 3, 18)
+
+
+def test_a_standfirst_without_a_full_stop_under_the_headline_opens_the_body():
+    standfirst = (
+        "Diplomats leave Geneva after six hours of talks on the radar sites – a new round in May"
+    )
+    article = parse(page(f"{HEADLINE}\n{standfirst}\n18 March 2008"))
+    assert article.title == HEADLINE
+    assert article.body.startswith(standfirst)
+    byline = "Posted by Jane Doe on 18 March 2008 in Politics, Diplomacy and Treaty Talks"
+    assert byline not in parse(page(f"{HEADLINE}\n{byline}")).body

@@ -1081,6 +1081,18 @@ def is_caption(text: str) -> bool:
     return bool(_CREDIT_AT_END.search(text) or _FIGURE_LABEL.match(text))
 
 
+def is_standfirst(line: Line) -> bool:
+    """A headline-shaped line between the headline and the text that belongs to the
+    article: a standfirst ending without a full stop ("Seit November ausgefallener Sender
+    wieder aktiv – Erfreuliche Flugdaten ..."), not a dated byline or a caption."""
+    return (
+        is_closing_line(line)
+        and not line.dates
+        and find_labelled_byline(line.text) is None
+        and not _CAPTION_CREDIT.search(line.text)
+    )
+
+
 def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None) -> ParsedArticle:
     """A plain-text capture into a ParsedArticle."""
     evidence = Evidence([], [], [])
@@ -1091,8 +1103,17 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
     header = read_header(lines[span.start : span.end], evidence)
     body_start = span.start + header.body_start
     # Between the headline and the text only a standfirst is article text: captions,
-    # photo credits and share bars there are not sub-headings.
-    standfirst = [line for line in lines[body_start : span.body_first] if is_paragraph_line(line)]
+    # photo credits and share bars there are not sub-headings. A standfirst with no
+    # full stop sits right under the headline.
+    under_title = body_start if span.title_index is None else span.title_index + 1
+    standfirst = [
+        line
+        for index, line in enumerate(lines[: span.body_first])
+        if index >= body_start
+        and is_paragraph_line(line)
+        or under_title <= index < under_title + NEAR_TITLE
+        and is_standfirst(line)
+    ]
     blocks = strip_clutter(
         standfirst + lines[max(body_start, span.body_first) : span.end], evidence
     )
