@@ -353,6 +353,9 @@ def test_find_dates_reads_only_full_dates():
         ("By Perry Bacon Jr.", "Perry Bacon Jr."),
         ("By Ian Mohr", "Ian Mohr"),
         ("Par Kab Niang Le 17/02/2020", "Kab Niang"),
+        ("Por Luciana Bertoia4 de mayo de 2022 - 00:38", "Luciana Bertoia"),
+        ("Geschrieben vonElisa Marvena", "Elisa Marvena"),
+        ("Posted on 3. May 2019AuthorAndreas Kalt4 Kommentare", "Andreas Kalt"),
     ],
 )
 def test_bylines_in_their_common_shapes(lines, byline):
