@@ -356,6 +356,7 @@ def test_find_dates_reads_only_full_dates():
         ("Por Luciana Bertoia4 de mayo de 2022 - 00:38", "Luciana Bertoia"),
         ("Geschrieben vonElisa Marvena", "Elisa Marvena"),
         ("Posted on 3. May 2019AuthorAndreas Kalt4 Kommentare", "Andreas Kalt"),
+        ("von\neseppelt\n·\n18. März 2008", "eseppelt"),
     ],
 )
 def test_bylines_in_their_common_shapes(lines, byline):
@@ -364,10 +365,18 @@ def test_bylines_in_their_common_shapes(lines, byline):
     assert any(found.field == "byline" for found in article.evidence)
 
 
-@pytest.mark.parametrize("signature", ["Autor: Jane Doe", "Geschrieben von Jane Doe am 12.06.2017"])
+@pytest.mark.parametrize(
+    "signature",
+    ["Autor: Jane Doe", "Geschrieben von Jane Doe am 12.06.2017", "Posted by\nJane Doe\nat"],
+)
 def test_a_post_signed_under_its_text_has_that_byline(signature):
     article = parse(page("Talks on the treaty end without agreement", footer=f"{signature}\n"))
     assert article.byline == "Jane Doe"
+
+
+def test_a_menu_word_under_a_byline_label_is_not_a_user_name():
+    article = parse(page(f"{HEADLINE}\nvon\npolitics\n18. März 2008"))
+    assert article.byline == ""
 
 
 def test_a_name_alone_under_the_standfirst_is_a_byline_but_not_one_in_a_menu():

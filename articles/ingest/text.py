@@ -137,6 +137,7 @@ _USER_BYLINE = re.compile(
     + "|".join(re.escape(label) for label in sorted(sig.BYLINE_LABELS, key=len, reverse=True))
     + r")(?:\s*:\s*|\s+)(?P<who>[^\W\d_][\w.-]{2,29})\s*(?:$|[|·•]|(?:am|on|um|le)\s+\d)"
 )
+_USER_NAME = re.compile(r"[^\W\d_][\w.-]{2,29}")
 _NAME_AFTER_DATE = re.compile(r"(?<!\d)(?:19|20)\d\d\s+(?P<who>[^\d|·•,]{3,60})$")
 # A caption that ends with its picture's credit ("Delegates in Geneva. (Foto: Getty)",
 # "Roman Prymula, photo: Archives du Gouvernement").
@@ -810,7 +811,7 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
                 return who, 0.8
             if is_byline_label(text) and index + 1 < len(lines):
                 following = lines[index + 1].text.rstrip(",")  # "Nikolai Huke," / "Berlin"
-                if is_name(following):
+                if is_name(following) or is_user_name(following):
                     return following, 0.7
             if len(text) > DATE_LINE_MAX or bare[0]:
                 continue
@@ -847,7 +848,22 @@ def byline_under_text(lines: list[Line], span: ArticleSpan) -> tuple[str, float]
         who = find_labelled_byline(text)
         if who and lookup_source(who) is None:
             return who, 0.5
+        if is_byline_label(text) and index + 1 < len(lines):
+            following = lines[index + 1].text
+            if is_name(following) or is_user_name(following):
+                return following, 0.5  # "Posted by" / "T. V. Raman"
     return "", 0.0
+
+
+def is_user_name(text: str) -> bool:
+    """A blog's user name alone on its line ("eseppelt", "delta201"): one word, not a
+    menu word or a month."""
+    return (
+        _USER_NAME.fullmatch(text) is not None
+        and not is_section_name(text)
+        and not is_furniture(text)
+        and text.casefold() not in month_words()
+    )
 
 
 def under_standfirst(lines: list[Line], span: ArticleSpan, index: int) -> bool:
