@@ -668,3 +668,11 @@ def test_a_standfirst_without_a_full_stop_under_the_headline_opens_the_body():
     assert article.body.startswith(standfirst)
     byline = "Posted by Jane Doe on 18 March 2008 in Politics, Diplomacy and Treaty Talks"
     assert byline not in parse(page(f"{HEADLINE}\n{byline}")).body
+
+
+def test_a_question_or_exclamation_right_over_the_first_paragraph_opens_the_text():
+    body = f"Have the talks failed again?\n{BODY}"
+    article = parse(page(f"{HEADLINE}\n18 March 2008", body=body))
+    assert article.body.startswith("Have the talks failed again?")
+    captioned = parse(page(f"{HEADLINE}\n18 March 2008", body=f"Delegates in the hall\n{BODY}"))
+    assert captioned.body.startswith("Diplomats from both countries")

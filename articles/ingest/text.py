@@ -1051,9 +1051,11 @@ class PullQuoteFinder:
         )
 
 
-def strip_clutter(lines: list[Line], evidence: Evidence) -> list[Block]:
+def strip_clutter(
+    lines: list[Line], evidence: Evidence, *, keep: frozenset[Line] = frozenset()
+) -> list[Block]:
     """The article's own paragraphs and sub-headings, without menus, banners, captions,
-    picture labels and pull quotes that repeat the text."""
+    picture labels and pull quotes that repeat the text; the lines in `keep` are text."""
     lines = trim_trailing_links(lines)
     pull_quotes = PullQuoteFinder([line.text for line in lines if not line.headline])
     blocks: list[Block] = []
@@ -1063,6 +1065,9 @@ def strip_clutter(lines: list[Line], evidence: Evidence) -> list[Block]:
         if skip_attribution and not line.blank_before and line.words <= ATTRIBUTION_MAX_WORDS:
             continue  # "Sergei Lavrov" / "Russian Foreign Minister" under a pull quote
         skip_attribution = False
+        if line in keep:
+            blocks.append(Block("p", text))
+            continue
         if evidence.see_line(line):
             continue
         if line.words <= CAPTION_MAX_WORDS and is_caption(text):
@@ -1109,6 +1114,24 @@ def is_standfirst(line: Line) -> bool:
     )
 
 
+def is_lead_in(line: Line) -> bool:
+    """A headline-shaped line right over the first paragraph that opens it: a question or
+    an exclamation ("Ihr kennt es sicher auch!"), not a date, a byline, a caption or a
+    link. A statement there may be a caption or a video's title."""
+    text = line.text
+    return (
+        line.headline
+        and last_mark(text) in "!?"
+        and (text[0].isupper() or text[0] in '„“"«»‚‘')
+        and not line.furniture
+        and not line.run_break
+        and not line.dates
+        and find_labelled_byline(text) is None
+        and not _CAPTION_CREDIT.search(text)
+        and not is_link_label(text)
+    )
+
+
 def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None) -> ParsedArticle:
     """A plain-text capture into a ParsedArticle."""
     evidence = Evidence([], [], [])
@@ -1123,15 +1146,20 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
     # full stop sits right under the headline.
     under_title = body_start if span.title_index is None else span.title_index + 1
     standfirst = [
-        line
-        for index, line in enumerate(lines[: span.body_first])
+        lines[index]
+        for index in range(min(body_start, under_title), span.body_first)
         if index >= body_start
-        and is_paragraph_line(line)
+        and is_paragraph_line(lines[index])
         or under_title <= index < under_title + NEAR_TITLE
-        and is_standfirst(line)
+        and is_standfirst(lines[index])
     ]
+    # A line that opens the first paragraph right over it is text, short as it may be.
+    lead = lines[span.body_first - 1] if span.body_first > under_title else None
+    lead_in = [lead] if lead and lead not in standfirst and is_lead_in(lead) else []
     blocks = strip_clutter(
-        standfirst + lines[max(body_start, span.body_first) : span.end], evidence
+        standfirst + lead_in + lines[max(body_start, span.body_first) : span.end],
+        evidence,
+        keep=frozenset(lead_in),
     )
     see_credits_after(lines[span.end :], evidence)
     fields: list[FieldEvidence] = []
