@@ -149,6 +149,7 @@ _CREDIT_AT_END = re.compile(
 # ... or that opens with the figure's number ("Abbildung 4: klassische Schwachschicht.").
 _FIGURE_LABEL = re.compile(r"(?:Abbildung|Abb\.|Figure|Fig\.|Grafik|Tabelle|Table)(?:\s?\d+)?\s?:")
 CAPTION_MAX_WORDS = 30
+CREDIT_TAIL_CHARS = 100
 _QUOTES = (("„", "“"), ("«", "»"), ("‘", "’"))
 _DATE_SEPARATORS = re.compile(r"\s*[|·•,]\s*|\s+[-–—]\s+")
 _LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not headlines
@@ -1099,7 +1100,8 @@ def strip_clutter(
 
 def is_caption(text: str) -> bool:
     """A picture's or a figure's caption: it ends with a credit or opens with a label."""
-    return bool(_CREDIT_AT_END.search(text) or _FIGURE_LABEL.match(text))
+    tail = text[-CREDIT_TAIL_CHARS:]  # the credit ends the line: search only its end
+    return bool(_CREDIT_AT_END.search(tail) or _FIGURE_LABEL.match(text))
 
 
 def is_standfirst(line: Line) -> bool:
