@@ -163,6 +163,8 @@ def test_a_date_line_just_under_the_headline_counts_even_after_the_text_starts()
     assert article.published_date == date(2008, 3, 18)
     event = parse(page(f"Talks on the treaty end without agreement\n{lead}\nTermin: 18.03.2008"))
     assert event.published_date is None
+    weekday = parse(page(f"{HEADLINE}\n{lead}\nmardi 18 mars 2008 à 09h08"))
+    assert weekday.published_date == date(2008, 3, 18)
 
 
 @pytest.mark.parametrize(

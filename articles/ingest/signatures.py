@@ -501,6 +501,20 @@ PUBLISHED_WORDS: frozenset[str] = frozenset(
         "publicado", "pubblicato", "gepubliceerd",
     }
 )  # fmt: skip
+# Days of the week, written before a date ("lundi 9 décembre 2019", "Samstag, 9. September").
+WEEKDAY_WORDS: frozenset[str] = frozenset(
+    {
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "mon", "tue", "wed", "thu", "fri", "sat", "sun",
+        "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonnabend",
+        "sonntag",
+        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+        "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo",
+        "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica",
+        "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+        "segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira",
+    }
+)  # fmt: skip
 # Words before a date that make it an update's, not the publication's ("Aktualisiert am").
 UPDATE_WORDS: tuple[str, ...] = (
     "updated", "update", "modified", "edited", "aktualisiert", "geändert", "änderung",

@@ -456,7 +456,16 @@ def bare_date(line: Line, dayfirst: bool | None = None) -> date | None:
     if len(line.text) > BARE_DATE_MAX:
         return None
     found = line.dates if dayfirst is None else find_dates(line.text, dayfirst)
-    return found[0][1] if found and found[0][0] == 0 else None
+    if not found:
+        return None
+    position, value = found[0]
+    return value if position == 0 or after_weekday_only(line.text, position) else None
+
+
+def after_weekday_only(text: str, position: int) -> bool:
+    """Nothing but the day of the week before the date ("lundi 9 décembre 2019")."""
+    words = words_before(text, position)
+    return len(words) == 1 and words[0].casefold().strip(",.") in sig.WEEKDAY_WORDS
 
 
 def words_before(text: str, position: int) -> list[str]:
@@ -487,6 +496,7 @@ def posted_date(
     if last in ON_DAY_WORDS or (after_weekday and last in sig.PUBLISHED_WORDS):
         return value
     weekday = len(words) == 1 and line.text[:position].rstrip().endswith(",")
+    weekday = weekday or after_weekday_only(line.text, position)
     return value if weekday and after_weekday else None
 
 
