@@ -202,6 +202,16 @@ def test_a_first_paragraph_opening_with_a_dateline_dates_the_article(opening):
     assert parse(page(HEADLINE, body=body)).published_date == date(2008, 3, 18)
 
 
+def test_a_dateline_of_the_second_paragraph_past_a_caption_dates_the_article():
+    body = BODY.replace(
+        "Diplomats from both countries met again",
+        "Our desk reports from the conference centre in Geneva.\nDelegates in the hall\n"
+        "18.03.2008 - Diplomats met again",
+        1,
+    )
+    assert parse(page(HEADLINE, body=body)).published_date == date(2008, 3, 18)
+
+
 @pytest.mark.parametrize(
     "opening",
     ["Politik18.03.2008Diplomats met again", "Jane Doe18.03.2008 - Diplomats met again"],

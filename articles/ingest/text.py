@@ -202,6 +202,7 @@ TITLE_WINDOW = 40  # lines above the article's text where its headline may sit
 HEADER_BELOW_TITLE = 12  # lines under the headline where its date and byline may sit
 DATE_ABOVE = 12  # lines above the headline where its date may sit
 OPENING_LINES = 2  # paragraphs at the text's start that may open with a dateline
+OPENING_SCAN = 5  # ... among its first lines
 OPENING_DATE_MAX = 25  # ... where the date starts at most this far in
 OPENING_DATE_SCAN = 160  # ... or after a header run into it
 GLUED_MENU_JOINS = 2  # words run into the next this often make a line a menu, not a headline
@@ -655,8 +656,11 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
                 return HeaderDate(value, 0.5)
     if not found:
         # The text's first paragraph may open with its date, as a dateline ("Wien, 14.
-        # Dezember 2021 – Aufgrund ...", "06.11.23 - Sensation in ...").
-        for index in range(span.body_first, min(span.end, span.body_first + OPENING_LINES)):
+        # Dezember 2021 – Aufgrund ...", "06.11.23 - Sensation in ..."): one of the first
+        # two, past captions or sub-headings between them.
+        stop = min(span.end, span.body_first + OPENING_SCAN)
+        opening = [i for i in range(span.body_first, stop) if is_paragraph_line(lines[i])]
+        for index in opening[:OPENING_LINES]:
             value = opening_date(lines[index], page.for_line(lines[index]))
             if value:
                 return HeaderDate(value, 0.5)
