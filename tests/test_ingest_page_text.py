@@ -369,6 +369,7 @@ def test_find_dates_reads_only_full_dates():
         ("Geschrieben vonElisa Marvena", "Elisa Marvena"),
         ("Posted on 3. May 2019AuthorAndreas Kalt4 Kommentare", "Andreas Kalt"),
         ("von\neseppelt\n·\n18. März 2008", "eseppelt"),
+        ("Anna Schmidt 18. März 2008", "Anna Schmidt"),
     ],
 )
 def test_bylines_in_their_common_shapes(lines, byline):

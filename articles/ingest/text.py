@@ -932,6 +932,10 @@ def name_beside_date(text: str) -> str:
     match = _NAME_BEFORE_DATE.match(text)
     if match and is_bare_name(match["who"]):
         return match["who"]
+    found = find_dates(text)
+    before = text[: found[0][0]].strip(_DATE_PUNCTUATION) if found else ""
+    if before and is_bare_name(before):
+        return before  # "Bianca Praetorius2. Okt. 2022Das ...", "Jane Doe 18.03.2008"
     for part in _DATE_SEPARATORS.split(text):
         part = part.strip()
         if part and not any(char.isdigit() for char in part) and is_bare_name(part):
