@@ -370,6 +370,7 @@ def test_find_dates_reads_only_full_dates():
         ("Posted on 3. May 2019AuthorAndreas Kalt4 Kommentare", "Andreas Kalt"),
         ("von\neseppelt\n·\n18. März 2008", "eseppelt"),
         ("Anna Schmidt 18. März 2008", "Anna Schmidt"),
+        ("Redaktion\n18. März 2008 10:29", "Redaktion"),
     ],
 )
 def test_bylines_in_their_common_shapes(lines, byline):

@@ -448,6 +448,13 @@ BYLINE_LABELS: tuple[str, ...] = (
     "Écrit par", "Pubblicato da", "Scritto da", "Ein Artikel von", "Eine Kolumne von",
     "Verfasst von", "Veröffentlicht von",
 )  # fmt: skip
+# An editorial desk signing an article alone on its line, beside the date ("Redaktion").
+DESK_BYLINES: frozenset[str] = frozenset(
+    {
+        "redaktion", "die redaktion", "online-redaktion", "editorial team", "editorial staff",
+        "staff", "newsroom", "redacción", "la rédaction", "rédaction", "redazione", "redactie",
+    }
+)  # fmt: skip
 # Lower-case words that may sit inside a name ("Ursula von der Leyen", "Luis de Guindos").
 NAME_PARTICLES: tuple[str, ...] = (
     "von", "van", "der", "den", "de", "du", "da", "di", "la", "le", "del", "dos", "bin",

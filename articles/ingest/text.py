@@ -844,6 +844,8 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
                 )
             ):
                 bare = (text.rstrip(","), 0.5)
+            elif text.casefold() in sig.DESK_BYLINES and beside_date(lines, index):
+                bare = (text, 0.5)  # "Redaktion" over "1. November 2023 10:29"
             else:
                 user = _USER_BYLINE.search(text)
                 if user and lookup_source(user["who"]) is None:  # "By Reuters" is a credit
