@@ -1121,6 +1121,8 @@ def strip_clutter(
 def is_caption(text: str) -> bool:
     """A picture's or a figure's caption: it ends with a credit or opens with a label."""
     tail = text[-CREDIT_TAIL_CHARS:]  # the credit ends the line: search only its end
+    if ":" not in text and "©" not in tail:
+        return False  # both shapes need one: most lines are ruled out without a pattern
     return bool(_CREDIT_AT_END.search(tail) or _FIGURE_LABEL.match(text))
 
 
