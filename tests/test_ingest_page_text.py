@@ -690,3 +690,15 @@ def test_a_question_or_exclamation_right_over_the_first_paragraph_opens_the_text
     assert article.body.startswith("Have the talks failed again?")
     captioned = parse(page(f"{HEADLINE}\n18 March 2008", body=f"Delegates in the hall\n{BODY}"))
     assert captioned.body.startswith("Diplomats from both countries")
+
+
+def test_a_byline_ending_in_a_dash_is_not_the_headline():
+    article = parse(page("Treaty talks stall\nBy Jane Doe -\n18 March 2008"))
+    assert article.title == "Treaty talks stall"
+    assert article.byline == "Jane Doe"
+
+
+def test_a_tags_or_filed_under_line_is_not_the_headline_however_long():
+    filed = "Filed under: Politics, Diplomacy, Geneva, Treaty talks and radar — jdoe @ 00:11"
+    article = parse(page(f"Talks stall\n{filed}\n18 March 2008"))
+    assert article.title == "Talks stall"

@@ -353,7 +353,7 @@ _NAMES = rf"{_NAME}(?:(?:\s+(?:{_JOINERS})\s+|,\s+){_NAME}){{0,3}}"
 # "Von Heike Buchter", "ByJane Doe" (run together), "Autor: Jean Dupont", "by IWB".
 _LABELLED_BYLINE = re.compile(
     rf"(?:{_LABELS})(?:\s*:\s*|\s+|(?<=[a-zß-ÿ])(?=[A-ZÀ-Þ][a-zß-ÿ]))(?P<who>{_NAMES})"
-    r"(?=$|\s*[,|•·/(]|\s+[-–—]\s|\s+\d|\s+(?:on|am|um|le|el|il|op|at|in|under|unter|dans)\s"
+    r"(?=$|\s*[,|•·/(]|\s+[-–—](?:\s|$)|\s+\d|\s+(?:on|am|um|le|el|il|op|at|in|under|unter|dans)\s"
     r"|\d{1,4}[./\s])"  # ... or a date run into the name ("Luciana Bertoia4 de mayo")
 )
 # Any label's first word, as a word, run into a name ("ByJane") or run into the word
@@ -427,6 +427,21 @@ _PAGE_END = re.compile(
     re.IGNORECASE,
 )
 RUN_BREAK_MAX_CHARS = 60
+
+
+# A run break's phrase as a label before a colon, however long the line ("Filed under:
+# Politics, ...", "Tags: ...", "Schlagwörter: ...").
+_BREAK_LABEL = re.compile(
+    r"(?:"
+    + "|".join(re.escape(phrase) for phrase in sorted(sig.RUN_BREAKS, key=len, reverse=True))
+    + r")\s?:",
+    re.IGNORECASE,
+)
+
+
+def opens_with_break_label(text: str) -> bool:
+    """The line opens with a run break's phrase and a colon: tags, categories, links."""
+    return _opens_like_a_break(text) and _BREAK_LABEL.match(text) is not None
 
 
 def is_page_end(text: str) -> bool:

@@ -58,6 +58,7 @@ from articles.ingest.lines import (
     lookup_source,
     match_clutter,
     match_source_pattern,
+    opens_with_break_label,
     read_byline,
     split_lines,
     split_sentences,
@@ -378,6 +379,7 @@ def is_title_candidate(line: Line) -> bool:
         and not is_section_name(text)
         and not line.furniture
         and not line.run_break
+        and not opens_with_break_label(text)
         and not is_label(text)
         and match_date_line(text) is None
         and (not line.dates or is_glued_to_date(text))
