@@ -702,3 +702,11 @@ def test_a_tags_or_filed_under_line_is_not_the_headline_however_long():
     filed = "Filed under: Politics, Diplomacy, Geneva, Treaty talks and radar — jdoe @ 00:11"
     article = parse(page(f"Talks stall\n{filed}\n18 March 2008"))
     assert article.title == "Talks stall"
+
+
+def test_a_line_opening_with_a_byline_phrase_is_not_the_headline():
+    byline = "Publicado por Ana Ruiz La información es de Juan Pérez"
+    article = parse(page(f"Talks stall\n{byline}\n18 March 2008"))
+    assert article.title == "Talks stall"
+    kicker = parse(page("Von der Leyen: talks on the treaty end without agreement\n18 March 2008"))
+    assert kicker.title == "Von der Leyen: talks on the treaty end without agreement"

@@ -139,6 +139,13 @@ _USER_BYLINE = re.compile(
     + r")(?:\s*:\s*|\s+)(?P<who>[^\W\d_][\w.-]{2,29})\s*(?:$|[|·•]|(?:am|on|um|le)\s+\d)"
 )
 _USER_NAME = re.compile(r"[^\W\d_][\w.-]{2,29}")
+# A byline label of two words or more opening the line before a name ("Publicado por
+# Alberto González La información es de ..."): a byline, whatever follows the name.
+_PHRASE_BYLINE = re.compile(
+    "(?:"
+    + "|".join(re.escape(label) for label in sig.BYLINE_LABELS if " " in label)
+    + r")\s+[^\W\d_a-zß-ÿ]"
+)
 _NAME_AFTER_DATE = re.compile(r"(?<!\d)(?:19|20)\d\d\s+(?P<who>[^\d|·•,]{3,60})$")
 # A caption that ends with its picture's credit ("Delegates in Geneva. (Foto: Getty)",
 # "Roman Prymula, photo: Archives du Gouvernement").
@@ -380,6 +387,7 @@ def is_title_candidate(line: Line) -> bool:
         and not line.furniture
         and not line.run_break
         and not opens_with_break_label(text)
+        and not _PHRASE_BYLINE.match(text)
         and not is_label(text)
         and match_date_line(text) is None
         and (not line.dates or is_glued_to_date(text))
