@@ -710,3 +710,22 @@ def test_a_line_opening_with_a_byline_phrase_is_not_the_headline():
     assert article.title == "Talks stall"
     kicker = parse(page("Von der Leyen: talks on the treaty end without agreement\n18 March 2008"))
     assert kicker.title == "Von der Leyen: talks on the treaty end without agreement"
+
+
+@pytest.mark.parametrize(
+    "disclosure",
+    [
+        "Für Links auf dieser Seite erhält Example News ggf. eine Provision vom Händler,",
+        "If you buy something through our links, we may earn a commission.",
+    ],
+)
+def test_an_affiliate_disclosure_is_not_article_text(disclosure):
+    article = parse(page(HEADLINE, body=f"{disclosure}\n{BODY}"))
+    assert "ommission" not in article.body and "Provision" not in article.body
+    assert article.body.startswith("Diplomats from both countries")
+
+
+def test_a_sentence_about_a_commission_stays():
+    sentence = "The agent receives a commission of three per cent on every sale, officials said."
+    article = parse(page(HEADLINE, body=BODY + sentence + "\n"))
+    assert article.body.endswith(sentence)

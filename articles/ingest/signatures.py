@@ -342,6 +342,18 @@ CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
         r"consent|[Dd]atenschutz|privacy|accepte|aceptar?|acconsent).{0,300}",
         keyword="cookie",
     ),
+    # Affiliate disclosures, which name the links ("Für Links auf dieser Seite erhält GIGA
+    # ggf. eine Provision vom Händler", "We may earn a commission from links on this page").
+    ClutterPattern(
+        r"(?=.{0,200}\b[Ll]inks?\b).{0,120}\b(?:erhält|erhalten|bekommt|bekommen)\b.{0,60}"
+        r"\bProvision\b.{0,120}",
+        keyword="provision",
+    ),
+    ClutterPattern(
+        r"(?=.{0,200}\b[Ll]inks?\b).{0,120}\b(?:earn|earns|receive|receives|get)\b.{0,40}"
+        r"\bcommission\b.{0,160}",
+        keyword="commission",
+    ),
 )
 
 # Photo credits under a picture: "Foto: Nick Fedirko/Shutterstock", "APA/Georg Hochmuth",
