@@ -729,3 +729,17 @@ def test_a_sentence_about_a_commission_stays():
     sentence = "The agent receives a commission of three per cent on every sale, officials said."
     article = parse(page(HEADLINE, body=BODY + sentence + "\n"))
     assert article.body.endswith(sentence)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "This site uses Akismet to reduce spam. Learn how your comment data is processed.",
+        "Enter your email address to subscribe to this blog and receive notifications by email.",
+        "Um neue Beiträge per E-Mail zu erhalten, hier die E-Mail-Adresse eingeben.",
+    ],
+)
+def test_a_blog_platforms_note_is_not_article_text(note):
+    article = parse(page(HEADLINE, body=f"{BODY}{note}\n{BODY}"))
+    assert note not in article.body
+    assert "The talks, which lasted six hours" in article.body

@@ -342,6 +342,14 @@ CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
         r"consent|[Dd]atenschutz|privacy|accepte|aceptar?|acconsent).{0,300}",
         keyword="cookie",
     ),
+    # Blog platforms' notes under the comment form and follow-by-e-mail boxes.
+    ClutterPattern(r".{0,60}\bAkismet\b.{0,200}", keyword="akismet"),
+    ClutterPattern(
+        r"(?:Gib deine E-Mail-Adresse ein, um diese[mn] (?:Blog|Website) zu folgen|"
+        r"Um neue Beiträge per E-Mail zu erhalten).{0,200}",
+        keyword="e-mail",
+    ),
+    ClutterPattern(r"Enter your email address to (?:subscribe|follow).{0,200}", keyword="email"),
     # Affiliate disclosures, which name the links ("Für Links auf dieser Seite erhält GIGA
     # ggf. eine Provision vom Händler", "We may earn a commission from links on this page").
     ClutterPattern(
