@@ -214,6 +214,17 @@ def test_a_teasers_json_ld_date_does_not_count():
     assert "against" not in evidence_of(article, "published").evidence
 
 
+def test_an_unfilled_metadata_date_gives_way_to_the_next_of_its_kind():
+    # A template left its placeholder in the first tag; the second holds the date.
+    head = (
+        '<meta property="article:published_time" content="{{ published }}">'
+        '<meta property="article:published_time" content="2008-03-18T10:00:00+01:00">'
+    )
+    article = parse_capture(story_page(head=head), "a.html")
+    assert article.published_date == date(2008, 3, 18)
+    assert "article:published_time" in evidence_of(article, "published").evidence
+
+
 @pytest.mark.parametrize(
     "printed", ["18.03.2008", "18. März 2008", "18 mars 2008", "March 18, 2008", "2008-03-18"]
 )
@@ -268,8 +279,14 @@ def test_two_dates_printed_side_by_side_leave_the_choice_to_the_metadata():
     assert article.published_date == date(2022, 12, 30)
 
 
-def test_a_labelled_update_beside_the_date_leaves_the_date_printed_first():
-    stamp = "11.01.2022, 09:50 Uhr / Aktualisiert am 21.01.2022, 11:39 Uhr"
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "11.01.2022, 09:50 Uhr / Aktualisiert am 21.01.2022, 11:39 Uhr",
+        "11.01.2022 09:50 | aggiornato il 21.01.2022",
+    ],
+)
+def test_a_labelled_update_beside_the_date_leaves_the_date_printed_first(stamp):
     article = parse_capture(story_page(under_headline=stamp), "a.html")
     assert article.published_date == date(2022, 1, 11)
 
@@ -284,6 +301,76 @@ def test_the_articles_time_element_outweighs_a_date_only_the_head_states():
         f"</header>{STORY}</article></body></html>"
     ).encode()
     assert parse_capture(page_bytes, "a.html").published_date == date(2022, 1, 25)
+
+
+def test_teasers_dated_above_the_headline_leave_the_date_to_the_metadata():
+    # Links to other articles, each with its day, run down to the headline.
+    head = '<meta property="article:published_time" content="2020-03-18T10:00:00+01:00">'
+    teasers = (
+        "<ul><li>04. März 2020 Moritat vom Virus</li><li>26. Februar 2020 Panik mit Januskopf"
+        "</li></ul>"
+    )
+    page_bytes = story_page(head=head).replace(b"<article>", f"<article>{teasers}".encode())
+    article = parse_capture(page_bytes, "a.html")
+    assert article.published_date == date(2020, 3, 18)
+    assert "date_uncertain" not in article.review_reasons
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "This page was last modified on 4 November 2020, at 19:23.",
+        "Letzte Änderung: 04.11.2020 - 14:49:39",
+        "Update date: 04.11.2020",
+    ],
+)
+def test_the_day_a_page_was_last_changed_is_not_its_publication_date(footer):
+    article = parse_capture(undated_page(f"<footer><p>{footer}</p></footer>"), "a.html")
+    assert article.published_date is None
+    assert "date_unknown" in article.review_reasons
+
+
+def test_an_article_whose_class_names_its_comments_keeps_its_time():
+    # The theme marks the whole post "comments-open"; its own <time> is no comment's.
+    stamp = "<time datetime='2021-05-03T10:00:00+02:00'>Monday</time>"
+    page_bytes = story_page(under_headline=stamp).replace(
+        b"<article>", b"<article class='post comments-open'>"
+    )
+    assert parse_capture(page_bytes, "a.html").published_date == date(2021, 5, 3)
+
+
+def test_a_teasers_time_in_a_link_to_another_page_is_not_the_articles_date():
+    # A sidebar of other stories, each an <article> whose link holds its time.
+    teaser = (
+        "<aside><article class='teaser'><a href='/news/3-11217164'><h3>Storm closes roads</h3>"
+        "<time datetime='2020-02-19T19:32:07+02:00'>19:32</time></a></article></aside>"
+    )
+    head = b'<meta property="og:url" content="https://news.example/news/3-11212601"></head>'
+    article = parse_capture(undated_page(teaser).replace(b"</head>", head), "a.html")
+    assert article.published_date is None
+    assert "date_unknown" in article.review_reasons
+
+
+def test_a_time_linked_to_the_archive_of_its_day_is_the_articles_date():
+    stamp = (
+        "<header><a href='/date/2017/05/29/'><time datetime='2017-05-29'>29.05.2017</time>"
+        "</a></header>"
+    )
+    head = b'<meta property="og:url" content="https://news.example/88298335/talks/"></head>'
+    page_bytes = undated_page("", stamp).replace(b"</head>", head)
+    assert parse_capture(page_bytes, "a.html").published_date == date(2017, 5, 29)
+
+
+def test_a_comments_time_is_not_the_articles_date():
+    comments = (
+        "<section class='comments-area'><ol class='comment-list'><li class='comment'>"
+        "<article class='comment-body'><footer><time datetime='2019-08-24T03:36:11+02:00'>"
+        "24. August 2019 um 03:36 Uhr</time></footer><p>Great episode, thanks!</p>"
+        "</article></li></ol></section>"
+    )
+    article = parse_capture(undated_page(comments), "a.html")
+    assert article.published_date is None
+    assert "date_unknown" in article.review_reasons
 
 
 def test_relative_time_under_the_headline_is_no_date():
@@ -309,10 +396,21 @@ def test_dates_that_disagree_are_kept_but_flagged_with_both_sides():
     assert "date_uncertain" in article.review_reasons
 
 
-def test_a_utc_time_near_midnight_alone_is_a_weak_date():
-    head = '<meta property="article:published_time" content="2008-03-18T23:30:00Z">'
+@pytest.mark.parametrize("stated", ["2008-03-18T23:30:00Z", "2008-03-18T23:35:55"])
+def test_a_utc_time_near_midnight_alone_is_a_weak_date(stated):
+    # A time with no zone is often UTC unsaid: near midnight, its day is as unsure.
+    head = f'<meta property="article:published_time" content="{stated}">'
     article = parse_capture(story_page(head=head), "a.html")
     assert "date_uncertain" in article.review_reasons or article.published_date is None
+
+
+@pytest.mark.parametrize("stored", ["2022-11-06T23:00:00.000Z", "2022-11-06T22:00:00+00:00"])
+def test_a_day_stored_as_midnight_east_of_utc_keeps_its_day(stored):
+    # The site keeps only the day, as midnight in Berlin, and writes it out in UTC.
+    head = f'<meta property="article:published_time" content="{stored}">'
+    article = parse_capture(story_page(head=head), "a.html")
+    assert article.published_date == date(2022, 11, 7)
+    assert article.published_at is None
 
 
 def undated_page(after_article: str, in_article: str = "") -> bytes:
@@ -372,6 +470,15 @@ def test_a_page_stating_no_date_takes_the_one_date_it_prints_flagged(printed):
 def test_a_page_stating_no_date_leaves_a_list_or_an_unprinted_date_unknown(after):
     article = parse_capture(undated_page(after), "a.html")
     assert article.published_date is None and "date_unknown" in article.review_reasons
+
+
+@pytest.mark.parametrize("label", ["Datum: 18.10.2021", "Published on October 18, 2021"])
+def test_a_page_stating_no_date_takes_the_one_it_labels_as_published_flagged(label):
+    # Far from the headline, among other days the page prints (a list of events).
+    after = f"<p>Termine: 01.02.2022 und 05.04.2022</p><p>{label}</p>"
+    article = parse_capture(undated_page(after), "a.html")
+    assert article.published_date == date(2021, 10, 18)
+    assert "date_uncertain" in article.review_reasons
 
 
 def test_printed_byline_under_the_headline():
@@ -522,6 +629,15 @@ def test_malformed_metadata_is_ignored_not_fatal(head):
     article = parse_capture(story_page(head=head, under_headline="99.99.2008"), "a.html")
     assert article.title == "Talks stall"
     assert article.published_date in (None, date(2008, 3, 18))
+
+
+@pytest.mark.parametrize("address", ["https://news.example/talks", "http://[broken/talks"])
+def test_a_broken_address_is_ignored_not_fatal(address):
+    head = f'<meta property="og:url" content="{address}">'
+    stamp = "<a href='http://[x/y'><time datetime='2008-03-18'>18.03.2008</time></a>"
+    article = parse_capture(story_page(head=head, under_headline=stamp), "a.html")
+    assert article.title == "Talks stall"
+    assert article.published_date == date(2008, 3, 18)
 
 
 # -- An outlet the sources table does not know, named by the page itself ------------------

@@ -112,6 +112,28 @@ def test_an_events_or_a_letters_date_under_the_text_is_not_the_posts(printed):
     assert article.published_date is None
 
 
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "von Jane Doe\n12.06.2017 16:06 Uhr",
+        "Erschienen am\n12. Juni 2017",
+        "Saved by jdoe on 12 June 2017 - 18:55",
+    ],
+)
+def test_a_signed_date_a_few_lines_under_the_text_dates_the_post(signature):
+    tags = "Tags\nGeneva\nTreaty\nShare this page"
+    article = parse(page(HEADLINE, footer=f"{tags}\n{signature}\n"))
+    assert article.published_date == date(2017, 6, 12)
+
+
+@pytest.mark.parametrize(
+    "comment", ["Peter sagt:\n12.06.2017 um 16:06", "jdoe said, on June 12, 2017 at 3:12 pm"]
+)
+def test_a_commenters_date_a_few_lines_under_the_text_is_not_the_posts(comment):
+    footer = f"Tags\nGeneva\nTreaty\n{comment}\n"
+    assert parse(page(HEADLINE, footer=footer)).published_date is None
+
+
 def test_a_version_number_is_not_a_dotted_date():
     assert find_dates("Update auf v1.11.23 verfügbar") == []
     assert find_dates("Paragraf 1.2.3.4 des Vertrags") == []
@@ -141,6 +163,8 @@ def test_a_date_line_just_under_the_headline_counts_even_after_the_text_starts()
     assert article.published_date == date(2008, 3, 18)
     event = parse(page(f"Talks on the treaty end without agreement\n{lead}\nTermin: 18.03.2008"))
     assert event.published_date is None
+    weekday = parse(page(f"{HEADLINE}\n{lead}\nmardi 18 mars 2008 à 09h08"))
+    assert weekday.published_date == date(2008, 3, 18)
 
 
 @pytest.mark.parametrize(
@@ -178,6 +202,16 @@ def test_a_first_paragraph_opening_with_a_dateline_dates_the_article(opening):
     assert parse(page(HEADLINE, body=body)).published_date == date(2008, 3, 18)
 
 
+def test_a_dateline_of_the_second_paragraph_past_a_caption_dates_the_article():
+    body = BODY.replace(
+        "Diplomats from both countries met again",
+        "Our desk reports from the conference centre in Geneva.\nDelegates in the hall\n"
+        "18.03.2008 - Diplomats met again",
+        1,
+    )
+    assert parse(page(HEADLINE, body=body)).published_date == date(2008, 3, 18)
+
+
 @pytest.mark.parametrize(
     "opening",
     ["Politik18.03.2008Diplomats met again", "Jane Doe18.03.2008 - Diplomats met again"],
@@ -185,6 +219,24 @@ def test_a_first_paragraph_opening_with_a_dateline_dates_the_article(opening):
 def test_a_date_glued_between_a_header_and_the_first_paragraph_dates_the_article(opening):
     body = BODY.replace("Diplomats from both countries met again", opening, 1)
     assert parse(page(HEADLINE, body=body)).published_date == date(2008, 3, 18)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Written by Jane Doe, PhD on March 18, 2008Diplomats met again",
+        "Treaty talks end without an agreement18.03.2008, 10:27 | Politics Diplomats met",
+    ],
+)
+def test_a_header_run_into_the_first_paragraph_further_in_dates_the_article(opening):
+    body = BODY.replace("Diplomats from both countries met again", opening, 1)
+    assert parse(page(HEADLINE, body=body)).published_date == date(2008, 3, 18)
+
+
+def test_a_date_further_into_the_first_sentence_is_the_news_not_a_dateline():
+    sentence = "Diplomats from both countries said on Tuesday that since 18.03.2008 they met"
+    body = BODY.replace("Diplomats from both countries met again", sentence, 1)
+    assert parse(page(HEADLINE, body=body)).published_date is None
 
 
 def test_a_glued_date_run_into_a_time_is_left_unread():
@@ -313,6 +365,12 @@ def test_find_dates_reads_only_full_dates():
         ("By Perry Bacon Jr.", "Perry Bacon Jr."),
         ("By Ian Mohr", "Ian Mohr"),
         ("Par Kab Niang Le 17/02/2020", "Kab Niang"),
+        ("Por Luciana Bertoia4 de mayo de 2022 - 00:38", "Luciana Bertoia"),
+        ("Geschrieben vonElisa Marvena", "Elisa Marvena"),
+        ("Posted on 3. May 2019AuthorAndreas Kalt4 Kommentare", "Andreas Kalt"),
+        ("von\neseppelt\n·\n18. März 2008", "eseppelt"),
+        ("Anna Schmidt 18. März 2008", "Anna Schmidt"),
+        ("Redaktion\n18. März 2008 10:29", "Redaktion"),
     ],
 )
 def test_bylines_in_their_common_shapes(lines, byline):
@@ -321,10 +379,18 @@ def test_bylines_in_their_common_shapes(lines, byline):
     assert any(found.field == "byline" for found in article.evidence)
 
 
-@pytest.mark.parametrize("signature", ["Autor: Jane Doe", "Geschrieben von Jane Doe am 12.06.2017"])
+@pytest.mark.parametrize(
+    "signature",
+    ["Autor: Jane Doe", "Geschrieben von Jane Doe am 12.06.2017", "Posted by\nJane Doe\nat"],
+)
 def test_a_post_signed_under_its_text_has_that_byline(signature):
     article = parse(page("Talks on the treaty end without agreement", footer=f"{signature}\n"))
     assert article.byline == "Jane Doe"
+
+
+def test_a_menu_word_under_a_byline_label_is_not_a_user_name():
+    article = parse(page(f"{HEADLINE}\nvon\npolitics\n18. März 2008"))
+    assert article.byline == ""
 
 
 def test_a_name_alone_under_the_standfirst_is_a_byline_but_not_one_in_a_menu():
@@ -520,3 +586,160 @@ def test_a_date_run_into_the_headline_dates_the_article():
     article = parse(page(f"{HEADLINE}18. März 2008"))
     assert article.title == HEADLINE
     assert article.published_date == date(2008, 3, 18)
+
+
+def test_a_link_to_the_comments_above_the_text_does_not_end_the_page():
+    notice = (
+        "We can tell you in your browser about the most important news of the day.\n"
+        "Allow notifications\n"
+    )
+    header = f"{HEADLINE}\n18 March 2008\n5 Comments\n"
+    article = parse(f"{notice}{MENU}\n{header}{BODY}")
+    assert article.title == HEADLINE
+    assert article.body.startswith("Diplomats from both countries")
+    assert article.body.endswith("after the elections.")
+
+
+def test_a_mastheads_date_far_above_the_headline_is_not_the_articles():
+    sections = "\n".join(["Politics", "Business", "Culture", "Science", "Travel", "Weather"])
+    masthead = f"Wednesday, 19. March 2008\n{sections}\n{sections}"
+    article = parse(f"{masthead}\n{HEADLINE}\n{BODY}")
+    assert article.title == HEADLINE
+    assert article.published_date is None
+    near = parse(f"{sections}\n18 March 2008\n{HEADLINE}\n{BODY}")
+    assert near.published_date == date(2008, 3, 18)
+
+
+def test_a_sentence_fragment_above_the_headline_does_not_date_it():
+    fragment = "In his piece of 5 March 2008 the minister described the"
+    article = parse(page(f"{fragment}\n{HEADLINE}"))
+    assert article.published_date is None
+    labelled = parse(page(f"Posted by the desk on 5 March 2008\n{HEADLINE}"))
+    assert labelled.published_date == date(2008, 3, 5)
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "We will keep you posted on every new round of the talks in Geneva and Vienna!",
+        "Additional reporting by Jane Doe; Editing by John Smith and Mary Major",
+    ],
+)
+def test_a_closing_sentence_without_a_full_stop_ends_the_text(closing):
+    article = parse(page(HEADLINE, footer=f"{closing}\nRelated\nOther talks stall in Vienna\n"))
+    assert article.body.endswith(closing)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Do you want to hear about our work on the treaty talks? Sign up here",
+        "Read more: Talks on the treaty resume in Vienna after the elections in spring",
+        "Click the button below to load the map of the talks from the site. Load map",
+    ],
+)
+def test_a_prompt_under_the_text_is_not_its_closing_sentence(prompt):
+    article = parse(page(HEADLINE, footer=f"{prompt}\nRelated\nOther talks stall in Vienna\n"))
+    assert article.body.endswith("after the elections.")
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Delegates arrive at the conference centre in Geneva. (Photo: Jane Doe/Agency)",
+        "The foreign minister on Tuesday, photo: Archives of the Government",
+        "Delegates arrive at the conference centre in Geneva on Tuesday morning (Quelle: dpa)",
+        "Delegates arrive at the conference centre in Geneva on Tuesday | © Jane Doe",
+        "Figure 2: Delegates arrive at the conference centre in Geneva.",
+    ],
+)
+def test_a_caption_with_its_pictures_credit_or_figure_number_is_not_text(caption):
+    body = BODY.replace("\n", f"\n{caption}\n", 1)
+    article = parse(page(HEADLINE, body=body))
+    assert "Delegates arrive" not in article.body and "foreign minister" not in article.body
+    assert "The talks, which lasted six hours" in article.body
+
+
+def test_a_paragraph_naming_its_source_stays():
+    sentence = "The figures come from the ministry, source: the annual report of 2007."
+    body = BODY.replace("\n", f"\n{sentence}\n", 1)
+    assert sentence in parse(page(HEADLINE, body=body)).body
+
+
+def test_a_headline_over_its_longer_standfirst_and_the_date_is_the_title():
+    standfirst = "Diplomats leave Geneva after six hours of talks on the radar sites and the treaty"
+    article = parse(page(f"{HEADLINE}\n{standfirst}\n18 March 2008"))
+    assert article.title == HEADLINE
+    assert article.published_date == date(2008, 3, 18)
+
+
+def test_a_standfirst_without_a_full_stop_under_the_headline_opens_the_body():
+    standfirst = (
+        "Diplomats leave Geneva after six hours of talks on the radar sites – a new round in May"
+    )
+    article = parse(page(f"{HEADLINE}\n{standfirst}\n18 March 2008"))
+    assert article.title == HEADLINE
+    assert article.body.startswith(standfirst)
+    byline = "Posted by Jane Doe on 18 March 2008 in Politics, Diplomacy and Treaty Talks"
+    assert byline not in parse(page(f"{HEADLINE}\n{byline}")).body
+
+
+def test_a_question_or_exclamation_right_over_the_first_paragraph_opens_the_text():
+    body = f"Have the talks failed again?\n{BODY}"
+    article = parse(page(f"{HEADLINE}\n18 March 2008", body=body))
+    assert article.body.startswith("Have the talks failed again?")
+    captioned = parse(page(f"{HEADLINE}\n18 March 2008", body=f"Delegates in the hall\n{BODY}"))
+    assert captioned.body.startswith("Diplomats from both countries")
+
+
+def test_a_byline_ending_in_a_dash_is_not_the_headline():
+    article = parse(page("Treaty talks stall\nBy Jane Doe -\n18 March 2008"))
+    assert article.title == "Treaty talks stall"
+    assert article.byline == "Jane Doe"
+
+
+def test_a_tags_or_filed_under_line_is_not_the_headline_however_long():
+    filed = "Filed under: Politics, Diplomacy, Geneva, Treaty talks and radar — jdoe @ 00:11"
+    article = parse(page(f"Talks stall\n{filed}\n18 March 2008"))
+    assert article.title == "Talks stall"
+
+
+def test_a_line_opening_with_a_byline_phrase_is_not_the_headline():
+    byline = "Publicado por Ana Ruiz La información es de Juan Pérez"
+    article = parse(page(f"Talks stall\n{byline}\n18 March 2008"))
+    assert article.title == "Talks stall"
+    kicker = parse(page("Von der Leyen: talks on the treaty end without agreement\n18 March 2008"))
+    assert kicker.title == "Von der Leyen: talks on the treaty end without agreement"
+
+
+@pytest.mark.parametrize(
+    "disclosure",
+    [
+        "Für Links auf dieser Seite erhält Example News ggf. eine Provision vom Händler,",
+        "If you buy something through our links, we may earn a commission.",
+    ],
+)
+def test_an_affiliate_disclosure_is_not_article_text(disclosure):
+    article = parse(page(HEADLINE, body=f"{disclosure}\n{BODY}"))
+    assert "ommission" not in article.body and "Provision" not in article.body
+    assert article.body.startswith("Diplomats from both countries")
+
+
+def test_a_sentence_about_a_commission_stays():
+    sentence = "The agent receives a commission of three per cent on every sale, officials said."
+    article = parse(page(HEADLINE, body=BODY + sentence + "\n"))
+    assert article.body.endswith(sentence)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "This site uses Akismet to reduce spam. Learn how your comment data is processed.",
+        "Enter your email address to subscribe to this blog and receive notifications by email.",
+        "Um neue Beiträge per E-Mail zu erhalten, hier die E-Mail-Adresse eingeben.",
+    ],
+)
+def test_a_blog_platforms_note_is_not_article_text(note):
+    article = parse(page(HEADLINE, body=f"{BODY}{note}\n{BODY}"))
+    assert note not in article.body
+    assert "The talks, which lasted six hours" in article.body

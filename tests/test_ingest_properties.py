@@ -48,9 +48,12 @@ def check_no_invented_words(data: bytes) -> None:
         article = parse_capture(data, "capture.txt")
     except IngestError:
         return
-    # The text as read: decoded, and repaired where it was mojibake.
-    read_words = set(WORD.findall(decode_capture(data).text))
-    assert output_words(article) <= read_words
+    # The text as read: decoded, and repaired where it was mojibake. A run of letters may
+    # be cut where a capture ran two elements together ("KontaktImpressum"), so a word
+    # given is a word read or a piece of one, never letters the capture does not hold.
+    read = decode_capture(data).text
+    read_words = set(WORD.findall(read))
+    assert all(word in read_words or word in read for word in output_words(article))
 
 
 @FAST
@@ -74,6 +77,7 @@ def test_any_text_either_parses_or_raises_ingest_error(text):
 @FAST
 @given(st.text(max_size=2000))
 @example("00aaAA00000\t0")  # capitals and digits after a small letter: no place to cut
+@example(":::::aaAA::\x0c0")  # a short run of letters cut as if two elements were joined
 def test_any_text_gets_no_invented_words(text):
     check_no_invented_words(text.encode("utf-8"))
 

@@ -39,9 +39,12 @@ DATE_TRUST: dict[str, float] = {
     "date line above the article": 0.7,
     "htmldate": 0.6,
     "htmldate, a date the page never prints": 0.3,
+    "htmldate, the date of a comment or a teaser": 0.3,
+    "htmldate, the day the page prints as its last change": 0.3,
     # Guesses for a page whose statements give no date to keep: kept, flagged for review.
     "htmldate's broad search, a date the page prints": 0.55,
     "the one date the page prints": 0.55,
+    "the one date the page labels as published": 0.55,
     "date under the headline": 0.95,
     "date above the headline": 0.7,
 }
@@ -80,7 +83,8 @@ AUTHORS_MAX = 4
 
 _ISO = re.compile(
     r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
-    r"(?:[T ](?P<H>\d{1,2}):(?P<M>\d{2})(?::\d{2}(?:\.\d+)?)?\s*(?P<zone>Z|[+-]\d{2}:?\d{2})?)?"
+    r"(?:[T ](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?\s*"
+    r"(?P<zone>Z|[+-]\d{2}:?\d{2})?)?"
 )
 _DOTTED = re.compile(r"(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})")
 _DATEPARSER_SETTINGS = {
@@ -133,6 +137,10 @@ def read_stated_date(value: str, printed: Collection[date] = ()) -> DateReading 
             zone, zone_name = _offset_zone(match["zone"])
         except ValueError:  # "+25:00" is no offset: keep the day, drop the time
             return DateReading(local.replace(hour=0, minute=0), False, None, None)
+        if zone_name == "UTC" and _is_local_midnight(local, match["S"]):
+            return DateReading(
+                local.replace(hour=0, minute=0) + timedelta(days=1), False, None, None
+            )
         return DateReading(local, match["H"] is not None, zone, zone_name)
     found = match_date_line(value)
     if found is None:
@@ -147,6 +155,17 @@ def read_stated_date(value: str, printed: Collection[date] = ()) -> DateReading 
     if day != other and day not in printed and other in printed:
         return swapped
     return reading
+
+
+# Hours of a local midnight east of Greenwich, written in UTC: a site that keeps only the
+# day stores it as midnight where it is, and "2022-11-07" in Berlin reads back as
+# "2022-11-06T23:00:00Z".
+MIDNIGHT_EAST_HOURS = (22, 23)
+
+
+def _is_local_midnight(local: datetime, seconds: str | None) -> bool:
+    """A UTC time on the hour, to the second, at a local midnight east of Greenwich."""
+    return local.hour in MIDNIGHT_EAST_HOURS and local.minute == 0 and int(seconds or 0) == 0
 
 
 def _offset_zone(token: str | None) -> tuple[timezone | ZoneInfo | None, str | None]:
@@ -193,27 +212,41 @@ def _parse_words(text: str, language: str) -> datetime | None:
 
 
 def _is_utc_near_midnight(reading: DateReading) -> bool:
-    """A time stated in UTC close to midnight may fall on another day where it was published."""
-    if not reading.has_time or reading.zone_name != "UTC" or reading.local is None:
+    """A time stated in UTC close to midnight may fall on another day where it was published.
+    So may one stated with no zone at all: many sites write UTC without saying so."""
+    if not reading.has_time or reading.local is None:
+        return False
+    if reading.zone is not None and reading.zone_name != "UTC":
         return False
     return reading.local.hour >= 22 or reading.local.hour < 2
 
 
-def choose_published(
-    statements: list[Statement], extra: list[StatedDate], printed: Collection[date] = ()
-) -> tuple[DateReading | None, FieldEvidence | None]:
-    """The best-supported publication date, or None when nothing trustworthy agrees.
+def read_metadata_dates(
+    statements: list[Statement], printed: Collection[date] = ()
+) -> list[StatedDate]:
+    """The dates the page's metadata states, each read once, with the trust of its kind.
     `printed` holds the days the page prints, which settle a date stated either way."""
-    stated: list[StatedDate] = list(extra)
-    seen: set[str] = set()
+    stated: list[StatedDate] = []
     for statement in statements:
-        if statement.evidence in seen:
-            continue  # later ones of a kind describe teasers and related articles
-        seen.add(statement.evidence)
         reading = read_stated_date(statement.value, printed)
         if reading is not None and reading.local is not None:
             trust = DATE_TRUST.get(statement.evidence, DEFAULT_DATE_TRUST)
             stated.append(StatedDate(reading, statement.evidence, trust))
+    return stated
+
+
+def choose_published(
+    metadata: list[StatedDate], extra: list[StatedDate]
+) -> tuple[DateReading | None, FieldEvidence | None]:
+    """The best-supported publication date, or None when nothing trustworthy agrees. Of
+    the `metadata` dates, the first one read of each kind counts: later ones describe
+    teasers and related articles."""
+    stated: list[StatedDate] = list(extra)
+    seen: set[str] = set()
+    for item in metadata:
+        if item.evidence not in seen:
+            seen.add(item.evidence)
+            stated.append(item)
     if not stated:
         return None, None
     support: dict[date, dict[str, float]] = {}

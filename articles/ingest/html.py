@@ -20,6 +20,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
+from articles.ingest import signatures as sig
 from articles.ingest.article import (
     Block,
     DateRule,
@@ -42,6 +43,7 @@ from articles.ingest.choose import (
     choose_title,
     join_names,
     norm,
+    read_metadata_dates,
     read_printed_date,
     read_stated_date,
 )
@@ -225,11 +227,13 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         kept[number] = None
     visible = page_paragraphs(tree)
     printed = PrintedDays(visible)
+    elsewhere = stated_days(read_metadata_dates(meta.elsewhere))
+    metadata_dates = read_metadata_dates(meta.published, printed)
     if document.date:
         reading = read_stated_date(str(document.date))
         if reading is not None:
-            stated = stated_days(meta.published, stated_dates, printed)
-            stated_dates.append(htmldate_statement(reading, printed, stated))
+            stated = stated_days(metadata_dates + stated_dates)
+            stated_dates.append(htmldate_statement(reading, printed, stated, elsewhere))
 
     markup: dict[int, str] = {}
     standfirst = printed_standfirst(meta.descriptions, below_long)
@@ -244,7 +248,7 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         evidence.credits.append(evidence.sites[0])
     names, byline_evidence = choose_authors(author_statements, site_names)
     hosts = [urlsplit(meta.url).hostname or "", document.hostname or ""]
-    reading, date_evidence = choose_published(meta.published, stated_dates, printed)
+    reading, date_evidence = choose_published(metadata_dates, stated_dates)
     as_read = list(blocks)
     parsed = assemble_article(
         title=title,
@@ -252,7 +256,7 @@ def parse_html(text: str, encoding: str = "utf-8", *, today: date | None = None)
         byline=clip_on_word(join_names(names), BYLINE_MAX),
         evidence=evidence,
         date_rule=dated_by_statements(
-            reading, today=today, guess=lambda: guess_from_the_page(page, printed)
+            reading, today=today, guess=lambda: guess_from_the_page(page, printed, elsewhere)
         ),
         encoding=encoding,
         kind="html",
@@ -301,6 +305,10 @@ def dated_by_statements(
     return decide
 
 
+UPDATE_REACH = 40  # characters before a date, on its line, where a word names an update
+LABEL_WORDS = 3  # words at most before a date, opening its line, with its label among them
+
+
 class PrintedDays(Collection[date]):
     """The full dates a page prints in its visible text, read only when first asked about
     (most pages never need them)."""
@@ -308,13 +316,52 @@ class PrintedDays(Collection[date]):
     def __init__(self, paragraphs: list[str]) -> None:
         self._paragraphs = paragraphs
         self._days: frozenset[date] | None = None
+        self._updates: frozenset[date] = frozenset()
+        self._labelled: frozenset[date] = frozenset()
 
     @property
     def days(self) -> frozenset[date]:
         if self._days is None:
-            text = "\n".join(self._paragraphs)
-            self._days = frozenset(day for _, day in find_dates(text, page_date_order(text)))
+            self._read()
+        assert self._days is not None
         return self._days
+
+    @property
+    def updates(self) -> frozenset[date]:
+        """The days the page prints only as its last change ("Last modified on 4 November
+        2020", "Letzte Änderung: 31.10.2023"): never the publication's."""
+        if self._days is None:
+            self._read()
+        return self._updates
+
+    @property
+    def labelled(self) -> frozenset[date]:
+        """The days the page prints after a label naming their publication, opening a
+        line ("Datum: 18.10.2021", "Veröffentlicht am 3. Mai 2022")."""
+        if self._days is None:
+            self._read()
+        return self._labelled
+
+    def _read(self) -> None:
+        text = "\n".join(self._paragraphs)
+        updated: set[date] = set()
+        plain: set[date] = set()
+        labelled: set[date] = set()
+        for start, day in find_dates(text, page_date_order(text)):
+            line_start = text.rfind("\n", 0, start) + 1
+            before = text[max(line_start, start - UPDATE_REACH) : start].casefold()
+            if any(word in before for word in sig.UPDATE_WORDS):
+                updated.add(day)
+                continue
+            plain.add(day)
+            words = text[line_start:start].casefold().split()
+            if len(words) <= LABEL_WORDS and any(
+                word.strip(":") in sig.PUBLISHED_WORDS for word in words
+            ):
+                labelled.add(day)
+        self._days = frozenset(updated | plain)
+        self._updates = frozenset(updated - plain)
+        self._labelled = frozenset(labelled)
 
     def __contains__(self, day: object) -> bool:
         return day in self.days
@@ -327,46 +374,66 @@ class PrintedDays(Collection[date]):
 
 
 UNPRINTED_GUESS = "htmldate, a date the page never prints"
+UPDATE_GUESS = "htmldate, the day the page prints as its last change"
+ELSEWHERE_GUESS = "htmldate, the date of a comment or a teaser"
 BROAD_SEARCH = "htmldate's broad search, a date the page prints"
 ONE_PRINTED = "the one date the page prints"
+LABELLED = "the one date the page labels as published"
 
 
-def stated_days(
-    statements: list[Statement], stated: list[StatedDate], printed: Collection[date]
-) -> set[date]:
+def stated_days(stated: list[StatedDate]) -> set[date]:
     """The days the page's metadata and printed dates state."""
-    readings = [read_stated_date(statement.value, printed) for statement in statements]
-    readings += [item.reading for item in stated]
-    return {r.local.date() for r in readings if r is not None and r.local is not None}
+    return {item.reading.local.date() for item in stated if item.reading.local is not None}
 
 
 def htmldate_statement(
-    reading: DateReading, printed: Collection[date], stated: set[date]
+    reading: DateReading,
+    printed: PrintedDays,
+    stated: set[date],
+    elsewhere: Collection[date] = (),
 ) -> StatedDate:
     """htmldate's reading of the page, which guesses from its markup. A guess nothing the
     page states agrees with, on a page that prints full dates but never this one, is
-    contradicted by the page itself: it counts for little (alone, too little to keep)."""
+    contradicted by the page itself: it counts for little (alone, too little to keep).
+    So does one that only repeats the date the markup gives a comment or a teaser
+    (`elsewhere`), or the day the page prints as its last change."""
     assert reading.local is not None
     day = reading.local.date()
-    if day not in stated and printed and day not in printed:
+    if day in stated:
+        return StatedDate(reading, "htmldate", DATE_TRUST["htmldate"])
+    if day in elsewhere:
+        return StatedDate(reading, ELSEWHERE_GUESS, DATE_TRUST[ELSEWHERE_GUESS])
+    if printed and day not in printed:
         return StatedDate(reading, UNPRINTED_GUESS, DATE_TRUST[UNPRINTED_GUESS])
+    if day in printed.updates:
+        return StatedDate(reading, UPDATE_GUESS, DATE_TRUST[UPDATE_GUESS])
     return StatedDate(reading, "htmldate", DATE_TRUST["htmldate"])
 
 
-def guess_from_the_page(html: str, printed: Collection[date]) -> StatedDate | None:
+def guess_from_the_page(
+    html: str, printed: PrintedDays, elsewhere: Collection[date] = ()
+) -> StatedDate | None:
     """For a page whose statements give no date to keep: htmldate's broad search, which
     reads any date-like text in the markup, when its earliest and latest readings agree
     (the page shows one date, not a list of them) and the page prints that date for
-    readers; else the one full date the page prints, when it prints only one."""
+    readers; else the one full date the page prints, when it prints only one. Never a
+    date the markup gives a comment or a teaser (`elsewhere`), nor the page's last change."""
     try:
         earliest = htmldate.find_date(html, extensive_search=True, original_date=True)
         latest = htmldate.find_date(html, extensive_search=True, original_date=False)
     except (ValueError, TypeError):
         earliest = latest = None
     reading = read_stated_date(earliest) if earliest and earliest == latest else None
-    if reading is not None and reading.local is not None and reading.local.date() in printed:
-        return StatedDate(reading, BROAD_SEARCH, DATE_TRUST[BROAD_SEARCH])
-    if len(printed) == 1:
+    if reading is not None and reading.local is not None:
+        day = reading.local.date()
+        if day in printed and day not in elsewhere and day not in printed.updates:
+            return StatedDate(reading, BROAD_SEARCH, DATE_TRUST[BROAD_SEARCH])
+    labelled = printed.labelled - set(elsewhere)
+    if len(labelled) == 1:
+        (day,) = labelled
+        reading = DateReading(datetime(day.year, day.month, day.day), False, None, None)
+        return StatedDate(reading, LABELLED, DATE_TRUST[LABELLED])
+    if len(printed) == 1 and not set(printed) & (set(elsewhere) | printed.updates):
         (day,) = printed
         reading = DateReading(datetime(day.year, day.month, day.day), False, None, None)
         return StatedDate(reading, ONE_PRINTED, DATE_TRUST[ONE_PRINTED])
@@ -379,7 +446,8 @@ SIDE_BY_SIDE = 40  # characters at most between two dates printed as one stamp
 def printed_near_headline(above: str, below: str, language: str = "") -> list[StatedDate]:
     """The first date printed just below the headline, and the nearest one above it.
     Two different days printed side by side under the headline (published and updated,
-    in an order the page does not name) say nothing on which is which: neither counts."""
+    in an order the page does not name) say nothing on which is which: neither counts.
+    Different days above the headline date a list of other articles: none counts."""
     found = []
     for text, evidence, pick in (
         (below, "date under the headline", 0),
@@ -394,14 +462,10 @@ def printed_near_headline(above: str, below: str, language: str = "") -> list[St
             continue
         if pick == 0 and len(readings) > 1 and _unnamed_pair(text, readings[0], readings[1]):
             continue
+        if pick == -1 and len({reading.local.date() for _, _, reading in readings}) > 1:
+            continue  # teasers of other articles, each with its date, above the headline
         found.append(StatedDate(readings[pick][2], evidence, DATE_TRUST[evidence]))
     return found
-
-
-_UPDATE_LABEL = re.compile(
-    r"aktualisiert|geändert|update|modifi|mis à jour|mise à jour|actualizad|bearbeitet",
-    re.IGNORECASE,
-)
 
 
 def _unnamed_pair(text: str, first: tuple, second: tuple) -> bool:
@@ -411,7 +475,7 @@ def _unnamed_pair(text: str, first: tuple, second: tuple) -> bool:
     return (
         second_start - first_end <= SIDE_BY_SIDE
         and first_reading.local.date() != second_reading.local.date()
-        and not _UPDATE_LABEL.search(between)
+        and not any(word in between.casefold() for word in sig.UPDATE_WORDS)
     )
 
 

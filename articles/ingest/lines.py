@@ -352,8 +352,9 @@ _JOINERS = "|".join(re.escape(joiner) for joiner in sig.NAME_JOINERS)
 _NAMES = rf"{_NAME}(?:(?:\s+(?:{_JOINERS})\s+|,\s+){_NAME}){{0,3}}"
 # "Von Heike Buchter", "ByJane Doe" (run together), "Autor: Jean Dupont", "by IWB".
 _LABELLED_BYLINE = re.compile(
-    rf"(?:{_LABELS})(?:\s*:\s*|\s+|(?<=[Bb][Yy])(?=[A-Z][a-z]))(?P<who>{_NAMES})"
-    r"(?=$|\s*[,|•·/(]|\s+[-–—]\s|\s+\d|\s+(?:on|am|um|le|el|il|op|at|in|under|unter|dans)\s)"
+    rf"(?:{_LABELS})(?:\s*:\s*|\s+|(?<=[a-zß-ÿ])(?=[A-ZÀ-Þ][a-zß-ÿ]))(?P<who>{_NAMES})"
+    r"(?=$|\s*[,|•·/(]|\s+[-–—](?:\s|$)|\s+\d|\s+(?:on|am|um|le|el|il|op|at|in|under|unter|dans)\s"
+    r"|\d{1,4}[./\s])"  # ... or a date run into the name ("Luciana Bertoia4 de mayo")
 )
 # Any label's first word, as a word, run into a name ("ByJane") or run into the word
 # before it ("liveVon"): a cheap first test.
@@ -426,6 +427,21 @@ _PAGE_END = re.compile(
     re.IGNORECASE,
 )
 RUN_BREAK_MAX_CHARS = 60
+
+
+# A run break's phrase as a label before a colon, however long the line ("Filed under:
+# Politics, ...", "Tags: ...", "Schlagwörter: ...").
+_BREAK_LABEL = re.compile(
+    r"(?:"
+    + "|".join(re.escape(phrase) for phrase in sorted(sig.RUN_BREAKS, key=len, reverse=True))
+    + r")\s?:",
+    re.IGNORECASE,
+)
+
+
+def opens_with_break_label(text: str) -> bool:
+    """The line opens with a run break's phrase and a colon: tags, categories, links."""
+    return _opens_like_a_break(text) and _BREAK_LABEL.match(text) is not None
 
 
 def is_page_end(text: str) -> bool:
@@ -509,11 +525,15 @@ _NAME_TAIL_WORDS = frozenset(
 )
 
 
+_RUN_INTO_NUMBER = re.compile(r"([^\W\d_]{2,})\d+")
+
+
 def trim_name(who: str) -> str:
     """The names of a byline without what the pattern ran on into: a month that opens the
     date ("Evan Symon, August 14"), a degree ("Grant Tinsley, PhD"), a particle before
-    the date ("Kab Niang Le 17/02/2020"), a dangling separator ("John Walk -"). The full
-    stop of an initial or of "Jr." stays."""
+    the date ("Kab Niang Le 17/02/2020"), a dangling separator ("John Walk -"), a number
+    run into the last name ("Andreas Kalt4 Kommentare"). The full stop of an initial or
+    of "Jr." stays."""
     from articles.ingest.dates import month_words  # dates.py builds on this module
 
     months = month_words()
@@ -525,6 +545,11 @@ def trim_name(who: str) -> str:
             break
         kept.append(piece)
     words = ", ".join(kept).strip(" ,-–—|/").split()
+    for index, word in enumerate(words[:-1]):
+        run_into = _RUN_INTO_NUMBER.fullmatch(word)
+        if index and run_into:  # "Andreas Kalt4 Kommentare": a count run into the name
+            words = [*words[:index], run_into[1]]
+            break
     while len(words) > 1 and words[-1].casefold().strip(".") in _NAME_TAIL_WORDS:
         words.pop()
     who = " ".join(words)

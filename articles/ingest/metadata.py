@@ -12,7 +12,7 @@ import json
 import re
 from collections import deque
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
@@ -111,6 +111,8 @@ class PageMetadata:
     heading_elements: list[lxml.html.HtmlElement] = field(default_factory=list)
     published: list[Statement] = field(default_factory=list)
     modified: list[Statement] = field(default_factory=list)
+    # Dates the markup gives to something other than the article (a comment, a teaser).
+    elsewhere: list[Statement] = field(default_factory=list)
     authors: list[Statement] = field(default_factory=list)
     site_names: list[str] = field(default_factory=list)
     # The names the site gives itself, each with where it says so (og:site_name...).
@@ -136,6 +138,7 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
     found.language = language_code(tree.get("lang") or tree.get("xml:lang") or "")
     _read_json_ld(tree, found)
     _read_meta(tree, found)
+    found.url = _usable_address(found.url)
     _read_microdata(tree, found)
     _read_time_elements(tree, found)
     _read_author_marks(tree, found)
@@ -155,6 +158,15 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
                 Statement(f"{year}-{int(month):02d}-{int(day):02d}", "date in the page's address")
             )
     return found
+
+
+def _usable_address(url: str) -> str:
+    """The page's stated address, or "" for one urllib cannot read ("http://[broken/")."""
+    try:
+        urlsplit(url).hostname  # noqa: B018 - what raises on a malformed address
+    except ValueError:
+        return ""
+    return url
 
 
 # -- JSON-LD --------------------------------------------------------------------------------
@@ -318,12 +330,16 @@ def _read_microdata(tree: lxml.html.HtmlElement, found: PageMetadata) -> None:
                 found.authors.append(Statement(text, "microdata author"))
 
 
+# Inside the page's comment section (class "comment-list", "comments-area", ...): what is
+# there is a commenter's name or a comment's date, not the article's. A wrapper that holds
+# the headline ("post comments-open") is the article's, not its comments'.
+IN_COMMENTS = "ancestor-or-self::*[contains(@class, 'comment')][not(.//h1)]"
 _AUTHOR_LINK = "//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"
 _AUTHOR_MARK = (
     "//*[(contains(concat(' ', normalize-space(@class), ' '), ' author ')"
     " or contains(@class, 'byline') or contains(@class, 'author-name')"
     " or contains(concat(' ', normalize-space(@class), ' '), ' fn '))"
-    " and not(ancestor-or-self::*[contains(@class, 'comment')])]"
+    f" and not({IN_COMMENTS})]"
 )
 AUTHOR_MARK_MAX_WORDS = 5
 
@@ -341,17 +357,46 @@ def _read_author_marks(tree: lxml.html.HtmlElement, found: PageMetadata) -> None
 def named_only_in_comments(tree: lxml.html.HtmlElement, name: str) -> bool:
     """Whether a name appears on the page only inside its comment section (a commenter)."""
     nodes = tree.xpath("//body//text()[contains(., $name)]", name=name)
-    return bool(nodes) and all(
-        node.getparent().xpath("ancestor-or-self::*[contains(@class, 'comment')]") for node in nodes
-    )
+    return bool(nodes) and all(node.getparent().xpath(IN_COMMENTS) for node in nodes)
 
 
 def _read_time_elements(tree: lxml.html.HtmlElement, found: PageMetadata) -> None:
-    for element in tree.xpath("//time[@pubdate]"):
-        if value := collapse(element.get("datetime") or element.text_content()):
+    """<time pubdate> and the first <time> of the article or its header. A <time> in the
+    comments dates a comment (often days after the article), and one inside a link to
+    another page dates that page (a teaser): both are kept apart."""
+    for element in tree.xpath("//time[@datetime or @pubdate]"):
+        value = collapse(element.get("datetime") or element.text_content())
+        if value and (element.xpath(IN_COMMENTS) or _links_elsewhere(element, found.url)):
+            found.elsewhere.append(Statement(value, "<time> of a comment or a teaser"))
+        elif value and element.get("pubdate") is not None:
             found.published.append(Statement(value, "<time pubdate>"))
-    for element in tree.xpath("(//article//time[@datetime] | //header//time[@datetime])[1]"):
-        found.published.append(Statement(collapse(element.get("datetime")), "first <time>"))
+    for element in tree.xpath("//article//time[@datetime] | //header//time[@datetime]"):
+        if not element.xpath(IN_COMMENTS) and not _links_elsewhere(element, found.url):
+            found.published.append(Statement(collapse(element.get("datetime")), "first <time>"))
+            break
+
+
+def _links_elsewhere(element: lxml.html.HtmlElement, url: str) -> bool:
+    """Whether the element sits in a link to a page other than `url`, the page's own.
+    A link to an address with a date in it ("/date/2017/05/29/") may be the archive of
+    the article's own day: it is given the benefit of the doubt."""
+    if not url:
+        return False
+    for link in element.iterancestors("a"):
+        href = (link.get("href") or "").strip()
+        try:
+            target = urljoin(url, href)
+            if not href or href.startswith("#") or _URL_DATE.search(urlsplit(target).path):
+                return False
+            return _page_key(target) != _page_key(url)
+        except ValueError:  # an address no browser would follow ("http://[broken")
+            return False
+    return False
+
+
+def _page_key(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return (parts.hostname or "").removeprefix("www."), parts.path.rstrip("/")
 
 
 # -- Dates printed near the headline --------------------------------------------------------

@@ -342,6 +342,26 @@ CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
         r"consent|[Dd]atenschutz|privacy|accepte|aceptar?|acconsent).{0,300}",
         keyword="cookie",
     ),
+    # Blog platforms' notes under the comment form and follow-by-e-mail boxes.
+    ClutterPattern(r".{0,60}\bAkismet\b.{0,200}", keyword="akismet"),
+    ClutterPattern(
+        r"(?:Gib deine E-Mail-Adresse ein, um diese[mn] (?:Blog|Website) zu folgen|"
+        r"Um neue Beiträge per E-Mail zu erhalten).{0,200}",
+        keyword="e-mail",
+    ),
+    ClutterPattern(r"Enter your email address to (?:subscribe|follow).{0,200}", keyword="email"),
+    # Affiliate disclosures, which name the links ("Für Links auf dieser Seite erhält GIGA
+    # ggf. eine Provision vom Händler", "We may earn a commission from links on this page").
+    ClutterPattern(
+        r"(?=.{0,200}\b[Ll]inks?\b).{0,120}\b(?:erhält|erhalten|bekommt|bekommen)\b.{0,60}"
+        r"\bProvision\b.{0,120}",
+        keyword="provision",
+    ),
+    ClutterPattern(
+        r"(?=.{0,200}\b[Ll]inks?\b).{0,120}\b(?:earn|earns|receive|receives|get)\b.{0,40}"
+        r"\bcommission\b.{0,160}",
+        keyword="commission",
+    ),
 )
 
 # Photo credits under a picture: "Foto: Nick Fedirko/Shutterstock", "APA/Georg Hochmuth",
@@ -448,6 +468,13 @@ BYLINE_LABELS: tuple[str, ...] = (
     "Écrit par", "Pubblicato da", "Scritto da", "Ein Artikel von", "Eine Kolumne von",
     "Verfasst von", "Veröffentlicht von",
 )  # fmt: skip
+# An editorial desk signing an article alone on its line, beside the date ("Redaktion").
+DESK_BYLINES: frozenset[str] = frozenset(
+    {
+        "redaktion", "die redaktion", "online-redaktion", "editorial team", "editorial staff",
+        "staff", "newsroom", "redacción", "la rédaction", "rédaction", "redazione", "redactie",
+    }
+)  # fmt: skip
 # Lower-case words that may sit inside a name ("Ursula von der Leyen", "Luis de Guindos").
 NAME_PARTICLES: tuple[str, ...] = (
     "von", "van", "der", "den", "de", "du", "da", "di", "la", "le", "del", "dos", "bin",
@@ -501,11 +528,25 @@ PUBLISHED_WORDS: frozenset[str] = frozenset(
         "publicado", "pubblicato", "gepubliceerd",
     }
 )  # fmt: skip
-# Words before a date that make it an update's, not the publication's ("Aktualisiert am").
+# Days of the week, written before a date ("lundi 9 décembre 2019", "Samstag, 9. September").
+WEEKDAY_WORDS: frozenset[str] = frozenset(
+    {
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "mon", "tue", "wed", "thu", "fri", "sat", "sun",
+        "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonnabend",
+        "sonntag",
+        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+        "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo",
+        "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica",
+        "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+        "segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira",
+    }
+)  # fmt: skip
+# Words near a date that make it an update's, not the publication's ("Aktualisiert am"),
+# in lower case and matched inside words ("modifi" is "modified", "modifié", "modifica").
 UPDATE_WORDS: tuple[str, ...] = (
-    "updated", "update", "modified", "edited", "aktualisiert", "geändert", "änderung",
-    "bearbeitet", "actualizado", "actualización", "mis à jour", "modifié", "aggiornato",
-    "bijgewerkt",
+    "update", "modifi", "edited", "aktualisiert", "geändert", "änderung", "bearbeitet",
+    "actualizad", "actualización", "mis à jour", "mise à jour", "aggiornato", "bijgewerkt",
 )  # fmt: skip
 TIME_TAIL = rf"(?:,?\s+(?:at\s+)?{TIME}(?:\s*\(?{ZONE}\)?)?)?"
 

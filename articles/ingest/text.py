@@ -58,6 +58,7 @@ from articles.ingest.lines import (
     lookup_source,
     match_clutter,
     match_source_pattern,
+    opens_with_break_label,
     read_byline,
     split_lines,
     split_sentences,
@@ -137,7 +138,26 @@ _USER_BYLINE = re.compile(
     + "|".join(re.escape(label) for label in sorted(sig.BYLINE_LABELS, key=len, reverse=True))
     + r")(?:\s*:\s*|\s+)(?P<who>[^\W\d_][\w.-]{2,29})\s*(?:$|[|·•]|(?:am|on|um|le)\s+\d)"
 )
+_USER_NAME = re.compile(r"[^\W\d_][\w.-]{2,29}")
+# A byline label of two words or more opening the line before a name ("Publicado por
+# Alberto González La información es de ..."): a byline, whatever follows the name.
+_PHRASE_BYLINE = re.compile(
+    "(?:"
+    + "|".join(re.escape(label) for label in sig.BYLINE_LABELS if " " in label)
+    + r")\s+[^\W\d_a-zß-ÿ]"
+)
 _NAME_AFTER_DATE = re.compile(r"(?<!\d)(?:19|20)\d\d\s+(?P<who>[^\d|·•,]{3,60})$")
+# A caption that ends with its picture's credit ("Delegates in Geneva. (Foto: Getty)",
+# "Roman Prymula, photo: Archives du Gouvernement").
+_CREDIT_AT_END = re.compile(
+    r"(?:^|[\s(])(?:[Ff]otos?|[Pp]hotos?|[Pp]hotographs?|[Bb]ild|Bildquelle|Quelle|[Ss]ource|"
+    r"Fuente|[Cc]redits?|[Ii]mages?|Imagen)\s?:\s?[^.!?:]{1,60}\)?$"
+    r"|[\s(|]©\s?[^.!?:©]{1,60}\)?$"
+)
+# ... or that opens with the figure's number ("Abbildung 4: klassische Schwachschicht.").
+_FIGURE_LABEL = re.compile(r"(?:Abbildung|Abb\.|Figure|Fig\.|Grafik|Tabelle|Table)(?:\s?\d+)?\s?:")
+CAPTION_MAX_WORDS = 30
+CREDIT_TAIL_CHARS = 100
 _QUOTES = (("„", "“"), ("«", "»"), ("‘", "’"))
 _DATE_SEPARATORS = re.compile(r"\s*[|·•,]\s*|\s+[-–—]\s+")
 _LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not headlines
@@ -188,15 +208,17 @@ TITLE_INSIDE_RUN = 4  # lines into the run where the headline may still sit
 INSIDE_RUN_PENALTY = 0.5
 TITLE_WINDOW = 40  # lines above the article's text where its headline may sit
 HEADER_BELOW_TITLE = 12  # lines under the headline where its date and byline may sit
-DATE_ABOVE = 15  # lines above the headline where its date may sit
+DATE_ABOVE = 12  # lines above the headline where its date may sit
 OPENING_LINES = 2  # paragraphs at the text's start that may open with a dateline
+OPENING_SCAN = 5  # ... among its first lines
 OPENING_DATE_MAX = 25  # ... where the date starts at most this far in
-OPENING_DATE_SCAN = 80
+OPENING_DATE_SCAN = 160  # ... or after a header run into it
 GLUED_MENU_JOINS = 2  # words run into the next this often make a line a menu, not a headline
 GLUED_HEADER_WORDS = 3  # words of a section, author or credit glued before that date
 TEXT_DATE_LINES = 4  # lines into the text where a short date line still dates the article
 TEXT_DATE_LINE_MAX = 60  # ... and is short: a date, a byline, a section at most
 DATE_BELOW_TEXT = 2  # lines under the text where a post's date alone may sit
+SIGNATURE_BELOW_TEXT = 8  # ... and where a labelled one may, past tags or a share bar
 BYLINE_BELOW_TEXT = 3  # lines under the text where a post may be signed
 NEAR_TITLE = 4  # a date or byline this close confirms a headline
 DATE_LINE_MAX = 150  # dates are read from short lines only: a paragraph's dates are news
@@ -206,9 +228,12 @@ TITLE_WORDS = 8
 REPEATED_BONUS = 0.5  # printed again in a page title, breadcrumb or list of posts
 HEADER_BELOW_BONUS = 1.5  # a date or byline under it
 RIVAL_MIN_WORDS = 3  # a headline-shaped line this long between a line and its date
+STANDFIRST_HEADLINE_MIN = 4  # ... unless it is the standfirst under a headline this long
 HEADER_ABOVE_BONUS = 1.0  # ... or just above it
 DISTANCE_PENALTY = 0.01  # per line between it and the text
 PARAGRAPH_MIN_WORDS = 5
+PAGE_END_MIN = 200  # characters of text read before a comments line that may open them
+PAGE_END_AFTER = 400  # ... that surely do, even under a headline
 # A paragraph shorter than this after a gap at the end of the run closes the page.
 TAIL_MAX_WORDS = 45
 # How far to trust a headline by its score (see score_title).
@@ -216,6 +241,7 @@ TITLE_SURE = 2.5
 TITLE_WEAK = 0.25
 BARE_DATE_MAX = 40  # a date line inside the text's first lines: the date and a time at most
 DATE_START_MAX = 40  # a header date opens its line ("Last Updated: 18 March 2008")
+HEADER_DATE_WORDS = 3  # ... after a label or a name of a few words at most
 CREDIT_AFTER_TEXT = 3  # an agency's name alone this close under the text credits it
 
 
@@ -243,7 +269,8 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
     size = 0
     for index, line in enumerate(lines):
         if line.run_break:
-            if start is not None and is_page_end(line.text):
+            seen = max(best_size, size if start is not None else 0)
+            if is_page_end(line.text) and not header_link(lines, index, seen):
                 break  # the comment section: readers' text, not the article's
             last = None  # what follows is related links or a share bar
             continue
@@ -261,7 +288,39 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
     first, stop = best
     while stop - 1 > first and last_mark(lines[stop - 1].text) == ":":
         stop -= 1  # "Choose your access and read on:" introduces what is not there
-    return first, trim_run_tail(lines, first, stop)
+    stop = trim_run_tail(lines, first, stop)
+    while stop < len(lines) and is_closing_line(lines[stop]):
+        stop += 1
+    return first, stop
+
+
+def is_closing_line(line: Line) -> bool:
+    """A sentence right under the text that ends without a full stop, too long for a
+    sub-heading or a link ("... jederzeit gerne gesehen!", "Additional reporting by
+    Steve Gorman; Editing by ..."): the text's last line."""
+    return (
+        line.headline
+        and line.words > SUBHEADING_MAX_WORDS
+        and not line.furniture
+        and not line.run_break
+        and not _CAPTION_CREDIT.search(line.text)
+        and not is_link_label(line.text)
+        and "?" not in line.text  # "Do you want to know more? Sign up here"
+        and word_count(line.text.partition(":")[0]) > 2  # "Mehr lesen: Headline"
+        and word_count(re.split(r"[.!] ", line.text)[-1]) > 3  # "... zu laden. Inhalt laden"
+    )
+
+
+def header_link(lines: list[Line], index: int, seen: int) -> bool:
+    """A "5 Kommentare" line after too little text for an article (a cookie notice, a
+    newsletter prompt), or after a little under a headline: the header's link to the
+    comments, not their start."""
+    if seen < PAGE_END_MIN or seen >= PAGE_END_AFTER:
+        return seen < PAGE_END_MIN
+    return any(
+        lines[i].words >= RIVAL_MIN_WORDS and is_title_candidate(lines[i])
+        for i in range(max(0, index - NEAR_TITLE), index)
+    )
 
 
 def trim_run_tail(lines: list[Line], first: int, stop: int) -> int:
@@ -327,6 +386,8 @@ def is_title_candidate(line: Line) -> bool:
         and not is_section_name(text)
         and not line.furniture
         and not line.run_break
+        and not opens_with_break_label(text)
+        and not _PHRASE_BYLINE.match(text)
         and not is_label(text)
         and match_date_line(text) is None
         and (not line.dates or is_glued_to_date(text))
@@ -378,12 +439,26 @@ def header_date(line: Line, dayfirst: bool | None = None) -> date | None:
     found = line.dates if dayfirst is None else find_dates(line.text, dayfirst)
     if not found:
         return None
-    if found[0][0] <= DATE_START_MAX:
+    position = found[0][0]
+    if position <= DATE_START_MAX and not reads_as_sentence(line.text, position):
         return found[0][1]
     # A byline's date may come late ("Posted in Politics by Jane Doe on August 3, 2019").
     text = line.text
     byline = find_labelled_byline(text[: found[0][0]])
     return found[0][1] if byline else None
+
+
+def reads_as_sentence(text: str, position: int) -> bool:
+    """Words of a sentence before the date ("In seinem Beitrag von 5. Januar 2015 ..."):
+    more than a label or a name, not ending in a word for "on" or "published", and
+    neither a byline nor a headline the date ran into ("Headline!08.12.2022")."""
+    words = [word for word in words_before(text, position) if any(c.isalpha() for c in word)]
+    if len(words) <= HEADER_DATE_WORDS or not text[position - 1].isspace():
+        return False
+    last = words[-1].casefold().rstrip(":")
+    if last in ON_DAY_WORDS or last in sig.PUBLISHED_WORDS:
+        return False
+    return find_labelled_byline(text[:position]) is None
 
 
 def bare_date(line: Line, dayfirst: bool | None = None) -> date | None:
@@ -392,7 +467,16 @@ def bare_date(line: Line, dayfirst: bool | None = None) -> date | None:
     if len(line.text) > BARE_DATE_MAX:
         return None
     found = line.dates if dayfirst is None else find_dates(line.text, dayfirst)
-    return found[0][1] if found and found[0][0] == 0 else None
+    if not found:
+        return None
+    position, value = found[0]
+    return value if position == 0 or after_weekday_only(line.text, position) else None
+
+
+def after_weekday_only(text: str, position: int) -> bool:
+    """Nothing but the day of the week before the date ("lundi 9 décembre 2019")."""
+    words = words_before(text, position)
+    return len(words) == 1 and words[0].casefold().strip(",.") in sig.WEEKDAY_WORDS
 
 
 def words_before(text: str, position: int) -> list[str]:
@@ -423,6 +507,7 @@ def posted_date(
     if last in ON_DAY_WORDS or (after_weekday and last in sig.PUBLISHED_WORDS):
         return value
     weekday = len(words) == 1 and line.text[:position].rstrip().endswith(",")
+    weekday = weekday or after_weekday_only(line.text, position)
     return value if weekday and after_weekday else None
 
 
@@ -461,12 +546,25 @@ def score_title(page: PageLines, index: int, body_first: int, first: bool) -> fl
     # The date or byline confirms the nearest headline above it, not a menu or a kicker
     # further up with another headline-shaped line between them.
     between = range(index + 1, header) if header is not None else range(0)
-    if header is not None and not any(page.is_rival(i) for i in between):
+    rivals = [i for i in between if page.is_rival(i)]
+    if rivals == [index + 1] and is_standfirst_under(lines, index):
+        rivals = []  # a headline over its standfirst, over the date
+        score += 2 * DISTANCE_PENALTY  # ... as close to the text as its standfirst
+    if header is not None and not rivals:
         score += HEADER_BELOW_BONUS
     elif any(page.is_header_line(i) for i in range(max(0, index - 2), index)):
         score += HEADER_ABOVE_BONUS
     score -= DISTANCE_PENALTY * abs(body_first - index)
     return score
+
+
+def is_standfirst_under(lines: list[Line], index: int) -> bool:
+    """The line under a headline is its standfirst: longer than the headline and than a
+    sub-heading, under a headline of a few words at least (not a kicker)."""
+    headline, under = lines[index], lines[index + 1]
+    return headline.words >= STANDFIRST_HEADLINE_MIN and under.words > max(
+        headline.words, SUBHEADING_MAX_WORDS
+    )
 
 
 def locate_article(lines: list[Line]) -> ArticleSpan:
@@ -568,8 +666,11 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
                 return HeaderDate(value, 0.5)
     if not found:
         # The text's first paragraph may open with its date, as a dateline ("Wien, 14.
-        # Dezember 2021 – Aufgrund ...", "06.11.23 - Sensation in ...").
-        for index in range(span.body_first, min(span.end, span.body_first + OPENING_LINES)):
+        # Dezember 2021 – Aufgrund ...", "06.11.23 - Sensation in ..."): one of the first
+        # two, past captions or sub-headings between them.
+        stop = min(span.end, span.body_first + OPENING_SCAN)
+        opening = [i for i in range(span.body_first, stop) if is_paragraph_line(lines[i])]
+        for index in opening[:OPENING_LINES]:
             value = opening_date(lines[index], page.for_line(lines[index]))
             if value:
                 return HeaderDate(value, 0.5)
@@ -583,6 +684,10 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
         } - {None}
         if len(below_text) == 1:
             return HeaderDate(below_text.pop(), 0.5)
+        if not below_text:
+            value = signed_date_below(lines, span, page)
+            if value is not None:
+                return HeaderDate(value, 0.5)
         return HeaderDate(None, 0.0)
     if len({value for _, _, value in found}) > 1:
         settled = settle_header_dates(lines, span, found)
@@ -593,6 +698,45 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
     titled = span.title_index is not None
     near = titled and abs(index - span.title_index) <= (NEAR_TITLE if not order else 3)
     return HeaderDate(value, 0.8 if near else 0.5)
+
+
+def signed_date_below(lines: list[Line], span: ArticleSpan, page: PageOrder) -> date | None:
+    """A post's date a few lines under its text, past tags or a share bar, where a label
+    or a byline says whose it is: under "Erschienen am", "Date" or "von Ulrike", or
+    after "am" in "Gespeichert von rasos am 24. Juli 2017". A commenter's ("Aylin
+    sagt:", "Jane said, on ...") is the comment's; a date labelled only as published
+    ("Veröffentlicht: 22. August 2012") may be a related post's."""
+    for index in range(span.end, min(len(lines), span.end + SIGNATURE_BELOW_TEXT)):
+        line = lines[index]
+        if not line.dates or len(line.text) > TEXT_DATE_LINE_MAX:
+            continue
+        above = lines[index - 1].text
+        if is_commenter_line(above) or said_by_commenter(line.text):
+            return None  # the comments have begun
+        value = posted_date(line, page.for_line(line))
+        if value is None:
+            continue
+        words = words_before(line.text, line.dates[0][0])
+        signed = len(words) >= 2 and words[-1].casefold() in ON_DAY_WORDS
+        if signed or is_post_label(above):
+            return value
+    return None
+
+
+def is_post_label(text: str) -> bool:
+    """A line that labels the date or the author under it ("Erschienen am", "Date",
+    "von Ulrike")."""
+    words = text.casefold().rstrip(":").split()
+    if words and words[-1] in ON_DAY_WORDS:
+        words.pop()
+    labelled = bool(words) and len(words) <= 2 and words[-1] in sig.PUBLISHED_WORDS
+    return labelled or find_labelled_byline(text) is not None
+
+
+def said_by_commenter(text: str) -> bool:
+    """A commenter's verb among the line's words ("stephangoeldi said, on August 3")."""
+    words = {word.strip(",:;").casefold() for word in text.split()}
+    return any(verb in words for verb in sig.COMMENTER_VERBS)
 
 
 def settle_header_dates(
@@ -619,14 +763,18 @@ def opening_date(line: Line, dayfirst: bool | None = None) -> date | None:
     """The date a paragraph opens with, alone or after a place or a credit and a
     separator ("Wien, 14. Dezember 2021 – ...", "Red. / 31.10.2023 Die ..."), a bracket
     or a name and "am" ("Jon Nitz am 24. Januar 2022 um 15:47 Durch ..."): a dateline,
-    where a date inside a sentence is the news's."""
+    where a date inside a sentence is the news's. A header run into the paragraph may
+    put it further in: after a byline or a name ("Written by Jane Doe on April 29,
+    2018It can be ..."), or run into a headline ("Headline kein Wohngeld18.02.2022, ...")."""
     if not is_paragraph_line(line):
         return None
     head = line.text[:OPENING_DATE_SCAN]
     found = find_dates(head, dayfirst)
-    if not found or found[0][0] > OPENING_DATE_MAX or len({value for _, value in found}) > 1:
+    if not found or len({value for _, value in found}) > 1:
         return None  # none near the start, or two (created and modified): unclear
     position, value = found[0]
+    if position > OPENING_DATE_MAX:
+        return value if opens_with_header(head, position) else None
     words = words_before(head, position)
     if not words:
         return value
@@ -641,6 +789,19 @@ def opening_date(line: Line, dayfirst: bool | None = None) -> date | None:
         and not _INTO_TIME.match(head, position)
     )
     return value if place or named or glued else None
+
+
+def opens_with_header(head: str, position: int) -> bool:
+    """Before a date further into a paragraph, a header run into it: a byline or a
+    name, or a headline the date is glued to."""
+    before = head[:position].rstrip(_DATE_PUNCTUATION)
+    if find_labelled_byline(before) or is_bare_name(before):
+        return True
+    return (
+        (head[position - 1] in "?!" or head[position - 1].isalpha())
+        and not _INTO_TIME.match(head, position)
+        and is_headline_like(before)
+    )
 
 
 def is_update(line: Line) -> bool:
@@ -675,7 +836,7 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
                 return who, 0.8
             if is_byline_label(text) and index + 1 < len(lines):
                 following = lines[index + 1].text.rstrip(",")  # "Nikolai Huke," / "Berlin"
-                if is_name(following):
+                if is_name(following) or is_user_name(following):
                     return following, 0.7
             if len(text) > DATE_LINE_MAX or bare[0]:
                 continue
@@ -693,6 +854,8 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
                 )
             ):
                 bare = (text.rstrip(","), 0.5)
+            elif text.casefold() in sig.DESK_BYLINES and beside_date(lines, index):
+                bare = (text, 0.5)  # "Redaktion" over "1. November 2023 10:29"
             else:
                 user = _USER_BYLINE.search(text)
                 if user and lookup_source(user["who"]) is None:  # "By Reuters" is a credit
@@ -712,7 +875,22 @@ def byline_under_text(lines: list[Line], span: ArticleSpan) -> tuple[str, float]
         who = find_labelled_byline(text)
         if who and lookup_source(who) is None:
             return who, 0.5
+        if is_byline_label(text) and index + 1 < len(lines):
+            following = lines[index + 1].text
+            if is_name(following) or is_user_name(following):
+                return following, 0.5  # "Posted by" / "T. V. Raman"
     return "", 0.0
+
+
+def is_user_name(text: str) -> bool:
+    """A blog's user name alone on its line ("eseppelt", "delta201"): one word, not a
+    menu word or a month."""
+    return (
+        _USER_NAME.fullmatch(text) is not None
+        and not is_section_name(text)
+        and not is_furniture(text)
+        and text.casefold() not in month_words()
+    )
 
 
 def under_standfirst(lines: list[Line], span: ArticleSpan, index: int) -> bool:
@@ -766,6 +944,10 @@ def name_beside_date(text: str) -> str:
     match = _NAME_BEFORE_DATE.match(text)
     if match and is_bare_name(match["who"]):
         return match["who"]
+    found = find_dates(text)
+    before = text[: found[0][0]].strip(_DATE_PUNCTUATION) if found else ""
+    if before and is_bare_name(before):
+        return before  # "Bianca Praetorius2. Okt. 2022Das ...", "Jane Doe 18.03.2008"
     for part in _DATE_SEPARATORS.split(text):
         part = part.strip()
         if part and not any(char.isdigit() for char in part) and is_bare_name(part):
@@ -900,9 +1082,11 @@ class PullQuoteFinder:
         )
 
 
-def strip_clutter(lines: list[Line], evidence: Evidence) -> list[Block]:
+def strip_clutter(
+    lines: list[Line], evidence: Evidence, *, keep: frozenset[Line] = frozenset()
+) -> list[Block]:
     """The article's own paragraphs and sub-headings, without menus, banners, captions,
-    picture labels and pull quotes that repeat the text."""
+    picture labels and pull quotes that repeat the text; the lines in `keep` are text."""
     lines = trim_trailing_links(lines)
     pull_quotes = PullQuoteFinder([line.text for line in lines if not line.headline])
     blocks: list[Block] = []
@@ -912,8 +1096,13 @@ def strip_clutter(lines: list[Line], evidence: Evidence) -> list[Block]:
         if skip_attribution and not line.blank_before and line.words <= ATTRIBUTION_MAX_WORDS:
             continue  # "Sergei Lavrov" / "Russian Foreign Minister" under a pull quote
         skip_attribution = False
+        if line in keep:
+            blocks.append(Block("p", text))
+            continue
         if evidence.see_line(line):
             continue
+        if line.words <= CAPTION_MAX_WORDS and is_caption(text):
+            continue  # a picture's caption and credit
         if not line.headline:
             blocks.extend(split_long_paragraph(text))
             continue
@@ -939,6 +1128,44 @@ def strip_clutter(lines: list[Line], evidence: Evidence) -> list[Block]:
     return blocks
 
 
+def is_caption(text: str) -> bool:
+    """A picture's or a figure's caption: it ends with a credit or opens with a label."""
+    tail = text[-CREDIT_TAIL_CHARS:]  # the credit ends the line: search only its end
+    if ":" not in text and "©" not in tail:
+        return False  # both shapes need one: most lines are ruled out without a pattern
+    return bool(_CREDIT_AT_END.search(tail) or _FIGURE_LABEL.match(text))
+
+
+def is_standfirst(line: Line) -> bool:
+    """A headline-shaped line between the headline and the text that belongs to the
+    article: a standfirst ending without a full stop ("Seit November ausgefallener Sender
+    wieder aktiv – Erfreuliche Flugdaten ..."), not a dated byline or a caption."""
+    return (
+        is_closing_line(line)
+        and not line.dates
+        and find_labelled_byline(line.text) is None
+        and not _CAPTION_CREDIT.search(line.text)
+    )
+
+
+def is_lead_in(line: Line) -> bool:
+    """A headline-shaped line right over the first paragraph that opens it: a question or
+    an exclamation ("Ihr kennt es sicher auch!"), not a date, a byline, a caption or a
+    link. A statement there may be a caption or a video's title."""
+    text = line.text
+    return (
+        line.headline
+        and last_mark(text) in "!?"
+        and (text[0].isupper() or text[0] in '„“"«»‚‘')
+        and not line.furniture
+        and not line.run_break
+        and not line.dates
+        and find_labelled_byline(text) is None
+        and not _CAPTION_CREDIT.search(text)
+        and not is_link_label(text)
+    )
+
+
 def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None) -> ParsedArticle:
     """A plain-text capture into a ParsedArticle."""
     evidence = Evidence([], [], [])
@@ -949,10 +1176,24 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
     header = read_header(lines[span.start : span.end], evidence)
     body_start = span.start + header.body_start
     # Between the headline and the text only a standfirst is article text: captions,
-    # photo credits and share bars there are not sub-headings.
-    standfirst = [line for line in lines[body_start : span.body_first] if is_paragraph_line(line)]
+    # photo credits and share bars there are not sub-headings. A standfirst with no
+    # full stop sits right under the headline.
+    under_title = body_start if span.title_index is None else span.title_index + 1
+    standfirst = [
+        lines[index]
+        for index in range(min(body_start, under_title), span.body_first)
+        if index >= body_start
+        and is_paragraph_line(lines[index])
+        or under_title <= index < under_title + NEAR_TITLE
+        and is_standfirst(lines[index])
+    ]
+    # A line that opens the first paragraph right over it is text, short as it may be.
+    lead = lines[span.body_first - 1] if span.body_first > under_title else None
+    lead_in = [lead] if lead and lead not in standfirst and is_lead_in(lead) else []
     blocks = strip_clutter(
-        standfirst + lines[max(body_start, span.body_first) : span.end], evidence
+        standfirst + lead_in + lines[max(body_start, span.body_first) : span.end],
+        evidence,
+        keep=frozenset(lead_in),
     )
     see_credits_after(lines[span.end :], evidence)
     fields: list[FieldEvidence] = []
