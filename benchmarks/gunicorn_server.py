@@ -89,10 +89,12 @@ def worker_pids(master_pid: int) -> list[int]:
 
 
 def memory_kib(pid: int) -> dict[str, int]:
-    """VmHWM (peak resident set) and VmRSS of a process, in KiB."""
+    """VmHWM (peak resident set) and VmRSS of a process, in KiB, and of the resident set
+    now, RssAnon (the process's own) and RssFile (mapped files: the index's postings
+    arrays, shared by the workers through the page cache)."""
     values = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         key, _, rest = line.partition(":")
-        if key in ("VmHWM", "VmRSS"):
+        if key in ("VmHWM", "VmRSS", "RssAnon", "RssFile"):
             values[key] = int(rest.split()[0])
     return values

@@ -385,6 +385,11 @@ def report(figures: dict, args: argparse.Namespace) -> str:
         )
     peaks = [w.get("VmHWM", 0) / 1024 for w in figures["workers"]]
     lines.append(f"- worker peak memory (VmHWM): {', '.join(f'{p:,.0f} MB' for p in peaks)}")
+    now = [(w.get("RssAnon", 0) / 1024, w.get("RssFile", 0) / 1024) for w in figures["workers"]]
+    lines.append(
+        "- worker memory at the end, own / mapped files (shared page cache): "
+        + ", ".join(f"{own:,.0f} / {mapped:,.0f} MB" for own, mapped in now)
+    )
     if figures.get("bad"):
         lines.append(f"- not 200: {', '.join(sorted(figures['bad'])[:8])}")
     return "\n".join(lines)

@@ -488,3 +488,15 @@ def live_postings(reader, docs, weights, counts, deltas) -> dict:
         for doc, weight, mine in zip(docs.tolist(), weights.tolist(), places, strict=True)
         if not reader.is_deleted(doc)
     }
+
+
+def test_the_warm_up_reads_each_segments_word_counts_though_its_arrays_need_no_read_ahead(
+    shuffled,
+):
+    """Related coverage weighs an article's words by their counts: a worker's first
+    article page must not wait for every segment's table of them."""
+    engine._segment_cache.clear()
+    assert shuffled.warm_commonest_words(seconds=60) == 0  # postings: all in arrays
+    for reader, _ in engine._leaves(shuffled.searcher()):
+        segment = reader.segment().segment_id()
+        assert (segment, "doc_frequencies", "text") in engine._segment_cache

@@ -248,21 +248,19 @@ def warm_commonest_words(searcher, fieldnames, *, share: float, seconds: float) 
     are the reads a reader's first searches would wait longest for, and the words that
     searches hold most often: the rare words left to read cold are cheap."""
     started = time.perf_counter()
-    # A segment with postings arrays has nothing to read ahead.
-    leaves = [
-        (reader, offset)
-        for reader, offset in (_leaves(searcher) if searcher.doc_count_all() else [])
-        if _segment_arrays(reader) is None
-    ]
+    every = _leaves(searcher) if searcher.doc_count_all() else []
+    # A segment with postings arrays has no postings to read ahead; its words' document
+    # counts (which rank related coverage) are read all the same.
+    leaves = [(reader, offset) for reader, offset in every if _segment_arrays(reader) is None]
     counts: dict[tuple[str, bytes], int] = {}
     for fieldname in fieldnames:
-        for reader, _ in leaves:
+        for reader, _ in every:
             table, _complete = _segment_cached(
                 reader,
                 ("doc_frequencies", fieldname),
                 lambda reader=reader, f=fieldname: _segment_doc_frequencies(reader, f),
             )
-            for btext, count in table.items():
+            for btext, count in table.items() if leaves else ():
                 counts[fieldname, btext] = counts.get((fieldname, btext), 0) + count
     read = 0
     for fieldname, btext in sorted(counts, key=counts.__getitem__, reverse=True):
