@@ -110,9 +110,6 @@ class SegmentArrays:
             self._directory = pickle.loads(file.read(end - offset))
         self._words = np.memmap(path, dtype=np.uint32, mode="r", shape=(offset // 4,))
 
-    def holds(self, fieldname: str) -> bool:
-        return fieldname in self._directory
-
     def term(self, fieldname: str, btext: bytes) -> TermArrays | None:
         """A term's arrays, or None when the file does not hold it."""
         found = self._directory.get(fieldname)

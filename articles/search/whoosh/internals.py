@@ -9,6 +9,7 @@ Importing this module under another Whoosh version fails, rather than answering 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from functools import lru_cache
 from itertools import compress, groupby, pairwise
 from operator import itemgetter
@@ -82,22 +83,14 @@ def postings_and_positions_of(
         if matcher._maxid < wanted[start]:
             matcher._next_block()
             continue
-        matcher._read_data()
-        ids, weights = matcher._data[0], matcher._data[1]
-        block = np.array(ids, dtype=np.int64)
-        if not matcher._byteids:
-            block = np.cumsum(block)
+        block, block_weights = _block_read(matcher)
         keep = np.isin(block, wanted[start:])
         doc_blocks.append(block[keep])
-        if weights is None or isinstance(weights, float):
-            weight_blocks.append(np.full(int(keep.sum()), 1.0 if weights is None else weights))
-        else:
-            weight_blocks.append(np.array(weights, dtype=np.float64)[keep])
+        weight_blocks.append(block_weights[keep])
         values.extend(compress(matcher._data[2], keep))
         start = int(np.searchsorted(wanted, block[-1], side="right"))
         matcher._next_block()
-    decoded = decode_position_lists(values) or _decode_one_by_one(values)
-    counts, deltas = (np.asarray(part, dtype=np.int64) for part in decoded)
+    counts, deltas = decoded_positions(values)
     docs = np.concatenate(doc_blocks) if doc_blocks else np.zeros(0, dtype=np.int64)
     weights = np.concatenate(weight_blocks) if weight_blocks else np.zeros(0)
     return docs.astype(np.int32), weights.astype(np.float32), counts, deltas
@@ -123,32 +116,39 @@ def _read_postings(matcher, *, positions: bool):
     else:
         id_blocks, weight_blocks = [], []
         while not matcher._atend:
-            matcher._read_data()
-            ids, weights = matcher._data[0], matcher._data[1]
-            count = matcher._blocklength
-            if matcher._byteids:
-                block = np.array(ids, dtype=np.int64)
-            else:
-                block = np.cumsum(np.array(ids, dtype=np.int64))
+            block, block_weights = _block_read(matcher)
             id_blocks.append(block)
-            if weights is None:
-                weight_blocks.append(np.ones(count))
-            elif isinstance(weights, float):
-                weight_blocks.append(np.full(count, weights))
-            else:
-                weight_blocks.append(np.array(weights, dtype=np.float64))
+            weight_blocks.append(block_weights)
             if positions:
                 values.extend(matcher._data[2])
             matcher._next_block()
         docs = np.concatenate(id_blocks) if id_blocks else np.zeros(0, dtype=np.int64)
         scores = np.concatenate(weight_blocks) if weight_blocks else np.zeros(0)
-        decoded = None
-        if positions:
-            decoded = decode_position_lists(values)
-            if decoded is None:  # not the layout expected: one list at a time
-                decoded = _decode_one_by_one(values)
-            decoded = tuple(np.asarray(part, dtype=np.int64) for part in decoded)
+        decoded = decoded_positions(values) if positions else None
     return docs.astype(np.int32), scores.astype(np.float32), decoded
+
+
+def _block_read(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
+    """The ids and weights of the block a matcher stands at, its data read (positions
+    included, in `matcher._data[2]`)."""
+    matcher._read_data()
+    ids, weights = matcher._data[0], matcher._data[1]
+    block = np.array(ids, dtype=np.int64)
+    if not matcher._byteids:
+        block = np.cumsum(block)
+    if weights is None or isinstance(weights, float):
+        return block, np.full(len(block), 1.0 if weights is None else weights)
+    return block, np.array(weights, dtype=np.float64)
+
+
+def decoded_positions(values: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Each posting's count of positions and all the position deltas in a row (int64),
+    from their encoded lists: in bulk, or one list at a time where the layout is not the
+    one expected."""
+    decoded = decode_position_lists(values)
+    if decoded is None:
+        decoded = _decode_one_by_one(values)
+    return tuple(np.asarray(part, dtype=np.int64) for part in decoded)
 
 
 # Whoosh's Positions format stores a posting's positions as a 4-byte count, then the pickle
@@ -157,7 +157,7 @@ def _read_postings(matcher, *, positions: bool):
 _LIST_HEAD = np.frombuffer(b"\x80\x02]q\x00", dtype=np.uint8)
 
 
-def decode_position_lists(values: list[bytes]) -> tuple[np.ndarray, np.ndarray] | None:
+def decode_position_lists(values: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray] | None:
     """Every posting's position deltas with one `pickle.loads`: the items of all the lists
     are cut out of their pickles with array operations and joined into one list's pickle.
     Decoding list by list cost a Python call per posting, most of a cold phrase query."""
@@ -457,17 +457,10 @@ def add_postings(
             _fill_blocks(postwriter, docnums, weights, values, column, compression)
             fieldwriter.finish_term()
             if to_arrays is not None:
-                positions = _positions(values) if with_positions else None
+                positions = decoded_positions(values) if with_positions else None
                 to_arrays.add(fieldname, btext, docnums, weights, positions)
         postwriter._compression = compression
         fieldwriter.finish_field()
-
-
-def _positions(values: tuple[bytes, ...]) -> tuple[np.ndarray, np.ndarray]:
-    decoded = decode_position_lists(list(values))
-    if decoded is None:
-        decoded = _decode_one_by_one(values)
-    return decoded
 
 
 def _fill_blocks(postwriter, docnums, weights, values, column: list | None, compression) -> None:
