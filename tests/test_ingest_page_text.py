@@ -24,6 +24,12 @@ def page(header: str, *, body: str = BODY, footer: str = "") -> str:
     return f"{MENU}\n{header}\n{body}{footer}"
 
 
+def date_opening_with(opening: str):
+    """The date read from the page when its first paragraph opens with `opening`."""
+    body = BODY.replace("Diplomats from both countries met again", opening, 1)
+    return parse(page(HEADLINE, body=body)).published_date
+
+
 def test_headline_under_a_menu_is_the_line_beside_the_date_not_the_first_line():
     article = parse(page("Talks on the treaty end without agreement\n18 March 2008"))
     assert article.title == "Talks on the treaty end without agreement"
@@ -198,18 +204,15 @@ def test_a_short_date_line_a_few_lines_into_the_text_dates_it_when_the_header_ha
     ],
 )
 def test_a_first_paragraph_opening_with_a_dateline_dates_the_article(opening):
-    body = BODY.replace("Diplomats from both countries met again", opening, 1)
-    assert parse(page(HEADLINE, body=body)).published_date == date(2008, 3, 18)
+    assert date_opening_with(opening) == date(2008, 3, 18)
 
 
 def test_a_dateline_of_the_second_paragraph_past_a_caption_dates_the_article():
-    body = BODY.replace(
-        "Diplomats from both countries met again",
+    opening = (
         "Our desk reports from the conference centre in Geneva.\nDelegates in the hall\n"
-        "18.03.2008 - Diplomats met again",
-        1,
+        "18.03.2008 - Diplomats met again"
     )
-    assert parse(page(HEADLINE, body=body)).published_date == date(2008, 3, 18)
+    assert date_opening_with(opening) == date(2008, 3, 18)
 
 
 @pytest.mark.parametrize(
@@ -217,8 +220,7 @@ def test_a_dateline_of_the_second_paragraph_past_a_caption_dates_the_article():
     ["Politik18.03.2008Diplomats met again", "Jane Doe18.03.2008 - Diplomats met again"],
 )
 def test_a_date_glued_between_a_header_and_the_first_paragraph_dates_the_article(opening):
-    body = BODY.replace("Diplomats from both countries met again", opening, 1)
-    assert parse(page(HEADLINE, body=body)).published_date == date(2008, 3, 18)
+    assert date_opening_with(opening) == date(2008, 3, 18)
 
 
 @pytest.mark.parametrize(
@@ -229,19 +231,16 @@ def test_a_date_glued_between_a_header_and_the_first_paragraph_dates_the_article
     ],
 )
 def test_a_header_run_into_the_first_paragraph_further_in_dates_the_article(opening):
-    body = BODY.replace("Diplomats from both countries met again", opening, 1)
-    assert parse(page(HEADLINE, body=body)).published_date == date(2008, 3, 18)
+    assert date_opening_with(opening) == date(2008, 3, 18)
 
 
 def test_a_date_further_into_the_first_sentence_is_the_news_not_a_dateline():
     sentence = "Diplomats from both countries said on Tuesday that since 18.03.2008 they met"
-    body = BODY.replace("Diplomats from both countries met again", sentence, 1)
-    assert parse(page(HEADLINE, body=body)).published_date is None
+    assert date_opening_with(sentence) is None
 
 
 def test_a_glued_date_run_into_a_time_is_left_unread():
-    body = BODY.replace("Diplomats from both countries met again", "jane18.03.1912:44 Diplomats", 1)
-    assert parse(page(HEADLINE, body=body)).published_date is None
+    assert date_opening_with("jane18.03.1912:44 Diplomats") is None
 
 
 @pytest.mark.parametrize(
@@ -252,8 +251,7 @@ def test_a_glued_date_run_into_a_time_is_left_unread():
     ],
 )
 def test_a_date_inside_the_first_sentence_is_the_news_not_a_dateline(sentence):
-    body = BODY.replace("Diplomats from both countries met again", sentence, 1)
-    assert parse(page(HEADLINE, body=body)).published_date is None
+    assert date_opening_with(sentence) is None
 
 
 def test_a_date_under_a_commenters_name_is_the_comments_not_the_articles():
