@@ -7,10 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connections, models, router, transaction
-from django.db.models import Q
 
 from articles.analysis.catalogue import PersonSpec, RoundSpec, TopicSpec
-from articles.analysis.duplicates import hamming
+from articles.analysis.duplicates import bands, hamming
 from articles.curated_lists import add_curated_lists, person_spec, round_spec, topic_spec
 from articles.ingest.prepare import CuratedLists, TextAnalysis, analyse_text
 from articles.models import (
@@ -223,32 +222,43 @@ def _unsigned(value: int) -> int:
 def republished_map(articles: Iterable[Article]) -> dict[int, list[Article]]:
     """For each article, the others whose text is a near-duplicate (the same agency story
     on several sites): candidates share a fingerprint band, confirmed by distance. One query
-    for however many articles."""
+    for however many articles, answered from the bands' indexes alone."""
     articles = [a for a in articles if a.fingerprint is not None]
     if not articles:
         return {}
-    condition = Q()
-    for number in range(4):
-        values = {getattr(a, f"fp_band{number}") for a in articles}
-        condition |= Q(**{f"fp_band{number}__in": values})
+    sharing: dict[tuple[int, int], list[Article]] = {}
+    for article in articles:
+        for number, band in enumerate(bands(_unsigned(article.fingerprint))):
+            sharing.setdefault((number, band), []).append(article)
     # Sharing a band is common among unrelated articles on one subject: compare the
-    # fingerprints alone, then load only the articles that are copies.
-    candidates = Article.objects.filter(condition).values_list("pk", "fingerprint")
-    matched: dict[int, list[int]] = {}
+    # fingerprints alone, each with the articles it shares a band with, then load only
+    # the articles that are copies. Each band is looked up in its own index, which holds
+    # the fingerprint too: no article row (and none of its texts) is read.
+    by_band = [
+        Article.objects.filter(
+            **{f"fp_band{number}__in": {band for place, band in sharing if place == number}}
+        )
+        .order_by()
+        .values_list("pk", "fingerprint")
+        for number in range(4)
+    ]
+    candidates = by_band[0].union(*by_band[1:])
+    matched: dict[int, set[int]] = {}
     for pk, value in candidates:
         other = _unsigned(value)
-        for article in articles:
+        near = {a for key in enumerate(bands(other)) for a in sharing.get(key, ())}
+        for article in near:
             if pk != article.pk and hamming(_unsigned(article.fingerprint), other) <= (
                 NEAR_DUPLICATE_DISTANCE
             ):
-                matched.setdefault(article.pk, []).append(pk)
-    found = (
+                matched.setdefault(article.pk, set()).add(pk)
+    copies = list(
         Article.objects.published()
         .without_texts()
-        .in_bulk({pk for pks in matched.values() for pk in pks})
+        .filter(pk__in={pk for pks in matched.values() for pk in pks})
     )
     return {
-        article.pk: [found[pk] for pk in matched.get(article.pk, ()) if pk in found]
+        article.pk: [copy for copy in copies if copy.pk in matched.get(article.pk, ())]
         for article in articles
     }
 

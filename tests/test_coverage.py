@@ -4,11 +4,20 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from articles.analysis.duplicates import fingerprint
+from articles.analysis.duplicates import bands, fingerprint
 from articles.charts import DRAWING_WIDTHS, Label, timeline_chart, timeline_drawings
-from articles.enrich import Catalogue, analyse_article, load_catalogue, republished_copies
-from articles.models import ArticleRound, Person, Quotation, TalksRound, Topic
+from articles.enrich import (
+    Catalogue,
+    _signed,
+    analyse_article,
+    load_catalogue,
+    republished_copies,
+    republished_map,
+)
+from articles.models import Article, ArticleRound, Person, Quotation, TalksRound, Topic
 from articles.search.query import Criteria
 from articles.search.service import run_search
 from tests.conftest import make_article
@@ -328,3 +337,50 @@ def test_a_persons_fragments_from_one_sentence_are_shown_with_it_once(catalogue,
     assert "“minimizing differences” … “reaching agreements”" in page
     assert page.count("In context: Sergei Lavrov said that the two") == 1
     assert "“great powers”" not in page
+
+
+def _fingerprinted(title: str, value: int, day: date):
+    """An article whose text fingerprint is `value` (as analysis stores it: signed, with
+    its four bands)."""
+    article = make_article(title=title, published_date=day, body=f"{title} text.")
+    stored = dict(zip([f"fp_band{n}" for n in range(4)], bands(value), strict=True))
+    Article.objects.filter(pk=article.pk).update(fingerprint=_signed(value), **stored)
+    return Article.objects.get(pk=article.pk)
+
+
+def test_copies_of_many_articles_are_found_through_any_band_in_one_look_up(
+    django_assert_max_num_queries,
+):
+    story, wire = 0xF0F0_1234_ABCD_0001, 0x0F0F_8765_4321_FFFE
+    original = _fingerprinted("Original", story, date(2008, 3, 18))
+    # Copies differ in a bit or two, in a different band each: each shares three bands.
+    early = _fingerprinted("Early copy", story ^ (1 << 60), date(2008, 3, 17))
+    late = _fingerprinted("Late copy", story ^ (1 << 3) ^ (1 << 20), date(2008, 3, 19))
+    # Shares the first band only and differs in many bits elsewhere: not a copy.
+    _fingerprinted(
+        "Same subject", (story & ~0xFFFF_FFFF_FFFF) | 0x1111_2222_3333, date(2008, 3, 18)
+    )
+    other = _fingerprinted("Wire story", wire, date(2008, 4, 1))
+    wire_copy = _fingerprinted("Wire copy", wire ^ (1 << 40), date(2008, 4, 2))
+    with django_assert_max_num_queries(2):
+        found = republished_map([original, other])
+    assert [a.title for a in found[original.pk]] == ["Late copy", "Early copy"]
+    assert [a.title for a in found[other.pk]] == ["Wire copy"]
+    assert [a.title for a in republished_map([late])[late.pk]] == ["Original", "Early copy"]
+    assert [a.title for a in republished_map([wire_copy])[wire_copy.pk]] == ["Wire story"]
+    assert early.pk not in {a.pk for a in found[other.pk]}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite query plans")
+def test_copies_are_looked_up_in_the_bands_indexes_without_reading_an_article_row():
+    """An article row holds its texts: reading its fingerprint there costs pages of them
+    for every candidate, as an article page's first view once did."""
+    article = _fingerprinted("Original", 0xF0F0_1234_ABCD_0001, date(2008, 3, 18))
+    with CaptureQueriesContext(connection) as captured:
+        republished_map([article])
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + captured.captured_queries[0]["sql"])
+        plan = [row[-1] for row in cursor.fetchall()]
+    lookups = [line for line in plan if line.startswith("SEARCH")]
+    assert len(lookups) == 4, plan
+    assert all("USING COVERING INDEX article_fp_band" in line for line in lookups), plan
