@@ -12,8 +12,9 @@ from datetime import date
 import numpy as np
 import pytest
 from haystack import connections
+from whoosh import query as wq
 
-from articles.models import Article
+from articles.models import Article, ArticlePerson, Person
 from articles.search import sync as index_sync
 from articles.search.analysis import analyse_text, index_terms
 from articles.search.whoosh import engine, internals
@@ -154,6 +155,36 @@ def test_facet_counts_are_exact_over_the_matches(shuffled):
         counts = engine.count_values(searcher, name, found.docs, multivalued=False)
         assert dict(counts) == Counter(fields[name] for fields in stored)
     assert sum(count for _, count in counts) == len(found)
+
+
+def test_facet_counts_of_fields_of_many_values_are_exact_over_the_matches(shuffled, on_commit):
+    """People (as topics and rounds): an article names several, and each is counted once
+    for every matched article that names them, deleted documents left out."""
+    rng = random.Random(11)
+    people = [
+        Person.objects.create(slug=f"person-{n}", name=f"Person {n}", surname=f"P{n}")
+        for n in range(6)
+    ]
+    with on_commit():
+        for n in range(40):
+            article = make_article(body=" ".join(rng.choice(WORDS) for _ in range(30)))
+            for person in rng.sample(people, n % 4):
+                ArticlePerson.objects.create(article=article, person=person)
+    with on_commit():
+        for article in Article.objects.filter(mentions__isnull=False).distinct()[:4]:
+            article.save()  # re-indexed: its earlier document is deleted
+    backend = connections["default"].get_backend()
+    searcher = backend.searcher()
+    found = engine.ArraySearch(searcher).evaluate(backend.parser.parse("missile OR radar"))
+    matched = set(found.docs.tolist())
+    expected = {}
+    for value in searcher.lexicon("people"):
+        holders = set(searcher.docs_for_query(wq.Term("people", value))) & matched
+        if holders:
+            expected[value.decode()] = len(holders)
+    counts = engine.count_values(searcher, "people", found.docs, multivalued=True)
+    assert dict(counts) == expected and len(expected) == 6
+    assert [count for _, count in counts] == sorted(expected.values(), reverse=True)
 
 
 @pytest.mark.parametrize(
