@@ -9,6 +9,8 @@ from haystack.exceptions import SearchBackendError
 from haystack.inputs import Raw
 from haystack.query import SearchQuerySet
 
+from articles.search.whoosh.analysis import without_enclosing_brackets
+
 pytestmark = pytest.mark.django_db
 
 
@@ -143,3 +145,23 @@ def test_word_rarities_follow_the_articles_ingested_since_they_were_first_read(
         assert idf(stem) == pytest.approx(math.log((1 + total) / (1 + counted)) + 1)
     assert idf("gabala") < before["gabala"]
     assert idf("kosovo") > before["kosovo"]  # in no new article: rarer among more
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("(Indexe)", "Indexe"),  # as Haystack asks a filter's value
+        (" (missle OR (radar AND Gabala)) ", "missle OR (radar AND Gabala)"),
+        ("(missle) OR (radar)", "(missle) OR (radar)"),  # two groups: kept
+        ('"missle defence"', '"missle defence"'),
+        ("title:(radar)", "title:(radar)"),
+    ],
+)
+def test_a_suggestion_leaves_out_only_brackets_around_the_whole_query(query, expected):
+    assert without_enclosing_brackets(query) == expected
+
+
+def test_a_suggestion_for_a_filter_shows_the_words_and_keeps_a_phrase_quoted(corpus):
+    assert SearchQuerySet().spelling_suggestion("(Lavorv radar)").lower() == "lavrov radar"
+    suggested = SearchQuerySet().spelling_suggestion('"Lavorv" radar')
+    assert suggested.lower() == '"lavrov" radar'

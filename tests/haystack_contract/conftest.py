@@ -29,10 +29,6 @@ KEPT_DIFFERENCES = {
     BACKEND + "LiveWhooshSearchQuerySetTestCase::test_values_slicing": (
         "sqs[1:11] starts at the result ranked 2; the stock backend rounds a slice to a page"
     ),
-    BACKEND + "LiveWhooshSearchQueryTestCase::test_get_spelling": (
-        "a suggestion keeps the query's syntax (quotes, fields, brackets) so that it can be "
-        "searched as it stands; the stock backend strips every reserved character"
-    ),
 }
 
 

@@ -286,6 +286,21 @@ def respell(reader, fieldname: str, text: str) -> str | None:
     return respelled if changed else None
 
 
+def without_enclosing_brackets(text: str) -> str:
+    """The query without one pair of brackets around the whole of it, the same search as
+    a reader would type it: Haystack wraps a filter's value so (`content="Indexe"` is
+    asked as "(Indexe)"), and a suggestion shows the words, not the wrapping."""
+    stripped = text.strip()
+    if not (stripped.startswith("(") and stripped.endswith(")")):
+        return text
+    depth = 0
+    for place, character in enumerate(stripped):
+        depth += (character == "(") - (character == ")")
+        if depth == 0 and place < len(stripped) - 1:
+            return text  # "(a) OR (b)": the first bracket closes before the end
+    return stripped[1:-1]
+
+
 def known_as_written(reader, fieldname: str, word: str) -> bool:
     """Whether the archive has this word as written. A word it has only in another form
     ("indexe" beside "indexed") is a misspelling the stemmer forgave: it finds the right

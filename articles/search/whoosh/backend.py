@@ -52,6 +52,7 @@ from articles.search.whoosh.analysis import (
     EXACT_ANALYZER,
     ArchiveQueryParser,
     respell,
+    without_enclosing_brackets,
 )
 from articles.search.whoosh.compile import to_whoosh
 
@@ -471,7 +472,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         searcher = self.searcher()
         if not query_string or not searcher.doc_count():
             return None
-        return respell(searcher.reader(), self.content_field_name, query_string)
+        return respell(
+            searcher.reader(), self.content_field_name, without_enclosing_brackets(query_string)
+        )
 
     def inverse_document_frequency(self) -> Callable[[str], float]:
         """A stem's inverse document frequency in the content field (not part of Haystack's
