@@ -42,7 +42,7 @@ run: setup
 # nothing above the backend may depend on the archive's array engine.
 SEARCH_TESTS := tests/test_search.py tests/test_views_browse.py tests/test_coverage.py \
 	tests/test_feeds.py tests/test_exact_phrases.py tests/test_related.py \
-	tests/test_quotation_search.py
+	tests/test_quotation_search.py tests/test_export_limits.py
 
 ## test: ruff, then the whole test suite, Haystack's own Whoosh backend tests on the archive's
 ## engine (tests/haystack_contract), then the search tests on Haystack's own backend and
