@@ -174,6 +174,20 @@ def test_a_date_line_just_under_the_headline_counts_even_after_the_text_starts()
 
 
 @pytest.mark.parametrize(
+    "labelled",
+    [
+        "Published: 18.03.2008",
+        "Posted on March 18, 2008",
+        "Veröffentlicht: 18.03.2008Getty ImagesDiplomats gathered in the hall on Tuesday morning.",
+    ],
+)
+def test_a_date_labelled_as_published_under_the_headline_outranks_the_mastheads(labelled):
+    lead = "Diplomats met again in Geneva on Tuesday to discuss the treaty and its radar sites."
+    header = f"The Daily Courier — 02.01.09 09:51\n{HEADLINE}\n{lead}\nBy Jane Doe\n{labelled}"
+    assert parse(page(header)).published_date == date(2008, 3, 18)
+
+
+@pytest.mark.parametrize(
     "printed",
     [
         "Mittwoch, 18. März 2008 - Politik",

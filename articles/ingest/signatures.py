@@ -528,6 +528,14 @@ PUBLISHED_WORDS: frozenset[str] = frozenset(
         "publicado", "pubblicato", "gepubliceerd",
     }
 )  # fmt: skip
+# ... of which the labels that name the article's own publication, never a book's release
+# or an event's day ("Erscheinungsdatum: 14.08.2017" under a review dates the book).
+PUBLICATION_LABELS: frozenset[str] = frozenset(
+    {
+        "published", "posted", "veröffentlicht", "publiziert", "erstveröffentlichung",
+        "erstellt", "publié", "publicado", "pubblicato", "gepubliceerd",
+    }
+)  # fmt: skip
 # Days of the week, written before a date ("lundi 9 décembre 2019", "Samstag, 9. September").
 WEEKDAY_WORDS: frozenset[str] = frozenset(
     {

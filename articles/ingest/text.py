@@ -635,6 +635,9 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
     headline is the page's own; one further above may belong to something else. Two
     different dates there (published, updated, an event's) leave it unknown: a wrong
     date is worse than none."""
+    labelled = labelled_publication_date(lines, span, page)
+    if labelled is not None:
+        return HeaderDate(labelled, 0.8)
     found: list[tuple[int, int, date]] = []
     below, above = header_ranges(span, above=DATE_ABOVE)
     for order, indexes in enumerate((below, above)):
@@ -698,6 +701,31 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
     titled = span.title_index is not None
     near = titled and abs(index - span.title_index) <= (NEAR_TITLE if not order else 3)
     return HeaderDate(value, 0.8 if near else 0.5)
+
+
+def labelled_publication_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> date | None:
+    """The date a line under the headline opens with after a label that says it is the
+    publication's ("Veröffentlicht: 26.12.2022", "Published on March 3, 2019"), past a
+    standfirst and before the text's second paragraph: the page names it, where a date
+    printed without a label beside the headline may be a masthead's or the last change's."""
+    if span.title_index is None:
+        return None
+    header = byline_range(lines, span)
+    for index in range(header.start, min(len(lines), header.stop + 1)):
+        line = lines[index]
+        if not line.dates:
+            continue
+        position = line.dates[0][0]
+        words = [word.casefold().rstrip(":") for word in words_before(line.text, position)]
+        if (
+            words
+            and len(words) <= 2
+            and words[0] in sig.PUBLICATION_LABELS
+            and all(word in sig.PUBLICATION_LABELS or word in ON_DAY_WORDS for word in words)
+        ):
+            dayfirst = page.for_line(line)
+            return line.dates[0][1] if dayfirst is None else find_dates(line.text, dayfirst)[0][1]
+    return None
 
 
 def signed_date_below(lines: list[Line], span: ArticleSpan, page: PageOrder) -> date | None:
