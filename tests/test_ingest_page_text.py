@@ -755,3 +755,38 @@ def test_a_blog_platforms_note_is_not_article_text(note):
     article = parse(page(HEADLINE, body=f"{BODY}{note}\n{BODY}"))
     assert note not in article.body
     assert "The talks, which lasted six hours" in article.body
+
+
+POSTS = "\n".join(
+    [
+        "Recent posts",
+        "09.07.2021Four route-planning apps tested: downloaded in a minute, simple and cheap,"
+        " and more and more riders let them lead the way on every kind of trail.",
+        "20.11.2020Heart-rate readings are back in the app: sensors can be paired again over"
+        " Bluetooth, also indoors, after months in which the feature was missing entirely.",
+        "17.01.2019Software and a computer are not enough: only a good digital map lets you"
+        " plan a tour in a few clicks, and we compared the maps the big portals offer today.",
+        "01.09.2021Those who pay for the app know its safety features well; now the location"
+        " can be shared with friends during a ride too, and we explain how it is done.",
+    ]
+)
+
+
+def test_a_list_of_posts_each_opening_with_its_date_is_not_the_article():
+    header = f"{HEADLINE}\nJane Doe\n18 March 2008"
+    article = parse(page(header, footer=POSTS + "\n"))
+    assert article.body.startswith("Diplomats from both countries")
+    assert "Heart-rate readings" not in article.body
+    assert article.title == HEADLINE and article.published_date == date(2008, 3, 18)
+
+
+def test_teasers_with_their_dates_run_into_their_words_are_a_list_of_posts():
+    teasers = (
+        "The film about the largest farm cooperative is also showing in town1. November"
+        " 2023Talks with experts: the district and its towns work together on the climate"
+        "1. November 2023Children, elders and the future of the market square31. Oktober 2023"
+    )
+    footer = f"Recent posts\n{teasers}\n{teasers.replace('town', 'the city')}\n"
+    article = parse(page(f"{HEADLINE}\n18 March 2008", footer=footer))
+    assert "farm cooperative" not in article.body
+    assert article.body.startswith("Diplomats from both countries")

@@ -169,6 +169,7 @@ _BREADCRUMB_STEP = re.compile(r"\s*>\s*")
 # "#NoAgreementToday") is one such word.
 _GLUED_WORDS = re.compile(r"[a-zß-ÿ][A-ZÀ-Þ][a-zß-ÿ]")
 _INTO_TIME = re.compile(r"[\d./-]*\d:\d")
+_DATE_START_GAP = re.compile(r"[\d./-]+")  # a numeric date and what it runs into
 SITE_NAME_MAX_WORDS = 4
 
 
@@ -203,6 +204,7 @@ def trim_trailing_links(lines: list[Line]) -> list[Line]:
 
 # -- Finding the article in a page ------------------------------------------------------------
 
+LIST_MIN_TEASERS = 2
 RUN_MAX_GAP = 5  # lines between two paragraphs of one article: sub-heading, caption, share bar
 TITLE_INSIDE_RUN = 4  # lines into the run where the headline may still sit
 INSIDE_RUN_PENALTY = 0.5
@@ -266,7 +268,7 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
     last). Menus, related links and share bars between runs break them apart."""
     best, best_size = (0, len(lines)), -1
     start = last = end = None
-    size = 0
+    size = paragraphs = teasers = 0
     for index, line in enumerate(lines):
         if line.run_break:
             seen = max(best_size, size if start is not None else 0)
@@ -278,12 +280,14 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
             continue
         if last is not None and index - last - 1 <= RUN_MAX_GAP:
             size += len(line.text)
+            paragraphs += 1
         else:
-            if start is not None and size > best_size:
+            if start is not None and size > best_size and not is_list_of_posts(paragraphs, teasers):
                 best, best_size = (start, end + 1), size
-            start, size = index, len(line.text)
+            start, size, paragraphs, teasers = index, len(line.text), 1, 0
+        teasers += is_teaser(line)
         last = end = index
-    if start is not None and size > best_size:
+    if start is not None and size > best_size and not is_list_of_posts(paragraphs, teasers):
         best = (start, end + 1)
     first, stop = best
     while stop - 1 > first and last_mark(lines[stop - 1].text) == ":":
@@ -292,6 +296,32 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
     while stop < len(lines) and is_closing_line(lines[stop]):
         stop += 1
     return first, stop
+
+
+def is_teaser(line: Line) -> bool:
+    """A paragraph that opens with a date run into its first word ("09.07.2021Schnell
+    aufs Handy ...") or that runs dates into its words twice ("... zu sehen1. November
+    2023Austausch mit ..."): a list of posts, each a date and a teaser, not prose."""
+    found = line.dates
+    if not found:
+        return False
+    text = line.text
+    glued = [
+        position
+        for position, _ in found
+        if position > 0 and text[position - 1].isalpha() or position == 0
+    ]
+    if len(glued) >= 2:
+        return True
+    if found[0][0] != 0:
+        return False
+    after = _DATE_START_GAP.match(text)
+    return after is not None and text[after.end() : after.end() + 1].isalpha()
+
+
+def is_list_of_posts(paragraphs: int, teasers: int) -> bool:
+    """A run most of whose paragraphs are teasers is a list of posts, however long."""
+    return teasers >= LIST_MIN_TEASERS and 2 * teasers >= paragraphs
 
 
 def is_closing_line(line: Line) -> bool:
