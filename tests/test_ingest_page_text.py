@@ -790,3 +790,21 @@ def test_teasers_with_their_dates_run_into_their_words_are_a_list_of_posts():
     article = parse(page(f"{HEADLINE}\n18 March 2008", footer=footer))
     assert "farm cooperative" not in article.body
     assert article.body.startswith("Diplomats from both countries")
+
+
+def test_dates_under_a_read_also_line_between_headline_and_text_are_the_related_stories():
+    related = "\n".join(
+        [
+            "Read also",
+            "Cup exit: the visitors lose four goals to nil away",
+            "1 November 2023",
+            "Four goals can turn a game or win it without a striker",
+            "30 October 2023",
+        ]
+    )
+    headline = "When you lose at home, it hurts a little less if you were not there to see it"
+    article = parse(
+        page(f"Home / Football / {headline}\n{headline}\nmh\n15 October 2023\n{related}")
+    )
+    assert article.title == headline
+    assert article.published_date == date(2023, 10, 15)

@@ -415,6 +415,19 @@ RUN_BREAKS: tuple[str, ...] = (
     "potrebbe interessarti", "gerelateerde artikelen", "reacties", "lees ook",
 )  # fmt: skip
 
+# ... of which those that open links to other stories, each with its own date.
+RELATED_BREAKS: tuple[str, ...] = (
+    "related", "read more", "read also", "also read", "more from", "more on this",
+    "more stories", "recommended", "you may also like", "you might also like", "most read",
+    "most popular", "trending", "popular posts", "recent posts", "ähnliche beiträge",
+    "ähnliche artikel", "weitere artikel", "weitere beiträge", "mehr zum thema",
+    "mehr zu diesem thema", "das könnte", "auch interessant", "lesen sie", "verwandte",
+    "zum thema", "empfehlungen", "meistgelesen", "ähnliche themen", "mehr aus",
+    "weitere themen", "articles similaires", "à lire aussi", "lire aussi",
+    "sur le même sujet", "noticias relacionadas", "te puede interesar",
+    "articoli correlati", "potrebbe interessarti", "gerelateerde artikelen", "lees ook",
+)  # fmt: skip
+
 # A line made only of these words is a section menu ("Americas Africa Europe Middle East").
 _NAV_WORDS_TEXT = (
     "Home News World UK US England Scotland Wales Ireland Northern Americas America Africa "

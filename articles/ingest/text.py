@@ -319,6 +319,12 @@ def is_teaser(line: Line) -> bool:
     return after is not None and text[after.end() : after.end() + 1].isalpha()
 
 
+def is_related_links(line: Line) -> bool:
+    """A line opening links to other stories ("Lesen Sie auch", "Related"), not a share
+    bar's "Teilen": the dates under it are theirs."""
+    return line.run_break and line.text.casefold().startswith(sig.RELATED_BREAKS)
+
+
 def is_list_of_posts(paragraphs: int, teasers: int) -> bool:
     """A run most of whose paragraphs are teasers is a list of posts, however long."""
     return teasers >= LIST_MIN_TEASERS and 2 * teasers >= paragraphs
@@ -670,7 +676,9 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
         return HeaderDate(labelled, 0.8)
     found: list[tuple[int, int, date]] = []
     below, above = header_ranges(span, above=DATE_ABOVE)
-    for order, indexes in enumerate((below, above)):
+    # Related stories linked between the headline and the text bring their own dates.
+    related = next((i for i in below if is_related_links(lines[i])), below.stop)
+    for order, indexes in enumerate((range(below.start, related), above)):
         for index in indexes:
             value = header_date(lines[index], page.for_line(lines[index]))
             if value and not (index and is_commenter_line(lines[index - 1].text)):
