@@ -169,6 +169,7 @@ _BREADCRUMB_STEP = re.compile(r"\s*>\s*")
 # "#NoAgreementToday") is one such word.
 _GLUED_WORDS = re.compile(r"[a-zß-ÿ][A-ZÀ-Þ][a-zß-ÿ]")
 _INTO_TIME = re.compile(r"[\d./-]*\d:\d")
+_LETTER_INTO_DIGIT = re.compile(r"[^\W\d_]\d")
 _DATE_START_GAP = re.compile(r"[\d./-]+")  # a numeric date and what it runs into
 SITE_NAME_MAX_WORDS = 4
 
@@ -268,7 +269,7 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
     last). Menus, related links and share bars between runs break them apart."""
     best, best_size = (0, len(lines)), -1
     start = last = end = None
-    size = paragraphs = teasers = 0
+    size = 0
     for index, line in enumerate(lines):
         if line.run_break:
             seen = max(best_size, size if start is not None else 0)
@@ -280,14 +281,16 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
             continue
         if last is not None and index - last - 1 <= RUN_MAX_GAP:
             size += len(line.text)
-            paragraphs += 1
         else:
-            if start is not None and size > best_size and not is_list_of_posts(paragraphs, teasers):
+            if (
+                start is not None
+                and size > best_size
+                and not is_list_of_posts(lines[start : end + 1])
+            ):
                 best, best_size = (start, end + 1), size
-            start, size, paragraphs, teasers = index, len(line.text), 1, 0
-        teasers += is_teaser(line)
+            start, size = index, len(line.text)
         last = end = index
-    if start is not None and size > best_size and not is_list_of_posts(paragraphs, teasers):
+    if start is not None and size > best_size and not is_list_of_posts(lines[start : end + 1]):
         best = (start, end + 1)
     first, stop = best
     while stop - 1 > first and last_mark(lines[stop - 1].text) == ":":
@@ -302,10 +305,12 @@ def is_teaser(line: Line) -> bool:
     """A paragraph that opens with a date run into its first word ("09.07.2021Schnell
     aufs Handy ...") or that runs dates into its words twice ("... zu sehen1. November
     2023Austausch mit ..."): a list of posts, each a date and a teaser, not prose."""
+    text = line.text
+    if not text[0].isdigit() and not _LETTER_INTO_DIGIT.search(text):
+        return False  # most paragraphs: no date to read
     found = line.dates
     if not found:
         return False
-    text = line.text
     glued = [
         position
         for position, _ in found
@@ -325,9 +330,15 @@ def is_related_links(line: Line) -> bool:
     return line.run_break and line.text.casefold().startswith(sig.RELATED_BREAKS)
 
 
-def is_list_of_posts(paragraphs: int, teasers: int) -> bool:
-    """A run most of whose paragraphs are teasers is a list of posts, however long."""
-    return teasers >= LIST_MIN_TEASERS and 2 * teasers >= paragraphs
+def is_list_of_posts(run: list[Line]) -> bool:
+    """A run that opens with a teaser, most of whose paragraphs are teasers, is a list of
+    posts, however long. Asked only of a run that would be the longest so far, and of
+    the rest of its paragraphs only when the first is a teaser: most runs are prose."""
+    paragraphs = [line for line in run if is_paragraph_line(line)]
+    if not is_teaser(paragraphs[0]):
+        return False
+    teasers = 1 + sum(1 for line in paragraphs[1:] if is_teaser(line))
+    return teasers >= LIST_MIN_TEASERS and 2 * teasers >= len(paragraphs)
 
 
 def is_closing_line(line: Line) -> bool:
