@@ -808,3 +808,24 @@ def test_dates_under_a_read_also_line_between_headline_and_text_are_the_related_
     )
     assert article.title == headline
     assert article.published_date == date(2023, 10, 15)
+
+
+@pytest.mark.parametrize(
+    "opening, byline",
+    [
+        ("Jane Doe on 18 March 2008 at 15:47 Diplomats from both countries met again", "Jane Doe"),
+        ("By Robert - 18 March 2008 Diplomats from both countries met again", "Robert"),
+        ("Anna Smith18.03.2008Diplomats from both countries met again", "Anna Smith"),
+    ],
+)
+def test_a_byline_run_into_the_first_paragraph_before_its_date_is_the_byline(opening, byline):
+    standfirst = "The treaty talks in Geneva ended without an agreement on the radar sites."
+    body = BODY.replace("Diplomats from both countries met again", opening, 1)
+    assert parse(page(f"{HEADLINE}\n{standfirst}", body=body)).byline == byline
+
+
+def test_a_name_in_the_first_sentence_before_a_date_is_not_a_byline():
+    standfirst = "The treaty talks in Geneva ended without an agreement on the radar sites."
+    sentence = "Officials in Geneva said on 18 March 2008 that the talks had ended"
+    body = BODY.replace("Diplomats from both countries met again", sentence, 1)
+    assert parse(page(f"{HEADLINE}\n{standfirst}", body=body)).byline == ""

@@ -939,7 +939,34 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
                     bare = (user["who"], 0.5)
     if bare[0]:
         return bare
+    opening = byline_opening_text(lines, span)
+    if opening:
+        return opening, 0.5
     return byline_under_text(lines, span)
+
+
+def byline_opening_text(lines: list[Line], span: ArticleSpan) -> str:
+    """The byline the first paragraph opens with before its date, where the header ran
+    into the text ("Jon Nitz am 24. Januar 2022 um 15:47 Durch das ...", "Von Robert - 31.
+    Dezember 2019 Wieso ...", "Tanja Karrasch3.11.2023Für ..."): the names before the
+    date, labelled or alone, in one of the text's first two paragraphs."""
+    stop = min(span.end, span.body_first + OPENING_SCAN)
+    opening = [i for i in range(span.body_first, stop) if is_paragraph_line(lines[i])]
+    for index in opening[:OPENING_LINES]:
+        head = lines[index].text[:OPENING_DATE_SCAN]
+        found = find_dates(head)
+        if not found:
+            continue
+        before = head[: found[0][0]].rstrip(_DATE_PUNCTUATION)
+        words = before.split()
+        if words and words[-1].casefold() in ON_DAY_WORDS:
+            before = before[: before.rfind(" ")].rstrip(_DATE_PUNCTUATION)
+        who = find_labelled_byline(before)
+        if who and lookup_source(who) is None:
+            return who
+        if is_bare_name(before):
+            return before
+    return ""
 
 
 def byline_under_text(lines: list[Line], span: ArticleSpan) -> tuple[str, float]:
