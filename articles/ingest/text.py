@@ -306,8 +306,8 @@ def is_teaser(line: Line) -> bool:
     aufs Handy ...") or that runs dates into its words twice ("... zu sehen1. November
     2023Austausch mit ..."): a list of posts, each a date and a teaser, not prose."""
     text = line.text
-    if not text[0].isdigit() and not _LETTER_INTO_DIGIT.search(text):
-        return False  # most paragraphs: no date to read
+    if not text[0].isdigit() and not _LETTER_INTO_DIGIT.search(text, 0, OPENING_DATE_SCAN):
+        return False  # most paragraphs: no date near their start
     found = line.dates
     if not found:
         return False
