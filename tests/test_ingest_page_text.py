@@ -829,3 +829,20 @@ def test_a_name_in_the_first_sentence_before_a_date_is_not_a_byline():
     sentence = "Officials in Geneva said on 18 March 2008 that the talks had ended"
     body = BODY.replace("Diplomats from both countries met again", sentence, 1)
     assert parse(page(f"{HEADLINE}\n{standfirst}", body=body)).byline == ""
+
+
+EVENTS = "\n".join(
+    [
+        "Upcoming events",
+        "16.01.2020 20:00 Regulars' table",
+        "23.01.2020 20:00 Regulars' table",
+        "30.01.2020 20:00 Members' meeting",
+    ]
+)
+
+
+def test_a_signed_date_under_the_headline_outranks_a_list_of_events_above_it():
+    article = parse(page(f"{EVENTS}\n{HEADLINE}\nby flerche\n21 September 2019"))
+    assert article.published_date == date(2019, 9, 21)
+    unsigned = parse(page(f"{EVENTS}\n{HEADLINE}\nComments\n21 September 2019"))
+    assert unsigned.published_date is None

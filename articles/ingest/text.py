@@ -829,11 +829,26 @@ def settle_header_dates(
     under = [(index, value) for order, index, value in kept if order == 0]
     if span.title_index is None or len({value for _, value in under}) != 1:
         return None
-    if len({value for _, _, value in kept}) > 2:
-        return None  # a list of posts or events around the headline
     index, value = under[0]
     single = len({found_value for _, found_value in lines[index].dates}) == 1
-    return value if single and index - span.title_index <= NEAR_TITLE else None
+    if not single or index - span.title_index > NEAR_TITLE:
+        return None
+    if len({value for _, _, value in kept}) > 2 and not signed_beside(lines, index):
+        return None  # a list of posts or events around the headline
+    return value
+
+
+def signed_beside(lines: list[Line], index: int) -> bool:
+    """A byline on the line above or below a date line ("von flerche" over "21. September
+    2019", "1. November 2023" over "Jane Doe"): the article's own header, which a list
+    of events or posts around the headline does not have. A user name without a label
+    is not enough: comments print one over each date."""
+    for near in (index - 1, index + 1):
+        if 0 <= near < len(lines) and len(lines[near].text) <= DATE_LINE_MAX:
+            text = lines[near].text.rstrip(",")
+            if find_labelled_byline(text) or _USER_BYLINE.search(text) or is_bare_name(text):
+                return True
+    return False
 
 
 def opening_date(line: Line, dayfirst: bool | None = None) -> date | None:
