@@ -179,6 +179,8 @@ def test_a_date_line_just_under_the_headline_counts_even_after_the_text_starts()
         "Published: 18.03.2008",
         "Posted on March 18, 2008",
         "Veröffentlicht: 18.03.2008Getty ImagesDiplomats gathered in the hall on Tuesday morning.",
+        "Pressemitteilung vom 18. März 2008 | Berlin – Die Gespräche über den Vertrag enden ohne"
+        " Einigung über die Radarstationen, teilte das Ministerium am Dienstag mit.",
     ],
 )
 def test_a_date_labelled_as_published_under_the_headline_outranks_the_mastheads(labelled):

@@ -546,7 +546,8 @@ PUBLISHED_WORDS: frozenset[str] = frozenset(
 PUBLICATION_LABELS: frozenset[str] = frozenset(
     {
         "published", "posted", "veröffentlicht", "publiziert", "erstveröffentlichung",
-        "erstellt", "publié", "publicado", "pubblicato", "gepubliceerd",
+        "erstellt", "publié", "publicado", "pubblicato", "gepubliceerd", "pressemitteilung",
+        "medienmitteilung", "pressemeldung", "communiqué",
     }
 )  # fmt: skip
 # Days of the week, written before a date ("lundi 9 décembre 2019", "Samstag, 9. September").
