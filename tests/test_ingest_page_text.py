@@ -848,3 +848,8 @@ def test_a_signed_date_under_the_headline_outranks_a_list_of_events_above_it():
     assert article.published_date == date(2019, 9, 21)
     unsigned = parse(page(f"{EVENTS}\n{HEADLINE}\nComments\n21 September 2019"))
     assert unsigned.published_date is None
+
+
+def test_the_date_on_the_line_under_a_byline_label_dates_the_article():
+    article = parse(page(f"{HEADLINE}\nVon\nDeutscher Tennis Bund 18. 3. 2008."))
+    assert article.published_date == date(2008, 3, 18)

@@ -705,6 +705,10 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
         # there that is a date and little else still belongs to the header.
         for index in range(below.stop, min(span.end, span.title_index + NEAR_TITLE + 1)):
             value = bare_date(lines[index], page.for_line(lines[index]))
+            if value is None and is_byline_label(lines[index - 1].text):
+                # ... or the byline's line under its label ("Von" / "Deutscher Tennis
+                # Bund 4. 2. 2022."), short as a header line is, with its date.
+                value = header_date(lines[index], page.for_line(lines[index]))
             if value:
                 found.append((0, index, value))
     if not found and span.title_index is not None:
