@@ -853,3 +853,11 @@ def test_a_signed_date_under_the_headline_outranks_a_list_of_events_above_it():
 def test_the_date_on_the_line_under_a_byline_label_dates_the_article():
     article = parse(page(f"{HEADLINE}\nVon\nDeutscher Tennis Bund 18. 3. 2008."))
     assert article.published_date == date(2008, 3, 18)
+
+
+def test_a_date_alone_under_the_share_bar_that_closes_the_post_dates_it():
+    footer = "Homepage: www.example.org\nDonations: DE10 4405 0199 0212 1545 63\n"
+    article = parse(page(HEADLINE, footer=f"{footer}Share Twitter Facebook E-Mail\n18 March 2008"))
+    assert article.published_date == date(2008, 3, 18)
+    related = f"{footer}Read also\n18 March 2008"
+    assert parse(page(HEADLINE, footer=related)).published_date is None

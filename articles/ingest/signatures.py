@@ -428,6 +428,11 @@ RELATED_BREAKS: tuple[str, ...] = (
     "articoli correlati", "potrebbe interessarti", "gerelateerde artikelen", "lees ook",
 )  # fmt: skip
 
+# ... and those that open a share bar, which closes the post it shares.
+SHARE_BREAKS: tuple[str, ...] = (
+    "share", "teilen", "diesen artikel teilen", "partager", "compartir",
+)  # fmt: skip
+
 # A line made only of these words is a section menu ("Americas Africa Europe Middle East").
 _NAV_WORDS_TEXT = (
     "Home News World UK US England Scotland Wales Ireland Northern Americas America Africa "

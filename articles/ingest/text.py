@@ -330,6 +330,11 @@ def is_related_links(line: Line) -> bool:
     return line.run_break and line.text.casefold().startswith(sig.RELATED_BREAKS)
 
 
+def is_share_bar(line: Line) -> bool:
+    """A share bar's line ("teilen twittern teilen E-Mail", "Share this:")."""
+    return line.run_break and line.text.casefold().startswith(sig.SHARE_BREAKS)
+
+
 def is_list_of_posts(run: list[Line]) -> bool:
     """A run that opens with a teaser, most of whose paragraphs are teasers, is a list of
     posts, however long. Asked only of a run that would be the longest so far, and of
@@ -801,6 +806,8 @@ def signed_date_below(lines: list[Line], span: ArticleSpan, page: PageOrder) -> 
         signed = len(words) >= 2 and words[-1].casefold() in ON_DAY_WORDS
         if signed or is_post_label(above):
             return value
+        if is_share_bar(lines[index - 1]) and bare_date(line) is not None:
+            return value  # a date alone under the share bar that closes the post
     return None
 
 
