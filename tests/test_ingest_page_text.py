@@ -861,3 +861,12 @@ def test_a_date_alone_under_the_share_bar_that_closes_the_post_dates_it():
     assert article.published_date == date(2008, 3, 18)
     related = f"{footer}Read also\n18 March 2008"
     assert parse(page(HEADLINE, footer=related)).published_date is None
+
+
+@pytest.mark.parametrize("name", ["Tine", "fri.juli", "MikeNils"])
+def test_a_user_name_right_under_the_headline_beside_the_date_is_the_byline(name):
+    assert parse(page(f"{HEADLINE}\n{name}\n2 February 2020")).byline == name
+
+
+def test_a_section_word_beside_the_date_is_not_a_byline():
+    assert parse(page(f"{HEADLINE}\nSport\n2 February 2020")).byline == ""

@@ -931,6 +931,7 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
     if span.title_index is not None:
         below = byline_range(lines, span)
     bare: tuple[str, float] = ("", 0.0)
+    user_name = ""
     for indexes in (below, above):
         for index in indexes:
             text = lines[index].text
@@ -959,6 +960,15 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
                 bare = (text.rstrip(","), 0.5)
             elif text.casefold() in sig.DESK_BYLINES and beside_date(lines, index):
                 bare = (text, 0.5)  # "Redaktion" over "1. November 2023 10:29"
+            elif (
+                not user_name
+                and span.title_index is not None
+                and index - span.title_index <= 2
+                and is_user_name(text)
+                and not is_byline_label(text)
+                and beside_date(lines, index)
+            ):
+                user_name = text  # "Tine" over "2. Februar 2020", right under the headline
             else:
                 user = _USER_BYLINE.search(text)
                 if user and lookup_source(user["who"]) is None:  # "By Reuters" is a credit
@@ -968,7 +978,8 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
     opening = byline_opening_text(lines, span)
     if opening:
         return opening, 0.5
-    return byline_under_text(lines, span)
+    signed = byline_under_text(lines, span)
+    return signed if signed[0] or not user_name else (user_name, 0.4)
 
 
 def byline_opening_text(lines: list[Line], span: ArticleSpan) -> str:
