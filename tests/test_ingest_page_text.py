@@ -870,3 +870,14 @@ def test_a_user_name_right_under_the_headline_beside_the_date_is_the_byline(name
 
 def test_a_section_word_beside_the_date_is_not_a_byline():
     assert parse(page(f"{HEADLINE}\nSport\n2 February 2020")).byline == ""
+
+
+@pytest.mark.parametrize("label", ["Eingestellt von", "Posted by", "Artikel von:"])
+def test_a_label_over_a_name_a_few_lines_under_the_text_signs_the_post(label):
+    footer = f"Labels: Reviews, Books\nShare\nEmail This\n{label}\nWeinlachgummi\n"
+    assert parse(page(HEADLINE, footer=footer)).byline == "Weinlachgummi"
+
+
+def test_a_label_over_a_name_past_the_start_of_the_comments_is_not_the_posts():
+    footer = "Labels: Reviews\nPeter sagt:\nGreat post!\nPosted by\nWeinlachgummi\n"
+    assert parse(page(HEADLINE, footer=footer)).byline == ""

@@ -484,7 +484,7 @@ BYLINE_LABELS: tuple[str, ...] = (
     "Redaktion", "Interview", "Interview von", "Entretien", "Erstellt von", "Beitrag von",
     "Ein Beitrag von", "Ein Interview von", "Publicado por", "Escrito por", "Publié par",
     "Écrit par", "Pubblicato da", "Scritto da", "Ein Artikel von", "Eine Kolumne von",
-    "Verfasst von", "Veröffentlicht von",
+    "Verfasst von", "Veröffentlicht von", "Eingestellt von", "Gepostet von", "Artikel von",
 )  # fmt: skip
 # An editorial desk signing an article alone on its line, beside the date ("Redaktion").
 DESK_BYLINES: frozenset[str] = frozenset(

@@ -1008,12 +1008,16 @@ def byline_opening_text(lines: list[Line], span: ArticleSpan) -> str:
 
 def byline_under_text(lines: list[Line], span: ArticleSpan) -> tuple[str, float]:
     """A labelled byline on the lines right under the text ("Autor: Jane Doe", "Posted by
-    Jane Doe at 18:52"): a blog or a press page signs its post at the end."""
-    for index in range(span.end, min(len(lines), span.end + BYLINE_BELOW_TEXT)):
+    Jane Doe at 18:52"): a blog or a press page signs its post at the end. A label alone
+    over the name ("Eingestellt von" / "Weinlachgummi") may sit a few lines further
+    down, past tags or a share bar, as a signed date does; not past a comment's start."""
+    for index in range(span.end, min(len(lines), span.end + SIGNATURE_BELOW_TEXT)):
         text = lines[index].text
         if len(text) > DATE_LINE_MAX or lines[index].run_break:
             continue
-        who = find_labelled_byline(text)
+        if is_commenter_line(text) or said_by_commenter(text):
+            break  # the comments have begun
+        who = find_labelled_byline(text) if index < span.end + BYLINE_BELOW_TEXT else None
         if who and lookup_source(who) is None:
             return who, 0.5
         if is_byline_label(text) and index + 1 < len(lines):
