@@ -385,6 +385,9 @@ def test_find_dates_reads_only_full_dates():
         ("von\neseppelt\n·\n18. März 2008", "eseppelt"),
         ("Anna Schmidt 18. März 2008", "Anna Schmidt"),
         ("Redaktion\n18. März 2008 10:29", "Redaktion"),
+        ("Auteur : Kossivi Tiassou Edition : Marie Pioerron", "Kossivi Tiassou"),
+        ("von Alexander Karper Foto: © GEPA", "Alexander Karper"),
+        ("Por Mariano Martín mmartin@example.com.ar", "Mariano Martín"),
     ],
 )
 def test_bylines_in_their_common_shapes(lines, byline):
