@@ -388,6 +388,7 @@ def test_find_dates_reads_only_full_dates():
         ("Auteur : Kossivi Tiassou Edition : Marie Pioerron", "Kossivi Tiassou"),
         ("von Alexander Karper Foto: © GEPA", "Alexander Karper"),
         ("Por Mariano Martín mmartin@example.com.ar", "Mariano Martín"),
+        ("| By\nCara Stiles |\nApril 13, 2020", "Cara Stiles"),
     ],
 )
 def test_bylines_in_their_common_shapes(lines, byline):

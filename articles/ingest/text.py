@@ -118,6 +118,7 @@ _USER_AFTER_DATE = re.compile(
 # "am", "on", "le" right before a date: the day something was posted or written.
 ON_DAY_WORDS = frozenset({"am", "on", "le", "el", "il", "vom"})
 _DATE_PUNCTUATION = " :,;/|·•-–—()[]"
+_FRAME = " |·•"  # separators a header's pieces keep at their ends ("| By", "Jane Doe |")
 # A caption naming its picture's source ("(Quelle: Foto Steven Vangermain)", "Heime
 # haben zu wenig PflegekräfteSilviaJansen/Gettyimages").
 _CREDIT_MARK = re.compile(
@@ -938,8 +939,9 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
             who = find_labelled_byline(text)
             if who and lookup_source(who) is None:  # "By RIA Novosti" is a credit
                 return who, 0.8
-            if is_byline_label(text) and index + 1 < len(lines):
-                following = lines[index + 1].text.rstrip(",")  # "Nikolai Huke," / "Berlin"
+            if is_byline_label(text.strip(_FRAME)) and index + 1 < len(lines):
+                # "Nikolai Huke," / "Berlin"; "| By" / "Cara Stiles |" framed by separators
+                following = lines[index + 1].text.strip(_FRAME).rstrip(",")
                 if is_name(following) or is_user_name(following):
                     return following, 0.7
             if len(text) > DATE_LINE_MAX or bare[0]:
