@@ -389,6 +389,8 @@ def test_find_dates_reads_only_full_dates():
         ("von Alexander Karper Foto: © GEPA", "Alexander Karper"),
         ("Por Mariano Martín mmartin@example.com.ar", "Mariano Martín"),
         ("| By\nCara Stiles |\nApril 13, 2020", "Cara Stiles"),
+        ("Autor*in: Tanja Karrasch", "Tanja Karrasch"),
+        ("Published ByInga Hoeltmann", "Inga Hoeltmann"),
     ],
 )
 def test_bylines_in_their_common_shapes(lines, byline):

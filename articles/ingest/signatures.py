@@ -485,6 +485,9 @@ BYLINE_LABELS: tuple[str, ...] = (
     "Ein Beitrag von", "Ein Interview von", "Publicado por", "Escrito por", "Publié par",
     "Écrit par", "Pubblicato da", "Scritto da", "Ein Artikel von", "Eine Kolumne von",
     "Verfasst von", "Veröffentlicht von", "Eingestellt von", "Gepostet von", "Artikel von",
+    # Gender-inclusive German labels ("Autor*in: Jane Doe", "Autor:innen: ...").
+    "Autor*in", "Autor*In", "Autor:in", "AutorIn", "Autor*innen", "Autor:innen", "AutorInnen",
+    "Published by", "Published By",
 )  # fmt: skip
 # An editorial desk signing an article alone on its line, beside the date ("Redaktion").
 DESK_BYLINES: frozenset[str] = frozenset(
