@@ -887,3 +887,10 @@ def test_a_label_over_a_name_a_few_lines_under_the_text_signs_the_post(label):
 def test_a_label_over_a_name_past_the_start_of_the_comments_is_not_the_posts():
     footer = "Labels: Reviews\nPeter sagt:\nGreat post!\nPosted by\nWeinlachgummi\n"
     assert parse(page(HEADLINE, footer=footer)).byline == ""
+
+
+def test_a_labelled_byline_a_few_lines_under_the_text_signs_it_but_not_a_related_storys():
+    footer = "Tags: Treaty, Geneva\nShare\nEmail This\nPrint\nvon Ulrike\n"
+    assert parse(page(HEADLINE, footer=footer)).byline == "Ulrike"
+    related = "Tags: Treaty, Geneva\nRead also\nTalks resume in Vienna\nvon Ulrike\n"
+    assert parse(page(HEADLINE, footer=related)).byline == ""

@@ -1015,11 +1015,13 @@ def byline_under_text(lines: list[Line], span: ArticleSpan) -> tuple[str, float]
     down, past tags or a share bar, as a signed date does; not past a comment's start."""
     for index in range(span.end, min(len(lines), span.end + SIGNATURE_BELOW_TEXT)):
         text = lines[index].text
+        if is_related_links(lines[index]) or is_page_end(text):
+            break  # other stories' bylines, or the comments', follow
         if len(text) > DATE_LINE_MAX or lines[index].run_break:
             continue
         if is_commenter_line(text) or said_by_commenter(text):
             break  # the comments have begun
-        who = find_labelled_byline(text) if index < span.end + BYLINE_BELOW_TEXT else None
+        who = find_labelled_byline(text)
         if who and lookup_source(who) is None:
             return who, 0.5
         if is_byline_label(text) and index + 1 < len(lines):
