@@ -894,3 +894,8 @@ def test_a_labelled_byline_a_few_lines_under_the_text_signs_it_but_not_a_related
     assert parse(page(HEADLINE, footer=footer)).byline == "Ulrike"
     related = "Tags: Treaty, Geneva\nRead also\nTalks resume in Vienna\nvon Ulrike\n"
     assert parse(page(HEADLINE, footer=related)).byline == ""
+
+
+def test_the_sites_own_desk_under_a_name_is_not_the_byline():
+    header = f"{HEADLINE}\nAndré Borbe\nRedaktion Haus.de\n25.01.2022 14:47 Uhr"
+    assert parse(page(header)).byline == "André Borbe"

@@ -118,6 +118,7 @@ _USER_AFTER_DATE = re.compile(
 # "am", "on", "le" right before a date: the day something was posted or written.
 ON_DAY_WORDS = frozenset({"am", "on", "le", "el", "il", "vom"})
 _DATE_PUNCTUATION = " :,;/|·•-–—()[]"
+_SITE_NAME = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}", re.IGNORECASE)  # "Haus.de"
 _FRAME = " |·•"  # separators a header's pieces keep at their ends ("| By", "Jane Doe |")
 # A caption naming its picture's source ("(Quelle: Foto Steven Vangermain)", "Heime
 # haben zu wenig PflegekräfteSilviaJansen/Gettyimages").
@@ -937,7 +938,8 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
         for index in indexes:
             text = lines[index].text
             who = find_labelled_byline(text)
-            if who and lookup_source(who) is None:  # "By RIA Novosti" is a credit
+            # "By RIA Novosti" is a credit, "Redaktion Haus.de" the site's own desk.
+            if who and lookup_source(who) is None and not _SITE_NAME.fullmatch(who):
                 return who, 0.8
             if is_byline_label(text.strip(_FRAME)) and index + 1 < len(lines):
                 # "Nikolai Huke," / "Berlin"; "| By" / "Cara Stiles |" framed by separators
