@@ -899,3 +899,10 @@ def test_a_labelled_byline_a_few_lines_under_the_text_signs_it_but_not_a_related
 def test_the_sites_own_desk_under_a_name_is_not_the_byline():
     header = f"{HEADLINE}\nAndré Borbe\nRedaktion Haus.de\n25.01.2022 14:47 Uhr"
     assert parse(page(header)).byline == "André Borbe"
+
+
+def test_a_name_after_a_dash_right_under_the_text_signs_it():
+    footer = "Source: Science, Rice University\n28 November 2022\n- Nadja Podbregar\n"
+    assert parse(page(HEADLINE, footer=footer)).byline == "Nadja Podbregar"
+    quote = "Peace is not the absence of conflict.\n—New York Times\n"
+    assert parse(page(HEADLINE, footer=quote)).byline != "New York Times"

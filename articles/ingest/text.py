@@ -1012,7 +1012,8 @@ def byline_opening_text(lines: list[Line], span: ArticleSpan) -> str:
 
 def byline_under_text(lines: list[Line], span: ArticleSpan) -> tuple[str, float]:
     """A labelled byline on the lines right under the text ("Autor: Jane Doe", "Posted by
-    Jane Doe at 18:52"): a blog or a press page signs its post at the end. A label alone
+    Jane Doe at 18:52", a name after a dash: "- Nadja Podbregar"): a blog or a press
+    page signs its post at the end. A label alone
     over the name ("Eingestellt von" / "Weinlachgummi") may sit a few lines further
     down, past tags or a share bar, as a signed date does; not past a comment's start."""
     for index in range(span.end, min(len(lines), span.end + SIGNATURE_BELOW_TEXT)):
@@ -1026,6 +1027,9 @@ def byline_under_text(lines: list[Line], span: ArticleSpan) -> tuple[str, float]
         who = find_labelled_byline(text)
         if who and lookup_source(who) is None:
             return who, 0.5
+        signature = text.lstrip("-–— ")
+        if index < span.end + BYLINE_BELOW_TEXT and signature != text and is_bare_name(signature):
+            return signature, 0.5  # "- Nadja Podbregar": a signature under the text
         if is_byline_label(text) and index + 1 < len(lines):
             following = lines[index + 1].text
             if is_name(following) or is_user_name(following):
