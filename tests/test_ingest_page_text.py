@@ -906,3 +906,10 @@ def test_a_name_after_a_dash_right_under_the_text_signs_it():
     assert parse(page(HEADLINE, footer=footer)).byline == "Nadja Podbregar"
     quote = "Peace is not the absence of conflict.\n—New York Times\n"
     assert parse(page(HEADLINE, footer=quote)).byline != "New York Times"
+
+
+@pytest.mark.parametrize(
+    "tags", ["TAG:Treaty, Geneva talks, Radar sites", "| Tags: Treaty, Geneva, Radar, Diplomacy"]
+)
+def test_a_tags_line_between_the_headline_and_the_text_is_not_the_headline(tags):
+    assert parse(page(f"{HEADLINE}\n{tags}\nBy Jane Doe\n18 March 2008")).title == HEADLINE

@@ -119,6 +119,8 @@ _USER_AFTER_DATE = re.compile(
 ON_DAY_WORDS = frozenset({"am", "on", "le", "el", "il", "vom"})
 _DATE_PUNCTUATION = " :,;/|·•-–—()[]"
 _SITE_NAME = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}", re.IGNORECASE)  # "Haus.de"
+# A tags line, even framed or in capitals ("| Tags: B2B, Interview", "TAG:CVS Health, ...").
+_TAGS_LABEL = re.compile(r"[|·•\s]*(?:tags?|keywords?|schlagw\w+|stichw\w+|etiquetas)\s*:", re.I)
 _FRAME = " |·•"  # separators a header's pieces keep at their ends ("| By", "Jane Doe |")
 # A caption naming its picture's source ("(Quelle: Foto Steven Vangermain)", "Heime
 # haben zu wenig PflegekräfteSilviaJansen/Gettyimages").
@@ -441,6 +443,7 @@ def is_title_candidate(line: Line) -> bool:
         and not line.furniture
         and not line.run_break
         and not opens_with_break_label(text)
+        and not _TAGS_LABEL.match(text)
         and not _PHRASE_BYLINE.match(text)
         and not is_label(text)
         and match_date_line(text) is None
