@@ -874,6 +874,11 @@ def test_a_user_name_right_under_the_headline_beside_the_date_is_the_byline(name
     assert parse(page(f"{HEADLINE}\n{name}\n2 February 2020")).byline == name
 
 
+def test_an_outlets_masthead_beside_the_date_is_not_a_byline():
+    header = f"CNN\nLast Updated: Wednesday, 26 October 2016, 09:50 EST\n{HEADLINE}"
+    assert parse(page(header)).byline == ""
+
+
 def test_a_section_word_beside_the_date_is_not_a_byline():
     assert parse(page(f"{HEADLINE}\nSport\n2 February 2020")).byline == ""
 

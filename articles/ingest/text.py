@@ -970,12 +970,13 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
             elif (
                 not user_name
                 and span.title_index is not None
-                and index - span.title_index <= 2
+                and 0 < abs(index - span.title_index) <= 2
                 and is_user_name(text)
                 and not is_byline_label(text)
+                and lookup_source(text) is None  # "CNN" over the date is the masthead
                 and beside_date(lines, index)
             ):
-                user_name = text  # "Tine" over "2. Februar 2020", right under the headline
+                user_name = text  # "Tine" over "2. Februar 2020", beside the headline
             else:
                 user = _USER_BYLINE.search(text)
                 if user and lookup_source(user["who"]) is None:  # "By Reuters" is a credit
