@@ -343,9 +343,9 @@ def is_list_of_posts(run: list[Line]) -> bool:
     """A run that opens with a teaser, most of whose paragraphs are teasers, is a list of
     posts, however long. Asked only of a run that would be the longest so far, and of
     the rest of its paragraphs only when the first is a teaser: most runs are prose."""
-    paragraphs = [line for line in run if is_paragraph_line(line)]
-    if not is_teaser(paragraphs[0]):
+    if not is_teaser(run[0]):  # a run opens with a paragraph
         return False
+    paragraphs = [line for line in run if is_paragraph_line(line)]
     teasers = 1 + sum(1 for line in paragraphs[1:] if is_teaser(line))
     return teasers >= LIST_MIN_TEASERS and 2 * teasers >= len(paragraphs)
 
