@@ -918,3 +918,11 @@ def test_a_name_after_a_dash_right_under_the_text_signs_it():
 )
 def test_a_tags_line_between_the_headline_and_the_text_is_not_the_headline(tags):
     assert parse(page(f"{HEADLINE}\n{tags}\nBy Jane Doe\n18 March 2008")).title == HEADLINE
+
+
+def test_the_date_after_the_headline_repeated_at_the_texts_start_outranks_a_mastheads():
+    masthead = "Polizeibericht 31. Oktober 2023 Suche nach: Startseite"
+    opening = f"{HEADLINE} 30. Oktober 2023 Carola Pönisch Kultur Diplomats from both countries"
+    body = BODY.replace("Diplomats from both countries", opening, 1)
+    article = parse(page(f"{masthead}\nKultur\n{HEADLINE}", body=body))
+    assert article.published_date == date(2023, 10, 30)

@@ -761,9 +761,31 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
             return HeaderDate(None, 0.0, conflicting=True)
         return HeaderDate(settled, 0.5, settled=True)
     order, index, value = found[0]
+    if order == 1:
+        # Found only above the headline, where a masthead prints today's date: a first
+        # paragraph that opens with the headline run into its own date outranks it.
+        opening = headline_opening_date(lines, span, page)
+        if opening is not None:
+            return HeaderDate(opening, 0.5)
     titled = span.title_index is not None
     near = titled and abs(index - span.title_index) <= (NEAR_TITLE if not order else 3)
     return HeaderDate(value, 0.8 if near else 0.5)
+
+
+def headline_opening_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> date | None:
+    """The date the text's first paragraph gives right after the headline repeated at
+    its start ("Drei Haselnüsse für Aschenbrödel: Jetzt Tickets sichern 30. Oktober 2023
+    Carola Pönisch Kultur Die Ausstellung ..."), the header and text captured as one."""
+    if span.title_index is None or not is_paragraph_line(lines[span.body_first]):
+        return None
+    line, headline = lines[span.body_first], lines[span.title_index].text
+    if not line.text.startswith(headline):
+        return None
+    found = find_dates(line.text[: len(headline) + OPENING_DATE_MAX], page.for_line(line))
+    if not found or found[0][0] < len(headline):
+        return None
+    before = line.text[len(headline) : found[0][0]]
+    return found[0][1] if not before.strip(_DATE_PUNCTUATION) else None
 
 
 def labelled_publication_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> date | None:
