@@ -879,6 +879,11 @@ def test_an_outlets_masthead_beside_the_date_is_not_a_byline():
     assert parse(page(header)).byline == ""
 
 
+def test_a_handle_over_the_headline_beside_the_date_is_the_byline_but_a_section_is_not():
+    assert parse(page(f"fri.juli\n2 February 2020\n{HEADLINE}")).byline == "fri.juli"
+    assert parse(page(f"Kultur\n2 February 2020\n{HEADLINE}")).byline == ""
+
+
 def test_a_section_word_beside_the_date_is_not_a_byline():
     assert parse(page(f"{HEADLINE}\nSport\n2 February 2020")).byline == ""
 

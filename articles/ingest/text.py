@@ -994,6 +994,7 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
                 and span.title_index is not None
                 and 0 < abs(index - span.title_index) <= 2
                 and is_user_name(text)
+                and (index > span.title_index or is_handle(text))
                 and not is_byline_label(text)
                 and lookup_source(text) is None  # "CNN" over the date is the masthead
                 and beside_date(lines, index)
@@ -1061,6 +1062,16 @@ def byline_under_text(lines: list[Line], span: ArticleSpan) -> tuple[str, float]
             if is_name(following) or is_user_name(following):
                 return following, 0.5  # "Posted by" / "T. V. Raman"
     return "", 0.0
+
+
+def is_handle(text: str) -> bool:
+    """A user name shaped as one ("fri.juli", "MikeNils", "delta201"), not a word that
+    could be a section over the headline ("Kultur")."""
+    return (
+        text[0].islower()
+        or any(char in "._-" or char.isdigit() for char in text)
+        or any(char.isupper() for char in text[1:])
+    )
 
 
 def is_user_name(text: str) -> bool:
