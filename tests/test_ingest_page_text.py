@@ -931,3 +931,13 @@ def test_the_date_after_the_headline_repeated_at_the_texts_start_outranks_a_mast
     body = BODY.replace("Diplomats from both countries", opening, 1)
     article = parse(page(f"{masthead}\nKultur\n{HEADLINE}", body=body))
     assert article.published_date == date(2023, 10, 30)
+
+
+def test_an_update_notice_in_the_pages_furniture_neither_dates_nor_signs_the_article():
+    notice = (
+        "Letzte Aktualisierung am 2.02.2022 / Bei den Verlinkungen handelt es sich um"
+        " Affiliate Links / Bilder von der Amazon Product Advertising API"
+    )
+    article = parse(page(f"{HEADLINE}\n13,99 EUR\n{notice}"))
+    assert article.published_date is None
+    assert article.byline == ""

@@ -575,8 +575,9 @@ WEEKDAY_WORDS: frozenset[str] = frozenset(
 # Words near a date that make it an update's, not the publication's ("Aktualisiert am"),
 # in lower case and matched inside words ("modifi" is "modified", "modifié", "modifica").
 UPDATE_WORDS: tuple[str, ...] = (
-    "update", "modifi", "edited", "aktualisiert", "geändert", "änderung", "bearbeitet",
-    "actualizad", "actualización", "mis à jour", "mise à jour", "aggiornato", "bijgewerkt",
+    "update", "modifi", "edited", "aktualisiert", "aktualisierung", "geändert", "änderung",
+    "bearbeitet", "actualizad", "actualización", "mis à jour", "mise à jour", "aggiornato",
+    "bijgewerkt",
 )  # fmt: skip
 TIME_TAIL = rf"(?:,?\s+(?:at\s+)?{TIME}(?:\s*\(?{ZONE}\)?)?)?"
 

@@ -701,6 +701,8 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
     related = next((i for i in below if is_related_links(lines[i])), below.stop)
     for order, indexes in enumerate((range(below.start, related), above)):
         for index in indexes:
+            if lines[index].furniture and is_update(lines[index]):
+                continue  # "Letzte Aktualisierung am ... / Affiliate Links": a notice's
             value = header_date(lines[index], page.for_line(lines[index]))
             if value and not (index and is_commenter_line(lines[index - 1].text)):
                 found.append((order, index, value))
@@ -974,7 +976,8 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
             if len(text) > DATE_LINE_MAX or bare[0]:
                 continue
             dated = header_date(lines[index]) is not None
-            who = name_beside_date(text) if dated else ""
+            # "Letzte Aktualisierung am 2.02.2022": an update's label, not a name.
+            who = name_beside_date(text) if dated and not is_update(lines[index]) else ""
             if who:
                 bare = (who, 0.6)
             elif is_bare_name(text.rstrip(",")) and (
