@@ -174,6 +174,22 @@ def test_a_date_line_just_under_the_headline_counts_even_after_the_text_starts()
 
 
 @pytest.mark.parametrize(
+    "labelled",
+    [
+        "Published: 18.03.2008",
+        "Posted on March 18, 2008",
+        "Veröffentlicht: 18.03.2008Getty ImagesDiplomats gathered in the hall on Tuesday morning.",
+        "Pressemitteilung vom 18. März 2008 | Berlin – Die Gespräche über den Vertrag enden ohne"
+        " Einigung über die Radarstationen, teilte das Ministerium am Dienstag mit.",
+    ],
+)
+def test_a_date_labelled_as_published_under_the_headline_outranks_the_mastheads(labelled):
+    lead = "Diplomats met again in Geneva on Tuesday to discuss the treaty and its radar sites."
+    header = f"The Daily Courier — 02.01.09 09:51\n{HEADLINE}\n{lead}\nBy Jane Doe\n{labelled}"
+    assert parse(page(header)).published_date == date(2008, 3, 18)
+
+
+@pytest.mark.parametrize(
     "printed",
     [
         "Mittwoch, 18. März 2008 - Politik",
@@ -369,6 +385,12 @@ def test_find_dates_reads_only_full_dates():
         ("von\neseppelt\n·\n18. März 2008", "eseppelt"),
         ("Anna Schmidt 18. März 2008", "Anna Schmidt"),
         ("Redaktion\n18. März 2008 10:29", "Redaktion"),
+        ("Auteur : Kossivi Tiassou Edition : Marie Pioerron", "Kossivi Tiassou"),
+        ("von Alexander Karper Foto: © GEPA", "Alexander Karper"),
+        ("Por Mariano Martín mmartin@example.com.ar", "Mariano Martín"),
+        ("| By\nCara Stiles |\nApril 13, 2020", "Cara Stiles"),
+        ("Autor*in: Tanja Karrasch", "Tanja Karrasch"),
+        ("Published ByInga Hoeltmann", "Inga Hoeltmann"),
     ],
 )
 def test_bylines_in_their_common_shapes(lines, byline):
@@ -741,3 +763,181 @@ def test_a_blog_platforms_note_is_not_article_text(note):
     article = parse(page(HEADLINE, body=f"{BODY}{note}\n{BODY}"))
     assert note not in article.body
     assert "The talks, which lasted six hours" in article.body
+
+
+POSTS = "\n".join(
+    [
+        "Recent posts",
+        "09.07.2021Four route-planning apps tested: downloaded in a minute, simple and cheap,"
+        " and more and more riders let them lead the way on every kind of trail.",
+        "20.11.2020Heart-rate readings are back in the app: sensors can be paired again over"
+        " Bluetooth, also indoors, after months in which the feature was missing entirely.",
+        "17.01.2019Software and a computer are not enough: only a good digital map lets you"
+        " plan a tour in a few clicks, and we compared the maps the big portals offer today.",
+        "01.09.2021Those who pay for the app know its safety features well; now the location"
+        " can be shared with friends during a ride too, and we explain how it is done.",
+    ]
+)
+
+
+def test_a_list_of_posts_each_opening_with_its_date_is_not_the_article():
+    header = f"{HEADLINE}\nJane Doe\n18 March 2008"
+    article = parse(page(header, footer=POSTS + "\n"))
+    assert article.body.startswith("Diplomats from both countries")
+    assert "Heart-rate readings" not in article.body
+    assert article.title == HEADLINE and article.published_date == date(2008, 3, 18)
+
+
+def test_teasers_with_their_dates_run_into_their_words_are_a_list_of_posts():
+    teasers = (
+        "The film about the largest farm cooperative is also showing in town1. November"
+        " 2023Talks with experts: the district and its towns work together on the climate"
+        "1. November 2023Children, elders and the future of the market square31. Oktober 2023"
+    )
+    footer = f"Recent posts\n{teasers}\n{teasers.replace('town', 'the city')}\n"
+    article = parse(page(f"{HEADLINE}\n18 March 2008", footer=footer))
+    assert "farm cooperative" not in article.body
+    assert article.body.startswith("Diplomats from both countries")
+
+
+def test_dates_under_a_read_also_line_between_headline_and_text_are_the_related_stories():
+    related = "\n".join(
+        [
+            "Read also",
+            "Cup exit: the visitors lose four goals to nil away",
+            "1 November 2023",
+            "Four goals can turn a game or win it without a striker",
+            "30 October 2023",
+        ]
+    )
+    headline = "When you lose at home, it hurts a little less if you were not there to see it"
+    article = parse(
+        page(f"Home / Football / {headline}\n{headline}\nmh\n15 October 2023\n{related}")
+    )
+    assert article.title == headline
+    assert article.published_date == date(2023, 10, 15)
+
+
+@pytest.mark.parametrize(
+    "opening, byline",
+    [
+        ("Jane Doe on 18 March 2008 at 15:47 Diplomats from both countries met again", "Jane Doe"),
+        ("By Robert - 18 March 2008 Diplomats from both countries met again", "Robert"),
+        ("Anna Smith18.03.2008Diplomats from both countries met again", "Anna Smith"),
+    ],
+)
+def test_a_byline_run_into_the_first_paragraph_before_its_date_is_the_byline(opening, byline):
+    standfirst = "The treaty talks in Geneva ended without an agreement on the radar sites."
+    body = BODY.replace("Diplomats from both countries met again", opening, 1)
+    assert parse(page(f"{HEADLINE}\n{standfirst}", body=body)).byline == byline
+
+
+def test_a_name_in_the_first_sentence_before_a_date_is_not_a_byline():
+    standfirst = "The treaty talks in Geneva ended without an agreement on the radar sites."
+    sentence = "Officials in Geneva said on 18 March 2008 that the talks had ended"
+    body = BODY.replace("Diplomats from both countries met again", sentence, 1)
+    assert parse(page(f"{HEADLINE}\n{standfirst}", body=body)).byline == ""
+
+
+EVENTS = "\n".join(
+    [
+        "Upcoming events",
+        "16.01.2020 20:00 Regulars' table",
+        "23.01.2020 20:00 Regulars' table",
+        "30.01.2020 20:00 Members' meeting",
+    ]
+)
+
+
+def test_a_signed_date_under_the_headline_outranks_a_list_of_events_above_it():
+    article = parse(page(f"{EVENTS}\n{HEADLINE}\nby flerche\n21 September 2019"))
+    assert article.published_date == date(2019, 9, 21)
+    unsigned = parse(page(f"{EVENTS}\n{HEADLINE}\nComments\n21 September 2019"))
+    assert unsigned.published_date is None
+
+
+def test_the_date_on_the_line_under_a_byline_label_dates_the_article():
+    article = parse(page(f"{HEADLINE}\nVon\nDeutscher Tennis Bund 18. 3. 2008."))
+    assert article.published_date == date(2008, 3, 18)
+
+
+def test_a_date_alone_under_the_share_bar_that_closes_the_post_dates_it():
+    footer = "Homepage: www.example.org\nDonations: DE10 4405 0199 0212 1545 63\n"
+    article = parse(page(HEADLINE, footer=f"{footer}Share Twitter Facebook E-Mail\n18 March 2008"))
+    assert article.published_date == date(2008, 3, 18)
+    related = f"{footer}Read also\n18 March 2008"
+    assert parse(page(HEADLINE, footer=related)).published_date is None
+
+
+@pytest.mark.parametrize("name", ["Tine", "fri.juli", "MikeNils"])
+def test_a_user_name_right_under_the_headline_beside_the_date_is_the_byline(name):
+    assert parse(page(f"{HEADLINE}\n{name}\n2 February 2020")).byline == name
+
+
+def test_an_outlets_masthead_beside_the_date_is_not_a_byline():
+    header = f"CNN\nLast Updated: Wednesday, 26 October 2016, 09:50 EST\n{HEADLINE}"
+    assert parse(page(header)).byline == ""
+
+
+def test_a_handle_over_the_headline_beside_the_date_is_the_byline_but_a_section_is_not():
+    assert parse(page(f"fri.juli\n2 February 2020\n{HEADLINE}")).byline == "fri.juli"
+    assert parse(page(f"Kultur\n2 February 2020\n{HEADLINE}")).byline == ""
+
+
+def test_a_section_word_beside_the_date_is_not_a_byline():
+    assert parse(page(f"{HEADLINE}\nSport\n2 February 2020")).byline == ""
+
+
+@pytest.mark.parametrize("label", ["Eingestellt von", "Posted by", "Artikel von:"])
+def test_a_label_over_a_name_a_few_lines_under_the_text_signs_the_post(label):
+    footer = f"Labels: Reviews, Books\nShare\nEmail This\n{label}\nWeinlachgummi\n"
+    assert parse(page(HEADLINE, footer=footer)).byline == "Weinlachgummi"
+
+
+def test_a_label_over_a_name_past_the_start_of_the_comments_is_not_the_posts():
+    footer = "Labels: Reviews\nPeter sagt:\nGreat post!\nPosted by\nWeinlachgummi\n"
+    assert parse(page(HEADLINE, footer=footer)).byline == ""
+
+
+def test_a_labelled_byline_a_few_lines_under_the_text_signs_it_but_not_a_related_storys():
+    footer = "Tags: Treaty, Geneva\nShare\nEmail This\nPrint\nvon Ulrike\n"
+    assert parse(page(HEADLINE, footer=footer)).byline == "Ulrike"
+    related = "Tags: Treaty, Geneva\nRead also\nTalks resume in Vienna\nvon Ulrike\n"
+    assert parse(page(HEADLINE, footer=related)).byline == ""
+
+
+def test_the_sites_own_desk_under_a_name_is_not_the_byline():
+    header = f"{HEADLINE}\nAndré Borbe\nRedaktion Haus.de\n25.01.2022 14:47 Uhr"
+    assert parse(page(header)).byline == "André Borbe"
+
+
+def test_a_name_after_a_dash_right_under_the_text_signs_it():
+    footer = "Source: Science, Rice University\n28 November 2022\n- Nadja Podbregar\n"
+    assert parse(page(HEADLINE, footer=footer)).byline == "Nadja Podbregar"
+    quote = "Peace is not the absence of conflict.\n—New York Times\n"
+    assert parse(page(HEADLINE, footer=quote)).byline != "New York Times"
+
+
+@pytest.mark.parametrize(
+    "tags", ["TAG:Treaty, Geneva talks, Radar sites", "| Tags: Treaty, Geneva, Radar, Diplomacy"]
+)
+def test_a_tags_line_between_the_headline_and_the_text_is_not_the_headline(tags):
+    assert parse(page(f"{HEADLINE}\n{tags}\nBy Jane Doe\n18 March 2008")).title == HEADLINE
+
+
+def test_the_date_after_the_headline_repeated_at_the_texts_start_outranks_a_mastheads():
+    masthead = "Polizeibericht 31. Oktober 2023 Suche nach: Startseite"
+    opening = f"{HEADLINE} 30. Oktober 2023 Carola Pönisch Kultur Diplomats from both countries"
+    body = BODY.replace("Diplomats from both countries", opening, 1)
+    article = parse(page(f"{masthead}\nKultur\n{HEADLINE}", body=body))
+    assert article.published_date == date(2023, 10, 30)
+
+
+def test_an_update_notice_in_the_pages_furniture_neither_dates_nor_signs_the_article():
+    notice = (
+        "Letzte Aktualisierung am 2.02.2022 / Bei den Verlinkungen handelt es sich um"
+        " Affiliate Links / Bilder von der Amazon Product Advertising API"
+    )
+    article = parse(page(f"{HEADLINE}\n13,99 EUR\n{notice}"))
+    assert article.published_date is None
+    assert article.byline == ""

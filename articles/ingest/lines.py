@@ -354,7 +354,10 @@ _NAMES = rf"{_NAME}(?:(?:\s+(?:{_JOINERS})\s+|,\s+){_NAME}){{0,3}}"
 _LABELLED_BYLINE = re.compile(
     rf"(?:{_LABELS})(?:\s*:\s*|\s+|(?<=[a-zß-ÿ])(?=[A-ZÀ-Þ][a-zß-ÿ]))(?P<who>{_NAMES})"
     r"(?=$|\s*[,|•·/(]|\s+[-–—](?:\s|$)|\s+\d|\s+(?:on|am|um|le|el|il|op|at|in|under|unter|dans)\s"
-    r"|\d{1,4}[./\s])"  # ... or a date run into the name ("Luciana Bertoia4 de mayo")
+    r"|\d{1,4}[./\s]"  # ... or a date run into the name ("Luciana Bertoia4 de mayo")
+    # ... or the next credit's label ("Auteur : Jane Doe Edition : ...", "von Jane Doe
+    # Foto: ...") or the writer's address ("Por Jane Doe jdoe@example.com ...").
+    r"|\s+[^\W\d_][\w/*&-]*\s?:(?:\s|$)|\s+\S+@\S+\.\w)"
 )
 # Any label's first word, as a word, run into a name ("ByJane") or run into the word
 # before it ("liveVon"): a cheap first test.

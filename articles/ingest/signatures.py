@@ -415,6 +415,24 @@ RUN_BREAKS: tuple[str, ...] = (
     "potrebbe interessarti", "gerelateerde artikelen", "reacties", "lees ook",
 )  # fmt: skip
 
+# ... of which those that open links to other stories, each with its own date.
+RELATED_BREAKS: tuple[str, ...] = (
+    "related", "read more", "read also", "also read", "more from", "more on this",
+    "more stories", "recommended", "you may also like", "you might also like", "most read",
+    "most popular", "trending", "popular posts", "recent posts", "ähnliche beiträge",
+    "ähnliche artikel", "weitere artikel", "weitere beiträge", "mehr zum thema",
+    "mehr zu diesem thema", "das könnte", "auch interessant", "lesen sie", "verwandte",
+    "zum thema", "empfehlungen", "meistgelesen", "ähnliche themen", "mehr aus",
+    "weitere themen", "articles similaires", "à lire aussi", "lire aussi",
+    "sur le même sujet", "noticias relacionadas", "te puede interesar",
+    "articoli correlati", "potrebbe interessarti", "gerelateerde artikelen", "lees ook",
+)  # fmt: skip
+
+# ... and those that open a share bar, which closes the post it shares.
+SHARE_BREAKS: tuple[str, ...] = (
+    "share", "teilen", "diesen artikel teilen", "partager", "compartir",
+)  # fmt: skip
+
 # A line made only of these words is a section menu ("Americas Africa Europe Middle East").
 _NAV_WORDS_TEXT = (
     "Home News World UK US England Scotland Wales Ireland Northern Americas America Africa "
@@ -466,7 +484,10 @@ BYLINE_LABELS: tuple[str, ...] = (
     "Redaktion", "Interview", "Interview von", "Entretien", "Erstellt von", "Beitrag von",
     "Ein Beitrag von", "Ein Interview von", "Publicado por", "Escrito por", "Publié par",
     "Écrit par", "Pubblicato da", "Scritto da", "Ein Artikel von", "Eine Kolumne von",
-    "Verfasst von", "Veröffentlicht von",
+    "Verfasst von", "Veröffentlicht von", "Eingestellt von", "Gepostet von", "Artikel von",
+    # Gender-inclusive German labels ("Autor*in: Jane Doe", "Autor:innen: ...").
+    "Autor*in", "Autor*In", "Autor:in", "AutorIn", "Autor*innen", "Autor:innen", "AutorInnen",
+    "Published by", "Published By",
 )  # fmt: skip
 # An editorial desk signing an article alone on its line, beside the date ("Redaktion").
 DESK_BYLINES: frozenset[str] = frozenset(
@@ -528,6 +549,15 @@ PUBLISHED_WORDS: frozenset[str] = frozenset(
         "publicado", "pubblicato", "gepubliceerd",
     }
 )  # fmt: skip
+# ... of which the labels that name the article's own publication, never a book's release
+# or an event's day ("Erscheinungsdatum: 14.08.2017" under a review dates the book).
+PUBLICATION_LABELS: frozenset[str] = frozenset(
+    {
+        "published", "posted", "veröffentlicht", "publiziert", "erstveröffentlichung",
+        "erstellt", "publié", "publicado", "pubblicato", "gepubliceerd", "pressemitteilung",
+        "medienmitteilung", "pressemeldung", "communiqué",
+    }
+)  # fmt: skip
 # Days of the week, written before a date ("lundi 9 décembre 2019", "Samstag, 9. September").
 WEEKDAY_WORDS: frozenset[str] = frozenset(
     {
@@ -545,8 +575,9 @@ WEEKDAY_WORDS: frozenset[str] = frozenset(
 # Words near a date that make it an update's, not the publication's ("Aktualisiert am"),
 # in lower case and matched inside words ("modifi" is "modified", "modifié", "modifica").
 UPDATE_WORDS: tuple[str, ...] = (
-    "update", "modifi", "edited", "aktualisiert", "geändert", "änderung", "bearbeitet",
-    "actualizad", "actualización", "mis à jour", "mise à jour", "aggiornato", "bijgewerkt",
+    "update", "modifi", "edited", "aktualisiert", "aktualisierung", "geändert", "änderung",
+    "bearbeitet", "actualizad", "actualización", "mis à jour", "mise à jour", "aggiornato",
+    "bijgewerkt",
 )  # fmt: skip
 TIME_TAIL = rf"(?:,?\s+(?:at\s+)?{TIME}(?:\s*\(?{ZONE}\)?)?)?"
 

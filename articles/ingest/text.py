@@ -118,6 +118,10 @@ _USER_AFTER_DATE = re.compile(
 # "am", "on", "le" right before a date: the day something was posted or written.
 ON_DAY_WORDS = frozenset({"am", "on", "le", "el", "il", "vom"})
 _DATE_PUNCTUATION = " :,;/|·•-–—()[]"
+_SITE_NAME = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}", re.IGNORECASE)  # "Haus.de"
+# A tags line, even framed or in capitals ("| Tags: B2B, Interview", "TAG:CVS Health, ...").
+_TAGS_LABEL = re.compile(r"[|·•\s]*(?:tags?|keywords?|schlagw\w+|stichw\w+|etiquetas)\s*:", re.I)
+_FRAME = " |·•"  # separators a header's pieces keep at their ends ("| By", "Jane Doe |")
 # A caption naming its picture's source ("(Quelle: Foto Steven Vangermain)", "Heime
 # haben zu wenig PflegekräfteSilviaJansen/Gettyimages").
 _CREDIT_MARK = re.compile(
@@ -169,6 +173,8 @@ _BREADCRUMB_STEP = re.compile(r"\s*>\s*")
 # "#NoAgreementToday") is one such word.
 _GLUED_WORDS = re.compile(r"[a-zß-ÿ][A-ZÀ-Þ][a-zß-ÿ]")
 _INTO_TIME = re.compile(r"[\d./-]*\d:\d")
+_LETTER_INTO_DIGIT = re.compile(r"[^\W\d_]\d")
+_DATE_START_GAP = re.compile(r"[\d./-]+")  # a numeric date and what it runs into
 SITE_NAME_MAX_WORDS = 4
 
 
@@ -203,6 +209,7 @@ def trim_trailing_links(lines: list[Line]) -> list[Line]:
 
 # -- Finding the article in a page ------------------------------------------------------------
 
+LIST_MIN_TEASERS = 2
 RUN_MAX_GAP = 5  # lines between two paragraphs of one article: sub-heading, caption, share bar
 TITLE_INSIDE_RUN = 4  # lines into the run where the headline may still sit
 INSIDE_RUN_PENALTY = 0.5
@@ -279,11 +286,15 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
         if last is not None and index - last - 1 <= RUN_MAX_GAP:
             size += len(line.text)
         else:
-            if start is not None and size > best_size:
+            if (
+                start is not None
+                and size > best_size
+                and not is_list_of_posts(lines[start : end + 1])
+            ):
                 best, best_size = (start, end + 1), size
             start, size = index, len(line.text)
         last = end = index
-    if start is not None and size > best_size:
+    if start is not None and size > best_size and not is_list_of_posts(lines[start : end + 1]):
         best = (start, end + 1)
     first, stop = best
     while stop - 1 > first and last_mark(lines[stop - 1].text) == ":":
@@ -292,6 +303,51 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
     while stop < len(lines) and is_closing_line(lines[stop]):
         stop += 1
     return first, stop
+
+
+def is_teaser(line: Line) -> bool:
+    """A paragraph that opens with a date run into its first word ("09.07.2021Schnell
+    aufs Handy ...") or that runs dates into its words twice ("... zu sehen1. November
+    2023Austausch mit ..."): a list of posts, each a date and a teaser, not prose."""
+    text = line.text
+    if not text[0].isdigit() and not _LETTER_INTO_DIGIT.search(text, 0, OPENING_DATE_SCAN):
+        return False  # most paragraphs: no date near their start
+    found = line.dates
+    if not found:
+        return False
+    glued = [
+        position
+        for position, _ in found
+        if position > 0 and text[position - 1].isalpha() or position == 0
+    ]
+    if len(glued) >= 2:
+        return True
+    if found[0][0] != 0:
+        return False
+    after = _DATE_START_GAP.match(text)
+    return after is not None and text[after.end() : after.end() + 1].isalpha()
+
+
+def is_related_links(line: Line) -> bool:
+    """A line opening links to other stories ("Lesen Sie auch", "Related"), not a share
+    bar's "Teilen": the dates under it are theirs."""
+    return line.run_break and line.text.casefold().startswith(sig.RELATED_BREAKS)
+
+
+def is_share_bar(line: Line) -> bool:
+    """A share bar's line ("teilen twittern teilen E-Mail", "Share this:")."""
+    return line.run_break and line.text.casefold().startswith(sig.SHARE_BREAKS)
+
+
+def is_list_of_posts(run: list[Line]) -> bool:
+    """A run that opens with a teaser, most of whose paragraphs are teasers, is a list of
+    posts, however long. Asked only of a run that would be the longest so far, and of
+    the rest of its paragraphs only when the first is a teaser: most runs are prose."""
+    if not is_teaser(run[0]):  # a run opens with a paragraph
+        return False
+    paragraphs = [line for line in run if is_paragraph_line(line)]
+    teasers = 1 + sum(1 for line in paragraphs[1:] if is_teaser(line))
+    return teasers >= LIST_MIN_TEASERS and 2 * teasers >= len(paragraphs)
 
 
 def is_closing_line(line: Line) -> bool:
@@ -387,6 +443,7 @@ def is_title_candidate(line: Line) -> bool:
         and not line.furniture
         and not line.run_break
         and not opens_with_break_label(text)
+        and not _TAGS_LABEL.match(text)
         and not _PHRASE_BYLINE.match(text)
         and not is_label(text)
         and match_date_line(text) is None
@@ -635,10 +692,17 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
     headline is the page's own; one further above may belong to something else. Two
     different dates there (published, updated, an event's) leave it unknown: a wrong
     date is worse than none."""
+    labelled = labelled_publication_date(lines, span, page)
+    if labelled is not None:
+        return HeaderDate(labelled, 0.8)
     found: list[tuple[int, int, date]] = []
     below, above = header_ranges(span, above=DATE_ABOVE)
-    for order, indexes in enumerate((below, above)):
+    # Related stories linked between the headline and the text bring their own dates.
+    related = next((i for i in below if is_related_links(lines[i])), below.stop)
+    for order, indexes in enumerate((range(below.start, related), above)):
         for index in indexes:
+            if lines[index].furniture and is_update(lines[index]):
+                continue  # "Letzte Aktualisierung am ... / Affiliate Links": a notice's
             value = header_date(lines[index], page.for_line(lines[index]))
             if value and not (index and is_commenter_line(lines[index - 1].text)):
                 found.append((order, index, value))
@@ -653,6 +717,10 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
         # there that is a date and little else still belongs to the header.
         for index in range(below.stop, min(span.end, span.title_index + NEAR_TITLE + 1)):
             value = bare_date(lines[index], page.for_line(lines[index]))
+            if value is None and is_byline_label(lines[index - 1].text):
+                # ... or the byline's line under its label ("Von" / "Deutscher Tennis
+                # Bund 4. 2. 2022."), short as a header line is, with its date.
+                value = header_date(lines[index], page.for_line(lines[index]))
             if value:
                 found.append((0, index, value))
     if not found and span.title_index is not None:
@@ -695,9 +763,56 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
             return HeaderDate(None, 0.0, conflicting=True)
         return HeaderDate(settled, 0.5, settled=True)
     order, index, value = found[0]
+    if order == 1:
+        # Found only above the headline, where a masthead prints today's date: a first
+        # paragraph that opens with the headline run into its own date outranks it.
+        opening = headline_opening_date(lines, span, page)
+        if opening is not None:
+            return HeaderDate(opening, 0.5)
     titled = span.title_index is not None
     near = titled and abs(index - span.title_index) <= (NEAR_TITLE if not order else 3)
     return HeaderDate(value, 0.8 if near else 0.5)
+
+
+def headline_opening_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> date | None:
+    """The date the text's first paragraph gives right after the headline repeated at
+    its start ("Drei Haselnüsse für Aschenbrödel: Jetzt Tickets sichern 30. Oktober 2023
+    Carola Pönisch Kultur Die Ausstellung ..."), the header and text captured as one."""
+    if span.title_index is None or not is_paragraph_line(lines[span.body_first]):
+        return None
+    line, headline = lines[span.body_first], lines[span.title_index].text
+    if not line.text.startswith(headline):
+        return None
+    found = find_dates(line.text[: len(headline) + OPENING_DATE_MAX], page.for_line(line))
+    if not found or found[0][0] < len(headline):
+        return None
+    before = line.text[len(headline) : found[0][0]]
+    return found[0][1] if not before.strip(_DATE_PUNCTUATION) else None
+
+
+def labelled_publication_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> date | None:
+    """The date a line under the headline opens with after a label that says it is the
+    publication's ("Veröffentlicht: 26.12.2022", "Published on March 3, 2019"), past a
+    standfirst and before the text's second paragraph: the page names it, where a date
+    printed without a label beside the headline may be a masthead's or the last change's."""
+    if span.title_index is None:
+        return None
+    header = byline_range(lines, span)
+    for index in range(header.start, min(len(lines), header.stop + 1)):
+        line = lines[index]
+        if not line.dates:
+            continue
+        position = line.dates[0][0]
+        words = [word.casefold().rstrip(":") for word in words_before(line.text, position)]
+        if (
+            words
+            and len(words) <= 2
+            and words[0] in sig.PUBLICATION_LABELS
+            and all(word in sig.PUBLICATION_LABELS or word in ON_DAY_WORDS for word in words)
+        ):
+            dayfirst = page.for_line(line)
+            return line.dates[0][1] if dayfirst is None else find_dates(line.text, dayfirst)[0][1]
+    return None
 
 
 def signed_date_below(lines: list[Line], span: ArticleSpan, page: PageOrder) -> date | None:
@@ -720,6 +835,8 @@ def signed_date_below(lines: list[Line], span: ArticleSpan, page: PageOrder) -> 
         signed = len(words) >= 2 and words[-1].casefold() in ON_DAY_WORDS
         if signed or is_post_label(above):
             return value
+        if is_share_bar(lines[index - 1]) and bare_date(line) is not None:
+            return value  # a date alone under the share bar that closes the post
     return None
 
 
@@ -752,11 +869,26 @@ def settle_header_dates(
     under = [(index, value) for order, index, value in kept if order == 0]
     if span.title_index is None or len({value for _, value in under}) != 1:
         return None
-    if len({value for _, _, value in kept}) > 2:
-        return None  # a list of posts or events around the headline
     index, value = under[0]
     single = len({found_value for _, found_value in lines[index].dates}) == 1
-    return value if single and index - span.title_index <= NEAR_TITLE else None
+    if not single or index - span.title_index > NEAR_TITLE:
+        return None
+    if len({value for _, _, value in kept}) > 2 and not signed_beside(lines, index):
+        return None  # a list of posts or events around the headline
+    return value
+
+
+def signed_beside(lines: list[Line], index: int) -> bool:
+    """A byline on the line above or below a date line ("von flerche" over "21. September
+    2019", "1. November 2023" over "Jane Doe"): the article's own header, which a list
+    of events or posts around the headline does not have. A user name without a label
+    is not enough: comments print one over each date."""
+    for near in (index - 1, index + 1):
+        if 0 <= near < len(lines) and len(lines[near].text) <= DATE_LINE_MAX:
+            text = lines[near].text.rstrip(",")
+            if find_labelled_byline(text) or _USER_BYLINE.search(text) or is_bare_name(text):
+                return True
+    return False
 
 
 def opening_date(line: Line, dayfirst: bool | None = None) -> date | None:
@@ -828,20 +960,24 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
     if span.title_index is not None:
         below = byline_range(lines, span)
     bare: tuple[str, float] = ("", 0.0)
+    user_name = ""
     for indexes in (below, above):
         for index in indexes:
             text = lines[index].text
             who = find_labelled_byline(text)
-            if who and lookup_source(who) is None:  # "By RIA Novosti" is a credit
+            # "By RIA Novosti" is a credit, "Redaktion Haus.de" the site's own desk.
+            if who and lookup_source(who) is None and not _SITE_NAME.fullmatch(who):
                 return who, 0.8
-            if is_byline_label(text) and index + 1 < len(lines):
-                following = lines[index + 1].text.rstrip(",")  # "Nikolai Huke," / "Berlin"
+            if is_byline_label(text.strip(_FRAME)) and index + 1 < len(lines):
+                # "Nikolai Huke," / "Berlin"; "| By" / "Cara Stiles |" framed by separators
+                following = lines[index + 1].text.strip(_FRAME).rstrip(",")
                 if is_name(following) or is_user_name(following):
                     return following, 0.7
             if len(text) > DATE_LINE_MAX or bare[0]:
                 continue
             dated = header_date(lines[index]) is not None
-            who = name_beside_date(text) if dated else ""
+            # "Letzte Aktualisierung am 2.02.2022": an update's label, not a name.
+            who = name_beside_date(text) if dated and not is_update(lines[index]) else ""
             if who:
                 bare = (who, 0.6)
             elif is_bare_name(text.rstrip(",")) and (
@@ -856,30 +992,89 @@ def find_header_byline(lines: list[Line], span: ArticleSpan) -> tuple[str, float
                 bare = (text.rstrip(","), 0.5)
             elif text.casefold() in sig.DESK_BYLINES and beside_date(lines, index):
                 bare = (text, 0.5)  # "Redaktion" over "1. November 2023 10:29"
+            elif (
+                not user_name
+                and span.title_index is not None
+                and 0 < abs(index - span.title_index) <= 2
+                and is_user_name(text)
+                and (index > span.title_index or is_handle(text))
+                and not is_byline_label(text)
+                and lookup_source(text) is None  # "CNN" over the date is the masthead
+                and beside_date(lines, index)
+            ):
+                user_name = text  # "Tine" over "2. Februar 2020", beside the headline
             else:
                 user = _USER_BYLINE.search(text)
                 if user and lookup_source(user["who"]) is None:  # "By Reuters" is a credit
                     bare = (user["who"], 0.5)
     if bare[0]:
         return bare
-    return byline_under_text(lines, span)
+    opening = byline_opening_text(lines, span)
+    if opening:
+        return opening, 0.5
+    signed = byline_under_text(lines, span)
+    return signed if signed[0] or not user_name else (user_name, 0.4)
+
+
+def byline_opening_text(lines: list[Line], span: ArticleSpan) -> str:
+    """The byline the first paragraph opens with before its date, where the header ran
+    into the text ("Jon Nitz am 24. Januar 2022 um 15:47 Durch das ...", "Von Robert - 31.
+    Dezember 2019 Wieso ...", "Tanja Karrasch3.11.2023Für ..."): the names before the
+    date, labelled or alone, in one of the text's first two paragraphs."""
+    stop = min(span.end, span.body_first + OPENING_SCAN)
+    opening = [i for i in range(span.body_first, stop) if is_paragraph_line(lines[i])]
+    for index in opening[:OPENING_LINES]:
+        head = lines[index].text[:OPENING_DATE_SCAN]
+        found = find_dates(head)
+        if not found:
+            continue
+        before = head[: found[0][0]].rstrip(_DATE_PUNCTUATION)
+        words = before.split()
+        if words and words[-1].casefold() in ON_DAY_WORDS:
+            before = before[: before.rfind(" ")].rstrip(_DATE_PUNCTUATION)
+        who = find_labelled_byline(before)
+        if who and lookup_source(who) is None:
+            return who
+        if is_bare_name(before):
+            return before
+    return ""
 
 
 def byline_under_text(lines: list[Line], span: ArticleSpan) -> tuple[str, float]:
     """A labelled byline on the lines right under the text ("Autor: Jane Doe", "Posted by
-    Jane Doe at 18:52"): a blog or a press page signs its post at the end."""
-    for index in range(span.end, min(len(lines), span.end + BYLINE_BELOW_TEXT)):
+    Jane Doe at 18:52", a name after a dash: "- Nadja Podbregar"): a blog or a press
+    page signs its post at the end. A label alone
+    over the name ("Eingestellt von" / "Weinlachgummi") may sit a few lines further
+    down, past tags or a share bar, as a signed date does; not past a comment's start."""
+    for index in range(span.end, min(len(lines), span.end + SIGNATURE_BELOW_TEXT)):
         text = lines[index].text
+        if is_related_links(lines[index]) or is_page_end(text):
+            break  # other stories' bylines, or the comments', follow
         if len(text) > DATE_LINE_MAX or lines[index].run_break:
             continue
+        if is_commenter_line(text) or said_by_commenter(text):
+            break  # the comments have begun
         who = find_labelled_byline(text)
         if who and lookup_source(who) is None:
             return who, 0.5
+        signature = text.lstrip("-–— ")
+        if index < span.end + BYLINE_BELOW_TEXT and signature != text and is_bare_name(signature):
+            return signature, 0.5  # "- Nadja Podbregar": a signature under the text
         if is_byline_label(text) and index + 1 < len(lines):
             following = lines[index + 1].text
             if is_name(following) or is_user_name(following):
                 return following, 0.5  # "Posted by" / "T. V. Raman"
     return "", 0.0
+
+
+def is_handle(text: str) -> bool:
+    """A user name shaped as one ("fri.juli", "MikeNils", "delta201"), not a word that
+    could be a section over the headline ("Kultur")."""
+    return (
+        text[0].islower()
+        or any(char in "._-" or char.isdigit() for char in text)
+        or any(char.isupper() for char in text[1:])
+    )
 
 
 def is_user_name(text: str) -> bool:
