@@ -511,6 +511,34 @@ def test_each_segment_keeps_its_postings_as_arrays_whoosh_deletes_with_it(shuffl
     assert not reads
 
 
+def test_a_segments_arrays_count_its_words_as_whoosh_does_and_a_word_search_asks_them(
+    shuffled, monkeypatch
+):
+    """Whether a segment holds a word, and in how many documents (deleted ones included),
+    is answered from its arrays' table of terms, in memory, equal to Whoosh's terms file,
+    which a search for a word then never reads."""
+    from whoosh.reading import SegmentReader
+
+    searcher = shuffled.searcher()
+    for reader, _ in engine._leaves(searcher):
+        for fieldname in ("text", "title", "exact"):
+            for btext, info in reader.iter_field(fieldname):
+                assert engine._doc_frequency(reader, fieldname, btext) == info.doc_frequency()
+            assert engine._doc_frequency(reader, fieldname, b"unheardof") == 0
+    asked = []
+    for name in ("__contains__", "doc_frequency", "term_info"):
+        real = getattr(SegmentReader, name)
+        monkeypatch.setattr(
+            SegmentReader,
+            name,
+            lambda self, *a, _real=real, **k: asked.append(a) or _real(self, *a, **k),
+        )
+    engine.POSTINGS_CACHE.entries.clear()
+    found = engine.ArraySearch(searcher).evaluate(shuffled.parser.parse("missile"))
+    # These articles have no other text: no table of it in the arrays, Whoosh's file says.
+    assert len(found) and asked and all(fieldname == "other_text" for fieldname, _ in asked)
+
+
 def live_postings(reader, docs, weights, counts, deltas) -> dict:
     """{document: (weight, its position deltas)} for a segment's live documents."""
     places = np.split(np.asarray(deltas), np.cumsum(counts)[:-1]) if len(docs) else []

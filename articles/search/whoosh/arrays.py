@@ -110,6 +110,24 @@ class SegmentArrays:
             self._directory = pickle.loads(file.read(end - offset))
         self._words = np.memmap(path, dtype=np.uint32, mode="r", shape=(offset // 4,))
 
+    def knows(self, fieldname: str, btext: bytes) -> bool:
+        """Whether this file can say if the segment holds the term: it keeps every term of
+        a field it has, but those too long for it or ending in a zero byte."""
+        return (
+            fieldname in self._directory
+            and len(btext) <= LONGEST_TERM
+            and not btext.endswith(b"\x00")
+        )
+
+    def doc_frequency(self, fieldname: str, btext: bytes) -> int:
+        """How many of the segment's documents hold the term, deleted ones included (as
+        Whoosh counts them); 0 when none does. Only for a term the file `knows`."""
+        terms, spans = self._directory[fieldname]
+        place = int(np.searchsorted(terms, btext))
+        if place == len(terms) or terms[place] != btext:
+            return 0
+        return int(spans[place][1])
+
     def term(self, fieldname: str, btext: bytes) -> TermArrays | None:
         """A term's arrays, or None when the file does not hold it."""
         found = self._directory.get(fieldname)

@@ -288,6 +288,17 @@ def _term_arrays(reader, fieldname: str, btext: bytes) -> arrays.TermArrays | No
     return None if found is None else found.term(fieldname, btext)
 
 
+def _doc_frequency(reader, fieldname: str, btext: bytes) -> int:
+    """How many of a segment's documents hold a term, deleted ones included: from its
+    arrays' table of terms, which is in memory, where it can say; else from Whoosh's terms
+    file, a hashed look-up of several reads (11 segments and 25 words, as an article's
+    related coverage asks, made a thousand such reads)."""
+    found = _segment_arrays(reader)
+    if found is not None and found.knows(fieldname, btext):
+        return found.doc_frequency(fieldname, btext)
+    return reader.doc_frequency(fieldname, btext)
+
+
 def _live_postings(
     reader, fieldname: str, btext: bytes, *, positions: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -528,7 +539,8 @@ class ArraySearch:
         docs, frequencies = self._frequencies(fieldname, btext, as_indexed=True)
         if not len(docs):
             return NO_MATCHES
-        idf = okapi_idf(self.doc_count, self.searcher.doc_frequency(fieldname, btext))
+        held = sum(_doc_frequency(reader, fieldname, btext) for reader, _ in self.leaves)
+        idf = okapi_idf(self.doc_count, held)
         return Matches(docs, self._saturated(idf, frequencies) * boost)
 
     def fielded_word(self, node: wq.Or) -> Matches:
@@ -555,7 +567,7 @@ class ArraySearch:
         parts = [
             _live_postings(reader, fieldname, btext)[0] + offset
             for reader, offset in self.leaves
-            if (fieldname, btext) in reader
+            if _doc_frequency(reader, fieldname, btext)
         ]
         return np.concatenate(parts) if parts else EMPTY_DOCS
 
@@ -575,7 +587,7 @@ class ArraySearch:
         positions = (fieldname, text) in self._positions_wanted
         doc_parts, frequency_parts = [], []
         for reader, offset in self.leaves:
-            if (fieldname, btext) not in reader:
+            if not _doc_frequency(reader, fieldname, btext):
                 continue
             docs, weights = _live_postings(reader, fieldname, btext, positions=positions)
             lengths = _field_lengths(reader, fieldname)[docs]
