@@ -4,6 +4,7 @@ nothing."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 from collections import Counter
@@ -218,8 +219,10 @@ def test_a_quoted_phrase_finds_and_scores_what_its_position_lists_say(
     expected = []
     for reader, offset in leaves:
         by_sets = phrase_by_sets(reader, words)
-        for share in (0, 10**9):  # each word looked up in keys, or in its summed positions
+        # Each word looked up in keys or in its summed positions, by tables or searches.
+        for share, dense in itertools.product((0, 10**9), (0, 10**9)):
             monkeypatch.setattr(engine, "SUMMED_SHARE", share)
+            monkeypatch.setattr(engine, "DENSE_TABLE", dense)
             assert engine.phrase_docs(reader, EXACT_FIELD, words).tolist() == by_sets
         expected += [doc + offset for doc in by_sets]
     assert expected  # the phrase occurs

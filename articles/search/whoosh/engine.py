@@ -68,6 +68,10 @@ POSITION_BITS = 24
 # A phrase's word is looked up in its positions summed up in a row where the documents
 # still in question hold more than 1/SUMMED_SHARE of them; else in keys of theirs alone.
 SUMMED_SHARE = 4
+# Sorted values are found through a table by value (a byte or eight per possible value)
+# where the largest value is at most DENSE_TABLE times the values looked up and among,
+# and under TABLE_LIMIT; else by binary search.
+DENSE_TABLE, TABLE_LIMIT = 64, 2**24
 EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 
 
@@ -400,7 +404,7 @@ def _position_keys(term: arrays.TermArrays, docs: np.ndarray | None = None) -> n
     if docs is None or len(docs) == len(term.docs):
         docs, deltas = term.docs, term.deltas.astype(np.int64)
     else:
-        where = np.searchsorted(term.docs, docs)
+        where = _places(term.docs, docs)
         firsts = (np.cumsum(counts) - counts)[where]
         counts = counts[where]
         # Each chosen delta's place among the term's: its document's first, then one by one.
@@ -440,6 +444,25 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[keep]
 
 
+def _places(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """For each value, its index in `ordered` (sorted, distinct, not negative) where it is
+    there, else an index holding another value: the caller compares. By a table of
+    `ordered`'s values where they are dense enough (a segment's documents): binary search
+    of ten thousand documents among ten thousand is mostly waiting on memory."""
+    if not len(ordered):
+        raise ValueError("nothing to find values in")
+    top = int(ordered[-1])
+    if not _dense(top, ordered, values):
+        return np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    table = np.zeros(top + 1, dtype=np.int64)
+    table[ordered] = np.arange(len(ordered))
+    return table[np.minimum(values, top)]
+
+
+def _dense(top: int, ordered: np.ndarray, values: np.ndarray) -> bool:
+    return top < TABLE_LIMIT and top <= DENSE_TABLE * (len(ordered) + len(values))
+
+
 def phrase_docs(reader, fieldname: str, btexts: list[tuple[bytes, ...]]) -> np.ndarray:
     """The documents of one segment (deleted ones left out) where the words stand next
     to each other in this order (each word given as its forms: any of them will do).
@@ -458,12 +481,13 @@ def phrase_docs(reader, fieldname: str, btexts: list[tuple[bytes, ...]]) -> np.n
         if not terms:
             return EMPTY_DOCS
         words.append((place, terms))
-    held = [_sorted_unique(np.sort(np.concatenate([t.docs for t in terms]))) for _, terms in words]
-    held.sort(key=len)
-    candidates = held[0].astype(np.int64)
-    for docs in held[1:]:
-        candidates = _sorted_common(candidates, docs.astype(np.int64))
-    (candidates,) = _without_deleted(reader, candidates)
+    held = np.zeros(reader.doc_count_all(), dtype=np.int32)
+    for _, terms in words:
+        holds = np.zeros(len(held), dtype=bool)
+        for term in terms:
+            holds[term.docs] = True
+        held += holds
+    (candidates,) = _without_deleted(reader, np.flatnonzero(held == len(words)))
     if not len(candidates):
         return EMPTY_DOCS
     words.sort(key=lambda word: sum(len(term.deltas) for term in word[1]))
@@ -489,28 +513,46 @@ def phrase_docs(reader, fieldname: str, btexts: list[tuple[bytes, ...]]) -> np.n
 def _stands_at(term: arrays.TermArrays, docs: np.ndarray, places: np.ndarray) -> np.ndarray:
     """Whether the term stands at each (document, place) of one segment (`docs` sorted).
     Where the documents hold few of the term's positions, those alone become keys, looked
-    up; where they hold most, its positions summed up in a row (which rise from one
-    document to the next) are searched for each place, offset by what the documents
-    before it add up to: no key is made for the positions of "the" in every document."""
+    up. Where they hold most, no key is made for the positions of "the" in every document:
+    its position deltas summed up in a row rise from one document to the next, so that a
+    place in a document is one value to look up, offset by what the documents before it
+    add up to."""
     if not len(term.deltas) or not len(docs):
         return np.zeros(len(docs), dtype=bool)
     owners = _sorted_unique(docs)
-    where = np.minimum(np.searchsorted(term.docs, owners), len(term.docs) - 1)
+    where = _places(term.docs, owners)
     held = term.docs[where] == owners
     counts = term.counts.astype(np.int64)
     if counts[where[held]].sum() * SUMMED_SHARE < len(term.deltas):
         keys = _position_keys(term, owners[held])
-        wanted = (docs << POSITION_BITS) | places
-        found = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-        return keys[found] == wanted if len(keys) else np.zeros(len(docs), dtype=bool)
-    runs = np.diff(np.append(np.flatnonzero(np.diff(docs)) + 1, len(docs)), prepend=0)
+        return _holds(keys, (docs << POSITION_BITS) | places)
     ends = np.cumsum(counts)[where]
     firsts = np.minimum(ends - counts[where], len(term.deltas) - 1)
+    held &= ends > firsts
     running = np.cumsum(term.deltas, dtype=np.int64)
-    held, ends, firsts = (np.repeat(part, runs) for part in (held, ends, firsts))
-    wanted = running[firsts] - term.deltas[firsts] + places
-    found = np.maximum(np.searchsorted(running, wanted), firsts)
-    return held & (found < ends) & (running[np.minimum(found, len(running) - 1)] == wanted)
+    # A document's place 0 and its last position of the term, as values summed up. The
+    # document before ends on its place 0's value: place 0 is its first delta's being 0.
+    runs = np.diff(np.append(np.flatnonzero(np.diff(docs)) + 1, len(docs)), prepend=0)
+    zero = np.repeat(running[firsts] - term.deltas[firsts], runs)
+    last = np.repeat(running[np.maximum(ends - 1, 0)], runs)
+    wanted = zero + places
+    at_zero = np.repeat(term.deltas[firsts] == 0, runs)
+    stands = np.where(places == 0, at_zero, _holds(running, wanted))
+    return np.repeat(held, runs) & (wanted <= last) & stands
+
+
+def _holds(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Whether each value is in `ordered` (sorted, not negative): by a table of its values
+    where they are dense enough, else by binary search."""
+    if not len(ordered):
+        return np.zeros(len(values), dtype=bool)
+    top = int(ordered[-1])
+    if not _dense(top, ordered, values):
+        found = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+        return ordered[found] == values
+    table = np.zeros(top + 1, dtype=bool)
+    table[ordered] = True
+    return table[np.minimum(values, top)] & (values <= top)
 
 
 def _any_of(reader, fieldname: str, btexts: list, deadline: Deadline | None) -> np.ndarray:
@@ -997,15 +1039,13 @@ def intersection(parts: list[Matches]) -> Matches:
 
 
 def _sorted_common(small: np.ndarray, large: np.ndarray) -> np.ndarray:
-    """Values in both sorted, unique arrays, by binary search: `np.intersect1d` hashes
-    both arrays first, seconds for the million positions of a common word."""
+    """Values in both sorted, unique arrays (`_places`): `np.intersect1d` hashes both
+    arrays first, seconds for the million positions of a common word."""
     if len(small) > len(large):
         small, large = large, small
     if not len(small) or not len(large):
         return small[:0]
-    where = np.searchsorted(large, small)
-    where[where == len(large)] = 0
-    return small[large[where] == small]
+    return small[large[_places(large, small)] == small]
 
 
 def minus(matches: Matches, excluded: np.ndarray) -> Matches:
