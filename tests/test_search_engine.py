@@ -4,6 +4,7 @@ nothing."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 from collections import Counter
@@ -135,6 +136,110 @@ def test_phrases_match_the_documents_whoosh_matches(shuffled, text):
     parsed = shuffled.parser.parse(text)
     expected = {hit.docnum for hit in searcher.search(parsed, limit=None)}
     assert set(engine.ArraySearch(searcher).evaluate(parsed).docs.tolist()) == expected
+
+
+# Few words, so that phrases of them occur by chance; both spellings of a spelling pair.
+PHRASE_WORDS = ("missile", "defence", "defense", "system", "the", "of", "radar", "talks")
+
+
+@pytest.fixture
+def phrased(corpus, on_commit):
+    """Sixty articles of those words shuffled; five re-saved afterwards, so the index has
+    two segments and deleted documents."""
+    rng = random.Random(21)
+    with on_commit():
+        made = [
+            make_article(
+                title=" ".join(rng.choice(PHRASE_WORDS) for _ in range(4)),
+                body=" ".join(rng.choice(PHRASE_WORDS) for _ in range(rng.randint(3, 90))),
+            )
+            for _ in range(60)
+        ]
+    with on_commit():
+        for article in made[:5]:
+            article.body += " the missile defense system"
+            article.save()
+    return connections["default"].get_backend()
+
+
+def phrase_by_sets(reader, words: list[tuple[bytes, ...]]) -> list[int]:
+    """A segment's live documents holding the words (any of each one's forms) side by side
+    in this order, from each document's position lists read one by one."""
+    places = []
+    for forms in words:
+        held: dict[int, set[int]] = {}
+        for btext in forms:
+            if ("exact", btext) in reader:
+                for doc, positions in reader.postings("exact", btext).items_as("positions"):
+                    held.setdefault(doc, set()).update(positions)
+        places.append(held)
+    return [
+        doc
+        for doc in sorted(places[0])
+        if not reader.is_deleted(doc)
+        and any(
+            all(start + i in held.get(doc, ()) for i, held in enumerate(places))
+            for start in places[0][doc]
+        )
+    ]
+
+
+@pytest.mark.parametrize("reading", ["arrays", "blocks"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"missile defence"',
+        '"missile defense"',
+        '"the missile defence system"',
+        '"defence of the radar"',
+        '"of the"',
+        '"the the"',
+        '"radar talks system"',
+        'title:"missile defense"',
+    ],
+)
+def test_a_quoted_phrase_finds_and_scores_what_its_position_lists_say(
+    phrased, text, reading, monkeypatch
+):
+    """Each segment's documents holding the phrase (a spelling pair's forms alike, stop
+    words counted, deleted documents left out) are those its words' position lists say,
+    read one document at a time, whichever way each word is looked up; and they keep the
+    scores of the phrase's stems."""
+    from articles.search.whoosh.analysis import EXACT_FIELD, spelling_forms
+
+    if reading == "blocks":
+        read_from_blocks(monkeypatch)
+    engine.POSTINGS_CACHE.entries.clear()
+    searcher = phrased.searcher()
+    leaves = engine._leaves(searcher)
+    assert len(leaves) > 1 and searcher.reader().has_deletions()
+    parsed = phrased.parser.parse(text)
+    nodes = parsed.subqueries if hasattr(parsed, "subqueries") else [parsed]
+    to_bytes = searcher.schema[EXACT_FIELD].to_bytes
+    words = [tuple(map(to_bytes, forms)) for forms in spelling_forms(nodes[0].words)]
+    expected = []
+    for reader, offset in leaves:
+        by_sets = phrase_by_sets(reader, words)
+        # Each word looked up in keys or in its summed positions, by tables or searches.
+        for share, dense in itertools.product((0, 10**9), (0, 10**9)):
+            monkeypatch.setattr(engine, "SUMMED_SHARE", share)
+            monkeypatch.setattr(engine, "DENSE_TABLE", dense)
+            assert engine.phrase_docs(reader, EXACT_FIELD, words).tolist() == by_sets
+        expected += [doc + offset for doc in by_sets]
+    assert expected  # the phrase occurs
+    search = engine.ArraySearch(searcher)
+    stems = engine.union(
+        [
+            engine.intersection([search.term(n.fieldname, s) for s in n.stems])
+            if n.stems
+            else search.every()  # stop words alone: every match scores alike
+            for n in nodes
+        ]
+    )
+    keep = np.isin(stems.docs, expected)
+    matches = engine.ArraySearch(searcher).evaluate(parsed)
+    assert matches.docs.tolist() == stems.docs[keep].tolist()
+    assert matches.scores.tolist() == stems.scores[keep].tolist()
 
 
 def test_top_results_are_ranked_by_score_then_document(shuffled):

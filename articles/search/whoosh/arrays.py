@@ -108,7 +108,10 @@ class SegmentArrays:
             (offset,) = _FOOTER.unpack(file.read(_FOOTER.size))
             file.seek(offset)
             self._directory = pickle.loads(file.read(end - offset))
-        self._words = np.memmap(path, dtype=np.uint32, mode="r", shape=(offset // 4,))
+        # A plain array over the mapping: a memmap's slices are memmaps too, and every array
+        # operation on one pays for its subclass's bookkeeping.
+        mapped = np.memmap(path, dtype=np.uint32, mode="r", shape=(offset // 4,))
+        self._words = mapped.view(np.ndarray)
 
     def knows(self, fieldname: str, btext: bytes) -> bool:
         """Whether this file can say if the segment holds the term: it keeps every term of

@@ -65,9 +65,13 @@ class OkapiBM25F(scoring.BM25F):
 EMPTY_DOCS = np.zeros(0, dtype=np.int64)
 # A word's place in a document is kept with the document number as one integer key.
 POSITION_BITS = 24
-# Cached position keys fit 32 bits when a segment has under 2**18 documents and positions
-# stay under 2**14 (articles of fewer than 16,384 words); otherwise they stay 64-bit.
-COMPACT_BITS, COMPACT_DOC_BITS = 14, 18
+# A phrase's word is looked up in its positions summed up in a row where the documents
+# still in question hold more than 1/SUMMED_SHARE of them; else in keys of theirs alone.
+SUMMED_SHARE = 4
+# Sorted values are found through a table by value (a byte or eight per possible value)
+# where the largest value is at most DENSE_TABLE times the values looked up and among,
+# and under TABLE_LIMIT; else by binary search.
+DENSE_TABLE, TABLE_LIMIT = 64, 2**24
 EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 
 
@@ -305,7 +309,7 @@ def _live_postings(
     """A term's postings in one segment without its deleted documents: a slice of the
     segment's arrays, or else read from Whoosh's blocks and cached raw (a segment's
     deletions change while its postings never do). With `positions`, a term read from the
-    blocks keeps its positions too (`_segment_positions`), read from the same blocks."""
+    blocks keeps its positions too (`_term_positions`), read from the same blocks."""
     found = _term_arrays(reader, fieldname, btext)
     if found is not None:
         docs, weights = _without_deleted(reader, found.docs, found.weights)
@@ -316,7 +320,7 @@ def _live_postings(
             reader.postings(fieldname, btext)
         )
         POSTINGS_CACHE.put(key, _packed_postings(docs, weights))
-        POSTINGS_CACHE.put(key + _AT, _position_keys(docs, counts, deltas))
+        POSTINGS_CACHE.put(key + _AT, _kept_positions(docs, weights, counts, deltas))
     read = internals.block_postings
     docs, weights = _unpacked_postings(
         POSTINGS_CACHE.get(key, lambda: _packed_postings(*read(reader.postings(fieldname, btext))))
@@ -331,31 +335,6 @@ def _without_deleted(reader, docs: np.ndarray, *aligned: np.ndarray) -> tuple[np
         return (docs, *aligned)
     keep = ~np.isin(docs, internals.deleted_docs(reader))
     return (docs[keep], *(values[keep] for values in aligned))
-
-
-def _position_keys(docs: np.ndarray, counts: np.ndarray, deltas: np.ndarray) -> tuple:
-    """Every (document, position) of one term in one segment, as one array of keys
-    `document << POSITION_BITS | position`, from its postings' position lists."""
-    if not len(docs):
-        return (np.zeros(0, dtype=np.int64),)
-    docs = docs.astype(np.int64)
-    running = np.cumsum(deltas)
-    starts = np.cumsum(counts) - counts
-    positions = running - np.repeat(running[starts] - deltas[starts], counts)
-    owners = np.repeat(docs, counts)
-    if len(owners) and owners[-1] < 2**COMPACT_DOC_BITS and positions.max() < 2**COMPACT_BITS:
-        # Half the memory in the cache: 32-bit keys (a segment's document, a position).
-        return packed_keys(((owners << COMPACT_BITS) | positions).astype(np.uint32))
-    return ((owners << POSITION_BITS) | positions,)
-
-
-def _read_position_keys(reader, fieldname: str, btext: bytes) -> tuple:
-    found = _term_arrays(reader, fieldname, btext)
-    if found is not None and found.counts is not None:
-        counts, deltas = found.counts.astype(np.int64), found.deltas.astype(np.int64)
-        return _position_keys(found.docs, counts, deltas)
-    docs, _, counts, deltas = internals.postings_and_positions(reader.postings(fieldname, btext))
-    return _position_keys(docs, counts, deltas)
 
 
 def packed_keys(keys: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -396,85 +375,195 @@ def _unpacked_postings(packed: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.n
     return unpacked_keys(packed[:-1]), packed[-1]
 
 
-def _segment_positions(reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, int]:
-    """A term's position keys in one segment, deleted documents included, and how many
-    low bits of a key hold the position (cached as read: 32-bit keys where they fit)."""
+def _term_positions(reader, fieldname: str, btext: bytes) -> arrays.TermArrays | None:
+    """A term's postings with their positions in one segment, deleted documents included:
+    slices of the segment's arrays, or else read from Whoosh's blocks and kept in the
+    postings cache (None when the segment does not hold the term)."""
+    found = _term_arrays(reader, fieldname, btext)
+    if found is not None and found.counts is not None:
+        return found
+    if (fieldname, btext) not in reader:
+        return None
     key = (reader.segment().segment_id(), fieldname, btext, *_AT)
-    packed = POSTINGS_CACHE.get(key, lambda: _read_position_keys(reader, fieldname, btext))
-    return _keys_and_bits(packed)
+    read = internals.postings_and_positions
+    docs, counts, deltas = POSTINGS_CACHE.get(
+        key, lambda: _kept_positions(*read(reader.postings(fieldname, btext)))
+    )
+    return arrays.TermArrays(docs, EMPTY_SCORES, counts, deltas)
 
 
-def _some_positions(reader, fieldname: str, btext: bytes, docs: np.ndarray):
-    """`_segment_positions` of a few documents: those kept with the term's postings when it
-    was read (for the nearness boost, `ArraySearch._frequencies`), or else read from the
-    blocks that hold these documents alone and not kept."""
+def _kept_positions(docs, _weights, counts, deltas) -> tuple[np.ndarray, ...]:
+    """A term's documents, position counts and deltas as the cache keeps them: each in the
+    narrowest unsigned integers that hold it (most deltas fit 16 bits, not 64)."""
+    return tuple(_narrowest(np.asarray(part)) for part in (docs, counts, deltas))
+
+
+def _narrowest(values: np.ndarray) -> np.ndarray:
+    widest = int(values.max()) if len(values) else 0
+    for kind in (np.uint8, np.uint16, np.uint32):
+        if widest <= np.iinfo(kind).max:
+            return values.astype(kind)
+    return values.astype(np.int64)
+
+
+def _position_keys(term: arrays.TermArrays, docs: np.ndarray | None = None) -> np.ndarray:
+    """Every (document, position) of a term in one segment, as keys `document <<
+    POSITION_BITS | position` (sorted), in `docs` only (sorted, each holding the term) or
+    in all its documents: only the chosen documents' position deltas are read, so the
+    positions of "the" in the few documents a rare word shares with it cost that few."""
+    counts = term.counts.astype(np.int64)
+    if docs is None or len(docs) == len(term.docs):
+        docs, deltas = term.docs, term.deltas.astype(np.int64)
+    else:
+        where = _places(term.docs, docs)
+        firsts = (np.cumsum(counts) - counts)[where]
+        counts = counts[where]
+        # Each chosen delta's place among the term's: its document's first, then one by one.
+        into = np.cumsum(counts) - counts
+        index = np.repeat(firsts - into, counts) + np.arange(int(counts.sum()))
+        deltas = term.deltas[index].astype(np.int64)
+    if not len(deltas):
+        return EMPTY_DOCS
+    running = np.cumsum(deltas)
+    starts = np.cumsum(counts) - counts
+    positions = running - np.repeat(running[starts] - deltas[starts], counts)
+    return (np.repeat(docs.astype(np.int64), counts) << POSITION_BITS) | positions
+
+
+def _some_positions(reader, fieldname: str, btext: bytes, docs: np.ndarray) -> np.ndarray:
+    """`_position_keys` of a term in a few of a segment's documents (sorted; those without
+    the term are left out): from the segment's arrays or the positions kept with the
+    term's postings when it was read (for the nearness boost, `ArraySearch._frequencies`),
+    or else read from the blocks that hold these documents alone and not kept."""
     key = (reader.segment().segment_id(), fieldname, btext, *_AT)
-    if POSTINGS_CACHE.holds(key) or _term_arrays(reader, fieldname, btext) is not None:
-        return _segment_positions(reader, fieldname, btext)
+    if _segment_arrays(reader) is not None or POSTINGS_CACHE.holds(key):
+        term = _term_positions(reader, fieldname, btext)
+        return _position_keys(term, _sorted_common(docs, term.docs.astype(np.int64)))
     found, _, counts, deltas = internals.postings_and_positions_of(
         reader.postings(fieldname, btext), docs
     )
-    return _keys_and_bits(_position_keys(found, counts, deltas))
+    return _position_keys(arrays.TermArrays(found, EMPTY_SCORES, counts, deltas))
 
 
-def _keys_and_bits(packed: tuple[np.ndarray, ...]) -> tuple[np.ndarray, int]:
-    keys = unpacked_keys(packed)
-    return keys, COMPACT_BITS if keys.dtype == np.uint32 else POSITION_BITS
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """A sorted array without its repeats (`np.unique` hashes, or sorts again)."""
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
-def _wide(keys: np.ndarray, bits: int) -> np.ndarray:
-    """Keys with POSITION_BITS position bits, as 64-bit integers."""
-    keys = keys.astype(np.int64)
-    if bits == POSITION_BITS:
-        return keys
-    return ((keys >> bits) << POSITION_BITS) | (keys & (2**bits - 1))
+def _places(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """For each value, its index in `ordered` (sorted, distinct, not negative) where it is
+    there, else an index holding another value: the caller compares. By a table of
+    `ordered`'s values where they are dense enough (a segment's documents): binary search
+    of ten thousand documents among ten thousand is mostly waiting on memory."""
+    if not len(ordered):
+        raise ValueError("nothing to find values in")
+    top = int(ordered[-1])
+    if not _dense(top, ordered, values):
+        return np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    table = np.zeros(top + 1, dtype=np.int64)
+    table[ordered] = np.arange(len(ordered))
+    return table[np.minimum(values, top)]
 
 
-def _forms_positions(reader, fieldname: str, forms: tuple[bytes, ...]):
-    """The position keys of any of a word's forms (its spelling pair) in one segment, and
-    their position bits, or None when the segment holds none of them."""
-    found = [
-        _segment_positions(reader, fieldname, btext)
-        for btext in forms
-        if (fieldname, btext) in reader
-    ]
-    if len(found) <= 1:
-        return found[0] if found else None
-    if len({bits for _, bits in found}) > 1:
-        found = [(_wide(keys, bits), POSITION_BITS) for keys, bits in found]
-    return np.unique(np.concatenate([keys for keys, _ in found])), found[0][1]
+def _dense(top: int, ordered: np.ndarray, values: np.ndarray) -> bool:
+    return top < TABLE_LIMIT and top <= DENSE_TABLE * (len(ordered) + len(values))
 
 
 def phrase_docs(reader, fieldname: str, btexts: list[tuple[bytes, ...]]) -> np.ndarray:
     """The documents of one segment (deleted ones left out) where the words stand next
     to each other in this order (each word given as its forms: any of them will do).
 
-    Each word's position keys, moved back by its place in the phrase, are intersected,
-    the shortest first; what is left are the phrase's starts. Working a segment at a time
-    on the keys as cached (32-bit where they fit) keeps the arrays small: the positions of
-    "the" over 100,000 articles are five million keys.
+    The documents holding every word come first, from the postings alone. In those, the
+    positions of the word with the fewest give where the phrase may start; each other
+    word, the rarer first, keeps the starts where it stands at its place in the phrase,
+    looked up in its position lists. Only the rarest word's positions become keys: a
+    phrase with "the" looks up a few places among its five million positions at 100,000
+    articles, where intersecting every word's keys sorted all of them.
     """
-    found = [_forms_positions(reader, fieldname, forms) for forms in btexts]
-    if any(keys is None for keys in found):
+    words = []
+    for place, forms in enumerate(btexts):
+        found = (_term_positions(reader, fieldname, btext) for btext in forms)
+        terms = [term for term in found if term is not None]
+        if not terms:
+            return EMPTY_DOCS
+        words.append((place, terms))
+    held = np.zeros(reader.doc_count_all(), dtype=np.int32)
+    for _, terms in words:
+        holds = np.zeros(len(held), dtype=bool)
+        for term in terms:
+            holds[term.docs] = True
+        held += holds
+    (candidates,) = _without_deleted(reader, np.flatnonzero(held == len(words)))
+    if not len(candidates):
         return EMPTY_DOCS
-    bits = found[0][1]
-    if any(b != bits for _, b in found):  # a long article somewhere: all keys 64-bit
-        found = [(_wide(keys, b), POSITION_BITS) for keys, b in found]
-        bits = POSITION_BITS
-    mask = 2**bits - 1
-    shifted = []
-    for place, (keys, _) in enumerate(found):
-        if place:
-            keys = keys[(keys & mask) >= place] - keys.dtype.type(place)
-        shifted.append(keys)
-    shifted.sort(key=len)
-    starts = shifted[0]
-    for keys in shifted[1:]:
-        if not len(starts):
-            break
-        starts = _sorted_common(starts, keys)
-    (docs,) = _without_deleted(reader, np.unique(starts >> bits).astype(np.int64))
-    return docs
+    words.sort(key=lambda word: sum(len(term.deltas) for term in word[1]))
+    place, terms = words[0]
+    keys = np.concatenate(
+        [
+            _position_keys(term, _sorted_common(candidates, term.docs.astype(np.int64)))
+            for term in terms
+        ]
+    )
+    if len(terms) > 1:
+        keys.sort()
+    docs, starts = keys >> POSITION_BITS, (keys & (2**POSITION_BITS - 1)) - place
+    docs, starts = docs[starts >= 0], starts[starts >= 0]
+    for place, terms in words[1:]:
+        stands = np.zeros(len(docs), dtype=bool)
+        for term in terms:
+            stands |= _stands_at(term, docs, starts + place)
+        docs, starts = docs[stands], starts[stands]
+    return _sorted_unique(docs)
+
+
+def _stands_at(term: arrays.TermArrays, docs: np.ndarray, places: np.ndarray) -> np.ndarray:
+    """Whether the term stands at each (document, place) of one segment (`docs` sorted).
+    Where the documents hold few of the term's positions, those alone become keys, looked
+    up. Where they hold most, no key is made for the positions of "the" in every document:
+    its position deltas summed up in a row rise from one document to the next, so that a
+    place in a document is one value to look up, offset by what the documents before it
+    add up to."""
+    if not len(term.deltas) or not len(docs):
+        return np.zeros(len(docs), dtype=bool)
+    owners = _sorted_unique(docs)
+    where = _places(term.docs, owners)
+    held = term.docs[where] == owners
+    counts = term.counts.astype(np.int64)
+    if counts[where[held]].sum() * SUMMED_SHARE < len(term.deltas):
+        keys = _position_keys(term, owners[held])
+        return _holds(keys, (docs << POSITION_BITS) | places)
+    ends = np.cumsum(counts)[where]
+    firsts = np.minimum(ends - counts[where], len(term.deltas) - 1)
+    held &= ends > firsts
+    running = np.cumsum(term.deltas, dtype=np.int64)
+    # A document's place 0 and its last position of the term, as values summed up. The
+    # document before ends on its place 0's value: place 0 is its first delta's being 0.
+    runs = np.diff(np.append(np.flatnonzero(np.diff(docs)) + 1, len(docs)), prepend=0)
+    zero = np.repeat(running[firsts] - term.deltas[firsts], runs)
+    last = np.repeat(running[np.maximum(ends - 1, 0)], runs)
+    wanted = zero + places
+    at_zero = np.repeat(term.deltas[firsts] == 0, runs)
+    stands = np.where(places == 0, at_zero, _holds(running, wanted))
+    return np.repeat(held, runs) & (wanted <= last) & stands
+
+
+def _holds(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Whether each value is in `ordered` (sorted, not negative): by a table of its values
+    where they are dense enough, else by binary search."""
+    if not len(ordered):
+        return np.zeros(len(values), dtype=bool)
+    top = int(ordered[-1])
+    if not _dense(top, ordered, values):
+        found = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+        return ordered[found] == values
+    table = np.zeros(top + 1, dtype=bool)
+    table[ordered] = True
+    return table[np.minimum(values, top)] & (values <= top)
 
 
 def _any_of(reader, fieldname: str, btexts: list, deadline: Deadline | None) -> np.ndarray:
@@ -689,20 +778,12 @@ class ArraySearch:
                 )
                 if (fieldname, btext) not in reader:
                     continue
-                keys, bits = _some_positions(reader, fieldname, btext, mine)
-                keys = keys.astype(np.int64)
-                starts = np.searchsorted(keys, mine << bits)
-                ends = np.searchsorted(keys, (mine + 1) << bits)
-                counts = ends - starts
-                if not counts.sum():
+                keys = _some_positions(reader, fieldname, btext, mine)
+                if not len(keys):
                     continue
-                index = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(
-                    counts.sum()
-                )
-                picked = keys[index]
-                owners.append((picked >> bits) + offset)
-                places.append(picked & (2**bits - 1))
-                words.append(np.full(len(picked), number))
+                owners.append((keys >> POSITION_BITS) + offset)
+                places.append(keys & (2**POSITION_BITS - 1))
+                words.append(np.full(len(keys), number))
         near = np.zeros(len(docs))
         if not owners:
             return near
@@ -970,15 +1051,13 @@ def intersection(parts: list[Matches]) -> Matches:
 
 
 def _sorted_common(small: np.ndarray, large: np.ndarray) -> np.ndarray:
-    """Values in both sorted, unique arrays, by binary search: `np.intersect1d` hashes
-    both arrays first, seconds for the million positions of a common word."""
+    """Values in both sorted, unique arrays (`_places`): `np.intersect1d` hashes both
+    arrays first, seconds for the million positions of a common word."""
     if len(small) > len(large):
         small, large = large, small
     if not len(small) or not len(large):
         return small[:0]
-    where = np.searchsorted(large, small)
-    where[where == len(large)] = 0
-    return small[large[where] == small]
+    return small[large[_places(large, small)] == small]
 
 
 def minus(matches: Matches, excluded: np.ndarray) -> Matches:
