@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -20,8 +21,16 @@ def fresh_data_dir(prefix: str = "archive-bench-") -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix))
 
 
-def archive_env(data_dir: Path, settings: str = "benchmarks.settings") -> dict[str, str]:
-    """The environment that points the archive at `data_dir`, for this and child processes."""
+def archive_env(
+    data_dir: Path,
+    settings: str = "benchmarks.settings",
+    *,
+    database_url: str | None = None,
+    search_url: str | None = None,
+) -> dict[str, str]:
+    """The environment that points the archive at `data_dir`, for this and child processes:
+    its own SQLite file and embedded index, or the database and search engine the URLs name
+    (`postgres://…`, `solr://…`, as DATABASE_URL and SEARCH_URL take them)."""
     env = dict(os.environ)
     env.update(
         ARCHIVE_DATA_DIR=str(data_dir),
@@ -31,9 +40,33 @@ def archive_env(data_dir: Path, settings: str = "benchmarks.settings") -> dict[s
         PYTHONPATH=os.pathsep.join(filter(None, [str(BASE_DIR), env.get("PYTHONPATH")])),
         PYTHONWARNINGS="ignore",
     )
-    for name in ("DATABASE_URL", "SEARCH_URL"):
-        env.pop(name, None)  # the benchmark measures the embedded SQLite and Whoosh
+    for name, url in (("DATABASE_URL", database_url), ("SEARCH_URL", search_url)):
+        if url:
+            env[name] = url
+        else:
+            env.pop(name, None)  # unless named, the embedded SQLite and index
     return env
+
+
+def connect(data_dir: Path, database_url: str | None = None):
+    """A read-only DB-API connection to the archive's database, for a benchmark that picks
+    its pages from the rows: the SQLite file in `data_dir`, or the PostgreSQL database
+    `database_url` names."""
+    if not database_url:
+        return sqlite3.connect(f"file:{data_dir / 'archive.sqlite3'}?mode=ro", uri=True)
+    import environ
+    import psycopg
+
+    config = environ.Env.db_url_config(database_url)
+    return psycopg.connect(
+        dbname=config["NAME"],
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+        autocommit=True,
+        options="-c default_transaction_read_only=on",
+    )
 
 
 def setup_django(data_dir: Path, settings: str = "benchmarks.settings") -> None:
