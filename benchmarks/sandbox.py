@@ -69,11 +69,15 @@ def connect(data_dir: Path, database_url: str | None = None):
     )
 
 
-def setup_django(data_dir: Path, settings: str = "benchmarks.settings") -> None:
-    """Point this process at `data_dir` (before Django reads its settings) and set up."""
+def setup_django(data_dir: Path, settings: str = "benchmarks.settings", **urls: str | None) -> None:
+    """Point this process at `data_dir` (before Django reads its settings) and set up;
+    `urls` as archive_env takes them (database_url, search_url)."""
     if str(BASE_DIR) not in sys.path:
         sys.path.insert(0, str(BASE_DIR))
-    os.environ.update(archive_env(data_dir, settings))
+    env = archive_env(data_dir, settings, **urls)
+    for name in set(os.environ) - set(env):
+        del os.environ[name]  # the shell's DATABASE_URL or SEARCH_URL, unless named
+    os.environ.update(env)
     import django
 
     django.setup()
