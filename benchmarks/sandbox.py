@@ -133,5 +133,6 @@ def use_search_url(url: str | None) -> str:
 
 
 def engine_label(url: str | None) -> str:
-    """A short name for the engine a SEARCH_URL names: "embedded" for the sandbox's own."""
+    """A short name for the engine a SEARCH_URL or DATABASE_URL names (never its password):
+    "embedded" for the sandbox's own."""
     return url.split(":", 1)[0].capitalize() if url else "embedded"

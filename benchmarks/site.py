@@ -264,7 +264,7 @@ def run(args: argparse.Namespace) -> dict:
     pages = site_pages(database)
     size = len(_rows(database, "SELECT id FROM articles_article"))
     port = gunicorn_server.free_port()
-    engines = f"{args.database_url or 'SQLite'}, {sandbox.engine_label(args.search_url)}"
+    engines = f"{sandbox.engine_label(args.database_url)}, {sandbox.engine_label(args.search_url)}"
     log(f"{size:,} articles in {data_dir} ({engines}); gunicorn on 127.0.0.1:{port}")
     server = gunicorn_server.start_gunicorn(
         env, port, data_dir / "gunicorn-site.log", workers=args.workers, threads=args.threads
@@ -335,7 +335,8 @@ def cell(summary: dict | None, limit: float) -> str:
 
 def report(figures: dict, args: argparse.Namespace) -> str:
     lines = [
-        f"Whole site, {figures['size']:,} articles, gunicorn {args.workers} workers × "
+        f"Whole site, {figures['size']:,} articles on {sandbox.engine_label(args.database_url)}"
+        f" + {sandbox.engine_label(args.search_url)}, gunicorn {args.workers} workers × "
         f"{args.threads} threads, {figures['pages']} URLs; one client: {args.runs} passes; "
         f"mixes: {args.seconds:.0f} s each",
         "",
