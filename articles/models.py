@@ -67,7 +67,10 @@ def _date_end(rows: models.QuerySet, *, descending: bool) -> models.Expression:
 
 
 def _count_of(rows: models.QuerySet, group: str) -> models.Expression:
-    counted = rows.order_by().values(group).annotate(n=models.Count("id")).values("n")
+    """The rows of each `group`, counted by the grouped column itself: its index alone
+    holds it, so PostgreSQL counts with an index-only scan, where counting ids reads every
+    row from the table (SQLite's indexes hold the id, so it counts either way)."""
+    counted = rows.order_by().values(group).annotate(n=models.Count(group)).values("n")
     return Coalesce(models.Subquery(counted, output_field=models.IntegerField()), 0)
 
 

@@ -3,6 +3,7 @@ arriving from search or a feed open them. A site benchmark that warms its caches
 repeated views; this measures the view nobody has paid for yet.
 
     python benchmarks/first_views.py --size 10000 [--articles 200] [--archive DIR] [--keep]
+        [--database-url postgres://… --search-url solr://…]  (with --archive)
 
 Without --archive, a fresh archive of that many generated captures is built (migrate,
 curated lists, ingest, static files) and removed afterwards (unless --keep). The index and
@@ -74,8 +75,8 @@ def summary(label: str, times: list[float]) -> str:
     )
 
 
-def measure(data_dir: Path, articles: int, seed: int) -> None:
-    sandbox.setup_django(data_dir, SETTINGS)
+def measure(data_dir: Path, articles: int, seed: int, **urls: str | None) -> None:
+    sandbox.setup_django(data_dir, SETTINGS, **urls)
     from django.core.cache import cache
     from django.test import Client
 
@@ -105,12 +106,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=21)
     parser.add_argument("--archive", type=Path, help="an archive's data folder to measure")
     parser.add_argument("--keep", action="store_true", help="keep the archive built")
+    parser.add_argument("--database-url", help="the archive's database, if not its SQLite file")
+    parser.add_argument("--search-url", help="the archive's search engine (solr://…)")
     args = parser.parse_args(argv)
+    if (args.database_url or args.search_url) and not args.archive:
+        parser.error("--database-url and --search-url measure an archive built there: --archive")
     data_dir = args.archive or build_archive(args.size)
     if not args.archive:
         log(f"archive in {data_dir}")
     try:
-        measure(data_dir, args.articles, args.seed)
+        measure(
+            data_dir,
+            args.articles,
+            args.seed,
+            database_url=args.database_url,
+            search_url=args.search_url,
+        )
     finally:
         if not args.archive and not args.keep:
             sandbox.remove(data_dir)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -20,8 +21,16 @@ def fresh_data_dir(prefix: str = "archive-bench-") -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix))
 
 
-def archive_env(data_dir: Path, settings: str = "benchmarks.settings") -> dict[str, str]:
-    """The environment that points the archive at `data_dir`, for this and child processes."""
+def archive_env(
+    data_dir: Path,
+    settings: str = "benchmarks.settings",
+    *,
+    database_url: str | None = None,
+    search_url: str | None = None,
+) -> dict[str, str]:
+    """The environment that points the archive at `data_dir`, for this and child processes:
+    its own SQLite file and embedded index, or the database and search engine the URLs name
+    (`postgres://…`, `solr://…`, as DATABASE_URL and SEARCH_URL take them)."""
     env = dict(os.environ)
     env.update(
         ARCHIVE_DATA_DIR=str(data_dir),
@@ -31,16 +40,44 @@ def archive_env(data_dir: Path, settings: str = "benchmarks.settings") -> dict[s
         PYTHONPATH=os.pathsep.join(filter(None, [str(BASE_DIR), env.get("PYTHONPATH")])),
         PYTHONWARNINGS="ignore",
     )
-    for name in ("DATABASE_URL", "SEARCH_URL"):
-        env.pop(name, None)  # the benchmark measures the embedded SQLite and Whoosh
+    for name, url in (("DATABASE_URL", database_url), ("SEARCH_URL", search_url)):
+        if url:
+            env[name] = url
+        else:
+            env.pop(name, None)  # unless named, the embedded SQLite and index
     return env
 
 
-def setup_django(data_dir: Path, settings: str = "benchmarks.settings") -> None:
-    """Point this process at `data_dir` (before Django reads its settings) and set up."""
+def connect(data_dir: Path, database_url: str | None = None):
+    """A read-only DB-API connection to the archive's database, for a benchmark that picks
+    its pages from the rows: the SQLite file in `data_dir`, or the PostgreSQL database
+    `database_url` names."""
+    if not database_url:
+        return sqlite3.connect(f"file:{data_dir / 'archive.sqlite3'}?mode=ro", uri=True)
+    import environ
+    import psycopg
+
+    config = environ.Env.db_url_config(database_url)
+    return psycopg.connect(
+        dbname=config["NAME"],
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+        autocommit=True,
+        options="-c default_transaction_read_only=on",
+    )
+
+
+def setup_django(data_dir: Path, settings: str = "benchmarks.settings", **urls: str | None) -> None:
+    """Point this process at `data_dir` (before Django reads its settings) and set up;
+    `urls` as archive_env takes them (database_url, search_url)."""
     if str(BASE_DIR) not in sys.path:
         sys.path.insert(0, str(BASE_DIR))
-    os.environ.update(archive_env(data_dir, settings))
+    env = archive_env(data_dir, settings, **urls)
+    for name in set(os.environ) - set(env):
+        del os.environ[name]  # the shell's DATABASE_URL or SEARCH_URL, unless named
+    os.environ.update(env)
     import django
 
     django.setup()
@@ -96,5 +133,6 @@ def use_search_url(url: str | None) -> str:
 
 
 def engine_label(url: str | None) -> str:
-    """A short name for the engine a SEARCH_URL names: "embedded" for the sandbox's own."""
+    """A short name for the engine a SEARCH_URL or DATABASE_URL names (never its password):
+    "embedded" for the sandbox's own."""
     return url.split(":", 1)[0].capitalize() if url else "embedded"

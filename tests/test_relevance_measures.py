@@ -93,17 +93,17 @@ def test_a_lead_query_is_words_of_the_first_full_sentence_under_the_title():
 def test_long_tail_mixes_open_each_article_once_two_requests_in_three(tmp_path):
     import sqlite3
 
+    from benchmarks.sandbox import connect
     from benchmarks.site import long_tail_mixes
 
-    database = tmp_path / "archive.sqlite3"
-    with sqlite3.connect(database) as connection:
+    with sqlite3.connect(tmp_path / "archive.sqlite3") as connection:
         connection.execute("CREATE TABLE articles_article (id INTEGER, slug TEXT)")
         connection.executemany(
             "INSERT INTO articles_article VALUES (?, ?)", [(n, f"a{n}") for n in range(50)]
         )
     pages = [("article", "/articles/3/a3/"), ("search: words", "/search/?q=radar")]
     pages += [("list", "/articles/"), ("sources", "/sources/")]
-    mixes = long_tail_mixes(database, pages, 2, 20)
+    mixes = long_tail_mixes(connect(tmp_path), pages, 2, 20)
     opened = [path for mix in mixes for kind, path in mix if kind.startswith("article")]
     assert len(opened) == len(set(opened)) == 40 and "/articles/3/a3/" not in opened
     assert all(len(mix) == 30 for mix in mixes)
@@ -112,6 +112,15 @@ def test_long_tail_mixes_open_each_article_once_two_requests_in_three(tmp_path):
         "search: words",
         "list",
     }
+
+
+def test_a_benchmark_serves_the_database_and_engine_it_is_given_or_the_embedded_ones(tmp_path):
+    from benchmarks.sandbox import archive_env
+
+    database, search = "postgres://u:p@127.0.0.1:5432/big", "solr://127.0.0.1:8990/solr/archive"
+    env = archive_env(tmp_path, database_url=database, search_url=search)
+    assert (env["DATABASE_URL"], env["SEARCH_URL"]) == (database, search)
+    assert {"DATABASE_URL", "SEARCH_URL"}.isdisjoint(archive_env(tmp_path))
 
 
 def test_every_judged_name_is_a_seed_or_a_capture():
