@@ -776,7 +776,7 @@ class ArraySearch:
                     if not isinstance(text, bytes)
                     else text
                 )
-                if (fieldname, btext) not in reader:
+                if not _doc_frequency(reader, fieldname, btext):
                     continue
                 keys = _some_positions(reader, fieldname, btext, mine)
                 if not len(keys):
