@@ -274,6 +274,13 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
     best, best_size = (0, len(lines)), -1
     start = last = end = None
     size = 0
+
+    def closed_run_wins() -> bool:
+        """The run just closed is longer than the best so far, and prose, not a list."""
+        return (
+            start is not None and size > best_size and not is_list_of_posts(lines[start : end + 1])
+        )
+
     for index, line in enumerate(lines):
         if line.run_break:
             seen = max(best_size, size if start is not None else 0)
@@ -286,15 +293,11 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
         if last is not None and index - last - 1 <= RUN_MAX_GAP:
             size += len(line.text)
         else:
-            if (
-                start is not None
-                and size > best_size
-                and not is_list_of_posts(lines[start : end + 1])
-            ):
+            if closed_run_wins():
                 best, best_size = (start, end + 1), size
             start, size = index, len(line.text)
         last = end = index
-    if start is not None and size > best_size and not is_list_of_posts(lines[start : end + 1]):
+    if closed_run_wins():
         best = (start, end + 1)
     first, stop = best
     while stop - 1 > first and last_mark(lines[stop - 1].text) == ":":
