@@ -390,47 +390,42 @@ COMMENTER_VERBS: tuple[str, ...] = (
 
 # Short lines that open what follows an article's text: related links, comments, share
 # bars, newsletter prompts, tags. Matched case-insensitively at the start of a short line;
-# the article's text never runs past one.
-RUN_BREAKS: tuple[str, ...] = (
+# the article's text never runs past one (RUN_BREAKS, below). Those that open links to
+# other stories, each with its own date:
+RELATED_BREAKS: tuple[str, ...] = (
     # English
     "related", "read more", "read also", "also read", "more from", "more on this",
-    "more stories", "recommended", "you may also like", "you might also like",
-    "comments", "comment", "leave a reply", "leave a comment", "share this", "share",
-    "newsletter", "tags", "filed under", "about the author", "previous post", "next post",
-    "post navigation", "most read", "most popular", "trending", "sponsored", "popular posts",
-    "recent posts",
+    "more stories", "recommended", "you may also like", "you might also like", "most read",
+    "most popular", "trending", "popular posts", "recent posts",
     # German
-    "kommentare", "kommentar", "schreibe einen kommentar", "ähnliche beiträge",
-    "ähnliche artikel", "weitere artikel", "weitere beiträge", "mehr zum thema",
-    "mehr zu diesem thema", "das könnte sie auch interessieren",
+    "ähnliche beiträge", "ähnliche artikel", "weitere artikel", "weitere beiträge",
+    "mehr zum thema", "mehr zu diesem thema", "das könnte sie auch interessieren",
     "das könnte dich auch interessieren", "auch interessant", "lesen sie auch",
-    "lesen sie mehr", "teilen", "schlagwörter", "schlagworte", "verwandte artikel",
-    "verwandte themen", "zum thema", "empfehlungen", "anzeige", "meistgelesen",
-    "vorheriger beitrag", "nächster beitrag", "beitragsnavigation", "ähnliche themen",
-    "das könnte sie auch", "mehr aus", "weitere themen", "diesen artikel teilen",
+    "lesen sie mehr", "verwandte artikel", "verwandte themen", "zum thema", "empfehlungen",
+    "meistgelesen", "ähnliche themen", "das könnte sie auch", "mehr aus", "weitere themen",
     # French, Spanish, Italian, Dutch
     "articles similaires", "à lire aussi", "lire aussi", "sur le même sujet",
-    "commentaires", "laisser un commentaire", "partager", "noticias relacionadas",
-    "comentarios", "te puede interesar", "compartir", "articoli correlati", "commenti",
-    "potrebbe interessarti", "gerelateerde artikelen", "reacties", "lees ook",
+    "noticias relacionadas", "te puede interesar", "articoli correlati",
+    "potrebbe interessarti", "gerelateerde artikelen", "lees ook",
 )  # fmt: skip
 
-# ... of which those that open links to other stories, each with its own date.
-RELATED_BREAKS: tuple[str, ...] = (
-    "related", "read more", "read also", "also read", "more from", "more on this",
-    "more stories", "recommended", "you may also like", "you might also like", "most read",
-    "most popular", "trending", "popular posts", "recent posts", "ähnliche beiträge",
-    "ähnliche artikel", "weitere artikel", "weitere beiträge", "mehr zum thema",
-    "mehr zu diesem thema", "das könnte", "auch interessant", "lesen sie", "verwandte",
-    "zum thema", "empfehlungen", "meistgelesen", "ähnliche themen", "mehr aus",
-    "weitere themen", "articles similaires", "à lire aussi", "lire aussi",
-    "sur le même sujet", "noticias relacionadas", "te puede interesar",
-    "articoli correlati", "potrebbe interessarti", "gerelateerde artikelen", "lees ook",
-)  # fmt: skip
-
-# ... and those that open a share bar, which closes the post it shares.
+# ... those that open a share bar, which closes the post it shares:
 SHARE_BREAKS: tuple[str, ...] = (
-    "share", "teilen", "diesen artikel teilen", "partager", "compartir",
+    "share this", "share", "teilen", "diesen artikel teilen", "partager", "compartir",
+)  # fmt: skip
+
+RUN_BREAKS: tuple[str, ...] = (
+    *RELATED_BREAKS,
+    *SHARE_BREAKS,
+    # English
+    "comments", "comment", "leave a reply", "leave a comment", "newsletter", "tags",
+    "filed under", "about the author", "previous post", "next post", "post navigation",
+    "sponsored",
+    # German
+    "kommentare", "kommentar", "schreibe einen kommentar", "schlagwörter", "schlagworte",
+    "anzeige", "vorheriger beitrag", "nächster beitrag", "beitragsnavigation",
+    # French, Spanish, Italian, Dutch
+    "commentaires", "laisser un commentaire", "comentarios", "commenti", "reacties",
 )  # fmt: skip
 
 # A line made only of these words is a section menu ("Americas Africa Europe Middle East").
