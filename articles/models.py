@@ -127,6 +127,8 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def newest_first(self) -> ArticleQuerySet:
+        """The list's order: an index of its own on PostgreSQL (migration 0020), the date
+        index read backwards on SQLite, so a page stops after its rows."""
         return self.order_by(
             models.F("published_date").desc(nulls_last=True),
             models.F("published_at").desc(nulls_last=True),

@@ -2,10 +2,12 @@
 requests each, the page's size and each query's time. For finding what a slow page does.
 
     python benchmarks/page_queries.py /tmp/archive-site-XXXX / /people/ /timeline/
+    python benchmarks/page_queries.py --database-url postgres://… /tmp/archive-XXXX /
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -17,8 +19,8 @@ if str(BASE_DIR) not in sys.path:
 from benchmarks import sandbox  # noqa: E402 - needs sys.path
 
 
-def main(data_dir: Path, paths: list[str], tries: int = 5) -> None:
-    sandbox.setup_django(data_dir)
+def main(data_dir: Path, paths: list[str], tries: int = 5, database_url: str | None = None) -> None:
+    sandbox.setup_django(data_dir, database_url=database_url)
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -40,4 +42,10 @@ def main(data_dir: Path, paths: list[str], tries: int = 5) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), sys.argv[2:])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("archive", type=Path, help="The archive's data folder.")
+    parser.add_argument("paths", nargs="+", help="Pages to time, as /path/?query.")
+    parser.add_argument("--tries", type=int, default=5, help="Requests per page; the best counts.")
+    parser.add_argument("--database-url", help="The archive's database, if not its SQLite file.")
+    args = parser.parse_args()
+    main(args.archive, args.paths, args.tries, args.database_url)

@@ -323,6 +323,38 @@ def test_people_and_topics_are_counted_from_their_link_indexes_alone_on_postgres
             assert re.search(rf"Index Only Scan using \S+ on {table}\b", plan), plan
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL query plans")
+@pytest.mark.parametrize("from_the_end", [False, True])
+def test_the_article_list_reads_a_page_in_its_own_order_on_postgresql(coverage, from_the_end):
+    """At 100,000 articles each page of the list read the whole date index and sorted it
+    (an ascending index read backwards puts undated articles first); an index in the list's
+    order lets a page stop after its rows, from either end."""
+    rows = Article.objects.published().without_texts().newest_first()
+    if from_the_end:
+        rows = rows.reverse()
+    page = rows.values_list("pk", flat=True)[20:40]
+    expected = sorted(
+        coverage,
+        key=lambda a: (
+            a.published_date is None,
+            a.published_date and -a.published_date.toordinal(),
+            -a.pk,
+        ),
+    )
+    if from_the_end:
+        expected.reverse()
+    assert list(page) == [a.pk for a in expected[20:40]]
+    with connection.cursor() as cursor:
+        # As on a large table, where reading in index order beats sorting the whole table.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        sql, params = page.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "Sort" not in plan, plan
+    assert re.search(r"Index (Only )?Scan (Backward )?using \S+ on articles_article\b", plan), plan
+
+
 def test_article_sitemap_pages_together_list_every_article_once(client, coverage, monkeypatch):
     from articles.sitemaps import ArticleSitemap
 
