@@ -148,6 +148,12 @@ class ArticleFilterForm(forms.Form):
             words.append(f"in {when}" if data.get("year") else f"in {month} of any year")
         return " ".join(words)
 
+    @property
+    def narrowed(self) -> bool:
+        """Whether any filter that validated narrows the list."""
+        self.is_valid()
+        return any(self.cleaned_data.get(name) for name in ("source", "year", "month"))
+
     def filter(self, queryset):
         """The queryset narrowed by every field that validated."""
         self.is_valid()

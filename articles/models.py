@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.db import models
-from django.db.models.functions import Cast, Coalesce, Greatest, Least, Substr
+from django.db import connection, models, transaction
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -23,7 +23,8 @@ from articles.ingest.signatures import REVIEW_REASONS
 
 class SourceQuerySet(models.QuerySet):
     def with_coverage(self) -> SourceQuerySet:
-        """Each source with its article counts and the dates its coverage spans.
+        """Each source with its article counts (from the tallies) and the dates its
+        coverage spans.
 
         Subqueries rather than joins: joining both relations would multiply the rows.
         The span covers articles credited to it and those captured from its site.
@@ -37,11 +38,10 @@ class SourceQuerySet(models.QuerySet):
             for end in ("first", "last")
             for relation, rows in (("credited", credited), ("captured", captured))
         }
+        tallies = ArticleTally.objects
         return self.annotate(
-            article_count=_count_of(credited, "source"),
-            capture_count=_count_of(
-                captured.exclude(source=models.F("captured_from")), "captured_from"
-            ),
+            article_count=tallies.credited_to(models.OuterRef("pk")),
+            capture_count=tallies.captured_elsewhere(models.OuterRef("pk")),
             **ends,
             first_date=Least(
                 Coalesce("first_credited", "first_captured"),
@@ -260,43 +260,6 @@ class ArticleQuerySet(models.QuerySet):
         ).first()
         return [date(year, 1, 1) for year in years if found[f"y{year}"]]
 
-    def coverage(self) -> dict:
-        """How many articles, how many undated, and the first and last publication dates.
-
-        Three index look-ups (a count, a count of the undated, the span's two ends), not
-        one aggregate of Min and Max, which SQLite answers by reading every row.
-        """
-        span = self.date_span()
-        return {
-            "count": self.order_by().count(),
-            "undated": self.undated().order_by().count(),
-            "first_date": span[0] if span else None,
-            "last_date": span[1] if span else None,
-        }
-
-    def monthly_counts(self) -> list[tuple[date, int]]:
-        """Articles per month from the first dated month to the last, empty months included.
-
-        Grouped on the first seven characters of the ISO date ("2008-03"), which the date
-        index gives without a function call per row (TruncMonth calls Python on SQLite).
-        """
-        months = (
-            self.filter(published_date__isnull=False)
-            .order_by()
-            .annotate(month=Substr(Cast("published_date", models.CharField()), 1, 7))
-            .values_list("month")
-            .annotate(count=models.Count("pk"))
-        )
-        counts = {date(int(month[:4]), int(month[5:7]), 1): count for month, count in months}
-        if not counts:
-            return []
-        month, last = min(counts), max(counts)
-        series = []
-        while month <= last:
-            series.append((month, counts.get(month, 0)))
-            month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-        return series
-
 
 # Which evidence record a correctable field settles when staff correct it.
 EVIDENCE_FIELDS = {
@@ -492,6 +455,133 @@ class Article(models.Model):
             label = label.lower()
             return f"{'an' if label[:1] in 'aeiou' else 'a'} {label}"
         return ""
+
+
+class ArticleTallyQuerySet(models.QuerySet):
+    """Counts read from the tallies: a few rows a source and month, never every article."""
+
+    def coverage(self) -> dict:
+        """How many articles, how many undated, and the first and last publication dates
+        (those from the date index: two look-ups)."""
+        totals = self.aggregate(
+            count=Coalesce(models.Sum("articles"), 0),
+            undated=Coalesce(models.Sum("articles", filter=models.Q(month=UNDATED)), 0),
+        )
+        span = Article.objects.date_span()
+        return totals | {
+            "first_date": span[0] if span else None,
+            "last_date": span[1] if span else None,
+        }
+
+    def total(self) -> int:
+        return self.aggregate(n=Coalesce(models.Sum("articles"), 0))["n"]
+
+    def undated(self) -> int:
+        return self.filter(month=UNDATED).aggregate(n=Coalesce(models.Sum("articles"), 0))["n"]
+
+    def monthly_counts(self) -> list[tuple[date, int]]:
+        """Articles per month from the first dated month to the last, empty months included."""
+        months = (
+            self.exclude(month=UNDATED)
+            .order_by()
+            .values_list("month")
+            .annotate(n=models.Sum("articles"))
+            .filter(n__gt=0)
+        )
+        counts = {date(month // 100, month % 100, 1): n for month, n in months}
+        if not counts:
+            return []
+        month, last = min(counts), max(counts)
+        series = []
+        while month <= last:
+            series.append((month, counts.get(month, 0)))
+            month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        return series
+
+    def credited_to(self, source: models.Expression) -> models.Expression:
+        """The articles credited to `source` (an outer reference to a source's id)."""
+        return self._sum(self.filter(source=source), "source")
+
+    def captured_elsewhere(self, source: models.Expression) -> models.Expression:
+        """The articles captured from `source`'s site but credited to another source or none."""
+        return self._sum(self.filter(site=source).exclude(source=source), "site")
+
+    def counted(self) -> dict[tuple[int, int, int], int]:
+        """The tallies as the articles give them now (source, site, month: articles); this
+        reads every article."""
+        month = ExtractYear("published_date") * 100 + ExtractMonth("published_date")
+        rows = (
+            Article.objects.order_by()
+            .values_list(
+                Coalesce("source_id", 0), Coalesce("captured_from_id", 0), Coalesce(month, UNDATED)
+            )
+            .annotate(n=models.Count("pk"))
+        )
+        return {(source, site, month): n for source, site, month, n in rows}
+
+    def stored(self) -> dict[tuple[int, int, int], int]:
+        rows = self.filter(articles__gt=0).values_list("source", "site", "month", "articles")
+        return {(source, site, month): n for source, site, month, n in rows}
+
+    def drift(self) -> dict[tuple[int, int, int], tuple[int, int]]:
+        """Each (source, site, month) whose tally differs from its articles: (kept, counted)."""
+        stored, counted = self.stored(), self.counted()
+        return {
+            key: (stored.get(key, 0), counted.get(key, 0))
+            for key in stored.keys() | counted.keys()
+            if stored.get(key, 0) != counted.get(key, 0)
+        }
+
+    def rebuild(self) -> int:
+        """Counts every article again into fresh tallies; returns how many were counted.
+        On PostgreSQL the articles are locked against writes meanwhile, so none is missed."""
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    table = connection.ops.quote_name(Article._meta.db_table)
+                    cursor.execute(f"LOCK TABLE {table} IN SHARE MODE")
+            counted = self.counted()
+            self.model.objects.all().delete()
+            self.model.objects.bulk_create(
+                self.model(source=source, site=site, month=month, articles=n)
+                for (source, site, month), n in counted.items()
+            )
+        return sum(counted.values())
+
+    @staticmethod
+    def _sum(rows: models.QuerySet, group: str) -> models.Expression:
+        summed = rows.order_by().values(group).annotate(n=models.Sum("articles")).values("n")
+        return Coalesce(models.Subquery(summed, output_field=models.IntegerField()), 0)
+
+
+# The tallies' month of an undated article; a month is held as year * 100 + month.
+UNDATED = 0
+
+
+class ArticleTally(models.Model):
+    """How many articles each credited source, capture site and month holds, kept by the
+    database itself: triggers on the article table (migration 0021) count every insert,
+    delete and change of source, site or date, bulk ones and staff edits alike, so the home
+    page, the timeline and the sources read a few thousand rows instead of every article.
+    `manage.py recount_articles` rebuilds them (after a restore that bypassed triggers) and
+    `--check` compares them with the articles. A migration that remakes the article table
+    on SQLite (a copy, then a drop) drops its triggers: it must create them again."""
+
+    source = models.BigIntegerField(help_text="The credited source's id, 0 for none.")
+    site = models.BigIntegerField(help_text="The id of the source captured from, 0 for none.")
+    month = models.IntegerField(help_text="Year * 100 + month of publication, 0 when undated.")
+    articles = models.IntegerField(default=0)
+
+    objects = ArticleTallyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "site", "month"], name="article_tally_key")
+        ]
+        indexes = [models.Index(fields=["site", "source"], name="article_tally_site")]
+
+    def __str__(self) -> str:
+        return f"{self.source}/{self.site}/{self.month}: {self.articles}"
 
 
 def web_link(url: str) -> str:

@@ -19,6 +19,7 @@ from articles.models import (
     Article,
     ArticlePerson,
     ArticleRound,
+    ArticleTally,
     ArticleTopic,
     Person,
     Quotation,
@@ -200,10 +201,10 @@ def by_source(links, totals: dict[str | None, int]) -> list[tuple[str, int, list
 
 
 def timeline(request: HttpRequest) -> HttpResponse:
-    series = Article.objects.monthly_counts()
+    series = ArticleTally.objects.monthly_counts()
     rounds = list(TalksRound.objects.with_counts().order_by("start"))
     bands = [(r.name, r.get_absolute_url(), r.start, r.end) for r in rounds]
-    undated = Article.objects.undated().count()
+    undated = ArticleTally.objects.undated()
     return render(
         request,
         "coverage/timeline.html",

@@ -36,7 +36,7 @@ from articles.changes import (
 from articles.charts import DRAWING_SECONDS, drawing_key, timeline_drawings
 from articles.enrich import republished_copies
 from articles.forms import ArticleFilterForm
-from articles.models import Article, ArticleRound, Capture, Source
+from articles.models import Article, ArticleRound, ArticleTally, Capture, Source
 from articles.paging import IdsFirstPaginator
 from articles.search.similar import more_like_this
 
@@ -64,8 +64,8 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         articles = Article.objects.published()
-        coverage = articles.coverage()
-        series = articles.monthly_counts()
+        coverage = ArticleTally.objects.coverage()
+        series = ArticleTally.objects.monthly_counts()
         sources = list(Source.objects.in_use().with_coverage().order_by("-article_count", "name"))
         return super().get_context_data(
             coverage=coverage,
@@ -102,12 +102,20 @@ class ArticleListView(ListView):
     def base_queryset(self):
         return Article.objects.published().without_texts().newest_first()
 
+    def whole_count(self) -> int:
+        """The unfiltered list's length, from the tallies (counting reads every row)."""
+        return ArticleTally.objects.total()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        count = None if self.form.narrowed else self.whole_count()
+        return super().get_paginator(queryset, per_page, count=count, **kwargs)
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             form=self.form,
             heading=self.heading,
             years=self.form.years,
-            undated_count=Article.objects.undated().count(),
+            undated_count=ArticleTally.objects.undated(),
             **kwargs,
         )
 
@@ -125,6 +133,9 @@ class UndatedArticleListView(ArticleListView):
 
     def base_queryset(self):
         return Article.objects.published().without_texts().undated().order_by("title", "id")
+
+    def whole_count(self) -> int:
+        return ArticleTally.objects.undated()
 
 
 class DateArchiveMixin:
@@ -431,6 +442,11 @@ class SourceDetailView(SingleObjectMixin, ListView):
 
     def get_queryset(self):
         return Article.objects.published().without_texts().from_source(self.object).newest_first()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # Credited to it, or captured from its site and credited elsewhere: from the tallies.
+        count = self.object.article_count + self.object.capture_count
+        return super().get_paginator(queryset, per_page, count=count, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(source=self.object, **kwargs)
