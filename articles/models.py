@@ -372,6 +372,12 @@ class Article(models.Model):
             models.Index(
                 fields=["published_date", "published_at", "id"], name="article_date_order"
             ),
+            # The undated list's order (by title), holding the undated articles alone.
+            models.Index(
+                fields=["title", "id"],
+                condition=models.Q(published_date__isnull=True),
+                name="article_undated_order",
+            ),
             # Order of addition: the latest-additions feed reads its first rows, and a
             # source's feed those of its articles and of its site's captures.
             models.Index(fields=["ingested_at", "id"], name="article_ingested_order"),
