@@ -30,10 +30,15 @@ from articles.search.limits import SearchTimedOut, time_budget
 from articles.search.nodes import EVERY_WORD_FACET, MOST_WORDS_FACET, Node
 from articles.search.solr.compile import PARSER, relaxes_words, to_solr, words_wanted
 
-# Related coverage: words used at least twice in the article. Each shard weighs the words by
-# its own document counts, so a word need only occur once in a shard to count there.
-MLT_MIN_TERM_FREQUENCY = 2
+# Related coverage: the article's most telling words, each weighed by a shard's own document
+# counts (a word need only occur once in a shard to count there), leaving out those more
+# than MLT_MAX_DOCUMENT_FREQUENCY of the shard's articles hold. Without that bound the words
+# every article holds ("said", "he") were asked too, and the query matched, and scored,
+# every article; the bound is the embedded engine's budget of postings for the same query.
+# A word used once counts: repeated words are mostly common ones.
+MLT_MIN_TERM_FREQUENCY = 1
 MLT_MIN_DOCUMENT_FREQUENCY = 1
+MLT_MAX_DOCUMENT_FREQUENCY = 5_000
 # A word over the default fields is scored once over all of them as BM25F (`PARSER`), as on
 # the embedded engine. What the parser still looks for field by field (a prefix, a wildcard,
 # a fuzzy word) scores as its best field (edismax's tie 0), not the sum over the fields: a
@@ -197,7 +202,8 @@ class ArchiveSolrBackend(SolrSearchBackend):
         index = connections[self.connection_alias].get_unified_index().get_index(model)
         query = (
             f"{{!mlt qf={index.get_content_field()} mintf={MLT_MIN_TERM_FREQUENCY}"
-            f" mindf={MLT_MIN_DOCUMENT_FREQUENCY}}}{get_identifier(model_instance)}"
+            f" mindf={MLT_MIN_DOCUMENT_FREQUENCY} maxdf={MLT_MAX_DOCUMENT_FREQUENCY}}}"
+            f"{get_identifier(model_instance)}"
         )
         params = {"fl": "* score", "start": start_offset or 0, "timeAllowed": time_allowed()}
         if end_offset is not None:
