@@ -1,5 +1,6 @@
-"""Time pages in this process against a kept archive, with their queries: the best of a few
-requests each, the page's size and each query's time. For finding what a slow page does.
+"""Time pages in this process against a kept archive, with their queries: the best and the
+median of a few requests each, the page's size and each query's time (in the last
+request). For finding what a slow page does.
 
     python benchmarks/page_queries.py /tmp/archive-site-XXXX / /people/ /timeline/
     python benchmarks/page_queries.py --database-url postgres://… /tmp/archive-XXXX /
@@ -8,6 +9,7 @@ requests each, the page's size and each query's time. For finding what a slow pa
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -27,14 +29,15 @@ def main(data_dir: Path, paths: list[str], tries: int = 5, database_url: str | N
 
     client = Client()
     for path in paths:
-        best = float("inf")
+        times = []
         for _ in range(tries):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 response = client.get(path)
-                best = min(best, time.perf_counter() - started)
+                times.append(time.perf_counter() - started)
         print(
-            f"{path} {response.status_code}: best {best * 1000:.1f} ms, "
+            f"{path} {response.status_code}: best {min(times) * 1000:.1f} ms, "
+            f"median {statistics.median(times) * 1000:.1f} ms, "
             f"{len(response.content) / 1024:.0f} KB, {len(queries)} queries"
         )
         for query in queries.captured_queries:
