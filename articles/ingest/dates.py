@@ -58,6 +58,7 @@ _MONTH_DAY = re.compile(
     rf"(?P<month2>{sig.MONTH})"
 )
 _NUMERIC_DATE = re.compile(r"(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<year>\d{4})")
+_CLOCK_DOT = re.compile(r"(?<=\d)\.(?=\d)")  # "14.35" is "14:35"
 _OFFSET = re.compile(r"(?P<sign>[+-])(?P<hours>\d{2}):?(?P<minutes>\d{2})")
 
 
@@ -171,6 +172,75 @@ def parse_date_text(text: str, dayfirst: bool, yearfirst: bool) -> datetime:
     return dateparser.parse(text, dayfirst=dayfirst, yearfirst=yearfirst)
 
 
+_DATEUTIL = dateparser.parserinfo()
+# The shapes of sig.DATE_FORMATS' dates, read without dateutil (quick_date).
+_QUICK_DATES = {
+    "weekday month day year": re.compile(
+        r"(?:(?P<weekday>[^\W\d_]+)\.?,?\s+)?(?P<month>[^\W\d_]+)\.?\s+(?P<day>\d{1,2})"
+        r"(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})",
+        re.IGNORECASE,
+    ),
+    "day month year": re.compile(
+        r"(?:(?P<weekday>[^\W\d_]+)\.?,?\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+"
+        r"(?P<month>[^\W\d_]+)\.?,?\s+(?P<year>\d{4})",
+        re.IGNORECASE,
+    ),
+    "iso": re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"),
+    "numeric": re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})"),
+}
+_QUICK_CLOCK = re.compile(
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?(?:\s*(?P<half>[ap])m)?",
+    re.IGNORECASE,
+)
+
+
+def quick_date(date_text: str, clock: str, fmt: sig.DateFormat, dayfirst: bool) -> datetime | None:
+    """What dateutil reads in a date of one of sig.DATE_FORMATS' shapes and a plain clock
+    time, read directly; None when the text is in any way unusual (an unknown weekday or
+    month name, an impossible day, an hour out of range), which dateutil then settles."""
+    shape = _QUICK_DATES.get(fmt.name)
+    match = shape.fullmatch(date_text) if shape is not None else None
+    if match is None:
+        return None
+    year = int(match["year"])
+    if fmt.numeric:
+        first, second = int(match["a"]), int(match["b"])
+        day, month = (first, second) if dayfirst else (second, first)
+    elif fmt.name == "iso":
+        if dayfirst:
+            return None
+        day, month = int(match["day"]), int(match["month"])
+    else:
+        weekday = match["weekday"]
+        if weekday is not None and _DATEUTIL.weekday(weekday) is None:
+            return None  # dateutil refuses a word it does not know ("Tues")
+        month = _DATEUTIL.month(match["month"])
+        if month is None:
+            return None
+        day = int(match["day"])
+    if year < 1000 or not 1 <= month <= 12:
+        return None
+    hour = minute = second = 0
+    if clock:
+        time = _QUICK_CLOCK.fullmatch(clock)
+        if time is None:
+            return None
+        hour, minute = int(time["hour"]), int(time["minute"])
+        second = int(time["second"] or 0)
+        half = time["half"]
+        if half is not None:
+            if not 1 <= hour <= 12:
+                return None
+            if half in "pP" and hour < 12:
+                hour += 12
+            elif half in "aA" and hour == 12:
+                hour = 0
+    try:
+        return datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
+
+
 def read_date(
     match: re.Match[str],
     fmt: sig.DateFormat,
@@ -195,13 +265,16 @@ def read_date(
             return DateReading(None, False, None, None, ambiguous=True)
         use_dayfirst = resolved
     text = date_text
+    clock = ""
     if time_text:
-        clock = re.sub(r"(?<=\d)\.(?=\d)", ":", time_text).replace(".", "")
+        clock = _CLOCK_DOT.sub(":", time_text).replace(".", "")
         text = f"{date_text} {clock}"
-    try:
-        local = parse_date_text(text, use_dayfirst, fmt.name == "iso")
-    except (ValueError, OverflowError):
-        return None
+    local = quick_date(date_text, clock, fmt, use_dayfirst)
+    if local is None:
+        try:
+            local = parse_date_text(text, use_dayfirst, fmt.name == "iso")
+        except (ValueError, OverflowError):
+            return None
     zone, zone_name = _zone_for(zone_token) if time_text else (None, None)
     return DateReading(local.replace(tzinfo=None), bool(time_text), zone, zone_name)
 
