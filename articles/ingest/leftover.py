@@ -38,7 +38,6 @@ PROSE_LEFT_MIN = 40
 # Matching a paragraph against the body: shorter pieces of body text say too little.
 _PIECE_MIN_CHARS = 24
 _NON_WORD = re.compile(r"[\W_]+")
-_SEPARATOR_RUN = r"(?:[^\w\n]|_)+"
 _LETTERS = re.compile(r"[^\W_]+")
 # A kept piece longer than this many times a paragraph is taken not to be inside it.
 _SQUASH_SHRINKS = 3
@@ -78,12 +77,6 @@ def _squash(text: str) -> str:
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
-def _squashed_in(words: list[str], lower_lines: str) -> bool:
-    """Whether the squashed text of `words` is inside one squashed line of `lower_lines`
-    (lower-cased lines), found without squashing them: the words with any run of other
-    characters between them."""
-    pattern = _SEPARATOR_RUN.join(re.escape(word) for word in words)
-    return re.search(pattern, lower_lines) is not None
 
 
 def other_paragraphs(paragraphs: Iterable[str], kept: Iterable[str]) -> list[str]:
@@ -115,10 +108,26 @@ def other_paragraphs(paragraphs: Iterable[str], kept: Iterable[str]) -> list[str
             first_words[index] = found[0] if found else ""
         return first_words[index]
 
+    lower_lines = all_lower.split("\n")
+    squashed_lines: dict[int, str] = {}
+
+    def squashed_in_kept(squashed: str, words: list[str]) -> bool:
+        """Whether the squashed paragraph is inside one squashed kept line: only the lines
+        holding its longest word are squashed, each once."""
+        longest = max(words, key=len)
+        for index, line in enumerate(lower_lines):
+            if longest in line:
+                if index not in squashed_lines:
+                    squashed_lines[index] = _NON_WORD.sub(" ", line).strip()
+                if squashed in squashed_lines[index]:
+                    return True
+        return False
+
     seen: set[str] = set()
     other = []
+    kept_whole = set(kept)
     for paragraph in paragraphs:
-        if paragraph in kept_raw:
+        if paragraph in kept_whole or paragraph in kept_raw:
             continue
         shorter = bisect.bisect_right(lengths, len(paragraph))
         if any(
@@ -131,7 +140,7 @@ def other_paragraphs(paragraphs: Iterable[str], kept: Iterable[str]) -> list[str
             continue
         seen.add(squashed)
         words = squashed.split()
-        if all(word in all_lower for word in words) and _squashed_in(words, all_lower):
+        if all(word in all_lower for word in words) and squashed_in_kept(squashed, words):
             continue
         shorter = bisect.bisect_right(lengths, _SQUASH_SHRINKS * len(paragraph))
         lower = paragraph.lower()

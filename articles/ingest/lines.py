@@ -165,7 +165,19 @@ _NAV_SEPARATOR = re.compile("|".join(re.escape(sep) for sep in sig.NAV_SEPARATOR
 
 
 def word_count(text: str) -> int:
-    return len(text.split())
+    return text.count(" ") + 1 if is_spaced(text) else len(text.split())
+
+
+def is_spaced(text: str) -> bool:
+    """Words separated by single spaces, none around them: what " ".join(text.split())
+    gives back unchanged. Every other whitespace character is one isprintable refuses."""
+    return (
+        text != ""
+        and text[0] != " "
+        and text[-1] != " "
+        and "  " not in text
+        and text.isprintable()
+    )
 
 
 def last_mark(text: str) -> str:
@@ -262,18 +274,22 @@ def split_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     blank = False
     for raw in text.split("\n"):
-        words = raw.split()
-        if not words:
-            blank = True
-            continue
-        text = " ".join(words)
+        if is_spaced(raw):
+            # Most lines are already spaced as they would be rejoined: count, not split.
+            text, count = raw, raw.count(" ") + 1
+        else:
+            words = raw.split()
+            if not words:
+                blank = True
+                continue
+            text, count = " ".join(words), len(words)
         if len(text) >= GLUED_LINE_MIN:
             pieces = split_glued(text)
             if len(pieces) > 1:
                 lines.extend(Line.of(piece, blank) for piece in pieces)
                 blank = False
                 continue
-        lines.append(Line.of(text, blank, len(words)))
+        lines.append(Line.of(text, blank, count))
         blank = False
     return lines
 
