@@ -99,21 +99,27 @@ def other_paragraphs(paragraphs: Iterable[str], kept: Iterable[str]) -> list[str
             squashed_kept[index] = _squash(kept[index])
         return squashed_kept[index]
 
-    first_words: dict[int, str] = {}
+    end_words: dict[int, tuple[str, str]] = {}
 
-    def first_word(index: int) -> str:
-        """The first word of a kept piece, which must be in a paragraph that holds it."""
-        if index not in first_words:
-            found = _LETTERS.search(kept[index].lower())
-            first_words[index] = found[0] if found else ""
-        return first_words[index]
+    def may_hold(index: int, lower: str) -> bool:
+        """Whether the lower-cased paragraph holds a kept piece's first word and the
+        longest word (or end of one) among its last characters, as it must to hold the
+        piece."""
+        if index not in end_words:
+            piece = kept[index].lower()
+            first = _LETTERS.search(piece)
+            last = _LETTERS.findall(piece[-_PIECE_MIN_CHARS:])
+            end_words[index] = (first[0] if first else "", max(last, key=len, default=""))
+        first, last = end_words[index]
+        return first in lower and last in lower
 
     lower_lines = all_lower.split("\n")
     squashed_lines: dict[int, str] = {}
 
     def squashed_in_kept(squashed: str, words: list[str]) -> bool:
-        """Whether the squashed paragraph is inside one squashed kept line: only the lines
-        holding its longest word are squashed, each once."""
+        """Whether the squashed paragraph is inside one squashed kept line (and so each of
+        its words in the kept text): only the lines holding its longest word are squashed,
+        each once."""
         longest = max(words, key=len)
         for index, line in enumerate(lower_lines):
             if longest in line:
@@ -139,13 +145,12 @@ def other_paragraphs(paragraphs: Iterable[str], kept: Iterable[str]) -> list[str
         if not squashed or squashed in seen:
             continue
         seen.add(squashed)
-        words = squashed.split()
-        if all(word in all_lower for word in words) and squashed_in_kept(squashed, words):
+        if squashed_in_kept(squashed, squashed.split()):
             continue
         shorter = bisect.bisect_right(lengths, _SQUASH_SHRINKS * len(paragraph))
         lower = paragraph.lower()
         if len(squashed) >= _PIECE_MIN_CHARS and any(
-            first_word(index) in lower
+            may_hold(index, lower)
             and len(squashed_piece(index)) >= _PIECE_MIN_CHARS
             and squashed_piece(index) in squashed
             for index in range(first_long, shorter)
