@@ -344,28 +344,32 @@ MONTH_KEYS = (
 _FILLER = "|".join(sig.DATE_FILLERS)
 # A capture runs a date into what is around it ("Winterspiele02 Feb. 2022", "6. November
 # 20236. November 2023" for published and updated): a letter may come before the day, and
-# a year of this or the last century may run into the next digits.
+# a year of this or the last century may run into the next digits. Each pattern opens with a
+# digit, the test for what comes before it after that digit: a search then skips quickly
+# from digit to digit.
 _GLUED_YEAR = r"(?P<year>(?:19|20)\d\d(?=\d)|\d{4}(?![\d:]))"
 _WORDY_DMY = re.compile(
-    r"(?<![\d.])(?P<day>\d{1,2})(?:\.|er|st|nd|rd|th|º)?\s*"
+    r"(?P<day>\d(?<![\d.]\d)\d?)(?:\.|er|st|nd|rd|th|º)?\s*"
     rf"(?:(?:{_FILLER})\s+)?(?P<month>[^\W\d_]{{3,}})\.?,?\s+(?:(?:{_FILLER})\s+)?" + _GLUED_YEAR
 )
 _WORDY_MDY = re.compile(
     r"(?<!\w)(?P<month>[^\W\d_]{3,})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _GLUED_YEAR
 )
-_ISO_DATE = re.compile(r"(?<![\d/-])(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?![\d-])")
+_ISO_DATE = re.compile(
+    r"(?P<year>\d(?<![\d/-]\d)\d{3})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?![\d-])"
+)
 _DOTTED_DATE = re.compile(
-    r"(?<![\d.])(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})\.\s?(?P<year>\d{4})(?!\d|\.\d)"
+    r"(?P<day>\d(?<![\d.]\d)\d?)\.\s?(?P<month>\d{1,2})\.\s?(?P<year>\d{4})(?!\d|\.\d)"
 )
 # "04.05.20 14:50": a dotted date with the year's last two digits, as German pages print it.
 _DOTTED_SHORT_DATE = re.compile(
-    r"(?<![\w.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{2})(?![\w.])"
+    r"(?P<day>\d(?<![\w.]\d)\d?)\.(?P<month>\d{1,2})\.(?P<year>\d{2})(?![\w.])"
 )
 SHORT_YEAR_PIVOT = 50  # "04.05.20" is 2020, "12.03.98" 1998
 _SLASHED_DATE = re.compile(
-    r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>(?:19|20)\d\d(?=\d)|\d{4}(?![\d/]))"
+    r"(?P<a>\d(?<![\d/]\d)\d?)/(?P<b>\d{1,2})/(?P<year>(?:19|20)\d\d(?=\d)|\d{4}(?![\d/]))"
 )
-_HAS_YEAR = re.compile(r"(?:19|20)\d\d|\d\.\d{1,2}\.\d\d")
+_HAS_YEAR = re.compile(r"\d(?:(?<=1)9\d\d|(?<=2)0\d\d|\.\d{1,2}\.\d\d)")
 
 
 @lru_cache(maxsize=1)
@@ -467,6 +471,8 @@ def page_date_order(text: str) -> bool | None:
         orders.add(True)
     months = month_words()
     for pattern, order in ((_WORDY_DMY, True), (_WORDY_MDY, False)):
+        if order in orders:
+            continue  # already said: the page need not be read for it again
         if any(months.get(match["month"].casefold()) for match in pattern.finditer(text)):
             orders.add(order)
     return orders.pop() if len(orders) == 1 else None

@@ -77,8 +77,6 @@ def _squash(text: str) -> str:
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
-
-
 def other_paragraphs(paragraphs: Iterable[str], kept: Iterable[str]) -> list[str]:
     """The paragraphs of a capture that are not in what was `kept` (title, byline, body
     blocks), each once, in page order. A paragraph counts as kept when the kept text holds
