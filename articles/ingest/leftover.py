@@ -116,11 +116,11 @@ def other_paragraphs(paragraphs: Iterable[str], kept: Iterable[str]) -> list[str
 
     def squashed_in_kept(squashed: str, words: list[str]) -> bool:
         """Whether the squashed paragraph is inside one squashed kept line (and so each of
-        its words in the kept text): only the lines holding its longest word are squashed,
-        each once."""
+        its words in the kept text): only the lines holding each of its words (the longest
+        first) are squashed, each once."""
         longest = max(words, key=len)
         for index, line in enumerate(lower_lines):
-            if longest in line:
+            if longest in line and all(word in line for word in words):
                 if index not in squashed_lines:
                     squashed_lines[index] = _NON_WORD.sub(" ", line).strip()
                 if squashed in squashed_lines[index]:
