@@ -144,6 +144,7 @@ _CLUTTER_KEYWORDS = tuple(
         {form for c in sig.CLUTTER_PATTERNS if c.keyword for form in (c.keyword, c.keyword.title())}
     )
 )
+_ANY_CLUTTER_KEYWORD = re.compile("|".join(re.escape(keyword) for keyword in _CLUTTER_KEYWORDS))
 _ANY_FURNITURE = _any_of(
     [p.pattern for p in sig.SOURCE_PATTERNS]
     + [c.pattern for c in sig.CLUTTER_PATTERNS if not c.keyword]
@@ -223,8 +224,8 @@ def match_clutter(text: str) -> sig.ClutterPattern | None:
 
 def has_keyword_clutter(text: str) -> bool:
     """A clutter line of the kind that is only tried on lines holding its keyword."""
-    if not any(keyword in text for keyword in _CLUTTER_KEYWORDS):
-        return False  # a few plain searches: quicker than one pattern of alternatives
+    if not _ANY_CLUTTER_KEYWORD.search(text):
+        return False
     return any(pattern.fullmatch(text) for pattern in _KEYWORD_CLUTTER)
 
 
