@@ -269,16 +269,15 @@ def split_lines(text: str) -> list[Line]:
     """Non-empty lines with collapsed spaces, remembering where blank lines were."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _CONTROL.search(text):
-        text = _CONTROL.sub(" ", text)
     lines: list[Line] = []
     blank = False
     for raw in text.split("\n"):
         if is_spaced(raw):
             # Most lines are already spaced as they would be rejoined: count, not split.
+            # Such a line holds no control character either (none is printable).
             text, count = raw, raw.count(" ") + 1
         else:
-            words = raw.split()
+            words = _CONTROL.sub(" ", raw).split()
             if not words:
                 blank = True
                 continue
