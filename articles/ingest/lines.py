@@ -145,6 +145,8 @@ _CLUTTER_KEYWORDS = tuple(
     )
 )
 _ANY_CLUTTER_KEYWORD = re.compile("|".join(re.escape(keyword) for keyword in _CLUTTER_KEYWORDS))
+# Each form without its first letter, which the two forms of a keyword mostly share.
+_CLUTTER_KEYWORD_TAILS = tuple(sorted({keyword[1:] for keyword in _CLUTTER_KEYWORDS}))
 _ANY_FURNITURE = _any_of(
     [p.pattern for p in sig.SOURCE_PATTERNS]
     + [c.pattern for c in sig.CLUTTER_PATTERNS if not c.keyword]
@@ -224,6 +226,8 @@ def match_clutter(text: str) -> sig.ClutterPattern | None:
 
 def has_keyword_clutter(text: str) -> bool:
     """A clutter line of the kind that is only tried on lines holding its keyword."""
+    if not any(tail in text for tail in _CLUTTER_KEYWORD_TAILS):
+        return False  # a few plain searches rule out most lines quicker than the pattern
     if not _ANY_CLUTTER_KEYWORD.search(text):
         return False
     return any(pattern.fullmatch(text) for pattern in _KEYWORD_CLUTTER)
