@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from articles.ingest import signatures as sig
 
@@ -424,9 +425,12 @@ def is_photo_credit(text: str) -> bool:
     return len(text) <= CLUTTER_MAX_CHARS and _PHOTO_CREDIT.fullmatch(text) is not None
 
 
+@lru_cache(maxsize=1024)
 def is_furniture(text: str) -> bool:
     """A menu, banner, source line or copyright line: never a headline or article text.
-    Unlike Evidence.see_site_line, records nothing."""
+    Unlike Evidence.see_site_line, records nothing. Remembered for the last lines asked
+    about: the rules of one capture ask it of the same lines and paragraphs, and a site
+    repeats its menus from page to page."""
     if len(text) > CLUTTER_MAX_CHARS:
         return False
     return (
