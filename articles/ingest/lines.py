@@ -300,7 +300,9 @@ def split_lines(text: str) -> list[Line]:
 
 # A lower-case letter (or a sentence's end) run straight into a capital: where a page's
 # elements met when its line breaks were lost ("KontaktImpressum", "weiter.Der").
-_GLUE = re.compile(r"(?<=[a-zß-öø-ÿ][a-zß-öø-ÿ.!?)”\"])(?=[A-ZÀ-ÖØ-Þ])")
+# The pattern takes the capital and looks back from it, so that a search skips from
+# capital to capital; each join is where a match starts.
+_GLUE = re.compile(r"[A-ZÀ-ÖØ-Þ](?<=[a-zß-öø-ÿ][a-zß-öø-ÿ.!?)”\"].)")
 GLUED_LINE_MIN = 600
 GLUE_EVERY = 3000  # a whole page on one line has a join at least this often
 GLUE_MIN_CUTS = 2
