@@ -97,6 +97,14 @@ def other_paragraphs(paragraphs: Iterable[str], kept: Iterable[str]) -> list[str
             squashed_kept[index] = _squash(kept[index])
         return squashed_kept[index]
 
+    def long_enough(index: int) -> bool:
+        """Whether a kept piece squashed is long enough to match on: told by the letters
+        and digits it opens with (squashing keeps each) when they suffice."""
+        opening = kept[index].lower()[: 2 * _PIECE_MIN_CHARS]
+        if sum(char.isalnum() for char in opening) >= _PIECE_MIN_CHARS:
+            return True
+        return len(squashed_piece(index)) >= _PIECE_MIN_CHARS
+
     end_words: dict[int, tuple[str, str]] = {}
 
     def may_hold(index: int, lower: str) -> bool:
@@ -135,8 +143,7 @@ def other_paragraphs(paragraphs: Iterable[str], kept: Iterable[str]) -> list[str
             continue
         shorter = bisect.bisect_right(lengths, len(paragraph))
         if any(
-            kept[index] in paragraph and len(squashed_piece(index)) >= _PIECE_MIN_CHARS
-            for index in range(first_long, shorter)
+            kept[index] in paragraph and long_enough(index) for index in range(first_long, shorter)
         ):
             continue
         squashed = _squash(paragraph)
