@@ -40,6 +40,10 @@ _DATE_FORMATS = [
     for fmt in sig.DATE_FORMATS
 ]
 _ANY_DATE_START = re.compile(r"[\w:]")
+# Every header date format prints a year of four digits (checked, in case one is added that
+# does not): a line without four digits in a row is no date line.
+_FORMATS_NEED_YEAR = all(r"\d{4}" in fmt.pattern for fmt in sig.DATE_FORMATS)
+_FOUR_DIGITS = re.compile(r"\d{4}")
 
 _STAMP = r"\d{1,2}[/.]\d{1,2}[/.]\d{4}(?:\s+\d{1,2}:\d{2})?|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?"
 _PLACE_WORD = r"[A-Z][\w.'’-]*"
@@ -66,6 +70,8 @@ def match_date_line(text: str) -> tuple[re.Match[str], sig.DateFormat] | None:
     """A line that is only a date, maybe with a "Last Updated:" label and a time."""
     if len(text) > 80 or not _ANY_DATE_START.match(text):
         return None
+    if _FORMATS_NEED_YEAR and not _FOUR_DIGITS.search(text):
+        return None  # one quick search rules out the lines without a year
     for pattern, fmt in _DATE_FORMATS:
         match = pattern.fullmatch(text)
         if match:
