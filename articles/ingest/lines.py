@@ -227,7 +227,7 @@ def match_clutter(text: str) -> sig.ClutterPattern | None:
 
 def has_keyword_clutter(text: str) -> bool:
     """A clutter line of the kind that is only tried on lines holding its keyword."""
-    if not any(tail in text for tail in _CLUTTER_KEYWORD_TAILS):
+    if not any(map(text.__contains__, _CLUTTER_KEYWORD_TAILS)):
         return False  # a few plain searches rule out most lines quicker than the pattern
     if not _ANY_CLUTTER_KEYWORD.search(text):
         return False
