@@ -5,6 +5,7 @@ and when most of the capture's prose ended up there, the body is flagged for rev
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -120,19 +121,24 @@ def other_paragraphs(paragraphs: Iterable[str], kept: Iterable[str]) -> list[str
         return first in lower and last in lower
 
     lower_lines = all_lower.split("\n")
+    line_starts = list(itertools.accumulate((len(line) + 1 for line in lower_lines), initial=0))
     squashed_lines: dict[int, str] = {}
 
     def squashed_in_kept(squashed: str, words: list[str]) -> bool:
         """Whether the squashed paragraph is inside one squashed kept line (and so each of
-        its words in the kept text): only the lines holding each of its words (the longest
-        first) are squashed, each once."""
+        its words in the kept text): only the lines holding each of its words (found from
+        where the longest is) are squashed, each once."""
         longest = max(words, key=len)
-        for index, line in enumerate(lower_lines):
-            if longest in line and all(word in line for word in words):
+        at = all_lower.find(longest)
+        while at >= 0:
+            index = bisect.bisect_right(line_starts, at) - 1
+            line = lower_lines[index]
+            if all(word in line for word in words):
                 if index not in squashed_lines:
                     squashed_lines[index] = _NON_WORD.sub(" ", line).strip()
                 if squashed in squashed_lines[index]:
                     return True
+            at = all_lower.find(longest, line_starts[index + 1])
         return False
 
     seen: set[str] = set()
