@@ -4,6 +4,7 @@ day-first or month-first numeric dates, and the conversion of a local time to UT
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
@@ -375,6 +376,8 @@ SHORT_YEAR_PIVOT = 50  # "04.05.20" is 2020, "12.03.98" 1998
 _SLASHED_DATE = re.compile(
     r"(?P<a>\d(?<![\d/]\d)\d?)/(?P<b>\d{1,2})/(?P<year>(?:19|20)\d\d(?=\d)|\d{4}(?![\d/]))"
 )
+# What a month-first date holds: a day, then its year ("9, 2019", "3rd 2019").
+_DAY_THEN_YEAR = re.compile(r"\d(?:st|nd|rd|th)?,?\s+\d{4}")
 _HAS_YEAR = re.compile(r"\d(?:(?<=1)9\d\d|(?<=2)0\d\d|\.\d{1,2}\.\d\d)")
 
 
@@ -395,6 +398,15 @@ def month_words() -> dict[str, int]:
     return {word: found.pop() for word, found in numbers.items() if len(found) == 1}
 
 
+def _wordy_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text); the month-first pattern only on a text where a day is
+    followed by a year, as it needs: it opens with the month's letters, so a search
+    for it tries every word."""
+    if pattern is _WORDY_MDY and not _DAY_THEN_YEAR.search(text):
+        return iter(())
+    return pattern.finditer(text)
+
+
 def _valid(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
@@ -413,7 +425,7 @@ def find_dates(text: str, dayfirst: bool | None = None) -> list[tuple[int, date]
     found: list[tuple[int, date]] = []
     months = month_words()
     for pattern in (_WORDY_DMY, _WORDY_MDY):
-        for match in pattern.finditer(text):
+        for match in _wordy_matches(pattern, text):
             month = months.get(match["month"].casefold())
             if month is not None:
                 value = _valid(int(match["year"]), month, int(match["day"]))
@@ -479,6 +491,6 @@ def page_date_order(text: str) -> bool | None:
     for pattern, order in ((_WORDY_DMY, True), (_WORDY_MDY, False)):
         if order in orders:
             continue  # already said: the page need not be read for it again
-        if any(months.get(match["month"].casefold()) for match in pattern.finditer(text)):
+        if any(months.get(match["month"].casefold()) for match in _wordy_matches(pattern, text)):
             orders.add(order)
     return orders.pop() if len(orders) == 1 else None
