@@ -112,3 +112,61 @@ def test_any_slice_of_a_seed_gets_no_invented_words(path, start, length):
 def test_every_seed_gets_no_invented_words():
     for path in SEEDS.glob("*.txt"):
         check_no_invented_words(path.read_bytes())
+
+
+date_pieces = st.tuples(
+    st.sampled_from(["", "Monday, ", "Tues, ", "Thu. ", "FRIDAY ", "Sun, "]),
+    st.sampled_from(["Jan", "February", "Mar.", "May", "June", "Sept.", "Sep", "OCT", "dec"]),
+    st.sampled_from(["0", "1", "09", "12", "13", "1st", "22nd", "29", "31", "31ST"]),
+    st.sampled_from(["0999", "1900", "2008", "2024"]),
+    st.sampled_from(
+        [
+            "",
+            " 14:35",
+            ", 2:35 pm",
+            " 12:30 AM",
+            " 0:30 am",
+            " 13:00 pm",
+            " 14.35",
+            " 9:05 a.m.",
+            " 24:00",
+            " 14:35:59",
+            " 14:35 GMT",
+        ]
+    ),
+    st.booleans(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(date_pieces, st.integers(0, 32), st.integers(0, 32), st.sampled_from("/."))
+def test_header_dates_read_as_dateutil_reads_them(pieces, first, second, separator):
+    """The direct reading of a header date (no dateutil) gives dateutil's date, or none."""
+    from dateutil import parser as dateutil_parser
+
+    from articles.ingest.dates import match_date_line, read_date
+
+    weekday, month, day, year, clock, month_first = pieces
+    wordy = f"{month} {day}, {year}" if month_first else f"{day} {month} {year}"
+    for text in (
+        f"{weekday}{wordy}{clock}",
+        f"{first:02d}{separator}{second}{separator}{year}{clock}",
+        f"{year}-{first:02d}-{second:02d}{clock}",
+    ):
+        found = match_date_line(text)
+        if found is None:
+            continue
+        match, fmt = found
+        reading = read_date(match, fmt, month_day=None, dayfirst=True)
+        date_text = match["date"]
+        time_text = match["time"] if "time" in match.re.groupindex else None
+        if time_text:
+            clock_text = re.sub(r"(?<=\d)\.(?=\d)", ":", time_text).replace(".", "")
+            date_text = f"{date_text} {clock_text}"
+        try:
+            expected = dateutil_parser.parse(
+                date_text, dayfirst=fmt.numeric, yearfirst=fmt.name == "iso"
+            )
+        except (ValueError, OverflowError):
+            expected = None
+        assert (reading.local if reading else None) == expected, text

@@ -321,12 +321,16 @@ def weak_reasons(
 def prose_words(text: str) -> int:
     """The words of a paragraph that reads as prose (a sentence or more), else 0. Chinese
     and Japanese, written without spaces, count a word for two characters."""
-    words = max(word_count(text), len(_CJK.findall(text)) // 2)
-    if words < SENTENCE_MIN_WORDS or is_furniture(text):
+    words = word_count(text)
+    # Only characters beyond Latin-1 can be Chinese or Japanese: most texts have too few
+    # of them to outnumber the words, told without searching for them.
+    if (len(text) - len(text.encode("latin-1", "ignore"))) // 2 > words:
+        words = max(words, len(_CJK.findall(text)) // 2)
+    if words < SENTENCE_MIN_WORDS:
         return 0
-    if words > HEADLINE_MAX_WORDS or last_mark(text) in _SENTENCE_ENDS:
-        return words
-    return 0
+    if words <= HEADLINE_MAX_WORDS and last_mark(text) not in _SENTENCE_ENDS:
+        return 0  # a headline's shape: no prose, furniture or not
+    return 0 if is_furniture(text) else words
 
 
 def body_doubts(blocks: list[Block]) -> FieldEvidence | None:

@@ -4,6 +4,7 @@ day-first or month-first numeric dates, and the conversion of a local time to UT
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
@@ -40,6 +41,10 @@ _DATE_FORMATS = [
     for fmt in sig.DATE_FORMATS
 ]
 _ANY_DATE_START = re.compile(r"[\w:]")
+# Every header date format prints a year of four digits (checked, in case one is added that
+# does not): a line without four digits in a row is no date line.
+_FORMATS_NEED_YEAR = all(r"\d{4}" in fmt.pattern for fmt in sig.DATE_FORMATS)
+_FOUR_DIGITS = re.compile(r"\d{4}")
 
 _STAMP = r"\d{1,2}[/.]\d{1,2}[/.]\d{4}(?:\s+\d{1,2}:\d{2})?|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?"
 _PLACE_WORD = r"[A-Z][\w.'’-]*"
@@ -58,6 +63,7 @@ _MONTH_DAY = re.compile(
     rf"(?P<month2>{sig.MONTH})"
 )
 _NUMERIC_DATE = re.compile(r"(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<year>\d{4})")
+_CLOCK_DOT = re.compile(r"(?<=\d)\.(?=\d)")  # "14.35" is "14:35"
 _OFFSET = re.compile(r"(?P<sign>[+-])(?P<hours>\d{2}):?(?P<minutes>\d{2})")
 
 
@@ -65,6 +71,8 @@ def match_date_line(text: str) -> tuple[re.Match[str], sig.DateFormat] | None:
     """A line that is only a date, maybe with a "Last Updated:" label and a time."""
     if len(text) > 80 or not _ANY_DATE_START.match(text):
         return None
+    if _FORMATS_NEED_YEAR and not _FOUR_DIGITS.search(text):
+        return None  # one quick search rules out the lines without a year
     for pattern, fmt in _DATE_FORMATS:
         match = pattern.fullmatch(text)
         if match:
@@ -171,6 +179,75 @@ def parse_date_text(text: str, dayfirst: bool, yearfirst: bool) -> datetime:
     return dateparser.parse(text, dayfirst=dayfirst, yearfirst=yearfirst)
 
 
+_DATEUTIL = dateparser.parserinfo()
+# The shapes of sig.DATE_FORMATS' dates, read without dateutil (quick_date).
+_QUICK_DATES = {
+    "weekday month day year": re.compile(
+        r"(?:(?P<weekday>[^\W\d_]+)\.?,?\s+)?(?P<month>[^\W\d_]+)\.?\s+(?P<day>\d{1,2})"
+        r"(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})",
+        re.IGNORECASE,
+    ),
+    "day month year": re.compile(
+        r"(?:(?P<weekday>[^\W\d_]+)\.?,?\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+"
+        r"(?P<month>[^\W\d_]+)\.?,?\s+(?P<year>\d{4})",
+        re.IGNORECASE,
+    ),
+    "iso": re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"),
+    "numeric": re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})"),
+}
+_QUICK_CLOCK = re.compile(
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?(?:\s*(?P<half>[ap])m)?",
+    re.IGNORECASE,
+)
+
+
+def quick_date(date_text: str, clock: str, fmt: sig.DateFormat, dayfirst: bool) -> datetime | None:
+    """What dateutil reads in a date of one of sig.DATE_FORMATS' shapes and a plain clock
+    time, read directly; None when the text is in any way unusual (an unknown weekday or
+    month name, an impossible day, an hour out of range), which dateutil then settles."""
+    shape = _QUICK_DATES.get(fmt.name)
+    match = shape.fullmatch(date_text) if shape is not None else None
+    if match is None:
+        return None
+    year = int(match["year"])
+    if fmt.numeric:
+        first, second = int(match["a"]), int(match["b"])
+        day, month = (first, second) if dayfirst else (second, first)
+    elif fmt.name == "iso":
+        if dayfirst:
+            return None
+        day, month = int(match["day"]), int(match["month"])
+    else:
+        weekday = match["weekday"]
+        if weekday is not None and _DATEUTIL.weekday(weekday) is None:
+            return None  # dateutil refuses a word it does not know ("Tues")
+        month = _DATEUTIL.month(match["month"])
+        if month is None:
+            return None
+        day = int(match["day"])
+    if year < 1000 or not 1 <= month <= 12:
+        return None
+    hour = minute = second = 0
+    if clock:
+        time = _QUICK_CLOCK.fullmatch(clock)
+        if time is None:
+            return None
+        hour, minute = int(time["hour"]), int(time["minute"])
+        second = int(time["second"] or 0)
+        half = time["half"]
+        if half is not None:
+            if not 1 <= hour <= 12:
+                return None
+            if half in "pP" and hour < 12:
+                hour += 12
+            elif half in "aA" and hour == 12:
+                hour = 0
+    try:
+        return datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
+
+
 def read_date(
     match: re.Match[str],
     fmt: sig.DateFormat,
@@ -195,13 +272,16 @@ def read_date(
             return DateReading(None, False, None, None, ambiguous=True)
         use_dayfirst = resolved
     text = date_text
+    clock = ""
     if time_text:
-        clock = re.sub(r"(?<=\d)\.(?=\d)", ":", time_text).replace(".", "")
+        clock = _CLOCK_DOT.sub(":", time_text).replace(".", "")
         text = f"{date_text} {clock}"
-    try:
-        local = parse_date_text(text, use_dayfirst, fmt.name == "iso")
-    except (ValueError, OverflowError):
-        return None
+    local = quick_date(date_text, clock, fmt, use_dayfirst)
+    if local is None:
+        try:
+            local = parse_date_text(text, use_dayfirst, fmt.name == "iso")
+        except (ValueError, OverflowError):
+            return None
     zone, zone_name = _zone_for(zone_token) if time_text else (None, None)
     return DateReading(local.replace(tzinfo=None), bool(time_text), zone, zone_name)
 
@@ -271,28 +351,34 @@ MONTH_KEYS = (
 _FILLER = "|".join(sig.DATE_FILLERS)
 # A capture runs a date into what is around it ("Winterspiele02 Feb. 2022", "6. November
 # 20236. November 2023" for published and updated): a letter may come before the day, and
-# a year of this or the last century may run into the next digits.
+# a year of this or the last century may run into the next digits. Each pattern opens with a
+# digit, the test for what comes before it after that digit: a search then skips quickly
+# from digit to digit.
 _GLUED_YEAR = r"(?P<year>(?:19|20)\d\d(?=\d)|\d{4}(?![\d:]))"
 _WORDY_DMY = re.compile(
-    r"(?<![\d.])(?P<day>\d{1,2})(?:\.|er|st|nd|rd|th|º)?\s*"
+    r"(?P<day>\d(?<![\d.]\d)\d?)(?:\.|er|st|nd|rd|th|º)?\s*"
     rf"(?:(?:{_FILLER})\s+)?(?P<month>[^\W\d_]{{3,}})\.?,?\s+(?:(?:{_FILLER})\s+)?" + _GLUED_YEAR
 )
 _WORDY_MDY = re.compile(
     r"(?<!\w)(?P<month>[^\W\d_]{3,})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _GLUED_YEAR
 )
-_ISO_DATE = re.compile(r"(?<![\d/-])(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?![\d-])")
+_ISO_DATE = re.compile(
+    r"(?P<year>\d(?<![\d/-]\d)\d{3})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?![\d-])"
+)
 _DOTTED_DATE = re.compile(
-    r"(?<![\d.])(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})\.\s?(?P<year>\d{4})(?!\d|\.\d)"
+    r"(?P<day>\d(?<![\d.]\d)\d?)\.\s?(?P<month>\d{1,2})\.\s?(?P<year>\d{4})(?!\d|\.\d)"
 )
 # "04.05.20 14:50": a dotted date with the year's last two digits, as German pages print it.
 _DOTTED_SHORT_DATE = re.compile(
-    r"(?<![\w.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{2})(?![\w.])"
+    r"(?P<day>\d(?<![\w.]\d)\d?)\.(?P<month>\d{1,2})\.(?P<year>\d{2})(?![\w.])"
 )
 SHORT_YEAR_PIVOT = 50  # "04.05.20" is 2020, "12.03.98" 1998
 _SLASHED_DATE = re.compile(
-    r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>(?:19|20)\d\d(?=\d)|\d{4}(?![\d/]))"
+    r"(?P<a>\d(?<![\d/]\d)\d?)/(?P<b>\d{1,2})/(?P<year>(?:19|20)\d\d(?=\d)|\d{4}(?![\d/]))"
 )
-_HAS_YEAR = re.compile(r"(?:19|20)\d\d|\d\.\d{1,2}\.\d\d")
+# What a month-first date holds: a day, then its year ("9, 2019", "3rd 2019").
+_DAY_THEN_YEAR = re.compile(r"\d(?:st|nd|rd|th)?,?\s+\d{4}")
+_HAS_YEAR = re.compile(r"\d(?:(?<=1)9\d\d|(?<=2)0\d\d|\.\d{1,2}\.\d\d)")
 
 
 @lru_cache(maxsize=1)
@@ -310,6 +396,15 @@ def month_words() -> dict[str, int]:
                 if len(word) >= 3 and word.isalpha():
                     numbers.setdefault(word, set()).add(number)
     return {word: found.pop() for word, found in numbers.items() if len(found) == 1}
+
+
+def _wordy_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text); the month-first pattern only on a text where a day is
+    followed by a year, as it needs: it opens with the month's letters, so a search
+    for it tries every word."""
+    if pattern is _WORDY_MDY and not _DAY_THEN_YEAR.search(text):
+        return iter(())
+    return pattern.finditer(text)
 
 
 def _valid(year: int, month: int, day: int) -> date | None:
@@ -330,7 +425,7 @@ def find_dates(text: str, dayfirst: bool | None = None) -> list[tuple[int, date]
     found: list[tuple[int, date]] = []
     months = month_words()
     for pattern in (_WORDY_DMY, _WORDY_MDY):
-        for match in pattern.finditer(text):
+        for match in _wordy_matches(pattern, text):
             month = months.get(match["month"].casefold())
             if month is not None:
                 value = _valid(int(match["year"]), month, int(match["day"]))
@@ -394,6 +489,8 @@ def page_date_order(text: str) -> bool | None:
         orders.add(True)
     months = month_words()
     for pattern, order in ((_WORDY_DMY, True), (_WORDY_MDY, False)):
-        if any(months.get(match["month"].casefold()) for match in pattern.finditer(text)):
+        if order in orders:
+            continue  # already said: the page need not be read for it again
+        if any(months.get(match["month"].casefold()) for match in _wordy_matches(pattern, text)):
             orders.add(order)
     return orders.pop() if len(orders) == 1 else None

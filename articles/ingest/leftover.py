@@ -5,6 +5,7 @@ and when most of the capture's prose ended up there, the body is flagged for rev
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -38,7 +39,6 @@ PROSE_LEFT_MIN = 40
 # Matching a paragraph against the body: shorter pieces of body text say too little.
 _PIECE_MIN_CHARS = 24
 _NON_WORD = re.compile(r"[\W_]+")
-_SEPARATOR_RUN = r"(?:[^\w\n]|_)+"
 _LETTERS = re.compile(r"[^\W_]+")
 # A kept piece longer than this many times a paragraph is taken not to be inside it.
 _SQUASH_SHRINKS = 3
@@ -78,14 +78,6 @@ def _squash(text: str) -> str:
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
-def _squashed_in(words: list[str], lower_lines: str) -> bool:
-    """Whether the squashed text of `words` is inside one squashed line of `lower_lines`
-    (lower-cased lines), found without squashing them: the words with any run of other
-    characters between them."""
-    pattern = _SEPARATOR_RUN.join(re.escape(word) for word in words)
-    return re.search(pattern, lower_lines) is not None
-
-
 def other_paragraphs(paragraphs: Iterable[str], kept: Iterable[str]) -> list[str]:
     """The paragraphs of a capture that are not in what was `kept` (title, byline, body
     blocks), each once, in page order. A paragraph counts as kept when the kept text holds
@@ -106,37 +98,70 @@ def other_paragraphs(paragraphs: Iterable[str], kept: Iterable[str]) -> list[str
             squashed_kept[index] = _squash(kept[index])
         return squashed_kept[index]
 
-    first_words: dict[int, str] = {}
+    def long_enough(index: int) -> bool:
+        """Whether a kept piece squashed is long enough to match on: told by the letters
+        and digits it opens with (squashing keeps each) when they suffice."""
+        opening = kept[index].lower()[: 2 * _PIECE_MIN_CHARS]
+        if sum(char.isalnum() for char in opening) >= _PIECE_MIN_CHARS:
+            return True
+        return len(squashed_piece(index)) >= _PIECE_MIN_CHARS
 
-    def first_word(index: int) -> str:
-        """The first word of a kept piece, which must be in a paragraph that holds it."""
-        if index not in first_words:
-            found = _LETTERS.search(kept[index].lower())
-            first_words[index] = found[0] if found else ""
-        return first_words[index]
+    end_words: dict[int, tuple[str, str]] = {}
+
+    def may_hold(index: int, lower: str) -> bool:
+        """Whether the lower-cased paragraph holds a kept piece's first word and the
+        longest word (or end of one) among its last characters, as it must to hold the
+        piece."""
+        if index not in end_words:
+            piece = kept[index].lower()
+            first = _LETTERS.search(piece)
+            last = _LETTERS.findall(piece[-_PIECE_MIN_CHARS:])
+            end_words[index] = (first[0] if first else "", max(last, key=len, default=""))
+        first, last = end_words[index]
+        return first in lower and last in lower
+
+    lower_lines = all_lower.split("\n")
+    line_starts = list(itertools.accumulate((len(line) + 1 for line in lower_lines), initial=0))
+    squashed_lines: dict[int, str] = {}
+
+    def squashed_in_kept(squashed: str, words: list[str]) -> bool:
+        """Whether the squashed paragraph is inside one squashed kept line (and so each of
+        its words in the kept text): only the lines holding each of its words (found from
+        where the longest is) are squashed, each once."""
+        longest = max(words, key=len)
+        at = all_lower.find(longest)
+        while at >= 0:
+            index = bisect.bisect_right(line_starts, at) - 1
+            line = lower_lines[index]
+            if all(word in line for word in words):
+                if index not in squashed_lines:
+                    squashed_lines[index] = _NON_WORD.sub(" ", line).strip()
+                if squashed in squashed_lines[index]:
+                    return True
+            at = all_lower.find(longest, line_starts[index + 1])
+        return False
 
     seen: set[str] = set()
     other = []
+    kept_whole = set(kept)
     for paragraph in paragraphs:
-        if paragraph in kept_raw:
+        if paragraph in kept_whole or paragraph in kept_raw:
             continue
         shorter = bisect.bisect_right(lengths, len(paragraph))
         if any(
-            kept[index] in paragraph and len(squashed_piece(index)) >= _PIECE_MIN_CHARS
-            for index in range(first_long, shorter)
+            kept[index] in paragraph and long_enough(index) for index in range(first_long, shorter)
         ):
             continue
         squashed = _squash(paragraph)
         if not squashed or squashed in seen:
             continue
         seen.add(squashed)
-        words = squashed.split()
-        if all(word in all_lower for word in words) and _squashed_in(words, all_lower):
+        if squashed_in_kept(squashed, squashed.split()):
             continue
         shorter = bisect.bisect_right(lengths, _SQUASH_SHRINKS * len(paragraph))
         lower = paragraph.lower()
         if len(squashed) >= _PIECE_MIN_CHARS and any(
-            first_word(index) in lower
+            may_hold(index, lower)
             and len(squashed_piece(index)) >= _PIECE_MIN_CHARS
             and squashed_piece(index) in squashed
             for index in range(first_long, shorter)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from articles.ingest import signatures as sig
 
@@ -145,6 +146,8 @@ _CLUTTER_KEYWORDS = tuple(
     )
 )
 _ANY_CLUTTER_KEYWORD = re.compile("|".join(re.escape(keyword) for keyword in _CLUTTER_KEYWORDS))
+# Each form without its first letter, which the two forms of a keyword mostly share.
+_CLUTTER_KEYWORD_TAILS = tuple(sorted({keyword[1:] for keyword in _CLUTTER_KEYWORDS}))
 _ANY_FURNITURE = _any_of(
     [p.pattern for p in sig.SOURCE_PATTERNS]
     + [c.pattern for c in sig.CLUTTER_PATTERNS if not c.keyword]
@@ -165,7 +168,19 @@ _NAV_SEPARATOR = re.compile("|".join(re.escape(sep) for sep in sig.NAV_SEPARATOR
 
 
 def word_count(text: str) -> int:
-    return len(text.split())
+    return text.count(" ") + 1 if is_spaced(text) else len(text.split())
+
+
+def is_spaced(text: str) -> bool:
+    """Words separated by single spaces, none around them: what " ".join(text.split())
+    gives back unchanged. Every other whitespace character is one isprintable refuses."""
+    return (
+        text != ""
+        and text[0] != " "
+        and text[-1] != " "
+        and "  " not in text
+        and text.isprintable()
+    )
 
 
 def last_mark(text: str) -> str:
@@ -212,6 +227,8 @@ def match_clutter(text: str) -> sig.ClutterPattern | None:
 
 def has_keyword_clutter(text: str) -> bool:
     """A clutter line of the kind that is only tried on lines holding its keyword."""
+    if not any(map(text.__contains__, _CLUTTER_KEYWORD_TAILS)):
+        return False  # a few plain searches rule out most lines quicker than the pattern
     if not _ANY_CLUTTER_KEYWORD.search(text):
         return False
     return any(pattern.fullmatch(text) for pattern in _KEYWORD_CLUTTER)
@@ -257,30 +274,35 @@ def split_lines(text: str) -> list[Line]:
     """Non-empty lines with collapsed spaces, remembering where blank lines were."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _CONTROL.search(text):
-        text = _CONTROL.sub(" ", text)
     lines: list[Line] = []
     blank = False
     for raw in text.split("\n"):
-        words = raw.split()
-        if not words:
-            blank = True
-            continue
-        text = " ".join(words)
+        if is_spaced(raw):
+            # Most lines are already spaced as they would be rejoined: count, not split.
+            # Such a line holds no control character either (none is printable).
+            text, count = raw, raw.count(" ") + 1
+        else:
+            words = _CONTROL.sub(" ", raw).split()
+            if not words:
+                blank = True
+                continue
+            text, count = " ".join(words), len(words)
         if len(text) >= GLUED_LINE_MIN:
             pieces = split_glued(text)
             if len(pieces) > 1:
                 lines.extend(Line.of(piece, blank) for piece in pieces)
                 blank = False
                 continue
-        lines.append(Line.of(text, blank, len(words)))
+        lines.append(Line.of(text, blank, count))
         blank = False
     return lines
 
 
 # A lower-case letter (or a sentence's end) run straight into a capital: where a page's
 # elements met when its line breaks were lost ("KontaktImpressum", "weiter.Der").
-_GLUE = re.compile(r"(?<=[a-zß-öø-ÿ][a-zß-öø-ÿ.!?)”\"])(?=[A-ZÀ-ÖØ-Þ])")
+# The pattern takes the capital and looks back from it, so that a search skips from
+# capital to capital; each join is where a match starts.
+_GLUE = re.compile(r"[A-ZÀ-ÖØ-Þ](?<=[a-zß-öø-ÿ][a-zß-öø-ÿ.!?)”\"].)")
 GLUED_LINE_MIN = 600
 GLUE_EVERY = 3000  # a whole page on one line has a join at least this often
 GLUE_MIN_CUTS = 2
@@ -405,9 +427,12 @@ def is_photo_credit(text: str) -> bool:
     return len(text) <= CLUTTER_MAX_CHARS and _PHOTO_CREDIT.fullmatch(text) is not None
 
 
+@lru_cache(maxsize=1024)
 def is_furniture(text: str) -> bool:
     """A menu, banner, source line or copyright line: never a headline or article text.
-    Unlike Evidence.see_site_line, records nothing."""
+    Unlike Evidence.see_site_line, records nothing. Remembered for the last lines asked
+    about: the rules of one capture ask it of the same lines and paragraphs, and a site
+    repeats its menus from page to page."""
     if len(text) > CLUTTER_MAX_CHARS:
         return False
     return (

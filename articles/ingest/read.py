@@ -18,6 +18,9 @@ DEFAULT_MAX_BYTES = 5_000_000
 
 # Control characters that never occur in real text (tab, newlines, form feed are fine).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x9f]")
+# The bytes other than those control characters (all of which are Latin-1), so that they
+# are counted in the Latin-1 part of a text by bytes.translate, much quicker than a search.
+_NOT_CONTROL = bytes(code for code in range(256) if not _CONTROL.match(chr(code)))
 _LETTER = re.compile(r"[^\W\d_]")
 _HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
 
@@ -70,7 +73,7 @@ def decode_capture(
     # Repaired before the control-character test: UTF-8 read as Windows-1252 and saved
     # again turns a closing quote into "â€" and a C1 control character.
     text = repair_mojibake(raw)
-    controls = len(_CONTROL.findall(text))
+    controls = len(latin_part(text).translate(None, _NOT_CONTROL))
     if controls and controls > _MAX_CONTROL_RATIO * len(text):
         raise IngestError(
             f"The file looks binary: {controls:,} of its {len(text):,} characters are "
@@ -108,10 +111,17 @@ _MAY_BE_MOJIBAKE = re.compile(
 )
 
 
+def latin_part(text: str) -> bytes:
+    """The text's characters that Latin-1 has, as its bytes (the others left out)."""
+    return text.encode("latin-1", "ignore")
+
+
 def repair_mojibake(text: str) -> str:
     """Text decoded twice (UTF-8 read as Windows-1252 or Latin-1: "â€™" for "’") put
     right, line by line; any other text comes back as it is."""
-    if text.isascii() or not _MAY_BE_MOJIBAKE.search(text):
+    if text.isascii() or latin_part(text).isascii():
+        return text  # mojibake is made of Latin-1 letters and C1 controls
+    if not _MAY_BE_MOJIBAKE.search(text):
         return text
     # ftfy reads line by line too; lines the gate passes over cost it nothing here.
     return "\n".join(

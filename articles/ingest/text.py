@@ -412,7 +412,7 @@ class PageLines:
         if not wanted:
             return 1
         limit = len(wanted) + 100
-        return sum(1 for text in self.folded if wanted in text and len(text) <= limit)
+        return sum(1 for text in self.folded if len(text) <= limit and wanted in text)
 
     def is_rival(self, index: int) -> bool:
         """A headline-shaped line of three words or more that is not a name."""
