@@ -596,6 +596,42 @@ def test_a_share_bar_run_into_its_label_ends_the_text(share_bar):
     assert "Twitter" not in article.body
 
 
+@pytest.mark.parametrize(
+    "related",
+    [
+        "Das könnte Sie auch interessieren:Wahlen in Bayern: Die Ergebnisse im ÜberblickNeue "
+        "Regeln für Mieter ab Januar: Was sich ändert und wer nun mehr zahlen muss",
+        "Read moreHow the election was won: a look back at the campaign's last weeksWhat the "
+        "new rules mean for renters and who will pay more from January",
+    ],
+)
+def test_related_links_run_into_their_label_end_the_text_however_long(related):
+    article = parse(page(HEADLINE, footer=f"{related}\n{BODY}"))
+    assert "Officials said a further round" in article.body
+    assert "Wahlen in Bayern" not in article.body
+    assert "How the election was won" not in article.body
+
+
+def test_a_sentence_opening_with_a_related_links_word_stays():
+    # A capital after the phrase with a space is a sentence, not a link run into a label.
+    body = BODY + "Related talks in Vienna, which began a week earlier, are expected to end soon.\n"
+    article = parse(page(HEADLINE, body=body))
+    assert "Related talks in Vienna" in article.body
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["LeserkommentareAnna K.14. 01. 2020,", "Kommentare4Pingbacks0", "Comments12"],
+)
+def test_the_comment_section_run_into_its_first_name_or_count_is_not_the_article(opening):
+    comments = f"{opening}\n" + (
+        "I disagree with every word of this piece, and I have said so many times before.\n" * 8
+    )
+    article = parse(page(f"{HEADLINE}\n18 March 2008", footer=comments))
+    assert article.body.startswith("Diplomats from both countries")
+    assert "I disagree" not in article.body
+
+
 def test_a_menu_run_together_is_not_the_headline():
     menu = "Mein KontoMeine BestellungenMerkzettel und Downloads"
     article = parse(page(f"{menu}\n{HEADLINE}"))

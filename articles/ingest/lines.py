@@ -430,6 +430,18 @@ _PAGE_END = re.compile(
     re.IGNORECASE,
 )
 RUN_BREAK_MAX_CHARS = 60
+# The phrases themselves, for a line whose first word runs on into the next.
+_BREAK_PHRASES = tuple(phrase.casefold() for phrase in (*sig.RUN_BREAKS, *sig.PAGE_ENDS))
+BREAK_PHRASE_SCAN = 40  # characters at a line's start where such a phrase may stand
+# ... or, however long the line, the phrase with the block's first link run into it
+# ("Das könnte Sie auch interessieren:Wenn ...", "Read moreHow to ..."): a related or
+# share block flattened onto one line, not a sentence.
+_GLUED_BREAK = re.compile(
+    r"(?:"
+    + "|".join(re.escape(phrase) for phrase in sorted(sig.RUN_BREAKS, key=len, reverse=True))
+    + r")(?::|(?-i:(?=[A-ZÀ-Þ])))(?=\S)",
+    re.IGNORECASE,
+)
 
 
 # A run break's phrase as a label before a colon, however long the line ("Filed under:
@@ -447,12 +459,25 @@ def opens_with_break_label(text: str) -> bool:
     return _opens_like_a_break(text) and _BREAK_LABEL.match(text) is not None
 
 
+# ... or with the first commenter's name or the count run into it ("Kommentare4Pingbacks0",
+# "LeserkommentareMartinxyz14. 01. 2020,").
+_GLUED_PAGE_END = re.compile(
+    r"(?:"
+    + "|".join(re.escape(phrase) for phrase in sorted(sig.PAGE_ENDS, key=len, reverse=True))
+    + r")(?-i:(?=[A-ZÀ-Þ\d]))",
+    re.IGNORECASE,
+)
+
+
 def is_page_end(text: str) -> bool:
     """A short line that opens the comment section ("7 Comments:", "Leave a Reply")."""
+    if len(text) > RUN_BREAK_MAX_CHARS:
+        return False
+    if _opens_like_a_break(text) and _PAGE_END.fullmatch(text) is not None:
+        return True
     return (
-        len(text) <= RUN_BREAK_MAX_CHARS
-        and _opens_like_a_break(text)
-        and _PAGE_END.fullmatch(text) is not None
+        text[:BREAK_PHRASE_SCAN].casefold().startswith(_BREAK_PHRASES)
+        and _GLUED_PAGE_END.match(text) is not None
     )
 
 
@@ -480,12 +505,16 @@ def is_commenter_line(text: str) -> bool:
 
 
 def is_run_break(text: str) -> bool:
-    """A short line that opens related links, comments, a share bar or tags."""
-    return (
-        len(text) <= RUN_BREAK_MAX_CHARS
-        and _opens_like_a_break(text)
-        and _RUN_BREAK.fullmatch(text) is not None
-    )
+    """A short line that opens related links, comments, a share bar or tags, or a long
+    one that such a block was flattened into."""
+    short = len(text) <= RUN_BREAK_MAX_CHARS
+    if short and _opens_like_a_break(text) and _RUN_BREAK.fullmatch(text) is not None:
+        return True
+    if not text[:BREAK_PHRASE_SCAN].casefold().startswith(_BREAK_PHRASES):
+        return False
+    if short and _GLUED_PAGE_END.match(text) is not None:
+        return True
+    return _GLUED_BREAK.match(text) is not None
 
 
 def is_byline_label(text: str) -> bool:

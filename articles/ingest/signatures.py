@@ -376,7 +376,7 @@ CLUTTER_PATTERNS = (*CLUTTER_PATTERNS, *(ClutterPattern(credit) for credit in PH
 # Short lines that open a page's comment section: no article text comes after one.
 PAGE_ENDS: tuple[str, ...] = (
     "comments", "leave a reply", "leave a comment", "kommentare", "kommentar verfassen",
-    "schreibe einen kommentar", "antworten abbrechen", "commentaires",
+    "schreibe einen kommentar", "antworten abbrechen", "leserkommentare", "commentaires",
     "laisser un commentaire", "comentarios", "commenti", "reacties", "noch keine kommentare",
     "keine kommentare", "no comments", "diskussion",
 )  # fmt: skip
