@@ -632,6 +632,36 @@ def test_the_comment_section_run_into_its_first_name_or_count_is_not_the_article
     assert "I disagree" not in article.body
 
 
+@pytest.mark.parametrize(
+    "heading",
+    [
+        f"5 thoughts on “{HEADLINE}”",
+        f"Ein Gedanke zu „{HEADLINE}“",
+        f"11 responses to “{HEADLINE}”",
+    ],
+)
+def test_a_comment_sections_heading_naming_the_post_ends_the_article(heading):
+    comments = (
+        f"{heading}\n"
+        + (
+            "I disagree with every word of this piece, and I have said so many times before.\n"
+            "Thank you for writing this, it is the clearest account of the talks I have read.\n"
+        )
+        * 4
+    )
+    article = parse(page(f"{HEADLINE}\n18 March 2008", footer=comments))
+    assert article.title == HEADLINE
+    assert article.body.startswith("Diplomats from both countries")
+    assert "I disagree" not in article.body
+
+
+def test_a_paragraph_opening_with_a_count_of_responses_stays():
+    sentence = "Two responses to the proposal were debated in parliament on Wednesday evening.\n"
+    article = parse(page(HEADLINE, body=BODY + sentence + BODY.replace("Geneva", "Vienna")))
+    assert "Two responses to the proposal" in article.body
+    assert "met again in Vienna" in article.body
+
+
 def test_a_menu_run_together_is_not_the_headline():
     menu = "Mein KontoMeine BestellungenMerkzettel und Downloads"
     article = parse(page(f"{menu}\n{HEADLINE}"))

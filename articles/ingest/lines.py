@@ -469,8 +469,34 @@ _GLUED_PAGE_END = re.compile(
 )
 
 
+# A comment section's heading naming the post, however long its headline ("5 thoughts on
+# “Headline”"): a count, then the heading's words.
+_COMMENTS_ON = re.compile(
+    r"(?:\d+|"
+    + "|".join(sig.COMMENT_COUNT_WORDS)
+    + r")\s+(?:"
+    + "|".join(re.escape(words) for words in sig.COMMENT_HEADINGS)
+    + r")\s+\S",
+    re.IGNORECASE,
+)
+COMMENTS_ON_MAX_CHARS = 300
+
+
+def is_comments_heading(text: str) -> bool:
+    """A comment section's heading that names the post it follows, not a sentence that
+    opens with a count ("2 responses to the crisis were debated.")."""
+    return (
+        len(text) <= COMMENTS_ON_MAX_CHARS
+        and text[-1] != "."
+        and (text[0].isdigit() or text[:6].casefold().startswith(sig.COMMENT_COUNT_WORDS))
+        and _COMMENTS_ON.match(text) is not None
+    )
+
+
 def is_page_end(text: str) -> bool:
     """A short line that opens the comment section ("7 Comments:", "Leave a Reply")."""
+    if is_comments_heading(text):
+        return True
     if len(text) > RUN_BREAK_MAX_CHARS:
         return False
     if _opens_like_a_break(text) and _PAGE_END.fullmatch(text) is not None:
@@ -509,6 +535,8 @@ def is_run_break(text: str) -> bool:
     one that such a block was flattened into."""
     short = len(text) <= RUN_BREAK_MAX_CHARS
     if short and _opens_like_a_break(text) and _RUN_BREAK.fullmatch(text) is not None:
+        return True
+    if is_comments_heading(text):
         return True
     if not text[:BREAK_PHRASE_SCAN].casefold().startswith(_BREAK_PHRASES):
         return False

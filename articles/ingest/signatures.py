@@ -381,6 +381,20 @@ PAGE_ENDS: tuple[str, ...] = (
     "keine kommentare", "no comments", "diskussion",
 )  # fmt: skip
 
+# A comment section's heading that names the post ("5 thoughts on “Headline”", "Ein Gedanke
+# zu „Headline“", "11 responses to ..."): after a count, these words open it.
+COMMENT_HEADINGS: tuple[str, ...] = (
+    "thoughts on", "thought on", "responses to", "response to", "replies to", "reply to",
+    "comments on", "comment on", "gedanken zu", "gedanke zu", "kommentare zu", "kommentar zu",
+    "antworten zu", "antwort zu", "réponses à", "réponse à", "commentaires sur",
+    "commentaire sur", "respuestas a", "comentarios en", "comentario en",
+)  # fmt: skip
+# Counts written as words before them.
+COMMENT_COUNT_WORDS: tuple[str, ...] = (
+    "one", "two", "three", "ein", "eine", "zwei", "drei", "un", "une", "deux", "trois", "uno",
+    "una", "dos", "tres",
+)  # fmt: skip
+
 # The verb after a commenter's name ("Peter sagt:", "Jane says:"): the date under such a
 # line is a comment's, never the article's.
 COMMENTER_VERBS: tuple[str, ...] = (
