@@ -7,6 +7,7 @@ import pytest
 
 from articles.ingest import parse_capture
 from articles.ingest.dates import find_dates
+from articles.ingest.text import headline_piece
 
 MENU = "\n".join(["Skip to content", "Home", "News", "Sport", "Sign Up", "WATCH LIVE", "Menu"])
 BODY = (
@@ -560,6 +561,23 @@ def test_a_picture_caption_above_its_credit_is_not_the_headline():
 def test_a_breadcrumb_with_slashes_is_navigation():
     article = parse(page("Home / Essays / 2017 / Talks\nTalks on the treaty end\n18 March 2008"))
     assert article.title == "Talks on the treaty end"
+
+
+def test_a_row_of_social_networks_is_not_the_headline():
+    header = f"Twitter Facebook Google + Youtube Mail\nStart » Blog » {HEADLINE}!\n{HEADLINE}!"
+    assert parse(page(header)).title == f"{HEADLINE}!"
+
+
+@pytest.mark.parametrize(
+    "line, headline",
+    [
+        (f"Start » Blogposts » {HEADLINE}", HEADLINE),
+        (f"Home›News›{HEADLINE}", HEADLINE),
+        ("Sie sagt «nein» und «nie» zum Vertrag", "Sie sagt «nein» und «nie» zum Vertrag"),
+    ],
+)
+def test_a_breadcrumbs_last_step_is_its_headline_but_quotes_are_not_steps(line, headline):
+    assert headline_piece(line) == headline
 
 
 def test_a_long_paragraph_naming_brands_in_camel_case_stays_whole():

@@ -449,7 +449,10 @@ _NAV_WORDS_TEXT = (
     "Technology Tech Science Health Education Entertainment Arts Culture Video Videos Audio "
     "Radio TV Weather Opinion Comment Features Analysis Magazine Travel Money Markets "
     "Lifestyle Photos Pictures In Depth Latest Live More Menu Search Sections Contact About "
-    "Archive Login Register Subscribe Russia Ukraine China India International Local National"
+    "Archive Login Register Subscribe Russia Ukraine China India International Local National "
+    # A row of social networks' buttons ("Twitter Facebook Google + Youtube Mail").
+    "Facebook Twitter Instagram YouTube LinkedIn Pinterest WhatsApp Xing Telegram Reddit "
+    "Tumblr Flipboard Mastodon TikTok Google Google+ + Mail E-Mail Email RSS"
 )
 NAV_WORDS: frozenset[str] = frozenset(word.casefold() for word in _NAV_WORDS_TEXT.split())
 

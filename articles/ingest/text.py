@@ -167,7 +167,8 @@ _DATE_SEPARATORS = re.compile(r"\s*[|·•,]\s*|\s+[-–—]\s+")
 _LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not headlines
 _QUOTE_PARTNERS = {"«": "»", "»": "«", "‹": "›", "›": "‹"}  # ... unless they quote
 _BYLINE_START = re.compile(r"(?:By|BY|by)\s")
-_BREADCRUMB_STEP = re.compile(r"\s*>\s*")
+_BREADCRUMB_STEP = re.compile(r"\s*[>›]\s*")
+_BREADCRUMB_GUILLEMET = re.compile(r"\s*»\s+")  # "Start » Blog » Headline", not «quotes»
 # "StartseiteDirekt", "KontoKontakt": a word run into the next with no space, as a
 # capture runs a menu's items together; a headline's brand name or hashtag ("PayPal",
 # "#NoAgreementToday") is one such word.
@@ -1464,8 +1465,11 @@ def opens_a_quote(text: str) -> bool:
 
 
 def page_title_headline(text: str) -> str:
-    """ "Headline | Site" -> "Headline"; "Home>Section>Headline" -> "Headline"."""
+    """ "Headline | Site" -> "Headline"; "Home>Section>Headline" and "Home » Section »
+    Headline" -> "Headline"."""
     steps = _BREADCRUMB_STEP.split(text)
+    if len(steps) < 3 and "«" not in text:
+        steps = _BREADCRUMB_GUILLEMET.split(text)
     if len(steps) >= 3 and word_count(steps[-1]) >= 2:
         return steps[-1]
     head, bar, site = text.rpartition(" | ")
