@@ -686,6 +686,19 @@ def test_a_menu_run_together_is_not_the_headline():
     assert article.title == HEADLINE
 
 
+def test_a_long_menu_run_together_is_not_text_that_a_comments_link_ends():
+    menu = (
+        "FacebookTwitterInstagramPinterestYoutubeNewslettersApps SearchMenuLive MagazineFollow"
+        "Search Business Style Beauty Society Wellbeing Cooking Club MenuMenuLive MagazineNews"
+        "EconomySportCultureStyleTravelArt of livingFashionShowsJewelleryBeautyWellbeingSociety"
+        "BusinessDesignCookingWeddingsPeopleChildrenClubHoroscopeVideos PodcastsServicesAll sites"
+    )
+    header = f"{menu}\n{HEADLINE}\nJane Doe\n|\n18 March 2008\nGetty Images\nFacebook\nTwitter"
+    article = parse(f"{header}\n61 Comments\n{BODY}")
+    assert article.title == HEADLINE
+    assert article.body.startswith("Diplomats from both countries")
+
+
 def test_a_date_run_into_the_headline_dates_the_article():
     article = parse(page(f"{HEADLINE}18. März 2008"))
     assert article.title == HEADLINE

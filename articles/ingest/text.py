@@ -266,7 +266,21 @@ class ArticleSpan:
 
 def is_paragraph_line(line: Line) -> bool:
     """A sentence-like line long enough to be article text ("Close this search box." is not)."""
-    return not line.headline and line.words >= PARAGRAPH_MIN_WORDS and not line.furniture
+    return (
+        not line.headline
+        and line.words >= PARAGRAPH_MIN_WORDS
+        and not line.furniture
+        and not is_glued_menu(line)
+    )
+
+
+GLUED_MENU_SHARE = 4  # one word in this many run into the next: a menu's items, not prose
+
+
+def is_glued_menu(line: Line) -> bool:
+    """A long line of menu items run together ("FacebookTwitterInstagram...Menu")."""
+    joins = sum(1 for word in line.text.split() if _GLUED_WORDS.search(word))
+    return joins >= 3 and joins * GLUED_MENU_SHARE >= line.words
 
 
 def longest_run(lines: list[Line]) -> tuple[int, int]:
