@@ -357,6 +357,24 @@ def test_find_dates_reads_only_full_dates():
 
 
 @pytest.mark.parametrize(
+    "printed, expected",
+    [
+        ("Wochenbericht 14. - 20. Januar 2022", date(2022, 1, 14)),
+        ("Festival 3–5 May 2021", date(2021, 5, 3)),
+        ("Tagung vom 30.-2. Mai 2022", date(2022, 5, 2)),  # its month is not printed
+    ],
+)
+def test_a_span_of_days_is_dated_by_its_first_day(printed, expected):
+    assert [value for _, value in find_dates(printed)] == [expected]
+
+
+def test_a_weekly_reports_span_under_the_headline_dates_it_by_its_first_day():
+    article = parse(page(f"{HEADLINE}\nWeekly report 14 - 20 January 2022"))
+    assert article.title == HEADLINE
+    assert article.published_date == date(2022, 1, 14)
+
+
+@pytest.mark.parametrize(
     "lines, byline",
     [
         ("Von Heike Buchter", "Heike Buchter"),
