@@ -338,6 +338,22 @@ def test_skip_links_run_together_are_page_furniture_not_a_headline(skips):
 
 
 @pytest.mark.parametrize(
+    "furniture",
+    [
+        "Skip to search - Accesskey = s",
+        "Navigation mit Access Keys",
+        "Reading time: 4 minutes",
+        "3 min Lesezeit",
+        "Pingback: Talks in Geneva and what comes next for the treaty",
+    ],
+)
+def test_access_keys_reading_times_and_pingbacks_are_not_headlines_or_text(furniture):
+    article = parse(f"{furniture}\nGeneva talks end\n{BODY}{furniture}\n{BODY}")
+    assert article.title == "Geneva talks end"
+    assert furniture not in article.body
+
+
+@pytest.mark.parametrize(
     "headline",
     ["Live from the KnowledgeCamp on the treaty", "„GenevaTalks“ end without any agreement"],
 )

@@ -342,6 +342,17 @@ CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
         r"consent|[Dd]atenschutz|privacy|accepte|aceptar?|acconsent).{0,300}",
         keyword="cookie",
     ),
+    # A reading time ("Lesezeit: 3 min", "5 min read", "Temps de lecture : 2 minutes").
+    ClutterPattern(
+        r"(?:(?:Lesezeit|Lesedauer|Reading time|Read time|Temps de lecture|Tiempo de lectura)"
+        r"\s?:?\s?(?:ca\.\s?)?\d+\s?(?:Min(?:uten?)?|min(?:utes?|s)?)\.?|(?:ca\.\s?)?\d+\s?"
+        r"(?:Min(?:uten?)?|min(?:utes?|s)?)\.?\s(?:Lesezeit|Lesedauer|read|reading time|"
+        r"de lecture|de lectura))"
+    ),
+    # A link back from another blog, listed among the comments.
+    ClutterPattern(r"(?:Pingback|Trackback): .{1,200}", hint_kind="blog"),
+    # Keyboard shortcuts announced for screen readers ("Skip to search - Accesskey = s").
+    ClutterPattern(r".{0,60}\b[Aa]ccess ?[Kk]eys?\b.{0,40}"),
     # Blog platforms' notes under the comment form and follow-by-e-mail boxes.
     ClutterPattern(r".{0,60}\bAkismet\b.{0,200}", keyword="akismet"),
     ClutterPattern(
