@@ -354,6 +354,27 @@ def test_access_keys_reading_times_and_pingbacks_are_not_headlines_or_text(furni
 
 
 @pytest.mark.parametrize(
+    "paywall",
+    [
+        "Für Abonnenten",
+        "Para suscriptores",
+        "Subscribers only",
+        "Registrate para acceder a 10 artículos gratis por mes",
+        "Ya superaste el límite de notas leídas. Registrate gratis para seguir leyendo",
+    ],
+)
+def test_a_paywalls_label_or_prompt_is_not_the_headline(paywall):
+    article = parse(f"{MENU}\n{paywall}\nGeneva talks end\n{BODY}")
+    assert article.title == "Geneva talks end"
+    assert paywall not in article.body
+
+
+def test_a_headline_about_subscribers_stays_a_headline():
+    headline = "Subscribers of the paper protest against the new owners"
+    assert parse(page(f"{headline}\n18 March 2008")).title == headline
+
+
+@pytest.mark.parametrize(
     "headline",
     ["Live from the KnowledgeCamp on the treaty", "„GenevaTalks“ end without any agreement"],
 )

@@ -349,6 +349,17 @@ CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
         r"(?:Min(?:uten?)?|min(?:utes?|s)?)\.?\s(?:Lesezeit|Lesedauer|read|reading time|"
         r"de lecture|de lectura))"
     ),
+    # A paywall's label or prompt ("Für Abonnenten", "Para suscriptores", "Subscribers
+    # only", "Registrate para acceder a 10 artículos gratis por mes").
+    ClutterPattern(
+        r"(?:(?:Nur|Exklusiv|Only|Exclusive|Solo|Exclusivo|Réservé)\s)?(?:[Ff]ür|[Ff]or|to|[Pp]ara|aux)?\s?"
+        r"(?:Abonnenten|Abonnentinnen und Abonnenten|[Ss]ubscribers|suscriptores|abonnés)"
+        r"(?:\s(?:only|exklusiv))?"
+    ),
+    ClutterPattern(
+        r"(?:Reg[ií]strate|Suscr[ií]bete|Subscribe now|Jetzt abonnieren|Abonnez-vous)\b.{0,120}"
+        r"|.{0,80}\b(?:l[ií]mite de (?:notas|art[ií]culos)|free articles? left)\b.{0,80}"
+    ),
     # A link back from another blog, listed among the comments.
     ClutterPattern(r"(?:Pingback|Trackback): .{1,200}", hint_kind="blog"),
     # Keyboard shortcuts announced for screen readers ("Skip to search - Accesskey = s").
