@@ -650,6 +650,18 @@ def test_a_short_paragraph_after_a_gap_at_the_end_closes_the_page_not_the_articl
     assert "straight to your phone" in article.other_text
 
 
+def test_a_long_list_of_teasers_below_the_article_does_not_outweigh_it():
+    teaser = (
+        "{n} May 2022\nHeadline of another story number {n} on the site\n"
+        "A teaser of that story, two lines long, says what it is about and who is in it, {n}.\n"
+    )
+    teasers = "".join(teaser.format(n=n) for n in range(1, 13))
+    article = parse(page(f"{HEADLINE}\n18 March 2008", footer=f"{MENU}\n{teasers}"))
+    assert article.title == HEADLINE
+    assert article.body.startswith("Diplomats from both countries")
+    assert "A teaser of that story" not in article.body
+
+
 def test_a_short_last_paragraph_right_after_the_text_stays():
     body = BODY + "The next round is set for May.\n"
     article = parse(page("Talks on the treaty end without agreement", body=body))

@@ -8,6 +8,7 @@ Every word we output is copied from the capture: we cut and drop, never rewrite.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -290,11 +291,18 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
     start = last = end = None
     size = 0
 
-    def closed_run_wins() -> bool:
-        """The run just closed is longer than the best so far, and prose, not a list."""
-        return (
-            start is not None and size > best_size and not is_list_of_posts(lines[start : end + 1])
-        )
+    def closed_run_size() -> int:
+        """The run just closed, by characters, when it may beat the best so far and is
+        prose, not a list of posts; else -1. A run with no two paragraphs side by side (a
+        list of teasers, each under its date and headline) counts only what is left once
+        the short paragraphs after gaps that would end it are trimmed."""
+        if start is None or size <= best_size or is_list_of_posts(lines[start : end + 1]):
+            return -1
+        paragraphs = [i for i in range(start, end + 1) if is_paragraph_line(lines[i])]
+        if any(b - a == 1 for a, b in itertools.pairwise(paragraphs)):
+            return size
+        stop = trim_run_tail(lines, start, end + 1)
+        return sum(len(lines[i].text) for i in paragraphs if i < stop)
 
     for index, line in enumerate(lines):
         if line.run_break:
@@ -308,11 +316,12 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
         if last is not None and index - last - 1 <= RUN_MAX_GAP:
             size += len(line.text)
         else:
-            if closed_run_wins():
-                best, best_size = (start, end + 1), size
+            closed = closed_run_size()
+            if closed > best_size:
+                best, best_size = (start, end + 1), closed
             start, size = index, len(line.text)
         last = end = index
-    if closed_run_wins():
+    if closed_run_size() > best_size:
         best = (start, end + 1)
     first, stop = best
     while stop - 1 > first and last_mark(lines[stop - 1].text) == ":":
