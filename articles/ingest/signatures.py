@@ -358,12 +358,13 @@ CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
     ),
     ClutterPattern(
         r"(?:Reg[ií]strate|Suscr[ií]bete|Subscribe now|Jetzt abonnieren|Abonnez-vous)\b.{0,120}"
-        r"|.{0,80}\b(?:l[ií]mite de (?:notas|art[ií]culos)|free articles? left)\b.{0,80}"
     ),
+    ClutterPattern(r".{0,80}\bl[ií]mite de (?:notas|art[ií]culos)\b.{0,80}", keyword="mite de"),
+    ClutterPattern(r".{0,80}\bfree articles? left\b.{0,80}", keyword="free article"),
     # A link back from another blog, listed among the comments.
     ClutterPattern(r"(?:Pingback|Trackback): .{1,200}", hint_kind="blog"),
     # Keyboard shortcuts announced for screen readers ("Skip to search - Accesskey = s").
-    ClutterPattern(r".{0,60}\b[Aa]ccess ?[Kk]eys?\b.{0,40}"),
+    ClutterPattern(r".{0,60}\b[Aa]ccess ?[Kk]eys?\b.{0,40}", keyword="access"),
     # Blog platforms' notes under the comment form and follow-by-e-mail boxes.
     ClutterPattern(r".{0,60}\bAkismet\b.{0,200}", keyword="akismet"),
     ClutterPattern(

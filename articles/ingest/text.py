@@ -276,11 +276,14 @@ def is_paragraph_line(line: Line) -> bool:
 
 
 GLUED_MENU_SHARE = 4  # one word in this many run into the next: a menu's items, not prose
+GLUED_MENU_WORD_CHARS = 9  # ... which makes its words this long on average, spaces included
 
 
 def is_glued_menu(line: Line) -> bool:
     """A long line of menu items run together ("FacebookTwitterInstagram...Menu")."""
-    joins = sum(1 for word in line.text.split() if _GLUED_WORDS.search(word))
+    if len(line.text) < GLUED_MENU_WORD_CHARS * line.words:
+        return False  # words of prose's length: most lines stop here, without a search
+    joins = len(_GLUED_WORDS.findall(line.text))
     return joins >= 3 and joins * GLUED_MENU_SHARE >= line.words
 
 
