@@ -369,6 +369,21 @@ def test_a_paywalls_label_or_prompt_is_not_the_headline(paywall):
     assert paywall not in article.body
 
 
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Holen Sie sich meinen kostenlosen Newsletter",
+        "Recevez gratuitement notre newsletter",
+        "War der Artikel nützlich? (95 Stimmen: 4,73 von 5)",
+        "Was this article helpful?",
+    ],
+)
+def test_a_newsletter_or_feedback_prompt_between_paragraphs_is_not_text(prompt):
+    article = parse(page(HEADLINE, body=f"{BODY}{prompt}\n{BODY}"))
+    assert article.body.count("Diplomats from both countries") == 2
+    assert prompt not in article.body
+
+
 def test_a_headline_about_subscribers_stays_a_headline():
     headline = "Subscribers of the paper protest against the new owners"
     assert parse(page(f"{headline}\n18 March 2008")).title == headline

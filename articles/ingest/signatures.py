@@ -361,6 +361,15 @@ CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
     ),
     ClutterPattern(r".{0,80}\bl[ií]mite de (?:notas|art[ií]culos)\b.{0,80}", keyword="mite de"),
     ClutterPattern(r".{0,80}\bfree articles? left\b.{0,80}", keyword="free article"),
+    # A newsletter's prompt or menu entry ("Holen Sie sich meinen kostenlosen Newsletter",
+    # "Recevez gratuitement notre newsletter", "Sign up to Newsletters").
+    ClutterPattern(r".{0,80}\b[Nn]ewsletter\w*\b.{0,80}", keyword="newsletter"),
+    # A prompt asking what the reader thought of the article ("War der Artikel nützlich?").
+    ClutterPattern(
+        r"(?:(?:Möchten|Wollen) Sie (?:den|diesen) (?:Artikel|Beitrag) teilen|"
+        r"(?:War|Ist) (?:der|dieser) (?:Artikel|Beitrag) (?:nützlich|hilfreich)|"
+        r"(?:Was|Is) this (?:article|post|page) (?:helpful|useful))\?.{0,80}"
+    ),
     # A link back from another blog, listed among the comments.
     ClutterPattern(r"(?:Pingback|Trackback): .{1,200}", hint_kind="blog"),
     # Keyboard shortcuts announced for screen readers ("Skip to search - Accesskey = s").
