@@ -384,6 +384,22 @@ def test_a_newsletter_or_feedback_prompt_between_paragraphs_is_not_text(prompt):
     assert prompt not in article.body
 
 
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Escucha esta nota aquí",
+        "Listen to this article",
+        "Inhaltsverzeichnis",
+        "Zum Weiterlesen:",
+        "Wenn Ihnen unser Artikel gefallen hat: Unterstützen Sie diese Form des Journalismus.",
+    ],
+)
+def test_an_audio_players_label_a_contents_heading_or_a_support_prompt_is_not_text(label):
+    article = parse(page(HEADLINE, body=f"{BODY}{label}\n{BODY}"))
+    assert article.body.count("Diplomats from both countries") == 2
+    assert label not in article.body
+
+
 def test_a_headline_about_subscribers_stays_a_headline():
     headline = "Subscribers of the paper protest against the new owners"
     assert parse(page(f"{headline}\n18 March 2008")).title == headline

@@ -370,6 +370,23 @@ CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
         r"(?:War|Ist) (?:der|dieser) (?:Artikel|Beitrag) (?:nützlich|hilfreich)|"
         r"(?:Was|Is) this (?:article|post|page) (?:helpful|useful))\?.{0,80}"
     ),
+    # An audio player's label ("Artikel anhören", "Listen to this article", "Escucha esta
+    # nota aquí") and a table of contents' heading.
+    ClutterPattern(
+        r"(?:Artikel (?:an|vor)hören|Vorlesen|Listen to (?:this )?(?:article|story)|"
+        r"[Ee]scuch(?:a|ar) (?:esta nota|este artículo|la noticia|el artículo)(?: aquí)?|"
+        r"Escuchar artículo|[ÉE]couter (?:cet )?article|(?:Zum )?Weiterlesen:?)"
+    ),
+    ClutterPattern(
+        r"(?:Inhaltsverzeichnis|Table of [Cc]ontents|Sommaire|Índice)(?: [\[(].{1,20}[\])])?"
+    ),
+    # A prompt to pay for the journalism just read ("Unterstützen Sie diese Form des
+    # Journalismus").
+    ClutterPattern(
+        r".{0,80}\b(?:[Uu]nterstützen Sie (?:diese Form des |unabhängigen |unseren )?Journalismus|"
+        r"[Ss]upport (?:independent|quality) journalism)\b.{0,80}",
+        keyword="journalism",
+    ),
     # A link back from another blog, listed among the comments.
     ClutterPattern(r"(?:Pingback|Trackback): .{1,200}", hint_kind="blog"),
     # Keyboard shortcuts announced for screen readers ("Skip to search - Accesskey = s").
