@@ -728,6 +728,17 @@ def test_related_links_run_into_their_label_end_the_text_however_long(related):
     assert "How the election was won" not in article.body
 
 
+@pytest.mark.parametrize("label", ["Leia também", "Le puede interesar:", "Relacionados"])
+def test_related_links_labelled_in_spanish_or_portuguese_end_the_text(label):
+    teasers = f"{label}\n" + "".join(
+        f"Outra notícia do site, número {n}, que não faz parte desta matéria aqui.\n"
+        for n in range(3)
+    )
+    article = parse(page(HEADLINE, footer=teasers))
+    assert "Officials said a further round" in article.body
+    assert "Outra notícia" not in article.body
+
+
 def test_a_sentence_opening_with_a_related_links_word_stays():
     # A capital after the phrase with a space is a sentence, not a link run into a label.
     body = BODY + "Related talks in Vienna, which began a week earlier, are expected to end soon.\n"

@@ -468,7 +468,9 @@ RELATED_BREAKS: tuple[str, ...] = (
     "meistgelesen", "ähnliche themen", "das könnte sie auch", "mehr aus", "weitere themen",
     # French, Spanish, Italian, Dutch
     "articles similaires", "à lire aussi", "lire aussi", "sur le même sujet",
-    "noticias relacionadas", "te puede interesar", "articoli correlati",
+    "noticias relacionadas", "te puede interesar", "le puede interesar", "relacionados",
+    "relacionadas", "lee también", "lea también", "veja também", "leia também",
+    "articoli correlati",
     "potrebbe interessarti", "gerelateerde artikelen", "lees ook",
 )  # fmt: skip
 
