@@ -8,7 +8,6 @@ Every word we output is copied from the capture: we cut and drop, never rewrite.
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -293,6 +292,7 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
     best, best_size = (0, len(lines)), -1
     start = last = end = None
     size = 0
+    side_by_side = False  # two of the run's paragraphs are neighbours
 
     def closed_run_size() -> int:
         """The run just closed, by characters, when it may beat the best so far and is
@@ -301,11 +301,10 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
         the short paragraphs after gaps that would end it are trimmed."""
         if start is None or size <= best_size or is_list_of_posts(lines[start : end + 1]):
             return -1
-        paragraphs = [i for i in range(start, end + 1) if is_paragraph_line(lines[i])]
-        if any(b - a == 1 for a, b in itertools.pairwise(paragraphs)):
+        if side_by_side:
             return size
         stop = trim_run_tail(lines, start, end + 1)
-        return sum(len(lines[i].text) for i in paragraphs if i < stop)
+        return sum(len(lines[i].text) for i in range(start, stop) if is_paragraph_line(lines[i]))
 
     for index, line in enumerate(lines):
         if line.run_break:
@@ -318,11 +317,12 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
             continue
         if last is not None and index - last - 1 <= RUN_MAX_GAP:
             size += len(line.text)
+            side_by_side = side_by_side or index == last + 1
         else:
             closed = closed_run_size()
             if closed > best_size:
                 best, best_size = (start, end + 1), closed
-            start, size = index, len(line.text)
+            start, size, side_by_side = index, len(line.text), False
         last = end = index
     if closed_run_size() > best_size:
         best = (start, end + 1)
