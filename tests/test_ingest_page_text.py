@@ -567,6 +567,24 @@ def test_a_confirmed_headline_is_trusted_and_an_unconfirmed_one_is_flagged():
     assert title.confidence < 0.6
 
 
+@pytest.mark.parametrize(
+    "form",
+    [
+        "Hinterlasse eine Antwort Antwort verwerfenDeine E-Mail-Adresse wird nicht veröffentlicht.",
+        "Leave a Reply Cancel replyYour email address will not be published.",
+    ],
+)
+def test_a_comment_forms_heading_run_into_its_fields_is_not_text(form):
+    fields = "Kommentar\nName *\nE-Mail *\nWebsite\nAbschicken\n"
+    comments = f"{form}\n{fields}" + (
+        "I disagree with every word of this piece, and I have said so many times before.\n"
+    )
+    article = parse(page(f"{HEADLINE}\n18 March 2008", footer=comments))
+    assert article.body.startswith("Diplomats from both countries")
+    assert "I disagree" not in article.body
+    assert "E-Mail-Adresse" not in article.body
+
+
 def test_the_comment_section_is_never_the_article_even_when_longer():
     comments = "Leave a Reply\n" + (
         "Anna\nI disagree with every word of this piece, and I have said so many times before.\n"

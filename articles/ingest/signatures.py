@@ -387,6 +387,15 @@ CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
         r"[Ss]upport (?:independent|quality) journalism)\b.{0,80}",
         keyword="journalism",
     ),
+    # A comment form's heading, with its first fields run into it ("Hinterlasse eine
+    # Antwort Antwort verwerfenIhre E-Mail-Adresse wird nicht veröffentlicht."): what
+    # follows is the readers'.
+    ClutterPattern(
+        r"(?:Hinterlasse (?:eine Antwort|einen Kommentar)|Schreibe einen Kommentar|"
+        r"Leave a (?:Reply|Comment|reply|comment)|Laisser un commentaire)\b.{1,200}",
+        footer=True,
+        hint_kind="blog",
+    ),
     # A link back from another blog, listed among the comments.
     ClutterPattern(r"(?:Pingback|Trackback): .{1,200}", hint_kind="blog"),
     # Keyboard shortcuts announced for screen readers ("Skip to search - Accesskey = s").
