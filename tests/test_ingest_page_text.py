@@ -7,6 +7,7 @@ import pytest
 
 from articles.ingest import parse_capture
 from articles.ingest.dates import find_dates
+from articles.ingest.text import headline_piece
 
 MENU = "\n".join(["Skip to content", "Home", "News", "Sport", "Sign Up", "WATCH LIVE", "Menu"])
 BODY = (
@@ -337,6 +338,74 @@ def test_skip_links_run_together_are_page_furniture_not_a_headline(skips):
 
 
 @pytest.mark.parametrize(
+    "furniture",
+    [
+        "Skip to search - Accesskey = s",
+        "Navigation mit Access Keys",
+        "Reading time: 4 minutes",
+        "3 min Lesezeit",
+        "Pingback: Talks in Geneva and what comes next for the treaty",
+    ],
+)
+def test_access_keys_reading_times_and_pingbacks_are_not_headlines_or_text(furniture):
+    article = parse(f"{furniture}\nGeneva talks end\n{BODY}{furniture}\n{BODY}")
+    assert article.title == "Geneva talks end"
+    assert furniture not in article.body
+
+
+@pytest.mark.parametrize(
+    "paywall",
+    [
+        "Für Abonnenten",
+        "Para suscriptores",
+        "Subscribers only",
+        "Registrate para acceder a 10 artículos gratis por mes",
+        "Ya superaste el límite de notas leídas. Registrate gratis para seguir leyendo",
+    ],
+)
+def test_a_paywalls_label_or_prompt_is_not_the_headline(paywall):
+    article = parse(f"{MENU}\n{paywall}\nGeneva talks end\n{BODY}")
+    assert article.title == "Geneva talks end"
+    assert paywall not in article.body
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Holen Sie sich meinen kostenlosen Newsletter",
+        "Recevez gratuitement notre newsletter",
+        "War der Artikel nützlich? (95 Stimmen: 4,73 von 5)",
+        "Was this article helpful?",
+    ],
+)
+def test_a_newsletter_or_feedback_prompt_between_paragraphs_is_not_text(prompt):
+    article = parse(page(HEADLINE, body=f"{BODY}{prompt}\n{BODY}"))
+    assert article.body.count("Diplomats from both countries") == 2
+    assert prompt not in article.body
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Escucha esta nota aquí",
+        "Listen to this article",
+        "Inhaltsverzeichnis",
+        "Zum Weiterlesen:",
+        "Wenn Ihnen unser Artikel gefallen hat: Unterstützen Sie diese Form des Journalismus.",
+    ],
+)
+def test_an_audio_players_label_a_contents_heading_or_a_support_prompt_is_not_text(label):
+    article = parse(page(HEADLINE, body=f"{BODY}{label}\n{BODY}"))
+    assert article.body.count("Diplomats from both countries") == 2
+    assert label not in article.body
+
+
+def test_a_headline_about_subscribers_stays_a_headline():
+    headline = "Subscribers of the paper protest against the new owners"
+    assert parse(page(f"{headline}\n18 March 2008")).title == headline
+
+
+@pytest.mark.parametrize(
     "headline",
     ["Live from the KnowledgeCamp on the treaty", "„GenevaTalks“ end without any agreement"],
 )
@@ -353,6 +422,24 @@ def test_a_date_inside_a_caption_is_not_the_publication_date():
 def test_find_dates_reads_only_full_dates():
     assert find_dates("Updated 19 октября 2019 г.") == [(8, date(2019, 10, 19))]
     assert find_dates("Teil 3 von 2019") == []
+
+
+@pytest.mark.parametrize(
+    "printed, expected",
+    [
+        ("Wochenbericht 14. - 20. Januar 2022", date(2022, 1, 14)),
+        ("Festival 3–5 May 2021", date(2021, 5, 3)),
+        ("Tagung vom 30.-2. Mai 2022", date(2022, 5, 2)),  # its month is not printed
+    ],
+)
+def test_a_span_of_days_is_dated_by_its_first_day(printed, expected):
+    assert [value for _, value in find_dates(printed)] == [expected]
+
+
+def test_a_weekly_reports_span_under_the_headline_dates_it_by_its_first_day():
+    article = parse(page(f"{HEADLINE}\nWeekly report 14 - 20 January 2022"))
+    assert article.title == HEADLINE
+    assert article.published_date == date(2022, 1, 14)
 
 
 @pytest.mark.parametrize(
@@ -480,6 +567,24 @@ def test_a_confirmed_headline_is_trusted_and_an_unconfirmed_one_is_flagged():
     assert title.confidence < 0.6
 
 
+@pytest.mark.parametrize(
+    "form",
+    [
+        "Hinterlasse eine Antwort Antwort verwerfenDeine E-Mail-Adresse wird nicht veröffentlicht.",
+        "Leave a Reply Cancel replyYour email address will not be published.",
+    ],
+)
+def test_a_comment_forms_heading_run_into_its_fields_is_not_text(form):
+    fields = "Kommentar\nName *\nE-Mail *\nWebsite\nAbschicken\n"
+    comments = f"{form}\n{fields}" + (
+        "I disagree with every word of this piece, and I have said so many times before.\n"
+    )
+    article = parse(page(f"{HEADLINE}\n18 March 2008", footer=comments))
+    assert article.body.startswith("Diplomats from both countries")
+    assert "I disagree" not in article.body
+    assert "E-Mail-Adresse" not in article.body
+
+
 def test_the_comment_section_is_never_the_article_even_when_longer():
     comments = "Leave a Reply\n" + (
         "Anna\nI disagree with every word of this piece, and I have said so many times before.\n"
@@ -562,6 +667,23 @@ def test_a_breadcrumb_with_slashes_is_navigation():
     assert article.title == "Talks on the treaty end"
 
 
+def test_a_row_of_social_networks_is_not_the_headline():
+    header = f"Twitter Facebook Google + Youtube Mail\nStart » Blog » {HEADLINE}!\n{HEADLINE}!"
+    assert parse(page(header)).title == f"{HEADLINE}!"
+
+
+@pytest.mark.parametrize(
+    "line, headline",
+    [
+        (f"Start » Blogposts » {HEADLINE}", HEADLINE),
+        (f"Home›News›{HEADLINE}", HEADLINE),
+        ("Sie sagt «nein» und «nie» zum Vertrag", "Sie sagt «nein» und «nie» zum Vertrag"),
+    ],
+)
+def test_a_breadcrumbs_last_step_is_its_headline_but_quotes_are_not_steps(line, headline):
+    assert headline_piece(line) == headline
+
+
 def test_a_long_paragraph_naming_brands_in_camel_case_stays_whole():
     sentence = "Officials shared the YouTube clip and a PowerPoint deck with reporters in Geneva. "
     paragraph = sentence * 12
@@ -575,6 +697,18 @@ def test_a_short_paragraph_after_a_gap_at_the_end_closes_the_page_not_the_articl
     article = parse(page("Talks on the treaty end without agreement", footer=footer))
     assert article.body.endswith("after the elections.")
     assert "straight to your phone" in article.other_text
+
+
+def test_a_long_list_of_teasers_below_the_article_does_not_outweigh_it():
+    teaser = (
+        "{n} May 2022\nHeadline of another story number {n} on the site\n"
+        "A teaser of that story, two lines long, says what it is about and who is in it, {n}.\n"
+    )
+    teasers = "".join(teaser.format(n=n) for n in range(1, 13))
+    article = parse(page(f"{HEADLINE}\n18 March 2008", footer=f"{MENU}\n{teasers}"))
+    assert article.title == HEADLINE
+    assert article.body.startswith("Diplomats from both countries")
+    assert "A teaser of that story" not in article.body
 
 
 def test_a_short_last_paragraph_right_after_the_text_stays():
@@ -596,10 +730,100 @@ def test_a_share_bar_run_into_its_label_ends_the_text(share_bar):
     assert "Twitter" not in article.body
 
 
+@pytest.mark.parametrize(
+    "related",
+    [
+        "Das könnte Sie auch interessieren:Wahlen in Bayern: Die Ergebnisse im ÜberblickNeue "
+        "Regeln für Mieter ab Januar: Was sich ändert und wer nun mehr zahlen muss",
+        "Read moreHow the election was won: a look back at the campaign's last weeksWhat the "
+        "new rules mean for renters and who will pay more from January",
+    ],
+)
+def test_related_links_run_into_their_label_end_the_text_however_long(related):
+    article = parse(page(HEADLINE, footer=f"{related}\n{BODY}"))
+    assert "Officials said a further round" in article.body
+    assert "Wahlen in Bayern" not in article.body
+    assert "How the election was won" not in article.body
+
+
+@pytest.mark.parametrize("label", ["Leia também", "Le puede interesar:", "Relacionados"])
+def test_related_links_labelled_in_spanish_or_portuguese_end_the_text(label):
+    teasers = f"{label}\n" + "".join(
+        f"Outra notícia do site, número {n}, que não faz parte desta matéria aqui.\n"
+        for n in range(3)
+    )
+    article = parse(page(HEADLINE, footer=teasers))
+    assert "Officials said a further round" in article.body
+    assert "Outra notícia" not in article.body
+
+
+def test_a_sentence_opening_with_a_related_links_word_stays():
+    # A capital after the phrase with a space is a sentence, not a link run into a label.
+    body = BODY + "Related talks in Vienna, which began a week earlier, are expected to end soon.\n"
+    article = parse(page(HEADLINE, body=body))
+    assert "Related talks in Vienna" in article.body
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["LeserkommentareAnna K.14. 01. 2020,", "Kommentare4Pingbacks0", "Comments12"],
+)
+def test_the_comment_section_run_into_its_first_name_or_count_is_not_the_article(opening):
+    comments = f"{opening}\n" + (
+        "I disagree with every word of this piece, and I have said so many times before.\n" * 8
+    )
+    article = parse(page(f"{HEADLINE}\n18 March 2008", footer=comments))
+    assert article.body.startswith("Diplomats from both countries")
+    assert "I disagree" not in article.body
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        f"5 thoughts on “{HEADLINE}”",
+        f"Ein Gedanke zu „{HEADLINE}“",
+        f"11 responses to “{HEADLINE}”",
+    ],
+)
+def test_a_comment_sections_heading_naming_the_post_ends_the_article(heading):
+    comments = (
+        f"{heading}\n"
+        + (
+            "I disagree with every word of this piece, and I have said so many times before.\n"
+            "Thank you for writing this, it is the clearest account of the talks I have read.\n"
+        )
+        * 4
+    )
+    article = parse(page(f"{HEADLINE}\n18 March 2008", footer=comments))
+    assert article.title == HEADLINE
+    assert article.body.startswith("Diplomats from both countries")
+    assert "I disagree" not in article.body
+
+
+def test_a_paragraph_opening_with_a_count_of_responses_stays():
+    sentence = "Two responses to the proposal were debated in parliament on Wednesday evening.\n"
+    article = parse(page(HEADLINE, body=BODY + sentence + BODY.replace("Geneva", "Vienna")))
+    assert "Two responses to the proposal" in article.body
+    assert "met again in Vienna" in article.body
+
+
 def test_a_menu_run_together_is_not_the_headline():
     menu = "Mein KontoMeine BestellungenMerkzettel und Downloads"
     article = parse(page(f"{menu}\n{HEADLINE}"))
     assert article.title == HEADLINE
+
+
+def test_a_long_menu_run_together_is_not_text_that_a_comments_link_ends():
+    menu = (
+        "FacebookTwitterInstagramPinterestYoutubeNewslettersApps SearchMenuLive MagazineFollow"
+        "Search Business Style Beauty Society Wellbeing Cooking Club MenuMenuLive MagazineNews"
+        "EconomySportCultureStyleTravelArt of livingFashionShowsJewelleryBeautyWellbeingSociety"
+        "BusinessDesignCookingWeddingsPeopleChildrenClubHoroscopeVideos PodcastsServicesAll sites"
+    )
+    header = f"{menu}\n{HEADLINE}\nJane Doe\n|\n18 March 2008\nGetty Images\nFacebook\nTwitter"
+    article = parse(f"{header}\n61 Comments\n{BODY}")
+    assert article.title == HEADLINE
+    assert article.body.startswith("Diplomats from both countries")
 
 
 def test_a_date_run_into_the_headline_dates_the_article():

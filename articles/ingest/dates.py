@@ -362,6 +362,10 @@ _WORDY_DMY = re.compile(
 _WORDY_MDY = re.compile(
     r"(?<!\w)(?P<month>[^\W\d_]{3,})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _GLUED_YEAR
 )
+# "14. - 20. Januar 2022", "3–5 May 2021": a span of days, dated by its first day (a
+# weekly report's, an event's), not by the day its month and year follow.
+_RANGE_START = re.compile(r"(?<![\d.])(?P<day>\d{1,2})\.?\s?[-–—]\s?$")
+RANGE_START_CHARS = 8
 _ISO_DATE = re.compile(
     r"(?P<year>\d(?<![\d/-]\d)\d{3})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?![\d-])"
 )
@@ -428,9 +432,10 @@ def find_dates(text: str, dayfirst: bool | None = None) -> list[tuple[int, date]
         for match in _wordy_matches(pattern, text):
             month = months.get(match["month"].casefold())
             if month is not None:
-                value = _valid(int(match["year"]), month, int(match["day"]))
+                start, day = period_start(text, match.start(), int(match["day"]))
+                value = _valid(int(match["year"]), month, day)
                 if value is not None and not _runs_into_another(text, match, value, dayfirst):
-                    found.append((match.start(), value))
+                    found.append((start, value))
     for pattern in (_ISO_DATE, _DOTTED_DATE):
         for match in pattern.finditer(text):
             value = _valid(int(match["year"]), int(match["month"]), int(match["day"]))
@@ -452,6 +457,16 @@ def find_dates(text: str, dayfirst: bool | None = None) -> list[tuple[int, date]
         if value is not None and not _runs_into_another(text, match, value, dayfirst):
             found.append((match.start(), value))
     return sorted(found)
+
+
+def period_start(text: str, position: int, day: int) -> tuple[int, int]:
+    """Where the date on `day` at `position` starts and its day, or, if it closes a span
+    of days, the span's ("14. - 20. Januar 2022" -> 14)."""
+    before = max(0, position - RANGE_START_CHARS)
+    found = _RANGE_START.search(text[before:position])
+    if found is None or int(found["day"]) >= day:
+        return position, day  # no span, or one from the month before ("30.-2. Mai")
+    return before + found.start(), int(found["day"])
 
 
 def _runs_into_another(text: str, match: re.Match[str], value: date, dayfirst: bool | None) -> bool:

@@ -455,6 +455,18 @@ _PAGE_END = re.compile(
     re.IGNORECASE,
 )
 RUN_BREAK_MAX_CHARS = 60
+# The phrases themselves, for a line whose first word runs on into the next.
+_BREAK_PHRASES = tuple(phrase.casefold() for phrase in (*sig.RUN_BREAKS, *sig.PAGE_ENDS))
+BREAK_PHRASE_SCAN = 40  # characters at a line's start where such a phrase may stand
+# ... or, however long the line, the phrase with the block's first link run into it
+# ("Das könnte Sie auch interessieren:Wenn ...", "Read moreHow to ..."): a related or
+# share block flattened onto one line, not a sentence.
+_GLUED_BREAK = re.compile(
+    r"(?:"
+    + "|".join(re.escape(phrase) for phrase in sorted(sig.RUN_BREAKS, key=len, reverse=True))
+    + r")(?::|(?-i:(?=[A-ZÀ-Þ])))(?=\S)",
+    re.IGNORECASE,
+)
 
 
 # A run break's phrase as a label before a colon, however long the line ("Filed under:
@@ -472,12 +484,51 @@ def opens_with_break_label(text: str) -> bool:
     return _opens_like_a_break(text) and _BREAK_LABEL.match(text) is not None
 
 
+# ... or with the first commenter's name or the count run into it ("Kommentare4Pingbacks0",
+# "LeserkommentareMartinxyz14. 01. 2020,").
+_GLUED_PAGE_END = re.compile(
+    r"(?:"
+    + "|".join(re.escape(phrase) for phrase in sorted(sig.PAGE_ENDS, key=len, reverse=True))
+    + r")(?-i:(?=[A-ZÀ-Þ\d]))",
+    re.IGNORECASE,
+)
+
+
+# A comment section's heading naming the post, however long its headline ("5 thoughts on
+# “Headline”"): a count, then the heading's words.
+_COMMENTS_ON = re.compile(
+    r"(?:\d+|"
+    + "|".join(sig.COMMENT_COUNT_WORDS)
+    + r")\s+(?:"
+    + "|".join(re.escape(words) for words in sig.COMMENT_HEADINGS)
+    + r")\s+\S",
+    re.IGNORECASE,
+)
+COMMENTS_ON_MAX_CHARS = 300
+
+
+def is_comments_heading(text: str) -> bool:
+    """A comment section's heading that names the post it follows, not a sentence that
+    opens with a count ("2 responses to the crisis were debated.")."""
+    return (
+        len(text) <= COMMENTS_ON_MAX_CHARS
+        and text[-1] != "."
+        and (text[0].isdigit() or text[:6].casefold().startswith(sig.COMMENT_COUNT_WORDS))
+        and _COMMENTS_ON.match(text) is not None
+    )
+
+
 def is_page_end(text: str) -> bool:
     """A short line that opens the comment section ("7 Comments:", "Leave a Reply")."""
+    if is_comments_heading(text):
+        return True
+    if len(text) > RUN_BREAK_MAX_CHARS:
+        return False
+    if _opens_like_a_break(text) and _PAGE_END.fullmatch(text) is not None:
+        return True
     return (
-        len(text) <= RUN_BREAK_MAX_CHARS
-        and _opens_like_a_break(text)
-        and _PAGE_END.fullmatch(text) is not None
+        text[:BREAK_PHRASE_SCAN].casefold().startswith(_BREAK_PHRASES)
+        and _GLUED_PAGE_END.match(text) is not None
     )
 
 
@@ -505,12 +556,18 @@ def is_commenter_line(text: str) -> bool:
 
 
 def is_run_break(text: str) -> bool:
-    """A short line that opens related links, comments, a share bar or tags."""
-    return (
-        len(text) <= RUN_BREAK_MAX_CHARS
-        and _opens_like_a_break(text)
-        and _RUN_BREAK.fullmatch(text) is not None
-    )
+    """A short line that opens related links, comments, a share bar or tags, or a long
+    one that such a block was flattened into."""
+    short = len(text) <= RUN_BREAK_MAX_CHARS
+    if short and _opens_like_a_break(text) and _RUN_BREAK.fullmatch(text) is not None:
+        return True
+    if is_comments_heading(text):
+        return True
+    if not text[:BREAK_PHRASE_SCAN].casefold().startswith(_BREAK_PHRASES):
+        return False
+    if short and _GLUED_PAGE_END.match(text) is not None:
+        return True
+    return _GLUED_BREAK.match(text) is not None
 
 
 def is_byline_label(text: str) -> bool:

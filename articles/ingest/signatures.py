@@ -342,6 +342,64 @@ CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
         r"consent|[Dd]atenschutz|privacy|accepte|aceptar?|acconsent).{0,300}",
         keyword="cookie",
     ),
+    # A reading time ("Lesezeit: 3 min", "5 min read", "Temps de lecture : 2 minutes").
+    ClutterPattern(
+        r"(?:(?:Lesezeit|Lesedauer|Reading time|Read time|Temps de lecture|Tiempo de lectura)"
+        r"\s?:?\s?(?:ca\.\s?)?\d+\s?(?:Min(?:uten?)?|min(?:utes?|s)?)\.?|(?:ca\.\s?)?\d+\s?"
+        r"(?:Min(?:uten?)?|min(?:utes?|s)?)\.?\s(?:Lesezeit|Lesedauer|read|reading time|"
+        r"de lecture|de lectura))"
+    ),
+    # A paywall's label or prompt ("Für Abonnenten", "Para suscriptores", "Subscribers
+    # only", "Registrate para acceder a 10 artículos gratis por mes").
+    ClutterPattern(
+        r"(?:(?:Nur|Exklusiv|Only|Exclusive|Solo|Exclusivo|Réservé)\s)?(?:[Ff]ür|[Ff]or|to|[Pp]ara|aux)?\s?"
+        r"(?:Abonnenten|Abonnentinnen und Abonnenten|[Ss]ubscribers|suscriptores|abonnés)"
+        r"(?:\s(?:only|exklusiv))?"
+    ),
+    ClutterPattern(
+        r"(?:Reg[ií]strate|Suscr[ií]bete|Subscribe now|Jetzt abonnieren|Abonnez-vous)\b.{0,120}"
+    ),
+    ClutterPattern(r".{0,80}\bl[ií]mite de (?:notas|art[ií]culos)\b.{0,80}", keyword="mite de"),
+    ClutterPattern(r".{0,80}\bfree articles? left\b.{0,80}", keyword="free article"),
+    # A newsletter's prompt or menu entry ("Holen Sie sich meinen kostenlosen Newsletter",
+    # "Recevez gratuitement notre newsletter", "Sign up to Newsletters").
+    ClutterPattern(r".{0,80}\b[Nn]ewsletter\w*\b.{0,80}", keyword="newsletter"),
+    # A prompt asking what the reader thought of the article ("War der Artikel nützlich?").
+    ClutterPattern(
+        r"(?:(?:Möchten|Wollen) Sie (?:den|diesen) (?:Artikel|Beitrag) teilen|"
+        r"(?:War|Ist) (?:der|dieser) (?:Artikel|Beitrag) (?:nützlich|hilfreich)|"
+        r"(?:Was|Is) this (?:article|post|page) (?:helpful|useful))\?.{0,80}"
+    ),
+    # An audio player's label ("Artikel anhören", "Listen to this article", "Escucha esta
+    # nota aquí") and a table of contents' heading.
+    ClutterPattern(
+        r"(?:Artikel (?:an|vor)hören|Vorlesen|Listen to (?:this )?(?:article|story)|"
+        r"[Ee]scuch(?:a|ar) (?:esta nota|este artículo|la noticia|el artículo)(?: aquí)?|"
+        r"Escuchar artículo|[ÉE]couter (?:cet )?article|(?:Zum )?Weiterlesen:?)"
+    ),
+    ClutterPattern(
+        r"(?:Inhaltsverzeichnis|Table of [Cc]ontents|Sommaire|Índice)(?: [\[(].{1,20}[\])])?"
+    ),
+    # A prompt to pay for the journalism just read ("Unterstützen Sie diese Form des
+    # Journalismus").
+    ClutterPattern(
+        r".{0,80}\b(?:[Uu]nterstützen Sie (?:diese Form des |unabhängigen |unseren )?Journalismus|"
+        r"[Ss]upport (?:independent|quality) journalism)\b.{0,80}",
+        keyword="journalism",
+    ),
+    # A comment form's heading, with its first fields run into it ("Hinterlasse eine
+    # Antwort Antwort verwerfenIhre E-Mail-Adresse wird nicht veröffentlicht."): what
+    # follows is the readers'.
+    ClutterPattern(
+        r"(?:Hinterlasse (?:eine Antwort|einen Kommentar)|Schreibe einen Kommentar|"
+        r"Leave a (?:Reply|Comment|reply|comment)|Laisser un commentaire)\b.{1,200}",
+        footer=True,
+        hint_kind="blog",
+    ),
+    # A link back from another blog, listed among the comments.
+    ClutterPattern(r"(?:Pingback|Trackback): .{1,200}", hint_kind="blog"),
+    # Keyboard shortcuts announced for screen readers ("Skip to search - Accesskey = s").
+    ClutterPattern(r".{0,60}\b[Aa]ccess ?[Kk]eys?\b.{0,40}", keyword="access"),
     # Blog platforms' notes under the comment form and follow-by-e-mail boxes.
     ClutterPattern(r".{0,60}\bAkismet\b.{0,200}", keyword="akismet"),
     ClutterPattern(
@@ -376,9 +434,23 @@ CLUTTER_PATTERNS = (*CLUTTER_PATTERNS, *(ClutterPattern(credit) for credit in PH
 # Short lines that open a page's comment section: no article text comes after one.
 PAGE_ENDS: tuple[str, ...] = (
     "comments", "leave a reply", "leave a comment", "kommentare", "kommentar verfassen",
-    "schreibe einen kommentar", "antworten abbrechen", "commentaires",
+    "schreibe einen kommentar", "antworten abbrechen", "leserkommentare", "commentaires",
     "laisser un commentaire", "comentarios", "commenti", "reacties", "noch keine kommentare",
     "keine kommentare", "no comments", "diskussion",
+)  # fmt: skip
+
+# A comment section's heading that names the post ("5 thoughts on “Headline”", "Ein Gedanke
+# zu „Headline“", "11 responses to ..."): after a count, these words open it.
+COMMENT_HEADINGS: tuple[str, ...] = (
+    "thoughts on", "thought on", "responses to", "response to", "replies to", "reply to",
+    "comments on", "comment on", "gedanken zu", "gedanke zu", "kommentare zu", "kommentar zu",
+    "antworten zu", "antwort zu", "réponses à", "réponse à", "commentaires sur",
+    "commentaire sur", "respuestas a", "comentarios en", "comentario en",
+)  # fmt: skip
+# Counts written as words before them.
+COMMENT_COUNT_WORDS: tuple[str, ...] = (
+    "one", "two", "three", "ein", "eine", "zwei", "drei", "un", "une", "deux", "trois", "uno",
+    "una", "dos", "tres",
 )  # fmt: skip
 
 # The verb after a commenter's name ("Peter sagt:", "Jane says:"): the date under such a
@@ -405,7 +477,9 @@ RELATED_BREAKS: tuple[str, ...] = (
     "meistgelesen", "ähnliche themen", "das könnte sie auch", "mehr aus", "weitere themen",
     # French, Spanish, Italian, Dutch
     "articles similaires", "à lire aussi", "lire aussi", "sur le même sujet",
-    "noticias relacionadas", "te puede interesar", "articoli correlati",
+    "noticias relacionadas", "te puede interesar", "le puede interesar", "relacionados",
+    "relacionadas", "lee también", "lea también", "veja também", "leia também",
+    "articoli correlati",
     "potrebbe interessarti", "gerelateerde artikelen", "lees ook",
 )  # fmt: skip
 
@@ -435,7 +509,10 @@ _NAV_WORDS_TEXT = (
     "Technology Tech Science Health Education Entertainment Arts Culture Video Videos Audio "
     "Radio TV Weather Opinion Comment Features Analysis Magazine Travel Money Markets "
     "Lifestyle Photos Pictures In Depth Latest Live More Menu Search Sections Contact About "
-    "Archive Login Register Subscribe Russia Ukraine China India International Local National"
+    "Archive Login Register Subscribe Russia Ukraine China India International Local National "
+    # A row of social networks' buttons ("Twitter Facebook Google + Youtube Mail").
+    "Facebook Twitter Instagram YouTube LinkedIn Pinterest WhatsApp Xing Telegram Reddit "
+    "Tumblr Flipboard Mastodon TikTok Google Google+ + Mail E-Mail Email RSS"
 )
 NAV_WORDS: frozenset[str] = frozenset(word.casefold() for word in _NAV_WORDS_TEXT.split())
 

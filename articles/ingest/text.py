@@ -167,7 +167,8 @@ _DATE_SEPARATORS = re.compile(r"\s*[|·•,]\s*|\s+[-–—]\s+")
 _LINK_MARKS = "»›→«‹←>"  # "Zum Deal »", "›› Politik": links, not headlines
 _QUOTE_PARTNERS = {"«": "»", "»": "«", "‹": "›", "›": "‹"}  # ... unless they quote
 _BYLINE_START = re.compile(r"(?:By|BY|by)\s")
-_BREADCRUMB_STEP = re.compile(r"\s*>\s*")
+_BREADCRUMB_STEP = re.compile(r"\s*[>›]\s*")
+_BREADCRUMB_GUILLEMET = re.compile(r"\s*»\s+")  # "Start » Blog » Headline", not «quotes»
 # "StartseiteDirekt", "KontoKontakt": a word run into the next with no space, as a
 # capture runs a menu's items together; a headline's brand name or hashtag ("PayPal",
 # "#NoAgreementToday") is one such word.
@@ -265,7 +266,24 @@ class ArticleSpan:
 
 def is_paragraph_line(line: Line) -> bool:
     """A sentence-like line long enough to be article text ("Close this search box." is not)."""
-    return not line.headline and line.words >= PARAGRAPH_MIN_WORDS and not line.furniture
+    return (
+        not line.headline
+        and line.words >= PARAGRAPH_MIN_WORDS
+        and not line.furniture
+        and not is_glued_menu(line)
+    )
+
+
+GLUED_MENU_SHARE = 4  # one word in this many run into the next: a menu's items, not prose
+GLUED_MENU_WORD_CHARS = 9  # ... which makes its words this long on average, spaces included
+
+
+def is_glued_menu(line: Line) -> bool:
+    """A long line of menu items run together ("FacebookTwitterInstagram...Menu")."""
+    if len(line.text) < GLUED_MENU_WORD_CHARS * line.words:
+        return False  # words of prose's length: most lines stop here, without a search
+    joins = len(_GLUED_WORDS.findall(line.text))
+    return joins >= 3 and joins * GLUED_MENU_SHARE >= line.words
 
 
 def longest_run(lines: list[Line]) -> tuple[int, int]:
@@ -274,12 +292,19 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
     best, best_size = (0, len(lines)), -1
     start = last = end = None
     size = 0
+    side_by_side = False  # two of the run's paragraphs are neighbours
 
-    def closed_run_wins() -> bool:
-        """The run just closed is longer than the best so far, and prose, not a list."""
-        return (
-            start is not None and size > best_size and not is_list_of_posts(lines[start : end + 1])
-        )
+    def closed_run_size() -> int:
+        """The run just closed, by characters, when it may beat the best so far and is
+        prose, not a list of posts; else -1. A run with no two paragraphs side by side (a
+        list of teasers, each under its date and headline) counts only what is left once
+        the short paragraphs after gaps that would end it are trimmed."""
+        if start is None or size <= best_size or is_list_of_posts(lines[start : end + 1]):
+            return -1
+        if side_by_side:
+            return size
+        stop = trim_run_tail(lines, start, end + 1)
+        return sum(len(lines[i].text) for i in range(start, stop) if is_paragraph_line(lines[i]))
 
     for index, line in enumerate(lines):
         if line.run_break:
@@ -292,12 +317,14 @@ def longest_run(lines: list[Line]) -> tuple[int, int]:
             continue
         if last is not None and index - last - 1 <= RUN_MAX_GAP:
             size += len(line.text)
+            side_by_side = side_by_side or index == last + 1
         else:
-            if closed_run_wins():
-                best, best_size = (start, end + 1), size
-            start, size = index, len(line.text)
+            closed = closed_run_size()
+            if closed > best_size:
+                best, best_size = (start, end + 1), closed
+            start, size, side_by_side = index, len(line.text), False
         last = end = index
-    if closed_run_wins():
+    if closed_run_size() > best_size:
         best = (start, end + 1)
     first, stop = best
     while stop - 1 > first and last_mark(lines[stop - 1].text) == ":":
@@ -1464,8 +1491,11 @@ def opens_a_quote(text: str) -> bool:
 
 
 def page_title_headline(text: str) -> str:
-    """ "Headline | Site" -> "Headline"; "Home>Section>Headline" -> "Headline"."""
+    """ "Headline | Site" -> "Headline"; "Home>Section>Headline" and "Home » Section »
+    Headline" -> "Headline"."""
     steps = _BREADCRUMB_STEP.split(text)
+    if len(steps) < 3 and "«" not in text:
+        steps = _BREADCRUMB_GUILLEMET.split(text)
     if len(steps) >= 3 and word_count(steps[-1]) >= 2:
         return steps[-1]
     head, bar, site = text.rpartition(" | ")
