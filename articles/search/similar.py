@@ -18,14 +18,15 @@ def more_like_this(article: Article, *, limit: int = 5) -> list[RelatedArticle]:
     )
 
 
-def _similar_pks(article: Article, key_terms: dict[str, float], count: int) -> list[int]:
-    """The articles whose words most resemble this one's: those best matching its most
-    telling stems, where the backend searches by weighted stems (the archive's Whoosh
-    backend); otherwise the backend's own more-like-this (Solr's `{!mlt}`)."""
+def _similar_pks(article: Article, key_terms: dict[str, float], count: int, most: int) -> list[int]:
+    """The articles whose words most resemble this one's: those best matching the first
+    `most` of its stems (most telling first) that other articles hold, where the backend
+    searches by weighted stems (the archive's Whoosh backend); otherwise the backend's own
+    more-like-this (Solr's `{!mlt}`)."""
     backend = connections["default"].get_backend()
     by_terms = getattr(backend, "similar_to_terms", None)
     if by_terms is not None:
-        return by_terms(article, key_terms, count)
+        return by_terms(article, key_terms, count, most=most)
     return engine_more_like_this(article, count)
 
 
