@@ -37,9 +37,10 @@ SIMILAR_CANDIDATES = 30
 # key terms found 13 of 60 other reports in the first five, the article's 10 heaviest
 # stems 16, its 25 heaviest 29 (plain TF-IDF cosine over the whole text: 26).
 # Only stems another article holds are asked: on the development set's real pages, 12 of
-# an article's 25 heaviest were its own words alone (names, numbers, rare spellings), which
-# find nothing. Asked heaviest first, not rarest first, the candidates held 90% of the
-# articles the ranking lists first (with a similarity of 0.15 or more), against 80%.
+# an article's 25 rarest were its own words alone (names, numbers, rare spellings), which
+# find nothing. Asked heaviest first, not rarest first, the candidates held 82% of each
+# page's five most alike in wording over the whole set (cosine 0.1 or more), against 72%
+# (`benchmarks/relevance/known_items.py`).
 KEY_TERMS = 25
 SAME_DAYS_CANDIDATES = 60
 ROUND_CANDIDATES = 60
@@ -181,7 +182,7 @@ def _rank(
     """(pk, same event?, pks of its copies) for the first `limit` related articles."""
     row = (article.pk, article.source_id, article.published_date, article.wording)
     target = _profiles([row], idf)[article.pk]
-    similar = similar_pks(article, key_terms(target.vector), SIMILAR_CANDIDATES, KEY_TERMS)
+    similar = similar_by_wording(article, target.vector, similar_pks)
     pks = (set(similar) | _nearby(target)) - {article.pk}
     rows = Article.objects.filter(pk__in=pks).values_list(
         "pk", "source_id", "published_date", "wording"
@@ -202,6 +203,16 @@ def _rank(
         if len(listed) == limit:
             break
     return listed
+
+
+def similar_by_wording(
+    article: Article,
+    vector: dict[str, float],
+    similar_pks: Callable[[Article, dict[str, float], int, int], list[int]],
+) -> list[int]:
+    """The candidates the index offers for an article of this weighed wording: those best
+    matching its telling stems (the only ones an undated article gets)."""
+    return similar_pks(article, key_terms(vector), SIMILAR_CANDIDATES, KEY_TERMS)
 
 
 class _Copies:
