@@ -115,6 +115,20 @@ def test_similar_to_terms_skips_a_common_stem_past_its_budget_and_still_finds_ra
     assert "Later radar talks" in [Article.objects.get(pk=pk).title for pk in found]
 
 
+def test_similar_to_terms_asks_only_stems_another_article_holds(corpus):
+    """A real article's heaviest words are often its own alone (names, numbers, rare
+    spellings): asked, they would take the places of the words it shares with others."""
+    from haystack import connections
+
+    from articles.models import Article
+
+    beta = Article.objects.get(title="Beta on the radar talks")
+    backend = connections["default"].get_backend()
+    # "Poland" is in Beta alone; Alpha shares "Gabala".
+    found = backend.similar_to_terms(beta, {"poland": 5.0, "gabala": 1.0}, 5, most=1)
+    assert [Article.objects.get(pk=pk).title for pk in found] == ["Alpha on the radar talks"]
+
+
 @pytest.mark.parametrize("kept", [100_000, 1])
 def test_word_rarities_follow_the_articles_ingested_since_they_were_first_read(
     corpus, on_commit, monkeypatch, kept

@@ -7,25 +7,33 @@ from collections.abc import Callable
 from haystack import connections
 from haystack.query import SearchQuerySet
 
+from articles.analysis.wording import opening_wording
 from articles.models import Article
-from articles.related import RelatedArticle, related_articles
+from articles.related import RelatedArticle, related_articles, similar_by_wording, text_vector
 
 
 def more_like_this(article: Article, *, limit: int = 5) -> list[RelatedArticle]:
     """Related coverage: other outlets' reports of the same event, then the rest."""
-    return related_articles(
-        article, limit=limit, similar_pks=_similar_pks, idf=_inverse_document_frequency
-    )
+    return related_articles(article, limit=limit, similar_pks=_similar_pks, idf=word_rarity)
 
 
-def _similar_pks(article: Article, key_terms: dict[str, float], count: int) -> list[int]:
-    """The articles whose words most resemble this one's: those best matching its most
-    telling stems, where the backend searches by weighted stems (the archive's Whoosh
-    backend); otherwise the backend's own more-like-this (Solr's `{!mlt}`)."""
+def wording_candidates(article: Article) -> list[int]:
+    """The articles the index offers as related coverage of this one on its wording alone
+    (for measuring how well they agree with the ranking)."""
+    wording = article.wording or opening_wording(article.title, article.body)
+    vector = text_vector(wording, word_rarity())
+    return similar_by_wording(article, vector, _similar_pks)
+
+
+def _similar_pks(article: Article, key_terms: dict[str, float], count: int, most: int) -> list[int]:
+    """The articles whose words most resemble this one's: those best matching the first
+    `most` of its stems (most telling first) that other articles hold, where the backend
+    searches by weighted stems (the archive's Whoosh backend); otherwise the backend's own
+    more-like-this (Solr's `{!mlt}`)."""
     backend = connections["default"].get_backend()
     by_terms = getattr(backend, "similar_to_terms", None)
     if by_terms is not None:
-        return by_terms(article, key_terms, count)
+        return by_terms(article, key_terms, count, most=most)
     return engine_more_like_this(article, count)
 
 
@@ -34,7 +42,7 @@ def engine_more_like_this(article: Article, count: int) -> list[int]:
     return [int(result.pk) for result in SearchQuerySet().more_like_this(article)[:count]]
 
 
-def _inverse_document_frequency() -> Callable[[str], float]:
+def word_rarity() -> Callable[[str], float]:
     """How rare each stem is in the index, where the backend can say (the archive's Whoosh
     backend); otherwise every stem weighs the same."""
     backend = connections["default"].get_backend()

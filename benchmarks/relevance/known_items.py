@@ -54,6 +54,36 @@ SAME_STORY = (
 )
 
 
+# Candidates are checked against the five most alike that resemble the article at least
+# this much (below it, two pages of a 678-page mixed set are barely alike).
+AGREEMENT_SIMILARITY = 0.1
+
+
+def candidate_agreement(min_similarity: float = AGREEMENT_SIMILARITY) -> tuple[int, int]:
+    """(held, wanted): of each article's five most alike in wording, weighed against every
+    other article (cosine at least `min_similarity`), how many are among the candidates
+    the index offers its related coverage on wording alone. Needs no judgement: it says
+    how much of what the ranking would list the per-view look-up lets it see."""
+    from articles.models import Article
+    from articles.related import cosine, text_vector
+    from articles.search.similar import word_rarity, wording_candidates
+
+    idf = word_rarity()
+    articles = list(Article.objects.only("pk", "title", "body", "wording"))
+    vectors = {article.pk: text_vector(article.wording, idf) for article in articles}
+    held = wanted = 0
+    for article in articles:
+        vector = vectors[article.pk]
+        alike = sorted(
+            ((cosine(vector, other), pk) for pk, other in vectors.items() if pk != article.pk),
+            reverse=True,
+        )[:RELATED_K]
+        best = {pk for similarity, pk in alike if similarity >= min_similarity}
+        held += len(best & set(wording_candidates(article)))
+        wanted += len(best)
+    return held, wanted
+
+
 def title_queries(
     gold: dict[str, dict], words: int, rng: random.Random, stop: set[str]
 ) -> dict[str, str]:
@@ -168,7 +198,7 @@ def main(argv: list[str] | None = None) -> None:
         log(f"{len(queries)} known-item queries")
         pairs = same_story_pairs(texts)
         leads = {one: lead_query(texts[one]) for one, _ in pairs}
-        rows, firsts, stories = {}, {}, {}
+        rows, firsts, stories, agreement = {}, {}, {}, {}
         for url in urls:
             label = sandbox.engine_label(url)
             index_on(url)
@@ -176,6 +206,7 @@ def main(argv: list[str] | None = None) -> None:
             name = "archive" if urls == [None] else f"archive ({label})"
             rows[name] = measure_found(queries, found)
             firsts[name] = {page: ranked[:1] for page, ranked in found.items()}
+            agreement[name] = candidate_agreement()
             stories[name] = same_story(
                 pairs,
                 archive_related(archive),
@@ -217,6 +248,12 @@ def main(argv: list[str] | None = None) -> None:
     for name, row in stories.items():
         related = "–" if name.startswith("BM25") else f"{row['related']:.0%}"
         print(f"| {name} | {related} | {row['lead_ndcg']:.3f} |")
+    for name, (held, wanted) in agreement.items():
+        print(
+            f"\n{name}: of each page's {RELATED_K} most alike in wording over the whole set "
+            f"(cosine {AGREEMENT_SIMILARITY} or more), the index's candidates for its related "
+            f"coverage hold {held} of {wanted} ({held / (wanted or 1):.1%})"
+        )
     if len(firsts) == 2:
         one, two = firsts.values()
         same = sum(1 for page in queries if one[page] == two[page])

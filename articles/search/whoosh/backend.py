@@ -72,16 +72,24 @@ SIMILAR_POSTINGS = 5_000
 
 
 def affordable_terms(
-    terms: dict[str, float], frequency: Callable[[str], int], budget: int
+    terms: dict[str, float],
+    frequency: Callable[[str], int],
+    budget: int,
+    *,
+    most: int | None = None,
+    own: int = 0,
 ) -> dict[str, float]:
-    """The weighted terms, in order, whose postings (`frequency` of each) fit within
-    `budget` together: one too long for what is left is skipped, a shorter one after it
-    may still fit. Terms in no document are dropped."""
+    """The first `most` weighted terms, in order, whose postings (`frequency` of each) fit
+    within `budget` together: one too long for what is left is skipped, a shorter one after
+    it may still fit. Terms in no more than `own` documents (the article's own posting)
+    are dropped: they find nothing else, and a real article holds many such words."""
     left = budget
     affordable = {}
     for term, weight in terms.items():
+        if most is not None and len(affordable) >= most:
+            break
         postings = frequency(term)
-        if 0 < postings <= left:
+        if own < postings <= left:
             affordable[term] = weight
             left -= postings
     return affordable
@@ -495,23 +503,31 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
         return idf
 
-    def similar_to_terms(self, model_instance, terms: dict[str, float], count: int) -> list[int]:
+    def similar_to_terms(
+        self, model_instance, terms: dict[str, float], count: int, *, most: int | None = None
+    ) -> list[int]:
         """Ids of the `count` documents of the object's model that best match these weighted
         stems (not part of Haystack's contract: related coverage, which has weighed the
         article's words already, asks with its own most telling ones). The object itself
         is left out. Searched with arrays, as more_like_this searches its key terms; the
-        stems are asked most telling first, and those whose postings no longer fit
-        SIMILAR_POSTINGS are not read."""
+        first `most` stems that another document holds are asked, in the order given, and
+        those whose postings no longer fit SIMILAR_POSTINGS are not read."""
         searcher = self.searcher()
         field = self.content_field_name
-        terms = affordable_terms(terms, engine.doc_frequencies(searcher, field), SIMILAR_POSTINGS)
+        docnum = searcher.document_number(id=get_identifier(model_instance))
+        terms = affordable_terms(
+            terms,
+            engine.doc_frequencies(searcher, field),
+            SIMILAR_POSTINGS,
+            most=most,
+            own=int(docnum is not None),
+        )
         if not terms:
             return []
         alike = wq.Or([wq.Term(field, term, boost=weight) for term, weight in terms.items()])
         narrow_queries = self._narrowed_to_models(None, [type(model_instance)], None)
         if narrow_queries:
             alike = wq.And([alike, *(self.parser.parse(nq) for nq in narrow_queries)])
-        docnum = searcher.document_number(id=get_identifier(model_instance))
         excluded = np.array([] if docnum is None else [docnum], dtype=np.int64)
         with search_slot():
             matches = engine.minus(
