@@ -1165,3 +1165,21 @@ def test_an_update_notice_in_the_pages_furniture_neither_dates_nor_signs_the_art
     article = parse(page(f"{HEADLINE}\n13,99 EUR\n{notice}"))
     assert article.published_date is None
     assert article.byline == ""
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The newsletter Defense News reported on Tuesday that the radar would be built.",
+        "Lavrov told the ministry's newsletter that the talks had gone well.",
+    ],
+)
+def test_a_reports_sentence_naming_a_newsletter_stays_in_the_text(sentence):
+    article = parse(page(HEADLINE, body=f"{BODY}{sentence}\n{BODY}"))
+    assert sentence in article.body
+
+
+def test_a_sentence_asking_the_reader_to_sign_up_for_a_newsletter_is_not_text():
+    prompt = "Sign up for our free newsletter to get the day's news."
+    article = parse(page(HEADLINE, body=f"{BODY}{prompt}\n{BODY}"))
+    assert prompt not in article.body

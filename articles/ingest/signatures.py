@@ -362,8 +362,14 @@ CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
     ClutterPattern(r".{0,80}\bl[ií]mite de (?:notas|art[ií]culos)\b.{0,80}", keyword="mite de"),
     ClutterPattern(r".{0,80}\bfree articles? left\b.{0,80}", keyword="free article"),
     # A newsletter's prompt or menu entry ("Holen Sie sich meinen kostenlosen Newsletter",
-    # "Recevez gratuitement notre newsletter", "Sign up to Newsletters").
-    ClutterPattern(r".{0,80}\b[Nn]ewsletter\w*\b.{0,80}", keyword="newsletter"),
+    # "Recevez gratuitement notre newsletter", "Sign up to Newsletters"): no sentence, or
+    # one asking the reader to sign up. A report's sentence naming a newsletter stays text.
+    ClutterPattern(
+        r"[^.!?]{0,80}\b[Nn]ewsletter\w*\b[^.!?]{0,80}"
+        r"|(?=.{0,160}\b[Nn]ewsletter).{0,80}\b(?:[Ss]ign(?:ing)? up|[Ss]ubscribe|[Aa]bonn\w*|"
+        r"[Aa]nmeld\w*|[Ii]nscri\w*|[Ss]uscr[ií]b\w*|[Rr]egist\w*|[Rr]ecev\w*)\b.{0,80}",
+        keyword="newsletter",
+    ),
     # A prompt asking what the reader thought of the article ("War der Artikel nützlich?").
     ClutterPattern(
         r"(?:(?:Möchten|Wollen) Sie (?:den|diesen) (?:Artikel|Beitrag) teilen|"
