@@ -300,6 +300,25 @@ def test_a_headline_run_together_with_its_kicker_or_date_is_cut_out(printed, hea
     assert article.title == (headline or printed)  # None: the line is whole
 
 
+@pytest.mark.parametrize(
+    "printed, elsewhere, headline",
+    [
+        (f"Politics {HEADLINE}", HEADLINE, HEADLINE),
+        (f"{HEADLINE} Officials met in Geneva", f"Home>World>{HEADLINE}", HEADLINE),
+        (f"{HEADLINE} (2008/3) Back", f"{HEADLINE} | Geneva Daily", HEADLINE),
+        (f"Treaty: {HEADLINE}", HEADLINE, None),  # a kicker with its colon is the headline's
+        (f"{HEADLINE} in Geneva", HEADLINE, None),  # a cut before a lower-case word
+        (f"Politics {HEADLINE}", "Politics", None),  # nothing printed alone elsewhere
+    ],
+)
+def test_a_headline_printed_alone_elsewhere_loses_what_was_run_into_it(
+    printed, elsewhere, headline
+):
+    header = f"{printed}\n18 March 2008"
+    article = parse(f"{elsewhere}\n{page(header)}")  # a page title over the menu
+    assert article.title == (headline or printed)  # None: the line is whole
+
+
 def test_a_date_confirms_the_nearest_headline_above_it_not_a_line_further_up():
     teaser = "Latest news from the lake shore"
     article = parse(page(f"{teaser}\n{HEADLINE}\n18 March 2008"))

@@ -39,6 +39,7 @@ from articles.ingest.dates import (
 )
 from articles.ingest.leftover import with_other_text
 from articles.ingest.lines import (
+    CLUTTER_MAX_CHARS,
     Evidence,
     Line,
     find_labelled_byline,
@@ -177,6 +178,8 @@ _INTO_TIME = re.compile(r"[\d./-]*\d:\d")
 _LETTER_INTO_DIGIT = re.compile(r"[^\W\d_]\d")
 _DATE_START_GAP = re.compile(r"[\d./-]+")  # a numeric date and what it runs into
 SITE_NAME_MAX_WORDS = 4
+KICKER_MAX_WORDS = 3  # words of a kicker or menu item run into a headline with a space
+KEPT_MIN_WORDS = 3  # ... and the headline that is left, printed alone elsewhere
 
 
 def cut_footer(lines: list[Line], evidence: Evidence) -> list[Line]:
@@ -1424,7 +1427,7 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
     fields: list[FieldEvidence] = []
     title = header.title
     if span.title_index is not None:
-        title = headline_piece(lines[span.title_index].text)
+        title = printed_alone(headline_piece(lines[span.title_index].text), lines)
         fields.append(title_evidence(span))
     if not blocks and title:
         # A headline alone is all the text there is: keep it as the body too.
@@ -1483,6 +1486,43 @@ def headline_piece(text: str) -> str:
     if any(opens_a_quote(piece) for piece in pieces[:at]):
         return text  # the join is inside a quotation: "„AllerVielfalt Verden“ bringt ..."
     return best
+
+
+def printed_alone(title: str, lines: list[Line]) -> str:
+    """The headline without what was run into it with a space, when the page prints it
+    alone elsewhere (a line, a page title, a breadcrumb's last step): a kicker or menu item
+    before it ("Gesellschaft Headline"), a standfirst or a link after it ("Headline Die
+    Polizei fand ...", "Headline (2021/5)‹ Zurück"). A kicker ending in a colon is the
+    headline's own ("Pure Leere": ...), and a cut before a lower-case word is mid-phrase."""
+    words = title.split()
+    pieces: dict[str, str] = {}  # folded -> as printed in the headline
+    for cut in range(1, len(words)):
+        head, tail = words[:cut], words[cut:]
+        if (
+            len(tail) >= KEPT_MIN_WORDS
+            and cut <= KICKER_MAX_WORDS
+            and tail[0][0].isupper()
+            and head[-1][-1] not in ":-–—"
+        ):
+            pieces.setdefault(" ".join(tail).casefold(), " ".join(tail))
+        if len(head) >= KEPT_MIN_WORDS and (tail[0][0].isupper() or tail[0][0] == "("):
+            pieces.setdefault(" ".join(head).casefold(), " ".join(head))
+    if not pieces:
+        return title
+    whole = title.casefold()
+    found = []
+    for line in lines:
+        if len(line.text) > CLUTTER_MAX_CHARS:
+            continue
+        text = line.text.casefold()
+        if whole in text:
+            continue
+        for candidate in (text, page_title_headline(text)):
+            if candidate in pieces:
+                found.append(candidate)
+    if not found:
+        return title
+    return pieces[max(found, key=len)]
 
 
 def opens_a_quote(text: str) -> bool:
