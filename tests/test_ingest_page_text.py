@@ -301,6 +301,26 @@ def test_a_headline_run_together_with_its_kicker_or_date_is_cut_out(printed, hea
 
 
 @pytest.mark.parametrize(
+    "printed, headline",
+    [
+        ("About usTalks on the treaty end", "Talks on the treaty end"),
+        ("Editor's PickTalks on the treaty end", "Talks on the treaty end"),
+        ("GenoLab talks on the treaty end", None),  # one word before the join: a name
+    ],
+)
+def test_a_headline_run_into_a_short_menu_item_or_kicker_is_cut_out(printed, headline):
+    article = parse(page(f"{printed}\n18 March 2008"))
+    assert article.title == (headline or printed)  # None: the line is whole
+
+
+def test_a_word_run_together_that_the_page_prints_again_is_a_name_not_a_join():
+    printed = "Fans of GenoLab meet in Geneva"
+    body = BODY.replace("Diplomats", "GenoLab diplomats", 1)
+    article = parse(page(f"{printed}\n18 March 2008", body=body))
+    assert article.title == printed
+
+
+@pytest.mark.parametrize(
     "printed, elsewhere, headline",
     [
         (f"Politics {HEADLINE}", HEADLINE, HEADLINE),

@@ -310,7 +310,7 @@ GLUED_TOKEN_MIN = 11  # letters run together beyond a long word
 _WORD_RUN = re.compile(r"\w*")
 
 
-def is_join(text: str, cut: int) -> bool:
+def is_join(text: str, cut: int, token_min: int = GLUED_TOKEN_MIN) -> bool:
     """Where two elements met: after a sentence's end ("weiter.Der") or inside a run of
     letters too long for one word ("KontaktImpressum"); "YouTube" and "PowerPoint" are
     words. A capital followed by no letter, or capitals followed by digits, start a code,
@@ -323,7 +323,7 @@ def is_join(text: str, cut: int) -> bool:
         return False
     start = text.rfind(" ", 0, cut) + 1
     end = text.find(" ", cut)
-    return (len(text) if end < 0 else end) - start >= GLUED_TOKEN_MIN
+    return (len(text) if end < 0 else end) - start >= token_min
 
 
 def split_glued(text: str) -> list[str]:
@@ -405,13 +405,13 @@ _GLUED_DATE = re.compile(
 _NOT_A_JOIN = re.compile(r"(?<=\b\w\.)|(?=In(?:nen)?\b)")
 
 
-def glued_pieces(text: str) -> list[str]:
+def glued_pieces(text: str, token_min: int = GLUED_TOKEN_MIN) -> list[str]:
     """A short line cut at every place where elements were run together: a kicker or a
     menu into a headline ("UmweltDu wirst nicht glauben ..."), a headline into its date."""
     cuts = [
         cut
         for cut in (match.start() for match in _GLUE.finditer(text))
-        if is_join(text, cut)
+        if is_join(text, cut, token_min)
         and not _NOT_A_JOIN.match(text, cut)
         and text[text.rfind(" ", 0, cut) + 1] != "#"  # a hashtag: "#OutInChurch"
     ]

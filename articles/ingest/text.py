@@ -40,6 +40,7 @@ from articles.ingest.dates import (
 from articles.ingest.leftover import with_other_text
 from articles.ingest.lines import (
     CLUTTER_MAX_CHARS,
+    GLUED_TOKEN_MIN,
     Evidence,
     Line,
     find_labelled_byline,
@@ -178,6 +179,8 @@ _INTO_TIME = re.compile(r"[\d./-]*\d:\d")
 _LETTER_INTO_DIGIT = re.compile(r"[^\W\d_]\d")
 _DATE_START_GAP = re.compile(r"[\d./-]+")  # a numeric date and what it runs into
 SITE_NAME_MAX_WORDS = 4
+SHORT_JOIN_MIN = 6  # letters of a short word run into the next ("unsWie"), beyond a name
+_WORD_EDGES = "\"'“”„«»‹›()[]:;,.!?"
 KICKER_MAX_WORDS = 3  # words of a kicker or menu item run into a headline with a space
 KEPT_MIN_WORDS = 3  # ... and the headline that is left, printed alone elsewhere
 
@@ -1427,7 +1430,7 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
     fields: list[FieldEvidence] = []
     title = header.title
     if span.title_index is not None:
-        title = printed_alone(headline_piece(lines[span.title_index].text), lines)
+        title = printed_alone(cut_short_join(lines[span.title_index].text, lines), lines)
         fields.append(title_evidence(span))
     if not blocks and title:
         # A headline alone is all the text there is: keep it as the body too.
@@ -1463,13 +1466,13 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
     return with_other_text(parsed, paragraphs)
 
 
-def headline_piece(text: str) -> str:
+def headline_piece(text: str, token_min: int = GLUED_TOKEN_MIN) -> str:
     """The headline inside a line its kicker, menu or date ran into: the piece with the
     most words that is shaped like a headline ("SearchLieblingslabel: Faire Swimwear"
     -> "Lieblingslabel: Faire Swimwear"); the page title's headline without its site
     ("Headline | Site") and a breadcrumb's last step ("Forum>iPhone>Headline")."""
     text = page_title_headline(text)
-    pieces = glued_pieces(text)
+    pieces = glued_pieces(text, token_min)
     if len(pieces) == 1:
         return text
     shaped = [
@@ -1486,6 +1489,24 @@ def headline_piece(text: str) -> str:
     if any(opens_a_quote(piece) for piece in pieces[:at]):
         return text  # the join is inside a quotation: "„AllerVielfalt Verden“ bringt ..."
     return best
+
+
+def cut_short_join(text: str, lines: list[Line]) -> str:
+    """headline_piece, cutting also where a short word was run into the next ("Über
+    unsWie spreche ich ...", "Evidence BasedThe 10 Best Ways") after a menu item or kicker
+    of two words or more, unless the page prints that run-together word elsewhere: then
+    it is a name ("Fans of FairCoin ...")."""
+    title = headline_piece(text)
+    if title != text:
+        return title
+    cut = headline_piece(text, SHORT_JOIN_MIN)
+    if cut == text or len(text[: text.find(cut)].split()) < 2:
+        return text  # a single word before the join is a name's first half: "SibenLab"
+    joined = [word.strip(_WORD_EDGES) for word in text.split() if _GLUED_WORDS.search(word)]
+    for line in lines:
+        if text not in line.text and any(word in line.text for word in joined):
+            return text
+    return cut
 
 
 def printed_alone(title: str, lines: list[Line]) -> str:
