@@ -1222,3 +1222,17 @@ def test_a_sentence_asking_the_reader_to_sign_up_for_a_newsletter_is_not_text():
     prompt = "Sign up for our free newsletter to get the day's news."
     article = parse(page(HEADLINE, body=f"{BODY}{prompt}\n{BODY}"))
     assert prompt not in article.body
+
+
+def test_a_threads_article_is_its_first_numbered_post_not_the_longest_reply():
+    reply = " ".join(["The reply goes on about the spawn times and the events at length."] * 6)
+    thread = (
+        f"{MENU}\nTreaty talks: what happens next?\nThread starter\nJaneDoe\n18 March 2008\n#1\n"
+        "Diplomats met again in Geneva on Tuesday to discuss the treaty, without an agreement.\n"
+        "What do you all expect from the next round of talks in the spring, after the vote?\n"
+        f"MaxPower\n2 April 2008\n#2\n{reply}\n{reply}\nJaneDoe\n3 April 2008\n#3\nThanks!\n"
+    )
+    article = parse(thread)
+    assert article.published_date == date(2008, 3, 18)
+    assert "Diplomats met again" in article.body
+    assert "spawn times" not in article.body

@@ -205,6 +205,25 @@ def cut_footer(lines: list[Line], evidence: Evidence) -> list[Line]:
     return lines
 
 
+_POST_NUMBER = re.compile(r"#\d{1,5}")
+
+
+def first_post(lines: list[Line]) -> list[Line]:
+    """A forum thread numbers its posts ("#1", "#2" alone on a line): the article is the
+    opening post, not the longest reply. The lines end where the second post begins."""
+    opened = False
+    for index, line in enumerate(lines):
+        if len(line.text) > 6 or not _POST_NUMBER.fullmatch(line.text):
+            continue
+        if line.text == "#1":
+            opened = True
+        elif line.text == "#2" and opened:
+            return lines[:index]
+        else:
+            return lines
+    return lines
+
+
 def trim_trailing_links(lines: list[Line]) -> list[Line]:
     """Drop a closing run of two or more headline-like lines: a list of links to other
     stories ("Has China's housing bubble burst?") or menus."""
@@ -1402,7 +1421,7 @@ def parse_text(text: str, encoding: str = "utf-8", *, today: date | None = None)
     evidence = Evidence([], [], [])
     lines = unwrap_hard_wrapped(split_lines(text))
     paragraphs = [line.text for line in lines]
-    lines = cut_footer(lines, evidence)
+    lines = first_post(cut_footer(lines, evidence))
     span = locate_article(lines)
     header = read_header(lines[span.start : span.end], evidence)
     body_start = span.start + header.body_start
