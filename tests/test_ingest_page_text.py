@@ -1236,3 +1236,17 @@ def test_a_threads_article_is_its_first_numbered_post_not_the_longest_reply():
     assert article.published_date == date(2008, 3, 18)
     assert "Diplomats met again" in article.body
     assert "spawn times" not in article.body
+
+
+@pytest.mark.parametrize(
+    "opening, expected",
+    [
+        ("Treaty talks in Geneva end without agreement 17 March 2008 Diplomats", date(2008, 3, 17)),
+        ("Treaty talks in Geneva end on 17 March 2008 and diplomats", date(2008, 3, 18)),
+        ("Treaty talks end. Diplomats left Geneva 17 March 2008 Officials", date(2008, 3, 18)),
+    ],
+)
+def test_a_headline_run_into_its_date_and_text_outranks_a_masthead_date(opening, expected):
+    body = BODY.replace("Diplomats from both countries met again", opening, 1)
+    capture = f"18 March 2008\n{MENU}\nPolitics World\n{body}"
+    assert parse(capture).published_date == expected

@@ -181,6 +181,8 @@ _DATE_START_GAP = re.compile(r"[\d./-]+")  # a numeric date and what it runs int
 SITE_NAME_MAX_WORDS = 4
 SHORT_JOIN_MIN = 6  # letters of a short word run into the next ("unsWie"), beyond a name
 _WORD_EDGES = "\"'“”„«»‹›()[]:;,.!?"
+_YEAR = re.compile(r"(?:19|20)\d\d\b")
+RUN_IN_HEADLINE_WORDS = (4, 25)  # a headline run into its date and text, in words
 KICKER_MAX_WORDS = 3  # words of a kicker or menu item run into a headline with a space
 KEPT_MIN_WORDS = 3  # ... and the headline that is left, printed alone elsewhere
 
@@ -821,9 +823,11 @@ def find_header_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> H
     if order == 1:
         # Found only above the headline, where a masthead prints today's date: a first
         # paragraph that opens with the headline run into its own date outranks it.
-        opening = headline_opening_date(lines, span, page)
+        opening = headline_opening_date(lines, span, page) or run_in_headline_date(
+            lines, span, page
+        )
         if opening is not None:
-            return HeaderDate(opening, 0.5)
+            return HeaderDate(opening, 0.5, settled=True)  # over the masthead's date line
     titled = span.title_index is not None
     near = titled and abs(index - span.title_index) <= (NEAR_TITLE if not order else 3)
     return HeaderDate(value, 0.8 if near else 0.5)
@@ -843,6 +847,30 @@ def headline_opening_date(lines: list[Line], span: ArticleSpan, page: PageOrder)
         return None
     before = line.text[len(headline) : found[0][0]]
     return found[0][1] if not before.strip(_DATE_PUNCTUATION) else None
+
+
+def run_in_headline_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> date | None:
+    """The date between a headline and the text that were captured as the first
+    paragraph, the headline printed nowhere else ("Tribunal confirma la condena 05 de mayo
+    de 2022 El Tribunal rechazó ..."): a stretch of a few words with no sentence's end,
+    the date, then a capital opening the text."""
+    line = lines[span.body_first]
+    if not is_paragraph_line(line) or not line.dates:
+        return None
+    position, value = line.dates[0]
+    head = line.text[:position].rstrip(_DATE_PUNCTUATION)
+    words = head.split()
+    if not RUN_IN_HEADLINE_WORDS[0] <= len(words) <= RUN_IN_HEADLINE_WORDS[1]:
+        return None
+    if not head[0].isupper() or any(mark in head for mark in ".!?"):
+        return None
+    if words[-1].casefold() in ON_DAY_WORDS:
+        return None
+    year = _YEAR.search(line.text, position, position + OPENING_DATE_MAX)
+    if year is None:
+        return None
+    rest = line.text[year.end() :].lstrip(_DATE_PUNCTUATION)
+    return value if rest[:1].isupper() else None
 
 
 def labelled_publication_date(lines: list[Line], span: ArticleSpan, page: PageOrder) -> date | None:
