@@ -183,6 +183,7 @@ SHORT_JOIN_MIN = 6  # letters of a short word run into the next ("unsWie"), beyo
 _WORD_EDGES = "\"'“”„«»‹›()[]:;,.!?"
 _YEAR = re.compile(r"(?:19|20)\d\d\b")
 RUN_IN_HEADLINE_WORDS = (4, 25)  # a headline run into its date and text, in words
+_PAGE_TITLE_MARK = re.compile("[|>›»]")  # a line holding one: a page title, a breadcrumb
 KICKER_MAX_WORDS = 3  # words of a kicker or menu item run into a headline with a space
 KEPT_MIN_WORDS = 3  # ... and the headline that is left, printed alone elsewhere
 
@@ -1563,7 +1564,7 @@ def printed_alone(title: str, lines: list[Line]) -> str:
     Polizei fand ...", "Headline (2021/5)‹ Zurück"). A kicker ending in a colon is the
     headline's own ("Pure Leere": ...), and a cut before a lower-case word is mid-phrase."""
     words = title.split()
-    pieces: dict[str, str] = {}  # folded -> as printed in the headline
+    pieces: dict[str, str] = {}  # lower case (its length kept) -> as printed
     for cut in range(1, len(words)):
         head, tail = words[:cut], words[cut:]
         if (
@@ -1572,20 +1573,26 @@ def printed_alone(title: str, lines: list[Line]) -> str:
             and tail[0][0].isupper()
             and head[-1][-1] not in ":-–—"
         ):
-            pieces.setdefault(" ".join(tail).casefold(), " ".join(tail))
+            pieces.setdefault(" ".join(tail).lower(), " ".join(tail))
         if len(head) >= KEPT_MIN_WORDS and (tail[0][0].isupper() or tail[0][0] == "("):
-            pieces.setdefault(" ".join(head).casefold(), " ".join(head))
+            pieces.setdefault(" ".join(head).lower(), " ".join(head))
     if not pieces:
         return title
-    whole = title.casefold()
+    whole = title.lower()
+    lengths = {len(piece) for piece in pieces}
     found = []
     for line in lines:
-        if len(line.text) > CLUTTER_MAX_CHARS:
+        # Most lines are neither as long as a piece nor a page title: skip them cheaply.
+        if len(line.text) in lengths:
+            marked = _PAGE_TITLE_MARK.search(line.text) is not None
+        elif len(line.text) <= CLUTTER_MAX_CHARS and _PAGE_TITLE_MARK.search(line.text):
+            marked = True
+        else:
             continue
-        text = line.text.casefold()
+        text = line.text.lower()
         if whole in text:
             continue
-        for candidate in (text, page_title_headline(text)):
+        for candidate in (text, page_title_headline(text)) if marked else (text,):
             if candidate in pieces:
                 found.append(candidate)
     if not found:
