@@ -1250,3 +1250,20 @@ def test_a_headline_run_into_its_date_and_text_outranks_a_masthead_date(opening,
     body = BODY.replace("Diplomats from both countries met again", opening, 1)
     capture = f"18 March 2008\n{MENU}\nPolitics World\n{body}"
     assert parse(capture).published_date == expected
+
+
+@pytest.mark.parametrize(
+    "breadcrumb",
+    [
+        f"Home » News » Politics » {HEADLINE}",
+        f"Home » Politics » {HEADLINE}{HEADLINE}",  # the headline run in again
+    ],
+)
+def test_a_breadcrumb_ending_in_the_headline_gives_it_under_a_menu(breadcrumb):
+    capture = f"{MENU}\nSubscribe now for more\n{breadcrumb}\n{BODY}"
+    assert parse(capture).title == HEADLINE
+
+
+def test_a_breadcrumb_ending_in_a_sections_name_gives_no_headline():
+    capture = f"{MENU}\nSubscribe now for more\nHome » News » Politics » World Affairs\n{BODY}"
+    assert parse(capture).title != "World Affairs"

@@ -183,6 +183,7 @@ SHORT_JOIN_MIN = 6  # letters of a short word run into the next ("unsWie"), beyo
 _WORD_EDGES = "\"'“”„«»‹›()[]:;,.!?"
 _YEAR = re.compile(r"(?:19|20)\d\d\b")
 RUN_IN_HEADLINE_WORDS = (4, 25)  # a headline run into its date and text, in words
+BREADCRUMB_HEADLINE_WORDS = 4  # a breadcrumb's last step this long is a headline, not a section
 _PAGE_TITLE_MARK = re.compile("[|>›»]")  # a line holding one: a page title, a breadcrumb
 KICKER_MAX_WORDS = 3  # words of a kicker or menu item run into a headline with a space
 KEPT_MIN_WORDS = 3  # ... and the headline that is left, printed alone elsewhere
@@ -498,7 +499,7 @@ def is_title_candidate(line: Line) -> bool:
         and not is_link_label(text)
         and any(char.isalpha() for char in text)
         and not is_section_name(text)
-        and not line.furniture
+        and (not line.furniture or is_breadcrumb_to_headline(text))
         and not line.run_break
         and not opens_with_break_label(text)
         and not _TAGS_LABEL.match(text)
@@ -510,6 +511,22 @@ def is_title_candidate(line: Line) -> bool:
         and lookup_source(text) is None
         and not _CAPTION_CREDIT.search(text)
         and sum(1 for word in text.split() if _GLUED_WORDS.search(word)) < GLUED_MENU_JOINS
+    )
+
+
+def is_breadcrumb_to_headline(text: str) -> bool:
+    """A breadcrumb whose last step is an article's headline, not a section's name ("Home »
+    News » Viviane Obenauf – Staatsanwaltschaft hat Beweise vorgelegt"): a menu line that
+    still names the page."""
+    steps = _BREADCRUMB_STEP.split(text)
+    if len(steps) < 3 and "«" not in text:
+        steps = _BREADCRUMB_GUILLEMET.split(text)
+    last = once(steps[-1])
+    return (
+        len(steps) >= 3
+        and word_count(last) >= BREADCRUMB_HEADLINE_WORDS
+        and is_headline_like(last)
+        and not find_dates(last)
     )
 
 
@@ -1519,7 +1536,7 @@ def headline_piece(text: str, token_min: int = GLUED_TOKEN_MIN) -> str:
     most words that is shaped like a headline ("SearchLieblingslabel: Faire Swimwear"
     -> "Lieblingslabel: Faire Swimwear"); the page title's headline without its site
     ("Headline | Site") and a breadcrumb's last step ("Forum>iPhone>Headline")."""
-    text = page_title_headline(text)
+    text = once(page_title_headline(text))
     pieces = glued_pieces(text, token_min)
     if len(pieces) == 1:
         return text
@@ -1598,6 +1615,15 @@ def printed_alone(title: str, lines: list[Line]) -> str:
     if not found:
         return title
     return pieces[max(found, key=len)]
+
+
+def once(text: str) -> str:
+    """A headline printed twice in a row, as a breadcrumb's last step and the headline
+    run together ("Peanut Butter TrufflesPeanut Butter Truffles"), once."""
+    half = len(text) // 2
+    if len(text) > 2 * TITLE_MIN_CHARS and text[:half] == text[-half:].strip():
+        return text[:half].strip()
+    return text
 
 
 def opens_a_quote(text: str) -> bool:
