@@ -1267,3 +1267,9 @@ def test_a_breadcrumb_ending_in_the_headline_gives_it_under_a_menu(breadcrumb):
 def test_a_breadcrumb_ending_in_a_sections_name_gives_no_headline():
     capture = f"{MENU}\nSubscribe now for more\nHome » News » Politics » World Affairs\n{BODY}"
     assert parse(capture).title != "World Affairs"
+
+
+def test_a_ranked_lists_numbers_do_not_cut_the_article_as_a_threads_posts_would():
+    ranked = "\n".join(f"#{n}\nPlace number {n} on the list\n{BODY}" for n in (1, 2, 3))
+    article = parse(f"{MENU}\nThe best places on the lake, ranked\n18 March 2008\n{ranked}")
+    assert "Place number 3 on the list" in article.body

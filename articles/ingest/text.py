@@ -210,15 +210,19 @@ def cut_footer(lines: list[Line], evidence: Evidence) -> list[Line]:
 
 
 _POST_NUMBER = re.compile(r"#\d{1,5}")
+POST_DATE_ABOVE = 2  # lines above a post's number where its date sits
 
 
 def first_post(lines: list[Line]) -> list[Line]:
-    """A forum thread numbers its posts ("#1", "#2" alone on a line): the article is the
-    opening post, not the longest reply. The lines end where the second post begins."""
+    """A forum thread numbers its posts ("#1", "#2" alone on a line, each under its date):
+    the article is the opening post, not the longest reply. The lines end where the second
+    post begins. A ranked list's numbers ("#1" over a restaurant's name) have no dates."""
     opened = False
     for index, line in enumerate(lines):
         if len(line.text) > 6 or not _POST_NUMBER.fullmatch(line.text):
             continue
+        if not any(lines[i].dates for i in range(max(0, index - POST_DATE_ABOVE), index)):
+            return lines
         if line.text == "#1":
             opened = True
         elif line.text == "#2" and opened:
