@@ -440,18 +440,22 @@ def is_furniture(text: str) -> bool:
     )
 
 
+def _phrases(phrases: tuple[str, ...]) -> str:
+    """Fixed phrases as one alternation, the longest first so that none stops at a shorter
+    one it begins with ("Read more" before "Read")."""
+    return "|".join(re.escape(phrase) for phrase in sorted(phrases, key=len, reverse=True))
+
+
 # A phrase and a few words, or a share bar whose buttons ran into its label with no space
 # ("Teilen Sie dies mit:TwitterFacebookGefällt mir:Liken Lade …"): prose spaces a colon.
 _RUN_BREAK = re.compile(
     r"(?:\d+\s+)?(?:"
-    + "|".join(re.escape(phrase) for phrase in sorted(sig.RUN_BREAKS, key=len, reverse=True))
+    + _phrases(sig.RUN_BREAKS)
     + r")\b(?:[^.!?]{0,40}|[^.!?:]{0,20}:(?=[^\W\d_]).*)",
     re.IGNORECASE,
 )
 _PAGE_END = re.compile(
-    r"(?:\d+\s+|noch\s+)?(?:"
-    + "|".join(re.escape(phrase) for phrase in sorted(sig.PAGE_ENDS, key=len, reverse=True))
-    + r")\b[^.!?]{0,40}",
+    r"(?:\d+\s+|noch\s+)?(?:" + _phrases(sig.PAGE_ENDS) + r")\b[^.!?]{0,40}",
     re.IGNORECASE,
 )
 RUN_BREAK_MAX_CHARS = 60
@@ -462,9 +466,7 @@ BREAK_PHRASE_SCAN = 40  # characters at a line's start where such a phrase may s
 # ("Das könnte Sie auch interessieren:Wenn ...", "Read moreHow to ..."): a related or
 # share block flattened onto one line, not a sentence.
 _GLUED_BREAK = re.compile(
-    r"(?:"
-    + "|".join(re.escape(phrase) for phrase in sorted(sig.RUN_BREAKS, key=len, reverse=True))
-    + r")(?::|(?-i:(?=[A-ZÀ-Þ])))(?=\S)",
+    r"(?:" + _phrases(sig.RUN_BREAKS) + r")(?::|(?-i:(?=[A-ZÀ-Þ])))(?=\S)",
     re.IGNORECASE,
 )
 
@@ -472,9 +474,7 @@ _GLUED_BREAK = re.compile(
 # A run break's phrase as a label before a colon, however long the line ("Filed under:
 # Politics, ...", "Tags: ...", "Schlagwörter: ...").
 _BREAK_LABEL = re.compile(
-    r"(?:"
-    + "|".join(re.escape(phrase) for phrase in sorted(sig.RUN_BREAKS, key=len, reverse=True))
-    + r")\s?:",
+    r"(?:" + _phrases(sig.RUN_BREAKS) + r")\s?:",
     re.IGNORECASE,
 )
 
@@ -487,9 +487,7 @@ def opens_with_break_label(text: str) -> bool:
 # ... or with the first commenter's name or the count run into it ("Kommentare4Pingbacks0",
 # "LeserkommentareMartinxyz14. 01. 2020,").
 _GLUED_PAGE_END = re.compile(
-    r"(?:"
-    + "|".join(re.escape(phrase) for phrase in sorted(sig.PAGE_ENDS, key=len, reverse=True))
-    + r")(?-i:(?=[A-ZÀ-Þ\d]))",
+    r"(?:" + _phrases(sig.PAGE_ENDS) + r")(?-i:(?=[A-ZÀ-Þ\d]))",
     re.IGNORECASE,
 )
 
