@@ -1220,6 +1220,7 @@ def test_a_threads_article_is_its_first_numbered_post_not_the_longest_reply():
     assert article.published_date == date(2008, 3, 18)
     assert "Diplomats met again" in article.body
     assert "spawn times" not in article.body
+    assert "spawn times" in article.other_text  # the replies stay searchable
 
 
 @pytest.mark.parametrize(
