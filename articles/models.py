@@ -66,12 +66,17 @@ def _date_end(rows: models.QuerySet, *, descending: bool) -> models.Expression:
     return models.Subquery(days.order_by("-published_date" if descending else "published_date")[:1])
 
 
+def _per_group(rows: models.QuerySet, group: str, total: models.Aggregate) -> models.Expression:
+    """`total` over the rows of each `group`, as a subquery of the outer row (0 for none)."""
+    totals = rows.order_by().values(group).annotate(n=total).values("n")
+    return Coalesce(models.Subquery(totals, output_field=models.IntegerField()), 0)
+
+
 def _count_of(rows: models.QuerySet, group: str) -> models.Expression:
     """The rows of each `group`, counted by the grouped column itself: its index alone
     holds it, so PostgreSQL counts with an index-only scan, where counting ids reads every
     row from the table (SQLite's indexes hold the id, so it counts either way)."""
-    counted = rows.order_by().values(group).annotate(n=models.Count(group)).values("n")
-    return Coalesce(models.Subquery(counted, output_field=models.IntegerField()), 0)
+    return _per_group(rows, group, models.Count(group))
 
 
 UNKNOWN_SOURCE = "Unknown source"
@@ -483,7 +488,7 @@ class ArticleTallyQuerySet(models.QuerySet):
         return self.aggregate(n=Coalesce(models.Sum("articles"), 0))["n"]
 
     def undated(self) -> int:
-        return self.filter(month=UNDATED).aggregate(n=Coalesce(models.Sum("articles"), 0))["n"]
+        return self.filter(month=UNDATED).total()
 
     def monthly_counts(self) -> list[tuple[date, int]]:
         """Articles per month from the first dated month to the last, empty months included."""
@@ -506,11 +511,12 @@ class ArticleTallyQuerySet(models.QuerySet):
 
     def credited_to(self, source: models.Expression) -> models.Expression:
         """The articles credited to `source` (an outer reference to a source's id)."""
-        return self._sum(self.filter(source=source), "source")
+        return _per_group(self.filter(source=source), "source", models.Sum("articles"))
 
     def captured_elsewhere(self, source: models.Expression) -> models.Expression:
         """The articles captured from `source`'s site but credited to another source or none."""
-        return self._sum(self.filter(site=source).exclude(source=source), "site")
+        rows = self.filter(site=source).exclude(source=source)
+        return _per_group(rows, "site", models.Sum("articles"))
 
     def counted(self) -> dict[tuple[int, int, int], int]:
         """The tallies as the articles give them now (source, site, month: articles); this
@@ -553,11 +559,6 @@ class ArticleTallyQuerySet(models.QuerySet):
                 for (source, site, month), n in counted.items()
             )
         return sum(counted.values())
-
-    @staticmethod
-    def _sum(rows: models.QuerySet, group: str) -> models.Expression:
-        summed = rows.order_by().values(group).annotate(n=models.Sum("articles")).values("n")
-        return Coalesce(models.Subquery(summed, output_field=models.IntegerField()), 0)
 
 
 # The tallies' month of an undated article; a month is held as year * 100 + month.
