@@ -484,6 +484,11 @@ def opens_with_break_label(text: str) -> bool:
     return _opens_like_a_break(text) and _BREAK_LABEL.match(text) is not None
 
 
+def _opens_with_break_phrase(text: str) -> bool:
+    """The line opens with a run break's or a page end's phrase, whatever follows it."""
+    return text[:BREAK_PHRASE_SCAN].casefold().startswith(_BREAK_PHRASES)
+
+
 # ... or with the first commenter's name or the count run into it ("Kommentare4Pingbacks0",
 # "LeserkommentareMartinxyz14. 01. 2020,").
 _GLUED_PAGE_END = re.compile(
@@ -524,10 +529,7 @@ def is_page_end(text: str) -> bool:
         return False
     if _opens_like_a_break(text) and _PAGE_END.fullmatch(text) is not None:
         return True
-    return (
-        text[:BREAK_PHRASE_SCAN].casefold().startswith(_BREAK_PHRASES)
-        and _GLUED_PAGE_END.match(text) is not None
-    )
+    return _opens_with_break_phrase(text) and _GLUED_PAGE_END.match(text) is not None
 
 
 # First words of the phrases above, to rule out most lines without running the patterns.
@@ -561,7 +563,7 @@ def is_run_break(text: str) -> bool:
         return True
     if is_comments_heading(text):
         return True
-    if not text[:BREAK_PHRASE_SCAN].casefold().startswith(_BREAK_PHRASES):
+    if not _opens_with_break_phrase(text):
         return False
     if short and _GLUED_PAGE_END.match(text) is not None:
         return True

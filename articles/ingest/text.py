@@ -518,13 +518,20 @@ def is_title_candidate(line: Line) -> bool:
     )
 
 
+def breadcrumb_steps(text: str) -> list[str]:
+    """A line cut at a breadcrumb's steps ("Home > News > Headline", "Start » Blog »
+    Headline"); a line with none is one step. Guillemets that quote («...») are no steps."""
+    steps = _BREADCRUMB_STEP.split(text)
+    if len(steps) < 3 and "«" not in text:
+        steps = _BREADCRUMB_GUILLEMET.split(text)
+    return steps
+
+
 def is_breadcrumb_to_headline(text: str) -> bool:
     """A breadcrumb whose last step is an article's headline, not a section's name ("Home »
     News » Viviane Obenauf – Staatsanwaltschaft hat Beweise vorgelegt"): a menu line that
     still names the page."""
-    steps = _BREADCRUMB_STEP.split(text)
-    if len(steps) < 3 and "«" not in text:
-        steps = _BREADCRUMB_GUILLEMET.split(text)
+    steps = breadcrumb_steps(text)
     last = once(steps[-1])
     return (
         len(steps) >= 3
@@ -1638,9 +1645,7 @@ def opens_a_quote(text: str) -> bool:
 def page_title_headline(text: str) -> str:
     """ "Headline | Site" -> "Headline"; "Home>Section>Headline" and "Home » Section »
     Headline" -> "Headline"."""
-    steps = _BREADCRUMB_STEP.split(text)
-    if len(steps) < 3 and "«" not in text:
-        steps = _BREADCRUMB_GUILLEMET.split(text)
+    steps = breadcrumb_steps(text)
     if len(steps) >= 3 and word_count(steps[-1]) >= 2:
         return steps[-1]
     head, bar, site = text.rpartition(" | ")
