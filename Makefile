@@ -23,12 +23,14 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $(STAMP) $@
 
-## setup: install, migrate, ingest the seeds, bring the index up to date, collect static files
+## setup: install, migrate, ingest the seeds, bring the index up to date, rank and keep the
+## articles' related coverage, collect static files
 setup: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BIN)/python manage.py analyse_articles --catalogue-only
 	$(BIN)/python manage.py ingest seeds/
 	$(BIN)/python manage.py sync_index
+	$(BIN)/python manage.py relate_articles
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 ## run: set up, then serve the site with gunicorn on HOST:PORT
@@ -41,7 +43,7 @@ run: setup
 # Whoosh backend (tests/haystack_search.py) and a third on SolrCloud (tests/settings_solr.py):
 # nothing above the backend may depend on the archive's array engine.
 SEARCH_TESTS := tests/test_search.py tests/test_views_browse.py tests/test_coverage.py \
-	tests/test_feeds.py tests/test_exact_phrases.py tests/test_related.py \
+	tests/test_feeds.py tests/test_exact_phrases.py tests/test_related.py tests/test_kept_related.py \
 	tests/test_quotation_search.py tests/test_export_limits.py
 
 ## test: ruff, then the whole test suite, Haystack's own Whoosh backend tests on the archive's

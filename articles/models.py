@@ -591,6 +591,47 @@ class ArticleTally(models.Model):
         return f"{self.source}/{self.site}/{self.month}: {self.articles}"
 
 
+class KeptRelated(models.Model):
+    """An article's related coverage as `relate_articles` last ranked it, read by its page
+    instead of ranking it again (articles/kept_related.py). Dropped in the transaction that
+    changes the article; a change to another article is weighed against it by the next run."""
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="kept_related"
+    )
+    rows = models.JSONField(help_text="[id, same event?, [its copies' ids]] in listed order.")
+    bar = models.JSONField(
+        null=True,
+        help_text="How related its last row is (the ranking's order); an article changed "
+        "later that ranks above it enters the list. None: the list is short.",
+    )
+    ranked_at = models.DateTimeField(
+        help_text="When the ranking started: changes queued later are not in it."
+    )
+
+    class Meta:
+        verbose_name = "kept related coverage"
+        verbose_name_plural = "kept related coverage"
+
+    def __str__(self) -> str:
+        return f"related coverage of article {self.article_id}"
+
+
+class RelateTask(models.Model):
+    """An article changed (added, corrected, analysed again) since the kept related lists
+    were ranked: written with its index work, deleted once `relate_articles` has weighed
+    it against the lists it may now belong in."""
+
+    article_id = models.BigIntegerField()
+    queued_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"relate article {self.article_id}"
+
+
 def web_link(url: str) -> str:
     """The URL if a page may link to it (http or https, to a host), else "": a WARC names
     its target URI freely, and a javascript: or data: "capture URL" must never be a link."""

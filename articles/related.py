@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Max, OuterRef
 
 from articles.analysis.wording import opening_wording
 from articles.enrich import republished_map
-from articles.models import Article, ArticlePerson, ArticleRound
+from articles.models import Article, ArticlePerson, ArticleRound, KeptRelated, RelateTask
 
 logger = logging.getLogger(__name__)
 
@@ -118,17 +118,22 @@ def relation(target: Profile, other: Profile) -> Relation:
     return Relation(other.pk, same_event, score, certainty)
 
 
+def order_key(target: Profile, found: Relation, candidate: Profile) -> tuple[int, bool, float]:
+    """Where a candidate stands in the target's list, lowest first: reports of the same
+    event first (the surer first), other outlets before the target's own, then the most
+    related. Every part is the same seen from the candidate's side, so an article ranked
+    later can tell whose kept lists it would enter (articles/kept_related.py)."""
+    same_outlet = target.source_id is not None and candidate.source_id == target.source_id
+    return (-found.certainty, found.same_event and same_outlet, -found.score)
+
+
 def rank_related(target: Profile, candidates: Iterable[Profile]) -> list[Relation]:
-    """Candidates in the order the page lists them: reports of the same event first, other
-    outlets before the article's own; then the rest, most related first."""
+    """Candidates in the order the page lists them (`order_key`)."""
     relations = {c.pk: (relation(target, c), c) for c in candidates if c.pk != target.pk}
-
-    def order(pk: int) -> tuple:
-        found, candidate = relations[pk]
-        same_outlet = target.source_id is not None and candidate.source_id == target.source_id
-        return (-found.certainty, found.same_event and same_outlet, -found.score, pk)
-
-    return [relations[pk][0] for pk in sorted(relations, key=order)]
+    return [
+        relations[pk][0]
+        for pk in sorted(relations, key=lambda pk: (*order_key(target, *relations[pk]), pk))
+    ]
 
 
 @dataclass
@@ -149,16 +154,19 @@ def related_articles(
 ) -> list[RelatedArticle]:
     """The article page's related coverage. The index answers `similar_pks` (the articles
     whose words resemble this one's) and `idf` (how rare each stem is); the candidates'
-    wording was counted when they were analysed, so no text is read here. Ranked once, then
-    kept until an article is added (or for CACHE_SECONDS); a few spare rows stand in for
-    listed articles deleted since."""
-    latest = Article.objects.aggregate(latest=Max("ingested_at"))["latest"]
-    added = latest.timestamp() if latest else 0
-    key = f"related:{article.pk}:{article.updated_at.timestamp()}:{added}:{limit}"
-    ranked = cache.get(key)
+    wording was counted when they were analysed, so no text is read here. The list
+    `relate_articles` kept is read while nothing that could change it has changed;
+    otherwise it is ranked here and cached until an article is added (or for
+    CACHE_SECONDS). A few spare rows stand in for listed articles deleted since."""
+    ranked = kept_rows(article.pk, limit + SPARE_ROWS)
+    if ranked is None:
+        latest = Article.objects.aggregate(latest=Max("ingested_at"))["latest"]
+        added = latest.timestamp() if latest else 0
+        key = f"related:{article.pk}:{article.updated_at.timestamp()}:{added}:{limit}"
+        ranked = cache.get(key)
     if ranked is None:
         try:
-            ranked = _rank(article, limit + SPARE_ROWS, similar_pks, idf())
+            ranked = rank(article, limit + SPARE_ROWS, similar_pks, idf()).rows
         except Exception:  # related reading is a nicety; never fail the article page
             logger.exception("Related coverage failed for article %s", article.pk)
             return []
@@ -174,21 +182,56 @@ def related_articles(
     return rows[:limit]
 
 
-def _rank(
+def kept_rows(pk: int, wanted: int) -> list[tuple[int, bool, list[int]]] | None:
+    """The article's kept list, if it holds `wanted` rows (or all there are) and no article
+    changed since it was ranked is still to be weighed against it; else None."""
+    kept = KeptRelated.objects.filter(article_id=pk).values_list("rows", "bar", "ranked_at")
+    if not (found := kept.first()):
+        return None
+    rows, bar, ranked_at = found
+    if bar is not None and len(rows) < wanted:
+        return None
+    # Tasks of articles deleted since (their links' removal queues them) change nothing.
+    changed = Article.objects.filter(pk=OuterRef("article_id"))
+    if RelateTask.objects.filter(Exists(changed), queued_at__gte=ranked_at).exists():
+        return None
+    return [(row_pk, same_event, copies) for row_pk, same_event, copies in rows]
+
+
+@dataclass
+class Ranking:
+    """An article's related list, and what tells whose lists it would enter itself."""
+
+    # (pk, same event?, pks of its copies) for the first rows asked for.
+    rows: list[tuple[int, bool, list[int]]]
+    # The last row's `order_key`; None when fewer rows than asked were found.
+    bar: tuple[int, bool, float] | None
+    # Every candidate's `order_key`: the same as the article's in the candidate's list.
+    keys: dict[int, tuple[int, bool, float]]
+
+
+def rank(
     article: Article,
     limit: int,
     similar_pks: Callable[[Article, dict[str, float], int, int], list[int]],
     idf: Callable[[str], float],
-) -> list[tuple[int, bool, list[int]]]:
-    """(pk, same event?, pks of its copies) for the first `limit` related articles."""
+    known: dict[int, Profile] | None = None,
+) -> Ranking:
+    """The first `limit` related articles. `known` holds profiles already made with this
+    `idf` (a run ranking many articles) and keeps those made here."""
+    known = {} if known is None else known
     row = (article.pk, article.source_id, article.published_date, article.wording)
-    target = _profiles([row], idf)[article.pk]
+    target = known.get(article.pk) or _profiles([row], idf, known)[article.pk]
     similar = similar_by_wording(article, target.vector, similar_pks)
     pks = (set(similar) | _nearby(target)) - {article.pk}
-    rows = Article.objects.filter(pk__in=pks).values_list(
+    missing = pks - known.keys()
+    rows = Article.objects.filter(pk__in=missing).values_list(
         "pk", "source_id", "published_date", "wording"
     )
-    ranked = rank_related(target, _profiles(rows, idf).values())
+    _profiles(rows, idf, known)
+    candidates = {pk: known[pk] for pk in pks if pk in known}
+    ranked = rank_related(target, candidates.values())
+    keys = {found.pk: order_key(target, found, candidates[found.pk]) for found in ranked}
     # Copies are looked up for the article and for the candidates about to be listed only.
     copies = _Copies(article, ranked, ahead=2 * limit)
     excluded = {article.pk, *copies.of(article.pk)}
@@ -202,8 +245,8 @@ def _rank(
         shown |= {found.pk, *row_copies}
         listed.append((found.pk, found.same_event, row_copies))
         if len(listed) == limit:
-            break
-    return listed
+            return Ranking(listed, keys[found.pk], keys)
+    return Ranking(listed, None, keys)
 
 
 def similar_by_wording(
@@ -270,9 +313,11 @@ def _nearby(target: Profile) -> set[int]:
 def _profiles(
     rows: Iterable[tuple[int, int | None, date | None, dict[str, int]]],
     idf: Callable[[str], float],
+    known: dict[int, Profile] | None = None,
 ) -> dict[int, Profile]:
     """Profiles of articles given as (pk, source id, day, counted wording): two queries for
-    their people and rounds, however many (and one for the texts of any not yet counted)."""
+    their people and rounds, however many (and one for the texts of any not yet counted).
+    Each is also put in `known`, if given."""
     rows = _with_wording(rows)
     pks = [row[0] for row in rows]
     people: dict[int, set[str]] = {}
@@ -311,6 +356,8 @@ def _profiles(
             rounds=frozenset(rounds.get(pk, ())),
             vector=text_vector(wording, idf),
         )
+    if known is not None:
+        known.update(profiles)
     return profiles
 
 

@@ -3,10 +3,12 @@ arriving from search or a feed open them. A site benchmark that warms its caches
 repeated views; this measures the view nobody has paid for yet.
 
     python benchmarks/first_views.py --size 10000 [--articles 200] [--archive DIR] [--keep]
-        [--database-url postgres://… --search-url solr://…]  (with --archive)
+        [--live] [--database-url postgres://… --search-url solr://…]  (with --archive)
 
 Without --archive, a fresh archive of that many generated captures is built (migrate,
-curated lists, ingest, static files) and removed afterwards (unless --keep). The index and
+curated lists, ingest, related coverage ranked and kept, static files) and removed
+afterwards (unless --keep). With --live, the kept lists are not read: each first view
+ranks its related coverage, as a page does before `relate_articles` has run. The index and
 database stay open and warm between views, as in a running server worker; only what
 belongs to one article (its related coverage) is cold on its first view. Each article is
 then opened a second time, for the cached figure beside it.
@@ -50,6 +52,9 @@ def build_archive(size: int) -> Path:
     started = time.perf_counter()
     sandbox.manage(env, "ingest", str(corpus), stdout=subprocess.DEVNULL)
     log(f"ingested {size} captures in {time.perf_counter() - started:.0f} s")
+    started = time.perf_counter()
+    sandbox.manage(env, "relate_articles", stdout=subprocess.DEVNULL)
+    log(f"related coverage ranked and kept in {time.perf_counter() - started:.0f} s")
     sandbox.manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     return data_dir
 
@@ -75,12 +80,16 @@ def summary(label: str, times: list[float]) -> str:
     )
 
 
-def measure(data_dir: Path, articles: int, seed: int, **urls: str | None) -> None:
+def measure(data_dir: Path, articles: int, seed: int, live: bool, **urls: str | None) -> None:
     sandbox.setup_django(data_dir, SETTINGS, **urls)
     from django.core.cache import cache
     from django.test import Client
 
-    from articles.models import Article
+    from articles import related
+    from articles.models import Article, KeptRelated
+
+    if live:
+        related.kept_rows = lambda pk, wanted: None
 
     everything = list(Article.objects.published().values_list("pk", flat=True))
     rng = random.Random(seed)
@@ -92,7 +101,11 @@ def measure(data_dir: Path, articles: int, seed: int, **urls: str | None) -> Non
     timed_views(client, [paths[pk] for pk in warm])
     first, first_cpu = timed_views(client, [paths[pk] for pk in sample])
     again, again_cpu = timed_views(client, [paths[pk] for pk in sample])
-    print(f"article pages of {len(everything)} articles, {len(sample)} opened once each:")
+    kept = KeptRelated.objects.count()
+    print(
+        f"article pages of {len(everything)} articles, {len(sample)} opened once each; "
+        f"{kept} kept related lists, {'not read (--live)' if live else 'read'}:"
+    )
     print(summary("first view", first))
     print(summary("  its CPU", first_cpu))
     print(summary("second view", again))
@@ -106,6 +119,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=21)
     parser.add_argument("--archive", type=Path, help="an archive's data folder to measure")
     parser.add_argument("--keep", action="store_true", help="keep the archive built")
+    parser.add_argument("--live", action="store_true", help="rank related coverage on each view")
     parser.add_argument("--database-url", help="the archive's database, if not its SQLite file")
     parser.add_argument("--search-url", help="the archive's search engine (solr://…)")
     args = parser.parse_args(argv)
@@ -119,6 +133,7 @@ def main(argv: list[str] | None = None) -> None:
             data_dir,
             args.articles,
             args.seed,
+            args.live,
             database_url=args.database_url,
             search_url=args.search_url,
         )

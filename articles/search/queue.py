@@ -52,7 +52,9 @@ def flush(updated: set[int], removed: set[int]) -> None:
 
 def index_on_commit(pks: Iterable[int], *, removed: bool = False, using: str | None = None) -> None:
     """Record index work for these articles in the current transaction; it is done when the
-    transaction commits, or after a crash by the next ingest or `sync_index`."""
+    transaction commits, or after a crash by the next ingest or `sync_index`. Their kept
+    related lists go, and they are queued to be weighed against the others'."""
+    from articles.kept_related import queue_relating
     from articles.models import IndexTask
 
     pks = list(dict.fromkeys(pks))
@@ -62,6 +64,8 @@ def index_on_commit(pks: Iterable[int], *, removed: bool = False, using: str | N
     IndexTask.objects.using(using).bulk_create(
         [IndexTask(article_id=pk, action=action) for pk in pks], batch_size=TASK_CHUNK
     )
+    if not removed:  # a removed article's rows are dropped with it; spare rows stand in
+        queue_relating(pks, using=using)
     transaction.on_commit(lambda: _committed(pks), using=using)
 
 

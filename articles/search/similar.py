@@ -14,7 +14,7 @@ from articles.related import RelatedArticle, related_articles, similar_by_wordin
 
 def more_like_this(article: Article, *, limit: int = 5) -> list[RelatedArticle]:
     """Related coverage: other outlets' reports of the same event, then the rest."""
-    return related_articles(article, limit=limit, similar_pks=_similar_pks, idf=word_rarity)
+    return related_articles(article, limit=limit, similar_pks=similar_pks, idf=word_rarity)
 
 
 def wording_candidates(article: Article) -> list[int]:
@@ -22,10 +22,10 @@ def wording_candidates(article: Article) -> list[int]:
     (for measuring how well they agree with the ranking)."""
     wording = article.wording or opening_wording(article.title, article.body)
     vector = text_vector(wording, word_rarity())
-    return similar_by_wording(article, vector, _similar_pks)
+    return similar_by_wording(article, vector, similar_pks)
 
 
-def _similar_pks(article: Article, key_terms: dict[str, float], count: int, most: int) -> list[int]:
+def similar_pks(article: Article, key_terms: dict[str, float], count: int, most: int) -> list[int]:
     """The articles whose words most resemble this one's: those best matching the first
     `most` of its stems (most telling first) that other articles hold, where the backend
     searches by weighted stems (the archive's Whoosh backend); otherwise the backend's own
