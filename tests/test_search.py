@@ -588,3 +588,10 @@ def test_articles_with_the_words_near_each_other_rank_above_those_with_them_apar
             title="Near", body="Missile shield talks went nowhere today; Lavrov mentioned."
         )
     assert result_titles(run_search(Criteria(q="missile shield"))) == ["Near", "Apart"]
+
+
+@pytest.mark.django_db
+def test_a_search_that_finds_nothing_shows_no_empty_narrow_by_panel(seeded, client):
+    nothing = client.get("/search/", {"q": "zebragiraffeokapi"}).content.decode()
+    assert "No articles match" in nothing and "Narrow by" not in nothing
+    assert "Narrow by" in client.get("/search/", {"q": "radar"}).content.decode()
