@@ -138,16 +138,19 @@ _SOURCE_PATTERNS = [(re.compile(p.pattern), p) for p in sig.SOURCE_PATTERNS]
 _ANY_SOURCE_PATTERN = _any_of([p.pattern for p in sig.SOURCE_PATTERNS])
 _CLUTTER = [(re.compile(c.pattern), c) for c in sig.CLUTTER_PATTERNS]
 _ANY_CLUTTER = _any_of([c.pattern for c in sig.CLUTTER_PATTERNS if not c.keyword])
-_KEYWORD_CLUTTER = [re.compile(c.pattern) for c in sig.CLUTTER_PATTERNS if c.keyword]
-# Each keyword as printed at a sentence's start or inside it ("Cookies", "cookies").
-_CLUTTER_KEYWORDS = tuple(
-    sorted(
-        {form for c in sig.CLUTTER_PATTERNS if c.keyword for form in (c.keyword, c.keyword.title())}
-    )
+# Each pattern with its keyword as printed at a sentence's start or inside it ("Cookies",
+# "cookies"): one of the two is in any line the pattern matches.
+_KEYWORD_CLUTTER = [
+    (re.compile(c.pattern), (c.keyword, c.keyword.title()))
+    for c in sig.CLUTTER_PATTERNS
+    if c.keyword
+]
+# Each form without its first letter, which the two forms of a keyword mostly share; a
+# tail holding another ("-mail" holds "mail") need not be looked for.
+_TAILS = {form[1:] for _, forms in _KEYWORD_CLUTTER for form in forms}
+_CLUTTER_KEYWORD_TAILS = tuple(
+    sorted(tail for tail in _TAILS if not any(other in tail for other in _TAILS - {tail}))
 )
-_ANY_CLUTTER_KEYWORD = re.compile("|".join(re.escape(keyword) for keyword in _CLUTTER_KEYWORDS))
-# Each form without its first letter, which the two forms of a keyword mostly share.
-_CLUTTER_KEYWORD_TAILS = tuple(sorted({keyword[1:] for keyword in _CLUTTER_KEYWORDS}))
 _ANY_FURNITURE = _any_of(
     [p.pattern for p in sig.SOURCE_PATTERNS]
     + [c.pattern for c in sig.CLUTTER_PATTERNS if not c.keyword]
@@ -228,10 +231,13 @@ def match_clutter(text: str) -> sig.ClutterPattern | None:
 def has_keyword_clutter(text: str) -> bool:
     """A clutter line of the kind that is only tried on lines holding its keyword."""
     if not any(map(text.__contains__, _CLUTTER_KEYWORD_TAILS)):
-        return False  # a few plain searches rule out most lines quicker than the pattern
-    if not _ANY_CLUTTER_KEYWORD.search(text):
-        return False
-    return any(pattern.fullmatch(text) for pattern in _KEYWORD_CLUTTER)
+        return False  # a few plain searches rule out most lines quicker than the patterns
+    # Each pattern looks through the whole line: tried only where its own keyword is.
+    return any(
+        pattern.fullmatch(text)
+        for pattern, forms in _KEYWORD_CLUTTER
+        if forms[0] in text or forms[1] in text
+    )
 
 
 def match_source_pattern(text: str) -> sig.SourcePattern | None:
