@@ -1362,10 +1362,12 @@ class PullQuoteFinder:
     """Whether a short line repeats text from the paragraphs (a pull quote).
 
     Only paragraphs holding the line's longest word are normalised and searched, which
-    keeps this cheap on long articles."""
+    keeps this cheap on long articles; they are case-folded on the first question, which
+    most articles never ask."""
 
     def __init__(self, paragraphs: list[str]) -> None:
-        self.paragraphs = [paragraph.casefold() for paragraph in paragraphs]
+        self.raw = paragraphs
+        self.paragraphs: list[str] | None = None
         self.normalised: dict[int, str] = {}
         self.checks = 0
 
@@ -1381,6 +1383,8 @@ class PullQuoteFinder:
         longest = max(_WORD.findall(text), key=len, default="").casefold()
         if not longest:
             return False
+        if self.paragraphs is None:
+            self.paragraphs = [paragraph.casefold() for paragraph in self.raw]
         wanted = _normalise_for_quote(text)
         return any(
             wanted in self._normalised(index)
