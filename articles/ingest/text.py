@@ -461,18 +461,30 @@ class PageLines:
 
     def __init__(self, lines: list[Line]) -> None:
         self.lines = lines
-        self.folded = [line.text.casefold() if len(line.text) <= 300 else "" for line in lines]
+        self.folded: dict[int, str] = {}
         self.header_lines: dict[int, bool] = {}
         self.rivals: dict[int, bool] = {}
+
+    def fold(self, index: int) -> str:
+        """The line case-folded, or "" when it is too long to be a headline's copy."""
+        if index not in self.folded:
+            text = self.lines[index].text
+            self.folded[index] = text.casefold() if len(text) <= 300 else ""
+        return self.folded[index]
 
     def copies(self, index: int) -> int:
         """Lines printing this line's text, itself included, whole or inside a page title
         or breadcrumb ("Headline | Site"): a headline is often repeated so."""
-        wanted = self.folded[index]
+        wanted = self.fold(index)
         if not wanted:
             return 1
         limit = len(wanted) + 100
-        return sum(1 for text in self.folded if len(text) <= limit and wanted in text)
+        # Case folding never shortens a line: one too long as printed is skipped unfolded.
+        return sum(
+            1
+            for i, line in enumerate(self.lines)
+            if len(line.text) <= limit and len(text := self.fold(i)) <= limit and wanted in text
+        )
 
     def is_rival(self, index: int) -> bool:
         """A headline-shaped line of three words or more that is not a name."""
