@@ -402,10 +402,12 @@ NAME_MAX_WORDS = 12
 _PHOTO_CREDIT = _any_of(list(sig.PHOTO_CREDITS))
 
 
-# A date run into the word before it ("Kulturtechnik25. Oktober 2023").
+# A date run into the word before it ("Kulturtechnik25. Oktober 2023"), or a year into a
+# headline: where a match starts. Each pattern opens with the date's digit or the
+# headline's capital and looks back from it, so that a search skips ahead to those.
 _GLUED_DATE = re.compile(
-    r"(?<=[^\W\d_]{3})(?=\d{1,2}\.\s?[^\W\d_]{3,}\.?\s\d{4}|\d{1,2}\.\d{1,2}\.\d{4})"
-    r"|(?<=(?:19|20)\d\d)(?=[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ])"  # ... or a year into a headline
+    r"\d(?<=[^\W\d_]{3}\d)(?=\d?\.\s?[^\W\d_]{3,}\.?\s\d{4}|\d?\.\d{1,2}\.\d{4})"
+    r"|[A-ZÀ-ÖØ-Þ](?<=(?:19|20)\d\d.)(?=[a-zß-öø-ÿ])"
 )
 # Not a join: an abbreviation ("e.V."), a gender suffix ("MedienpädagogIn", "LehrerInnen").
 _NOT_A_JOIN = re.compile(r"(?<=\b\w\.)|(?=In(?:nen)?\b)")
