@@ -283,6 +283,9 @@ def split_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     blank = False
     for raw in text.split("\n"):
+        if not raw:
+            blank = True
+            continue
         if is_spaced(raw):
             # Most lines are already spaced as they would be rejoined: count, not split.
             # Such a line holds no control character either (none is printable).
@@ -387,12 +390,24 @@ _LABELLED_BYLINE = re.compile(
     # Foto: ...") or the writer's address ("Por Jane Doe jdoe@example.com ...").
     r"|\s+[^\W\d_][\w/*&-]*\s?:(?:\s|$)|\s+\S+@\S+\.\w)"
 )
+
+
+def _word_start_behind(word: str) -> str:
+    """A word, then a look back at where it starts: at a word boundary or, capitalised,
+    run into the word before ("liveVon"). Opening with the word itself lets a search
+    skip to the words' first letters instead of trying every position."""
+    escaped = re.escape(word)
+    behind = rf"(?<=\b{escaped})"
+    if "A" <= word[0] <= "Z":
+        behind += rf"|(?<=[a-zß-öø-ÿ]{escaped})"
+    return f"{escaped}(?:{behind})"
+
+
 # Any label's first word, as a word, run into a name ("ByJane") or run into the word
 # before it ("liveVon"): a cheap first test.
+_LABEL_FIRST_WORDS = sorted({label.split()[0] for label in sig.BYLINE_LABELS})
 _LABEL_WORD = re.compile(
-    r"(?:\b|(?<=[a-zß-öø-ÿ])(?=[A-Z]))(?:"
-    + "|".join(sorted({re.escape(label.split()[0]) for label in sig.BYLINE_LABELS}))
-    + r")(?:\b|(?=[A-Z]))"
+    "(?:" + "|".join(map(_word_start_behind, _LABEL_FIRST_WORDS)) + r")(?:\b|(?=[A-Z]))"
 )
 _LABEL_ALONE = re.compile(rf"(?:{_LABELS})\s*:?")
 _NAME_ALONE = re.compile(_NAMES)
