@@ -531,10 +531,12 @@ def is_title_candidate(line: Line) -> bool:
 
 def breadcrumb_steps(text: str) -> list[str]:
     """A line cut at a breadcrumb's steps ("Home > News > Headline", "Start » Blog »
-    Headline"); a line with none is one step. Guillemets that quote («...») are no steps."""
-    steps = _BREADCRUMB_STEP.split(text)
+    Headline"); a line with none is one step. Guillemets that quote («...») are no steps.
+    A pattern opening with spaces is tried at every character: only lines with a step's
+    mark are split."""
+    steps = _BREADCRUMB_STEP.split(text) if ">" in text or "›" in text else [text]
     if len(steps) < 3 and "«" not in text:
-        steps = _BREADCRUMB_GUILLEMET.split(text)
+        steps = _BREADCRUMB_GUILLEMET.split(text) if "»" in text else [text]
     return steps
 
 
