@@ -134,9 +134,19 @@ _COPYRIGHT_PATTERN = (
     r"(?:\s+All rights reserved\.?)?"
 )
 _COPYRIGHT = re.compile(_COPYRIGHT_PATTERN)
-_SOURCE_PATTERNS = [(re.compile(p.pattern), p) for p in sig.SOURCE_PATTERNS]
-_ANY_SOURCE_PATTERN = _any_of([p.pattern for p in sig.SOURCE_PATTERNS])
-_CLUTTER = [(re.compile(c.pattern), c) for c in sig.CLUTTER_PATTERNS]
+
+
+def _first_of(patterns: list[str]) -> re.Pattern[str]:
+    """Patterns (without groups of their own) in one, each its own group: a match's
+    `lastindex` names the first of them, in order, that matches."""
+    combined = re.compile("|".join(f"({pattern})" for pattern in patterns))
+    if combined.groups != len(patterns):
+        raise ValueError("a pattern with a group of its own would misname the matches")
+    return combined
+
+
+_SOURCE_PATTERNS = _first_of([p.pattern for p in sig.SOURCE_PATTERNS])
+_CLUTTER = _first_of([c.pattern for c in sig.CLUTTER_PATTERNS])
 _ANY_CLUTTER = _any_of([c.pattern for c in sig.CLUTTER_PATTERNS if not c.keyword])
 # Each pattern with its keyword as printed at a sentence's start or inside it ("Cookies",
 # "cookies"): one of the two is in any line the pattern matches.
@@ -225,7 +235,8 @@ def match_clutter(text: str) -> sig.ClutterPattern | None:
         return None
     if not _ANY_CLUTTER.fullmatch(text) and not has_keyword_clutter(text):
         return None
-    return next((c for pattern, c in _CLUTTER if pattern.fullmatch(text)), None)
+    match = _CLUTTER.fullmatch(text)
+    return sig.CLUTTER_PATTERNS[match.lastindex - 1] if match else None
 
 
 def has_keyword_clutter(text: str) -> bool:
@@ -241,9 +252,10 @@ def has_keyword_clutter(text: str) -> bool:
 
 
 def match_source_pattern(text: str) -> sig.SourcePattern | None:
-    if len(text) > CLUTTER_MAX_CHARS or not _ANY_SOURCE_PATTERN.fullmatch(text):
+    if len(text) > CLUTTER_MAX_CHARS:
         return None
-    return next((p for pattern, p in _SOURCE_PATTERNS if pattern.fullmatch(text)), None)
+    match = _SOURCE_PATTERNS.fullmatch(text)
+    return sig.SOURCE_PATTERNS[match.lastindex - 1] if match else None
 
 
 def match_copyright(text: str) -> sig.SourceSignature | None:
