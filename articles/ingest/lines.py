@@ -497,6 +497,10 @@ RUN_BREAK_MAX_CHARS = 60
 # The phrases themselves, for a line whose first word runs on into the next.
 _BREAK_PHRASES = tuple(phrase.casefold() for phrase in (*sig.RUN_BREAKS, *sig.PAGE_ENDS))
 BREAK_PHRASE_SCAN = 40  # characters at a line's start where such a phrase may stand
+# Their openings, as long as the shortest phrase: a line opening otherwise opens with none
+# of them, told by one look-up instead of comparing it with each.
+_BREAK_HEAD_CHARS = min(len(phrase) for phrase in _BREAK_PHRASES)
+_BREAK_HEADS = frozenset(phrase[:_BREAK_HEAD_CHARS] for phrase in _BREAK_PHRASES)
 # ... or, however long the line, the phrase with the block's first link run into it
 # ("Das könnte Sie auch interessieren:Wenn ...", "Read moreHow to ..."): a related or
 # share block flattened onto one line, not a sentence.
@@ -521,6 +525,10 @@ def opens_with_break_label(text: str) -> bool:
 
 def _opens_with_break_phrase(text: str) -> bool:
     """The line opens with a run break's or a page end's phrase, whatever follows it."""
+    # Case folding goes character by character, so the head of the folded opening is
+    # the folded head of the line.
+    if text[:_BREAK_HEAD_CHARS].casefold()[:_BREAK_HEAD_CHARS] not in _BREAK_HEADS:
+        return False
     return text[:BREAK_PHRASE_SCAN].casefold().startswith(_BREAK_PHRASES)
 
 
