@@ -436,7 +436,9 @@ def find_dates(text: str, dayfirst: bool | None = None) -> list[tuple[int, date]
                 value = _valid(int(match["year"]), month, day)
                 if value is not None and not _runs_into_another(text, match, value, dayfirst):
                     found.append((start, value))
-    for pattern in (_ISO_DATE, _DOTTED_DATE):
+    # Each pattern skips from digit to digit, yet reads the whole line: one is run only on
+    # a line holding the mark it needs (an ISO date's dash, a slashed date's slash).
+    for pattern in (_ISO_DATE, _DOTTED_DATE) if "-" in text else (_DOTTED_DATE,):
         for match in pattern.finditer(text):
             value = _valid(int(match["year"]), int(match["month"]), int(match["day"]))
             if value is not None:
@@ -447,7 +449,7 @@ def find_dates(text: str, dayfirst: bool | None = None) -> list[tuple[int, date]
         value = _valid(year, int(match["month"]), int(match["day"]))
         if value is not None:
             found.append((match.start(), value))
-    for match in _SLASHED_DATE.finditer(text):
+    for match in _SLASHED_DATE.finditer(text) if "/" in text else ():
         first, second = int(match["a"]), int(match["b"])
         resolved = resolve_dayfirst(first, second, None, dayfirst)
         if resolved is None:

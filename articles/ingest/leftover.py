@@ -90,7 +90,8 @@ def other_paragraphs(paragraphs: Iterable[str], kept: Iterable[str]) -> list[str
     # Most paragraphs are kept word for word: plain look-ups spare squashing them, and a
     # piece is squashed only when a cheap test says it may hold the paragraph or sit in it.
     kept_raw = "\n".join(kept)
-    all_lower = "\n".join(piece.lower() for piece in kept)
+    kept_lower = [piece.lower() for piece in kept]
+    all_lower = "\n".join(kept_lower)
     squashed_kept: dict[int, str] = {}
 
     def squashed_piece(index: int) -> str:
@@ -101,7 +102,7 @@ def other_paragraphs(paragraphs: Iterable[str], kept: Iterable[str]) -> list[str
     def long_enough(index: int) -> bool:
         """Whether a kept piece squashed is long enough to match on: told by the letters
         and digits it opens with (squashing keeps each) when they suffice."""
-        opening = kept[index].lower()[: 2 * _PIECE_MIN_CHARS]
+        opening = kept_lower[index][: 2 * _PIECE_MIN_CHARS]
         if sum(char.isalnum() for char in opening) >= _PIECE_MIN_CHARS:
             return True
         return len(squashed_piece(index)) >= _PIECE_MIN_CHARS
@@ -113,7 +114,7 @@ def other_paragraphs(paragraphs: Iterable[str], kept: Iterable[str]) -> list[str
         longest word (or end of one) among its last characters, as it must to hold the
         piece."""
         if index not in end_words:
-            piece = kept[index].lower()
+            piece = kept_lower[index]
             first = _LETTERS.search(piece)
             last = _LETTERS.findall(piece[-_PIECE_MIN_CHARS:])
             end_words[index] = (first[0] if first else "", max(last, key=len, default=""))

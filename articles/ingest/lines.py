@@ -134,20 +134,33 @@ _COPYRIGHT_PATTERN = (
     r"(?:\s+All rights reserved\.?)?"
 )
 _COPYRIGHT = re.compile(_COPYRIGHT_PATTERN)
-_SOURCE_PATTERNS = [(re.compile(p.pattern), p) for p in sig.SOURCE_PATTERNS]
-_ANY_SOURCE_PATTERN = _any_of([p.pattern for p in sig.SOURCE_PATTERNS])
-_CLUTTER = [(re.compile(c.pattern), c) for c in sig.CLUTTER_PATTERNS]
+
+
+def _first_of(patterns: list[str]) -> re.Pattern[str]:
+    """Patterns (without groups of their own) in one, each its own group: a match's
+    `lastindex` names the first of them, in order, that matches."""
+    combined = re.compile("|".join(f"({pattern})" for pattern in patterns))
+    if combined.groups != len(patterns):
+        raise ValueError("a pattern with a group of its own would misname the matches")
+    return combined
+
+
+_SOURCE_PATTERNS = _first_of([p.pattern for p in sig.SOURCE_PATTERNS])
+_CLUTTER = _first_of([c.pattern for c in sig.CLUTTER_PATTERNS])
 _ANY_CLUTTER = _any_of([c.pattern for c in sig.CLUTTER_PATTERNS if not c.keyword])
-_KEYWORD_CLUTTER = [re.compile(c.pattern) for c in sig.CLUTTER_PATTERNS if c.keyword]
-# Each keyword as printed at a sentence's start or inside it ("Cookies", "cookies").
-_CLUTTER_KEYWORDS = tuple(
-    sorted(
-        {form for c in sig.CLUTTER_PATTERNS if c.keyword for form in (c.keyword, c.keyword.title())}
-    )
+# Each pattern with its keyword as printed at a sentence's start or inside it ("Cookies",
+# "cookies"): one of the two is in any line the pattern matches.
+_KEYWORD_CLUTTER = [
+    (re.compile(c.pattern), (c.keyword, c.keyword.title()))
+    for c in sig.CLUTTER_PATTERNS
+    if c.keyword
+]
+# Each form without its first letter, which the two forms of a keyword mostly share; a
+# tail holding another ("-mail" holds "mail") need not be looked for.
+_TAILS = {form[1:] for _, forms in _KEYWORD_CLUTTER for form in forms}
+_CLUTTER_KEYWORD_TAILS = tuple(
+    sorted(tail for tail in _TAILS if not any(other in tail for other in _TAILS - {tail}))
 )
-_ANY_CLUTTER_KEYWORD = re.compile("|".join(re.escape(keyword) for keyword in _CLUTTER_KEYWORDS))
-# Each form without its first letter, which the two forms of a keyword mostly share.
-_CLUTTER_KEYWORD_TAILS = tuple(sorted({keyword[1:] for keyword in _CLUTTER_KEYWORDS}))
 _ANY_FURNITURE = _any_of(
     [p.pattern for p in sig.SOURCE_PATTERNS]
     + [c.pattern for c in sig.CLUTTER_PATTERNS if not c.keyword]
@@ -222,22 +235,27 @@ def match_clutter(text: str) -> sig.ClutterPattern | None:
         return None
     if not _ANY_CLUTTER.fullmatch(text) and not has_keyword_clutter(text):
         return None
-    return next((c for pattern, c in _CLUTTER if pattern.fullmatch(text)), None)
+    match = _CLUTTER.fullmatch(text)
+    return sig.CLUTTER_PATTERNS[match.lastindex - 1] if match else None
 
 
 def has_keyword_clutter(text: str) -> bool:
     """A clutter line of the kind that is only tried on lines holding its keyword."""
     if not any(map(text.__contains__, _CLUTTER_KEYWORD_TAILS)):
-        return False  # a few plain searches rule out most lines quicker than the pattern
-    if not _ANY_CLUTTER_KEYWORD.search(text):
-        return False
-    return any(pattern.fullmatch(text) for pattern in _KEYWORD_CLUTTER)
+        return False  # a few plain searches rule out most lines quicker than the patterns
+    # Each pattern looks through the whole line: tried only where its own keyword is.
+    return any(
+        pattern.fullmatch(text)
+        for pattern, forms in _KEYWORD_CLUTTER
+        if forms[0] in text or forms[1] in text
+    )
 
 
 def match_source_pattern(text: str) -> sig.SourcePattern | None:
-    if len(text) > CLUTTER_MAX_CHARS or not _ANY_SOURCE_PATTERN.fullmatch(text):
+    if len(text) > CLUTTER_MAX_CHARS:
         return None
-    return next((p for pattern, p in _SOURCE_PATTERNS if pattern.fullmatch(text)), None)
+    match = _SOURCE_PATTERNS.fullmatch(text)
+    return sig.SOURCE_PATTERNS[match.lastindex - 1] if match else None
 
 
 def match_copyright(text: str) -> sig.SourceSignature | None:
@@ -277,6 +295,9 @@ def split_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     blank = False
     for raw in text.split("\n"):
+        if not raw:
+            blank = True
+            continue
         if is_spaced(raw):
             # Most lines are already spaced as they would be rejoined: count, not split.
             # Such a line holds no control character either (none is printable).
@@ -381,12 +402,24 @@ _LABELLED_BYLINE = re.compile(
     # Foto: ...") or the writer's address ("Por Jane Doe jdoe@example.com ...").
     r"|\s+[^\W\d_][\w/*&-]*\s?:(?:\s|$)|\s+\S+@\S+\.\w)"
 )
+
+
+def _word_start_behind(word: str) -> str:
+    """A word, then a look back at where it starts: at a word boundary or, capitalised,
+    run into the word before ("liveVon"). Opening with the word itself lets a search
+    skip to the words' first letters instead of trying every position."""
+    escaped = re.escape(word)
+    behind = rf"(?<=\b{escaped})"
+    if "A" <= word[0] <= "Z":
+        behind += rf"|(?<=[a-zß-öø-ÿ]{escaped})"
+    return f"{escaped}(?:{behind})"
+
+
 # Any label's first word, as a word, run into a name ("ByJane") or run into the word
 # before it ("liveVon"): a cheap first test.
+_LABEL_FIRST_WORDS = sorted({label.split()[0] for label in sig.BYLINE_LABELS})
 _LABEL_WORD = re.compile(
-    r"(?:\b|(?<=[a-zß-öø-ÿ])(?=[A-Z]))(?:"
-    + "|".join(sorted({re.escape(label.split()[0]) for label in sig.BYLINE_LABELS}))
-    + r")(?:\b|(?=[A-Z]))"
+    "(?:" + "|".join(map(_word_start_behind, _LABEL_FIRST_WORDS)) + r")(?:\b|(?=[A-Z]))"
 )
 _LABEL_ALONE = re.compile(rf"(?:{_LABELS})\s*:?")
 _NAME_ALONE = re.compile(_NAMES)
@@ -396,10 +429,12 @@ NAME_MAX_WORDS = 12
 _PHOTO_CREDIT = _any_of(list(sig.PHOTO_CREDITS))
 
 
-# A date run into the word before it ("Kulturtechnik25. Oktober 2023").
+# A date run into the word before it ("Kulturtechnik25. Oktober 2023"), or a year into a
+# headline: where a match starts. Each pattern opens with the date's digit or the
+# headline's capital and looks back from it, so that a search skips ahead to those.
 _GLUED_DATE = re.compile(
-    r"(?<=[^\W\d_]{3})(?=\d{1,2}\.\s?[^\W\d_]{3,}\.?\s\d{4}|\d{1,2}\.\d{1,2}\.\d{4})"
-    r"|(?<=(?:19|20)\d\d)(?=[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ])"  # ... or a year into a headline
+    r"\d(?<=[^\W\d_]{3}\d)(?=\d?\.\s?[^\W\d_]{3,}\.?\s\d{4}|\d?\.\d{1,2}\.\d{4})"
+    r"|[A-ZÀ-ÖØ-Þ](?<=(?:19|20)\d\d.)(?=[a-zß-öø-ÿ])"
 )
 # Not a join: an abbreviation ("e.V."), a gender suffix ("MedienpädagogIn", "LehrerInnen").
 _NOT_A_JOIN = re.compile(r"(?<=\b\w\.)|(?=In(?:nen)?\b)")
@@ -462,6 +497,10 @@ RUN_BREAK_MAX_CHARS = 60
 # The phrases themselves, for a line whose first word runs on into the next.
 _BREAK_PHRASES = tuple(phrase.casefold() for phrase in (*sig.RUN_BREAKS, *sig.PAGE_ENDS))
 BREAK_PHRASE_SCAN = 40  # characters at a line's start where such a phrase may stand
+# Their openings, as long as the shortest phrase: a line opening otherwise opens with none
+# of them, told by one look-up instead of comparing it with each.
+_BREAK_HEAD_CHARS = min(len(phrase) for phrase in _BREAK_PHRASES)
+_BREAK_HEADS = frozenset(phrase[:_BREAK_HEAD_CHARS] for phrase in _BREAK_PHRASES)
 # ... or, however long the line, the phrase with the block's first link run into it
 # ("Das könnte Sie auch interessieren:Wenn ...", "Read moreHow to ..."): a related or
 # share block flattened onto one line, not a sentence.
@@ -486,6 +525,10 @@ def opens_with_break_label(text: str) -> bool:
 
 def _opens_with_break_phrase(text: str) -> bool:
     """The line opens with a run break's or a page end's phrase, whatever follows it."""
+    # Case folding goes character by character, so the head of the folded opening is
+    # the folded head of the line.
+    if text[:_BREAK_HEAD_CHARS].casefold()[:_BREAK_HEAD_CHARS] not in _BREAK_HEADS:
+        return False
     return text[:BREAK_PHRASE_SCAN].casefold().startswith(_BREAK_PHRASES)
 
 

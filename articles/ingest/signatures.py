@@ -433,7 +433,10 @@ CLUTTER_PATTERNS: tuple[ClutterPattern, ...] = (
 PHOTO_CREDITS: tuple[str, ...] = (
     r"(?:Fotos?|Photos?|Bild(?:er)?|Bildquelle|Image|Credit|Crédit)\s*:\s*.{1,80}",
     r"(?:©|\(c\)|Foto:?)\s*[^\W\d_].{0,80}",
-    r"[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,2} ?/ ?[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3}",
+    # A word is taken whole ("*+"): what follows it is a space or a slash, which no shorter
+    # part of it is followed by, so giving letters back could only fail again. Most lines
+    # open with a capitalised word that would otherwise be given back letter by letter.
+    r"[A-Z][\w.&-]*+(?: [A-Z][\w.&-]*+){0,2} ?/ ?[A-Z][\w.&-]*+(?: [A-Z][\w.&-]*+){0,3}",
 )
 CLUTTER_PATTERNS = (*CLUTTER_PATTERNS, *(ClutterPattern(credit) for credit in PHOTO_CREDITS))
 

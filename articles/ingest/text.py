@@ -176,7 +176,7 @@ _BREADCRUMB_GUILLEMET = re.compile(r"\s*»\s+")  # "Start » Blog » Headline", 
 # "#NoAgreementToday") is one such word.
 _GLUED_WORDS = re.compile(r"[a-zß-ÿ][A-ZÀ-Þ][a-zß-ÿ]")
 _INTO_TIME = re.compile(r"[\d./-]*\d:\d")
-_LETTER_INTO_DIGIT = re.compile(r"[^\W\d_]\d")
+_LETTER_INTO_DIGIT = re.compile(r"\d(?<=[^\W\d_]\d)")  # from the digit: a search skips to one
 _DATE_START_GAP = re.compile(r"[\d./-]+")  # a numeric date and what it runs into
 SITE_NAME_MAX_WORDS = 4
 SHORT_JOIN_MIN = 6  # letters of a short word run into the next ("unsWie"), beyond a name
@@ -184,7 +184,6 @@ _WORD_EDGES = "\"'“”„«»‹›()[]:;,.!?"
 _YEAR = re.compile(r"(?:19|20)\d\d\b")
 RUN_IN_HEADLINE_WORDS = (4, 25)  # a headline run into its date and text, in words
 BREADCRUMB_HEADLINE_WORDS = 4  # a breadcrumb's last step this long is a headline, not a section
-_PAGE_TITLE_MARK = re.compile("[|>›»]")  # a line holding one: a page title, a breadcrumb
 KICKER_MAX_WORDS = 3  # words of a kicker or menu item run into a headline with a space
 KEPT_MIN_WORDS = 3  # ... and the headline that is left, printed alone elsewhere
 
@@ -461,18 +460,30 @@ class PageLines:
 
     def __init__(self, lines: list[Line]) -> None:
         self.lines = lines
-        self.folded = [line.text.casefold() if len(line.text) <= 300 else "" for line in lines]
+        self.folded: dict[int, str] = {}
         self.header_lines: dict[int, bool] = {}
         self.rivals: dict[int, bool] = {}
+
+    def fold(self, index: int) -> str:
+        """The line case-folded, or "" when it is too long to be a headline's copy."""
+        if index not in self.folded:
+            text = self.lines[index].text
+            self.folded[index] = text.casefold() if len(text) <= 300 else ""
+        return self.folded[index]
 
     def copies(self, index: int) -> int:
         """Lines printing this line's text, itself included, whole or inside a page title
         or breadcrumb ("Headline | Site"): a headline is often repeated so."""
-        wanted = self.folded[index]
+        wanted = self.fold(index)
         if not wanted:
             return 1
         limit = len(wanted) + 100
-        return sum(1 for text in self.folded if len(text) <= limit and wanted in text)
+        # Case folding never shortens a line: one too long as printed is skipped unfolded.
+        return sum(
+            1
+            for i, line in enumerate(self.lines)
+            if len(line.text) <= limit and len(text := self.fold(i)) <= limit and wanted in text
+        )
 
     def is_rival(self, index: int) -> bool:
         """A headline-shaped line of three words or more that is not a name."""
@@ -520,10 +531,12 @@ def is_title_candidate(line: Line) -> bool:
 
 def breadcrumb_steps(text: str) -> list[str]:
     """A line cut at a breadcrumb's steps ("Home > News > Headline", "Start » Blog »
-    Headline"); a line with none is one step. Guillemets that quote («...») are no steps."""
-    steps = _BREADCRUMB_STEP.split(text)
+    Headline"); a line with none is one step. Guillemets that quote («...») are no steps.
+    A pattern opening with spaces is tried at every character: only lines with a step's
+    mark are split."""
+    steps = _BREADCRUMB_STEP.split(text) if ">" in text or "›" in text else [text]
     if len(steps) < 3 and "«" not in text:
-        steps = _BREADCRUMB_GUILLEMET.split(text)
+        steps = _BREADCRUMB_GUILLEMET.split(text) if "»" in text else [text]
     return steps
 
 
@@ -1362,10 +1375,12 @@ class PullQuoteFinder:
     """Whether a short line repeats text from the paragraphs (a pull quote).
 
     Only paragraphs holding the line's longest word are normalised and searched, which
-    keeps this cheap on long articles."""
+    keeps this cheap on long articles; they are case-folded on the first question, which
+    most articles never ask."""
 
     def __init__(self, paragraphs: list[str]) -> None:
-        self.paragraphs = [paragraph.casefold() for paragraph in paragraphs]
+        self.raw = paragraphs
+        self.paragraphs: list[str] | None = None
         self.normalised: dict[int, str] = {}
         self.checks = 0
 
@@ -1381,6 +1396,8 @@ class PullQuoteFinder:
         longest = max(_WORD.findall(text), key=len, default="").casefold()
         if not longest:
             return False
+        if self.paragraphs is None:
+            self.paragraphs = [paragraph.casefold() for paragraph in self.raw]
         wanted = _normalise_for_quote(text)
         return any(
             wanted in self._normalised(index)
@@ -1612,8 +1629,8 @@ def printed_alone(title: str, lines: list[Line]) -> str:
     for line in lines:
         # Most lines are neither as long as a piece nor a page title: skip them cheaply.
         if len(line.text) in lengths:
-            marked = _PAGE_TITLE_MARK.search(line.text) is not None
-        elif len(line.text) <= CLUTTER_MAX_CHARS and _PAGE_TITLE_MARK.search(line.text):
+            marked = has_page_title_mark(line.text)
+        elif len(line.text) <= CLUTTER_MAX_CHARS and has_page_title_mark(line.text):
             marked = True
         else:
             continue
@@ -1626,6 +1643,12 @@ def printed_alone(title: str, lines: list[Line]) -> str:
     if not found:
         return title
     return pieces[max(found, key=len)]
+
+
+def has_page_title_mark(text: str) -> bool:
+    """A line holding a page title's or a breadcrumb's mark ("Headline | Site", "Home >
+    News"): four plain searches, quicker than a pattern tried at each character."""
+    return "|" in text or ">" in text or "›" in text or "»" in text
 
 
 def once(text: str) -> str:
