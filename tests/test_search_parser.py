@@ -214,13 +214,22 @@ def test_any_text_parses_and_its_tree_costs_and_marks_without_failing(text):
 
 def _writable(tree) -> bool:
     """Whether every word can be written back as one word: a word holding both syntax
-    and a single quote (`:'`) cannot be quoted, and a word starting with a single quote
-    may open a quoted word with what follows."""
+    and a single quote (`:'`) cannot be quoted, nor can a fuzzy word, prefix or wildcard
+    (`1:'~`), and a word starting with a single quote may open a quoted word with what
+    follows."""
     return all(
-        not getattr(leaf, "text", "").startswith("'")
-        and not (isinstance(leaf, Word) and "'" in leaf.text and needs_quotes(leaf.text))
+        not getattr(leaf, "text", "").startswith("'") and not _unquotable(leaf)
         for leaf, _ in leaves(tree)
     )
+
+
+def _unquotable(leaf) -> bool:
+    if isinstance(leaf, Word):
+        return "'" in leaf.text and needs_quotes(leaf.text)
+    if isinstance(leaf, Fuzzy | Prefix | Wildcard):  # their own marks are syntax by design
+        text = leaf.text.replace("*", "").replace("?", "")
+        return "'" in text and needs_quotes(text)
+    return False
 
 
 @settings(max_examples=300, deadline=None)
