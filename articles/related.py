@@ -50,6 +50,12 @@ CACHE_SECONDS = 600
 SPARE_ROWS = 3
 
 
+# The index's candidates: (article, its stems weighed, how many, how many stems to ask).
+SimilarPks = Callable[[Article, dict[str, float], int, int], list[int]]
+# A listed row: (pk, same event?, pks of its copies).
+Row = tuple[int, bool, list[int]]
+
+
 @dataclass(frozen=True)
 class Profile:
     """What relatedness is judged on, for one article."""
@@ -149,7 +155,7 @@ def related_articles(
     article: Article,
     *,
     limit: int = 5,
-    similar_pks: Callable[[Article, dict[str, float], int, int], list[int]],
+    similar_pks: SimilarPks,
     idf: Callable[[], Callable[[str], float]],
 ) -> list[RelatedArticle]:
     """The article page's related coverage. The index answers `similar_pks` (the articles
@@ -160,17 +166,7 @@ def related_articles(
     CACHE_SECONDS). A few spare rows stand in for listed articles deleted since."""
     ranked = kept_rows(article.pk, limit + SPARE_ROWS)
     if ranked is None:
-        latest = Article.objects.aggregate(latest=Max("ingested_at"))["latest"]
-        added = latest.timestamp() if latest else 0
-        key = f"related:{article.pk}:{article.updated_at.timestamp()}:{added}:{limit}"
-        ranked = cache.get(key)
-    if ranked is None:
-        try:
-            ranked = rank(article, limit + SPARE_ROWS, similar_pks, idf()).rows
-        except Exception:  # related reading is a nicety; never fail the article page
-            logger.exception("Related coverage failed for article %s", article.pk)
-            return []
-        cache.set(key, ranked, CACHE_SECONDS)
+        ranked = _ranked_here(article, limit, similar_pks, idf)
     found = Article.objects.for_links().in_bulk(
         [pk for pk, _, copies in ranked for pk in (pk, *copies)]
     )
@@ -182,7 +178,29 @@ def related_articles(
     return rows[:limit]
 
 
-def kept_rows(pk: int, wanted: int) -> list[tuple[int, bool, list[int]]] | None:
+def _ranked_here(
+    article: Article,
+    limit: int,
+    similar_pks: SimilarPks,
+    idf: Callable[[], Callable[[str], float]],
+) -> list[Row]:
+    """The rows ranked on this view, or cached from an earlier one since no article was
+    added; none if ranking fails (related reading is a nicety: never fail the page)."""
+    latest = Article.objects.aggregate(latest=Max("ingested_at"))["latest"]
+    added = latest.timestamp() if latest else 0
+    key = f"related:{article.pk}:{article.updated_at.timestamp()}:{added}:{limit}"
+    ranked = cache.get(key)
+    if ranked is None:
+        try:
+            ranked = rank(article, limit + SPARE_ROWS, similar_pks, idf()).rows
+        except Exception:
+            logger.exception("Related coverage failed for article %s", article.pk)
+            return []
+        cache.set(key, ranked, CACHE_SECONDS)
+    return ranked
+
+
+def kept_rows(pk: int, wanted: int) -> list[Row] | None:
     """The article's kept list, if it holds `wanted` rows (or all there are) and no article
     changed since it was ranked is still to be weighed against it; else None."""
     kept = KeptRelated.objects.filter(article_id=pk).values_list("rows", "bar", "ranked_at")
@@ -202,8 +220,7 @@ def kept_rows(pk: int, wanted: int) -> list[tuple[int, bool, list[int]]] | None:
 class Ranking:
     """An article's related list, and what tells whose lists it would enter itself."""
 
-    # (pk, same event?, pks of its copies) for the first rows asked for.
-    rows: list[tuple[int, bool, list[int]]]
+    rows: list[Row]  # the first rows asked for
     # The last row's `order_key`; None when fewer rows than asked were found.
     bar: tuple[int, bool, float] | None
     # Every candidate's `order_key`: the same as the article's in the candidate's list.
@@ -213,7 +230,7 @@ class Ranking:
 def rank(
     article: Article,
     limit: int,
-    similar_pks: Callable[[Article, dict[str, float], int, int], list[int]],
+    similar_pks: SimilarPks,
     idf: Callable[[str], float],
     known: dict[int, Profile] | None = None,
 ) -> Ranking:
@@ -235,7 +252,7 @@ def rank(
     # Copies are looked up for the article and for the candidates about to be listed only.
     copies = _Copies(article, ranked, ahead=2 * limit)
     excluded = {article.pk, *copies.of(article.pk)}
-    listed: list[tuple[int, bool, list[int]]] = []
+    listed: list[Row] = []
     shown: set[int] = set()
     for found in ranked:
         if found.pk in shown or found.pk in excluded:
@@ -252,7 +269,7 @@ def rank(
 def similar_by_wording(
     article: Article,
     vector: dict[str, float],
-    similar_pks: Callable[[Article, dict[str, float], int, int], list[int]],
+    similar_pks: SimilarPks,
 ) -> list[int]:
     """The candidates the index offers for an article of this weighed wording: those best
     matching its telling stems (the only ones an undated article gets)."""
