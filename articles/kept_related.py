@@ -25,12 +25,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, KeptRelated, RelateTask
-from articles.related import SPARE_ROWS, Profile, Ranking, rank
-from articles.search.queue import in_chunks
+from articles.related import PAGE_ROWS, SPARE_ROWS, Profile, Ranking, rank
+from articles.search.queue import TASK_CHUNK, in_chunks
 from articles.search.similar import similar_pks, word_rarity
 
-# Rows kept for each list: the article page's five and the spares.
-PAGE_ROWS = 5
 # Articles ranked between writes (each chunk's rows are written in one short transaction).
 CHUNK = 200
 # Profiles kept between the articles of one run, a candidate of many made once (about
@@ -41,17 +39,17 @@ PROFILES_KEPT = 150_000
 @dataclass
 class RelateCounts:
     ranked: int = 0  # lists ranked and kept
-    dropped: int = 0  # kept lists a changed article would now enter, to be ranked again
+    dropped: int = 0  # kept lists a changed article is in or would now enter: ranked again
     left: bool = False  # stopped at the time limit with work left
 
 
 def queue_relating(pks: list[int], using: str | None = None) -> None:
     """Drop these articles' kept lists and queue them to be weighed against the others'
     (called in the transaction that changed them)."""
-    for chunk in in_chunks(pks, 500):
+    for chunk in in_chunks(pks, TASK_CHUNK):
         KeptRelated.objects.using(using).filter(article_id__in=chunk).delete()
     RelateTask.objects.using(using).bulk_create(
-        [RelateTask(article_id=pk) for pk in pks], batch_size=500
+        [RelateTask(article_id=pk) for pk in pks], batch_size=TASK_CHUNK
     )
 
 
@@ -91,7 +89,7 @@ def relate_articles(
             known.clear()
         ranked_at = timezone.now()
         articles = Article.objects.filter(pk__in=pks).only(
-            "pk", "source_id", "published_date", "wording", "updated_at"
+            "pk", "source_id", "published_date", "wording"
         )
         rankings = {
             article.pk: rank(article, PAGE_ROWS + SPARE_ROWS, similar_pks, idf, known)
@@ -128,7 +126,7 @@ def _drop_lists_changed(pk: int, ranking: Ranking) -> int:
     there may have changed) or would now enter (ranked above their last row, or a list
     shorter than the page's)."""
     dropped = []
-    for chunk in in_chunks(ranking.keys, 500):
+    for chunk in in_chunks(ranking.keys, TASK_CHUNK):
         kept = KeptRelated.objects.filter(article_id__in=chunk)
         for other, rows, bar in kept.values_list("article_id", "rows", "bar"):
             listed = {row_pk for row_pk, _, copies in rows for row_pk in (row_pk, *copies)}

@@ -46,6 +46,8 @@ KEY_TERMS = 40
 SAME_DAYS_CANDIDATES = 60
 ROUND_CANDIDATES = 60
 CACHE_SECONDS = 600
+# Rows an article page lists (and `relate_articles` keeps, with the spares).
+PAGE_ROWS = 5
 # Rows ranked beyond those shown, listed in place of any deleted since they were ranked.
 SPARE_ROWS = 3
 
@@ -154,7 +156,7 @@ class RelatedArticle:
 def related_articles(
     article: Article,
     *,
-    limit: int = 5,
+    limit: int = PAGE_ROWS,
     similar_pks: SimilarPks,
     idf: Callable[[], Callable[[str], float]],
 ) -> list[RelatedArticle]:

@@ -38,6 +38,7 @@ from articles.enrich import republished_copies
 from articles.forms import ArticleFilterForm
 from articles.models import Article, ArticleRound, ArticleTally, Capture, Source
 from articles.paging import IdsFirstPaginator
+from articles.related import PAGE_ROWS
 from articles.search.similar import more_like_this
 
 ARTICLES_PER_PAGE = 20
@@ -228,7 +229,7 @@ class ArticleDetailView(CanonicalArticleMixin, DetailView):
             reference=reference,
             citation=citation.chicago(reference),
             corrections=list(article.corrections.all()),
-            similar=more_like_this(article, limit=5),
+            similar=more_like_this(article, limit=PAGE_ROWS),
             republished=republished_copies(article),
             **in_this_article(article),
             same_days=same_days(article),

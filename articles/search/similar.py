@@ -9,10 +9,16 @@ from haystack.query import SearchQuerySet
 
 from articles.analysis.wording import opening_wording
 from articles.models import Article
-from articles.related import RelatedArticle, related_articles, similar_by_wording, text_vector
+from articles.related import (
+    PAGE_ROWS,
+    RelatedArticle,
+    related_articles,
+    similar_by_wording,
+    text_vector,
+)
 
 
-def more_like_this(article: Article, *, limit: int = 5) -> list[RelatedArticle]:
+def more_like_this(article: Article, *, limit: int = PAGE_ROWS) -> list[RelatedArticle]:
     """Related coverage: other outlets' reports of the same event, then the rest."""
     return related_articles(article, limit=limit, similar_pks=similar_pks, idf=word_rarity)
 
